@@ -1,0 +1,155 @@
+"""A typed view of a capability set, as the QEMU driver reads it.
+
+The harness hands the driver a generic :class:`harness.protocol.Capabilities`;
+this module gives its tables the meaning the driver needs: flags, driver
+configuration, the host, the guest table (emulators, machine types), CPU
+models, the process environment, the monitor, fake secrets and storage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from harness.protocol import Capabilities
+
+
+@dataclass(frozen=True)
+class GuestMachine:
+    name: str
+    canonical: str | None = None
+    max_cpus: int | None = None
+
+
+@dataclass(frozen=True)
+class GuestDomain:
+    """One <domain type=...> entry of a guest: its own emulator and machines."""
+
+    type: str
+    emulator: str | None
+    machines: tuple[GuestMachine, ...]
+
+
+@dataclass(frozen=True)
+class Guest:
+    os_type: str
+    arch: str
+    wordsize: int
+    emulator: str
+    machines: tuple[GuestMachine, ...]
+    domains: tuple[GuestDomain, ...]
+    features: tuple[Mapping[str, Any], ...] = field(default=())
+
+    def domain(self, virt_type: str) -> GuestDomain | None:
+        for dom in self.domains:
+            if dom.type == virt_type:
+                return dom
+        return None
+
+    def emulator_for(self, virt_type: str) -> str:
+        dom = self.domain(virt_type)
+        if dom is not None and dom.emulator:
+            return dom.emulator
+        return self.emulator
+
+    def machines_for(self, virt_type: str) -> tuple[GuestMachine, ...]:
+        dom = self.domain(virt_type)
+        if dom is not None and dom.machines:
+            return dom.machines
+        return self.machines
+
+
+def _machines(raw: Sequence[Mapping[str, Any]] | None) -> tuple[GuestMachine, ...]:
+    return tuple(
+        GuestMachine(m["name"], m.get("canonical"), m.get("max_cpus")) for m in raw or ()
+    )
+
+
+class QemuCaps:
+    """Flags, configuration and host/guest tables of one case."""
+
+    def __init__(self, caps: Capabilities) -> None:
+        self.raw = caps
+        self.flags: set[str] = set(caps.flags)
+        self.config: Mapping[str, Any] = caps.config
+        self.tables: Mapping[str, Any] = caps.tables
+
+    def has(self, flag: str) -> bool:
+        return flag in self.flags
+
+    def conf(self, key: str, default: Any = None) -> Any:
+        return self.config.get(key, default)
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        value = self.tables.get(name)
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def host(self) -> Mapping[str, Any]:
+        return self.table("host")
+
+    @cached_property
+    def guests(self) -> tuple[Guest, ...]:
+        out = []
+        for g in self.tables.get("guests", ()):
+            out.append(
+                Guest(
+                    os_type=g.get("os_type", "hvm"),
+                    arch=g["arch"],
+                    wordsize=g.get("wordsize", 64),
+                    emulator=g.get("emulator", ""),
+                    machines=_machines(g.get("machines")),
+                    domains=tuple(
+                        GuestDomain(d["type"], d.get("emulator"), _machines(d.get("machines")))
+                        for d in g.get("domains", ())
+                    ),
+                    features=tuple(g.get("features", ())),
+                )
+            )
+        return tuple(out)
+
+    def guest(self, os_type: str, arch: str) -> Guest | None:
+        for g in self.guests:
+            if g.os_type == os_type and g.arch == arch:
+                return g
+        return None
+
+    @property
+    def host_cpu(self) -> Mapping[str, Any]:
+        """The host CPU named by config.host_cpu, with host_cpu_arch applied."""
+        cpus = self.host.get("cpus", {})
+        cpu = dict(cpus.get(self.conf("host_cpu", "default"), {}))
+        if self.conf("host_cpu_arch"):
+            cpu["arch"] = self.conf("host_cpu_arch")
+        return cpu
+
+    @property
+    def host_arch(self) -> str:
+        return str(self.host.get("arch", "x86_64"))
+
+    @property
+    def cpu_models(self) -> tuple[str, ...]:
+        """CPU models the emulator offers, in the set's order."""
+        cpu = self.table("cpu")
+        models = tuple(cpu.get("models", ()))
+        if not self.conf("skip_legacy_cpus", False):
+            models += tuple(cpu.get("legacy_models", ()))
+        return models
+
+    @property
+    def env(self) -> Mapping[str, Any]:
+        return self.table("env")
+
+    @property
+    def monitor(self) -> Mapping[str, Any]:
+        return self.table("monitor")
+
+    @property
+    def secrets(self) -> Mapping[str, Any]:
+        return self.table("secrets")
+
+    @property
+    def storage(self) -> Mapping[str, Any]:
+        return self.table("storage")

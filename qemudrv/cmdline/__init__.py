@@ -1,0 +1,1 @@
+"""Model → QEMU command line. ``builder`` sets the order; one module per family."""

@@ -1,0 +1,31 @@
+"""A command line under construction: environment, program and arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .quoting import env_assignment, shell_quote
+
+
+@dataclass
+class CommandLine:
+    program: str = ""
+    env: list[tuple[str, str]] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
+
+    def add(self, *args: str) -> None:
+        self.args.extend(args)
+
+    def setenv(self, name: str, value: str) -> None:
+        for i, (key, _) in enumerate(self.env):
+            if key == name:
+                self.env[i] = (name, value)
+                return
+        self.env.append((name, value))
+
+    def to_shell(self) -> str:
+        """The one-line form the harness wraps and compares."""
+        parts = [env_assignment(k, v) for k, v in self.env]
+        parts.append(shell_quote(self.program))
+        parts.extend(shell_quote(a) for a in self.args)
+        return " ".join(parts)

@@ -1,0 +1,47 @@
+"""The reference QEMU driver, as the harness sees it."""
+
+from __future__ import annotations
+
+from harness.protocol import Capabilities, Conversion, Mode
+
+from .caps import QemuCaps
+from .cmdline.builder import build_command_line
+from .format.context import FormatContext
+from .format.domain import format_domain
+from .parse.context import ParseContext
+from .parse.domain import parse_domain_xml
+
+
+class QemuDriver:
+    """Converts libvirt domain XML to a QEMU command line and back."""
+
+    name = "qemudrv"
+    modes = frozenset({Mode.XML2ARGV, Mode.XML2XML})
+
+    def xml_to_argv(
+        self,
+        xml: str,
+        caps: Capabilities,
+        *,
+        migrate_from: str | None = None,
+        migrate_fd: int | None = None,
+    ) -> Conversion:
+        qcaps = QemuCaps(caps)
+        dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
+        cmd = build_command_line(dom, qcaps, migrate_from=migrate_from, migrate_fd=migrate_fd)
+        return Conversion(cmd.to_shell())
+
+    def xml_to_xml(
+        self,
+        xml: str,
+        caps: Capabilities,
+        *,
+        active: bool = False,
+        status: bool = False,
+    ) -> Conversion:
+        qcaps = QemuCaps(caps)
+        dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=not active, status=status))
+        return Conversion(format_domain(dom, FormatContext(inactive=not active, secure=True)))
+
+    def argv_to_xml(self, argv: str, caps: Capabilities) -> Conversion:
+        raise NotImplementedError("argv2xml is not implemented yet")

@@ -1,0 +1,1 @@
+"""Model → domain XML, as libvirt formats it. One module per element family."""

@@ -1,0 +1,16 @@
+"""What the element formatters need to know about the output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FormatContext:
+    """``inactive``: format a persistent definition (no live-only data);
+    ``secure``: omit secrets such as passwords (VIR_DOMAIN_XML_SECURE);
+    ``status``: formatting inside a <domstatus> document."""
+
+    inactive: bool = True
+    secure: bool = True
+    status: bool = False

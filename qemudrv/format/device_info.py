@@ -1,0 +1,79 @@
+"""<boot>, <alias>, <master>, <rom> and <address> of any device."""
+
+from __future__ import annotations
+
+from ..model.address import (
+    CCIDAddress,
+    CCWAddress,
+    DeviceInfo,
+    DIMMAddress,
+    DriveAddress,
+    ISAAddress,
+    PCIAddress,
+    SpaprVioAddress,
+    USBAddress,
+    VirtioS390Address,
+    VirtioSerialAddress,
+)
+from ..xmlwriter import XMLWriter
+from .context import FormatContext
+
+
+def format_address_attrs(info: DeviceInfo) -> str | None:
+    """The ``<address .../>`` line of a device, or None (virDomainDeviceInfoFormat)."""
+    a = info.address
+    if a is None or isinstance(a, VirtioS390Address):
+        return None
+    out = f"<address type='{a.type}'"
+    if isinstance(a, PCIAddress):
+        out += (
+            f" domain='0x{a.domain:04x}' bus='0x{a.bus:02x}'"
+            f" slot='0x{a.slot:02x}' function='0x{a.function:x}'"
+        )
+        if a.multifunction is not None:
+            out += f" multifunction='{'on' if a.multifunction else 'off'}'"
+    elif isinstance(a, DriveAddress):
+        out += f" controller='{a.controller}' bus='{a.bus}' target='{a.target}' unit='{a.unit}'"
+    elif isinstance(a, VirtioSerialAddress):
+        out += f" controller='{a.controller}' bus='{a.bus}' port='{a.port}'"
+    elif isinstance(a, CCIDAddress):
+        out += f" controller='{a.controller}' slot='{a.slot}'"
+    elif isinstance(a, USBAddress):
+        out += f" bus='{a.bus}'"
+        if a.port:
+            out += f" port='{a.port}'"
+    elif isinstance(a, SpaprVioAddress):
+        if a.reg is not None:
+            out += f" reg='0x{a.reg:x}'"
+    elif isinstance(a, CCWAddress):
+        out += f" cssid='0x{a.cssid:x}' ssid='0x{a.ssid:x}' devno='0x{a.devno:04x}'"
+    elif isinstance(a, ISAAddress):
+        if a.iobase:
+            out += f" iobase='0x{a.iobase:x}'"
+        if a.irq:
+            out += f" irq='0x{a.irq:x}'"
+    elif isinstance(a, DIMMAddress):
+        out += f" slot='{a.slot}' base='0x{a.base:x}'"
+    return out + "/>"
+
+
+def format_device_info(
+    w: XMLWriter,
+    info: DeviceInfo,
+    ctx: FormatContext,
+    *,
+    allow_boot: bool = False,
+    allow_rom: bool = False,
+) -> None:
+    if allow_boot and info.boot_order:
+        w.empty("boot", ("order", info.boot_order))
+    if info.alias and not ctx.inactive:
+        w.empty("alias", ("name", info.alias))
+    if info.usb_master_startport is not None:
+        w.empty("master", ("startport", info.usb_master_startport))
+    if allow_rom and (info.rom_bar is not None or info.rom_file is not None):
+        bar = None if info.rom_bar is None else ("on" if info.rom_bar else "off")
+        w.empty("rom", ("bar", bar), ("file", info.rom_file))
+    line = format_address_attrs(info)
+    if line is not None:
+        w.line(line)

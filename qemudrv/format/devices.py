@@ -1,0 +1,65 @@
+"""<devices>: each family's formatter, in the order libvirt writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..model.domain import Domain
+from ..xmlwriter import XMLWriter
+from . import (
+    chardev,
+    controller,
+    disk,
+    filesystem,
+    graphics,
+    hostdev,
+    input,
+    misc,
+    net,
+    redirdev,
+    rng,
+    smartcard,
+    sound,
+    video,
+)
+from .context import FormatContext
+
+Formatter = Callable[[XMLWriter, Domain, FormatContext], None]
+
+ORDER: list[Formatter] = [
+    disk.format_disks,
+    controller.format_controllers,
+    misc.format_leases,
+    filesystem.format_filesystems,
+    net.format_interfaces,
+    smartcard.format_smartcards,
+    chardev.format_serials,
+    chardev.format_parallels,
+    chardev.format_consoles,
+    chardev.format_channels,
+    input.format_inputs,
+    graphics.format_graphics,
+    sound.format_sounds,
+    video.format_videos,
+    hostdev.format_hostdevs,
+    redirdev.format_redirdevs,
+    redirdev.format_redirfilter,
+    misc.format_hubs,
+    misc.format_watchdog,
+    misc.format_memballoon,
+    rng.format_rngs,
+    misc.format_tpm,
+    misc.format_nvram,
+    misc.format_panics,
+    misc.format_shmems,
+    misc.format_memories,
+]
+
+
+def format_devices(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
+    w.start("devices")
+    if dom.devices.emulator:
+        w.element("emulator", dom.devices.emulator)
+    for formatter in ORDER:
+        formatter(w, dom, ctx)
+    w.end("devices")

@@ -1,0 +1,1 @@
+"""The typed domain model shared by parsing, formatting and command lines."""

@@ -1,0 +1,131 @@
+"""Device addresses and the information every device carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PCIAddress:
+    domain: int = 0
+    bus: int = 0
+    slot: int = 0
+    function: int = 0
+    multifunction: bool | None = None  # None: not given (libvirt's tristate default)
+
+    type = "pci"
+
+
+@dataclass
+class DriveAddress:
+    controller: int = 0
+    bus: int = 0
+    target: int = 0
+    unit: int = 0
+
+    type = "drive"
+
+
+@dataclass
+class VirtioSerialAddress:
+    controller: int = 0
+    bus: int = 0
+    port: int = 0
+
+    type = "virtio-serial"
+
+
+@dataclass
+class CCIDAddress:
+    controller: int = 0
+    slot: int = 0
+
+    type = "ccid"
+
+
+@dataclass
+class USBAddress:
+    bus: int = 0
+    port: str | None = None  # dotted hub path, e.g. "1.2"
+
+    type = "usb"
+
+
+@dataclass
+class SpaprVioAddress:
+    reg: int | None = None
+
+    type = "spapr-vio"
+
+
+@dataclass
+class CCWAddress:
+    cssid: int = 0xFE
+    ssid: int = 0
+    devno: int = 0
+
+    type = "ccw"
+
+
+@dataclass
+class VirtioS390Address:
+    type = "virtio-s390"
+
+
+@dataclass
+class VirtioMMIOAddress:
+    type = "virtio-mmio"
+
+
+@dataclass
+class ISAAddress:
+    iobase: int | None = None
+    irq: int | None = None
+
+    type = "isa"
+
+
+@dataclass
+class DIMMAddress:
+    slot: int = 0
+    base: int = 0
+
+    type = "dimm"
+
+
+Address = (
+    PCIAddress
+    | DriveAddress
+    | VirtioSerialAddress
+    | CCIDAddress
+    | USBAddress
+    | SpaprVioAddress
+    | CCWAddress
+    | VirtioS390Address
+    | VirtioMMIOAddress
+    | ISAAddress
+    | DIMMAddress
+)
+
+
+@dataclass
+class DeviceInfo:
+    """What libvirt's virDomainDeviceInfo holds for every device.
+
+    ``alias`` is live-only (formatted in active state); ``boot_order`` and
+    ``rom_*`` are read only for devices that allow them.
+    """
+
+    alias: str | None = None
+    address: Address | None = None
+    boot_order: int | None = None
+    rom_bar: bool | None = None
+    rom_file: str | None = None
+    usb_master_startport: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def pci(self) -> PCIAddress | None:
+        return self.address if isinstance(self.address, PCIAddress) else None
+
+    def is_type(self, type_: str) -> bool:
+        return self.address is not None and self.address.type == type_

@@ -1,0 +1,12 @@
+"""Model of hostdev devices (placeholder until the family is implemented)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .address import DeviceInfo
+
+
+@dataclass
+class Hostdev:
+    info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -1,0 +1,1 @@
+"""Domain XML → model. One module per element family."""

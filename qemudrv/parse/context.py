@@ -1,0 +1,18 @@
+"""State shared by the element parsers of one document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..caps import QemuCaps
+
+
+@dataclass
+class ParseContext:
+    """``inactive`` is libvirt's VIR_DOMAIN_DEF_PARSE_INACTIVE: live-only
+    data (aliases, runtime state) in the document is ignored."""
+
+    caps: QemuCaps
+    inactive: bool = True
+    status: bool = False
+    boot_orders: set[int] = field(default_factory=set)

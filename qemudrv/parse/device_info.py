@@ -1,0 +1,185 @@
+"""<alias>, <address>, <boot>, <rom> and <master> of any device."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import XMLError
+from ..model.address import (
+    Address,
+    CCIDAddress,
+    CCWAddress,
+    DeviceInfo,
+    DIMMAddress,
+    DriveAddress,
+    ISAAddress,
+    PCIAddress,
+    SpaprVioAddress,
+    USBAddress,
+    VirtioMMIOAddress,
+    VirtioS390Address,
+    VirtioSerialAddress,
+)
+from ..xmlreader import Element, elements, parse_int
+from .context import ParseContext
+
+
+def _uint(el: Element, name: str, base: int = 10, default: int = 0) -> int:
+    value = el.get(name)
+    if value is None:
+        return default
+    try:
+        number = parse_int(value, base)
+    except ValueError:
+        raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
+    if number < 0:
+        raise XMLError(f"Cannot parse <address> '{name}' attribute")
+    return number
+
+
+def parse_pci_address(el: Element) -> PCIAddress:
+    addr = PCIAddress(
+        domain=_uint(el, "domain", 0),
+        bus=_uint(el, "bus", 0),
+        slot=_uint(el, "slot", 0),
+        function=_uint(el, "function", 0),
+    )
+    multi = el.get("multifunction")
+    if multi is not None:
+        if multi not in ("on", "off"):
+            raise XMLError(f"Unknown value '{multi}' for <address> 'multifunction' attribute")
+        addr.multifunction = multi == "on"
+    if (addr.domain, addr.bus, addr.slot, addr.function) != (0, 0, 0, 0):
+        validate_pci_address(addr)
+    return addr
+
+
+def validate_pci_address(addr: PCIAddress) -> None:
+    if addr.domain > 0xFFFF:
+        raise XMLError(f"Invalid PCI address domain='0x{addr.domain:x}', must be <= 0xFFFF")
+    if addr.bus > 0xFF:
+        raise XMLError(f"Invalid PCI address bus='0x{addr.bus:x}', must be <= 0xFF")
+    if addr.slot > 0x1F:
+        raise XMLError(f"Invalid PCI address slot='0x{addr.slot:x}', must be <= 0x1F")
+    if addr.function > 7:
+        raise XMLError(f"Invalid PCI address function=0x{addr.function:x}, must be <= 7")
+
+
+_USB_PORT = re.compile(r"^[0-9]+(\.[0-9]+){0,3}$")
+
+
+def parse_address(el: Element) -> Address | None:
+    kind = el.get("type")
+    if not kind:
+        raise XMLError("No type specified for device address")
+    if kind == "pci":
+        return parse_pci_address(el)
+    if kind == "drive":
+        return DriveAddress(
+            _uint(el, "controller"), _uint(el, "bus"), _uint(el, "target"), _uint(el, "unit")
+        )
+    if kind == "virtio-serial":
+        return VirtioSerialAddress(_uint(el, "controller"), _uint(el, "bus"), _uint(el, "port"))
+    if kind == "ccid":
+        return CCIDAddress(_uint(el, "controller"), _uint(el, "slot"))
+    if kind == "usb":
+        port = el.get("port")
+        if port is not None and not _USB_PORT.match(port):
+            raise XMLError(f"Cannot parse <address> 'port' attribute: '{port}'")
+        return USBAddress(_uint(el, "bus"), port)
+    if kind == "spapr-vio":
+        reg = el.get("reg")
+        if reg is None:
+            return SpaprVioAddress(None)
+        try:
+            return SpaprVioAddress(int(reg, 16))
+        except ValueError:
+            raise XMLError("Cannot parse <address> 'reg' attribute") from None
+    if kind == "ccw":
+        names = ("cssid", "ssid", "devno")
+        given = [el.get(n) is not None for n in names]
+        if any(given) and not all(given):
+            raise XMLError("Invalid partial specification for virtio ccw address")
+        if not any(given):
+            return CCWAddress(-1, -1, -1)  # to be assigned
+        addr = CCWAddress(_uint(el, "cssid", 0), _uint(el, "ssid", 0), _uint(el, "devno", 0))
+        if addr.cssid > 0xFE or addr.ssid > 3 or addr.devno > 0xFFFF:
+            raise XMLError("Invalid specification for virtio ccw address")
+        return addr
+    if kind == "virtio-s390":
+        return VirtioS390Address()
+    if kind == "virtio-mmio":
+        return VirtioMMIOAddress()
+    if kind == "isa":
+        iobase = el.get("iobase")
+        irq = el.get("irq")
+        return ISAAddress(
+            _uint(el, "iobase", 16) if iobase is not None else None,
+            _uint(el, "irq", 16) if irq is not None else None,
+        )
+    if kind == "dimm":
+        base = el.get("base")
+        return DIMMAddress(_uint(el, "slot"), _uint(el, "base", 16) if base is not None else 0)
+    raise XMLError(f"unknown address type '{kind}'")
+
+
+def parse_device_info(
+    el: Element,
+    ctx: ParseContext,
+    info: DeviceInfo | None = None,
+    *,
+    allow_boot: bool = False,
+    allow_rom: bool = False,
+) -> DeviceInfo:
+    """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
+    info = info or DeviceInfo()
+    alias = address = master = boot = rom = None
+    for c in elements(el):
+        if c.tag == "alias" and alias is None and not ctx.inactive:
+            alias = c
+        elif c.tag == "address" and address is None:
+            address = c
+        elif c.tag == "master" and master is None:
+            master = c
+        elif c.tag == "boot" and boot is None and allow_boot:
+            boot = c
+        elif c.tag == "rom" and rom is None and allow_rom:
+            rom = c
+    if alias is not None:
+        info.alias = alias.get("name")
+    if master is not None:
+        startport = master.get("startport")
+        if startport is None:
+            raise XMLError("missing startport for USB master")
+        try:
+            info.usb_master_startport = int(startport)
+        except ValueError:
+            raise XMLError(f"Cannot parse 'startport' attribute '{startport}'") from None
+    if boot is not None:
+        info.boot_order = parse_boot_order(boot, ctx)
+    if rom is not None:
+        bar = rom.get("bar")
+        if bar is not None:
+            if bar not in ("on", "off"):
+                raise XMLError(f"unknown rom bar value '{bar}'")
+            info.rom_bar = bar == "on"
+        info.rom_file = rom.get("file")
+    if address is not None:
+        info.address = parse_address(address)
+    return info
+
+
+def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
+    order = boot.get("order")
+    if order is None:
+        raise XMLError("missing boot order attribute")
+    try:
+        value = int(order)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise XMLError(f"incorrect boot order '{order}', expecting positive integer")
+    if value in ctx.boot_orders:
+        raise XMLError(f"boot order '{order}' used for more than one device")
+    ctx.boot_orders.add(value)
+    return value

@@ -1,0 +1,106 @@
+"""Dispatch of the children of <devices> to their family parsers.
+
+libvirt reads each device kind with its own XPath query, so devices of one
+kind keep document order and unknown elements are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import XMLError
+from ..model.devices import Devices
+from ..xmlreader import Element, child_text, elements
+from . import (
+    chardev,
+    controller,
+    disk,
+    filesystem,
+    graphics,
+    hostdev,
+    input,
+    misc,
+    net,
+    redirdev,
+    rng,
+    smartcard,
+    sound,
+    video,
+)
+from .context import ParseContext
+
+Parser = Callable[[Element, ParseContext], Any]
+
+# tag -> (parser, attribute of Devices, error when more than one is given)
+_LISTS: dict[str, tuple[Parser, str]] = {
+    "disk": (disk.parse_disk, "disks"),
+    "controller": (controller.parse_controller, "controllers"),
+    "lease": (misc.parse_lease, "leases"),
+    "filesystem": (filesystem.parse_filesystem, "filesystems"),
+    "interface": (net.parse_interface, "interfaces"),
+    "smartcard": (smartcard.parse_smartcard, "smartcards"),
+    "serial": (chardev.parse_serial, "serials"),
+    "parallel": (chardev.parse_parallel, "parallels"),
+    "console": (chardev.parse_console, "consoles"),
+    "channel": (chardev.parse_channel, "channels"),
+    "input": (input.parse_input, "inputs"),
+    "graphics": (graphics.parse_graphics, "graphics"),
+    "sound": (sound.parse_sound, "sounds"),
+    "video": (video.parse_video, "videos"),
+    "hostdev": (hostdev.parse_hostdev, "hostdevs"),
+    "redirdev": (redirdev.parse_redirdev, "redirdevs"),
+    "hub": (misc.parse_hub, "hubs"),
+    "rng": (rng.parse_rng, "rngs"),
+    "panic": (misc.parse_panic, "panics"),
+    "shmem": (misc.parse_shmem, "shmems"),
+    "memory": (misc.parse_memory, "memories"),
+}
+
+_SINGLE: dict[str, tuple[Parser, str, str]] = {
+    "redirfilter": (
+        redirdev.parse_redirfilter,
+        "redirfilter",
+        "only one set of redirection filter rule is supported",
+    ),
+    "watchdog": (misc.parse_watchdog, "watchdog", "only a single watchdog device is supported"),
+    "memballoon": (
+        misc.parse_memballoon,
+        "memballoon",
+        "only a single memory balloon device is supported",
+    ),
+    "tpm": (misc.parse_tpm, "tpm", "only a single TPM device is supported"),
+    "nvram": (misc.parse_nvram, "nvram", "only a single nvram device is supported"),
+}
+
+# The order in which libvirt's parser visits device kinds; errors of an
+# earlier kind win, and some kinds look at those parsed before them.
+_ORDER = [
+    "disk", "controller", "lease", "filesystem", "interface", "smartcard",
+    "serial", "parallel", "console", "channel", "input", "graphics", "sound",
+    "video", "hostdev", "redirdev", "redirfilter", "hub", "watchdog",
+    "memballoon", "rng", "tpm", "nvram", "panic", "shmem", "memory",
+]
+
+
+def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
+    devices = Devices()
+    if el is None:
+        return devices
+    devices.emulator = child_text(el, "emulator")
+    by_tag: dict[str, list[Element]] = {}
+    for c in elements(el):
+        by_tag.setdefault(str(c.tag), []).append(c)
+    for name in _ORDER:
+        found = by_tag.get(name, [])
+        if name in _LISTS:
+            parser, attr = _LISTS[name]
+            target = getattr(devices, attr)
+            for item in found:
+                target.append(parser(item, ctx))
+        elif found:
+            parser, attr, too_many = _SINGLE[name]
+            if len(found) > 1:
+                raise XMLError(too_many)
+            setattr(devices, attr, parser(found[0], ctx))
+    return devices

@@ -1,0 +1,243 @@
+"""Safe XML parsing and typed attribute access for domain definitions.
+
+Parsing never resolves entities, loads a DTD or touches the network, so a
+hostile document (external entities, entity bombs) is rejected instead of
+expanded. Every accessor raises :class:`XMLError` naming the element and
+attribute at fault.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
+
+from lxml import etree
+
+from .errors import XMLError
+
+Element = etree._Element
+T = TypeVar("T")
+
+_MAX_DOCUMENT = 16 * 1024 * 1024
+
+
+def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
+    """Parse ``text`` into its root element, refusing anything unsafe."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if len(data) > _MAX_DOCUMENT:
+        raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise XMLError(f"{what}: malformed XML: {exc}") from None
+    except ValueError as exc:
+        raise XMLError(f"{what}: cannot parse: {exc}") from None
+    tree = root.getroottree()
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        raise XMLError(f"{what}: a document type declaration is not allowed")
+    for node in root.iter():
+        if isinstance(node, etree._Entity):
+            raise XMLError(f"{what}: entity reference &{node.name}; is not allowed")
+    return root
+
+
+def tag(el: Element) -> str:
+    """The local name of an element (namespace dropped)."""
+    return etree.QName(el).localname
+
+
+def where(el: Element) -> str:
+    """A short location for error messages: the element path."""
+    names = []
+    node: Element | None = el
+    while node is not None:
+        names.append(tag(node))
+        node = node.getparent()
+    return "/".join(reversed(names))
+
+
+def elements(el: Element, name: str | None = None) -> Iterator[Element]:
+    """Child elements (comments skipped), optionally by tag."""
+    for c in el:
+        if isinstance(c.tag, str) and (name is None or c.tag == name):
+            yield c
+
+
+def child(el: Element, name: str) -> Element | None:
+    """The first child element called ``name``."""
+    for c in el:
+        if c.tag == name:
+            return c
+    return None
+
+
+def children(el: Element, name: str) -> list[Element]:
+    return [c for c in el if c.tag == name]
+
+
+def text(el: Element | None) -> str | None:
+    """An element's text as libvirt reads it (None for an empty element)."""
+    if el is None:
+        return None
+    value = el.text
+    return value if value else None
+
+
+def child_text(el: Element, name: str) -> str | None:
+    return text(child(el, name))
+
+
+def attr(el: Element, name: str) -> str | None:
+    return el.get(name)
+
+
+def req_attr(el: Element, name: str) -> str:
+    value = el.get(name)
+    if value is None:
+        raise XMLError(f"missing '{name}' attribute in <{where(el)}>")
+    return value
+
+
+def enum_attr(
+    el: Element, name: str, choices: Sequence[str], default: str | None = None
+) -> str | None:
+    value = el.get(name)
+    if value is None:
+        return default
+    if value not in choices:
+        raise XMLError(f"unknown {name} value '{value}' in <{where(el)}>")
+    return value
+
+
+_INT = re.compile(r"\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$")
+
+
+def parse_int(value: str, base: int = 10) -> int:
+    """Integer parsing as strtol does: base 0 accepts 0x.. (hex) and 0.. (octal)."""
+    v = value.strip()
+    if base == 0:
+        if not _INT.match(v):
+            raise ValueError(value)
+        sign = -1 if v.startswith("-") else 1
+        v = v.lstrip("+-")
+        if v[:2].lower() == "0x":
+            return sign * int(v[2:], 16)
+        if len(v) > 1 and v.startswith("0"):
+            return sign * int(v[1:], 8)
+        return sign * int(v, 10)
+    return int(v, base)
+
+
+def int_attr(
+    el: Element,
+    name: str,
+    default: int | None = None,
+    *,
+    base: int = 10,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    value = el.get(name)
+    if value is None:
+        return default
+    try:
+        number = parse_int(value, base)
+    except ValueError:
+        raise XMLError(f"invalid {name} value '{value}' in <{where(el)}>") from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise XMLError(f"{name} value '{value}' out of range in <{where(el)}>")
+    return number
+
+
+def bool_attr(
+    el: Element, name: str, true: str = "yes", false: str = "no"
+) -> bool | None:
+    """A two-valued attribute (yes/no or on/off); None when absent."""
+    value = el.get(name)
+    if value is None:
+        return None
+    if value == true:
+        return True
+    if value == false:
+        return False
+    raise XMLError(f"invalid {name} value '{value}' in <{where(el)}>: expected '{true}' or '{false}'")
+
+
+def yes_no(el: Element, name: str) -> bool | None:
+    return bool_attr(el, name, "yes", "no")
+
+
+def on_off(el: Element, name: str) -> bool | None:
+    return bool_attr(el, name, "on", "off")
+
+
+def fmt_bool(value: bool | None, true: str = "yes", false: str = "no") -> str | None:
+    if value is None:
+        return None
+    return true if value else false
+
+
+_UNITS = {
+    "b": 1, "byte": 1, "bytes": 1,
+    "k": 1024, "kib": 1024, "kb": 1000,
+    "m": 1024**2, "mib": 1024**2, "mb": 1000**2,
+    "g": 1024**3, "gib": 1024**3, "gb": 1000**3,
+    "t": 1024**4, "tib": 1024**4, "tb": 1000**4,
+    "p": 1024**5, "pib": 1024**5, "pb": 1000**5,
+    "e": 1024**6, "eib": 1024**6, "eb": 1000**6,
+}
+
+
+def scale(value: int, unit: str | None, default_scale: int, where_: str) -> int:
+    """Multiply ``value`` by a libvirt unit name (virScaleInteger)."""
+    if unit is None or unit == "":
+        return value * default_scale
+    factor = _UNITS.get(unit.lower())
+    if factor is None:
+        raise XMLError(f"unknown suffix '{unit}' in <{where_}>")
+    return value * factor
+
+
+def scaled_kib(
+    el: Element | None, *, required: bool = False, limit: int = 2**63 - 1
+) -> int | None:
+    """An element holding a size with an optional unit, in KiB rounded up.
+
+    Like virDomainParseMemory: the value is scaled to bytes, checked
+    against ``limit`` bytes, then divided by 1024 rounding up.
+    """
+    if el is None:
+        if required:
+            raise XMLError("missing size element")
+        return None
+    raw = (el.text or "").strip()
+    if not raw:
+        if required:
+            raise XMLError(f"missing value in <{where(el)}>")
+        return None
+    try:
+        number = int(raw, 10)
+    except ValueError:
+        raise XMLError(f"invalid value '{raw}' in <{where(el)}>") from None
+    if number < 0:
+        raise XMLError(f"invalid value '{raw}' in <{where(el)}>")
+    size = scale(number, el.get("unit"), 1024, where(el))
+    if size > limit:
+        raise XMLError(f"value '{raw}' in <{where(el)}> is too large")
+    return -(-size // 1024)
+
+
+def first(items: Iterable[T]) -> T | None:
+    for item in items:
+        return item
+    return None
