@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from harness.protocol import Capabilities, Conversion, Mode
 
+from .argv import convert as convert_argv
 from .caps import QemuCaps
 from .cmdline.builder import build_command_line
 from .format.context import FormatContext
 from .format.domain import format_domain
 from .parse.context import ParseContext
 from .parse.domain import parse_domain_xml
+from .status import format_status_xml, parse_status_xml
+from .postparse import post_parse, prepare_for_command_line
 
 
 class QemuDriver:
     """Converts libvirt domain XML to a QEMU command line and back."""
 
     name = "qemudrv"
-    modes = frozenset({Mode.XML2ARGV, Mode.XML2XML})
+    modes = frozenset({Mode.XML2ARGV, Mode.XML2XML, Mode.ARGV2XML})
 
     def xml_to_argv(
         self,
@@ -28,6 +31,8 @@ class QemuDriver:
     ) -> Conversion:
         qcaps = QemuCaps(caps)
         dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
+        post_parse(dom, qcaps)
+        prepare_for_command_line(dom, qcaps, migrate_from=migrate_from)
         cmd = build_command_line(dom, qcaps, migrate_from=migrate_from, migrate_fd=migrate_fd)
         return Conversion(cmd.to_shell())
 
@@ -40,8 +45,15 @@ class QemuDriver:
         status: bool = False,
     ) -> Conversion:
         qcaps = QemuCaps(caps)
-        dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=not active, status=status))
+        pctx = ParseContext(qcaps, inactive=not active, status=status)
+        if status:
+            dom = parse_status_xml(xml, pctx)
+            post_parse(dom, qcaps)
+            fctx = FormatContext(inactive=False, secure=True, status=True)
+            return Conversion(format_status_xml(dom, fctx))
+        dom = parse_domain_xml(xml, pctx)
+        post_parse(dom, qcaps)
         return Conversion(format_domain(dom, FormatContext(inactive=not active, secure=True)))
 
     def argv_to_xml(self, argv: str, caps: Capabilities) -> Conversion:
-        raise NotImplementedError("argv2xml is not implemented yet")
+        return convert_argv(argv, caps)

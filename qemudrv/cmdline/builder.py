@@ -14,6 +14,8 @@ from . import (
     controller,
     disk,
     filesystem,
+    general,
+    general_cpu,
     graphics,
     hostdev,
     input,
@@ -29,6 +31,7 @@ from .command import CommandLine
 
 Builder = Callable[[CommandLine, Domain, QemuCaps], None]
 
+# The device families, in the order of libvirt 1.3.1's qemuBuildCommandLine.
 DEVICE_ORDER: list[Builder] = [
     controller.build_controllers,
     disk.build_disks,
@@ -40,6 +43,7 @@ DEVICE_ORDER: list[Builder] = [
     chardev.build_channels,
     chardev.build_consoles,
     misc.build_tpm,
+    misc.build_hubs,
     input.build_inputs,
     graphics.build_graphics,
     video.build_videos,
@@ -47,9 +51,17 @@ DEVICE_ORDER: list[Builder] = [
     misc.build_watchdog,
     redirdev.build_redirdevs,
     hostdev.build_hostdevs,
+]
+
+# After the incoming migration URI.
+LATE_DEVICE_ORDER: list[Builder] = [
     misc.build_memballoon,
     rng.build_rngs,
     misc.build_nvram,
+]
+
+# After the seccomp sandbox.
+TAIL_DEVICE_ORDER: list[Builder] = [
     misc.build_panics,
     misc.build_shmems,
 ]
@@ -63,7 +75,34 @@ def build_command_line(
     migrate_fd: int | None = None,
 ) -> CommandLine:
     cmd = CommandLine(program=dom.devices.emulator or "")
-    cmd.add("-name", dom.name)
+    general.build_env(cmd, dom, caps)
+    general.build_name(cmd, dom, caps)
+    general.build_machine(cmd, dom, caps)
+    general_cpu.build_cpu(cmd, dom, caps, migrating=bool(migrate_from))
+    general.build_loader(cmd, dom, caps)
+    general.build_memory(cmd, dom, caps)
+    general.build_smp(cmd, dom, caps)
+    general.build_iothreads(cmd, dom, caps)
+    general.build_numa(cmd, dom, caps)
+    # Memory modules need NUMA; their backends follow the nodes'.
+    if dom.devices.memories:
+        misc.build_memories(cmd, dom, caps)
+    cmd.add("-uuid", dom.uuid or "")
+    general.build_smbios(cmd, dom, caps)
+    general.build_nographic(cmd, dom, caps)
+    general.build_defaults(cmd, dom, caps)
+    general.build_monitor(cmd, dom, caps)
+    general.build_clock(cmd, dom, caps)
+    general.build_lifecycle(cmd, dom, caps)
+    general.build_boot(cmd, dom, caps)
     for builder in DEVICE_ORDER:
         builder(cmd, dom, caps)
+    general.build_incoming(cmd, dom, caps, migrate_from, migrate_fd)
+    for builder in LATE_DEVICE_ORDER:
+        builder(cmd, dom, caps)
+    general.build_sandbox(cmd, dom, caps)
+    for builder in TAIL_DEVICE_ORDER:
+        builder(cmd, dom, caps)
+    general.build_msg_timestamp(cmd, dom, caps)
+    general.build_qemu_passthrough(cmd, dom, caps)
     return cmd

@@ -1,27 +1,156 @@
-"""Formatting of <serial>, <parallel>, <console>, <channel> (not implemented yet)."""
+"""Formatting of <serial>, <parallel>, <console>, <channel> and chardev sources.
+
+Follows libvirt 1.3.1's virDomainChrDefFormat: the element's ``type``
+attribute, the <source> lines of that type, then <target>, then the device
+info. A console of target type serial is written as a copy of the serial
+port it stands for.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..model.chardev import ChrDevice, ChrSource, SecLabel
 from ..model.domain import Domain
-from ..xmlwriter import XMLWriter
+from ..xmlwriter import XMLWriter, attrs_text, escape
 from .context import FormatContext
+from .device_info import format_device_info
+
+
+def format_seclabels(w: XMLWriter, labels: list[SecLabel], ctx: FormatContext) -> None:
+    """virSecurityDeviceLabelDefFormat for each per-device label."""
+    for lab in labels:
+        attrs: list[tuple[str, str | int | None]] = [("model", lab.model)]
+        if lab.labelskip:
+            attrs.append(("labelskip", "yes"))
+        else:
+            attrs.append(("relabel", "yes" if lab.relabel else "no"))
+        if lab.label is None:
+            w.empty("seclabel", *attrs)
+        else:
+            w.start("seclabel", *attrs)
+            w.element("label", lab.label)
+            w.end("seclabel")
+
+
+def _source_line(
+    w: XMLWriter, attrs: str, labels: list[SecLabel], ctx: FormatContext
+) -> None:
+    """``<source .../>``, or an open <source> holding seclabels."""
+    if labels:
+        w.line(f"<source{attrs}>")
+        w.level += 1
+        format_seclabels(w, labels, ctx)
+        w.level -= 1
+        w.line("</source>")
+    else:
+        w.line(f"<source{attrs}/>")
+
+
+def format_chr_source(w: XMLWriter, src: ChrSource, ctx: FormatContext) -> None:
+    """The children describing the host side of a chardev (not the
+    ``type`` attribute, which belongs to the enclosing element)."""
+    t = src.type
+    if t in ("pty", "dev", "file", "pipe"):
+        if t != "pty" or (src.path is not None and not ctx.inactive):
+            attrs = attrs_text([("path", src.path)])
+            if t == "file" and src.append is not None:
+                attrs += f" append='{'on' if src.append else 'off'}'"
+            _source_line(w, attrs, src.seclabels, ctx)
+    elif t == "nmdm":
+        w.empty("source", ("master", src.master), ("slave", src.slave))
+    elif t == "udp":
+        for mode, host, service in (
+            ("bind", src.bind_host, src.bind_service),
+            ("connect", src.connect_host, src.connect_service),
+        ):
+            if host is not None or service is not None:
+                w.empty("source", ("mode", mode), ("host", host), ("service", service))
+    elif t == "tcp":
+        w.empty(
+            "source",
+            ("mode", "bind" if src.listen else "connect"),
+            ("host", src.host),
+            ("service", src.service),
+        )
+        w.empty("protocol", ("type", src.protocol))
+    elif t == "unix":
+        attrs = f" mode='{'bind' if src.listen else 'connect'}'"
+        if src.path is not None:
+            attrs += f" path='{escape(src.path)}'"
+        _source_line(w, attrs, src.seclabels, ctx)
+    elif t == "spiceport":
+        w.empty("source", ("channel", src.channel))
+
+
+def _target(w: XMLWriter, dev: ChrDevice, ctx: FormatContext) -> None:
+    if dev.kind == "channel":
+        attrs: list[tuple[str, str | int | None]] = [("type", dev.target_type)]
+        if dev.target_type == "guestfwd":
+            attrs += [("address", dev.fwd_address), ("port", dev.fwd_port)]
+        elif dev.target_type in ("virtio", "xen"):
+            attrs.append(("name", dev.name))
+            if (
+                dev.target_type == "virtio"
+                and dev.state not in (None, "default")
+                and not ctx.inactive
+            ):
+                attrs.append(("state", dev.state))
+        w.empty("target", *attrs)
+    elif dev.kind == "console" or (dev.kind == "serial" and dev.target_type_attr):
+        w.empty("target", ("type", dev.target_type), ("port", _port(dev)))
+    else:
+        w.empty("target", ("port", _port(dev)))
+
+
+def _port(dev: ChrDevice) -> int:
+    return dev.port if dev.port is not None else -1
+
+
+def format_chr(w: XMLWriter, dev: ChrDevice, ctx: FormatContext) -> None:
+    """One character device element (virDomainChrDefFormat)."""
+    src = dev.source
+    attrs: list[tuple[str, str | int | None]] = [("type", src.type)]
+    # legacy <console tty='/dev/pts/N'> of a running domain
+    if (
+        dev.kind == "console"
+        and dev.port == 0
+        and src.type == "pty"
+        and not ctx.inactive
+        and src.path is not None
+    ):
+        attrs.append(("tty", src.path))
+    w.start(dev.kind, *attrs)
+    format_chr_source(w, src, ctx)
+    _target(w, dev, ctx)
+    format_device_info(w, dev.info, ctx)
+    w.end(dev.kind)
 
 
 def format_serials(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.serials:
-        raise NotImplementedError("<serial> formatting is not implemented")
+    for dev in dom.devices.serials:
+        format_chr(w, dev, ctx)
 
 
 def format_parallels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.parallels:
-        raise NotImplementedError("<parallel> formatting is not implemented")
+    for dev in dom.devices.parallels:
+        format_chr(w, dev, ctx)
+
+
+def _is_hvm(dom: Domain) -> bool:
+    os_ = getattr(dom, "os", None)
+    return getattr(os_, "type", "hvm") == "hvm"
 
 
 def format_consoles(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.consoles:
-        raise NotImplementedError("<console> formatting is not implemented")
+    serials = dom.devices.serials
+    for n, dev in enumerate(dom.devices.consoles):
+        if _is_hvm(dom) and dev.target_type in ("serial", "none") and n < len(serials):
+            # back compat: a serial console is the serial port itself
+            dev = replace(serials[n], kind="console", target_type="serial")
+        format_chr(w, dev, ctx)
 
 
 def format_channels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.channels:
-        raise NotImplementedError("<channel> formatting is not implemented")
+    for dev in dom.devices.channels:
+        format_chr(w, dev, ctx)

@@ -1,12 +1,43 @@
-"""Formatting of <controller> (not implemented yet)."""
+"""Formatting of <controller> (virDomainControllerDefFormat of libvirt 1.3.1)."""
 
 from __future__ import annotations
 
+from ..model.controller import Controller
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
+from .device_info import format_device_info
+
+
+def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> None:
+    head = [("type", cont.type), ("index", cont.index), ("model", cont.model)]
+    if cont.type == "virtio-serial":
+        head += [("ports", cont.ports), ("vectors", cont.vectors)]
+    body = w.child()
+    if cont.type == "pci":
+        if cont.model_name:
+            body.empty("model", ("name", cont.model_name))
+        if cont.chassis_nr is not None or cont.chassis is not None or cont.port is not None:
+            port = None if cont.port is None else f"0x{cont.port:x}"
+            body.empty(
+                "target", ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port)
+            )
+    if cont.queues or cont.cmd_per_lun or cont.max_sectors or cont.ioeventfd is not None or cont.iothread:
+        ioeventfd = None if cont.ioeventfd is None else ("on" if cont.ioeventfd else "off")
+        body.empty(
+            "driver",
+            ("queues", cont.queues or None),
+            ("cmd_per_lun", cont.cmd_per_lun or None),
+            ("max_sectors", cont.max_sectors or None),
+            ("ioeventfd", ioeventfd),
+            ("iothread", cont.iothread or None),
+        )
+    format_device_info(body, cont.info, ctx)
+    if cont.type == "pci" and cont.pcihole64_set:
+        body.element("pcihole64", cont.pcihole64 or 0, ("unit", "KiB"))
+    w.wrap("controller", body, *head)
 
 
 def format_controllers(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.controllers:
-        raise NotImplementedError("<controller> formatting is not implemented")
+    for cont in dom.devices.controllers:
+        format_controller(w, cont, ctx)

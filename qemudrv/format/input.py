@@ -1,12 +1,31 @@
-"""Formatting of <input> (not implemented yet)."""
+"""Formatting of <input>."""
 
 from __future__ import annotations
 
 from ..model.domain import Domain
+from ..defaults.chardev import dom_arch, dom_os_type
+from ..model.input import Input
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
+from .device_info import format_device_info
+
+
+def format_input(w: XMLWriter, dev: Input, ctx: FormatContext) -> None:
+    """virDomainInputDefFormat."""
+    body = w.child()
+    if dev.evdev is not None:
+        body.empty("source", ("evdev", dev.evdev))
+    format_device_info(body, dev.info, ctx)
+    w.wrap("input", body, ("type", dev.type), ("bus", dev.bus))
 
 
 def format_inputs(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.inputs:
-        raise NotImplementedError("<input> formatting is not implemented")
+    """USB and virtio inputs as defined; PS/2 (or Xen) ones only as the
+    mouse and keyboard every x86 guest with graphics has."""
+    for dev in dom.devices.inputs:
+        if dev.bus in ("usb", "virtio"):
+            format_input(w, dev, ctx)
+    if dom.devices.graphics and dom_arch(dom) in ("", "i686", "x86_64"):
+        bus = "ps2" if dom_os_type(dom) == "hvm" else "xen"
+        for type_ in ("mouse", "keyboard"):
+            format_input(w, Input(type=type_, bus=bus), ctx)

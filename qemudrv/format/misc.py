@@ -1,52 +1,117 @@
-"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>, <panic>, <shmem>, <memory> (not implemented yet)."""
+"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+<panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..bitmap import format_bitmap
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
+from .device_info import format_device_info
 
 
 def format_leases(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.leases:
-        raise NotImplementedError("<lease> formatting is not implemented")
+    for lease in dom.devices.leases:
+        w.start("lease")
+        w.element("lockspace", lease.lockspace)
+        w.element("key", lease.key)
+        w.empty("target", ("path", lease.path), ("offset", lease.offset or None))
+        w.end("lease")
 
 
 def format_hubs(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.hubs:
-        raise NotImplementedError("<hub> formatting is not implemented")
+    for hub in dom.devices.hubs:
+        body = w.child()
+        format_device_info(body, hub.info, ctx)
+        w.wrap("hub", body, ("type", hub.type))
 
 
 def format_watchdog(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.watchdog is not None:
-        raise NotImplementedError("<watchdog> formatting is not implemented")
+    dev = dom.devices.watchdog
+    if dev is None:
+        return
+    body = w.child()
+    format_device_info(body, dev.info, ctx)
+    w.wrap("watchdog", body, ("model", dev.model), ("action", dev.action))
 
 
 def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.memballoon is not None:
-        raise NotImplementedError("<memballoon> formatting is not implemented")
+    dev = dom.devices.memballoon
+    if dev is None:
+        return
+    body = w.child()
+    if dev.period:
+        body.empty("stats", ("period", dev.period))
+    format_device_info(body, dev.info, ctx)
+    deflate = None if dev.autodeflate is None else ("on" if dev.autodeflate else "off")
+    w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate))
 
 
 def format_tpm(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.tpm is not None:
-        raise NotImplementedError("<tpm> formatting is not implemented")
+    dev = dom.devices.tpm
+    if dev is None:
+        return
+    w.start("tpm", ("model", dev.model))
+    w.start("backend", ("type", dev.backend))
+    if dev.backend == "passthrough":
+        w.empty("device", ("path", dev.path))
+    w.end("backend")
+    format_device_info(w, dev.info, ctx)
+    w.end("tpm")
 
 
 def format_nvram(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.nvram is not None:
-        raise NotImplementedError("<nvram> formatting is not implemented")
+    dev = dom.devices.nvram
+    if dev is None:
+        return
+    w.start("nvram")
+    format_device_info(w, dev.info, ctx)
+    w.end("nvram")
 
 
 def format_panics(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.panics:
-        raise NotImplementedError("<panic> formatting is not implemented")
+    # virDomainPanicDefFormat formats the device info without flags: the
+    # alias shows even in an inactive definition.
+    live = replace(ctx, inactive=False)
+    for dev in dom.devices.panics:
+        body = w.child()
+        format_device_info(body, dev.info, live)
+        model = dev.model if dev.model != "default" else None
+        w.wrap("panic", body, ("model", model))
 
 
 def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.shmems:
-        raise NotImplementedError("<shmem> formatting is not implemented")
+    for dev in dom.devices.shmems:
+        w.start("shmem", ("name", dev.name))
+        if dev.size:
+            w.element("size", dev.size >> 20, ("unit", "M"))
+        if dev.server:
+            w.empty("server", ("path", dev.server_path))
+        if dev.msi:
+            ioeventfd = None
+            if dev.msi_ioeventfd is not None:
+                ioeventfd = "on" if dev.msi_ioeventfd else "off"
+            w.empty("msi", ("vectors", dev.msi_vectors or None), ("ioeventfd", ioeventfd))
+        format_device_info(w, dev.info, ctx)
+        w.end("shmem")
 
 
 def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.memories:
-        raise NotImplementedError("<memory> formatting is not implemented")
+    for dev in dom.devices.memories:
+        w.start("memory", ("model", dev.model))
+        if dev.pagesize or dev.source_nodes is not None:
+            w.start("source")
+            if dev.source_nodes is not None:
+                w.element("nodemask", format_bitmap(dev.source_nodes))
+            if dev.pagesize:
+                w.element("pagesize", dev.pagesize, ("unit", "KiB"))
+            w.end("source")
+        w.start("target")
+        w.element("size", dev.size, ("unit", "KiB"))
+        if dev.target_node >= 0:
+            w.element("node", dev.target_node)
+        w.end("target")
+        format_device_info(w, dev.info, ctx)
+        w.end("memory")

@@ -1,12 +1,39 @@
-"""Formatting of <video> (not implemented yet)."""
+"""Formatting of <video>."""
 
 from __future__ import annotations
 
 from ..model.domain import Domain
+from ..model.video import Video
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
+from .device_info import format_device_info
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def format_video(w: XMLWriter, dev: Video, ctx: FormatContext) -> None:
+    w.start("video")
+    attrs: list[tuple[str, str | int | None]] = [("type", dev.type)]
+    attrs += [(k, v or None) for k, v in (("ram", dev.ram), ("vram", dev.vram),
+                                          ("vgamem", dev.vgamem), ("heads", dev.heads))]
+    if dev.primary:
+        attrs.append(("primary", "yes"))
+    if dev.accel is not None:
+        w.start("model", *attrs)
+        w.empty(
+            "acceleration",
+            ("accel3d", _yes_no(dev.accel.accel3d)),
+            ("accel2d", _yes_no(dev.accel.accel2d)),
+        )
+        w.end("model")
+    else:
+        w.empty("model", *attrs)
+    format_device_info(w, dev.info, ctx)
+    w.end("video")
 
 
 def format_videos(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.videos:
-        raise NotImplementedError("<video> formatting is not implemented")
+    for dev in dom.devices.videos:
+        format_video(w, dev, ctx)

@@ -1,4 +1,4 @@
-"""Model of controller devices (placeholder until the family is implemented)."""
+"""Model of <controller> devices (libvirt's virDomainControllerDef)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,73 @@ from dataclasses import dataclass, field
 
 from .address import DeviceInfo
 
+# virDomainControllerType, in libvirt's order.
+CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci")
+
+SCSI_MODELS = (
+    "auto", "buslogic", "lsilogic", "lsisas1068", "vmpvscsi", "ibmvscsi",
+    "virtio-scsi", "lsisas1078",
+)
+USB_MODELS = (
+    "piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
+    "ich9-uhci3", "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2", "none",
+)
+PCI_MODELS = (
+    "pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-root-port",
+    "pcie-switch-upstream-port", "pcie-switch-downstream-port",
+)
+# <model name=...> of PCI controllers: the QEMU device implementing them.
+PCI_MODEL_NAMES = (
+    "pci-bridge", "i82801b11-bridge", "ioh3420", "x3130-upstream", "xio3130-downstream",
+)
+# The default <model name> of each PCI controller model that has one.
+PCI_DEFAULT_MODEL_NAME = {
+    "pci-bridge": "pci-bridge",
+    "dmi-to-pci-bridge": "i82801b11-bridge",
+    "pcie-root-port": "ioh3420",
+    "pcie-switch-upstream-port": "x3130-upstream",
+    "pcie-switch-downstream-port": "xio3130-downstream",
+}
+
+USB_COMPANIONS = ("ich9-uhci1", "ich9-uhci2", "ich9-uhci3")
+
+
+def models_for(type_: str) -> tuple[str, ...] | None:
+    """The model names a controller type accepts (None: no model attribute)."""
+    return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
+
 
 @dataclass
 class Controller:
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    type: str = "ide"
+    index: int = 0
+    model: str | None = None
+    # virtio-serial
+    ports: int | None = None
+    vectors: int | None = None
+    # <driver>
+    queues: int | None = None
+    cmd_per_lun: int | None = None
+    max_sectors: int | None = None
+    ioeventfd: bool | None = None
+    iothread: int | None = None
+    # pci: <model name=>, <target chassisNr chassis port>, <pcihole64>
+    model_name: str | None = None
+    chassis_nr: int | None = None
+    chassis: int | None = None
+    port: int | None = None
+    pcihole64: int | None = None  # KiB
+    pcihole64_set: bool = False
+
+    @property
+    def idx(self) -> int:
+        return self.index
+
+    @property
+    def vioserial_ports(self) -> int | None:
+        return self.ports
+
+    @property
+    def is_usb_master(self) -> bool:
+        return self.info.usb_master_startport is None

@@ -1,12 +1,155 @@
-"""Model of disk devices (placeholder until the family is implemented)."""
+"""Model of <disk> devices (libvirt's virDomainDiskDef and virStorageSource)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .chardev import SecLabel
+
+# Enumerations in libvirt's order (the index matters for sorting and formats).
+DISK_TYPES = ("file", "block", "dir", "network", "volume")
+DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")
+DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")
+CACHE_MODES = ("default", "none", "writethrough", "writeback", "directsync", "unsafe")
+ERROR_POLICIES = ("default", "stop", "report", "ignore", "enospace")
+IO_MODES = ("default", "native", "threads")
+DISCARD_MODES = ("default", "unmap", "ignore")
+SGIO_MODES = ("default", "filtered", "unfiltered")
+SNAPSHOT_MODES = ("default", "no", "internal", "external")
+STARTUP_POLICIES = ("default", "mandatory", "requisite", "optional")
+TRAY_STATES = ("closed", "open")
+GEOMETRY_TRANS = ("default", "none", "auto", "lba")
+NET_PROTOCOLS = (
+    "nbd", "rbd", "sheepdog", "gluster", "iscsi", "http", "https", "ftp", "ftps", "tftp",
+)
+NET_TRANSPORTS = ("tcp", "unix", "rdma")
+POOL_MODES = ("default", "host", "direct")
+# virStorageFileFormat names accepted in <driver type=...>.
+STORAGE_FORMATS = (
+    "none", "raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd",
+    "ploop", "cow", "qcow", "qcow2", "qed", "vmdk",
+)
+IOTUNE_FIELDS = (
+    "total_bytes_sec", "read_bytes_sec", "write_bytes_sec",
+    "total_iops_sec", "read_iops_sec", "write_iops_sec",
+    "total_bytes_sec_max", "read_bytes_sec_max", "write_bytes_sec_max",
+    "total_iops_sec_max", "read_iops_sec_max", "write_iops_sec_max",
+    "size_iops_sec",
+)
+
+
+@dataclass
+class NetHost:
+    name: str | None = None
+    port: str | None = None
+    transport: str = "tcp"
+    socket: str | None = None
+
+
+@dataclass
+class DiskAuth:
+    username: str | None = None
+    secret_type: str | None = None  # "iscsi" / "ceph" (the usage type)
+    uuid: str | None = None
+    usage: str | None = None
+
+
+@dataclass
+class PoolSource:
+    """<source pool= volume= mode=> and what translation found."""
+
+    pool: str
+    volume: str
+    mode: str | None = None
+    # set by storage translation
+    actual_type: str | None = None
+    pool_type: str | None = None
+
+
+@dataclass
+class Encryption:
+    format: str | None = None  # default / qcow
+    secrets: list[tuple[str, str]] = field(default_factory=list)  # (type, uuid)
+
+
+@dataclass
+class StorageSource:
+    """One image of the chain (virStorageSource)."""
+
+    type: str = "file"
+    path: str | None = None  # file / dev / dir / network name
+    protocol: str | None = None
+    hosts: list[NetHost] = field(default_factory=list)
+    pool: PoolSource | None = None
+    format: str | None = None
+    seclabels: list[SecLabel] = field(default_factory=list)
+    # backing chain (only kept for live documents)
+    backing: StorageSource | None = None
+    backing_index: int | None = None
+    backing_terminated: bool = False  # an empty <backingStore/>
+
+
+@dataclass
+class Mirror:
+    job: str = "copy"
+    src: StorageSource = field(default_factory=StorageSource)
+    ready: str | None = None
+    legacy_file: bool = False  # the old <mirror file= format=> form
 
 
 @dataclass
 class Disk:
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    type: str = "file"
+    device: str = "disk"
+    src: StorageSource = field(default_factory=StorageSource)
+    rawio: bool | None = None
+    sgio: str | None = None
+    snapshot: str | None = None
+    startup_policy: str | None = None
+    # <driver>
+    driver_name: str | None = None
+    cache: str | None = None
+    error_policy: str | None = None
+    rerror_policy: str | None = None
+    io: str | None = None
+    ioeventfd: bool | None = None
+    event_idx: bool | None = None
+    copy_on_read: bool | None = None
+    discard: str | None = None
+    iothread: int = 0
+    # <auth>
+    auth: DiskAuth | None = None
+    # <target>
+    dst: str = ""
+    bus: str | None = None
+    tray: str | None = None
+    removable: bool | None = None
+    # <geometry>
+    cyls: int = 0
+    heads: int = 0
+    secs: int = 0
+    trans: str | None = None
+    # <blockio>
+    logical_block_size: int = 0
+    physical_block_size: int = 0
+    iotune: dict[str, int] = field(default_factory=dict)
+    readonly: bool = False
+    shared: bool = False
+    transient: bool = False
+    serial: str | None = None
+    wwn: str | None = None
+    vendor: str | None = None
+    product: str | None = None
+    encryption: Encryption | None = None
+    mirror: Mirror | None = None
+    backend_domain: str | None = None
+
+    @property
+    def is_removable(self) -> bool:
+        return self.device in ("cdrom", "floppy")
+
+    @property
+    def path(self) -> str | None:
+        return self.src.path

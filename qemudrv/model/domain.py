@@ -1,14 +1,31 @@
-"""The domain definition: general settings plus its devices.
-
-Only the skeleton is here; each section gets its own dataclass as it is
-implemented (OS, memory, CPU, NUMA, features, clock, ...).
-"""
+"""The domain definition: general settings plus its devices."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .devices import Devices
+from .general import (
+    CPU,
+    OS,
+    PM,
+    Blkiotune,
+    Clock,
+    Cputune,
+    Features,
+    IdMapEntry,
+    IOThread,
+    Keywrap,
+    Lifecycle,
+    Memory,
+    Numatune,
+    QemuCommandline,
+    SecLabel,
+    Status,
+    Sysinfo,
+    Vcpus,
+)
 
 
 @dataclass
@@ -19,4 +36,39 @@ class Domain:
     uuid: str | None = None
     title: str | None = None
     description: str | None = None
+    metadata: Any = None  # an lxml element holding the kept children
+    memory: Memory = field(default_factory=Memory)
+    blkiotune: Blkiotune = field(default_factory=Blkiotune)
+    vcpus: Vcpus = field(default_factory=Vcpus)
+    iothreads: list[IOThread] = field(default_factory=list)
+    cputune: Cputune = field(default_factory=Cputune)
+    numatune: Numatune | None = None
+    resource_partition: str | None = None
+    sysinfo: Sysinfo | None = None
+    os: OS = field(default_factory=OS)
+    uidmap: list[IdMapEntry] = field(default_factory=list)
+    gidmap: list[IdMapEntry] = field(default_factory=list)
+    features: Features = field(default_factory=Features)
+    cpu: CPU | None = None
+    clock: Clock = field(default_factory=Clock)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    pm: PM = field(default_factory=PM)
+    seclabels: list[SecLabel] = field(default_factory=list)
+    qemu_cmdline: QemuCommandline | None = None
+    keywrap: Keywrap | None = None
     devices: Devices = field(default_factory=Devices)
+    status: Status | None = None
+    # Filled by post-parse for the command line
+    numad_nodeset: frozenset[int] | None = None
+
+    @property
+    def emulator(self) -> str | None:
+        return self.devices.emulator
+
+    @property
+    def arch(self) -> str:
+        return self.os.arch or ""
+
+    @property
+    def machine(self) -> str:
+        return self.os.machine or ""

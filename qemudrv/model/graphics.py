@@ -1,4 +1,4 @@
-"""Model of graphics devices (placeholder until the family is implemented)."""
+"""Model of <graphics> (VNC, SPICE, SDL, RDP, desktop)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,73 @@ from dataclasses import dataclass, field
 
 from .address import DeviceInfo
 
+GRAPHICS_TYPES = ("sdl", "vnc", "rdp", "desktop", "spice")
+LISTEN_TYPES = ("none", "address", "network")
+VNC_SHARE_POLICIES = ("default", "allow-exclusive", "force-shared", "ignore")
+AUTH_CONNECTED = ("default", "fail", "disconnect", "keep")
+
+SPICE_CHANNEL_NAMES = (
+    "main", "display", "inputs", "cursor", "playback", "record", "smartcard", "usbredir",
+)
+SPICE_CHANNEL_MODES = ("any", "secure", "insecure")
+SPICE_IMAGE_COMPRESSION = ("default", "auto_glz", "auto_lz", "quic", "glz", "lz", "off")
+SPICE_JPEG_COMPRESSION = ("default", "auto", "never", "always")
+SPICE_ZLIB_COMPRESSION = ("default", "auto", "never", "always")
+SPICE_STREAMING_MODES = ("default", "filter", "all", "off")
+SPICE_MOUSE_MODES = ("default", "server", "client")
+
+
+@dataclass
+class GraphicsListen:
+    type: str = "address"
+    address: str | None = None
+    network: str | None = None
+    from_config: bool = False
+
+
+@dataclass
+class GraphicsAuth:
+    passwd: str | None = None
+    valid_to: str | None = None  # normalised YYYY-MM-DDTHH:MM:SS (UTC)
+    connected: str | None = None
+
 
 @dataclass
 class Graphics:
+    type: str = "vnc"
+    listens: list[GraphicsListen] = field(default_factory=list)
+    auth: GraphicsAuth = field(default_factory=GraphicsAuth)
+    # vnc, spice, rdp
+    port: int = 0
+    autoport: bool = False
+    keymap: str | None = None
+    # vnc
+    websocket: int = 0
+    share_policy: str | None = None
+    socket: str | None = None
+    # spice
+    tls_port: int = 0
+    default_mode: str = "any"
+    channels: dict[str, str] = field(default_factory=dict)  # name -> mode
+    image: str | None = None
+    jpeg: str | None = None
+    zlib: str | None = None
+    playback: bool | None = None
+    streaming: str | None = None
+    copypaste: bool | None = None
+    filetransfer: bool | None = None
+    mousemode: str | None = None
+    # sdl, desktop
+    display: str | None = None
+    xauth: str | None = None
+    fullscreen: bool = False
+    # rdp
+    replace_user: bool = False
+    multi_user: bool = False
     info: DeviceInfo = field(default_factory=DeviceInfo)
+
+    def listen_address(self) -> str | None:
+        """The address of the first listen, if it is of type address."""
+        if self.listens and self.listens[0].type == "address":
+            return self.listens[0].address
+        return None

@@ -1,4 +1,5 @@
-"""Model of misc devices (placeholder until the family is implemented)."""
+"""Model of the smaller devices: leases, hubs, watchdog, memory balloon, TPM,
+NVRAM, panic notifiers, shared memory and memory modules (libvirt 1.3.1)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,50 @@ from dataclasses import dataclass, field
 
 from .address import DeviceInfo
 
+HUB_TYPES = ("usb",)
+WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
+WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
+MEMBALLOON_MODELS = ("virtio", "xen", "none")
+TPM_MODELS = ("tpm-tis",)
+TPM_BACKENDS = ("passthrough",)
+TPM_DEFAULT_DEVICE = "/dev/tpm0"
+# virDomainPanicModel of 1.3.1 ("default" is the unset model)
+PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
+MEMORY_MODELS = ("dimm",)
+
 
 @dataclass
 class Hub:
+    type: str = "usb"
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class Lease:
+    key: str = ""
+    path: str = ""
+    lockspace: str | None = None
+    offset: int = 0
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class Memballoon:
+    model: str = "virtio"
+    autodeflate: bool | None = None
+    period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class MemoryDevice:
+    """A memory module (<memory model='dimm'>); sizes in KiB."""
+
+    model: str = "dimm"
+    size: int = 0
+    target_node: int = -1  # -1: not given
+    pagesize: int = 0
+    source_nodes: frozenset[int] | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
@@ -34,19 +61,32 @@ class NVRAM:
 
 @dataclass
 class Panic:
+    model: str = "default"
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class Shmem:
+    name: str = ""
+    size: int = 0  # bytes, 0: QEMU's default
+    server: bool = False
+    server_path: str | None = None
+    msi: bool = False
+    msi_vectors: int = 0
+    msi_ioeventfd: bool | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class TPM:
+    model: str = "tpm-tis"
+    backend: str = "passthrough"
+    path: str = TPM_DEFAULT_DEVICE
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass
 class Watchdog:
+    model: str = "i6300esb"
+    action: str = "reset"
     info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -1,12 +1,23 @@
-"""Model of rng devices (placeholder until the family is implemented)."""
+"""Model of <rng> (a virtio random number generator and its host source)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .chardev import ChrSource
+
+RNG_MODELS = ("virtio",)
+RNG_BACKENDS = ("random", "egd")
 
 
 @dataclass
 class RNG:
+    model: str = "virtio"
+    backend: str = "random"
+    # random: the host device to read; egd: the daemon's chardev
+    file: str | None = None
+    chardev: ChrSource | None = None
+    rate: int = 0  # bytes per period; 0 = unlimited
+    period: int = 0  # milliseconds
     info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -1,11 +1,124 @@
-"""Parsing of <controller> (not implemented yet)."""
+"""Parsing of <controller> (virDomainControllerDefParseXML of libvirt 1.3.1)."""
 
 from __future__ import annotations
 
-from ..model.controller import Controller
-from ..xmlreader import Element
+from ..errors import XMLError
+from ..model.address import DeviceInfo
+from ..model.controller import CONTROLLER_TYPES, PCI_MODEL_NAMES, Controller, models_for
+from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
+from .device_info import parse_device_info
+
+# Default master start port of the ICH9 UHCI companions.
+_COMPANION_START = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
+
+
+def _uint(value: str | None, message: str, limit: int = 2**32 - 1) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise XMLError(message % value) from None
+    if number < 0 or number > limit:
+        raise XMLError(message % value)
+    return number
+
+
+def _int_any_base(value: str | None, what: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value, 0)
+    except ValueError:
+        raise XMLError(f"Invalid {what} '{value}' in PCI controller") from None
 
 
 def parse_controller(el: Element, ctx: ParseContext) -> Controller:
-    raise NotImplementedError("<controller> parsing is not implemented")
+    cont = Controller()
+    type_ = el.get("type")
+    if type_ is not None:
+        if type_ not in CONTROLLER_TYPES:
+            raise XMLError(f"Unknown controller type '{type_}'")
+        cont.type = type_
+    index = el.get("index")
+    if index is not None:
+        cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
+    model = el.get("model")
+    if model is not None:
+        allowed = models_for(cont.type)
+        if not allowed or model not in allowed:
+            raise XMLError(f"Unknown model type '{model}'")
+        cont.model = model
+
+    driver = model_el = target = None
+    for c in elements(el):
+        if c.tag == "driver":
+            driver = c
+        elif c.tag == "model":
+            model_el = c
+        elif c.tag == "target":
+            target = c
+    if driver is not None:
+        cont.queues = _uint(driver.get("queues"), "Malformed 'queues' value '%s'")
+        cont.cmd_per_lun = _uint(driver.get("cmd_per_lun"), "Malformed 'cmd_per_lun' value '%s'")
+        cont.max_sectors = _uint(driver.get("max_sectors"), "Malformed 'max_sectors' value '%s'")
+        ioeventfd = driver.get("ioeventfd")
+        if ioeventfd is not None:
+            if ioeventfd not in ("on", "off"):
+                raise XMLError(f"Malformed 'ioeventfd' value '{ioeventfd}'")
+            cont.ioeventfd = ioeventfd == "on"
+        cont.iothread = _uint(driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'")
+    if model_el is not None:
+        name = model_el.get("name")
+        if name is not None and name not in PCI_MODEL_NAMES:
+            raise XMLError(f"Unknown PCI controller model name '{name}'")
+        cont.model_name = name
+    if target is not None:
+        cont.chassis_nr = _int_any_base(target.get("chassisNr"), "chassisNr")
+        cont.chassis = _int_any_base(target.get("chassis"), "chassis")
+        cont.port = _int_any_base(target.get("port"), "port")
+
+    if cont.type == "usb" and cont.model == "none":
+        cont.info = DeviceInfo()  # the address of a 'none' controller is ignored
+    else:
+        cont.info = parse_device_info(el, ctx)
+
+    if cont.type == "virtio-serial":
+        cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
+        cont.vectors = _uint(el.get("vectors"), "Invalid vectors: %s", 2**31 - 1)
+    elif cont.type == "usb":
+        start = _COMPANION_START.get(cont.model or "")
+        if start is not None and cont.info.usb_master_startport is None:
+            cont.info.usb_master_startport = start
+    elif cont.type == "pci":
+        _parse_pci(el, cont)
+    return cont
+
+
+def _parse_pci(el: Element, cont: Controller) -> None:
+    if cont.model in ("pci-root", "pcie-root"):
+        if cont.info.address is not None:
+            raise XMLError("pci-root and pcie-root controllers should not have an address")
+        if cont.index != 0:
+            raise XMLError("pci-root and pcie-root controllers should have index 0")
+    hole = child(el, "pcihole64")
+    if hole is not None:
+        raw = (hole.text or "").strip()
+        try:
+            number = int(raw, 10)
+            if number < 0:
+                raise ValueError(raw)
+        except ValueError:
+            raise XMLError(f"Cannot parse pcihole64 size '{raw}'") from None
+        size = scale(number, hole.get("unit"), 1024, "pcihole64")
+        cont.pcihole64 = -(-size // 1024)
+        cont.pcihole64_set = True
+    if cont.chassis_nr is not None and not 1 <= cont.chassis_nr <= 255:
+        raise XMLError(
+            f"PCI controller chassisNr '{cont.chassis_nr}' out of range - must be 1-255"
+        )
+    if cont.chassis is not None and not 0 <= cont.chassis <= 255:
+        raise XMLError(f"PCI controller chassis '{cont.chassis}' out of range - must be 0-255")
+    if cont.port is not None and not 0 <= cont.port <= 255:
+        raise XMLError(f"PCI controller port '{cont.port}' out of range - must be 0-255")

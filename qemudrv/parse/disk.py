@@ -1,11 +1,533 @@
-"""Parsing of <disk> (not implemented yet)."""
+"""Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1)."""
 
 from __future__ import annotations
 
-from ..model.disk import Disk
-from ..xmlreader import Element
+from ..errors import XMLError
+from ..model.address import DriveAddress
+from ..model.chardev import SecLabel
+from ..model.disk import (
+    CACHE_MODES,
+    DISCARD_MODES,
+    DISK_BUSES,
+    DISK_DEVICES,
+    DISK_TYPES,
+    ERROR_POLICIES,
+    GEOMETRY_TRANS,
+    IO_MODES,
+    IOTUNE_FIELDS,
+    NET_PROTOCOLS,
+    NET_TRANSPORTS,
+    POOL_MODES,
+    SGIO_MODES,
+    SNAPSHOT_MODES,
+    STARTUP_POLICIES,
+    STORAGE_FORMATS,
+    TRAY_STATES,
+    Disk,
+    DiskAuth,
+    Encryption,
+    Mirror,
+    NetHost,
+    PoolSource,
+    StorageSource,
+)
+from ..xmlreader import Element, child, children, elements
 from .context import ParseContext
+from .device_info import parse_device_info
+
+
+def _enum(value: str | None, choices: tuple[str, ...], message: str) -> str | None:
+    """A libvirt enum attribute; the first choice ("default") is not allowed."""
+    if value is None:
+        return None
+    if value not in choices or value == choices[0] and choices[0] == "default":
+        raise XMLError(message % value)
+    return value
+
+
+def _on_off(value: str | None, message: str) -> bool | None:
+    if value is None:
+        return None
+    if value not in ("on", "off"):
+        raise XMLError(message % value)
+    return value == "on"
+
+
+def _uint(value: str | None, message: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise XMLError(message % value) from None
+    if number < 0:
+        raise XMLError(message % value)
+    return number
+
+
+# -- disk names --------------------------------------------------------------
+
+_NAME_PREFIXES = ("fd", "hd", "vd", "sd", "xvd", "ubd")
+
+
+def disk_name_to_index(name: str) -> int:
+    """virDiskNameToIndex: 'hda' -> 0, 'sdz' -> 25, 'sdaa' -> 26; -1 if invalid."""
+    for prefix in _NAME_PREFIXES:
+        if name.startswith(prefix):
+            rest = name[len(prefix):]
+            break
+    else:
+        return -1
+    idx = 0
+    count = 0
+    for ch in rest:
+        if not "a" <= ch <= "z":
+            break
+        idx = (idx + (count > 0)) * 26 + ord(ch) - ord("a")
+        count += 1
+    tail = rest[count:]
+    if tail and not tail.isdigit():
+        return -1
+    return idx
+
+
+def assign_drive_address(disk: Disk) -> None:
+    """virDomainDiskDefAssignAddress: the default drive address from the
+    target name (QEMU has narrow SCSI buses: 7 units per bus)."""
+    idx = disk_name_to_index(disk.dst)
+    if idx < 0:
+        raise XMLError(f"Unknown disk name '{disk.dst}' and no address specified")
+    if disk.bus == "scsi":
+        disk.info.address = DriveAddress(idx // 7, 0, 0, idx % 7)
+    elif disk.bus == "ide":
+        disk.info.address = DriveAddress(idx // 4, (idx % 4) // 2, 0, idx % 2)
+    elif disk.bus == "sata":
+        disk.info.address = DriveAddress(idx // 6, 0, 0, idx % 6)
+    elif disk.bus == "fdc":
+        disk.info.address = DriveAddress(idx // 2, 0, 0, idx % 2)
+
+
+# -- <source> ----------------------------------------------------------------
+
+
+def parse_device_seclabels(src_el: Element, ctx: ParseContext) -> list[SecLabel]:
+    """virSecurityDeviceLabelDefParseXML for <seclabel> children of a source."""
+    out: list[SecLabel] = []
+    for el in children(src_el, "seclabel"):
+        label = SecLabel(model=el.get("model"))
+        relabel = el.get("relabel")
+        if relabel is not None:
+            if relabel not in ("yes", "no"):
+                raise XMLError(f"invalid security relabel value {relabel}")
+            label.relabel = relabel == "yes"
+        if not ctx.inactive:
+            skip = el.get("labelskip")
+            if skip is not None:
+                if skip not in ("yes", "no"):
+                    raise XMLError(f"invalid security labelskip value {skip}")
+                label.labelskip = skip == "yes"
+        lab = child(el, "label")
+        if lab is not None and lab.text:
+            if not label.relabel:
+                raise XMLError("Cannot specify a label if relabelling is turned off.")
+            label.label = lab.text
+        out.append(label)
+    models = [s.model for s in out if s.model]
+    for m in models:
+        if models.count(m) > 1:
+            raise XMLError(f"seclabel for model {m} is already provided")
+    for s in out:
+        if s.model is None and len(out) > 1:
+            raise XMLError("seclabel for model is already provided")
+    return out
+
+
+def _parse_hosts(src_el: Element, src: StorageSource) -> None:
+    for h in children(src_el, "host"):
+        host = NetHost(name=h.get("name"), port=h.get("port"))
+        transport = h.get("transport")
+        if transport is not None:
+            if transport not in NET_TRANSPORTS:
+                raise XMLError(f"unknown protocol transport type '{transport}'")
+            host.transport = transport
+        host.socket = h.get("socket")
+        if host.transport == "unix" and host.socket is None:
+            raise XMLError("missing socket for unix transport")
+        if host.transport != "unix" and host.socket is not None:
+            raise XMLError(
+                f"transport '{host.transport}' does not support socket attribute"
+            )
+        if host.transport != "unix" and host.name is None:
+            raise XMLError("missing name for host")
+        src.hosts.append(host)
+
+
+def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str | None:
+    """virDomainDiskSourceParse; returns the startupPolicy attribute."""
+    if src.type == "file":
+        src.path = src_el.get("file")
+    elif src.type == "block":
+        src.path = src_el.get("dev")
+    elif src.type == "dir":
+        src.path = src_el.get("dir")
+    elif src.type == "network":
+        protocol = src_el.get("protocol")
+        if protocol is None:
+            raise XMLError("missing network source protocol type")
+        if protocol not in NET_PROTOCOLS:
+            raise XMLError(f"unknown protocol type '{protocol}'")
+        src.protocol = protocol
+        name = src_el.get("name")
+        if name is None and protocol != "nbd":
+            raise XMLError("missing name for disk source")
+        src.path = name
+        _parse_hosts(src_el, src)
+    elif src.type == "volume":
+        pool, volume = src_el.get("pool"), src_el.get("volume")
+        if pool is None and volume is None:
+            return src_el.get("startupPolicy")
+        if pool is None or volume is None:
+            raise XMLError("'pool' and 'volume' must be specified together for 'pool' type source")
+        mode = src_el.get("mode")
+        if mode is not None and (mode not in POOL_MODES or mode == "default"):
+            raise XMLError(f"unknown source mode '{mode}' for volume type disk")
+        src.pool = PoolSource(pool, volume, mode)
+    src.seclabels = parse_device_seclabels(src_el, ctx)
+    return src_el.get("startupPolicy")
+
+
+def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> None:
+    """virDomainDiskBackingStoreParse (live documents only)."""
+    node = child(el, "backingStore")
+    if node is None:
+        return
+    type_ = node.get("type")
+    if type_ is None:
+        parent.backing_terminated = True
+        return
+    if type_ not in DISK_TYPES:
+        raise XMLError(f"unknown disk backing store type '{type_}'")
+    index = node.get("index")
+    idx = None
+    if index is not None:
+        try:
+            idx = int(index)
+        except ValueError:
+            raise XMLError(f"invalid disk index '{index}'") from None
+    fmt = child(node, "format")
+    if fmt is None or fmt.get("type") is None:
+        raise XMLError("missing disk backing store format")
+    fmt_type = fmt.get("type")
+    if fmt_type not in STORAGE_FORMATS or fmt_type == "none":
+        raise XMLError(f"unknown disk backing store format '{fmt_type}'")
+    src_el = child(node, "source")
+    if src_el is None:
+        raise XMLError("missing disk backing store source")
+    backing = StorageSource(type=type_, format=fmt_type)
+    parse_source(src_el, backing, ctx)
+    parent.backing = backing
+    parent.backing_index = idx
+    _parse_backing(node, backing, ctx)
+
+
+def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
+    job = el.get("job") or "copy"
+    if job not in ("copy", "active-commit"):
+        raise XMLError(f"unknown mirror job type '{job}'")
+    mirror = Mirror(job=job)
+    mtype = el.get("type")
+    if mtype is None:
+        # the old format: <mirror file= format=>
+        path = el.get("file")
+        if path is None:
+            raise XMLError("mirror requires file name")
+        mirror.src = StorageSource(type="file", path=path, format=el.get("format"))
+        mirror.legacy_file = True
+    else:
+        if mtype not in DISK_TYPES:
+            raise XMLError(f"unknown mirror backing store type '{mtype}'")
+        mirror.src = StorageSource(type=mtype)
+        fmt = child(el, "format")
+        if fmt is not None:
+            mirror.src.format = fmt.get("type")
+        src_el = child(el, "source")
+        if src_el is None:
+            raise XMLError("mirror requires source element")
+        parse_source(src_el, mirror.src, ctx)
+    if mirror.src.format is not None and mirror.src.format not in STORAGE_FORMATS:
+        raise XMLError(f"unknown mirror format value '{mirror.src.format}'")
+    ready = el.get("ready")
+    if ready is not None:
+        if ready not in ("yes", "abort", "pivot"):
+            raise XMLError(f"unknown mirror ready state {ready}")
+        mirror.ready = ready
+    disk.mirror = mirror
+
+
+def _parse_auth(el: Element) -> DiskAuth:
+    auth = DiskAuth(username=el.get("username"))
+    if auth.username is None:
+        raise XMLError("missing username for auth")
+    secret = child(el, "secret")
+    if secret is None:
+        raise XMLError("Missing <secret> element in auth")
+    auth.secret_type = secret.get("type")
+    auth.uuid = secret.get("uuid")
+    auth.usage = secret.get("usage")
+    if auth.uuid and auth.usage:
+        raise XMLError("either auth secret uuid or usage expected")
+    if not auth.uuid and not auth.usage:
+        raise XMLError("missing auth secret uuid or usage attribute")
+    if auth.secret_type is None:
+        raise XMLError("missing auth secret type")
+    if auth.secret_type not in ("iscsi", "ceph"):
+        raise XMLError(f"invalid secret type {auth.secret_type}")
+    return auth
+
+
+def _parse_encryption(el: Element) -> Encryption:
+    fmt = el.get("format")
+    if fmt is None:
+        raise XMLError("unknown volume encryption format")
+    if fmt not in ("default", "qcow"):
+        raise XMLError(f"unknown volume encryption format type {fmt}")
+    enc = Encryption(format=fmt)
+    for s in children(el, "secret"):
+        stype = s.get("type")
+        if stype != "passphrase":
+            raise XMLError(f"unknown volume encryption secret type {stype}")
+        uuid = s.get("uuid")
+        if uuid is None:
+            raise XMLError("missing volume encryption uuid")
+        enc.secrets.append((stype, uuid))
+    return enc
+
+
+def _parse_iotune(el: Element, disk: Disk) -> None:
+    for name in IOTUNE_FIELDS:
+        node = child(el, name)
+        if node is None:
+            continue
+        raw = (node.text or "").strip()
+        try:
+            value = int(raw, 10)
+            if value < 0:
+                raise ValueError(raw)
+        except ValueError:
+            raise XMLError(f"disk iotune field '{name}' must be an integer") from None
+        disk.iotune[name] = value
+    t = disk.iotune
+    if t.get("total_bytes_sec") and (t.get("read_bytes_sec") or t.get("write_bytes_sec")):
+        raise XMLError("total and read/write bytes_sec cannot be set at the same time")
+    if t.get("total_iops_sec") and (t.get("read_iops_sec") or t.get("write_iops_sec")):
+        raise XMLError("total and read/write iops_sec cannot be set at the same time")
+    if t.get("total_bytes_sec_max") and (
+        t.get("read_bytes_sec_max") or t.get("write_bytes_sec_max")
+    ):
+        raise XMLError("total and read/write bytes_sec_max cannot be set at the same time")
+    if t.get("total_iops_sec_max") and (
+        t.get("read_iops_sec_max") or t.get("write_iops_sec_max")
+    ):
+        raise XMLError("total and read/write iops_sec_max cannot be set at the same time")
+
+
+def _parse_driver(el: Element, disk: Disk) -> None:
+    disk.driver_name = el.get("name")
+    fmt = el.get("type")
+    if fmt is not None:
+        if fmt == "aio":
+            fmt = "raw"  # old configurations named the raw format 'aio'
+        if fmt not in STORAGE_FORMATS or fmt == "none":
+            raise XMLError(f"unknown driver format value '{fmt}'")
+        disk.src.format = fmt
+    disk.cache = _enum(el.get("cache"), CACHE_MODES, "unknown disk cache mode '%s'")
+    disk.error_policy = _enum(
+        el.get("error_policy"), ERROR_POLICIES, "unknown disk error policy '%s'"
+    )
+    rerror = el.get("rerror_policy")
+    if rerror is not None and rerror not in ERROR_POLICIES[1:4]:
+        raise XMLError(f"unknown disk read error policy '{rerror}'")
+    disk.rerror_policy = rerror
+    disk.io = _enum(el.get("io"), IO_MODES, "unknown disk io mode '%s'")
+    disk.ioeventfd = _on_off(el.get("ioeventfd"), "unknown disk ioeventfd mode '%s'")
+    disk.event_idx = _on_off(el.get("event_idx"), "unknown disk event_idx mode '%s'")
+    disk.copy_on_read = _on_off(el.get("copy_on_read"), "unknown disk copy_on_read mode '%s'")
+    disk.discard = _enum(el.get("discard"), DISCARD_MODES, "unknown disk discard mode '%s'")
+    iothread = el.get("iothread")
+    if iothread is not None:
+        value = _uint(iothread, "Invalid iothread attribute in disk driver element: %s")
+        if not value:
+            raise XMLError(f"Invalid iothread attribute in disk driver element: {iothread}")
+        disk.iothread = value
 
 
 def parse_disk(el: Element, ctx: ParseContext) -> Disk:
-    raise NotImplementedError("<disk> parsing is not implemented")
+    disk = Disk()
+    type_ = el.get("type")
+    if type_ is not None:
+        if type_ not in DISK_TYPES:
+            raise XMLError(f"unknown disk type '{type_}'")
+        disk.type = type_
+    disk.src.type = disk.type
+    device = el.get("device")
+    if device is not None:
+        if device not in DISK_DEVICES:
+            raise XMLError(f"unknown disk device '{device}'")
+        disk.device = device
+    disk.snapshot = _enum(el.get("snapshot"), SNAPSHOT_MODES, "unknown disk snapshot setting '%s'")
+    rawio = el.get("rawio")
+    if rawio is not None:
+        if rawio not in ("yes", "no"):
+            raise XMLError(f"unknown disk rawio setting '{rawio}'")
+        disk.rawio = rawio == "yes"
+    disk.sgio = _enum(el.get("sgio"), SGIO_MODES, "unknown disk sgio mode '%s'")
+
+    source_seen = False
+    target = None
+    startup = None
+    for c in elements(el):
+        name = c.tag
+        if name == "source" and not source_seen:
+            source_seen = True
+            startup = parse_source(c, disk.src, ctx)
+        elif name == "target" and target is None:
+            target = c
+        elif name == "geometry":
+            disk.cyls = _uint(c.get("cyls"), "invalid geometry settings (cyls) '%s'") or 0
+            disk.heads = _uint(c.get("heads"), "invalid geometry settings (heads) '%s'") or 0
+            disk.secs = _uint(c.get("secs"), "invalid geometry settings (secs) '%s'") or 0
+            trans = c.get("trans")
+            if trans is not None:
+                if trans not in GEOMETRY_TRANS or trans == "default":
+                    raise XMLError(f"invalid translation value '{trans}'")
+                disk.trans = trans
+        elif name == "blockio":
+            disk.logical_block_size = (
+                _uint(c.get("logical_block_size"), "invalid logical block size '%s'") or 0
+            )
+            disk.physical_block_size = (
+                _uint(c.get("physical_block_size"), "invalid physical block size '%s'") or 0
+            )
+        elif name == "driver" and disk.driver_name is None:
+            _parse_driver(c, disk)
+        elif name == "mirror" and disk.mirror is None and not ctx.inactive:
+            _parse_mirror(c, disk, ctx)
+        elif name == "auth" and disk.auth is None:
+            disk.auth = _parse_auth(c)
+        elif name == "iotune":
+            _parse_iotune(c, disk)
+        elif name == "readonly":
+            disk.readonly = True
+        elif name == "shareable":
+            disk.shared = True
+        elif name == "transient":
+            disk.transient = True
+        elif name == "encryption" and disk.encryption is None:
+            disk.encryption = _parse_encryption(c)
+        elif name == "serial" and disk.serial is None:
+            disk.serial = c.text or None
+        elif name == "wwn" and disk.wwn is None:
+            disk.wwn = c.text or None
+            if disk.wwn is not None and not _valid_wwn(disk.wwn):
+                raise XMLError("Malformed wwn")
+        elif name == "vendor" and disk.vendor is None:
+            disk.vendor = c.text or ""
+            if len(disk.vendor) > 8:
+                raise XMLError("disk vendor is more than 8 characters")
+            if not disk.vendor.isprintable() or not disk.vendor.isascii():
+                raise XMLError("disk vendor is not printable string")
+        elif name == "product" and disk.product is None:
+            disk.product = c.text or ""
+            if len(disk.product) > 16:
+                raise XMLError("disk product is more than 16 characters")
+            if not disk.product.isprintable() or not disk.product.isascii():
+                raise XMLError("disk product is not printable string")
+        elif name == "backenddomain":
+            disk.backend_domain = c.get("name")
+    if not ctx.inactive:
+        _parse_backing(el, disk.src, ctx)
+
+    src = disk.src
+    if (
+        src.path is None
+        and not src.hosts
+        and src.pool is None
+        and disk.device not in ("cdrom", "floppy", "lun")
+        and not (disk.type == "network" and src.protocol)
+    ):
+        raise XMLError(f"no source device {target.get('dev') if target is not None else ''}")
+
+    if target is None or target.get("dev") is None:
+        if src.pool is not None:
+            raise XMLError(
+                f"missing target definition for disk with pool '{src.pool.pool}' "
+                f"volume '{src.pool.volume}'"
+            )
+        raise XMLError(f"missing target definition for disk {src.path or ''}")
+    disk.dst = str(target.get("dev"))
+    if disk.device == "floppy" and not disk.dst.startswith("fd"):
+        raise XMLError(f"Invalid floppy device name: {disk.dst}")
+    if disk.device in ("disk", "lun", "cdrom") and disk.dst.startswith("fd"):
+        raise XMLError(f"Invalid harddisk device name: {disk.dst}")
+    _parse_target(target, disk)
+
+    if disk.rawio is not None and disk.device != "lun":
+        raise XMLError("rawio can be used only with device='lun'")
+    if disk.sgio is not None and disk.device != "lun":
+        raise XMLError("sgio can be used only with device='lun'")
+
+    disk.info = parse_device_info(el, ctx, allow_boot=True)
+    if startup is not None:
+        if startup not in STARTUP_POLICIES or startup == "default":
+            raise XMLError(f"unknown startupPolicy value '{startup}'")
+        if disk.type not in ("file", "volume"):
+            raise XMLError(
+                f"Setting disk {startup} is allowed only for file or volume disk types"
+            )
+        if disk.device != "floppy" and disk.device != "cdrom" and startup == "requisite":
+            raise XMLError("Setting disk 'requisite' is allowed only for cdrom or floppy")
+        disk.startup_policy = startup
+    if disk.info.address is None:
+        assign_drive_address(disk)
+    return disk
+
+
+def _parse_target(target: Element, disk: Disk) -> None:
+    bus = target.get("bus")
+    if bus is not None:
+        if bus not in DISK_BUSES:
+            raise XMLError(f"unknown disk bus type '{bus}'")
+        disk.bus = bus
+    elif disk.device == "floppy":
+        disk.bus = "fdc"
+    else:
+        for prefix, b in (("hd", "ide"), ("sd", "scsi"), ("vd", "virtio"), ("xvd", "xen"),
+                          ("ubd", "uml")):
+            if disk.dst.startswith(prefix):
+                disk.bus = b
+                break
+        else:
+            disk.bus = "ide"
+    if disk.device == "floppy" and disk.bus != "fdc":
+        raise XMLError(f"Invalid bus type '{disk.bus}' for floppy disk")
+    if disk.device != "floppy" and disk.bus == "fdc":
+        raise XMLError(f"Invalid bus type '{disk.bus}' for disk")
+    tray = target.get("tray")
+    if tray is not None:
+        if tray not in TRAY_STATES:
+            raise XMLError(f"unknown disk tray status '{tray}'")
+        if disk.device not in ("floppy", "cdrom"):
+            raise XMLError("tray is only valid for cdrom and floppy")
+        disk.tray = tray
+    removable = target.get("removable")
+    if removable is not None:
+        if removable not in ("on", "off"):
+            raise XMLError(f"unknown disk removable status '{removable}'")
+        if disk.bus != "usb":
+            raise XMLError("removable is only valid for usb disks")
+        disk.removable = removable == "on"
+
+
+def _valid_wwn(wwn: str) -> bool:
+    text = wwn[2:] if wwn[:2].lower() == "0x" else wwn
+    return len(text) == 16 and all(c in "0123456789abcdefABCDEF" for c in text)

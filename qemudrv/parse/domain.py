@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..errors import XMLError
 from ..model.domain import Domain
-from ..xmlreader import Element, child, child_text, parse_document
+from ..xmlreader import Element, child, parse_document
+from . import general as g
 from .context import ParseContext
 from .devices import parse_devices
 
@@ -17,17 +18,38 @@ def parse_domain_xml(text: str, ctx: ParseContext) -> Domain:
 
 
 def parse_domain(root: Element, ctx: ParseContext) -> Domain:
+    """virDomainDefParseXML: the sections in libvirt's order."""
     dom = Domain()
-    virt_type = root.get("type")
-    if virt_type is None:
-        raise XMLError("missing domain type attribute")
-    dom.virt_type = virt_type
-    name = child_text(root, "name")
-    if not name:
-        raise XMLError("missing name information")
-    dom.name = name
-    dom.uuid = child_text(root, "uuid")
-    dom.title = child_text(root, "title")
-    dom.description = child_text(root, "description")
+    g.parse_header(root, dom, ctx)
+    g.parse_memory(root, dom, ctx)
+    g.parse_blkiotune(root, dom, ctx)
+    g.parse_vcpus(root, dom, ctx)
+    g.parse_iothreads(root, dom, ctx)
+    g.parse_cputune(root, dom, ctx)
+    g.parse_cpu_numa(root, dom, ctx)
+    g.parse_numatune(root, dom, ctx)
+    g.parse_resource(root, dom, ctx)
+    g.parse_idmap(root, dom, ctx)
+    g.parse_features(root, dom, ctx)
+    g.parse_lifecycle(root, dom, ctx)
+    g.parse_pm(root, dom, ctx)
+    g.parse_clock(root, dom, ctx)
+    g.parse_sysinfo(root, dom, ctx)
+    g.parse_os(root, dom, ctx)
+    g.parse_seclabels(root, dom, ctx)
     dom.devices = parse_devices(child(root, "devices"), ctx)
+    _check_boot_order(dom, ctx)
+    g.parse_qemu_cmdline(root, dom, ctx)
+    g.parse_keywrap(root, dom, ctx)
     return dom
+
+
+def _check_boot_order(dom: Domain, ctx: ParseContext) -> None:
+    """Per-device <boot order> and <os><boot dev> exclude each other; with
+    neither, an HVM guest boots from its first disk."""
+    if dom.os.type != "hvm":
+        return
+    if ctx.boot_orders and dom.os.boot_devs:
+        raise XMLError("per-device boot elements cannot be used together with os/boot elements")
+    if not ctx.boot_orders and not dom.os.boot_devs:
+        dom.os.boot_devs = ["hd"]

@@ -1,43 +1,252 @@
-"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>, <panic>, <shmem>, <memory> (not implemented yet)."""
+"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+<panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
 
-from ..model.misc import Hub, Lease, Memballoon, MemoryDevice, NVRAM, Panic, Shmem, TPM, Watchdog
-from ..xmlreader import Element
+from dataclasses import replace
+
+from ..bitmap import parse_bitmap
+from ..errors import XMLError
+from ..model.misc import (
+    HUB_TYPES,
+    MEMBALLOON_MODELS,
+    MEMORY_MODELS,
+    PANIC_MODELS,
+    TPM_BACKENDS,
+    TPM_DEFAULT_DEVICE,
+    TPM_MODELS,
+    WATCHDOG_ACTIONS,
+    WATCHDOG_MODELS,
+    Hub,
+    Lease,
+    Memballoon,
+    MemoryDevice,
+    NVRAM,
+    Panic,
+    Shmem,
+    TPM,
+    Watchdog,
+)
+from ..xmlreader import Element, child, elements, parse_int, scale, scaled_kib
 from .context import ParseContext
+from .device_info import parse_device_info
+
+
+def _content(el: Element) -> str:
+    """xmlNodeGetContent: all text below the element."""
+    return "".join(el.itertext())
 
 
 def parse_lease(el: Element, ctx: ParseContext) -> Lease:
-    raise NotImplementedError("<lease> parsing is not implemented")
+    """virDomainLeaseDefParseXML: the first <key>, <lockspace>, <target>."""
+    key = lockspace = path = offset = None
+    for c in elements(el):
+        if key is None and c.tag == "key":
+            key = _content(c)
+        elif lockspace is None and c.tag == "lockspace":
+            lockspace = _content(c)
+        elif path is None and c.tag == "target":
+            path = c.get("path")
+            offset = c.get("offset")
+    if key is None:
+        raise XMLError("Missing 'key' element for lease")
+    if path is None:
+        raise XMLError("Missing 'target' element for lease")
+    lease = Lease(key=key, path=path, lockspace=lockspace)
+    if offset is not None:
+        try:
+            lease.offset = int(offset, 10)
+            if lease.offset < 0:
+                raise ValueError(offset)
+        except ValueError:
+            raise XMLError(f"Malformed lease target offset {offset}") from None
+    return lease
 
 
 def parse_hub(el: Element, ctx: ParseContext) -> Hub:
-    raise NotImplementedError("<hub> parsing is not implemented")
+    type_ = el.get("type")
+    if type_ is None:
+        raise XMLError("missing hub device type")
+    if type_ not in HUB_TYPES:
+        raise XMLError(f"unknown hub device type '{type_}'")
+    hub = Hub(type=type_)
+    parse_device_info(el, ctx, hub.info)
+    return hub
 
 
 def parse_watchdog(el: Element, ctx: ParseContext) -> Watchdog:
-    raise NotImplementedError("<watchdog> parsing is not implemented")
+    model = el.get("model")
+    if model is None:
+        raise XMLError("watchdog must contain model name")
+    if model not in WATCHDOG_MODELS:
+        raise XMLError(f"unknown watchdog model '{model}'")
+    action = el.get("action")
+    if action is not None and action not in WATCHDOG_ACTIONS:
+        raise XMLError(f"unknown watchdog action '{action}'")
+    dev = Watchdog(model=model, action=action or "reset")
+    parse_device_info(el, ctx, dev.info)
+    return dev
 
 
 def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
-    raise NotImplementedError("<memballoon> parsing is not implemented")
+    model = el.get("model")
+    if model is None:
+        raise XMLError("balloon memory must contain model name")
+    if model not in MEMBALLOON_MODELS:
+        raise XMLError(f"unknown memory balloon model '{model}'")
+    dev = Memballoon(model=model)
+    deflate = el.get("autodeflate")
+    if deflate is not None:
+        if deflate not in ("on", "off"):
+            raise XMLError(f"invalid autodeflate attribute value '{deflate}'")
+        dev.autodeflate = deflate == "on"
+    stats = child(el, "stats")
+    if stats is not None and stats.get("period") is not None:
+        try:
+            dev.period = int(stats.get("period", ""), 10)
+        except ValueError:
+            raise XMLError("invalid statistics collection period") from None
+        if not 0 <= dev.period <= 0xFFFFFFFF:
+            raise XMLError("invalid statistics collection period")
+    parse_device_info(el, ctx, dev.info)
+    return dev
 
 
 def parse_tpm(el: Element, ctx: ParseContext) -> TPM:
-    raise NotImplementedError("<tpm> parsing is not implemented")
+    model = el.get("model")
+    if model is not None and model not in TPM_MODELS:
+        raise XMLError(f"Unknown TPM frontend model '{model}'")
+    backends = list(elements(el, "backend"))
+    if len(backends) > 1:
+        raise XMLError("only one TPM backend is supported")
+    if not backends:
+        raise XMLError("missing TPM device backend")
+    backend = backends[0].get("type")
+    if backend is None:
+        raise XMLError("missing TPM device backend type")
+    if backend not in TPM_BACKENDS:
+        raise XMLError(f"Unknown TPM backend type '{backend}'")
+    dev = TPM(backend=backend)
+    device = child(backends[0], "device")
+    path = device.get("path") if device is not None else None
+    dev.path = path or TPM_DEFAULT_DEVICE
+    parse_device_info(el, ctx, dev.info)
+    return dev
 
 
 def parse_nvram(el: Element, ctx: ParseContext) -> NVRAM:
-    raise NotImplementedError("<nvram> parsing is not implemented")
+    dev = NVRAM()
+    parse_device_info(el, ctx, dev.info)
+    return dev
 
 
 def parse_panic(el: Element, ctx: ParseContext) -> Panic:
-    raise NotImplementedError("<panic> parsing is not implemented")
+    """virDomainPanicDefParseXML reads the device info without the
+    inactive flag, so an alias in the document is always kept."""
+    dev = Panic()
+    parse_device_info(el, replace(ctx, inactive=False), dev.info)
+    model = el.get("model")
+    if model is not None:
+        if model not in PANIC_MODELS:
+            raise XMLError(f"unknown panic model '{model}'")
+        dev.model = model
+    return dev
+
+
+def _scaled_bytes(el: Element, what: str) -> int:
+    """virDomainParseScaledValue with a scale of 1 (bytes by default)."""
+    raw = (el.text or "").strip()
+    try:
+        number = int(raw, 10)
+    except ValueError:
+        raise XMLError(f"Invalid value '{raw}' for element or attribute '{what}'") from None
+    if number < 0:
+        raise XMLError(f"Invalid value '{raw}' for element or attribute '{what}'")
+    value = scale(number, el.get("unit"), 1, what)
+    if value > 2**64 - 1:
+        raise XMLError(f"value of '{what}' is too large")
+    return value
 
 
 def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
-    raise NotImplementedError("<shmem> parsing is not implemented")
+    name = el.get("name")
+    if name is None:
+        raise XMLError("shmem element must contain 'name' attribute")
+    dev = Shmem(name=name)
+    size = child(el, "size")
+    if size is not None:
+        dev.size = _scaled_bytes(size, "./size[1]")
+    server = child(el, "server")
+    if server is not None:
+        dev.server = True
+        path = server.get("path")
+        dev.server_path = _sanitize_path(path) if path is not None else None
+    msi = child(el, "msi")
+    if msi is not None:
+        dev.msi = True
+        vectors = msi.get("vectors")
+        if vectors is not None:
+            try:
+                dev.msi_vectors = parse_int(vectors, 0)
+            except ValueError:
+                dev.msi_vectors = -1
+            if not 0 < dev.msi_vectors <= 0xFFFFFFFF:
+                raise XMLError(f"invalid number of vectors for shmem: '{vectors}'")
+        ioeventfd = msi.get("ioeventfd")
+        if ioeventfd is not None:
+            if ioeventfd not in ("on", "off"):
+                raise XMLError(f"invalid msi ioeventfd setting for shmem: '{ioeventfd}'")
+            dev.msi_ioeventfd = ioeventfd == "on"
+    if dev.msi and not dev.server:
+        raise XMLError("msi option is only supported with a server")
+    parse_device_info(el, ctx, dev.info)
+    return dev
+
+
+def _sanitize_path(path: str) -> str:
+    """virFileSanitizePath: collapse repeated slashes, drop a trailing one."""
+    out = []
+    for c in path:
+        if c == "/" and out and out[-1] == "/" and len(out) > 1:
+            continue
+        out.append(c)
+    text = "".join(out)
+    if len(text) > 1 and text.endswith("/"):
+        text = text[:-1]
+    return text
 
 
 def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
-    raise NotImplementedError("<memory> parsing is not implemented")
+    """virDomainMemoryDefParseXML."""
+    model = el.get("model")
+    if model is None:
+        raise XMLError("missing memory model")
+    if model not in MEMORY_MODELS:
+        raise XMLError(f"invalid memory model '{model}'")
+    dev = MemoryDevice(model=model)
+    source = child(el, "source")
+    if source is not None:
+        dev.pagesize = scaled_kib(child(source, "pagesize")) or 0
+        mask = child(source, "nodemask")
+        text = _content(mask) if mask is not None else ""
+        if text:
+            dev.source_nodes = parse_bitmap(text, "nodemask")
+    target = child(el, "target")
+    if target is None:
+        raise XMLError("missing <target> element for <memory> device")
+    node = child(target, "node")
+    if node is not None:
+        raw = _content(node).strip()
+        if raw:
+            try:
+                dev.target_node = parse_int(raw, 10)
+            except ValueError:
+                raise XMLError("invalid value of memory device node") from None
+            if dev.target_node < 0:
+                raise XMLError("invalid value of memory device node")
+    size = child(target, "size")
+    if size is None:
+        raise XMLError("missing element 'size' in <memory> target")
+    dev.size = scaled_kib(size, required=True) or 0
+    parse_device_info(el, ctx, dev.info)
+    return dev

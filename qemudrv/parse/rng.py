@@ -1,11 +1,64 @@
-"""Parsing of <rng> (not implemented yet)."""
+"""Parsing of <rng>."""
 
 from __future__ import annotations
 
-from ..model.rng import RNG
-from ..xmlreader import Element
+from ..errors import ConfigError, XMLError
+from ..model.chardev import ChrSource
+from ..model.rng import RNG_BACKENDS, RNG_MODELS, RNG
+from ..xmlreader import Element, child, elements
+from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
+from .device_info import parse_device_info
+
+# the only host sources QEMU's rng-random accepts
+RANDOM_SOURCES = ("/dev/random", "/dev/hwrng")
+
+
+def _uint(value: str | None, message: str) -> int:
+    if value is None:
+        return 0
+    v = value.strip()
+    if not v.isdigit() or int(v) > 0xFFFFFFFF:
+        raise XMLError(message)
+    return int(v)
 
 
 def parse_rng(el: Element, ctx: ParseContext) -> RNG:
-    raise NotImplementedError("<rng> parsing is not implemented")
+    """virDomainRNGDefParseXML."""
+    model = el.get("model")
+    if model is None:
+        raise XMLError("missing RNG device model")
+    if model not in RNG_MODELS:
+        raise XMLError(f"unknown RNG model '{model}'")
+    dev = RNG(model=model)
+    rate = child(el, "rate")
+    if rate is not None:
+        dev.rate = _uint(rate.get("bytes"), "invalid RNG rate bytes value")
+        if dev.rate > 0:
+            dev.period = _uint(rate.get("period"), "invalid RNG rate period value")
+    backends = list(elements(el, "backend"))
+    if len(backends) != 1:
+        raise XMLError("only one RNG backend is supported")
+    backend = backends[0]
+    name = backend.get("model")
+    if name is None:
+        raise XMLError("missing RNG device backend model")
+    if name not in RNG_BACKENDS:
+        raise XMLError(f"unknown RNG backend model '{name}'")
+    dev.backend = name
+    if name == "random":
+        text = "".join(backend.itertext()) or None
+        if text is not None and text not in RANDOM_SOURCES:
+            raise XMLError(f"file '{text}' is not a supported random source")
+        dev.file = text
+    else:
+        type_ = backend.get("type")
+        if type_ is None:
+            raise XMLError("missing EGD backend type")
+        try:
+            src = ChrSource(type=parse_chr_type(backend))
+        except ConfigError:
+            raise XMLError(f"unknown backend type '{type_}' for egd") from None
+        dev.chardev = parse_chr_source(backend, ctx, src)
+    parse_device_info(el, ctx, dev.info)
+    return dev

@@ -1,11 +1,108 @@
-"""Parsing of <video> (not implemented yet)."""
+"""Parsing of <video> (libvirt 1.3.1's virDomainVideoDefParseXML)."""
 
 from __future__ import annotations
 
-from ..model.video import Video
-from ..xmlreader import Element
+from ..errors import ConfigError, XMLError
+from ..model.video import VIDEO_TYPES, Video, VideoAccel
+from ..xmlreader import Element, child, elements
 from .context import ParseContext
+from .device_info import parse_device_info
+
+
+def default_video_type(root: Element) -> str:
+    """virDomainVideoDefaultType for the domain ``root`` describes."""
+    virt = root.get("type") or ""
+    os_ = child(root, "os")
+    type_ = child(os_, "type") if os_ is not None else None
+    os_type = (type_.text or "").strip() if type_ is not None else "hvm"
+    arch = type_.get("arch") if type_ is not None else None
+    if virt in ("test", "qemu", "kqemu", "kvm", "xen"):
+        if os_type in ("xen", "linux"):
+            return "xen"
+        if arch in ("ppc64", "ppc64le"):
+            return "vga"
+        return "cirrus"
+    if virt == "vbox":
+        return "vbox"
+    if virt in ("phyp", "parallels"):
+        return "vga"
+    if virt == "vmware":
+        return "vmvga"
+    raise ConfigError("missing video model and cannot determine default")
+
+
+def default_video_ram(virt_type: str, video_type: str) -> int:
+    """virDomainVideoDefaultRAM, in KiB."""
+    if virt_type == "xen":
+        return 0  # the Xen drivers choose
+    if video_type in ("vga", "cirrus", "vmvga"):
+        if virt_type == "vbox":
+            return 8 * 1024
+        if virt_type == "vmware":
+            return 4 * 1024
+        return 16 * 1024
+    if video_type == "xen":
+        return 4 * 1024
+    if video_type == "qxl":
+        return 64 * 1024  # QEMU's minimum for qxl
+    return 0
+
+
+def _uint(value: str, what: str) -> int:
+    v = value.strip()
+    if not v.isdigit() or int(v) > 0xFFFFFFFF:
+        raise XMLError(f"cannot parse video {what} '{value}'")
+    return int(v)
+
+
+def _accel(model: Element) -> VideoAccel | None:
+    acc = next(elements(model, "acceleration"), None)
+    if acc is None:
+        return None
+    a3, a2 = acc.get("accel3d"), acc.get("accel2d")
+    if a3 is None and a2 is None:
+        return None
+    out = VideoAccel()
+    for name, value in (("accel3d", a3), ("accel2d", a2)):
+        if value is None:
+            continue
+        if value not in ("yes", "no"):
+            raise XMLError(f"unknown {name} value '{value}'")
+        setattr(out, name, value == "yes")
+    return out
 
 
 def parse_video(el: Element, ctx: ParseContext) -> Video:
-    raise NotImplementedError("<video> parsing is not implemented")
+    root = el.getroottree().getroot()
+    virt = root.get("type") or ""
+    model = child(el, "model")
+    attrs = {} if model is None else model.attrib
+    dev = Video()
+    type_ = attrs.get("type")
+    if type_ is not None:
+        if type_ not in VIDEO_TYPES:
+            raise XMLError(f"unknown video model '{type_}'")
+        dev.type = type_
+    else:
+        dev.type = default_video_type(root)
+    if model is not None:
+        dev.primary = attrs.get("primary") == "yes"
+        dev.accel = _accel(model)
+    ram, vram, vgamem, heads = (attrs.get(k) for k in ("ram", "vram", "vgamem", "heads"))
+    if ram is not None:
+        if dev.type != "qxl":
+            raise XMLError("ram attribute only supported for type of qxl")
+        dev.ram = _uint(ram, "ram")
+    elif dev.type == "qxl":
+        dev.ram = default_video_ram(virt, dev.type)
+    if vram is not None:
+        dev.vram = _uint(vram, "vram")
+    else:
+        dev.vram = default_video_ram(virt, dev.type)
+    if vgamem is not None:
+        if dev.type != "qxl":
+            raise XMLError("vgamem attribute only supported for type of qxl")
+        dev.vgamem = _uint(vgamem, "vgamem")
+    dev.heads = _uint(heads, "heads") if heads is not None else 1
+    parse_device_info(el, ctx, dev.info)
+    return dev

@@ -1,0 +1,178 @@
+"""Per-case overhead of the harness, against plain pytest and file_regression.
+
+Builds one suite of N xml2argv cases whose driver just echoes its input, and
+runs the same comparison three ways, each in a fresh pytest process:
+
+- harness: ``pytest --suite DIR`` (collection from the manifest, caps set,
+  driver call, wrapped comparison, report bookkeeping);
+- bare: a parametrized test that reads the input and the golden, calls the
+  same driver and compares the unwrapped lines;
+- file_regression: the same test checking the wrapped output with
+  pytest-regressions' ``file_regression`` fixture.
+
+Each is run at two sizes; the per-case cost is the difference divided by the
+difference in cases, which cancels interpreter and pytest start-up. Prints
+medians over several runs and the ratios.
+
+    python benchmarks/bench_harness.py [--cases 2000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from harness.wrap import wrap  # noqa: E402
+
+DRIVER = '''
+from harness.protocol import Conversion, Mode
+
+class EchoDriver:
+    name = "echo"
+    modes = frozenset({Mode.XML2ARGV})
+
+    def xml_to_argv(self, xml, caps, *, migrate_from=None, migrate_fd=None):
+        return Conversion(xml.strip())
+
+    def xml_to_xml(self, xml, caps, *, active=False, status=False):
+        raise NotImplementedError
+
+    def argv_to_xml(self, argv, caps):
+        raise NotImplementedError
+
+driver = EchoDriver()
+'''
+
+BARE = '''
+from pathlib import Path
+import pytest
+from bench_driver import driver
+from harness.wrap import unwrap
+
+DATA = Path(__file__).parent / "suite" / "cases" / "xml2argv"
+STEMS = [line.strip() for line in (Path(__file__).parent / "stems.txt").read_text().split()]
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_case(stem):
+    xml = (DATA / f"{stem}.xml").read_text()
+    out = driver.xml_to_argv(xml, None).output
+    assert unwrap((DATA / f"{stem}.args").read_text()) == out
+'''
+
+REGRESSION = '''
+from pathlib import Path
+import pytest
+from bench_driver import driver
+from harness.wrap import wrap
+
+DATA = Path(__file__).parent / "suite" / "cases" / "xml2argv"
+STEMS = [line.strip() for line in (Path(__file__).parent / "stems.txt").read_text().split()]
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_case(stem, file_regression):
+    xml = (DATA / f"{stem}.xml").read_text()
+    out = wrap(driver.xml_to_argv(xml, None).output)
+    file_regression.check(out, basename=stem, extension=".args")
+'''
+
+
+def _line(i: int) -> str:
+    drives = " ".join(
+        f"-drive file=/var/lib/images/guest{i}-{d}.qcow2,if=none,id=drive-virtio-disk{d},"
+        f"format=qcow2,cache=none -device virtio-blk-pci,bus=pci.0,addr=0x{d + 4:x},"
+        f"drive=drive-virtio-disk{d},id=virtio-disk{d}"
+        for d in range(4)
+    )
+    return (f"LC_ALL=C PATH=/bin HOME=/home/test /usr/bin/qemu -name guest{i} -S -M pc "
+            f"-m 214 -smp 1 -nographic -monitor unix:/tmp/test-monitor,server,nowait "
+            f"-no-acpi -boot c -usb {drives} -net none -serial none -parallel none")
+
+
+def build(root: Path, cases: int) -> None:
+    data = root / "suite" / "cases" / "xml2argv"
+    regress = root / "test_regression"
+    data.mkdir(parents=True)
+    regress.mkdir()
+    (root / "suite" / "caps").mkdir()
+    (root / "suite" / "caps" / "bench.toml").write_text('flags = ["a"]\n[config]\nx = 1\n')
+    stems = [f"case{i:05d}" for i in range(cases)]
+    manifest = ['[defaults]\ncaps = "bench"\n']
+    for i, stem in enumerate(stems):
+        line = _line(i)
+        (data / f"{stem}.xml").write_text(line + "\n")
+        (data / f"{stem}.args").write_text(wrap(line))
+        (regress / f"{stem}.args").write_text(wrap(line))
+        manifest.append(f'[case."{stem}"]\n')
+    (data / "cases.toml").write_text("\n".join(manifest))
+    (root / "stems.txt").write_text("\n".join(stems) + "\n")
+    (root / "bench_driver.py").write_text(DRIVER)
+    (root / "test_bare.py").write_text(BARE)
+    (root / "test_regression.py").write_text(REGRESSION)
+    (root / "pytest.ini").write_text("[pytest]\npythonpath = .\n")
+
+
+COMMON = ["-q", "-p", "no:cacheprovider", "-p", "no:benchmark", "-p", "no:hypothesispytest",
+          "-p", "no:randomly"]
+WAYS = {
+    "harness": ["--suite", "suite", "--driver", "bench_driver:driver"],
+    "bare": ["test_bare.py"],
+    "file_regression": ["test_regression.py"],
+}
+
+
+def run(root: Path, way: str) -> float:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", *COMMON, *WAYS[way]], cwd=root,
+                          env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{way} run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        big, small = Path(tmp) / "big", Path(tmp) / "small"
+        build(big, args.cases)
+        build(small, args.small)
+        results: dict[str, dict[str, float]] = {}
+        for way in WAYS:
+            times_big, times_small = [], []
+            for _ in range(args.runs):
+                times_small.append(run(small, way))
+                times_big.append(run(big, way))
+            med_big, med_small = statistics.median(times_big), statistics.median(times_small)
+            results[way] = {
+                "big": med_big,
+                "small": med_small,
+                "per_case_us": (med_big - med_small) / (args.cases - args.small) * 1e6,
+            }
+    print(textwrap.dedent(f"""\
+        {args.cases} vs {args.small} xml2argv cases, median of {args.runs} runs each
+        {'way':<16} {'total (s)':>10} {'per case (us)':>14} {'vs bare':>8}"""))
+    bare = results["bare"]["per_case_us"]
+    for way, r in results.items():
+        print(f"{way:<16} {r['big']:>10.2f} {r['per_case_us']:>14.0f} "
+              f"{r['per_case_us'] / bare:>7.2f}x")
+    harness, regression = results["harness"]["per_case_us"], results["file_regression"]["per_case_us"]
+    print(f"harness / bare = {harness / bare:.2f}x (goal <= 1.10x); "
+          f"harness / file_regression = {harness / regression:.2f}x (goal < 1)")
+
+
+if __name__ == "__main__":
+    main()

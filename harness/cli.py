@@ -1,0 +1,111 @@
+"""The ``hvharness`` command: ``wrap``, ``regen`` and ``report``.
+
+    hvharness wrap FILE...             print the wrapped form of each file
+    hvharness wrap --check FILE...     exit 1, with a diff, if a file is not wrapped
+    hvharness wrap --in-place FILE...  rewrap files where they are
+    hvharness regen [--mode M] [--prune] [PYTEST ARGS...]
+    hvharness report PATH.json [--cases]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .compare import unified_diff
+from .goldens import atomic_write
+from .regen import RegenMode
+from .report import format_table
+from .wrap import wrap
+
+__all__ = ["main"]
+
+
+def _wrap(args: argparse.Namespace) -> int:
+    status = 0
+    if not args.files:
+        sys.stdout.write(wrap(sys.stdin.read()))
+        return 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+        except OSError as exc:
+            print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+            status = 2
+            continue
+        wrapped = wrap(text)
+        if args.check:
+            if wrapped != text:
+                print(f"{name}: not wrapped by the suite format's rule")
+                print(unified_diff(text, wrapped, f"{name} (as is)", f"{name} (wrapped)"))
+                status = max(status, 1)
+        elif args.in_place:
+            if wrapped != text:
+                atomic_write(path, wrapped)
+                print(f"rewrapped {name}")
+        else:
+            sys.stdout.write(wrapped)
+    return status
+
+
+def _regen(args: argparse.Namespace, rest: list[str]) -> int:
+    import pytest
+
+    argv = [f"--regen={args.mode}", *(["--prune"] if args.prune else []), *rest]
+    return int(pytest.main(argv))
+
+
+def _report(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{args.report}: cannot read the report: {exc}", file=sys.stderr)
+        return 2
+    for line in format_table(data):
+        print(line)
+    if args.cases:
+        for suite, entry in data.get("suites", {}).items():
+            for mode, m in entry.get("modes", {}).items():
+                for case in m.get("cases", []):
+                    if case["outcome"] != "passed":
+                        print(f"{suite}::{mode}/{case['case']}: {case['outcome']}: "
+                              f"{case.get('reason', '')}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hvharness", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("wrap", help="wrap command lines (.args files) by the suite format's rule")
+    p.add_argument("files", nargs="*", help="files to wrap (default: standard input)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--check", action="store_true", help="exit 1 and show a diff if not wrapped")
+    how.add_argument("--in-place", action="store_true", help="rewrap the files in place")
+
+    p = sub.add_parser("regen", help="run the suites with --regen (other arguments go to pytest)")
+    p.add_argument("--mode", choices=[m.value for m in RegenMode], default="failed")
+    p.add_argument("--prune", action="store_true", help="also delete unreferenced files")
+
+    p = sub.add_parser("report", help="print the summary of a --conformance-report file")
+    p.add_argument("report", metavar="PATH.json")
+    p.add_argument("--cases", action="store_true", help="also list every case that did not pass")
+
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "regen":
+        return _regen(args, rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "wrap":
+        return _wrap(args)
+    return _report(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""The pytest nodes: a suite's ``cases/`` directory and one item per case."""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest._code.code import ExceptionInfo, TerminalRepr
+
+from .check import Outcome, Prepared, Result, prepare, run_case
+from .errors import DriverLoadError, SuiteError, display_path
+from .files import resolve_within
+from .goldens import atomic_write
+from .protocol import Driver
+from .regen import RegenEvent, decide
+from .session import STATE_KEY, HarnessState
+from .suite import Case, ModeManifest, Suite
+
+__all__ = ["CaseItem", "ManifestItem", "SuiteDir"]
+
+
+class CaseFailed(Exception):
+    """A case did not pass; the message says why (no traceback needed)."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__(result.details or result.summary)
+        self.result = result
+
+
+class SuiteDir(pytest.Directory):
+    """``SUITE/cases``: yields every case of every mode, in manifest order."""
+
+    suite: Suite
+
+    def collect(self) -> list[pytest.Item]:
+        state = self.config.stash[STATE_KEY]
+        items: list[pytest.Item] = []
+        for mode in ("xml2argv", "xml2xml", "argv2xml"):
+            from .protocol import Mode
+
+            manifest = state.manifest(self.suite, Mode(mode))
+            if manifest is None:
+                continue
+            if manifest.error is not None:
+                name = f"{mode}/{manifest.manifest.name}"
+                items.append(ManifestItem.from_parent(
+                    self, name=name, nodeid=f"{self.suite.label}::{name}",
+                    path=manifest.directory, manifest=manifest, suite=self.suite))
+                continue
+            for case in manifest.cases:
+                items.append(CaseItem.from_parent(
+                    self, name=case.test_name, nodeid=f"{self.suite.label}::{case.test_name}",
+                    path=manifest.directory, case=case, suite=self.suite))
+        return items
+
+
+class _HarnessItem(pytest.Item):
+    suite: Suite
+
+    def _state(self) -> HarnessState:
+        return self.config.stash[STATE_KEY]
+
+    def repr_failure(
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        exc = excinfo.value
+        if isinstance(exc, SuiteError | DriverLoadError):
+            return str(exc)
+        if isinstance(exc, CaseFailed):
+            text = str(exc)
+            error = exc.result.exception
+            if error is not None and self.config.option.tbstyle in ("long", "native"):
+                text += "\n\n" + "".join(traceback.format_exception(error)).rstrip()
+            return text
+        return super().repr_failure(excinfo, style)
+
+
+class ManifestItem(_HarnessItem):
+    """Stands for a manifest that cannot be read, so the run reports it."""
+
+    def __init__(self, *, manifest: ModeManifest, suite: Suite, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.manifest = manifest
+        self.suite = suite
+
+    def setup(self) -> None:
+        assert self.manifest.error is not None
+        raise self.manifest.error
+
+    def runtest(self) -> None:  # pragma: no cover - setup always fails
+        pass
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.manifest.manifest, None, self.name
+
+    def report_info(self) -> dict[str, Any]:
+        return {"suite": self.suite.name, "mode": str(self.manifest.mode),
+                "case": self.manifest.manifest.name, "expect": "ok"}
+
+
+class CaseItem(_HarnessItem):
+    def __init__(self, *, case: Case, suite: Suite, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.case = case
+        self.suite = suite
+        self.driver: Driver | None = None
+        self.prepared: Prepared | None = None
+        self.result: Result | None = None
+        self.regen_events: list[RegenEvent] = []
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        # The headline names where the case is defined. It must not be a
+        # suffix of the node id, or pytest would turn the dots of a case id
+        # into '::' when it prints the id.
+        line = self.case.line - 1 if self.case.line is not None else None
+        where = display_path(self.case.manifest) + (f":{self.case.line}" if self.case.line else "")
+        return self.case.manifest, line, f"{self.name} ({where})"
+
+    def report_info(self) -> dict[str, Any]:
+        return {"suite": self.suite.name, "mode": str(self.case.mode), "case": self.case.id,
+                "expect": str(self.case.expect)}
+
+    def setup(self) -> None:
+        state = self._state()
+        driver = state.driver()
+        if self.case.mode not in driver.modes:
+            pytest.skip(f"driver {driver.name!r} does not support {self.case.mode}")
+        self.driver = driver
+        self.prepared = prepare(self.case, state.library(self.suite))
+
+    def runtest(self) -> None:
+        assert self.driver is not None and self.prepared is not None
+        state = self._state()
+        result = run_case(self.case, self.driver, self.prepared, state.driver_root)
+        self.result = result
+        if state.regen is not None and result.regen is not None and self.case.expect == "ok":
+            event = decide(
+                state.regen, self.case.mode, result.regen, self.nodeid,
+                shared=result.regen.path in state.shared_goldens(self.suite, self.case.mode),
+                protected=result.regen.path in state.inputs(self.suite, self.case.mode),
+            )
+            if event is not None:
+                self.regen_events.append(event)
+                if event.action in ("written", "created", "pending") and \
+                        result.fixable:
+                    return
+        if result.outcome is Outcome.PASSED:
+            return
+        if result.obtained:
+            result = self._save_obtained(result)
+            self.result = result
+        raise CaseFailed(result)
+
+    def _save_obtained(self, result: Result) -> Result:
+        saved = []
+        base = self._state().obtained_dir / self.suite.name / str(self.case.mode)
+        for suffix, text in result.obtained:
+            path = resolve_within(base, base, self.case.id + suffix)
+            if path is None:
+                continue
+            try:
+                atomic_write(path, text)
+            except OSError:
+                continue
+            saved.append(display_path(path))
+        if not saved:
+            return result
+        note = "\n\nobtained output saved to " + ", ".join(saved)
+        if self.case.expect == "ok" and result.regen is not None and not result.regen.identity:
+            note += "\n(run with --regen to accept it as the golden)"
+        return dataclasses.replace(result, details=result.details + note)
+

@@ -1,0 +1,95 @@
+"""The wrapped form of a command line (suite format, "Wrapped command lines").
+
+A command line is kept on disk one environment assignment, program or
+``-option value`` group per line, long lines folded at a comma, colon or
+space. Goldens compare by their unwrapped line, so a golden that is wrapped
+differently but says the same thing still matches.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["split_words", "unwrap", "wrap", "wrapped_lines"]
+
+MAX_LINE = 80
+_JOIN = " \\\n"
+_FOLD = "\\\n"
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def unwrap(text: str) -> str:
+    """Join every backslash-newline pair and drop the final newline."""
+    text = text.replace("\r\n", "\n").replace("\\\n", "")
+    return text[:-1] if text.endswith("\n") else text
+
+
+# A shell word: plain characters, backslash escapes, and quoted strings (an
+# unterminated quote runs to the end of the line).
+_WORD = re.compile(
+    r"""(?:[^ \t'"\\]|\\.|\\$|'[^']*(?:'|$)|"(?:[^"\\]|\\.)*(?:"|$))+""", re.S
+)
+
+
+def split_words(line: str) -> list[str]:
+    """Split a command line at the spaces a POSIX shell splits at.
+
+    Words keep their quoting: this only finds the boundaries, so joining
+    the words with single spaces gives back the line when it was written
+    with single spaces.
+    """
+    return _WORD.findall(line)
+
+
+def _groups(words: list[str]) -> list[str]:
+    lines: list[str] = []
+    i = 0
+    # Environment assignments, then the program, each on its own line.
+    while i < len(words) and _ASSIGNMENT.match(words[i]):
+        lines.append(words[i])
+        i += 1
+    if i < len(words):
+        lines.append(words[i])
+        i += 1
+    group: list[str] = []
+    for word in words[i:]:
+        if word.startswith("-") and group:
+            lines.append(" ".join(group))
+            group = []
+        group.append(word)
+    if group:
+        lines.append(" ".join(group))
+    return lines
+
+
+def _fold(line: str) -> str:
+    pieces: list[str] = []
+    while len(line) > MAX_LINE:
+        for sep in (",", ":", " "):
+            cut = line.rfind(sep, 0, MAX_LINE + 1)
+            if cut >= 0:
+                cut += 1
+                break
+        else:
+            cut = MAX_LINE
+        pieces.append(line[:cut])
+        line = line[cut:]
+    pieces.append(line)
+    return _FOLD.join(pieces)
+
+
+def wrapped_lines(line: str) -> list[str]:
+    """The logical lines of the wrapped form, before folding."""
+    return _groups(split_words(line))
+
+
+def wrap(line: str) -> str:
+    """Wrap a one-line command line by the suite format's rule.
+
+    The argument may already be wrapped; it is unwrapped first. An empty
+    command line wraps to the empty string.
+    """
+    line = unwrap(line)
+    if not line.strip():
+        return ""
+    return _JOIN.join(_fold(g) for g in wrapped_lines(line)) + "\n"

@@ -1,0 +1,135 @@
+"""The guest CPU an x86 host can give (libvirt 1.3.1's cpuGuestData and
+cpuDecode for x86).
+
+A CPU is a set of CPUID features. The guest's set is computed from the host
+CPU and the requested model and feature policies; it is then described as
+the closest CPU model the emulator offers plus the features to add or
+remove. libvirt keeps its feature and model lists as prepended linked lists,
+so both are searched in reverse map order, which decides ties and the order
+of the features on the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .cpumap_x86 import FEATURES, MODELS
+from .errors import UnsupportedError
+from .model.general import CPU, CPUFeature
+
+_MODEL_ORDER = tuple(MODELS)
+
+
+@dataclass
+class GuestData:
+    features: frozenset[str]
+    vendor: str | None
+
+
+def knows(model: str | None) -> bool:
+    return model is not None and model in MODELS
+
+
+def _model(name: str) -> frozenset[str]:
+    entry = MODELS.get(name)
+    if entry is None:
+        raise UnsupportedError(f"Unknown CPU model {name}")
+    return entry[1]
+
+
+def _features(names: Iterable[str]) -> frozenset[str]:
+    known = set(FEATURES)
+    out = set()
+    for n in names:
+        if n not in known:
+            raise UnsupportedError(f"Unknown CPU feature {n}")
+        out.add(n)
+    return frozenset(out)
+
+
+def host_model_update(cpu: CPU, host: Mapping[str, object]) -> CPU:
+    """cpuUpdate for mode='host-model': the host CPU, with the guest's own
+    feature policies applied over the host's features."""
+    features = [CPUFeature(str(f), "require") for f in host.get("features", ()) or ()]  # type: ignore[union-attr]
+    for f in cpu.features:
+        for i, hf in enumerate(features):
+            if hf.name == f.name:
+                features[i] = CPUFeature(f.name, f.policy)
+                break
+        else:
+            features.append(CPUFeature(f.name, f.policy))
+    return CPU(
+        mode=cpu.mode,
+        match="exact",
+        model=str(host.get("model")),
+        fallback=cpu.fallback,
+        vendor_id=cpu.vendor_id,
+        vendor=str(host.get("vendor")) if host.get("vendor") else None,
+        features=features,
+    )
+
+
+def guest_data(host: Mapping[str, object], cpu: CPU) -> GuestData:
+    """x86Compute with a guest: the features the guest CPU gets."""
+    host_vendor = host.get("vendor")
+    if cpu.vendor and cpu.vendor != host_vendor:
+        raise UnsupportedError(
+            f"guest and host CPU are not compatible: host CPU vendor does not "
+            f"match required CPU vendor {cpu.vendor}"
+        )
+    host_set = _model(str(host.get("model"))) | _features(host.get("features", ()) or ())  # type: ignore[arg-type]
+
+    def policy(p: str) -> frozenset[str]:
+        return _features(f.name for f in cpu.features if f.policy == p)
+
+    force, optional, disable, forbid = (policy(p) for p in ("force", "optional", "disable", "forbid"))
+    require = (_model(cpu.model) if cpu.model else frozenset()) | policy("require")
+    if forbid & host_set:
+        raise UnsupportedError(
+            "guest and host CPU are not compatible: Host CPU provides forbidden features"
+        )
+    require = require - force - optional - disable
+    if not require <= host_set:
+        raise UnsupportedError(
+            "guest and host CPU are not compatible: Host CPU does not provide required features"
+        )
+    diff = host_set - optional - require - disable - force
+    if diff and cpu.match == "strict":
+        raise UnsupportedError(
+            "guest and host CPU are not compatible: "
+            "Host CPU does not strictly match guest CPU: Extra features"
+        )
+    guest = set(host_set)
+    if cpu.match == "exact":
+        guest -= diff
+    guest |= force
+    guest -= disable
+    return GuestData(frozenset(guest), str(host_vendor) if cpu.vendor and host_vendor else None)
+
+
+def decode(
+    data: GuestData, allowed: Sequence[str], preferred: str | None, fallback: str | None
+) -> tuple[str, list[CPUFeature]]:
+    """x86Decode: the allowed model needing the fewest extra features (the
+    preferred one when allowed), and those features."""
+    best: tuple[str, list[CPUFeature]] | None = None
+    for name in reversed(_MODEL_ORDER):
+        vendor, model = MODELS[name]
+        if name not in allowed:
+            if name == preferred and fallback != "allow":
+                raise UnsupportedError(f"CPU model {name} is not supported by hypervisor")
+            continue
+        if data.vendor and vendor and data.vendor != vendor:
+            continue
+        add = data.features - model
+        remove = model - data.features
+        feats = [CPUFeature(f, "require") for f in reversed(FEATURES) if f in add]
+        feats += [CPUFeature(f, "disable") for f in reversed(FEATURES) if f in remove]
+        if name == preferred:
+            return name, feats
+        if best is None or len(best[1]) > len(feats):
+            best = (name, feats)
+    if best is None:
+        raise UnsupportedError("Cannot find suitable CPU model for given data")
+    return best

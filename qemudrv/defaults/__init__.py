@@ -1,0 +1,1 @@
+"""Post-parse defaults of each device family (libvirt's PostParse callbacks)."""

@@ -1,0 +1,255 @@
+"""Post-parse defaults of character devices.
+
+What libvirt 1.3.1 does for <serial>, <parallel>, <console> and <channel>
+after parsing: numbering target ports, resolving the console target type per
+architecture, the serial/console compatibility rules
+(virDomainDefAddConsoleCompat) and, with ``-device``, the virtio-serial
+port assignment of channels and consoles
+(qemuDomainAssignVirtioSerialAddresses).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError, XMLError
+from ..model.address import VirtioSerialAddress
+from ..model.chardev import ChrDevice, Console, Serial
+from ..model.domain import Domain
+
+# virtio-serial controllers have this many ports unless <controller ports=>
+DEFAULT_VIRTIO_SERIAL_PORTS = 31
+
+
+def dom_os_type(dom: Domain) -> str:
+    os_ = getattr(dom, "os", None)
+    return str(getattr(os_, "type", None) or "hvm")
+
+
+def dom_arch(dom: Domain) -> str:
+    os_ = getattr(dom, "os", None)
+    return str(getattr(os_, "arch", None) or "")
+
+
+def dom_machine(dom: Domain) -> str:
+    os_ = getattr(dom, "os", None)
+    return str(getattr(os_, "machine", None) or "")
+
+
+def is_s390(dom: Domain) -> bool:
+    return dom_arch(dom) in ("s390", "s390x")
+
+
+def is_pseries(dom: Domain) -> bool:
+    return dom_arch(dom) in ("ppc64", "ppc64le") and dom_machine(dom).startswith("pseries")
+
+
+def number_ports(dom: Domain) -> None:
+    """Target ports as the 1.3.1 parser gives them: a serial or parallel
+    port without one takes the highest earlier port plus one; a console's
+    port is its position."""
+    for devs in (dom.devices.serials, dom.devices.parallels):
+        highest = -1
+        for dev in devs:
+            if dev.port is None:
+                dev.port = highest + 1
+            highest = max(highest, dev.port)
+    for i, dev in enumerate(dom.devices.consoles):
+        dev.port = i
+
+
+def resolve_console_targets(dom: Domain) -> None:
+    """A console without a target type is virtio on s390 (the QEMU
+    driver's rule) and serial everywhere else."""
+    for dev in dom.devices.consoles:
+        if dev.target_type == "none":
+            dev.target_type = "virtio" if is_s390(dom) else "serial"
+
+
+def add_console_compat(dom: Domain) -> None:
+    """virDomainDefAddConsoleCompat: the first console of an HVM guest may
+    be the first serial port; make the two agree."""
+    devs = dom.devices
+    hvm = dom_os_type(dom) == "hvm"
+    if devs.consoles and hvm and devs.consoles[0].target_type in ("serial", "none"):
+        for cons in devs.consoles[1:]:
+            if cons.target_type == "serial":
+                raise XMLError("Only the first console can be a serial port")
+        first = devs.consoles[0]
+        if not devs.serials:
+            # the console becomes the serial port; a stub console stays
+            serial = Serial(
+                source=first.source,
+                target_type="isa-serial",
+                port=0,
+                info=first.info,
+            )
+            devs.serials.append(serial)
+            devs.consoles[0] = Console(target_type="serial", port=0)
+        elif not devs.serials[0].source.same_as(first.source):
+            devs.consoles[0] = Console(target_type="serial", port=0)
+    elif (
+        hvm
+        and devs.serials
+        and devs.serials[0].target_type == "isa-serial"
+    ):
+        # an implicit console for the first serial port
+        devs.consoles.insert(0, Console(target_type="serial", port=0))
+
+
+def chardev_post_parse(dom: Domain, caps: Any = None) -> None:
+    """Every parse-time default of the family, in libvirt's order."""
+    number_ports(dom)
+    resolve_console_targets(dom)
+    add_console_compat(dom)
+
+
+def virtio_serial_controller_indexes(dom: Domain) -> list[int]:
+    """Indexes of the virtio-serial controllers the chardevs need
+    (virDomainDefMaybeAddVirtioSerialController), in libvirt's order."""
+    out: list[int] = []
+    devices: list[ChrDevice] = [
+        *(c for c in dom.devices.channels if c.target_type == "virtio"),
+        *(c for c in dom.devices.consoles if c.target_type == "virtio"),
+    ]
+    for dev in devices:
+        addr = dev.info.address
+        idx = addr.controller if isinstance(addr, VirtioSerialAddress) else 0
+        if idx not in out:
+            out.append(idx)
+    return out
+
+
+# -- virtio-serial port assignment (qemuDomainAssignVirtioSerialAddresses)
+
+
+def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
+    """(index, ports) of each virtio-serial controller in definition order."""
+    out = []
+    for cont in dom.devices.controllers:
+        if getattr(cont, "type", None) != "virtio-serial":
+            continue
+        idx = getattr(cont, "index", 0) or 0
+        ports = getattr(cont, "ports", None)
+        if ports is None:
+            ports = getattr(cont, "vioserial_ports", None)
+        out.append((int(idx), int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS))
+    return sorted(out, key=lambda c: c[0])
+
+
+class _PortSet:
+    def __init__(self, controllers: list[tuple[int, int]]) -> None:
+        self.order = [idx for idx, _ in controllers]
+        self.size = dict(controllers)
+        self.used: dict[int, set[int]] = {idx: set() for idx, _ in controllers}
+
+    def reserve(self, addr: VirtioSerialAddress) -> None:
+        if addr.port == 0:
+            return
+        if addr.controller not in self.size:
+            raise ConfigError(f"virtio serial controller {addr.controller} is missing")
+        if addr.port >= self.size[addr.controller]:
+            raise ConfigError(
+                f"virtio serial controller {addr.controller} does not have port {addr.port}"
+            )
+        if addr.port in self.used[addr.controller]:
+            raise ConfigError(
+                f"virtio serial port {addr.port} on controller {addr.controller} "
+                "is already occupied"
+            )
+        self.used[addr.controller].add(addr.port)
+
+    def _free(self, idx: int, start: int) -> int | None:
+        for port in range(start, self.size[idx]):
+            if port not in self.used[idx]:
+                return port
+        return None
+
+    def next(self, allow_zero: bool) -> VirtioSerialAddress:
+        if not self.order:
+            raise ConfigError("no virtio-serial controllers are available")
+        for idx in self.order:
+            port = self._free(idx, 0 if allow_zero else 1)
+            if port is not None:
+                return VirtioSerialAddress(idx, 0, port)
+        raise ConfigError("Unable to find a free virtio-serial port")
+
+    def next_on(self, idx: int) -> VirtioSerialAddress:
+        if idx not in self.size:
+            raise ConfigError(f"virtio-serial controller {idx} not available")
+        port = self._free(idx, 1)
+        if port is None:
+            raise ConfigError(f"Unable to find a free port on virtio-serial controller {idx}")
+        return VirtioSerialAddress(idx, 0, port)
+
+
+def assign_virtio_serial_ports(dom: Domain) -> None:
+    """Give virtio consoles and channels their virtio-serial ports.
+
+    Ports given in the definition are reserved first; a console then takes
+    the first free port (0 allowed) but keeps no address of its own, and a
+    channel takes the first free port from 1, on its own controller if the
+    definition named one.
+    """
+    ports = _PortSet(_vioserial_controllers(dom))
+    for dev in _all_chr(dom):
+        addr = dev.info.address
+        if isinstance(addr, VirtioSerialAddress):
+            ports.reserve(addr)
+    for dev in dom.devices.consoles:
+        if dev.target_type == "virtio" and not _complete(dev):
+            addr = dev.info.address
+            if isinstance(addr, VirtioSerialAddress):
+                ports.reserve(ports.next_on(addr.controller))
+            else:
+                ports.reserve(ports.next(allow_zero=True))
+    for dev in dom.devices.channels:
+        if dev.target_type == "virtio" and not _complete(dev):
+            addr = dev.info.address
+            if isinstance(addr, VirtioSerialAddress):
+                new = ports.next_on(addr.controller)
+            else:
+                new = ports.next(allow_zero=False)
+            ports.reserve(new)
+            dev.info.address = new
+
+
+def _complete(dev: ChrDevice) -> bool:
+    addr = dev.info.address
+    return isinstance(addr, VirtioSerialAddress) and addr.port != 0
+
+
+def _all_chr(dom: Domain) -> list[ChrDevice]:
+    d = dom.devices
+    return [*d.serials, *d.parallels, *d.channels, *d.consoles]
+
+
+# -- smartcards (chardev-backed CCID cards)
+
+
+def assign_smartcard_addresses(dom: Domain) -> list[int]:
+    """Give each smartcard without an address the next slot of CCID
+    controller 0 (as virDomainDefMaybeAddSmartcardController does) and
+    return the CCID controller indexes the cards need, in order."""
+    from ..model.address import CCIDAddress
+
+    needed: list[int] = []
+    cards = dom.devices.smartcards
+    for card in cards:
+        addr = card.info.address
+        if isinstance(addr, CCIDAddress):
+            idx = addr.controller
+        else:
+            highest = max(
+                (
+                    c.info.address.slot
+                    for c in cards
+                    if isinstance(c.info.address, CCIDAddress) and c.info.address.controller == 0
+                ),
+                default=-1,
+            )
+            card.info.address = CCIDAddress(controller=0, slot=highest + 1)
+            idx = 0
+        if idx not in needed:
+            needed.append(idx)
+    return needed

@@ -1,0 +1,306 @@
+"""Default and implicit controllers (libvirt 1.3.1).
+
+``add_default_devices`` is the controller part of qemuDomainDefAddDefaultDevices
+(USB, SATA, PCI roots per machine type); it first puts the parsed
+controllers in the order virDomainControllerInsertPreAlloced gives them
+(by type, then index, a USB master before its companions).
+``add_implicit_controllers`` is virDomainDefAddImplicitControllers: the
+controllers that disks, virtio-serial chardevs, smartcards and SCSI host
+devices refer to. ``assign_aliases`` names controllers the way
+qemuAssignDeviceControllerAlias does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError, XMLError
+from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
+from ..model.controller import Controller
+from ..model.domain import Domain
+
+# -- machine types -------------------------------------------------------------
+
+
+def machine_is_q35(dom: Domain) -> bool:
+    m = dom.os.machine or ""
+    return m == "q35" or m.startswith("pc-q35")
+
+
+def machine_is_i440fx(dom: Domain) -> bool:
+    m = dom.os.machine or ""
+    return m == "pc" or m.startswith(("pc-0.", "pc-1.", "pc-i440", "rhel"))
+
+
+def machine_has_builtin_ide(dom: Domain) -> bool:
+    return machine_is_i440fx(dom) or (dom.os.machine or "") in ("malta", "sun4u", "g3beige")
+
+
+def machine_is_virt(dom: Domain) -> bool:
+    m = dom.os.machine or ""
+    return dom.os.arch in ("armv7l", "aarch64") and (m == "virt" or m.startswith("virt-"))
+
+
+def is_ppc64(dom: Domain) -> bool:
+    return dom.os.arch in ("ppc64", "ppc64le")
+
+
+def is_s390(dom: Domain) -> bool:
+    return dom.os.arch in ("s390", "s390x")
+
+
+# -- lookup and insertion ------------------------------------------------------
+
+
+def find_controller(dom: Domain, type_: str, index: int) -> Controller | None:
+    for cont in dom.devices.controllers:
+        if cont.type == type_ and cont.index == index:
+            return cont
+    return None
+
+
+def insert_controller(controllers: list[Controller], cont: Controller) -> None:
+    """virDomainControllerInsertPreAlloced: after the controllers of the
+    same type with a lower index; a USB master goes before its companions."""
+    insert_at = -1
+    for pos in range(len(controllers) - 1, -1, -1):
+        cur = controllers[pos]
+        if cur.type != cont.type:
+            continue
+        if cur.index > cont.index:
+            insert_at = pos
+        elif (
+            cont.info.usb_master_startport is None
+            and cur.info.usb_master_startport is not None
+            and cur.index == cont.index
+        ):
+            insert_at = pos
+        elif insert_at == -1:
+            insert_at = pos + 1
+    if insert_at == -1:
+        controllers.append(cont)
+    else:
+        controllers.insert(insert_at, cont)
+
+
+def add_controller(dom: Domain, type_: str, index: int, model: str | None = None) -> Controller:
+    """virDomainDefAddController: appended at the end."""
+    cont = Controller(type=type_, index=index, model=model)
+    dom.devices.controllers.append(cont)
+    return cont
+
+
+def maybe_add_controller(dom: Domain, type_: str, index: int, model: str | None = None) -> None:
+    if find_controller(dom, type_, index) is None:
+        add_controller(dom, type_, index, model)
+
+
+def _order_parsed(dom: Domain) -> None:
+    parsed = dom.devices.controllers
+    ordered: list[Controller] = []
+    usb_none = usb_other = False
+    for cont in parsed:
+        if cont.type == "usb":
+            if cont.model == "none":
+                if usb_other:
+                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                usb_none = True
+            else:
+                if usb_none:
+                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                usb_other = True
+        insert_controller(ordered, cont)
+    dom.devices.controllers = ordered
+
+
+# -- qemuDomainDefAddDefaultDevices --------------------------------------------
+
+
+def add_default_devices(dom: Domain, caps: Any = None) -> None:
+    _order_parsed(dom)
+    if (dom.os.type or "hvm") != "hvm":
+        return
+    add_usb = True
+    add_sata = False
+    add_pci_root = False
+    add_pcie_root = False
+    arch = dom.os.arch
+    if arch in ("i686", "x86_64"):
+        if dom.os.machine == "isapc":
+            add_usb = False
+        elif machine_is_q35(dom):
+            add_usb = False
+            add_pcie_root = True
+            add_sata = True
+        elif machine_is_i440fx(dom):
+            add_pci_root = True
+    elif arch in ("armv7l", "aarch64"):
+        add_usb = False
+        if machine_is_virt(dom) and caps is not None and caps.has("gpex-pcihost"):
+            add_pcie_root = True
+    elif arch in ("ppc64", "ppc64le", "alpha", "ppc", "ppcemb", "sh4", "sh4eb"):
+        add_pci_root = True
+    elif arch in ("s390", "s390x"):
+        add_usb = False
+
+    if add_usb and find_controller(dom, "usb", 0) is None:
+        add_controller(dom, "usb", 0)
+    if add_sata:
+        maybe_add_controller(dom, "sata", 0)
+    root = find_controller(dom, "pci", 0)
+    if add_pci_root:
+        if root is not None:
+            if root.model != "pci-root":
+                raise ConfigError(
+                    "The PCI controller with index='0' must be model='pci-root' for this "
+                    f"machine type, but model='{root.model}' was found instead"
+                )
+        else:
+            add_controller(dom, "pci", 0, "pci-root")
+    if add_pcie_root:
+        if root is not None:
+            if root.model != "pcie-root":
+                raise ConfigError(
+                    "The PCI controller with index='0' must be model='pcie-root' for this "
+                    f"machine type, but model='{root.model}' was found instead"
+                )
+        else:
+            add_controller(dom, "pci", 0, "pcie-root")
+        # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge
+        maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
+        maybe_add_controller(dom, "pci", 2, "pci-bridge")
+
+
+def reject_duplicates(dom: Domain) -> None:
+    """virDomainDefRejectDuplicateControllers (USB may repeat an index)."""
+    seen: set[tuple[str, int]] = set()
+    for cont in dom.devices.controllers:
+        if cont.type == "usb":
+            continue
+        key = (cont.type, cont.index)
+        if key in seen:
+            raise XMLError(f"Multiple '{cont.type}' controllers with index '{cont.index}'")
+        seen.add(key)
+
+
+def controller_post_parse(dom: Domain, caps: Any = None) -> None:
+    """Per-controller checks of the device post-parse."""
+    reject_duplicates(dom)
+    for cont in dom.devices.controllers:
+        if cont.iothread and cont.model != "virtio-scsi":
+            raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
+        if cont.type == "pci" and cont.pcihole64_set:
+            if cont.model not in ("pci-root", "pcie-root"):
+                raise XMLError(
+                    "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
+                )
+
+
+# -- virDomainDefAddImplicitControllers ------------------------------------------
+
+
+def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
+    highest = -1
+    for disk in dom.devices.disks:
+        addr = disk.info.address
+        if getattr(disk, "bus", None) == bus and isinstance(addr, DriveAddress):
+            highest = max(highest, addr.controller)
+    for idx in range(highest + 1):
+        maybe_add_controller(dom, type_, idx)
+
+
+def _virtio_serial_controllers(dom: Domain) -> None:
+    chardevs = [
+        *(c for c in dom.devices.channels if getattr(c, "target_type", None) == "virtio"),
+        *(c for c in dom.devices.consoles if getattr(c, "target_type", None) == "virtio"),
+    ]
+    for dev in chardevs:
+        addr = dev.info.address
+        idx = addr.controller if isinstance(addr, VirtioSerialAddress) else 0
+        maybe_add_controller(dom, "virtio-serial", idx)
+
+
+def _smartcard_controllers(dom: Domain) -> None:
+    cards = dom.devices.smartcards
+    for card in cards:
+        addr = card.info.address
+        if isinstance(addr, CCIDAddress):
+            idx = addr.controller
+        elif addr is None:
+            highest = max(
+                (
+                    c.info.address.slot
+                    for c in cards
+                    if isinstance(c.info.address, CCIDAddress) and c.info.address.controller == 0
+                ),
+                default=-1,
+            )
+            card.info.address = CCIDAddress(controller=0, slot=highest + 1)
+            idx = 0
+        else:
+            idx = 0
+        maybe_add_controller(dom, "ccid", idx)
+
+
+def _is_scsi_hostdev(dev: Any) -> bool:
+    mode = getattr(dev, "mode", "subsystem") or "subsystem"
+    kind = getattr(dev, "subsys_type", None) or getattr(dev, "type", None)
+    return mode == "subsystem" and kind == "scsi"
+
+
+def _hostdev_scsi_controllers(dom: Domain) -> None:
+    highest = -1
+    for dev in dom.devices.hostdevs:
+        addr = dev.info.address
+        if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress):
+            highest = max(highest, addr.controller)
+    for idx in range(highest + 1):
+        maybe_add_controller(dom, "scsi", idx)
+
+
+def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
+    _disk_controllers(dom, "scsi", "scsi")
+    _disk_controllers(dom, "fdc", "fdc")
+    _disk_controllers(dom, "ide", "ide")
+    _disk_controllers(dom, "sata", "sata")
+    _virtio_serial_controllers(dom)
+    _smartcard_controllers(dom)
+    _hostdev_scsi_controllers(dom)
+
+
+# -- qemuAssignDeviceControllerAlias ---------------------------------------------
+
+
+def has_pci_multibus(dom: Domain, caps: Any) -> bool:
+    """virQEMUCapsHasPCIMultiBus (the emulator version is unknown: 0)."""
+    if caps.has("pci-multibus"):
+        return True
+    if dom.os.arch in ("ppc", "ppc64", "ppc64le"):
+        return False
+    if is_s390(dom):
+        return True
+    return bool(caps.has("gpex-pcihost"))
+
+
+def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
+    if cont.type == "pci":
+        if not has_pci_multibus(dom, caps):
+            return "pci"
+        if cont.model == "pcie-root":
+            return f"pcie.{cont.index}"
+        return f"pci.{cont.index}"
+    if cont.type == "ide":
+        if machine_has_builtin_ide(dom) and cont.index == 0:
+            return "ide"
+    elif cont.type == "sata":
+        if machine_is_q35(dom) and cont.index == 0:
+            return "ide"
+    elif cont.type == "usb":
+        if cont.index == 0:
+            return "usb"
+    return f"{cont.type}{cont.index}"
+
+
+def assign_aliases(dom: Domain, caps: Any) -> None:
+    for cont in dom.devices.controllers:
+        cont.info.alias = controller_alias(dom, cont, caps)

@@ -1,0 +1,61 @@
+"""Post-parse defaults of disks (qemuDomainDeviceDefPostParse, libvirt 1.3.1)
+and the xml2argv storage translation hook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import XMLError
+from ..model.disk import Disk
+from ..model.domain import Domain
+from ..parse.disk import disk_name_to_index
+from .storage import translate_pool_sources as _translate
+
+
+def _insert(disks: list[Disk], disk: Disk) -> None:
+    """virDomainDiskInsertPreAlloced: after the disks of the same bus whose
+    target sorts before it, before those that sort after."""
+    key = disk_name_to_index(disk.dst)
+    insert_at = -1
+    for pos in range(len(disks) - 1, -1, -1):
+        cur = disks[pos]
+        if cur.bus != disk.bus:
+            continue
+        if disk_name_to_index(cur.dst) > key:
+            insert_at = pos
+        elif insert_at == -1:
+            insert_at = pos + 1
+    if insert_at == -1:
+        disks.append(disk)
+    else:
+        disks.insert(insert_at, disk)
+
+
+def order_disks(dom: Domain) -> None:
+    ordered: list[Disk] = []
+    for disk in dom.devices.disks:
+        _insert(ordered, disk)
+    dom.devices.disks = ordered
+
+
+def disk_post_parse(dom: Domain, caps: Any = None) -> None:
+    """Disks in libvirt's order; without format probing, disks default to
+    driver 'qemu' and, for files and block devices, format 'raw'."""
+    order_disks(dom)
+    probing = bool(caps.conf("allow_disk_format_probing", False)) if caps is not None else False
+    for disk in dom.devices.disks:
+        if disk.type != "network" and disk.src.protocol is None:
+            if disk.src.hosts:
+                raise XMLError("<host> is only allowed for network disks")
+        if probing:
+            continue
+        if not disk.driver_name:
+            disk.driver_name = "qemu"
+        if disk.src.format is None and disk.type in ("file", "block"):
+            disk.src.format = "raw"
+        if disk.mirror is not None and disk.mirror.src.format is None:
+            disk.mirror.src.format = "raw"
+
+
+def translate_pool_sources(dom: Domain, caps: Any) -> None:
+    _translate(dom, caps)

@@ -1,0 +1,23 @@
+"""Post-parse defaults of <input>: the implicit mouse and keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.domain import Domain
+from ..model.input import Input
+from .chardev import dom_arch, dom_os_type
+
+
+def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
+    """With graphics, an x86 guest always has a mouse and a keyboard (PS/2
+    for HVM, the Xen bus otherwise): add them unless already listed."""
+    if not dom.devices.graphics:
+        return
+    arch = dom_arch(dom)
+    if arch not in ("", "i686", "x86_64"):
+        return
+    bus = "ps2" if dom_os_type(dom) == "hvm" else "xen"
+    for type_ in ("mouse", "keyboard"):
+        if not any(i.type == type_ and i.bus == bus for i in dom.devices.inputs):
+            dom.devices.inputs.append(Input(type=type_, bus=bus))

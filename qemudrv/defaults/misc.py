@@ -1,0 +1,82 @@
+"""Defaults of the smaller devices (libvirt 1.3.1's qemu_domain.c).
+
+``add_default_devices``: the virtio memory balloon every QEMU guest gets
+unless it names one (ARM boards get none). ``misc_post_parse``: the panic
+model a guest's machine implies. ``assign_aliases``: the aliases of the
+network, host device, filesystem and misc families, as
+qemuAssignDeviceAliases names them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.domain import Domain
+from ..model.misc import Memballoon
+
+
+def _no_default_balloon(dom: Domain) -> bool:
+    return dom.os.arch in ("armv7l", "aarch64")
+
+
+def add_default_devices(dom: Domain, caps: Any = None) -> None:
+    """The memory balloon part of qemuDomainDefAddDefaultDevices."""
+    if dom.devices.memballoon is None and not _no_default_balloon(dom):
+        dom.devices.memballoon = Memballoon(model="virtio")
+
+
+def _is_pseries(dom: Domain) -> bool:
+    return dom.os.arch in ("ppc64", "ppc64le") and (dom.os.machine or "").startswith("pseries")
+
+
+def misc_post_parse(dom: Domain, caps: Any = None) -> None:
+    """qemuDomainDeviceDefPostParse for panic devices: an unnamed model
+    is the firmware notifier on pSeries, the ISA pvpanic elsewhere."""
+    for panic in dom.devices.panics:
+        if panic.model == "default":
+            panic.model = "pseries" if _is_pseries(dom) else "isa"
+
+
+def _alias_index(alias: str | None, prefix: str) -> int:
+    """qemuDomainDeviceAliasIndex: N of PREFIXN, -1 if it is not one."""
+    if not alias or not alias.startswith(prefix):
+        return -1
+    rest = alias[len(prefix):]
+    return int(rest) if rest.isdigit() else -1
+
+
+def assign_aliases(dom: Domain, caps: Any) -> None:
+    """Aliases of this engineer's families (qemuAssignDeviceAliases).
+
+    Interfaces are named by their position (a hostdev interface keeps the
+    ``hostdev`` name of its host device but uses up its ``net`` number);
+    everything else needs the 'device' flag.
+    """
+    d = dom.devices
+    if caps.has("net-name") or caps.has("device"):
+        for i, net in enumerate(d.interfaces):
+            if getattr(net, "type", None) != "hostdev":
+                net.info.alias = f"net{i}"
+    if not caps.has("device"):
+        return
+    for i, fs in enumerate(d.filesystems):
+        fs.info.alias = f"fs{i}"
+    for i, hd in enumerate(d.hostdevs):
+        hd.info.alias = f"hostdev{i}"
+    for i, hub in enumerate(d.hubs):
+        hub.info.alias = f"hub{i}"
+    for i, shmem in enumerate(d.shmems):
+        shmem.info.alias = f"shmem{i}"
+    if d.watchdog is not None:
+        d.watchdog.info.alias = "watchdog0"
+    if d.memballoon is not None:
+        d.memballoon.info.alias = "balloon0"
+    if d.tpm is not None:
+        d.tpm.info.alias = "tpm0"
+    for mem in d.memories:
+        index = 0
+        for other in d.memories:
+            n = _alias_index(other.info.alias, "dimm")
+            if n >= index:
+                index = n + 1
+        mem.info.alias = f"dimm{index}"

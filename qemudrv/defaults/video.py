@@ -1,0 +1,73 @@
+"""Post-parse defaults of <video>: the primary card first, the implicit card
+of a guest with graphics, and the QEMU driver's qxl vgamem default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError, XMLError
+from ..model.domain import Domain
+from ..model.video import Video
+from ..parse.video import default_video_ram
+from .chardev import dom_arch, dom_os_type
+
+# QEMU's own vgamem default for qxl, in KiB
+QXL_VGAMEM_DEFAULT = 16 * 1024
+
+
+def order_primary(dom: Domain) -> None:
+    """The card marked primary moves to the front (the parser's rule)."""
+    videos = dom.devices.videos
+    primaries = [v for v in videos if v.primary]
+    if len(primaries) > 1:
+        raise XMLError("Only one primary video device is supported")
+    if primaries and videos[0] is not primaries[0]:
+        videos.remove(primaries[0])
+        videos.insert(0, primaries[0])
+
+
+def _default_type(dom: Domain) -> str:
+    virt = dom.virt_type
+    os_type = dom_os_type(dom)
+    if virt in ("test", "qemu", "kqemu", "kvm", "xen"):
+        if os_type in ("xen", "linux"):
+            return "xen"
+        if dom_arch(dom) in ("ppc64", "ppc64le"):
+            return "vga"
+        return "cirrus"
+    if virt == "vbox":
+        return "vbox"
+    if virt in ("phyp", "parallels"):
+        return "vga"
+    if virt == "vmware":
+        return "vmvga"
+    raise ConfigError("cannot determine default video type")
+
+
+def add_implicit_video(dom: Domain) -> None:
+    """A guest with graphics but no <video> gets the default card."""
+    if dom.devices.graphics and not dom.devices.videos:
+        type_ = _default_type(dom)
+        dom.devices.videos.append(
+            Video(type=type_, vram=default_video_ram(dom.virt_type, type_), heads=1)
+        )
+
+
+def qemu_video_defaults(dom: Domain) -> None:
+    """The QEMU driver's checks and defaults of qxl video memory."""
+    for v in dom.devices.videos:
+        if v.type != "qxl":
+            continue
+        if v.vgamem:
+            if v.vgamem < 1024:
+                raise ConfigError("value for 'vgamem' must be at least 1 MiB (1024 KiB)")
+            if v.vgamem & (v.vgamem - 1):
+                raise ConfigError("value for 'vgamem' must be power of two")
+        else:
+            v.vgamem = QXL_VGAMEM_DEFAULT
+
+
+def video_post_parse(dom: Domain, caps: Any = None) -> None:
+    order_primary(dom)
+    add_implicit_video(dom)
+    qemu_video_defaults(dom)

@@ -1,0 +1,303 @@
+"""The general (non-device) sections of a domain definition.
+
+One dataclass per section of virDomainDef; sizes are in KiB, CPU and node
+sets are kept as sorted integer sets (libvirt's bitmaps) and formatted back
+as ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Hugepage:
+    size: int = 0  # KiB; 0 means "the default size"
+    nodeset: frozenset[int] | None = None
+
+
+@dataclass
+class Memory:
+    total: int = 0  # <memory>, KiB (all memory, dimms included)
+    initial: int = 0  # memory not in dimms (computed by post-parse)
+    cur_balloon: int = 0
+    max_memory: int = 0
+    slots: int = 0
+    dump_core: bool | None = None
+    hugepages: list[Hugepage] = field(default_factory=list)
+    nosharepages: bool = False
+    locked: bool = False
+    hard_limit: int | None = None
+    soft_limit: int | None = None
+    min_guarantee: int | None = None
+    swap_hard_limit: int | None = None
+
+
+@dataclass
+class BlkioDevice:
+    path: str
+    weight: int = 0
+    riops: int = 0
+    wiops: int = 0
+    rbps: int = 0
+    wbps: int = 0
+
+
+@dataclass
+class Blkiotune:
+    weight: int = 0
+    devices: list[BlkioDevice] = field(default_factory=list)
+
+
+@dataclass
+class VcpuPin:
+    id: int
+    cpuset: frozenset[int]
+
+
+@dataclass
+class SchedGroup:
+    ids: frozenset[int]
+    policy: str
+    priority: int | None = None
+
+
+@dataclass
+class Cputune:
+    shares: int | None = None
+    period: int | None = None
+    quota: int | None = None
+    emulator_period: int | None = None
+    emulator_quota: int | None = None
+    vcpupins: list[VcpuPin] = field(default_factory=list)
+    emulatorpin: frozenset[int] | None = None
+    iothreadpins: list[VcpuPin] = field(default_factory=list)
+    vcpusched: list[SchedGroup] = field(default_factory=list)
+    iothreadsched: list[SchedGroup] = field(default_factory=list)
+
+
+@dataclass
+class IOThread:
+    id: int
+    autofill: bool = False
+
+
+@dataclass
+class MemNode:
+    cellid: int
+    mode: str
+    nodeset: frozenset[int]
+
+
+@dataclass
+class Numatune:
+    memory_set: bool = False
+    mode: str = "strict"
+    placement: str | None = None  # static / auto
+    nodeset: frozenset[int] | None = None
+    memnodes: list[MemNode] = field(default_factory=list)
+
+
+@dataclass
+class SysinfoEntry:
+    name: str
+    value: str
+
+
+@dataclass
+class Sysinfo:
+    type: str = "smbios"
+    bios: list[SysinfoEntry] = field(default_factory=list)
+    system: list[SysinfoEntry] = field(default_factory=list)
+    base_boards: list[list[SysinfoEntry]] = field(default_factory=list)
+
+
+@dataclass
+class Loader:
+    path: str | None = None
+    readonly: bool | None = None
+    type: str | None = None  # rom / pflash
+    nvram: str | None = None
+    nvram_template: str | None = None
+
+
+@dataclass
+class OS:
+    type: str = "hvm"
+    arch: str | None = None
+    machine: str | None = None
+    init: str | None = None
+    initargs: list[str] = field(default_factory=list)
+    loader: Loader | None = None
+    kernel: str | None = None
+    initrd: str | None = None
+    cmdline: str | None = None
+    dtb: str | None = None
+    root: str | None = None
+    boot_devs: list[str] = field(default_factory=list)
+    bootmenu: bool | None = None
+    bm_timeout: int | None = None
+    bios_useserial: bool | None = None
+    reboot_timeout: int | None = None
+    smbios_mode: str | None = None
+    bootloader: str | None = None
+    bootloader_args: str | None = None
+
+
+@dataclass
+class IdMapEntry:
+    start: int
+    target: int
+    count: int
+
+
+@dataclass
+class HypervFeatures:
+    relaxed: bool | None = None
+    vapic: bool | None = None
+    spinlocks: bool | None = None
+    retries: int | None = None
+
+
+@dataclass
+class Features:
+    # name -> True (on) / False (off); only those present in the document
+    flags: dict[str, bool] = field(default_factory=dict)
+    apic_eoi: bool | None = None
+    hyperv: HypervFeatures = field(default_factory=HypervFeatures)
+    kvm_hidden: bool | None = None
+    capabilities_policy: str | None = None
+    caps: dict[str, bool] = field(default_factory=dict)
+    gic_version: str | None = None
+
+    def on(self, name: str) -> bool:
+        return self.flags.get(name) is True
+
+
+@dataclass
+class CPUFeature:
+    name: str
+    policy: str | None = None  # None on host CPUs (policy -1)
+
+
+@dataclass
+class NumaCell:
+    id: int
+    cpus: frozenset[int]
+    memory: int  # KiB
+    mem_access: str | None = None
+
+
+@dataclass
+class CPU:
+    mode: str = "custom"
+    match: str | None = None
+    check: str | None = None
+    model: str | None = None
+    fallback: str | None = None  # allow / forbid
+    fallback_set: bool = False
+    vendor_id: str | None = None
+    vendor: str | None = None
+    sockets: int = 0
+    cores: int = 0
+    threads: int = 0
+    features: list[CPUFeature] = field(default_factory=list)
+    cells: list[NumaCell] = field(default_factory=list)
+    arch: str | None = None
+
+
+@dataclass
+class Timer:
+    name: str
+    present: bool | None = None
+    tickpolicy: str | None = None
+    track: str | None = None
+    frequency: int | None = None
+    mode: str | None = None
+    catchup_threshold: int | None = None
+    catchup_slew: int | None = None
+    catchup_limit: int | None = None
+
+
+@dataclass
+class Clock:
+    offset: str = "utc"
+    basis: str | None = None  # variable offset: utc / localtime
+    adjustment: int | None = None
+    adjustment_set: bool = False  # utc/localtime adjustment attr given
+    timezone: str | None = None
+    timers: list[Timer] = field(default_factory=list)
+
+    def timer(self, name: str) -> Timer | None:
+        for t in self.timers:
+            if t.name == name:
+                return t
+        return None
+
+
+@dataclass
+class SecLabel:
+    model: str | None = None
+    type: str | None = None  # dynamic / static / none
+    relabel: bool = True
+    relabel_set: bool = False
+    label: str | None = None
+    imagelabel: str | None = None
+    baselabel: str | None = None
+
+
+@dataclass
+class QemuCommandline:
+    args: list[str] = field(default_factory=list)
+    env: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class Keywrap:
+    aes: bool | None = None
+    dea: bool | None = None
+
+
+@dataclass
+class Vcpus:
+    max: int = 1
+    current: int = 1
+    placement: str = "static"
+    placement_set: bool = False
+    cpuset: frozenset[int] | None = None
+
+
+@dataclass
+class Lifecycle:
+    on_poweroff: str = "destroy"
+    on_reboot: str = "restart"
+    on_crash: str = "destroy"
+    on_lockfailure: str | None = None
+
+
+@dataclass
+class PM:
+    s3: bool | None = None
+    s4: bool | None = None
+
+
+@dataclass
+class Status:
+    """The <domstatus> wrapper of a running domain (qemuDomainObjPrivate)."""
+
+    state: str = "running"
+    reason: str | None = None
+    pid: int | None = None
+    taints: list[str] = field(default_factory=list)
+    monitor_path: str | None = None
+    monitor_json: bool = False
+    monitor_type: str = "unix"
+    vcpu_pids: list[int] = field(default_factory=list)
+    qemu_caps: list[str] | None = None
+    lock_state: str | None = None
+    job: Any = None
+    fake_reboot: bool = False
+    device_aliases: list[str] | None = None
+    numad_nodeset: str | None = None
+    extra: list[Any] = field(default_factory=list)

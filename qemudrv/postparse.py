@@ -1,0 +1,260 @@
+"""What happens between parsing a definition and using it.
+
+``post_parse`` is libvirt's virDomainDefPostParse with the QEMU driver's
+callbacks (qemuDomainDefPostParse, qemuDomainDeviceDefPostParse): default
+emulator and machine, implicit devices, per-family defaults, memory sizes.
+It runs for xml2argv and xml2xml alike.
+
+``prepare_for_command_line`` holds the xml2argv-only steps, in the order of
+libvirt 1.3.1's test program and qemuProcessStart: machine rewrites, PCI
+address assignment, extra capability flags, host device backends, numad
+advice and storage pool translation.
+
+Device families plug in through hooks looked up by name in
+``qemudrv.defaults.<module>``; a missing module or function is skipped, so a
+family can add its hook without touching this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from .bitmap import parse_bitmap
+from .caps import Guest, QemuCaps
+from .errors import ConfigError, XMLError
+from .model.domain import Domain
+
+Hook = Callable[[Domain, QemuCaps], Any]
+
+# qemuDomainDefPostParse: devices the QEMU driver adds to every definition
+# (controllers, memory balloon, ...), before per-device defaults.
+DEFAULT_DEVICE_HOOKS: list[tuple[str, str]] = [
+    ("controllers", "add_default_devices"),
+    ("misc", "add_default_devices"),
+]
+
+# Per-device defaults (qemuDomainDeviceDefPostParse and the generic device
+# post-parse), family by family in libvirt's device iteration order.
+DEVICE_HOOKS: list[tuple[str, str]] = [
+    ("disk", "disk_post_parse"),
+    ("controllers", "controller_post_parse"),
+    ("filesystem", "filesystem_post_parse"),
+    ("net", "net_post_parse"),
+    ("smartcard", "smartcard_post_parse"),
+    ("chardev", "chardev_post_parse"),
+    ("input", "add_implicit_inputs"),
+    ("graphics", "graphics_post_parse"),
+    ("sound", "sound_post_parse"),
+    ("video", "video_post_parse"),
+    ("hostdev", "hostdev_post_parse"),
+    ("redirdev", "redirdev_post_parse"),
+    ("rng", "rng_post_parse"),
+    ("misc", "misc_post_parse"),
+]
+
+# virDomainDefPostParseInternal: after the devices, the implicit controllers
+# that the devices need (IDE, FDC, SCSI, virtio-serial, CCID, USB...).
+IMPLICIT_CONTROLLER_HOOKS: list[tuple[str, str]] = [
+    ("controllers", "add_implicit_controllers"),
+]
+
+# xml2argv only: address assignment (qemuDomainAssignAddresses).
+ADDRESS_HOOKS: list[tuple[str, str]] = [
+    ("addresses", "assign_addresses"),
+]
+
+# xml2argv only, after addresses (and after pci-multibus is added): device
+# aliases (qemuAssignDeviceAliases, whatever the flags), then the test
+# program's and qemuProcessStart's preparation of devices.
+PREPARE_HOOKS: list[tuple[str, str]] = [
+    ("addresses", "assign_aliases"),
+    ("misc", "assign_aliases"),
+    ("hostdev", "set_default_backend"),
+    ("disk", "translate_pool_sources"),
+]
+
+
+def _call_hooks(hooks: list[tuple[str, str]], dom: Domain, caps: QemuCaps, **kwargs: Any) -> None:
+    for module_name, func_name in hooks:
+        try:
+            module = importlib.import_module(f"qemudrv.defaults.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"qemudrv.defaults.{module_name}":
+                continue
+            raise
+        func = getattr(module, func_name, None)
+        if func is None:
+            continue
+        if kwargs:
+            func(dom, caps, **kwargs)
+        else:
+            func(dom, caps)
+
+
+# -- guest lookup -----------------------------------------------------------
+
+
+def default_arch(caps: QemuCaps, os_type: str, virt_type: str) -> str | None:
+    """virCapabilitiesDefaultGuestArch: the host's arch when a guest of it
+    offers the domain type, else the first guest that does."""
+    candidates = [
+        g for g in caps.guests
+        if g.os_type == os_type and g.domain(virt_type) is not None
+    ]
+    for g in candidates:
+        if g.arch == caps.host_arch:
+            return g.arch
+    return candidates[0].arch if candidates else None
+
+
+def find_guest(caps: QemuCaps, dom: Domain) -> Guest | None:
+    matches = [g for g in caps.guests if g.os_type == dom.os.type and g.arch == dom.os.arch]
+    for g in matches:
+        if g.domain(dom.virt_type):
+            return g
+    return matches[0] if matches else None
+
+
+def _apply_guest_defaults(dom: Domain, caps: QemuCaps) -> None:
+    """Arch, emulator and machine type from the capabilities' guest table."""
+    if not caps.guests:
+        return
+    if not dom.os.arch:
+        arch = default_arch(caps, dom.os.type, dom.virt_type)
+        if arch is None:
+            raise XMLError(
+                f"no supported architecture for os type '{dom.os.type}'"
+            )
+        dom.os.arch = arch
+    guest = find_guest(caps, dom)
+    if guest is None:
+        if dom.devices.emulator and dom.os.machine:
+            return
+        raise ConfigError(f"No guest options available for arch '{dom.os.arch}'")
+    if not dom.devices.emulator:
+        dom.devices.emulator = guest.emulator_for(dom.virt_type)
+    if not dom.os.machine:
+        machines = guest.machines_for(dom.virt_type)
+        if machines:
+            dom.os.machine = machines[0].name
+
+
+# -- memory -----------------------------------------------------------------
+
+
+def dimm_total(dom: Domain) -> int:
+    return sum(int(getattr(m, "size", 0) or 0) for m in dom.devices.memories)
+
+
+def _post_parse_memory(dom: Domain) -> None:
+    """virDomainDefPostParseMemory: initial memory from the NUMA cells, or
+    the total minus the memory devices; the balloon never exceeds it."""
+    mem = dom.memory
+    cells = dom.cpu.cells if dom.cpu else []
+    numa_mem = sum(c.memory for c in cells)
+    hotplug = dimm_total(dom)
+    if numa_mem:
+        mem.initial = numa_mem
+    else:
+        if mem.total < hotplug:
+            raise XMLError("Total size of memory devices exceeds the total memory size")
+        mem.initial = mem.total - hotplug
+    if mem.initial == 0:
+        raise XMLError("Memory size must be specified via <memory> or in the <numa> configuration")
+    mem.total = mem.initial + hotplug
+    if mem.cur_balloon == 0 or mem.cur_balloon > mem.total:
+        mem.cur_balloon = mem.total
+    if bool(mem.max_memory) != bool(mem.slots):
+        raise XMLError("both maximum memory size and memory slot count must be specified")
+    if mem.max_memory and mem.max_memory < mem.total:
+        raise XMLError("maximum memory size must be equal or greater than the actual memory size")
+
+
+def post_parse(dom: Domain, caps: QemuCaps) -> None:
+    """virDomainDefPostParse with the QEMU driver's callbacks."""
+    _apply_guest_defaults(dom, caps)
+    _call_hooks(DEFAULT_DEVICE_HOOKS, dom, caps)
+    _call_hooks(DEVICE_HOOKS, dom, caps)
+    _post_parse_memory(dom)
+    _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
+
+
+# -- xml2argv preparation ---------------------------------------------------
+
+
+def _rewrite_machine(dom: Domain, caps: QemuCaps) -> None:
+    for rule in caps.conf("machine_rewrites", ()) or ():
+        if dom.os.machine == rule.get("machine") and dom.emulator == rule.get("emulator"):
+            dom.os.machine = rule.get("to")
+
+
+def _numad(dom: Domain, caps: QemuCaps) -> None:
+    """Automatic placement asks numad for a nodeset (a fixed one here)."""
+    tune = dom.numatune
+    auto = dom.vcpus.placement == "auto" or (
+        tune is not None and tune.memory_set and tune.placement == "auto"
+    )
+    if not auto:
+        return
+    advice = caps.conf("numad_nodeset")
+    if advice:
+        dom.numad_nodeset = parse_bitmap(str(advice), "numad nodeset")
+
+
+def align_memory(dom: Domain) -> None:
+    """qemuDomainAlignMemorySizes: 1 MiB (ppc64: 256 MiB) for the initial
+    memory and NUMA cells, 2 MiB (ppc64: 256 MiB) for memory modules."""
+    ppc64 = dom.os.arch in ("ppc64", "ppc64le")
+    align = 256 * 1024 if ppc64 else 1024
+    module_align = 256 * 1024 if ppc64 else 2048
+    max_kib = (2**64 - 1) >> 10
+    max_capped = (2**63 - 1) >> 10
+    mem = dom.memory
+    cells = dom.cpu.cells if dom.cpu else []
+    initial = 0
+    for i, cell in enumerate(cells):
+        size = _round_up(cell.memory, align)
+        if size > max_kib:
+            raise ConfigError(f"memory size of NUMA node '{i}' overflowed after alignment")
+        cell.memory = size
+        initial += size
+    if initial == 0:
+        initial = _round_up(mem.initial, align)
+    if initial > max_capped:
+        raise ConfigError("initial memory size overflowed after alignment")
+    mem.initial = initial
+    mem.max_memory = _round_up(mem.max_memory, align)
+    if mem.max_memory > max_kib:
+        raise ConfigError("maximum memory size overflowed after alignment")
+    hotplug = 0
+    for i, m in enumerate(dom.devices.memories):
+        size = getattr(m, "size", None)
+        if size is None:
+            continue
+        size = _round_up(int(size), module_align)
+        if size > max_kib:
+            raise ConfigError(f"size of memory module '{i}' overflowed after alignment")
+        m.size = size
+        hotplug += size
+    mem.total = initial + hotplug
+
+
+def _round_up(value: int, align: int) -> int:
+    return -(-value // align) * align
+
+
+def prepare_for_command_line(
+    dom: Domain, caps: QemuCaps, *, migrate_from: str | None = None
+) -> None:
+    """The xml2argv steps between post-parse and the command line."""
+    _rewrite_machine(dom, caps)
+    if caps.has("device"):
+        _call_hooks(ADDRESS_HOOKS, dom, caps)
+    if dom.os.arch in (caps.conf("pci_multibus_guest_archs", ()) or ()):
+        caps.flags.add("pci-multibus")
+    _call_hooks(PREPARE_HOOKS, dom, caps)
+    _numad(dom, caps)
+    if not migrate_from:
+        align_memory(dom)

@@ -1,0 +1,622 @@
+"""Does a real QEMU accept a command line the driver built?
+
+:func:`validate_command_line` takes the one-line, shell-quoted command line
+of a golden (environment assignments, program, arguments), rewrites what
+only makes sense on the host it was written for (disk images, sockets,
+ports, the monitor, KVM), starts the emulator paused, checks over QMP that
+it reached ``prelaunch`` and quits it. The process group is killed on every
+path; every run has its own temporary directory, so runs may overlap.
+
+Command lines that need host resources no test machine has (host PCI/USB/
+SCSI devices, tap networking, evdev, TPM passthrough, hugepages...) are
+skipped with the reason, not failed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .probe.launch import Emulator, make_workdir, qmp_option
+from .probe.qemuopts import Item, get, join_opts, remove, replace, split_opts
+from .qmp import QMPError
+
+__all__ = [
+    "Option",
+    "SkipCommand",
+    "ValidationResult",
+    "kvm_usable",
+    "parse_options",
+    "rewrite",
+    "split_command_line",
+    "validate_command_line",
+]
+
+# Options that take no value; every other option takes exactly one.
+_NO_VALUE = frozenset(
+    [
+        "-S",
+        "-alt-grab",
+        "-ctrl-grab",
+        "-curses",
+        "-daemonize",
+        "-enable-fips",
+        "-enable-kvm",
+        "-enable-nesting",
+        "-enable-sync-profile",
+        "-full-screen",
+        "-h",
+        "-help",
+        "-localtime",
+        "-mem-prealloc",
+        "-no-acpi",
+        "-no-fd-bootchk",
+        "-no-frame",
+        "-no-hpet",
+        "-no-kvm",
+        "-no-kvm-irqchip",
+        "-no-kvm-pit",
+        "-no-kvm-pit-reinjection",
+        "-no-quit",
+        "-no-reboot",
+        "-no-shutdown",
+        "-no-user-config",
+        "-nodefaults",
+        "-nodefconfig",
+        "-nographic",
+        "-old-param",
+        "-only-migratable",
+        "-portrait",
+        "-preconfig",
+        "-rtc-td-hack",
+        "-s",
+        "-sdl",
+        "-semihosting",
+        "-singlestep",
+        "-snapshot",
+        "-std-vga",
+        "-tdf",
+        "-usb",
+        "-version",
+        "-vmwarevga",
+        "-win2k-hack",
+    ]
+)
+# Options whose value is a guest-visible disk image on the host.
+_DISK_OPTIONS = frozenset(
+    ["-hda", "-hdb", "-hdc", "-hdd", "-cdrom", "-fda", "-fdb", "-mtdblock", "-sd", "-pflash"]
+)
+# Read-only inputs replaced by zero-filled placeholders of a loadable size.
+_INPUT_FILES = {"-kernel": 4096, "-initrd": 4096, "-dtb": 4096, "-bios": 256 * 1024}
+# Options dropped outright: ours replaces the monitor; the rest would
+# detach, confine or feed the process in ways a check must not.
+_DROPPED = frozenset(
+    ["-monitor", "-qmp", "-qmp-pretty", "-incoming", "-daemonize", "-runas", "-chroot"]
+)
+_NETWORK_STORAGE = re.compile(
+    r"^(nbd|rbd|sheepdog|gluster|iscsi|https?|ftps?|tftp|ssh|vxhs|nfs|fat|vvfat)[:+]"
+)
+_HOST_DEVICES = {
+    "vfio-pci": "host PCI device (vfio)",
+    "vfio-pci-nohotplug": "host PCI device (vfio)",
+    "pci-assign": "host PCI device (pci-assign)",
+    "kvm-pci-assign": "host PCI device (pci-assign)",
+    "usb-host": "host USB device",
+    "virtio-input-host-pci": "host input device (evdev)",
+    "virtio-input-host-device": "host input device (evdev)",
+    "scsi-generic": "host SCSI device",
+    "scsi-block": "host SCSI device",
+    "vhost-scsi-pci": "vhost-scsi target",
+    "vhost-scsi": "vhost-scsi target",
+    "vhost-user-fs-pci": "vhost-user backend",
+    "vhost-user-blk-pci": "vhost-user backend",
+}
+_HOST_NETDEVS = {
+    "tap": "tap networking",
+    "bridge": "bridge networking",
+    "vde": "VDE networking",
+    "vhost-user": "vhost-user networking",
+    "vhost-vdpa": "vDPA networking",
+    "socket": "socket networking (fixed ports)",
+    "stream": "socket networking (fixed ports)",
+    "dgram": "socket networking (fixed ports)",
+    "l2tpv3": "L2TPv3 networking",
+    "netmap": "netmap networking",
+}
+# qemu-img can make an empty image in these formats.
+_CREATABLE = frozenset(["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "parallels"])
+_DISK_SIZE = 1024 * 1024
+_FLOPPY_SIZE = 1474560
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """``status`` is accepted, rejected, skipped or error (could not tell)."""
+
+    status: str
+    reason: str = ""
+    argv: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == "accepted"
+
+    @property
+    def rejected(self) -> bool:
+        return self.status == "rejected"
+
+    @property
+    def skipped(self) -> bool:
+        return self.status == "skipped"
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.reason}" if self.reason else self.status
+
+
+class SkipCommand(Exception):
+    """The command line needs something this host cannot provide."""
+
+
+@dataclass
+class Option:
+    """One command-line option and its value (None for flags)."""
+
+    name: str
+    value: str | None = None
+
+    def argv(self) -> list[str]:
+        return [self.name] if self.value is None else [self.name, self.value]
+
+
+_ENV_WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def split_command_line(line: str) -> tuple[dict[str, str], str, list[str]]:
+    """(environment, program, arguments) of a shell-quoted command line."""
+    # A backslash-newline is a shell line continuation: it vanishes, even
+    # inside a word (libvirt's .args files wrap long arguments that way).
+    words = shlex.split(line.replace("\\\n", ""))
+    env: dict[str, str] = {}
+    while words and _ENV_WORD.match(words[0]):
+        name, _, value = words.pop(0).partition("=")
+        env[name] = value
+    if not words:
+        raise ValueError("command line has no program")
+    return env, words[0], words[1:]
+
+
+def parse_options(args: Sequence[str]) -> list[Option]:
+    opts: list[Option] = []
+    it = iter(args)
+    for word in it:
+        if not word.startswith("-") or word == "-":
+            opts.append(Option("", word))  # a bare disk image, as -hda
+            continue
+        name = "-" + word.lstrip("-")
+        opts.append(Option(name, None if name in _NO_VALUE else next(it, None)))
+    return opts
+
+
+def kvm_usable() -> bool:
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _node_list(text: str) -> set[int]:
+    """'0-3,5' -> {0, 1, 2, 3, 5}; what cannot be read is left to QEMU."""
+    out: set[int] = set()
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        if lo.isdigit() and (hi.isdigit() or not hi):
+            out.update(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def _host_nodes() -> set[int]:
+    try:
+        return _node_list(Path("/sys/devices/system/node/online").read_text().strip())
+    except OSError:
+        return {0}
+
+
+def _first_error(stderr: str) -> str:
+    """QEMU's first error line: warnings and their indented or wrapped
+    continuation lines come before it."""
+    lines = [ln.rstrip() for ln in stderr.splitlines() if ln.strip()]
+    in_warning = False
+    for line in lines:
+        if "warning:" in line.lower():
+            in_warning = True
+        elif line[0].isspace() or (in_warning and not re.match(r"^\S+: ", line)):
+            continue
+        else:
+            return line.strip()
+    return lines[0].strip() if lines else ""
+
+
+@dataclass
+class _Rewriter:
+    """Rewrites one command line's host-specific parts into ``workdir``."""
+
+    workdir: Path
+    kvm: bool
+    qemu_img: str | None
+    keep: ExitStack
+    counter: Iterator[int] = field(default_factory=lambda: iter(range(1, 1 << 30)))
+    dropped_chardevs: set[str] = field(default_factory=set)
+
+    # -- temporary files ------------------------------------------------------
+
+    def _path(self, stem: str, suffix: str = "") -> Path:
+        return self.workdir / f"{stem}{next(self.counter)}{suffix}"
+
+    def placeholder(self, size: int, stem: str = "file") -> str:
+        path = self._path(stem)
+        with open(path, "wb") as f:
+            f.truncate(size)
+        return str(path)
+
+    def disk(self, fmt: str | None, size: int = _DISK_SIZE) -> str:
+        fmt = fmt or "raw"
+        if fmt == "raw":
+            return self.placeholder(size, "disk")
+        if fmt not in _CREATABLE:
+            raise SkipCommand(f"no empty {fmt} image can be made here")
+        if self.qemu_img is None:
+            raise SkipCommand(f"qemu-img is needed for a {fmt} image")
+        path = self._path("disk", "." + fmt)
+        done = subprocess.run(
+            [self.qemu_img, "create", "-q", "-f", fmt, str(path), str(size)],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SkipCommand(f"qemu-img could not make a {fmt} image: {done.stderr.decode()}")
+        return str(path)
+
+    def listening_socket(self) -> str:
+        """A unix socket we listen on, for chardevs that connect as clients."""
+        path = self._path("sock", ".sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.keep.callback(sock.close)
+        sock.bind(str(path))
+        sock.listen(8)
+        return str(path)
+
+    # -- options --------------------------------------------------------------
+
+    def drive(self, value: str) -> str:
+        items = split_opts(value)
+        if any(k.startswith("file.") for k, _ in items):
+            raise SkipCommand("network storage (file.* options)")
+        file = get(items, "file")
+        if not file:
+            return value
+        if _NETWORK_STORAGE.match(file) or "://" in file:
+            raise SkipCommand(f"network storage ({file.split(':')[0]})")
+        if file.startswith("/dev/sg"):
+            raise SkipCommand("host SCSI device (/dev/sg*)")
+        floppy = get(items, "if") == "floppy"
+        path = self.disk(get(items, "format"), _FLOPPY_SIZE if floppy else _DISK_SIZE)
+        return join_opts(replace(items, "file", path))
+
+    def chardev(self, value: str) -> str:
+        items = split_opts(value)
+        backend = items[0][0] if items and items[0][1] is None else ""
+        if backend in ("tty", "serial", "parallel", "parport"):
+            raise SkipCommand(f"host character device ({get(items, 'path')})")
+        if backend == "socket":
+            items = self._socket_items(items)
+        elif backend in ("file", "pipe") and get(items, "path"):
+            path = self._path(backend)
+            if backend == "pipe":
+                os.mkfifo(path)
+            items = replace(items, "path", str(path))
+        elif backend == "udp" and get(items, "localport"):
+            items = replace(items, "localport", "0")
+        if get(items, "logfile"):
+            items = replace(items, "logfile", str(self._path("log")))
+        return join_opts(items)
+
+    def _socket_items(self, items: list[Item]) -> list[Item]:
+        server = any(k == "server" and v in (None, "on", "yes", "true") for k, v in items)
+        items = remove(items, "host", "port", "to", "ipv4", "ipv6", "localaddr", "localport")
+        if server:
+            path = str(self._path("sock", ".sock"))
+            if not any(k in ("nowait", "wait") for k, _ in items):
+                # A server waiting for its client would never reach QMP.
+                items = [*items, ("wait", "off")]
+        else:
+            path = self.listening_socket()
+        return replace(items, "path", path)
+
+    def legacy_chardev(self, value: str) -> str:
+        """-serial/-parallel forms: file:PATH, unix:PATH[,...], tcp:HOST:PORT[,...]."""
+        kind, _, rest = value.partition(":")
+        if value.startswith("/dev/") and value != "/dev/null":
+            raise SkipCommand(f"host character device ({value})")
+        if kind in ("file", "pipe"):
+            target = self._path(kind)
+            if kind == "pipe":
+                os.mkfifo(target)
+            return f"{kind}:{target}"
+        if kind in ("unix", "tcp", "telnet"):
+            _, comma, opts = rest.partition(",")
+            server = any(k == "server" for k, _ in split_opts(opts)) if comma else False
+            path = str(self._path("sock", ".sock")) if server else self.listening_socket()
+            suffix = remove(split_opts(opts), "ipv4", "ipv6") if comma else []
+            if server and not any(k in ("nowait", "wait") for k, _ in suffix):
+                suffix.append(("nowait", None))
+            return f"unix:{path}" + ("," + join_opts(suffix) if suffix else "")
+        return value
+
+    def netdev(self, value: str) -> str:
+        items = split_opts(value)
+        kind = items[0][0] if items and items[0][1] is None else get(items, "type") or ""
+        if kind in _HOST_NETDEVS:
+            raise SkipCommand(_HOST_NETDEVS[kind])
+        if any(k in ("fd", "fds", "vhostfd", "vhostfds") for k, _ in items):
+            raise SkipCommand("inherited file descriptors")
+        if kind == "user":
+            items = remove(items, "hostfwd", "guestfwd")  # fixed host ports
+        return join_opts(items)
+
+    def device(self, value: str) -> str:
+        items = split_opts(value)
+        driver = items[0][0] if items and items[0][1] is None else get(items, "driver") or ""
+        if driver in _HOST_DEVICES:
+            raise SkipCommand(_HOST_DEVICES[driver])
+        if driver.startswith("vhost-user"):
+            raise SkipCommand("vhost-user backend")
+        if any(k in ("fd", "vhostfd", "configfd") for k, _ in items):
+            raise SkipCommand("inherited file descriptors")
+        if get(items, "romfile"):
+            items = replace(items, "romfile", self.placeholder(4096, "rom"))
+        return join_opts(items)
+
+    def object(self, value: str) -> str:
+        items = split_opts(value)
+        kind = items[0][0] if items and items[0][1] is None else get(items, "qom-type") or ""
+        if kind.startswith("tls-creds") or kind == "tls-cipher-suites":
+            raise SkipCommand("TLS certificates")
+        nodes = [v for k, v in items if k == "host-nodes" and v is not None]
+        missing = sorted({n for v in nodes for n in _node_list(v)} - _host_nodes())
+        if missing:
+            raise SkipCommand(f"host NUMA node(s) {missing} absent here")
+        if kind == "memory-backend-file":
+            mem = get(items, "mem-path") or ""
+            if "huge" in mem:
+                raise SkipCommand(f"hugepages ({mem})")
+            if mem:
+                items = replace(items, "mem-path", str(self.workdir))
+        elif kind == "secret" and get(items, "file"):
+            path = self._path("secret")
+            path.write_text("hvh-secret")
+            items = replace(items, "file", str(path))
+        elif kind == "rng-random":
+            name = get(items, "filename") or "/dev/urandom"
+            if not os.path.exists(name):
+                raise SkipCommand(f"host random source {name}")
+        return join_opts(items)
+
+    def fsdev(self, value: str) -> str:
+        items = split_opts(value)
+        if get(items, "socket") or get(items, "sock_fd"):
+            raise SkipCommand("virtfs proxy helper")
+        if get(items, "path"):
+            path = self._path("export")
+            path.mkdir()
+            items = replace(items, "path", str(path))
+        return join_opts(items)
+
+    def vnc(self, value: str) -> str:
+        items = split_opts(value)
+        if get(items, "x509") or get(items, "x509verify") or get(items, "tls-creds"):
+            raise SkipCommand("TLS certificates")
+        # The first item is the display (HOST:N); websockets would need a port.
+        rest = remove(items[1:], "websocket", "to", "ipv4", "ipv6", "reverse")
+        return join_opts([(f"unix:{self._path('vnc', '.sock')}", None), *rest])
+
+    def spice(self, value: str) -> str:
+        items = split_opts(value)
+        if get(items, "tls-port") or get(items, "x509-dir"):
+            raise SkipCommand("TLS certificates")
+        rest = remove(items, "port", "addr", "ipv4", "ipv6", "unix")
+        return join_opts([*rest, ("unix", "on"), ("addr", str(self._path("spice", ".sock")))])
+
+    def machine(self, value: str) -> str:
+        items = split_opts(value)
+        accel = get(items, "accel")
+        if accel and "kvm" in accel.split(":") and not self.kvm:
+            items = replace(items, "accel", "tcg")
+        return join_opts(items)
+
+
+def _needs_kvm_cpu(opts: Sequence[Option]) -> bool:
+    return any(o.name == "-cpu" and (o.value or "").split(",")[0] == "host" for o in opts)
+
+
+def rewrite(
+    opts: Sequence[Option], workdir: Path, *, kvm: bool, qemu_img: str | None, keep: ExitStack
+) -> list[Option]:
+    """The options to run here; SkipCommand if the host lacks what they need."""
+    rw = _Rewriter(workdir, kvm, qemu_img, keep)
+    monitor_chardevs = {get(split_opts(o.value or ""), "chardev") for o in opts if o.name == "-mon"}
+    out: list[Option] = []
+    wants_kvm = False
+    handlers: dict[str, Callable[[str], str]] = {
+        "-drive": rw.drive,
+        "-chardev": rw.chardev,
+        "-serial": rw.legacy_chardev,
+        "-parallel": rw.legacy_chardev,
+        "-netdev": rw.netdev,
+        "-net": rw.netdev,
+        "-device": rw.device,
+        "-object": rw.object,
+        "-fsdev": rw.fsdev,
+        "-virtfs": rw.fsdev,
+        "-vnc": rw.vnc,
+        "-spice": rw.spice,
+        "-machine": rw.machine,
+        "-M": rw.machine,
+    }
+    for opt in opts:
+        name, value = opt.name, opt.value
+        if name in _DROPPED or name == "-mon":
+            continue
+        if name == "-chardev" and get(split_opts(value or ""), "id") in monitor_chardevs:
+            continue
+        if name in ("-add-fd", "-loadvm", "-readconfig", "-writeconfig"):
+            raise SkipCommand(f"{name} needs host state")
+        if name in ("-tpmdev",) and value is not None:
+            raise SkipCommand(f"TPM backend ({split_opts(value)[0][0]})")
+        if name == "-pcidevice":
+            raise SkipCommand("host PCI device (-pcidevice)")
+        if name == "-usbdevice" and value is not None and value.startswith("host:"):
+            raise SkipCommand("host USB device")
+        if name == "-mem-path" and value is not None:
+            if "huge" in value:
+                raise SkipCommand(f"hugepages ({value})")
+            value = str(workdir)
+        elif name == "-enable-kvm":
+            wants_kvm = True
+            if not kvm:
+                out.append(Option("-accel", "tcg"))
+                continue
+        elif name == "-accel" and value is not None:
+            items = split_opts(value)
+            if items and items[0] == ("kvm", None):
+                wants_kvm = True
+                if not kvm:
+                    value = join_opts([("tcg", None), *items[1:]])
+        elif name in _DISK_OPTIONS or name == "":
+            size = _FLOPPY_SIZE if name in ("-fda", "-fdb") else _DISK_SIZE
+            value = rw.disk(None, size)
+        elif name in _INPUT_FILES and value is not None:
+            value = rw.placeholder(_INPUT_FILES[name], name.lstrip("-"))
+        elif name in ("-pidfile", "-D"):
+            value = str(rw._path("out"))
+        elif name == "-display" and value is not None:
+            value = "none"
+        elif name == "-audiodev" and value is not None:
+            items = split_opts(value)
+            value = join_opts([("none", None), *items[1:]])
+        elif name in handlers and value is not None:
+            if name in ("-machine", "-M") and "accel=kvm" in value:
+                wants_kvm = True
+            value = handlers[name](value)
+        out.append(Option(name, value))
+    if (wants_kvm and not kvm) and _needs_kvm_cpu(out):
+        raise SkipCommand("CPU model 'host' needs KVM, which this host lacks")
+    if not any(o.name in ("-display", "-nographic") for o in out):
+        out.append(Option("-display", "none"))  # no window can open here
+    if not any(o.name == "-S" for o in out):
+        out.append(Option("-S"))
+    return out
+
+
+def _env(env: Mapping[str, str], workdir: Path) -> dict[str, str]:
+    out = {k: v for k, v in env.items() if k not in ("HOME", "TMPDIR")}
+    out.setdefault("PATH", os.environ.get("PATH", "/usr/bin:/bin"))
+    out["HOME"] = str(workdir)
+    out["TMPDIR"] = str(workdir)
+    if "QEMU_AUDIO_DRV" in out:
+        out["QEMU_AUDIO_DRV"] = "none"  # no sound card here
+    return out
+
+
+def _qemu_img_for(binary: str) -> str | None:
+    beside = Path(binary).with_name("qemu-img")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("qemu-img")
+
+
+def validate_command_line(
+    line: str,
+    binary: str,
+    *,
+    timeout: float = 10.0,
+    kvm: bool | None = None,
+) -> ValidationResult:
+    """Start ``line`` paused under ``binary``; report whether QEMU accepted it.
+
+    ``kvm`` says whether KVM may be used (default: whether /dev/kvm opens);
+    without it a KVM request becomes TCG.
+    """
+    start = time.monotonic()
+
+    def result(status: str, reason: str = "", argv: Sequence[str] = ()) -> ValidationResult:
+        return ValidationResult(status, reason, tuple(argv), time.monotonic() - start)
+
+    try:
+        env, _program, args = split_command_line(line)
+    except ValueError as exc:
+        return result("error", f"cannot parse the command line: {exc}")
+    workdir = make_workdir("hvh-validate-")
+    with ExitStack() as keep:
+        keep.callback(shutil.rmtree, workdir, True)
+        try:
+            opts = rewrite(
+                parse_options(args),
+                workdir,
+                kvm=kvm_usable() if kvm is None else kvm,
+                qemu_img=_qemu_img_for(binary),
+                keep=keep,
+            )
+        except SkipCommand as exc:
+            return result("skipped", str(exc))
+        except (OSError, subprocess.SubprocessError) as exc:
+            return result("error", f"cannot prepare the host files: {exc}")
+        sock = workdir / "qmp.sock"
+        argv = [binary, *(w for o in opts for w in o.argv()), *qmp_option(sock)]
+        return _run(argv, workdir, _env(env, workdir), sock, timeout, result)
+    raise AssertionError("unreachable")  # ExitStack does not swallow exceptions
+
+
+def _run(
+    argv: list[str],
+    workdir: Path,
+    env: dict[str, str],
+    sock: Path,
+    timeout: float,
+    result: Callable[..., ValidationResult],
+) -> ValidationResult:
+    with Emulator(argv, workdir, env=env, own_workdir=False) as emu:
+        try:
+            client = emu.connect(sock, timeout)
+        except QMPError as exc:
+            emu.wait_exit(0.5)
+            if not emu.alive():
+                return result("rejected", _first_error(emu.stderr_text()) or str(exc), argv)
+            return result("error", str(exc), argv)
+        try:
+            status = client.execute("query-status", timeout=timeout)
+        except QMPError as exc:
+            with suppress(QMPError):
+                client.close()
+            emu.wait_exit(0.5)
+            if not emu.alive():
+                return result("rejected", _first_error(emu.stderr_text()) or str(exc), argv)
+            return result("error", f"query-status: {exc}", argv)
+        emu.quit(client)
+        state = status.get("status") if isinstance(status, dict) else None
+        if state != "prelaunch":
+            return result("rejected", f"status {state!r} instead of 'prelaunch'", argv)
+        return result("accepted", "", argv)

@@ -1,0 +1,35 @@
+"""Small builders shared by the qemudrv unit tests."""
+
+from __future__ import annotations
+
+from types import MappingProxyType, SimpleNamespace
+from typing import Any
+
+from harness.protocol import Capabilities
+from qemudrv.caps import QemuCaps
+from qemudrv.model.domain import Domain
+from qemudrv.parse.context import ParseContext
+from qemudrv.parse.devices import parse_devices
+from qemudrv.xmlreader import child, parse_document
+
+
+def caps(*flags: str, **config: Any) -> QemuCaps:
+    tables = MappingProxyType({"env": MappingProxyType({"set": MappingProxyType({})})})
+    return QemuCaps(
+        Capabilities("test", frozenset(flags), MappingProxyType(dict(config)), tables)
+    )
+
+
+def domain(devices: str, *, arch: str = "x86_64", machine: str = "pc",
+           active: bool = False, flags: tuple[str, ...] = ()) -> Domain:
+    """A domain holding only ``devices`` (parsed with the family parsers)."""
+    text = (
+        f"<domain type='qemu'><name>d</name><os><type arch='{arch}' machine='{machine}'>"
+        f"hvm</type></os><devices>{devices}</devices></domain>"
+    )
+    root = parse_document(text)
+    dom = Domain(name="d")
+    dom.devices = parse_devices(child(root, "devices"), ParseContext(caps(*flags), inactive=not active))
+    if not hasattr(dom, "os"):
+        dom.os = SimpleNamespace(type="hvm", arch=arch, machine=machine)  # type: ignore[attr-defined]
+    return dom

@@ -1,0 +1,28 @@
+"""<sound>: HDA codecs and the -soundhw/-device forms."""
+
+from __future__ import annotations
+
+from qemudrv.cmdline.command import CommandLine
+from qemudrv.cmdline.sound import build_sounds
+
+from chr_ui_helpers import caps, domain
+
+
+def test_soundhw_list_without_device() -> None:
+    cmd = CommandLine()
+    build_sounds(cmd, domain("<sound model='pcspk'/><sound model='ac97'/>"), caps())
+    assert cmd.args == ["-soundhw", "pcspk,ac97"]
+
+
+def test_hda_gets_default_duplex_codec() -> None:
+    cmd = CommandLine()
+    dom = domain("<sound model='pcspk'/><sound model='ich6'/>"
+                 "<sound model='ich6'><codec type='micro'/></sound>")
+    build_sounds(cmd, dom, caps("device", "hda-duplex", "hda-micro"))
+    assert cmd.args == [
+        "-soundhw", "pcspk",
+        "-device", "intel-hda,id=sound1",
+        "-device", "hda-duplex,id=sound1-codec0,bus=sound1.0,cad=0",
+        "-device", "intel-hda,id=sound2",
+        "-device", "hda-micro,id=sound2-codec0,bus=sound2.0,cad=0",
+    ]
