@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType, SimpleNamespace
+from types import MappingProxyType
 from typing import Any
 
 from harness.protocol import Capabilities
@@ -30,6 +30,5 @@ def domain(devices: str, *, arch: str = "x86_64", machine: str = "pc",
     root = parse_document(text)
     dom = Domain(name="d")
     dom.devices = parse_devices(child(root, "devices"), ParseContext(caps(*flags), inactive=not active))
-    if not hasattr(dom, "os"):
-        dom.os = SimpleNamespace(type="hvm", arch=arch, machine=machine)  # type: ignore[attr-defined]
+    dom.os.type, dom.os.arch, dom.os.machine = "hvm", arch, machine
     return dom
