@@ -67,6 +67,9 @@ def _machines(raw: Sequence[Mapping[str, Any]] | None) -> tuple[GuestMachine, ..
     )
 
 
+_GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
+
+
 class QemuCaps:
     """Flags, configuration and host/guest tables of one case."""
 
@@ -90,8 +93,19 @@ class QemuCaps:
     def host(self) -> Mapping[str, Any]:
         return self.table("host")
 
-    @cached_property
+    @property
     def guests(self) -> tuple[Guest, ...]:
+        # The harness shares one tables mapping between the cases of a set,
+        # so the guest table is built once per set, not once per case.
+        key = id(self.tables)
+        cached = _GUESTS.get(key)
+        if cached is not None and cached[0] is self.tables:
+            return cached[1]
+        guests = self._build_guests()
+        _GUESTS[key] = (self.tables, guests)
+        return guests
+
+    def _build_guests(self) -> tuple[Guest, ...]:
         out = []
         for g in self.tables.get("guests", ()):
             out.append(

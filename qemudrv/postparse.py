@@ -17,6 +17,7 @@ family can add its hook without touching this file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -76,21 +77,27 @@ PREPARE_HOOKS: list[tuple[str, str]] = [
 ]
 
 
+@functools.cache
+def _resolve_hook(module_name: str, func_name: str) -> Hook | None:
+    """The hook function, or None when its family does not provide it.
+
+    Resolved once per process: looking a missing module up on every
+    conversion would cost more than the conversion itself.
+    """
+    try:
+        module = importlib.import_module(f"qemudrv.defaults.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"qemudrv.defaults.{module_name}":
+            return None
+        raise
+    return getattr(module, func_name, None)
+
+
 def _call_hooks(hooks: list[tuple[str, str]], dom: Domain, caps: QemuCaps, **kwargs: Any) -> None:
     for module_name, func_name in hooks:
-        try:
-            module = importlib.import_module(f"qemudrv.defaults.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"qemudrv.defaults.{module_name}":
-                continue
-            raise
-        func = getattr(module, func_name, None)
-        if func is None:
-            continue
-        if kwargs:
+        func = _resolve_hook(module_name, func_name)
+        if func is not None:
             func(dom, caps, **kwargs)
-        else:
-            func(dom, caps)
 
 
 # -- guest lookup -----------------------------------------------------------

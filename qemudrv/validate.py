@@ -42,55 +42,16 @@ __all__ = [
 ]
 
 # Options that take no value; every other option takes exactly one.
-_NO_VALUE = frozenset(
-    [
-        "-S",
-        "-alt-grab",
-        "-ctrl-grab",
-        "-curses",
-        "-daemonize",
-        "-enable-fips",
-        "-enable-kvm",
-        "-enable-nesting",
-        "-enable-sync-profile",
-        "-full-screen",
-        "-h",
-        "-help",
-        "-localtime",
-        "-mem-prealloc",
-        "-no-acpi",
-        "-no-fd-bootchk",
-        "-no-frame",
-        "-no-hpet",
-        "-no-kvm",
-        "-no-kvm-irqchip",
-        "-no-kvm-pit",
-        "-no-kvm-pit-reinjection",
-        "-no-quit",
-        "-no-reboot",
-        "-no-shutdown",
-        "-no-user-config",
-        "-nodefaults",
-        "-nodefconfig",
-        "-nographic",
-        "-old-param",
-        "-only-migratable",
-        "-portrait",
-        "-preconfig",
-        "-rtc-td-hack",
-        "-s",
-        "-sdl",
-        "-semihosting",
-        "-singlestep",
-        "-snapshot",
-        "-std-vga",
-        "-tdf",
-        "-usb",
-        "-version",
-        "-vmwarevga",
-        "-win2k-hack",
-    ]
-)
+_NO_VALUE = frozenset((
+    "-S", "-alt-grab", "-ctrl-grab", "-curses", "-daemonize", "-enable-fips", "-enable-kvm",
+    "-enable-nesting", "-enable-sync-profile", "-full-screen", "-h", "-help", "-localtime",
+    "-mem-prealloc", "-no-acpi", "-no-fd-bootchk", "-no-frame", "-no-hpet", "-no-kvm",
+    "-no-kvm-irqchip", "-no-kvm-pit", "-no-kvm-pit-reinjection", "-no-quit", "-no-reboot",
+    "-no-shutdown", "-no-user-config", "-nodefaults", "-nodefconfig", "-nographic", "-old-param",
+    "-only-migratable", "-portrait", "-preconfig", "-rtc-td-hack", "-s", "-sdl", "-semihosting",
+    "-singlestep", "-snapshot", "-std-vga", "-tdf", "-usb", "-version", "-vmwarevga",
+    "-win2k-hack",
+))  # fmt: skip
 # Options whose value is a guest-visible disk image on the host.
 _DISK_OPTIONS = frozenset(
     ["-hda", "-hdb", "-hdc", "-hdd", "-cdrom", "-fda", "-fdb", "-mtdblock", "-sd", "-pflash"]

@@ -75,14 +75,11 @@ def elements(el: Element, name: str | None = None) -> Iterator[Element]:
 
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
-    for c in el:
-        if c.tag == name:
-            return c
-    return None
+    return el.find(name)
 
 
 def children(el: Element, name: str) -> list[Element]:
-    return [c for c in el if c.tag == name]
+    return el.findall(name)
 
 
 def text(el: Element | None) -> str | None:

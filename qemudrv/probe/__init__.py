@@ -7,8 +7,6 @@ again without the binary (``--from-replies``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .collect import ProbeError, collect
 from .derive import RULES, Derived, derive
 from .render import DEFAULT_EXTENDS, render
@@ -37,7 +35,3 @@ def set_text(replies: Replies, *, extends: str | None = DEFAULT_EXTENDS) -> tupl
     """The derived set and its TOML text."""
     derived = derive(replies)
     return derived, render(derived, extends=extends, replies_name=replies_name(derived))
-
-
-def toml_path(out: Path, derived: Derived) -> Path:
-    return out / f"{derived.name}.toml"
