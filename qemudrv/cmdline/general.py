@@ -360,7 +360,10 @@ def build_memory_backend(
             props.append("share=yes")
         elif mem_access == "private":
             props.append("share=no")
-        force = True
+        # Only an explicit huge page size needs the object; the default size
+        # is served by a plain -mem-path, which old libvirt used and an
+        # incoming migration from it expects.
+        force = force or bool(pagesize)
     else:
         if mem_access:
             raise UnsupportedError("Shared memory mapping is supported only with hugepages")

@@ -1,12 +1,65 @@
-"""Model of hostdev devices (placeholder until the family is implemented)."""
+"""Model of host devices (<hostdev>, libvirt 1.3.1's virDomainHostdevDef).
+
+One flat record, as libvirt's union: which fields matter depends on
+``mode`` and ``type``. A host device behind an ``<interface type='hostdev'>``
+has that interface as ``parent`` and shares its :class:`DeviceInfo`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .address import DeviceInfo
+from .disk import DiskAuth, NetHost
+
+MODES = ("subsystem", "capabilities")
+SUBSYS_TYPES = ("usb", "pci", "scsi")
+CAPS_TYPES = ("storage", "misc", "net")
+PCI_BACKENDS = ("default", "kvm", "vfio", "xen")
+STARTUP_POLICIES = ("default", "mandatory", "requisite", "optional")
+SGIO_MODES = ("default", "filtered", "unfiltered")
+SCSI_PROTOCOLS = ("adapter", "iscsi")
 
 
 @dataclass
 class Hostdev:
+    mode: str = "subsystem"
+    type: str = "pci"
+    managed: bool = False
+    # usb: vendor/product and/or bus/device
+    vendor: int | None = None
+    product: int | None = None
+    device: int | None = None
+    startup_policy: str | None = None
+    auto_address: bool = False
+    missing: bool = False
+    # pci: domain/bus/slot/function of the host device; bus is also USB's
+    domain: int = 0
+    bus: int = 0
+    slot: int = 0
+    function: int = 0
+    backend: str = "default"
+    orig_unbind: bool = False
+    orig_removeslot: bool = False
+    orig_reprobe: bool = False
+    # scsi: a host adapter address or an iSCSI target
+    protocol: str = "adapter"
+    adapter: str | None = None
+    target: int = 0
+    unit: int = 0
+    iscsi_path: str | None = None
+    iscsi_hosts: list[NetHost] = field(default_factory=list)
+    iscsi_auth: DiskAuth | None = None
+    sgio: str | None = None
+    rawio: bool | None = None
+    readonly: bool = False
+    shareable: bool = False
+    # capabilities mode: block device, character device or interface name
+    caps_source: str | None = None
+    parent: Any = None  # the Interface of a type='hostdev' interface
     info: DeviceInfo = field(default_factory=DeviceInfo)
+
+    @property
+    def subsys_type(self) -> str | None:
+        return self.type if self.mode == "subsystem" else None
