@@ -59,13 +59,16 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     dev = dom.devices.memballoon
     if dev is None or dev.model == "none":
         return
+    # libvirt turns the balloon off for the old s390 virtio machine
+    if (dom.os.machine or "")[:10] == "s390-virti" and caps.has("virtio-s390"):
+        return
     if dev.model != "virtio":
         raise UnsupportedError(
             f"Memory balloon device type '{dev.model}' is not supported by this version of qemu"
         )
     if caps.has("device"):
         addr = dev.info.address
-        name = _BALLOON_DEVICES.get(type(addr))  # type: ignore[arg-type]
+        name = _BALLOON_DEVICES.get(type(addr))
         if name is None:
             kind = addr.type if addr is not None else "none"
             raise UnsupportedError(f"memballoon unsupported with address type '{kind}'")
@@ -147,8 +150,11 @@ def build_panics(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                 )
         elif dev.model == "pseries":
             # the pSeries firmware notifies on its own
-            if arch not in ("ppc64", "ppc64le") or not (dom.os.machine or "").startswith("pseries"):
-                raise UnsupportedError("only pSeries guests support panic device of model 'pseries'")
+            pseries = (dom.os.machine or "").startswith("pseries")
+            if arch not in ("ppc64", "ppc64le") or not pseries:
+                raise UnsupportedError(
+                    "only pSeries guests support panic device of model 'pseries'"
+                )
             if addr is not None:
                 raise UnsupportedError(
                     "setting the panic device address is not supported for model 'pseries'"
@@ -217,9 +223,29 @@ def memory_device(dev: MemoryDevice) -> str:
     return opt
 
 
+def _check_memory_hotplug(dom: Domain) -> None:
+    """The module part of qemuDomainDefValidateMemoryHotplug (the flag and
+    NUMA checks come with -m)."""
+    mems = dom.devices.memories
+    mem = dom.memory
+    if not mems:
+        return
+    if not (mem.max_memory and mem.slots):
+        raise UnsupportedError(
+            "cannot use/hotplug a memory device when domain 'maxMemory' is not defined"
+        )
+    if len(mems) > mem.slots:
+        raise UnsupportedError(
+            f"memory device count '{len(mems)}' exceeds slots count '{mem.slots}'"
+        )
+    if sum(m.size for m in mems) > mem.max_memory - mem.initial:
+        raise UnsupportedError("memory device total size exceeds hotplug space")
+
+
 def build_memories(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """Each memory module's backend object and pc-dimm device; called by
     the NUMA code right after the -numa options."""
+    _check_memory_hotplug(dom)
     ncells = len(dom.cpu.cells) if dom.cpu else 0
     for dev in dom.devices.memories:
         if not dev.info.alias:

@@ -2,7 +2,8 @@
 
 ``hostdev_post_parse``: SCSI host devices without an address get the first
 free unit (virDomainHostdevAssignAddress, done while parsing in libvirt,
-so only devices before it count). ``set_default_backend``: the test
+so only devices before it count, and the SCSI controllers they use are
+added as each is read). ``set_default_backend``: the test
 program's rule that a PCI device without a driver name uses the backend
 named by ``[config] hostdev_pci_backend_default``.
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import XMLError
 from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
+from .controllers import maybe_add_controller
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -28,42 +31,65 @@ def _unit_used(dom: Domain, before: list[Hostdev], controller: int, unit: int) -
     if unit == _SCSI_CONTROLLER_UNIT:
         return True
     want = (controller, 0, 0, unit)
-    for disk in dom.devices.disks:
-        a = disk.info.address
-        if disk.bus == "scsi" and isinstance(a, DriveAddress):
-            if (a.controller, a.bus, a.target, a.unit) == want:
-                return True
-    for hd in before:
-        a = hd.info.address
-        if _is_scsi(hd) and isinstance(a, DriveAddress):
-            if (a.controller, a.bus, a.target, a.unit) == want:
-                return True
-    return False
+    infos = [d.info for d in dom.devices.disks if d.bus == "scsi"]
+    infos += [hd.info for hd in before if _is_scsi(hd)]
+    return any(
+        isinstance(i.address, DriveAddress)
+        and (i.address.controller, i.address.bus, i.address.target, i.address.unit) == want
+        for i in infos
+    )
+
+
+def _scsi_controller_indexes(dom: Domain, before: list[Hostdev]) -> list[int]:
+    """The SCSI controllers present when a hostdev is parsed: the explicit
+    ones plus those virDomainDefMaybeAddHostdevSCSIcontroller added after
+    each earlier SCSI hostdev (indexes 0..highest used)."""
+    indexes = {c.index for c in dom.devices.controllers if c.type == "scsi"}
+    highest = max(
+        (hd.info.address.controller for hd in before
+         if _is_scsi(hd) and isinstance(hd.info.address, DriveAddress)),
+        default=-1,
+    )
+    indexes.update(range(highest + 1))
+    return sorted(indexes)
 
 
 def _assign_scsi_address(dom: Domain, hd: Hostdev, before: list[Hostdev]) -> None:
-    controller = 0
-    unit = 0
-    for cont in dom.devices.controllers:
-        if cont.type != "scsi":
-            continue
-        controller += 1
+    """First free unit of the first SCSI controller with room; when all are
+    full, unit 0 of a controller numbered after them (added later)."""
+    indexes = _scsi_controller_indexes(dom, before)
+    for index in indexes:
         free = next(
-            (u for u in range(_SCSI_MAX_UNIT) if not _unit_used(dom, before, cont.index, u)),
+            (u for u in range(_SCSI_MAX_UNIT) if not _unit_used(dom, before, index, u)),
             None,
         )
         if free is not None:
-            unit = free
-            controller = cont.index
-            break
-    hd.info.address = DriveAddress(controller, 0, 0, unit)
+            hd.info.address = DriveAddress(index, 0, 0, free)
+            return
+    hd.info.address = DriveAddress(len(indexes), 0, 0, 0)
+
+
+def usb_disabled(dom: Domain) -> bool:
+    return any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
 
 
 def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
     hostdevs = dom.devices.hostdevs
+    if usb_disabled(dom) and any(
+        hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
+    ):
+        raise XMLError("Can't add host USB device: USB is disabled in this host")
     for i, hd in enumerate(hostdevs):
-        if _is_scsi(hd) and hd.info.address is None:
+        if not _is_scsi(hd):
+            continue
+        if hd.info.address is None:
             _assign_scsi_address(dom, hd, hostdevs[:i])
+        # the controllers up to this device's are there for the next one
+        # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
+        addr = hd.info.address
+        if isinstance(addr, DriveAddress):
+            for index in range(addr.controller + 1):
+                maybe_add_controller(dom, "scsi", index)
 
 
 def set_default_backend(dom: Domain, caps: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon
 
@@ -31,7 +32,12 @@ def _is_pseries(dom: Domain) -> bool:
 
 def misc_post_parse(dom: Domain, caps: Any = None) -> None:
     """qemuDomainDeviceDefPostParse for panic devices: an unnamed model
-    is the firmware notifier on pSeries, the ISA pvpanic elsewhere."""
+    is the firmware notifier on pSeries, the ISA pvpanic elsewhere. Hubs
+    need USB (checked while parsing in libvirt)."""
+    if dom.devices.hubs and any(
+        c.type == "usb" and c.model == "none" for c in dom.devices.controllers
+    ):
+        raise XMLError("Can't add USB hub: USB is disabled for this domain")
     for panic in dom.devices.panics:
         if panic.model == "default":
             panic.model = "pseries" if _is_pseries(dom) else "isa"
@@ -49,14 +55,13 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     """Aliases of this engineer's families (qemuAssignDeviceAliases).
 
     Interfaces are named by their position (a hostdev interface keeps the
-    ``hostdev`` name of its host device but uses up its ``net`` number);
-    everything else needs the 'device' flag.
+    ``hostdev`` name of its host device but uses up its ``net`` number)
+    whatever the flags; everything else needs the 'device' flag.
     """
     d = dom.devices
-    if caps.has("net-name") or caps.has("device"):
-        for i, net in enumerate(d.interfaces):
-            if getattr(net, "type", None) != "hostdev":
-                net.info.alias = f"net{i}"
+    for i, net in enumerate(d.interfaces):
+        if getattr(net, "type", None) != "hostdev":
+            net.info.alias = f"net{i}"
     if not caps.has("device"):
         return
     for i, fs in enumerate(d.filesystems):

@@ -84,18 +84,18 @@ def format_panics(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 
 def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     for dev in dom.devices.shmems:
-        w.start("shmem", ("name", dev.name))
+        body = w.child()
         if dev.size:
-            w.element("size", dev.size >> 20, ("unit", "M"))
+            body.element("size", dev.size >> 20, ("unit", "M"))
         if dev.server:
-            w.empty("server", ("path", dev.server_path))
+            body.empty("server", ("path", dev.server_path))
         if dev.msi:
             ioeventfd = None
             if dev.msi_ioeventfd is not None:
                 ioeventfd = "on" if dev.msi_ioeventfd else "off"
-            w.empty("msi", ("vectors", dev.msi_vectors or None), ("ioeventfd", ioeventfd))
-        format_device_info(w, dev.info, ctx)
-        w.end("shmem")
+            body.empty("msi", ("vectors", dev.msi_vectors or None), ("ioeventfd", ioeventfd))
+        format_device_info(body, dev.info, ctx)
+        w.wrap("shmem", body, ("name", dev.name))
 
 
 def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

@@ -1,12 +1,183 @@
-"""Formatting of <interface> (not implemented yet)."""
+"""Formatting of <interface> (libvirt 1.3.1's virDomainNetDefFormat)."""
 
 from __future__ import annotations
 
 from ..model.domain import Domain
-from ..xmlwriter import XMLWriter
+from ..model.net import (
+    GENERATED_IFNAME_PREFIXES,
+    GUEST_OFFLOADS,
+    HOST_OFFLOADS,
+    Bandwidth,
+    BandwidthRate,
+    Interface,
+    VirtualPort,
+    Vlan,
+)
+from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
+from .device_info import format_device_info
+from .hostdev import format_hostdev_subsys
+
+
+def _on_off(value: bool | None) -> str | None:
+    return None if value is None else ("on" if value else "off")
+
+
+def format_vlan(w: XMLWriter, vlan: Vlan | None) -> None:
+    if vlan is None or not vlan.tags:
+        return
+    w.start("vlan", ("trunk", "yes" if vlan.trunk else None))
+    for tag in vlan.tags:
+        native = vlan.native_mode if vlan.native_mode and vlan.native_tag == tag else None
+        w.empty("tag", ("id", tag), ("nativeMode", native))
+    w.end("vlan")
+
+
+def format_virtualport(w: XMLWriter, vp: VirtualPort | None) -> None:
+    if vp is None:
+        return
+    t = vp.type
+    w.start("virtualport", ("type", t))
+    attrs: list[tuple[str, str | int | None]] = []
+    if t in (None, "802.1Qbg"):
+        attrs += [
+            ("managerid", vp.manager_id),
+            ("typeid", vp.type_id),
+            ("typeidversion", vp.type_id_version),
+            ("instanceid", vp.instance_id),
+        ]
+    if t in (None, "openvswitch", "midonet"):
+        attrs.append(("interfaceid", vp.interface_id))
+    if t in (None, "openvswitch", "802.1Qbh"):
+        attrs.append(("profileid", vp.profile_id or None))
+    w.empty("parameters", *attrs)
+    w.end("virtualport")
+
+
+def _rate(w: XMLWriter, rate: BandwidthRate | None, tag: str) -> None:
+    if rate is None or not (rate.average or rate.floor):
+        return
+    w.empty(
+        tag,
+        ("average", rate.average or None),
+        ("peak", rate.peak or None),
+        ("floor", rate.floor or None),
+        ("burst", rate.burst or None),
+    )
+
+
+def format_bandwidth(w: XMLWriter, bw: Bandwidth | None) -> None:
+    if bw is None:
+        return
+    w.start("bandwidth")
+    _rate(w, bw.inbound, "inbound")
+    _rate(w, bw.outbound, "outbound")
+    w.end("bandwidth")
+
+
+def _source(w: XMLWriter, iface: Interface, ctx: FormatContext) -> None:
+    t = iface.type
+    if t == "network":
+        w.empty("source", ("network", iface.network), ("portgroup", iface.portgroup))
+    elif t == "ethernet":
+        if iface.dev is not None:
+            w.empty("source", ("dev", iface.dev))
+    elif t == "vhostuser":
+        mode = "server" if iface.vhostuser_server else "client"
+        w.empty("source", ("type", "unix"), ("path", iface.vhostuser_path), ("mode", mode))
+    elif t == "bridge":
+        w.empty("source", ("bridge", iface.bridge))
+    elif t in ("server", "client", "mcast", "udp"):
+        head = f"<source{attrs_text([('address', iface.address)])} port='{iface.port}'"
+        if t != "udp":
+            w.line(head + "/>")
+        else:
+            w.line(head + ">")
+            w.level += 1
+            w.empty("local", ("address", iface.local_address), ("port", iface.local_port))
+            w.level -= 1
+            w.line("</source>")
+    elif t == "internal":
+        w.empty("source", ("name", iface.internal_name))
+    elif t == "direct":
+        w.empty("source", ("dev", iface.dev), ("mode", iface.direct_mode))
+    elif t == "hostdev" and iface.hostdev is not None:
+        format_hostdev_subsys(w, iface.hostdev, ctx, True)
+
+
+def _driver(w: XMLWriter, iface: Interface) -> None:
+    attrs = [
+        ("name", iface.driver_name),
+        ("txmode", iface.txmode),
+        ("ioeventfd", _on_off(iface.ioeventfd)),
+        ("event_idx", _on_off(iface.event_idx)),
+        ("queues", iface.queues or None),
+    ]
+    body = w.child()
+    host = [(n, _on_off(iface.host_offloads.get(n))) for n in HOST_OFFLOADS]
+    guest = [(n, _on_off(iface.guest_offloads.get(n))) for n in GUEST_OFFLOADS]
+    if any(v is not None for _, v in host):
+        body.empty("host", *host)
+    if any(v is not None for _, v in guest):
+        body.empty("guest", *guest)
+    if body or any(v is not None for _, v in attrs):
+        w.wrap("driver", body, *attrs)
+
+
+def _filterref(w: XMLWriter, iface: Interface) -> None:
+    if not iface.filter_params:
+        w.empty("filterref", ("filter", iface.filter))
+        return
+    w.start("filterref", ("filter", iface.filter))
+    # one line per value, names in order (virNWFilterFormatParamAttributes)
+    for name in sorted({n for n, _ in iface.filter_params}):
+        for n, value in iface.filter_params:
+            if n == name:
+                w.empty("parameter", ("name", n), ("value", value))
+    w.end("filterref")
+
+
+def format_interface(w: XMLWriter, iface: Interface, ctx: FormatContext) -> None:
+    hd = iface.hostdev if iface.type == "hostdev" else None
+    trust = None
+    if iface.trust_guest_rx_filters is not None:
+        trust = "yes" if iface.trust_guest_rx_filters else "no"
+    w.start(
+        "interface",
+        ("type", iface.type),
+        ("managed", "yes" if hd is not None and hd.managed else None),
+        ("trustGuestRxFilters", trust),
+    )
+    w.empty("mac", ("address", iface.mac))
+    _source(w, iface, ctx)
+    format_vlan(w, iface.vlan)
+    format_virtualport(w, iface.virtualport)
+    format_bandwidth(w, iface.bandwidth)
+    if iface.script is not None:
+        w.empty("script", ("path", iface.script))
+    ifname = iface.ifname
+    if ifname and not (ctx.inactive and ifname.startswith(GENERATED_IFNAME_PREFIXES)):
+        w.empty("target", ("dev", ifname))
+    if iface.ifname_guest or iface.ifname_guest_actual:
+        w.empty("guest", ("dev", iface.ifname_guest), ("actual", iface.ifname_guest_actual))
+    if iface.model:
+        w.empty("model", ("type", iface.model))
+        if iface.model == "virtio":
+            _driver(w, iface)
+    if iface.backend_tap or iface.backend_vhost:
+        w.empty("backend", ("tap", iface.backend_tap), ("vhost", iface.backend_vhost))
+    if iface.filter:
+        _filterref(w, iface)
+    if iface.sndbuf is not None:
+        w.start("tune")
+        w.element("sndbuf", iface.sndbuf)
+        w.end("tune")
+    if iface.link_state:
+        w.empty("link", ("state", iface.link_state))
+    format_device_info(w, iface.info, ctx, allow_boot=True, allow_rom=True)
+    w.end("interface")
 
 
 def format_interfaces(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    if dom.devices.interfaces:
-        raise NotImplementedError("<interface> formatting is not implemented")
+    for iface in dom.devices.interfaces:
+        format_interface(w, iface, ctx)

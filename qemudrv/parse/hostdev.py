@@ -219,6 +219,20 @@ def parse_hostdev_subsys(
             _parse_scsi_host_source(src, hd)
 
 
+def parse_hostdev_source(
+    el: Element, ctx: ParseContext, hd: Hostdev, type_: str | None = None
+) -> None:
+    """The subsystem part of ``el`` into ``hd``. Without ``type_`` the type
+    is the one of ``<source><address type=...>`` (as an interface of type
+    'hostdev' names it), else the one ``hd`` already has."""
+    if type_ is None:
+        src = child(el, "source")
+        addr = child(src, "address") if src is not None else None
+        type_ = addr.get("type") if addr is not None else None
+        type_ = type_ or hd.type
+    parse_hostdev_subsys(el, ctx, type_, hd)
+
+
 def _parse_caps(el: Element, type_: str, hd: Hostdev) -> None:
     hd.mode = "capabilities"
     if type_ not in CAPS_TYPES:
@@ -229,7 +243,7 @@ def _parse_caps(el: Element, type_: str, hd: Hostdev) -> None:
         raise XMLError("Missing <source> element in hostdev device")
     tag = {"storage": "block", "misc": "char", "net": "interface"}[type_]
     node = child(src, tag)
-    value = "".join(node.itertext()) if node is not None else ""
+    value = "".join(str(t) for t in node.itertext()) if node is not None else ""
     if not value:
         what = {"storage": "block device path", "misc": "char device path",
                 "net": "interface name"}[type_]

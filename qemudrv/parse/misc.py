@@ -11,7 +11,9 @@ from ..model.misc import (
     HUB_TYPES,
     MEMBALLOON_MODELS,
     MEMORY_MODELS,
+    NVRAM,
     PANIC_MODELS,
+    TPM,
     TPM_BACKENDS,
     TPM_DEFAULT_DEVICE,
     TPM_MODELS,
@@ -21,20 +23,19 @@ from ..model.misc import (
     Lease,
     Memballoon,
     MemoryDevice,
-    NVRAM,
     Panic,
     Shmem,
-    TPM,
     Watchdog,
 )
 from ..xmlreader import Element, child, elements, parse_int, scale, scaled_kib
 from .context import ParseContext
 from .device_info import parse_device_info
+from .net import sanitize_path
 
 
 def _content(el: Element) -> str:
     """xmlNodeGetContent: all text below the element."""
-    return "".join(el.itertext())
+    return "".join(str(t) for t in el.itertext())
 
 
 def parse_lease(el: Element, ctx: ParseContext) -> Lease:
@@ -180,7 +181,7 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
     if server is not None:
         dev.server = True
         path = server.get("path")
-        dev.server_path = _sanitize_path(path) if path is not None else None
+        dev.server_path = sanitize_path(path) if path is not None else None
     msi = child(el, "msi")
     if msi is not None:
         dev.msi = True
@@ -201,19 +202,6 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
         raise XMLError("msi option is only supported with a server")
     parse_device_info(el, ctx, dev.info)
     return dev
-
-
-def _sanitize_path(path: str) -> str:
-    """virFileSanitizePath: collapse repeated slashes, drop a trailing one."""
-    out = []
-    for c in path:
-        if c == "/" and out and out[-1] == "/" and len(out) > 1:
-            continue
-        out.append(c)
-    text = "".join(out)
-    if len(text) > 1 and text.endswith("/"):
-        text = text[:-1]
-    return text
 
 
 def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
