@@ -164,13 +164,16 @@ def _post_parse_memory(dom: Domain) -> None:
     hotplug = dimm_total(dom)
     if numa_mem:
         mem.initial = numa_mem
+        # A total given in the XML is kept (no ABI update while parsing);
+        # only a missing one is inferred from the NUMA cells.
+        if not mem.total:
+            mem.total = numa_mem + hotplug
     else:
         if mem.total < hotplug:
             raise XMLError("Total size of memory devices exceeds the total memory size")
         mem.initial = mem.total - hotplug
     if mem.initial == 0:
         raise XMLError("Memory size must be specified via <memory> or in the <numa> configuration")
-    mem.total = mem.initial + hotplug
     if mem.cur_balloon == 0 or mem.cur_balloon > mem.total:
         mem.cur_balloon = mem.total
     if bool(mem.max_memory) != bool(mem.slots):

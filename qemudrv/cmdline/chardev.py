@@ -12,7 +12,6 @@ from ..defaults.chardev import dom_arch, is_pseries
 from ..errors import UnsupportedError
 from ..model.address import (
     CCWAddress,
-    DeviceInfo,
     ISAAddress,
     PCIAddress,
     SpaprVioAddress,
@@ -23,6 +22,7 @@ from ..model.address import (
 )
 from ..model.chardev import ChrDevice, ChrSource
 from ..model.domain import Domain
+from .address import device_address
 from .command import CommandLine
 
 
@@ -100,64 +100,6 @@ def legacy_chr_arg(src: ChrSource, prefix: str = "") -> str:
     else:
         body = ""  # spicevmc, spiceport, nmdm have no legacy form
     return prefix + body
-
-
-# -- device addresses (qemuBuildDeviceAddressStr)
-
-
-def _pci_bus(dom: Domain, bus: int, caps: QemuCaps) -> str:
-    if not caps.has("pci-multibus"):
-        if bus != 0:
-            raise UnsupportedError("Only PCI device addresses with bus=0 are supported")
-        return "pci"
-    for cont in dom.devices.controllers:
-        if getattr(cont, "type", None) == "pci" and getattr(cont, "index", None) == bus:
-            alias = getattr(getattr(cont, "info", None), "alias", None)
-            if alias:
-                return str(alias)
-            if getattr(cont, "model", None) == "pcie-root":
-                return "pcie.0"
-            return f"pci.{bus}"
-    if bus == 0 and "q35" in (getattr(getattr(dom, "os", None), "machine", "") or ""):
-        return "pcie.0"
-    return f"pci.{bus}"
-
-
-def _usb_bus(dom: Domain, bus: int) -> str:
-    return "usb" if bus == 0 else f"usb{bus}"
-
-
-def device_address(dom: Domain, info: DeviceInfo, caps: QemuCaps) -> str:
-    """The ``,bus=...,addr=...`` suffix of a ``-device`` for ``info``."""
-    a = info.address
-    if isinstance(a, PCIAddress):
-        if a.domain != 0:
-            raise UnsupportedError("Only PCI device addresses with domain=0 are supported")
-        out = f",bus={_pci_bus(dom, a.bus, caps)}"
-        if a.multifunction is not None:
-            if not caps.has("pci-multifunction"):
-                raise UnsupportedError(
-                    "Only PCI device addresses with function=0 are supported"
-                )
-            out += f",multifunction={'on' if a.multifunction else 'off'}"
-        out += f",addr=0x{a.slot:x}"
-        if a.function:
-            out += f".0x{a.function:x}"
-        return out
-    if isinstance(a, USBAddress):
-        return f",bus={_usb_bus(dom, a.bus)}.0,port={a.port}"
-    if isinstance(a, SpaprVioAddress):
-        return f",reg=0x{a.reg:x}" if a.reg is not None else ""
-    if isinstance(a, CCWAddress):
-        return f",devno={a.cssid:x}.{a.ssid:x}.{a.devno:04x}"
-    if isinstance(a, ISAAddress):
-        out = ""
-        if a.iobase is not None:
-            out += f",iobase=0x{a.iobase:x}"
-        if a.irq is not None:
-            out += f",irq=0x{a.irq:x}"
-        return out
-    return ""
 
 
 # -- devices

@@ -15,8 +15,9 @@ from ..model.address import CCWAddress, DriveAddress, VirtioMMIOAddress, VirtioS
 from ..model.disk import Disk, StorageSource
 from ..model.domain import Domain
 from ..parse.disk import disk_name_to_index
+from .address import controller_alias, device_address
 from .command import CommandLine
-from .controller import check_ccw_s390, controller_alias, device_address
+from .controller import check_ccw_s390
 from .general import emit_bootindex
 
 _DEFAULT_PORTS = {

@@ -7,7 +7,7 @@ from ..caps import QemuCaps
 from ..errors import UnsupportedError
 from ..model.domain import Domain
 from ..model.filesystem import Filesystem
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 
 # qemuDomainFSDriver: the -fsdev backend of each libvirt driver type

@@ -505,9 +505,11 @@ def build_nographic(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def build_defaults(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """-nodefconfig/-nodefaults with -device; then the serial BIOS."""
+    """-no-user-config (or -nodefconfig)/-nodefaults with -device; then the serial BIOS."""
     if caps.has("device"):
-        if caps.has("nodefconfig"):
+        if caps.has("no-user-config"):
+            cmd.add("-no-user-config")
+        elif caps.has("nodefconfig"):
             cmd.add("-nodefconfig")
         cmd.add("-nodefaults")
     if dom.os.bios_useserial:

@@ -14,7 +14,7 @@ from ..model.address import DeviceInfo, DriveAddress, PCIAddress
 from ..model.disk import StorageSource
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 from .disk import network_drive_uri
 from .general import boot_device_indexes

@@ -8,7 +8,7 @@ from ..errors import UnsupportedError
 from ..model.address import PCIAddress, VirtioMMIOAddress
 from ..model.domain import Domain
 from ..model.input import Input
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 
 _USB_DEVICES = {"mouse": "usb-mouse", "tablet": "usb-tablet", "keyboard": "usb-kbd"}

@@ -17,7 +17,8 @@ from ..model.address import (
 from ..model.chardev import ChrSource
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice, Shmem
-from .chardev import build_chardev, device_address
+from .address import device_address
+from .chardev import build_chardev
 from .command import CommandLine
 from .general import build_memory_backend
 

@@ -14,7 +14,7 @@ from ..errors import UnsupportedError
 from ..model.address import CCWAddress, PCIAddress, VirtioMMIOAddress, VirtioS390Address
 from ..model.domain import Domain
 from ..model.net import GUEST_OFFLOADS, Interface
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 from .general import boot_device_indexes
 from .hostdev import rom_options

@@ -6,8 +6,9 @@ from __future__ import annotations
 from ..caps import QemuCaps
 from ..errors import UnsupportedError
 from ..model.domain import Domain
-from ..model.redirdev import RedirFilterUSBDev, Redirdev
-from .chardev import build_chardev, device_address
+from ..model.redirdev import Redirdev, RedirFilterUSBDev
+from .address import device_address
+from .chardev import build_chardev
 from .command import CommandLine
 
 

@@ -8,7 +8,8 @@ from ..errors import UnsupportedError
 from ..model.address import CCWAddress, VirtioMMIOAddress, VirtioS390Address
 from ..model.domain import Domain
 from ..model.rng import RNG
-from .chardev import build_chardev, device_address
+from .address import device_address
+from .chardev import build_chardev
 from .command import CommandLine
 
 DEFAULT_RANDOM_SOURCE = "/dev/random"

@@ -7,7 +7,7 @@ from ..caps import QemuCaps
 from ..errors import UnsupportedError
 from ..model.domain import Domain
 from ..model.sound import Sound, SoundCodec
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 
 # (device name, flag it needs) where QEMU's name differs from libvirt's

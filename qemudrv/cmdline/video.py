@@ -8,7 +8,7 @@ from ..caps import QemuCaps
 from ..errors import UnsupportedError
 from ..model.domain import Domain
 from ..model.video import Video
-from .chardev import device_address
+from .address import device_address
 from .command import CommandLine
 
 # -vga names (qemuVideo); "" where QEMU has none

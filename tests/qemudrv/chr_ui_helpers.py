@@ -31,4 +31,17 @@ def domain(devices: str, *, arch: str = "x86_64", machine: str = "pc",
     dom = Domain(name="d")
     dom.devices = parse_devices(child(root, "devices"), ParseContext(caps(*flags), inactive=not active))
     dom.os.type, dom.os.arch, dom.os.machine = "hvm", arch, machine
+    return with_root_controllers(dom)
+
+
+def with_root_controllers(dom: Domain) -> Domain:
+    """Give ``dom`` the pci-root and USB controllers (with their aliases)
+    that device addresses refer to on the command line."""
+    from qemudrv.model.controller import Controller
+
+    root = Controller(type="pci", index=0, model="pci-root")
+    root.info.alias = "pci.0"
+    usb = Controller(type="usb", index=0)
+    usb.info.alias = "usb"
+    dom.devices.controllers[:0] = [root, usb]
     return dom

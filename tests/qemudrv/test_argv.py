@@ -118,7 +118,7 @@ def test_newer_libvirt_options() -> None:
         ("hpet", False, None), ("pit", None, "delay"),
     ]
     assert dom.memory.locked
-    assert getattr(dom.devices.memballoon, "model") == "virtio"
+    assert dom.devices.memballoon.model == "virtio"
     assert dom.devices.graphics[0].keymap == "de"
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from chr_ui_helpers import caps, domain
 
-from qemudrv.cmdline.chardev import build_chardev, build_channels, build_serials, legacy_chr_arg
+from qemudrv.cmdline.chardev import build_channels, build_chardev, build_serials, legacy_chr_arg
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.defaults.chardev import assign_virtio_serial_ports, chardev_post_parse
 from qemudrv.errors import DefinitionRejected, UnsupportedError
@@ -15,8 +16,6 @@ from qemudrv.format.context import FormatContext
 from qemudrv.model.address import VirtioSerialAddress
 from qemudrv.model.chardev import ChrSource
 from qemudrv.xmlwriter import XMLWriter
-
-from chr_ui_helpers import caps, domain
 
 
 def _xml(fn, dom, inactive=True) -> str:  # type: ignore[no-untyped-def]

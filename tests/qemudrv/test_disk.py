@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.protocol import Capabilities
 from lxml import etree
 
+from harness.protocol import Capabilities
 from qemudrv.caps import QemuCaps
 from qemudrv.cmdline.disk import build_drive_str, network_drive_uri
 from qemudrv.format.context import FormatContext

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from chr_ui_helpers import with_root_controllers
 from lxml import etree
 
 from harness.protocol import Capabilities
@@ -92,7 +93,7 @@ def test_command_line() -> None:
     assert fsdev_options(fs, _caps("fsdev", "fsdev-writeout")) == (
         "local,security_model=none,writeout=immediate,id=fsdev-fs0,path=/a"
     )
-    assert fs_device(Domain(), fs, _caps("device")).startswith(
+    assert fs_device(with_root_controllers(Domain()), fs, _caps("device")).startswith(
         "virtio-9p-pci,id=fs0,fsdev=fsdev-fs0,mount_tag=/b"
     )
 

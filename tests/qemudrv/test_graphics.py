@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from chr_ui_helpers import caps, domain
 
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.graphics import build_graphics
@@ -10,8 +11,6 @@ from qemudrv.errors import DefinitionRejected, UnsupportedError
 from qemudrv.format.context import FormatContext
 from qemudrv.format.graphics import format_graphics
 from qemudrv.xmlwriter import XMLWriter
-
-from chr_ui_helpers import caps, domain
 
 
 def _xml(xml: str, inactive: bool = True) -> str:

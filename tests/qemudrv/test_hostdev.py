@@ -4,6 +4,7 @@ the command line of PCI, USB and SCSI host devices."""
 from __future__ import annotations
 
 import pytest
+from chr_ui_helpers import with_root_controllers
 from lxml import etree
 
 from harness.protocol import Capabilities
@@ -88,7 +89,7 @@ def test_source_helper_reads_type_from_address() -> None:
 def test_scsi_units_fill_controllers_then_imply_the_next_one() -> None:
     """Unit 7 is the controller's own; a full bus sends the hostdev to a
     controller added afterwards, which later hostdevs fill in turn."""
-    dom = Domain()
+    dom = with_root_controllers(Domain())
     dom.devices.controllers.append(Controller(type="scsi", index=0, model="virtio-scsi"))
     dom.devices.hostdevs = [_parse(_scsi(i)) for i in range(7)]
     dom.devices.hostdevs += [
@@ -103,7 +104,7 @@ def test_scsi_units_fill_controllers_then_imply_the_next_one() -> None:
 
 
 def test_default_backend_comes_from_config() -> None:
-    dom = Domain()
+    dom = with_root_controllers(Domain())
     hd = _parse(
         "<hostdev mode='subsystem' type='pci'><source>"
         "<address domain='0' bus='6' slot='0x12' function='5'/></source></hostdev>"
@@ -114,7 +115,7 @@ def test_default_backend_comes_from_config() -> None:
 
 
 def test_pci_device_string_and_multidomain_gate() -> None:
-    dom = Domain()
+    dom = with_root_controllers(Domain())
     hd = Hostdev(type="pci", backend="vfio", domain=0x55, bus=6, slot=0x12, function=5)
     hd.info.alias = "hostdev0"
     hd.info.address = PCIAddress(0, 0, 3, 0)
@@ -130,7 +131,7 @@ def test_pci_device_string_and_multidomain_gate() -> None:
 def test_usb_host_device() -> None:
     hd = Hostdev(type="usb", bus=14, device=6)
     hd.info.alias = "hostdev0"
-    assert usb_host_device(Domain(), hd, _caps("device")) == (
+    assert usb_host_device(with_root_controllers(Domain()), hd, _caps("device")) == (
         "usb-host,hostbus=14,hostaddr=6,id=hostdev0"
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from chr_ui_helpers import caps, domain
 
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.input import build_inputs
@@ -11,8 +12,6 @@ from qemudrv.errors import DefinitionRejected, UnsupportedError
 from qemudrv.format.context import FormatContext
 from qemudrv.format.input import format_inputs
 from qemudrv.xmlwriter import XMLWriter
-
-from chr_ui_helpers import caps, domain
 
 
 def test_default_bus_per_arch() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import CapsLibrary, Capabilities, Case, Mode, Rejection, Suite, prepare
+from harness import Capabilities, CapsLibrary, Case, Mode, Rejection, Suite, prepare
 from qemudrv import driver
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from chr_ui_helpers import caps, domain
+
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.sound import build_sounds
-
-from chr_ui_helpers import caps, domain
 
 
 def test_soundhw_list_without_device() -> None:

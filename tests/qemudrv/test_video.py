@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from chr_ui_helpers import caps, domain
 
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.video import build_videos
 from qemudrv.defaults.video import video_post_parse
 from qemudrv.errors import DefinitionRejected, UnsupportedError
-
-from chr_ui_helpers import caps, domain
 
 
 def test_defaults_and_primary_first() -> None:
