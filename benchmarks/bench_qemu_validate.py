@@ -5,6 +5,10 @@ Each validation rewrites the command line, makes its temporary files, starts
 the emulator paused, checks ``query-status`` over QMP and quits. Run:
 
     python3 benchmarks/bench_qemu_validate.py [--binary PATH] [--runs 20] [--workers 2]
+    python3 benchmarks/bench_qemu_validate.py --goldens 'cases/xml2argv/q72-*.args'
+
+``--goldens`` validates those golden command lines instead (each once for
+the per-case times, then all of them on the workers).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness.wrap import unwrap
 from qemudrv.validate import ValidationResult, validate_command_line
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # A small command line in the driver's style: monitor, one raw disk, VNC.
 SMALL = (
@@ -48,10 +55,14 @@ def main() -> int:
     p.add_argument("--batch", type=int, default=20, help="runs in the parallel batch")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--kvm", action="store_true", help="allow KVM (default: TCG only)")
+    p.add_argument("--goldens", metavar="GLOB",
+                   help="validate these golden .args files (relative to the repository)")
     args = p.parse_args()
     if not args.binary:
         print("qemu-system-x86_64 not found; pass --binary", file=sys.stderr)
         return 2
+    if args.goldens:
+        return _goldens(args.binary, args.kvm, sorted(ROOT.glob(args.goldens)), args.workers)
 
     _one(args.binary, args.kvm)  # warm the page cache
     times = []
@@ -72,6 +83,30 @@ def main() -> int:
     print(f"parallel, {args.batch} runs on {args.workers} workers: total {total:.2f} s "
           f"({total / args.batch * 1000:.0f} ms per case)")  # fmt: skip
     return 0
+
+
+def _goldens(binary: str, kvm: bool, paths: list[Path], workers: int) -> int:
+    if not paths:
+        print("no golden matches", file=sys.stderr)
+        return 2
+    lines = [unwrap(p.read_text()) for p in paths]
+    validate_command_line(lines[0], binary, kvm=kvm)  # warm the page cache
+    times, statuses = [], []
+    for path, line in zip(paths, lines, strict=True):
+        start = time.perf_counter()
+        result = validate_command_line(line, binary, kvm=kvm)
+        times.append(time.perf_counter() - start)
+        statuses.append(result.status)
+        print(f"  {path.name}: {result} ({times[-1] * 1000:.0f} ms)")
+    print(f"sequential, {len(paths)} goldens: median {statistics.median(times) * 1000:.0f} ms, "
+          f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
+          + ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses))))
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda line: validate_command_line(line, binary, kvm=kvm), lines))
+    total = time.perf_counter() - start
+    print(f"parallel, {len(paths)} goldens on {workers} workers: total {total:.2f} s")
+    return 0 if "rejected" not in statuses else 1
 
 
 if __name__ == "__main__":

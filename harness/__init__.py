@@ -9,6 +9,7 @@ from .caps import CapsLibrary
 from .check import Outcome, Result, prepare, run_case
 from .drivers import load_driver
 from .errors import DriverLoadError, SuiteError
+from .output_check import OutputCheck
 from .protocol import (
     Capabilities,
     CommandLineRefused,
@@ -35,6 +36,7 @@ __all__ = [
     "Expect",
     "Mode",
     "Outcome",
+    "OutputCheck",
     "Rejection",
     "Result",
     "Suite",

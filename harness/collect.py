@@ -14,7 +14,8 @@ from .check import Outcome, Prepared, Result, prepare, run_case
 from .errors import DriverLoadError, SuiteError, display_path
 from .files import resolve_within
 from .goldens import atomic_write
-from .protocol import Driver
+from .output_check import OutputCheck
+from .protocol import Driver, Mode
 from .regen import RegenEvent, decide
 from .session import STATE_KEY, HarnessState
 from .suite import Case, ModeManifest, Suite
@@ -39,8 +40,6 @@ class SuiteDir(pytest.Directory):
         state = self.config.stash[STATE_KEY]
         items: list[pytest.Item] = []
         for mode in ("xml2argv", "xml2xml", "argv2xml"):
-            from .protocol import Mode
-
             manifest = state.manifest(self.suite, Mode(mode))
             if manifest is None:
                 continue
@@ -109,6 +108,7 @@ class CaseItem(_HarnessItem):
         self.driver: Driver | None = None
         self.prepared: Prepared | None = None
         self.result: Result | None = None
+        self.check: OutputCheck | None = None
         self.regen_events: list[RegenEvent] = []
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -148,11 +148,46 @@ class CaseItem(_HarnessItem):
                         result.fixable:
                     return
         if result.outcome is Outcome.PASSED:
+            if result.regen is not None and self.case.expect == "ok":
+                self._check_output(result.regen.output)
             return
         if result.obtained:
             result = self._save_obtained(result)
             self.result = result
         raise CaseFailed(result)
+
+    def _check_output(self, output: str) -> None:
+        """Ask the ``pytest_hvharness_check_output`` implementations about a matched output."""
+        assert self.prepared is not None
+        # The suite directory's hooks: pytest loads conftest.py files for the
+        # directories it collects, and it collects cases/, not its mode
+        # directories (this item's path).
+        assert self.parent is not None
+        try:
+            check = self.parent.ihook.pytest_hvharness_check_output(
+                case=self.case, caps=self.prepared.caps, output=output)
+            if check is not None and not isinstance(check, OutputCheck):
+                raise TypeError(f"pytest_hvharness_check_output returned {check!r}, "
+                                "not an OutputCheck or None")
+        except Exception as exc:
+            summary = f"output check raised {type(exc).__name__}: {exc}".splitlines()[0]
+            self.result = Result(Outcome.ERROR, summary, summary, exception=exc)
+            raise CaseFailed(self.result) from exc
+        if check is None:
+            return
+        self.check = check
+        if check.status == "skipped":
+            # Located at the case, not here, in pytest's list of skips.
+            raise pytest.skip.Exception(f"{check.checker}: {check.message}",
+                                        _use_item_location=True)
+        if check.status == "rejected":
+            golden = display_path(self.case.expected) if self.case.expected else "the golden"
+            summary = f"{check.checker} rejected the output: {check.message}".splitlines()[0]
+            self.result = Result(
+                Outcome.FAILED, summary,
+                f"{check.checker} rejected the output: {check.message}\n"
+                f"(the output matches {golden})")
+            raise CaseFailed(self.result)
 
     def _save_obtained(self, result: Result) -> Result:
         saved = []

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from . import hookspecs
 from .check import Outcome
 from .collect import CaseFailed, CaseItem, ManifestItem, SuiteDir
 from .errors import DriverLoadError, SuiteError, display_path
@@ -57,6 +58,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default=None)
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -178,7 +183,11 @@ def pytest_runtest_makereport(
             if item.regen_events:
                 info["regen"] = [e.to_dict() for e in item.regen_events]
             result = item.result
-            if result is not None:
+            if item.check is not None:
+                info["check"] = item.check.to_dict()
+            if report.skipped and item.check is not None:
+                info["outcome"], info["reason"] = "skipped", _skip_reason(report)
+            elif result is not None:
                 info["outcome"] = "passed" if report.passed else str(result.outcome)
                 info["reason"] = result.summary if not report.passed else (
                     "golden regenerated" if item.regen_events and result.outcome
@@ -187,15 +196,18 @@ def pytest_runtest_makereport(
                 info["outcome"], info["reason"] = "error", _first_line(call.excinfo.value)
         elif call.when == "setup" and not report.passed:
             if report.skipped:
-                info["outcome"] = "skipped"
-                longrepr = report.longrepr
-                reason = longrepr[2] if isinstance(longrepr, tuple) else "skipped"
-                info["reason"] = reason.removeprefix("Skipped: ")
+                info["outcome"], info["reason"] = "skipped", _skip_reason(report)
             else:
                 exc = call.excinfo.value if call.excinfo is not None else None
                 info["outcome"], info["reason"] = "error", _first_line(exc)
         report.hvharness = info  # type: ignore[attr-defined]
     return report
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else "skipped"
+    return reason.removeprefix("Skipped: ")
 
 
 def _first_line(exc: BaseException | None) -> str:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from .output_check import CHECK_STATUSES
 from .suite import MODES
 
 __all__ = ["REPORT_FORMAT", "CaseRecord", "ConformanceReport", "format_table"]
@@ -29,6 +30,8 @@ class CaseRecord:
     expect: str
     outcome: str  # passed | failed | error | skipped
     reason: str = ""
+    # {"status", "checker", "message"} when an output check ran (pytest_hvharness_check_output)
+    check: Mapping[str, str] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CaseRecord:
@@ -59,6 +62,8 @@ def _totals(records: Iterable[CaseRecord]) -> dict[str, Any]:
         "skipped": count("skipped"),
         "ok": {"passed": count("passed", ["ok"]), "total": total(["ok"])},
         "rejections": {"passed": count("passed", _REJECTIONS), "total": total(_REJECTIONS)},
+        "checked": {status: sum(1 for r in records if r.check and r.check["status"] == status)
+                    for status in CHECK_STATUSES},
     }
 
 
@@ -92,7 +97,8 @@ class ConformanceReport:
                 entry["percent"] = round(100.0 * entry["passed"] / entry["total"], 2) \
                     if entry["total"] else None
                 entry["cases"] = [
-                    {k: v for k, v in asdict(r).items() if k not in ("suite", "mode")}
+                    {k: v for k, v in asdict(r).items()
+                     if k not in ("suite", "mode") and not (k == "check" and v is None)}
                     for r in sorted(records, key=lambda r: r.case)
                 ]
                 modes[mode] = entry
@@ -133,4 +139,18 @@ def format_table(data: Mapping[str, Any]) -> list[str]:
             cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:],
                                                                             strict=True)]
             lines.append("  " + "  ".join(cells))
+        lines += ["  " + line for line in _check_lines(entry.get("modes", {}).values())]
     return lines
+
+
+def _check_lines(modes: Iterable[Mapping[str, Any]]) -> list[str]:
+    """One line per output checker that ran: ``NAME: N accepted, N skipped, N rejected``."""
+    counts: dict[str, dict[str, int]] = {}
+    for mode in modes:
+        for case in mode.get("cases", ()):
+            check = case.get("check")
+            if check:
+                per = counts.setdefault(check["checker"], dict.fromkeys(CHECK_STATUSES, 0))
+                per[check["status"]] = per.get(check["status"], 0) + 1
+    return [f"{name}: {per['accepted']} accepted, {per['skipped']} skipped, "
+            f"{per['rejected']} rejected" for name, per in sorted(counts.items())]

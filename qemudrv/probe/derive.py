@@ -284,6 +284,7 @@ RULES: tuple[Rule, ...] = (
     _argv("no-hpet", "-machine", MACHINE, "-no-hpet"),
     _argv("no-kvm-pit", "-no-kvm-pit-reinjection"),
     _argv("no-shutdown", "-no-shutdown"),
+    _argv("no-user-config", "-no-user-config"),
     _argv("nodefconfig", "-nodefconfig"),
     Option("numa", "numa"),
     Type("pc-dimm", "pc-dimm"),
