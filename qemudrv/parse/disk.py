@@ -40,7 +40,7 @@ def _enum(value: str | None, choices: tuple[str, ...], message: str) -> str | No
     """A libvirt enum attribute; the first choice ("default") is not allowed."""
     if value is None:
         return None
-    if value not in choices or value == choices[0] and choices[0] == "default":
+    if value not in choices or (value == choices[0] and choices[0] == "default"):
         raise XMLError(message % value)
     return value
 
@@ -264,7 +264,8 @@ def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
     disk.mirror = mirror
 
 
-def _parse_auth(el: Element) -> DiskAuth:
+def parse_auth(el: Element) -> DiskAuth:
+    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev."""
     auth = DiskAuth(username=el.get("username"))
     if auth.username is None:
         raise XMLError("missing username for auth")
@@ -280,7 +281,7 @@ def _parse_auth(el: Element) -> DiskAuth:
         raise XMLError("missing auth secret uuid or usage attribute")
     if auth.secret_type is None:
         raise XMLError("missing auth secret type")
-    if auth.secret_type not in ("iscsi", "ceph"):
+    if auth.secret_type not in ("iscsi", "ceph", "volume", "none"):
         raise XMLError(f"invalid secret type {auth.secret_type}")
     return auth
 
@@ -413,7 +414,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         elif name == "mirror" and disk.mirror is None and not ctx.inactive:
             _parse_mirror(c, disk, ctx)
         elif name == "auth" and disk.auth is None:
-            disk.auth = _parse_auth(c)
+            disk.auth = parse_auth(c)
         elif name == "iotune":
             _parse_iotune(c, disk)
         elif name == "readonly":

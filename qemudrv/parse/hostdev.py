@@ -7,7 +7,7 @@ whose source is a PCI (or USB) host device too.
 from __future__ import annotations
 
 from ..errors import XMLError
-from ..model.disk import DiskAuth, NetHost
+from ..model.disk import NetHost
 from ..model.hostdev import (
     CAPS_TYPES,
     MODES,
@@ -21,6 +21,7 @@ from ..model.hostdev import (
 from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
+from .disk import parse_auth
 
 
 def _uint(value: str, message: str) -> int:
@@ -121,24 +122,6 @@ def _parse_scsi_host_source(src: Element, hd: Hostdev) -> None:
         raise XMLError("'adapter' and 'address' must be specified for scsi hostdev source")
 
 
-def _parse_auth(el: Element) -> DiskAuth:
-    """virStorageAuthDefParse."""
-    auth = DiskAuth(username=el.get("username"))
-    if auth.username is None:
-        raise XMLError("missing username for auth")
-    secret = child(el, "secret")
-    if secret is None:
-        raise XMLError("Missing <secret> element in auth")
-    auth.secret_type = secret.get("type")
-    auth.uuid = secret.get("uuid")
-    auth.usage = secret.get("usage")
-    if auth.uuid and auth.usage:
-        raise XMLError("either auth secret uuid or usage expected")
-    if not auth.uuid and not auth.usage:
-        raise XMLError("missing auth secret uuid or usage attribute")
-    if auth.secret_type not in ("iscsi", "ceph", "volume", "none"):
-        raise XMLError(f"invalid secret type {auth.secret_type}")
-    return auth
 
 
 def _parse_iscsi_source(src: Element, hd: Hostdev) -> None:
@@ -159,7 +142,7 @@ def _parse_iscsi_source(src: Element, hd: Hostdev) -> None:
     if len(hd.iscsi_hosts) > 1:
         raise XMLError("only one source host address may be specified for the iSCSI hostdev")
     for c in children(src, "auth"):
-        auth = _parse_auth(c)
+        auth = parse_auth(c)
         if auth.secret_type != "iscsi":
             raise XMLError(f"hostdev invalid secret type '{auth.secret_type}'")
         hd.iscsi_auth = auth
