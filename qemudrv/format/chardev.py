@@ -15,22 +15,13 @@ from ..model.domain import Domain
 from ..xmlwriter import XMLWriter, attrs_text, escape
 from .context import FormatContext
 from .device_info import format_device_info
+from .seclabel import format_seclabel
 
 
 def format_seclabels(w: XMLWriter, labels: list[SecLabel], ctx: FormatContext) -> None:
     """virSecurityDeviceLabelDefFormat for each per-device label."""
-    for lab in labels:
-        attrs: list[tuple[str, str | int | None]] = [("model", lab.model)]
-        if lab.labelskip:
-            attrs.append(("labelskip", "yes"))
-        else:
-            attrs.append(("relabel", "yes" if lab.relabel else "no"))
-        if lab.label is None:
-            w.empty("seclabel", *attrs)
-        else:
-            w.start("seclabel", *attrs)
-            w.element("label", lab.label)
-            w.end("seclabel")
+    for label in labels:
+        format_seclabel(w, label, ctx)
 
 
 def _source_line(

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-from ..model.chardev import SecLabel
 from ..model.disk import IOTUNE_FIELDS, Disk, NetHost, StorageSource
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
+from .seclabel import format_seclabel
 
 
 def _on_off(value: bool | None) -> str | None:
     return None if value is None else ("on" if value else "off")
-
-
-def format_seclabel(w: XMLWriter, label: SecLabel, ctx: FormatContext) -> None:
-    """virSecurityDeviceLabelDefFormat."""
-    # Offline output skips labels that ask nothing (a skipped labelskip).
-    if ctx.inactive and label.label is None and label.relabel:
-        return
-    attrs: list[tuple[str, str | int | None]] = [("model", label.model)]
-    if label.labelskip:
-        attrs.append(("labelskip", "yes"))
-    else:
-        attrs.append(("relabel", "yes" if label.relabel else "no"))
-    if label.label is not None:
-        w.start("seclabel", *attrs)
-        w.element("label", label.label)
-        w.end("seclabel")
-    else:
-        w.empty("seclabel", *attrs)
 
 
 def format_source(

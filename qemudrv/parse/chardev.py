@@ -25,12 +25,12 @@ from ..model.chardev import (
     ChrSource,
     Console,
     Parallel,
-    SecLabel,
     Serial,
 )
 from ..xmlreader import Element, child, elements, where
 from .context import ParseContext
 from .device_info import parse_device_info
+from .seclabel import parse_device_seclabels
 
 # Characters allowed in a spiceport channel name.
 _CHANNEL_NAME_CHARS = frozenset(
@@ -48,27 +48,6 @@ def parse_chr_type(el: Element, attr: str = "type", default: str | None = "pty")
     if value not in CHR_TYPES:
         raise ConfigError(f"unknown type presented to host for character device: {value}")
     return value
-
-
-def parse_seclabels(src: Element, ctx: ParseContext) -> list[SecLabel]:
-    """Per-device <seclabel> overrides (virSecurityDeviceLabelDefParseXML)."""
-    out: list[SecLabel] = []
-    for el in elements(src, "seclabel"):
-        label = SecLabel(model=el.get("model"))
-        relabel = el.get("relabel")
-        if relabel is not None:
-            if relabel not in ("yes", "no"):
-                raise XMLError(f"invalid security relabel value {relabel}")
-            label.relabel = relabel == "yes"
-        if not ctx.inactive and el.get("labelskip") == "yes":
-            label.labelskip = True
-        text = child(el, "label")
-        if text is not None and text.text:
-            if not label.relabel:
-                raise XMLError("Cannot specify a label if relabelling is turned off")
-            label.label = text.text
-        out.append(label)
-    return out
 
 
 def parse_chr_source(
@@ -117,7 +96,7 @@ def parse_chr_source(
                 master = master or c.get("master")
                 slave = slave or c.get("slave")
             if chr_dev is not None:
-                src.seclabels.extend(parse_seclabels(c, ctx))
+                src.seclabels.extend(parse_device_seclabels(c, ctx))
         elif c.tag == "protocol" and protocol is None:
             protocol = c.get("type")
 

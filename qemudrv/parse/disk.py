@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..errors import XMLError
 from ..model.address import DriveAddress
-from ..model.chardev import SecLabel
 from ..model.disk import (
     CACHE_MODES,
     DISCARD_MODES,
@@ -34,6 +33,7 @@ from ..model.disk import (
 from ..xmlreader import Element, child, children, elements
 from .context import ParseContext
 from .device_info import parse_device_info
+from .seclabel import parse_device_seclabels
 
 
 def _enum(value: str | None, choices: tuple[str, ...], message: str) -> str | None:
@@ -108,38 +108,6 @@ def assign_drive_address(disk: Disk) -> None:
 
 
 # -- <source> ----------------------------------------------------------------
-
-
-def parse_device_seclabels(src_el: Element, ctx: ParseContext) -> list[SecLabel]:
-    """virSecurityDeviceLabelDefParseXML for <seclabel> children of a source."""
-    out: list[SecLabel] = []
-    for el in children(src_el, "seclabel"):
-        label = SecLabel(model=el.get("model"))
-        relabel = el.get("relabel")
-        if relabel is not None:
-            if relabel not in ("yes", "no"):
-                raise XMLError(f"invalid security relabel value {relabel}")
-            label.relabel = relabel == "yes"
-        if not ctx.inactive:
-            skip = el.get("labelskip")
-            if skip is not None:
-                if skip not in ("yes", "no"):
-                    raise XMLError(f"invalid security labelskip value {skip}")
-                label.labelskip = skip == "yes"
-        lab = child(el, "label")
-        if lab is not None and lab.text:
-            if not label.relabel:
-                raise XMLError("Cannot specify a label if relabelling is turned off.")
-            label.label = lab.text
-        out.append(label)
-    models = [s.model for s in out if s.model]
-    for m in models:
-        if models.count(m) > 1:
-            raise XMLError(f"seclabel for model {m} is already provided")
-    for s in out:
-        if s.model is None and len(out) > 1:
-            raise XMLError("seclabel for model is already provided")
-    return out
 
 
 def _parse_hosts(src_el: Element, src: StorageSource) -> None:
