@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..model.domain import Domain
 from ..defaults.chardev import dom_arch, dom_os_type
+from ..model.domain import Domain
 from ..model.input import Input
 from ..xmlwriter import XMLWriter
 from .context import FormatContext

@@ -703,7 +703,7 @@ def parse_idmap(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 raise XMLError("invalid idmap start/target/count settings") from None
             target.append(entry)
         target.sort(key=lambda m: m.start)
-    if dom.uidmap and dom.uidmap[0].start != 0 or dom.gidmap and dom.gidmap[0].start != 0:
+    if (dom.uidmap and dom.uidmap[0].start != 0) or (dom.gidmap and dom.gidmap[0].start != 0):
         raise XMLError("You must map the root user of container")
 
 

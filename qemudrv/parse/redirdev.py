@@ -7,7 +7,7 @@ import re
 from ..errors import ConfigError, XMLError
 from ..model.address import USBAddress
 from ..model.chardev import CHR_TYPES, ChrSource
-from ..model.redirdev import REDIRDEV_BUSES, RedirFilter, RedirFilterUSBDev, Redirdev
+from ..model.redirdev import REDIRDEV_BUSES, Redirdev, RedirFilter, RedirFilterUSBDev
 from ..xmlreader import Element, elements, parse_int
 from .chardev import parse_chr_source
 from .context import ParseContext

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError, XMLError
 from ..model.chardev import ChrSource
-from ..model.rng import RNG_BACKENDS, RNG_MODELS, RNG
+from ..model.rng import RNG, RNG_BACKENDS, RNG_MODELS
 from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
