@@ -205,35 +205,6 @@ def scale(value: int, unit: str | None, default_scale: int, where_: str) -> int:
     return value * factor
 
 
-def scaled_kib(
-    el: Element | None, *, required: bool = False, limit: int = 2**63 - 1
-) -> int | None:
-    """An element holding a size with an optional unit, in KiB rounded up.
-
-    Like virDomainParseMemory: the value is scaled to bytes, checked
-    against ``limit`` bytes, then divided by 1024 rounding up.
-    """
-    if el is None:
-        if required:
-            raise XMLError("missing size element")
-        return None
-    raw = (el.text or "").strip()
-    if not raw:
-        if required:
-            raise XMLError(f"missing value in <{where(el)}>")
-        return None
-    try:
-        number = int(raw, 10)
-    except ValueError:
-        raise XMLError(f"invalid value '{raw}' in <{where(el)}>") from None
-    if number < 0:
-        raise XMLError(f"invalid value '{raw}' in <{where(el)}>")
-    size = scale(number, el.get("unit"), 1024, where(el))
-    if size > limit:
-        raise XMLError(f"value '{raw}' in <{where(el)}> is too large")
-    return -(-size // 1024)
-
-
 def first(items: Iterable[T]) -> T | None:
     for item in items:
         return item

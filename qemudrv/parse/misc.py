@@ -27,9 +27,10 @@ from ..model.misc import (
     Shmem,
     Watchdog,
 )
-from ..xmlreader import Element, child, elements, parse_int, scale, scaled_kib
+from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
+from .general import parse_memory_value
 from .net import sanitize_path
 
 
@@ -214,7 +215,7 @@ def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     dev = MemoryDevice(model=model)
     source = child(el, "source")
     if source is not None:
-        dev.pagesize = scaled_kib(child(source, "pagesize")) or 0
+        dev.pagesize = parse_memory_value(child(source, "pagesize"), ctx) or 0
         mask = child(source, "nodemask")
         text = _content(mask) if mask is not None else ""
         if text:
@@ -235,6 +236,6 @@ def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     size = child(target, "size")
     if size is None:
         raise XMLError("missing element 'size' in <memory> target")
-    dev.size = scaled_kib(size, required=True) or 0
+    dev.size = parse_memory_value(size, ctx, required=True) or 0
     parse_device_info(el, ctx, dev.info)
     return dev
