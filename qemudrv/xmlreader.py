@@ -9,6 +9,7 @@ attribute at fault.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
@@ -22,32 +23,45 @@ T = TypeVar("T")
 _MAX_DOCUMENT = 16 * 1024 * 1024
 
 
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """One safe parser per thread: building a parser costs more than
+    parsing a typical definition, and lxml parsers are not thread-safe."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        _PARSERS.parser = parser
+    return parser
+
+
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     if len(data) > _MAX_DOCUMENT:
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         raise XMLError(f"{what}: malformed XML: {exc}") from None
     except ValueError as exc:
         raise XMLError(f"{what}: cannot parse: {exc}") from None
-    tree = root.getroottree()
-    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
         raise XMLError(f"{what}: a document type declaration is not allowed")
-    for node in root.iter():
-        if isinstance(node, etree._Entity):
-            raise XMLError(f"{what}: entity reference &{node.name}; is not allowed")
+    # Entities can only be declared in a DTD, refused above; an undeclared
+    # reference is a syntax error. The walk (done in C) is a second guard.
+    for node in root.iter(etree.Entity):
+        raise XMLError(f"{what}: entity reference &{node.name}; is not allowed")
     return root
 
 
