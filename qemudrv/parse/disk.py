@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..errors import XMLError
 from ..model.address import DriveAddress
 from ..model.disk import (
@@ -70,6 +72,7 @@ def _uint(value: str | None, message: str) -> int | None:
 _NAME_PREFIXES = ("fd", "hd", "vd", "sd", "xvd", "ubd")
 
 
+@functools.lru_cache(maxsize=1024)
 def disk_name_to_index(name: str) -> int:
     """virDiskNameToIndex: 'hda' -> 0, 'sdz' -> 25, 'sdaa' -> 26; -1 if invalid."""
     for prefix in _NAME_PREFIXES:
