@@ -7,6 +7,7 @@ After qemuParseCommandLineDisk and friends (libvirt 1.3.1).
 
 from __future__ import annotations
 
+from ..defaults.disk import insert_disk_sorted
 from ..errors import ArgvError
 from ..model.address import DriveAddress
 from ..model.disk import STORAGE_FORMATS, Disk, DiskAuth, NetHost
@@ -68,23 +69,8 @@ def assign_drive_address(disk: Disk) -> None:
 
 
 def insert_disk(dom: Domain, disk: Disk) -> None:
-    """virDomainDiskInsert: after the disks of the same bus that sort
-    before it by target name."""
-    disks = dom.devices.disks
-    new_idx = disk_name_to_index(disk.dst)
-    insert_at = -1
-    for pos in range(len(disks) - 1, -1, -1):
-        cur = disks[pos]
-        if cur.bus != disk.bus:
-            continue
-        if disk_name_to_index(cur.dst) > new_idx:
-            insert_at = pos
-        elif insert_at == -1:
-            insert_at = pos + 1
-    if insert_at == -1:
-        disks.append(disk)
-    else:
-        disks.insert(insert_at, disk)
+    """virDomainDiskInsert, as the XML parser orders disks."""
+    insert_disk_sorted(dom.devices.disks, disk)
 
 
 # -- network sources ---------------------------------------------------------

@@ -12,7 +12,7 @@ from ..parse.disk import disk_name_to_index
 from .storage import translate_pool_sources as _translate
 
 
-def _insert(disks: list[Disk], disk: Disk) -> None:
+def insert_disk_sorted(disks: list[Disk], disk: Disk) -> None:
     """virDomainDiskInsertPreAlloced: after the disks of the same bus whose
     target sorts before it, before those that sort after."""
     key = disk_name_to_index(disk.dst)
@@ -34,7 +34,7 @@ def _insert(disks: list[Disk], disk: Disk) -> None:
 def order_disks(dom: Domain) -> None:
     ordered: list[Disk] = []
     for disk in dom.devices.disks:
-        _insert(ordered, disk)
+        insert_disk_sorted(ordered, disk)
     dom.devices.disks = ordered
 
 
