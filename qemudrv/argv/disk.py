@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from ..defaults.disk import insert_disk_sorted
 from ..errors import ArgvError
-from ..model.address import DriveAddress
 from ..model.disk import STORAGE_FORMATS, Disk, DiskAuth, NetHost
 from ..model.domain import Domain
-from ..parse.disk import disk_name_to_index
+from ..parse.disk import disk_name_to_index, drive_address_for
 from .options import parse_keywords
 from .state import ArgvState
 from .uri import URI, parse_uri
@@ -58,14 +57,9 @@ def assign_drive_address(disk: Disk) -> None:
     idx = disk_name_to_index(disk.dst)
     if idx < 0:
         raise ArgvError(f"invalid device name '{disk.dst}'")
-    if disk.bus == "scsi":
-        disk.info.address = DriveAddress(idx // 7, 0, 0, idx % 7)
-    elif disk.bus == "ide":
-        disk.info.address = DriveAddress(idx // 4, (idx % 4) // 2, 0, idx % 2)
-    elif disk.bus == "sata":
-        disk.info.address = DriveAddress(idx // 6, 0, 0, idx % 6)
-    elif disk.bus == "fdc":
-        disk.info.address = DriveAddress(idx // 2, 0, 0, idx % 2)
+    address = drive_address_for(disk.bus, idx)
+    if address is not None:
+        disk.info.address = address
 
 
 def insert_disk(dom: Domain, disk: Disk) -> None:

@@ -96,18 +96,27 @@ def disk_name_to_index(name: str) -> int:
 
 def assign_drive_address(disk: Disk) -> None:
     """virDomainDiskDefAssignAddress: the default drive address from the
-    target name (QEMU has narrow SCSI buses: 7 units per bus)."""
+    target name."""
     idx = disk_name_to_index(disk.dst)
     if idx < 0:
         raise XMLError(f"Unknown disk name '{disk.dst}' and no address specified")
-    if disk.bus == "scsi":
-        disk.info.address = DriveAddress(idx // 7, 0, 0, idx % 7)
-    elif disk.bus == "ide":
-        disk.info.address = DriveAddress(idx // 4, (idx % 4) // 2, 0, idx % 2)
-    elif disk.bus == "sata":
-        disk.info.address = DriveAddress(idx // 6, 0, 0, idx % 6)
-    elif disk.bus == "fdc":
-        disk.info.address = DriveAddress(idx // 2, 0, 0, idx % 2)
+    address = drive_address_for(disk.bus, idx)
+    if address is not None:
+        disk.info.address = address
+
+
+def drive_address_for(bus: str | None, idx: int) -> DriveAddress | None:
+    """The drive address of the disk with target index ``idx`` on ``bus``
+    (QEMU has narrow SCSI buses: 7 units per bus); None for other buses."""
+    if bus == "scsi":
+        return DriveAddress(idx // 7, 0, 0, idx % 7)
+    if bus == "ide":
+        return DriveAddress(idx // 4, (idx % 4) // 2, 0, idx % 2)
+    if bus == "sata":
+        return DriveAddress(idx // 6, 0, 0, idx % 6)
+    if bus == "fdc":
+        return DriveAddress(idx // 2, 0, 0, idx % 2)
+    return None
 
 
 # -- <source> ----------------------------------------------------------------
