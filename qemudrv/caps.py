@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, Callable, Generic, TypeVar
 
 from harness.protocol import Capabilities
 
@@ -67,6 +66,29 @@ def _machines(raw: Sequence[Mapping[str, Any]] | None) -> tuple[GuestMachine, ..
     )
 
 
+T = TypeVar("T")
+
+
+class _cached(Generic[T]):
+    """functools.cached_property without the lock Python 3.11 takes on every
+    first access (a QemuCaps lives for one conversion, in one thread)."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = self.func(obj)
+        obj.__dict__[self.name] = value  # later reads bypass the descriptor
+        return value
+
+
 _GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
 
 
@@ -89,7 +111,9 @@ class QemuCaps:
         value = self.tables.get(name)
         return value if isinstance(value, Mapping) else {}
 
-    @property
+    # The tables of a capability set are immutable, so the views below are
+    # computed once per QemuCaps; the driver reads them many times a case.
+    @_cached
     def host(self) -> Mapping[str, Any]:
         return self.table("host")
 
@@ -139,11 +163,11 @@ class QemuCaps:
             cpu["arch"] = self.conf("host_cpu_arch")
         return cpu
 
-    @property
+    @_cached
     def host_arch(self) -> str:
         return str(self.host.get("arch", "x86_64"))
 
-    @property
+    @_cached
     def cpu_models(self) -> tuple[str, ...]:
         """CPU models the emulator offers, in the set's order."""
         cpu = self.table("cpu")
@@ -152,18 +176,18 @@ class QemuCaps:
             models += tuple(cpu.get("legacy_models", ()))
         return models
 
-    @property
+    @_cached
     def env(self) -> Mapping[str, Any]:
         return self.table("env")
 
-    @property
+    @_cached
     def monitor(self) -> Mapping[str, Any]:
         return self.table("monitor")
 
-    @property
+    @_cached
     def secrets(self) -> Mapping[str, Any]:
         return self.table("secrets")
 
-    @property
+    @_cached
     def storage(self) -> Mapping[str, Any]:
         return self.table("storage")

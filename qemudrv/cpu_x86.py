@@ -19,6 +19,14 @@ from .errors import UnsupportedError
 from .model.general import CPU, CPUFeature
 
 _MODEL_ORDER = tuple(MODELS)
+_KNOWN = frozenset(FEATURES)
+# CPUID position of each feature: decode() lists features in reverse map
+# order by sorting the few that differ instead of scanning the whole map.
+_POSITION = {name: i for i, name in enumerate(FEATURES)}
+
+
+def _in_reverse_map_order(names: frozenset[str]) -> list[str]:
+    return sorted((n for n in names if n in _POSITION), key=_POSITION.__getitem__, reverse=True)
 
 
 @dataclass
@@ -39,10 +47,9 @@ def _model(name: str) -> frozenset[str]:
 
 
 def _features(names: Iterable[str]) -> frozenset[str]:
-    known = set(FEATURES)
     out = set()
     for n in names:
-        if n not in known:
+        if n not in _KNOWN:
             raise UnsupportedError(f"Unknown CPU feature {n}")
         out.add(n)
     return frozenset(out)
@@ -124,8 +131,8 @@ def decode(
             continue
         add = data.features - model
         remove = model - data.features
-        feats = [CPUFeature(f, "require") for f in reversed(FEATURES) if f in add]
-        feats += [CPUFeature(f, "disable") for f in reversed(FEATURES) if f in remove]
+        feats = [CPUFeature(f, "require") for f in _in_reverse_map_order(add)]
+        feats += [CPUFeature(f, "disable") for f in _in_reverse_map_order(remove)]
         if name == preferred:
             return name, feats
         if best is None or len(best[1]) > len(feats):

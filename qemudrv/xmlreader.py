@@ -46,6 +46,7 @@ def _parser() -> etree.XMLParser:
 
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
+    _INDEX.entries.clear()  # drop the previous document's child indexes
     data = text.encode("utf-8") if isinstance(text, str) else text
     if len(data) > _MAX_DOCUMENT:
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
@@ -82,19 +83,76 @@ def where(el: Element) -> str:
 
 def elements(el: Element, name: str | None = None) -> Iterator[Element]:
     """Child elements (comments skipped), optionally by tag."""
+    if name is not None:
+        yield from _by_tag(el).get(name, ())
+        return
     for c in el:
-        if isinstance(c.tag, str) and (name is None or c.tag == name):
+        if isinstance(c.tag, str):
             yield c
+
+
+class _ChildIndexes(threading.local):
+    """Per thread: element -> its child elements grouped by tag.
+
+    The parsers look up the children of one element by name many times
+    (the root of a domain some forty times); one pass over the children
+    makes each later lookup a dict access. Entries hold their element, so
+    an id() cannot be reused while cached; parse_document() empties the
+    cache. The readers never restructure a tree while reading it, which
+    the cache relies on.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[int, tuple[Element, dict[str, list[Element]]]] = {}
+
+
+_INDEX = _ChildIndexes()
+_INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
+
+
+def _by_tag(el: Element) -> dict[str, list[Element]]:
+    entries = _INDEX.entries
+    hit = entries.get(id(el))
+    if hit is not None and hit[0] is el:
+        return hit[1]
+    index: dict[str, list[Element]] = {}
+    for c in el:
+        t = c.tag
+        if isinstance(t, str):  # comments and PIs have a function as tag
+            same = index.get(t)
+            if same is None:
+                index[t] = [c]
+            else:
+                same.append(c)
+    if len(entries) >= _INDEX_LIMIT:
+        entries.clear()
+    entries[id(el)] = (el, index)
+    return index
+
+
+def _literal(name: str) -> bool:
+    """A tag lxml matches literally, as the index does (no wildcard, no
+    '{}' spelling of the empty namespace)."""
+    return "*" not in name and not name.startswith("{}")
 
 
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
-    # iterchildren filters by tag in C, twice as fast as find()'s path engine
+    # The hottest function of the parsers: the cache hit is inlined.
+    hit = _INDEX.entries.get(id(el))
+    index = hit[1] if hit is not None and hit[0] is el else _by_tag(el)
+    same = index.get(name)
+    if same is not None:
+        return same[0]  # a name holding '*' or '{}' never is an index key
+    if _literal(name):
+        return None
     return next(el.iterchildren(name), None)
 
 
 def children(el: Element, name: str) -> list[Element]:
-    return list(el.iterchildren(name))
+    if not _literal(name):
+        return list(el.iterchildren(name))
+    return list(_by_tag(el).get(name, ()))
 
 
 def text(el: Element | None) -> str | None:

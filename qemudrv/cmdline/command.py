@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .quoting import env_assignment, shell_quote
+from .quoting import SPECIAL, env_assignment, shell_quote
 
 
 @dataclass
@@ -27,5 +27,7 @@ class CommandLine:
         """The one-line form the harness wraps and compares."""
         parts = [env_assignment(k, v) for k, v in self.env]
         parts.append(shell_quote(self.program))
-        parts.extend(shell_quote(a) for a in self.args)
+        # Most arguments need no quoting: test that inline, per argument.
+        special = SPECIAL.search
+        parts.extend(a if a and not special(a) else shell_quote(a) for a in self.args)
         return " ".join(parts)

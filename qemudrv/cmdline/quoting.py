@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 # virBufferEscapeShell quotes only strings holding one of these.
-_SPECIAL = re.compile(r"[\r\t\n !\"#$&'()*;<>?\[\\\]^`{|}~]")
+SPECIAL = re.compile(r"[\r\t\n !\"#$&'()*;<>?\[\\\]^`{|}~]")
 
 
 def shell_quote(arg: str) -> str:
     if arg == "":
         return "''"
-    if not _SPECIAL.search(arg):
+    if not SPECIAL.search(arg):
         return arg
     return "'" + arg.replace("'", "'\\''") + "'"
 

@@ -313,9 +313,9 @@ def _flags_compatible(
             bus_flags |= TYPE_PCI | TYPE_PCIE
         dev_flags &= ~HOTPLUGGABLE
     mask = TYPES_MASK
-    where = f"{addr.domain:04x}:{addr.bus:02x}"
     if not dev_flags & bus_flags & mask:
         if report:
+            where = f"{addr.domain:04x}:{addr.bus:02x}"
             if dev_flags & TYPE_PCI:
                 need = "a standard PCI slot"
             elif dev_flags & TYPE_PCIE:
@@ -331,6 +331,7 @@ def _flags_compatible(
         return False
     if dev_flags & HOTPLUGGABLE and not bus_flags & HOTPLUGGABLE:
         if report:
+            where = f"{addr.domain:04x}:{addr.bus:02x}"
             raise ConfigError(
                 f"PCI bus is not compatible with the device at {_addr_str(addr)}. "
                 f"Device requires hot-plug capability, which is not provided by bus {where}"
@@ -368,23 +369,22 @@ class PCIAddressSet:
         return add
 
     def validate(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
-        s = _addr_str(addr)
         if not self.buses:
             raise ConfigError("No PCI buses available")
         if addr.domain != 0:
-            raise ConfigError(f"Invalid PCI address {s}. Only PCI domain 0 is available")
+            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. Only PCI domain 0 is available")
         if addr.bus >= len(self.buses):
             raise ConfigError(
-                f"Invalid PCI address {s}. Only PCI buses up to {len(self.buses) - 1} are available"
+                f"Invalid PCI address {_addr_str(addr)}. Only PCI buses up to {len(self.buses) - 1} are available"
             )
         bus = self.buses[addr.bus]
         _flags_compatible(addr, bus.flags, flags, True, from_config)
         if bus.min_slot and addr.slot < bus.min_slot:
-            raise ConfigError(f"Invalid PCI address {s}. slot must be >= {bus.min_slot}")
+            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. slot must be >= {bus.min_slot}")
         if addr.slot > bus.max_slot:
-            raise ConfigError(f"Invalid PCI address {s}. slot must be <= {bus.max_slot}")
+            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. slot must be <= {bus.max_slot}")
         if addr.function > 7:
-            raise ConfigError(f"Invalid PCI address {s}. function must be <= 7")
+            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. function must be <= 7")
 
     def reserve_addr(
         self, addr: PCIAddress, flags: int, entire_slot: bool, from_config: bool
@@ -393,20 +393,19 @@ class PCIAddressSet:
             self.grow(addr, flags)
         self.validate(addr, flags, from_config)
         bus = self.buses[addr.bus]
-        s = _addr_str(addr)
         if entire_slot:
             if bus.slots[addr.slot]:
                 raise ConfigError(
-                    f"Attempted double use of PCI slot {s} "
+                    f"Attempted double use of PCI slot {_addr_str(addr)} "
                     "(may need \"multifunction='on'\" for device on function 0)"
                 )
             bus.slots[addr.slot] = 0xFF
         else:
             if bus.slots[addr.slot] & (1 << addr.function):
                 if addr.function == 0:
-                    raise ConfigError(f"Attempted double use of PCI Address {s}")
+                    raise ConfigError(f"Attempted double use of PCI Address {_addr_str(addr)}")
                 raise ConfigError(
-                    f"Attempted double use of PCI Address {s} "
+                    f"Attempted double use of PCI Address {_addr_str(addr)} "
                     "(may need \"multifunction='on'\" for device on function 0)"
                 )
             bus.slots[addr.slot] |= 1 << addr.function

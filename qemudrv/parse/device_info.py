@@ -20,7 +20,7 @@ from ..model.address import (
     VirtioS390Address,
     VirtioSerialAddress,
 )
-from ..xmlreader import Element, elements, parse_int
+from ..xmlreader import Element, child, parse_int
 from .context import ParseContext
 
 
@@ -133,18 +133,12 @@ def parse_device_info(
 ) -> DeviceInfo:
     """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
     info = info or DeviceInfo()
-    alias = address = master = boot = rom = None
-    for c in elements(el):
-        if c.tag == "alias" and alias is None and not ctx.inactive:
-            alias = c
-        elif c.tag == "address" and address is None:
-            address = c
-        elif c.tag == "master" and master is None:
-            master = c
-        elif c.tag == "boot" and boot is None and allow_boot:
-            boot = c
-        elif c.tag == "rom" and rom is None and allow_rom:
-            rom = c
+    # The first child of each name; child() answers from a per-element index.
+    alias = None if ctx.inactive else child(el, "alias")
+    address = child(el, "address")
+    master = child(el, "master")
+    boot = child(el, "boot") if allow_boot else None
+    rom = child(el, "rom") if allow_rom else None
     if alias is not None:
         info.alias = alias.get("name")
     if master is not None:

@@ -92,13 +92,15 @@ def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
     for c in elements(el):
         by_tag.setdefault(str(c.tag), []).append(c)
     for name in _ORDER:
-        found = by_tag.get(name, [])
+        found = by_tag.get(name)
+        if not found:
+            continue
         if name in _LISTS:
             parser, attr = _LISTS[name]
             target = getattr(devices, attr)
             for item in found:
                 target.append(parser(item, ctx))
-        elif found:
+        else:
             parser, attr, too_many = _SINGLE[name]
             if len(found) > 1:
                 raise XMLError(too_many)

@@ -1113,7 +1113,7 @@ def _parse_seclabel(el: Element, ctx: ParseContext) -> SecLabel:
 
 
 def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
-    nodes = [c for c in elements(root) if c.tag == f"{{{QEMU_NS}}}commandline"]
+    nodes = children(root, f"{{{QEMU_NS}}}commandline")
     if not nodes:
         return
     cl = QemuCommandline()
