@@ -144,7 +144,7 @@ def child(el: Element, name: str) -> Element | None:
     same = index.get(name)
     if same is not None:
         return same[0]  # a name holding '*' or '{}' never is an index key
-    if _literal(name):
+    if "*" not in name and not name.startswith("{}"):  # _literal(), inlined
         return None
     return next(el.iterchildren(name), None)
 

@@ -369,22 +369,24 @@ class PCIAddressSet:
         return add
 
     def validate(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
+        s = _addr_str  # formatted only for an error: this runs for every device
         if not self.buses:
             raise ConfigError("No PCI buses available")
         if addr.domain != 0:
-            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. Only PCI domain 0 is available")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. Only PCI domain 0 is available")
         if addr.bus >= len(self.buses):
             raise ConfigError(
-                f"Invalid PCI address {_addr_str(addr)}. Only PCI buses up to {len(self.buses) - 1} are available"
+                f"Invalid PCI address {s(addr)}. "
+                f"Only PCI buses up to {len(self.buses) - 1} are available"
             )
         bus = self.buses[addr.bus]
         _flags_compatible(addr, bus.flags, flags, True, from_config)
         if bus.min_slot and addr.slot < bus.min_slot:
-            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. slot must be >= {bus.min_slot}")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be >= {bus.min_slot}")
         if addr.slot > bus.max_slot:
-            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. slot must be <= {bus.max_slot}")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be <= {bus.max_slot}")
         if addr.function > 7:
-            raise ConfigError(f"Invalid PCI address {_addr_str(addr)}. function must be <= 7")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. function must be <= 7")
 
     def reserve_addr(
         self, addr: PCIAddress, flags: int, entire_slot: bool, from_config: bool
