@@ -93,11 +93,11 @@ def _resolve_hook(module_name: str, func_name: str) -> Hook | None:
     return getattr(module, func_name, None)
 
 
-def _call_hooks(hooks: list[tuple[str, str]], dom: Domain, caps: QemuCaps, **kwargs: Any) -> None:
+def _call_hooks(hooks: list[tuple[str, str]], dom: Domain, caps: QemuCaps) -> None:
     for module_name, func_name in hooks:
         func = _resolve_hook(module_name, func_name)
         if func is not None:
-            func(dom, caps, **kwargs)
+            func(dom, caps)
 
 
 # -- guest lookup -----------------------------------------------------------
