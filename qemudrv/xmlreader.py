@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TypeVar
+from collections.abc import Iterator
+
 
 from lxml import etree
 
 from .errors import XMLError
 
 Element = etree._Element
-T = TypeVar("T")
 
 _MAX_DOCUMENT = 16 * 1024 * 1024
 
@@ -167,28 +166,6 @@ def child_text(el: Element, name: str) -> str | None:
     return text(child(el, name))
 
 
-def attr(el: Element, name: str) -> str | None:
-    return el.get(name)
-
-
-def req_attr(el: Element, name: str) -> str:
-    value = el.get(name)
-    if value is None:
-        raise XMLError(f"missing '{name}' attribute in <{where(el)}>")
-    return value
-
-
-def enum_attr(
-    el: Element, name: str, choices: Sequence[str], default: str | None = None
-) -> str | None:
-    value = el.get(name)
-    if value is None:
-        return default
-    if value not in choices:
-        raise XMLError(f"unknown {name} value '{value}' in <{where(el)}>")
-    return value
-
-
 _INT = re.compile(r"\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$")
 
 
@@ -206,55 +183,6 @@ def parse_int(value: str, base: int = 10) -> int:
             return sign * int(v[1:], 8)
         return sign * int(v, 10)
     return int(v, base)
-
-
-def int_attr(
-    el: Element,
-    name: str,
-    default: int | None = None,
-    *,
-    base: int = 10,
-    minimum: int | None = None,
-    maximum: int | None = None,
-) -> int | None:
-    value = el.get(name)
-    if value is None:
-        return default
-    try:
-        number = parse_int(value, base)
-    except ValueError:
-        raise XMLError(f"invalid {name} value '{value}' in <{where(el)}>") from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise XMLError(f"{name} value '{value}' out of range in <{where(el)}>")
-    return number
-
-
-def bool_attr(
-    el: Element, name: str, true: str = "yes", false: str = "no"
-) -> bool | None:
-    """A two-valued attribute (yes/no or on/off); None when absent."""
-    value = el.get(name)
-    if value is None:
-        return None
-    if value == true:
-        return True
-    if value == false:
-        return False
-    raise XMLError(f"invalid {name} value '{value}' in <{where(el)}>: expected '{true}' or '{false}'")
-
-
-def yes_no(el: Element, name: str) -> bool | None:
-    return bool_attr(el, name, "yes", "no")
-
-
-def on_off(el: Element, name: str) -> bool | None:
-    return bool_attr(el, name, "on", "off")
-
-
-def fmt_bool(value: bool | None, true: str = "yes", false: str = "no") -> str | None:
-    if value is None:
-        return None
-    return true if value else false
 
 
 _UNITS = {
@@ -276,9 +204,3 @@ def scale(value: int, unit: str | None, default_scale: int, where_: str) -> int:
     if factor is None:
         raise XMLError(f"unknown suffix '{unit}' in <{where_}>")
     return value * factor
-
-
-def first(items: Iterable[T]) -> T | None:
-    for item in items:
-        return item
-    return None
