@@ -12,7 +12,6 @@ import re
 import threading
 from collections.abc import Iterator
 
-
 from lxml import etree
 
 from .errors import XMLError
