@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ConfigError, XMLError
+from ..limits import check_controller_index
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
 from ..model.controller import Controller
 from ..model.domain import Domain
@@ -199,14 +200,28 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
 # -- virDomainDefAddImplicitControllers ------------------------------------------
 
 
+def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str) -> None:
+    """Every ``type_`` controller from 0 to ``highest`` that is missing
+    (virDomainDefMaybeAddController in a loop, without its quadratic
+    lookups)."""
+    if highest < 0:
+        return
+    check_controller_index(type_, highest, why)
+    present = {c.index for c in dom.devices.controllers if c.type == type_}
+    for idx in range(highest + 1):
+        if idx not in present:
+            add_controller(dom, type_, idx)
+
+
 def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
-    highest = -1
+    highest, why = -1, ""
     for disk in dom.devices.disks:
         addr = disk.info.address
-        if getattr(disk, "bus", None) == bus and isinstance(addr, DriveAddress):
-            highest = max(highest, addr.controller)
-    for idx in range(highest + 1):
-        maybe_add_controller(dom, type_, idx)
+        if getattr(disk, "bus", None) == bus and isinstance(addr, DriveAddress) \
+                and addr.controller > highest:
+            highest, why = addr.controller, f"disk '{disk.dst}'"
+    if highest >= 0:
+        add_controllers_up_to(dom, type_, highest, why)
 
 
 def _virtio_serial_controllers(dom: Domain) -> None:
@@ -254,8 +269,7 @@ def _hostdev_scsi_controllers(dom: Domain) -> None:
         addr = dev.info.address
         if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress):
             highest = max(highest, addr.controller)
-    for idx in range(highest + 1):
-        maybe_add_controller(dom, "scsi", idx)
+    add_controllers_up_to(dom, "scsi", highest, "a SCSI host device")
 
 
 def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:

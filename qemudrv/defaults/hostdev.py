@@ -16,7 +16,7 @@ from ..errors import XMLError
 from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from .controllers import maybe_add_controller
+from .controllers import add_controllers_up_to
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -88,8 +88,7 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
         if isinstance(addr, DriveAddress):
-            for index in range(addr.controller + 1):
-                maybe_add_controller(dom, "scsi", index)
+            add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
 
 
 def set_default_backend(dom: Domain, caps: Any) -> None:

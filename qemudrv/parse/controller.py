@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import XMLError
+from ..limits import CONTROLLERS_MAX
 from ..model.address import DeviceInfo
 from ..model.controller import CONTROLLER_TYPES, PCI_MODEL_NAMES, Controller, models_for
 from ..xmlreader import Element, child, elements, scale
@@ -44,6 +45,10 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     index = el.get("index")
     if index is not None:
         cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
+        if cont.index >= CONTROLLERS_MAX:
+            raise XMLError(
+                f"controller index {cont.index} is above the limit of {CONTROLLERS_MAX - 1}"
+            )
     model = el.get("model")
     if model is not None:
         allowed = models_for(cont.type)

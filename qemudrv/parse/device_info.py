@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import XMLError
+from ..limits import CONTROLLERS_MAX, UINT_MAX, ULLONG_MAX
 from ..model.address import (
     Address,
     CCIDAddress,
@@ -24,7 +25,8 @@ from ..xmlreader import Element, child, parse_int
 from .context import ParseContext
 
 
-def _uint(el: Element, name: str, base: int = 10, default: int = 0) -> int:
+def _uint(el: Element, name: str, base: int = 10, default: int = 0,
+          limit: int = UINT_MAX) -> int:
     value = el.get(name)
     if value is None:
         return default
@@ -32,8 +34,20 @@ def _uint(el: Element, name: str, base: int = 10, default: int = 0) -> int:
         number = parse_int(value, base)
     except ValueError:
         raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
-    if number < 0:
+    if number < 0 or number > limit:  # virStrToLong_uip (ullp for a DIMM base)
         raise XMLError(f"Cannot parse <address> '{name}' attribute")
+    return number
+
+
+def _controller(el: Element) -> int:
+    """The controller of a drive, virtio-serial or ccid address: every
+    controller up to it is added, so it is bounded."""
+    number = _uint(el, "controller")
+    if number >= CONTROLLERS_MAX:
+        raise XMLError(
+            f"<address> 'controller' attribute {number} is above the limit of "
+            f"{CONTROLLERS_MAX - 1}"
+        )
     return number
 
 
@@ -76,12 +90,12 @@ def parse_address(el: Element) -> Address | None:
         return parse_pci_address(el)
     if kind == "drive":
         return DriveAddress(
-            _uint(el, "controller"), _uint(el, "bus"), _uint(el, "target"), _uint(el, "unit")
+            _controller(el), _uint(el, "bus"), _uint(el, "target"), _uint(el, "unit")
         )
     if kind == "virtio-serial":
-        return VirtioSerialAddress(_uint(el, "controller"), _uint(el, "bus"), _uint(el, "port"))
+        return VirtioSerialAddress(_controller(el), _uint(el, "bus"), _uint(el, "port"))
     if kind == "ccid":
-        return CCIDAddress(_uint(el, "controller"), _uint(el, "slot"))
+        return CCIDAddress(_controller(el), _uint(el, "slot"))
     if kind == "usb":
         port = el.get("port")
         if port is not None and not _USB_PORT.match(port):
@@ -119,7 +133,7 @@ def parse_address(el: Element) -> Address | None:
         )
     if kind == "dimm":
         base = el.get("base")
-        return DIMMAddress(_uint(el, "slot"), _uint(el, "base", 16) if base is not None else 0)
+        return DIMMAddress(_uint(el, "slot"), _uint(el, "base", 16, limit=ULLONG_MAX) if base is not None else 0)
     raise XMLError(f"unknown address type '{kind}'")
 
 

@@ -1,0 +1,49 @@
+"""Upper bounds on the numbers that size the driver's work.
+
+Every integer of a definition or a command line that drives a loop or an
+allocation (controller indexes that imply controllers, vCPU counts, NUMA
+cells, CPU sets, memory sizes, drive indexes) is checked against a bound
+here before it is used, so any input is converted or refused in bounded
+time and memory. The bounds are libvirt's where libvirt has one.
+"""
+
+from __future__ import annotations
+
+from .errors import ConfigError
+
+# The controllers of one type a domain can have (indexes 0..1023). libvirt
+# accepts any int but adds every implicit controller below the highest
+# index used; no machine QEMU emulates holds more controllers than this.
+CONTROLLERS_MAX = 1024
+
+# QEMU_GUEST_VCPU_MAX_ID: the largest vCPU count libvirt gives QEMU.
+VCPUS_MAX = 4096
+
+# VIR_DOMAIN_CPUMASK_LEN bounds CPU numbers; host NUMA node numbers are
+# bounded the same way (libvirt's node bitmaps are as wide).
+CPUMASK_LEN = 1024
+
+# Guest NUMA cells and their ids (a cell needs at least one vCPU).
+NUMA_CELLS_MAX = VCPUS_MAX
+
+# virDomainParseMemory: a size in bytes must fit a signed 64-bit off_t;
+# sizes are kept in KiB.
+MEMORY_MAX_KIB = (2**63 - 1) // 1024
+
+# I/O threads of a domain (libvirt bounds them by UINT_MAX; each one is a
+# -object on the command line, so a smaller bound keeps that bounded).
+IOTHREADS_MAX = 4096
+
+# UINT_MAX: virStrToLong_ui/uip bound of most numeric attributes.
+UINT_MAX = 2**32 - 1
+ULLONG_MAX = 2**64 - 1
+
+
+def check_controller_index(kind: str, index: int, why: str) -> None:
+    """Refuse a ``kind`` controller index above the bound; ``why`` says
+    where the index comes from, for the message."""
+    if index >= CONTROLLERS_MAX:
+        raise ConfigError(
+            f"{why} needs {kind} controller index {index}, above the limit of "
+            f"{CONTROLLERS_MAX - 1}"
+        )
