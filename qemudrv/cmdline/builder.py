@@ -16,6 +16,7 @@ from . import (
     filesystem,
     general,
     general_cpu,
+    general_memory,
     graphics,
     hostdev,
     input,
@@ -80,10 +81,10 @@ def build_command_line(
     general.build_machine(cmd, dom, caps)
     general_cpu.build_cpu(cmd, dom, caps, migrating=bool(migrate_from))
     general.build_loader(cmd, dom, caps)
-    general.build_memory(cmd, dom, caps)
+    general_memory.build_memory(cmd, dom, caps)
     general.build_smp(cmd, dom, caps)
     general.build_iothreads(cmd, dom, caps)
-    general.build_numa(cmd, dom, caps)
+    general_memory.build_numa(cmd, dom, caps)
     # Memory modules need NUMA; their backends follow the nodes'.
     if dom.devices.memories:
         misc.build_memories(cmd, dom, caps)

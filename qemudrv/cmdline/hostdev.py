@@ -16,7 +16,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from .address import device_address
 from .command import CommandLine
-from .disk import network_drive_uri
+from .disk_drive import network_drive_uri
 from .general import boot_device_indexes
 
 

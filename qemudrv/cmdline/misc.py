@@ -20,7 +20,7 @@ from ..model.misc import MemoryDevice, Shmem
 from .address import device_address
 from .chardev import build_chardev
 from .command import CommandLine
-from .general import build_memory_backend
+from .general_memory import build_memory_backend
 
 
 def build_leases(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..xmlreader import Element, child, parse_document
-from . import general as g
+from . import general, general_cpu, general_os
 from .context import ParseContext
 from .devices import parse_devices
 
@@ -20,27 +20,27 @@ def parse_domain_xml(text: str, ctx: ParseContext) -> Domain:
 def parse_domain(root: Element, ctx: ParseContext) -> Domain:
     """virDomainDefParseXML: the sections in libvirt's order."""
     dom = Domain()
-    g.parse_header(root, dom, ctx)
-    g.parse_memory(root, dom, ctx)
-    g.parse_blkiotune(root, dom, ctx)
-    g.parse_vcpus(root, dom, ctx)
-    g.parse_iothreads(root, dom, ctx)
-    g.parse_cputune(root, dom, ctx)
-    g.parse_cpu_numa(root, dom, ctx)
-    g.parse_numatune(root, dom, ctx)
-    g.parse_resource(root, dom, ctx)
-    g.parse_idmap(root, dom, ctx)
-    g.parse_features(root, dom, ctx)
-    g.parse_lifecycle(root, dom, ctx)
-    g.parse_pm(root, dom, ctx)
-    g.parse_clock(root, dom, ctx)
-    g.parse_sysinfo(root, dom, ctx)
-    g.parse_os(root, dom, ctx)
-    g.parse_seclabels(root, dom, ctx)
+    general.parse_header(root, dom, ctx)
+    general.parse_memory(root, dom, ctx)
+    general.parse_blkiotune(root, dom, ctx)
+    general.parse_vcpus(root, dom, ctx)
+    general.parse_iothreads(root, dom, ctx)
+    general_cpu.parse_cputune(root, dom, ctx)
+    general_cpu.parse_cpu_numa(root, dom, ctx)
+    general_cpu.parse_numatune(root, dom, ctx)
+    general.parse_resource(root, dom, ctx)
+    general.parse_idmap(root, dom, ctx)
+    general_os.parse_features(root, dom, ctx)
+    general_os.parse_lifecycle(root, dom, ctx)
+    general_os.parse_pm(root, dom, ctx)
+    general_os.parse_clock(root, dom, ctx)
+    general.parse_sysinfo(root, dom, ctx)
+    general_os.parse_os(root, dom, ctx)
+    general_os.parse_seclabels(root, dom, ctx)
     dom.devices = parse_devices(child(root, "devices"), ctx)
     _check_boot_order(dom, ctx)
-    g.parse_qemu_cmdline(root, dom, ctx)
-    g.parse_keywrap(root, dom, ctx)
+    general_os.parse_qemu_cmdline(root, dom, ctx)
+    general_os.parse_keywrap(root, dom, ctx)
     return dom
 
 

@@ -30,7 +30,7 @@ from ..model.misc import (
 from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
-from .general import parse_memory_value
+from .general_values import parse_memory_value
 from .net import sanitize_path
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qemudrv.defaults import addresses as A
 from qemudrv.defaults.controllers import insert_controller
+from qemudrv.defaults.pci_address_set import PCI_DEVICE, PCIAddressSet
 from qemudrv.model.address import DeviceInfo, PCIAddress
 from qemudrv.model.controller import Controller
 from qemudrv.parse.disk import disk_name_to_index
@@ -36,15 +36,15 @@ def test_controllers_sorted_by_index_within_type() -> None:
 
 
 def test_next_slot_skips_used_and_respects_bus_type() -> None:
-    addrs = A.PCIAddressSet(2, dry_run=False)
+    addrs = PCIAddressSet(2, dry_run=False)
     addrs.buses[0].set_model("pcie-root")
     addrs.buses[1].set_model("pci-bridge")
     info = DeviceInfo()
-    addrs.reserve_next_slot(info, A.PCI_DEVICE)
+    addrs.reserve_next_slot(info, PCI_DEVICE)
     # a hot-pluggable PCI device cannot go on pcie-root: it lands on the bridge
     assert info.address == PCIAddress(0, 1, 1, 0)
     info2 = DeviceInfo()
-    addrs.reserve_next_slot(info2, A.PCI_DEVICE)
+    addrs.reserve_next_slot(info2, PCI_DEVICE)
     assert info2.address == PCIAddress(0, 1, 2, 0)
 
 
@@ -53,15 +53,15 @@ def test_double_use_is_rejected() -> None:
 
     from qemudrv.errors import ConfigError
 
-    addrs = A.PCIAddressSet(1, dry_run=False)
-    addrs.reserve_addr(PCIAddress(0, 0, 3, 0), A.PCI_DEVICE, True, True)
+    addrs = PCIAddressSet(1, dry_run=False)
+    addrs.reserve_addr(PCIAddress(0, 0, 3, 0), PCI_DEVICE, True, True)
     with pytest.raises(ConfigError):
-        addrs.reserve_addr(PCIAddress(0, 0, 3, 0), A.PCI_DEVICE, True, True)
+        addrs.reserve_addr(PCIAddress(0, 0, 3, 0), PCI_DEVICE, True, True)
 
 
 def test_dry_run_grows_buses() -> None:
-    addrs = A.PCIAddressSet(1, dry_run=True)
+    addrs = PCIAddressSet(1, dry_run=True)
     for slot in range(1, 32):
-        addrs.reserve_slot(PCIAddress(0, 0, slot, 0), A.PCI_DEVICE)
-    addrs.reserve_next_slot(None, A.PCI_DEVICE)
+        addrs.reserve_slot(PCIAddress(0, 0, slot, 0), PCI_DEVICE)
+    addrs.reserve_next_slot(None, PCI_DEVICE)
     assert len(addrs.buses) == 2 and addrs.buses[1].model == "pci-bridge"

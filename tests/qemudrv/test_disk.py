@@ -6,7 +6,7 @@ from lxml import etree
 
 from harness.protocol import Capabilities
 from qemudrv.caps import QemuCaps
-from qemudrv.cmdline.disk import build_drive_str, network_drive_uri
+from qemudrv.cmdline.disk_drive import build_drive_str, network_drive_uri
 from qemudrv.format.context import FormatContext
 from qemudrv.format.controller import format_controller
 from qemudrv.format.disk import format_disk

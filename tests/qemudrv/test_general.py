@@ -10,8 +10,9 @@ from harness.protocol import Capabilities
 from qemudrv.bitmap import format_bitmap, parse_bitmap
 from qemudrv.caps import QemuCaps
 from qemudrv.cmdline.command import CommandLine
-from qemudrv.cmdline.general import build_boot, build_clock, build_memory, build_numa
+from qemudrv.cmdline.general import build_boot, build_clock
 from qemudrv.cmdline.general_cpu import build_cpu
+from qemudrv.cmdline.general_memory import build_memory, build_numa
 from qemudrv.errors import UnsupportedError, XMLError
 from qemudrv.format.context import FormatContext
 from qemudrv.format.domain import format_domain

@@ -1,0 +1,433 @@
+"""<os>, <features>, <clock>, lifecycle actions, power management, security
+labels, the QEMU namespace and <keywrap> (virDomainDefParseXML, libvirt 1.3.1)."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import XMLError
+from ..model.domain import Domain
+from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
+from ..xmlreader import Element, child, child_text, children, elements, text
+from .context import ParseContext
+from .general_values import tristate_value, uint_value
+
+QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
+
+OS_TYPES = ("hvm", "xen", "linux", "exe", "uml")
+BOOT_DEVS = ("fd", "cdrom", "hd", "network")
+LIFECYCLE = ("destroy", "restart", "rename-restart", "preserve")
+CRASH = LIFECYCLE + ("coredump-destroy", "coredump-restart")
+LOCKFAILURE = ("default", "poweroff", "restart", "pause", "ignore")
+TIMER_NAMES = ("platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock")
+FEATURES = (
+    "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
+    "pvspinlock", "capabilities", "pmu", "vmport", "gic",
+)
+
+
+def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    os_el = child(root, "os")
+    os_ = dom.os
+    type_el = child(os_el, "type") if os_el is not None else None
+    os_type = text(type_el)
+    if os_type is None:
+        raise XMLError("an os <type> must be specified")
+    os_type = os_type.strip()
+    if os_type not in OS_TYPES:
+        raise XMLError(f"unknown OS type '{os_type}'")
+    if os_type == "linux":
+        os_type = "xen"
+    os_.type = os_type
+    assert type_el is not None
+    os_.arch = type_el.get("arch")
+    os_.machine = type_el.get("machine")
+    os_.bootloader = child_text(root, "bootloader")
+    os_.bootloader_args = child_text(root, "bootloader_args")
+    assert os_el is not None
+    if os_type in ("exe",):
+        os_.init = child_text(os_el, "init")
+        os_.initargs = [text(a) or "" for a in children(os_el, "initarg")]
+    if os_type in ("xen", "hvm", "uml"):
+        os_.kernel = child_text(os_el, "kernel")
+        os_.initrd = child_text(os_el, "initrd")
+        os_.cmdline = child_text(os_el, "cmdline")
+        os_.dtb = child_text(os_el, "dtb")
+        os_.root = child_text(os_el, "root")
+        loader_el = child(os_el, "loader")
+        nvram_el = child(os_el, "nvram")
+        if loader_el is not None:
+            loader = Loader()
+            loader.readonly = tristate_value(loader_el.get("readonly"), "loader readonly")
+            ltype = loader_el.get("type")
+            if ltype is not None and ltype not in ("rom", "pflash"):
+                raise XMLError(f"unknown type value: {ltype}")
+            loader.type = ltype
+            loader.path = text(loader_el)
+            if nvram_el is not None:
+                loader.nvram = text(nvram_el)
+                loader.nvram_template = nvram_el.get("template")
+            os_.loader = loader
+    if os_type == "hvm":
+        _parse_boot(os_el, dom, ctx)
+        smbios = child(os_el, "smbios")
+        if smbios is not None:
+            mode = smbios.get("mode")
+            if mode is None:
+                raise XMLError("missing mode for smbios")
+            if mode not in ("emulate", "host", "sysinfo"):
+                raise XMLError(f"unknown smbios mode '{mode}'")
+            if mode == "sysinfo" and dom.sysinfo is None:
+                raise XMLError("smbios mode 'sysinfo' requires sysinfo data")
+            os_.smbios_mode = mode
+
+
+def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
+    os_ = dom.os
+    for b in children(os_el, "boot")[:4]:
+        dev = b.get("dev")
+        if dev is None:
+            raise XMLError("missing boot device")
+        if dev not in BOOT_DEVS:
+            raise XMLError(f"unknown boot device '{dev}'")
+        os_.boot_devs.append(dev)
+    menu = child(os_el, "bootmenu")
+    if menu is not None:
+        enable = menu.get("enable")
+        if enable is not None:
+            os_.bootmenu = (
+                tristate_value(enable, "bootmenu enable") if enable in ("yes", "no") else None
+            )
+        timeout = menu.get("timeout")
+        if timeout is not None and os_.bootmenu:
+            try:
+                t = int(timeout, 10)
+            except ValueError:
+                t = -1
+            if t < 0 or t > 65535:
+                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]")
+            os_.bm_timeout = t
+    bios = child(os_el, "bios")
+    if bios is not None:
+        us = bios.get("useserial")
+        if us is not None:
+            os_.bios_useserial = True if us == "yes" else False
+        rt = bios.get("rebootTimeout")
+        if rt is not None:
+            try:
+                v = int(rt, 10)
+            except ValueError:
+                v = -2
+            if v < -1 or v > 65535:
+                raise XMLError(
+                    "invalid value for rebootTimeout, must be in range [-1,65535]"
+                )
+            os_.reboot_timeout = v
+    if not os_.boot_devs and not ctx.boot_orders:
+        # virDomainDefParseBootOptions: hd when neither <boot> nor per-device
+        # boot order is given; per-device order is checked after devices.
+        pass
+
+
+def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    el = child(root, "features")
+    if el is None:
+        return
+    f = dom.features
+    for node in elements(el):
+        name = str(node.tag)
+        if name not in FEATURES:
+            raise XMLError(f"unexpected feature '{name}'")
+        if name in ("acpi", "pae", "hap", "viridian", "privnet"):
+            f.flags[name] = True
+        elif name == "apic":
+            f.flags[name] = True
+            eoi = node.get("eoi")
+            if eoi is not None:
+                f.apic_eoi = tristate_value(eoi, "apic eoi", "on", "off")
+        elif name in ("pvspinlock", "pmu", "vmport"):
+            state = node.get("state")
+            if state is None:
+                f.flags[name] = True
+            else:
+                v = tristate_value(state, f"{name} state", "on", "off")
+                assert v is not None
+                f.flags[name] = v
+        elif name == "hyperv":
+            f.flags[name] = True
+            _parse_hyperv(node, f.hyperv)
+        elif name == "kvm":
+            f.flags[name] = True
+            for k in elements(node):
+                if k.tag != "hidden":
+                    raise XMLError(f"unsupported KVM feature: {k.tag}")
+                state = k.get("state")
+                if state is None:
+                    raise XMLError(f"missing 'state' attribute for KVM feature '{k.tag}'")
+                f.kvm_hidden = tristate_value(state, "kvm hidden state", "on", "off")
+        elif name == "capabilities":
+            f.flags[name] = True
+            policy = node.get("policy", "default")
+            if policy not in ("default", "allow", "deny"):
+                raise XMLError(f"unknown policy attribute '{policy}' of feature capabilities")
+            f.capabilities_policy = policy
+            for c in elements(node):
+                state = c.get("state")
+                f.caps[str(c.tag)] = state != "off"
+        elif name == "gic":
+            f.flags[name] = True
+            ver = node.get("version")
+            if ver is not None:
+                try:
+                    if int(ver) <= 0:
+                        raise ValueError
+                except ValueError:
+                    raise XMLError(f"malformed gic version: {ver}") from None
+                f.gic_version = ver
+
+
+def _parse_hyperv(node: Element, hv: HypervFeatures) -> None:
+    for h in elements(node):
+        name = str(h.tag)
+        if name not in ("relaxed", "vapic", "spinlocks"):
+            raise XMLError(f"unsupported HyperV Enlightenment feature: {name}")
+        state = h.get("state")
+        if state is None:
+            raise XMLError(f"missing 'state' attribute for HyperV Enlightenment feature '{name}'")
+        value = tristate_value(state, f"HyperV Enlightenment feature '{name}'", "on", "off")
+        setattr(hv, name, value)
+        if name == "spinlocks" and value:
+            retries = h.get("retries")
+            if retries is None:
+                raise XMLError("missing HyperV spinlock retry count")
+            n = uint_value(retries, "HyperV spinlock retry count")
+            assert n is not None
+            if n < 0xFFF:
+                raise XMLError("HyperV spinlock retry count must be at least 4095")
+            hv.retries = n
+
+
+def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    el = child(root, "clock")
+    clock = Clock()
+    dom.clock = clock
+    if el is None:
+        return
+    offset = el.get("offset", "utc")
+    if offset not in ("utc", "localtime", "variable", "timezone"):
+        raise XMLError(f"unknown clock offset '{offset}'")
+    clock.offset = offset
+    adj = el.get("adjustment")
+    if offset in ("utc", "localtime"):
+        if adj is not None:
+            if adj == "reset":
+                clock.adjustment_set = True
+            else:
+                try:
+                    clock.adjustment = int(adj, 10)
+                except ValueError:
+                    raise XMLError(f"unknown clock adjustment '{adj}'") from None
+                # A numeric adjustment turns the clock into a variable one.
+                clock.basis = "utc" if offset == "utc" else "localtime"
+                clock.offset = "variable"
+    elif offset == "variable":
+        if adj is None:
+            clock.adjustment = 0
+        else:
+            try:
+                clock.adjustment = int(adj, 10)
+            except ValueError:
+                raise XMLError(f"unknown clock adjustment '{adj}'") from None
+        basis = el.get("basis", "utc")
+        if basis not in ("utc", "localtime"):
+            raise XMLError(f"unknown clock basis '{basis}'")
+        clock.basis = basis
+    elif offset == "timezone":
+        tz = el.get("timezone")
+        if tz is None:
+            raise XMLError("missing 'timezone' attribute for clock with offset='timezone'")
+        clock.timezone = tz
+    for t in children(el, "timer"):
+        clock.timers.append(_parse_timer(t))
+
+
+def _parse_timer(el: Element) -> Timer:
+    name = el.get("name")
+    if name is None:
+        raise XMLError("missing timer name")
+    if name not in TIMER_NAMES:
+        raise XMLError(f"unknown timer name '{name}'")
+    t = Timer(name)
+    present = el.get("present")
+    if present is not None:
+        t.present = tristate_value(present, "timer present")
+    tp = el.get("tickpolicy")
+    if tp is not None:
+        if tp not in ("delay", "catchup", "merge", "discard"):
+            raise XMLError(f"unknown timer tickpolicy '{tp}'")
+        t.tickpolicy = tp
+    track = el.get("track")
+    if track is not None:
+        if track not in ("boot", "guest", "wall"):
+            raise XMLError(f"unknown timer track '{track}'")
+        t.track = track
+    freq = el.get("frequency")
+    if freq is not None:
+        try:
+            t.frequency = int(freq, 10)
+        except ValueError:
+            raise XMLError("invalid timer frequency") from None
+    mode = el.get("mode")
+    if mode is not None:
+        if mode not in ("auto", "native", "emulate", "paravirt", "smpsafe"):
+            raise XMLError(f"unknown timer mode '{mode}'")
+        t.mode = mode
+    cu = child(el, "catchup")
+    if cu is not None:
+        for attr in ("threshold", "slew", "limit"):
+            v = cu.get(attr)
+            if v is not None:
+                n = uint_value(v, f"timer catchup {attr}")
+                setattr(t, f"catchup_{attr}", n)
+    return t
+
+
+def parse_lifecycle(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    lc = dom.lifecycle
+    lc.on_reboot = _action(root, "on_reboot", LIFECYCLE, "restart")
+    lc.on_poweroff = _action(root, "on_poweroff", LIFECYCLE, "destroy")
+    lc.on_crash = _action(root, "on_crash", CRASH, "destroy")
+    lf = child_text(root, "on_lockfailure")
+    if lf is not None:
+        if lf not in LOCKFAILURE:
+            raise XMLError(f"unknown on_lockfailure action: {lf}")
+        lc.on_lockfailure = lf
+
+
+def _action(root: Element, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = child_text(root, name)
+    if value is None:
+        return default
+    if value not in choices:
+        raise XMLError(f"unknown {name} action: {value}")
+    return value
+
+
+def parse_pm(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    el = child(root, "pm")
+    if el is None:
+        return
+    for tagname, attr in (("suspend-to-mem", "s3"), ("suspend-to-disk", "s4")):
+        node = child(el, tagname)
+        if node is None:
+            continue
+        enabled = node.get("enabled")
+        if enabled is None:
+            continue
+        v = tristate_value(enabled, f"{tagname} enabled")
+        setattr(dom.pm, attr, v)
+
+
+def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    nodes = children(root, "seclabel")
+    labels: list[SecLabel] = []
+    for node in nodes:
+        labels.append(_parse_seclabel(node, ctx))
+    models = [s.model for s in labels if s.model]
+    if len(models) != len(set(models)):
+        dup = next(m for m in models if models.count(m) > 1)
+        raise XMLError(f"seclabel for model {dup} is already provided")
+    if len(labels) > 1 and any(s.model is None for s in labels):
+        raise XMLError("missing security model when using multiple labels")
+    secmodels = ctx.caps.host.get("secmodels", ())
+    if len(labels) == 1 and labels[0].model is None and secmodels:
+        s = labels[0]
+        if s.type == "none" or (s.type == "dynamic" and s.baselabel is None and ctx.inactive):
+            s.model = str(secmodels[0].get("model"))
+            if s.model == "none" and ctx.inactive:
+                s.type = "none"
+                s.relabel = False
+        else:
+            raise XMLError("missing security model in domain seclabel")
+    dom.seclabels = labels
+
+
+def _parse_seclabel(el: Element, ctx: ParseContext) -> SecLabel:
+    s = SecLabel()
+    stype = el.get("type")
+    if stype is None:
+        stype = "dynamic"
+    if stype not in ("dynamic", "static", "none"):
+        raise XMLError(f"invalid security type '{stype}'")
+    s.type = stype
+    if stype in ("static", "none"):
+        s.relabel = False
+    relabel = el.get("relabel")
+    if relabel is not None:
+        v = tristate_value(relabel, "security relabel")
+        assert v is not None
+        s.relabel = v
+        s.relabel_set = True
+        if s.type == "dynamic" and not v:
+            raise XMLError("dynamic label type must use resource relabeling")
+        if s.type == "none" and v:
+            raise XMLError("resource relabeling is not compatible with 'none' label type")
+    s.model = el.get("model")
+    # Live-only labels of dynamic seclabels are ignored in inactive documents.
+    if s.type == "static" or (s.type == "dynamic" and not ctx.inactive):
+        label = child_text(el, "label")
+        if label is None and s.type == "static":
+            raise XMLError("security label is missing")
+        s.label = label
+    if s.relabel and (s.type != "dynamic" or not ctx.inactive):
+        s.imagelabel = child_text(el, "imagelabel")
+        if s.imagelabel is None and s.type == "dynamic" and not ctx.inactive:
+            pass
+    if s.type == "dynamic":
+        s.baselabel = child_text(el, "baselabel")
+    return s
+
+
+def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    nodes = children(root, f"{{{QEMU_NS}}}commandline")
+    if not nodes:
+        return
+    cl = QemuCommandline()
+    for node in nodes[:1]:
+        for a in node:
+            if a.tag == f"{{{QEMU_NS}}}arg":
+                value = a.get("value")
+                if value is None:
+                    raise XMLError("No qemu command-line argument specified")
+                cl.args.append(value)
+        for e in node:
+            if e.tag == f"{{{QEMU_NS}}}env":
+                name = e.get("name")
+                if name is None:
+                    raise XMLError("No qemu environment name specified")
+                if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                    raise XMLError("Invalid environment name, it must begin with a letter or underscore")
+                cl.env.append((name, e.get("value")))
+    if cl.args or cl.env:
+        dom.qemu_cmdline = cl
+
+
+def parse_keywrap(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    el = child(root, "keywrap")
+    if el is None:
+        return
+    kw = Keywrap()
+    for c in children(el, "cipher"):
+        name = c.get("name")
+        if name is None:
+            raise XMLError("missing name for cipher")
+        if name not in ("aes", "dea"):
+            raise XMLError(f"{name} is not a supported cipher")
+        state = c.get("state")
+        if state is None:
+            raise XMLError(f"missing state for cipher named {name}")
+        v = tristate_value(state, f"cipher {name} state", "on", "off")
+        if getattr(kw, name) is not None:
+            raise XMLError(f"A domain definition can have no more than one cipher node with name {name}")
+        setattr(kw, name, v)
+    dom.keywrap = kw

@@ -1,0 +1,78 @@
+"""Numbers, tristates and memory sizes as the general sections of <domain> read them."""
+
+from __future__ import annotations
+
+from ..errors import XMLError
+from ..xmlreader import Element, scale, where
+from .context import ParseContext
+
+
+def uint_value(value: str | None, what: str, default: int | None = None) -> int | None:
+    if value is None:
+        return default
+    try:
+        n = int(value.strip(), 10)
+    except ValueError:
+        raise XMLError(f"invalid value '{value}' for {what}") from None
+    if n < 0:
+        raise XMLError(f"invalid value '{value}' for {what}")
+    return n
+
+
+def int_value(value: str | None, what: str, default: int | None = None) -> int | None:
+    if value is None:
+        return default
+    try:
+        return int(value.strip(), 10)
+    except ValueError:
+        raise XMLError(f"invalid value '{value}' for {what}") from None
+
+
+def tristate_value(
+    value: str | None, what: str, true: str = "yes", false: str = "no"
+) -> bool | None:
+    if value is None:
+        return None
+    if value == true:
+        return True
+    if value == false:
+        return False
+    raise XMLError(f"invalid value '{value}' for {what}")
+
+
+def _memory_limit(ctx: ParseContext) -> int:
+    return int(ctx.caps.host.get("memory_max_value", 2**63 - 1))
+
+
+def parse_memory_value(
+    el: Element | None, ctx: ParseContext, *, required: bool = False, capped: bool = True,
+    value: str | None = None, unit: str | None = None, what: str | None = None,
+) -> int | None:
+    """virDomainParseMemory: a size with an optional unit, in KiB rounded up.
+
+    Sizes whose byte count exceeds the limit (LLONG_MAX when capped,
+    ULLONG_MAX otherwise) are rejected.
+    """
+    name = what or (where(el) if el is not None else "memory")
+    if value is None:
+        if el is None:
+            if required:
+                raise XMLError(f"missing element {name}")
+            return None
+        value = (el.text or "").strip()
+        unit = el.get("unit")
+    if not value:
+        if required:
+            raise XMLError(f"missing element {name}")
+        return None
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'") from None
+    if number < 0:
+        raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'")
+    size = scale(number, unit, 1024, name)
+    limit = _memory_limit(ctx) if capped else 2**64 - 1
+    if size > limit:
+        raise XMLError(f"value too large for element or attribute '{name}': {value}")
+    return -(-size // 1024)
