@@ -23,9 +23,6 @@ VCPUS_MAX = 4096
 # bounded the same way (libvirt's node bitmaps are as wide).
 CPUMASK_LEN = 1024
 
-# Guest NUMA cells and their ids (a cell needs at least one vCPU).
-NUMA_CELLS_MAX = VCPUS_MAX
-
 # virDomainParseMemory: a size in bytes must fit a signed 64-bit off_t;
 # sizes are kept in KiB.
 MEMORY_MAX_KIB = (2**63 - 1) // 1024
@@ -35,6 +32,7 @@ MEMORY_MAX_KIB = (2**63 - 1) // 1024
 IOTHREADS_MAX = 4096
 
 # UINT_MAX: virStrToLong_ui/uip bound of most numeric attributes.
+INT_MAX = 2**31 - 1
 UINT_MAX = 2**32 - 1
 ULLONG_MAX = 2**64 - 1
 

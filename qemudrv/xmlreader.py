@@ -195,11 +195,18 @@ _UNITS = {
 }
 
 
-def scale(value: int, unit: str | None, default_scale: int, where_: str) -> int:
-    """Multiply ``value`` by a libvirt unit name (virScaleInteger)."""
+def scale(value: int, unit: str | None, default_scale: int, where_: str,
+          limit: int | None = 2**64 - 1) -> int:
+    """Multiply ``value`` by a libvirt unit name (virScaleInteger), refusing
+    a result above ``limit`` as libvirt refuses an overflow (None: the
+    caller checks the result itself)."""
     if unit is None or unit == "":
-        return value * default_scale
-    factor = _UNITS.get(unit.lower())
-    if factor is None:
-        raise XMLError(f"unknown suffix '{unit}' in <{where_}>")
+        factor = default_scale
+    else:
+        found = _UNITS.get(unit.lower())
+        if found is None:
+            raise XMLError(f"unknown suffix '{unit}' in <{where_}>")
+        factor = found
+    if limit is not None and value > limit // factor:
+        raise XMLError(f"value too large in <{where_}>: {value}{unit or ''}")
     return value * factor

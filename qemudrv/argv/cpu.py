@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..cpumap_x86 import MODELS
 from ..errors import ArgvError
+from ..limits import VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, Timer
 from ..model.misc import Panic
@@ -156,7 +157,14 @@ def parse_smp(dom: Domain, val: str) -> None:
         raise ArgvError(f"cannot parse CPU topology '{val}'") from None
     if any(n < 0 for n in counts.values()) or dom.vcpus.current < 0:
         raise ArgvError(f"cannot parse CPU topology '{val}'")
+    if dom.vcpus.current == 0:
+        raise ArgvError(f"-smp '{val}': the number of CPUs must be at least 1")
+    for name, count in (("CPUs", dom.vcpus.current), *counts.items()):
+        if count > VCPUS_MAX:
+            raise ArgvError(f"-smp '{val}': {count} {name} is above the limit of {VCPUS_MAX}")
     dom.vcpus.max = counts.get("maxcpus") or dom.vcpus.current
+    if dom.vcpus.max < dom.vcpus.current:
+        raise ArgvError(f"-smp '{val}': maxcpus must not be less than the number of CPUs")
     topo = [counts.get(k, 0) for k in _TOPOLOGY]
     if all(topo):
         cpu = guest_cpu(dom)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..defaults.disk import insert_disk_sorted
 from ..errors import ArgvError
+from ..limits import CONTROLLERS_MAX, INT_MAX
 from ..model.disk import STORAGE_FORMATS, Disk, DiskAuth, NetHost
 from ..model.domain import Domain
 from ..parse.disk import disk_name_to_index, drive_address_for
@@ -279,9 +280,12 @@ def apply_ceph_args(dom: Domain, ceph_args: str) -> None:
 
 def _int(value: str | None, what: str, opt: str) -> int:
     try:
-        return int(value or "", 10)
+        number = int(value or "", 10)
     except ValueError:
         raise ArgvError(f"cannot parse drive {what} '{opt}'") from None
+    if not 0 <= number <= INT_MAX:  # QEMU reads these as int
+        raise ArgvError(f"-drive '{opt}': {what} {value} is out of range (0 to {INT_MAX})")
+    return number
 
 
 def parse_drive(st: ArgvState, val: str) -> Disk:
@@ -364,6 +368,12 @@ def parse_drive(st: ArgvState, val: str) -> Disk:
             idx = bus_id * 7 + unit_id
         else:
             idx = unit_id
+    address = drive_address_for(disk.bus, idx)
+    if address is not None and address.controller >= CONTROLLERS_MAX:
+        raise ArgvError(
+            f"-drive '{val}': drive index {idx} needs {disk.bus} controller "
+            f"{address.controller}, above the limit of {CONTROLLERS_MAX - 1}"
+        )
     disk.dst = index_to_dst(_DST_PREFIX.get(disk.bus or "ide", "hd"), idx)
     assign_drive_address(disk)
     return disk

@@ -19,6 +19,7 @@ from ..defaults.controllers import add_implicit_controllers
 from ..errors import ArgvError
 from ..format.context import FormatContext
 from ..format.domain import format_domain
+from ..limits import MEMORY_MAX_KIB, UINT_MAX
 from ..model.domain import Domain
 from ..model.general import Keywrap, Loader, QemuCommandline, Timer
 from ..postparse import post_parse
@@ -107,6 +108,9 @@ def _mem_size(text: str, val: str) -> int:
     scale = _MEM_SUFFIX.get(suffix.lower().removesuffix("b"))
     if scale is None or number < 0:
         raise ArgvError(f"cannot parse memory level '{val}'")
+    if number > MEMORY_MAX_KIB // scale:
+        raise ArgvError(f"-m '{val}': size {text} is too big (the limit is "
+                        f"{MEMORY_MAX_KIB} KiB)")
     return number * scale
 
 
@@ -126,6 +130,8 @@ def _memory(st: ArgvState, opt: str) -> bool:
                 mem.slots = int(value, 10)
             except ValueError:
                 raise ArgvError(f"cannot parse memory slots '{value}'") from None
+            if not 0 <= mem.slots <= UINT_MAX:
+                raise ArgvError(f"cannot parse memory slots '{value}'")
         else:
             raise ArgvError(f"cannot parse memory level '{val}'")
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 from ..errors import XMLError
+from ..limits import INT_MAX
 from ..model.address import DriveAddress
 from ..model.disk import (
     CACHE_MODES,
@@ -87,6 +88,8 @@ def disk_name_to_index(name: str) -> int:
         if not "a" <= ch <= "z":
             break
         idx = (idx + (count > 0)) * 26 + ord(ch) - ord("a")
+        if idx > INT_MAX:  # an index must fit an int, as in later libvirt
+            return -1
         count += 1
     tail = rest[count:]
     if tail and not tail.isdigit():

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ..bitmap import parse_bitmap
 from ..errors import XMLError
+from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
 from ..xmlreader import Element, child, child_text, children, text
@@ -209,6 +210,8 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
         n = uint_value(raw, "maximum vcpus count")
         if not n:
             raise XMLError("Invalid maximum number of vCPUs")
+        if n > VCPUS_MAX:
+            raise XMLError(f"maximum vcpus count {n} is above the limit of {VCPUS_MAX}")
         v.max = n
     else:
         v.max = 1
@@ -238,10 +241,15 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
 def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
     count_s = child_text(root, "iothreads")
     count = uint_value(count_s, "iothreads count", 0) or 0
+    if count > IOTHREADS_MAX:
+        raise XMLError(f"iothreads count {count} is above the limit of {IOTHREADS_MAX}")
     ids_el = child(root, "iothreadids")
     threads: list[IOThread] = []
+    used: set[int] = set()
     if ids_el is not None:
         nodes = children(ids_el, "iothread")
+        if len(nodes) > IOTHREADS_MAX:
+            raise XMLError(f"<iothreadids> lists more than {IOTHREADS_MAX} iothreads")
         if len(nodes) > count:
             count = len(nodes)
         for n in nodes:
@@ -251,13 +259,16 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             tid = uint_value(id_s, "iothread 'id'")
             if not tid:
                 raise XMLError("invalid iothread 'id' value '0'")
-            if any(t.id == tid for t in threads):
+            if tid > UINT_MAX:
+                raise XMLError(f"invalid iothread 'id' value '{id_s}'")
+            if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
+            used.add(tid)
             threads.append(IOThread(tid))
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
-        while any(t.id == next_id for t in threads):
+        while next_id in used:
             next_id += 1
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..bitmap import parse_bitmap
 from ..errors import ConfigError, XMLError
+from ..limits import UINT_MAX
 from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
 from ..xmlreader import Element, child, child_text, children, text
@@ -64,6 +65,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
 
+    pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
         vcpu = uint_value(pin.get("vcpu"), "vcpupin vcpu")
         if vcpu is None:
@@ -73,8 +75,9 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for vcpupin")
-        if any(p.id == vcpu for p in t.vcpupins):
+        if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
+        pinned.add(vcpu)
         t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset")))
 
     emu = children(el, "emulatorpin")
@@ -86,6 +89,8 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
             raise XMLError("missing cpuset for emulatorpin")
         t.emulatorpin = parse_bitmap(cpuset_s, "cpuset")
 
+    iothread_ids = {th.id for th in dom.iothreads}
+    pinned = set()
     for pin in children(el, "iothreadpin"):
         tid_s = pin.get("iothread")
         if tid_s is None:
@@ -93,10 +98,11 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         tid = uint_value(tid_s, "iothreadpin iothread")
         if not tid:
             raise XMLError("zero is an invalid iothread id value")
-        if not any(th.id == tid for th in dom.iothreads):
+        if tid not in iothread_ids:
             raise XMLError(f"Cannot find 'iothread' : {tid}")
-        if any(p.id == tid for p in t.iothreadpins):
+        if tid in pinned:
             raise XMLError("duplicate iothreadpin for same iothread")
+        pinned.add(tid)
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
@@ -113,7 +119,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     for s in children(el, "iothreadsched"):
         g = _sched_group(s, "iothreads", "iothreadsched")
         for tid in g.ids:
-            if not any(th.id == tid for th in dom.iothreads):
+            if tid not in iothread_ids:
                 raise XMLError(f"Cannot find 'iothread' : {tid}")
         for other in t.iothreadsched:
             if other.ids & g.ids:
@@ -170,12 +176,13 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if s is None:
                 raise XMLError(f"Missing '{name}' attribute in CPU topology")
             n = uint_value(s, f"'{name}' attribute in CPU topology")
-            if not n:
+            if not n or n > UINT_MAX:
                 raise XMLError(f"Invalid '{name}' value in CPU topology")
             setattr(cpu, name, n)
     feats = children(el, "feature")
     if feats and cpu.model is None and cpu.mode == "custom":
         raise XMLError("Non-empty feature list specified without CPU model")
+    seen: set[str] = set()
     for f in feats:
         name = f.get("name")
         if name is None:
@@ -183,8 +190,9 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         policy = f.get("policy", "require")
         if policy not in CPU_POLICIES:
             raise XMLError(f"Invalid CPU feature policy '{policy}'")
-        if any(x.name == name for x in cpu.features):
+        if name in seen:
             raise XMLError(f"CPU feature '{name}' specified more than once")
+        seen.add(name)
         cpu.features.append(CPUFeature(name, policy))
     if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
@@ -202,6 +210,7 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
         raise XMLError("NUMA topology defined without NUMA cells")
     n = len(nodes)
     cells: dict[int, NumaCell] = {}
+    taken: set[int] = set()  # the vCPUs of the cells so far
     for i, node in enumerate(nodes):
         cid = uint_value(node.get("id"), "cell id", i)
         assert cid is not None
@@ -216,9 +225,10 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
         if cpus_s is None:
             raise XMLError("Missing 'cpus' attribute in NUMA cell")
         cpus = parse_bitmap(cpus_s, "cpus")
-        for other_id, other in cells.items():
-            if other.cpus & cpus:
-                raise XMLError(f"NUMA cells {cid} and {other_id} have overlapping vCPU ids")
+        if not taken.isdisjoint(cpus):
+            other_id = next(o for o, other in cells.items() if other.cpus & cpus)
+            raise XMLError(f"NUMA cells {cid} and {other_id} have overlapping vCPU ids")
+        taken |= cpus
         mem = parse_memory_value(
             None, ctx, value=node.get("memory"), unit=node.get("unit"),
             required=True, what="./@memory",

@@ -71,7 +71,7 @@ def parse_memory_value(
         raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'") from None
     if number < 0:
         raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'")
-    size = scale(number, unit, 1024, name)
+    size = scale(number, unit, 1024, name, limit=None)
     limit = _memory_limit(ctx) if capped else 2**64 - 1
     if size > limit:
         raise XMLError(f"value too large for element or attribute '{name}': {value}")
