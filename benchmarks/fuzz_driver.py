@@ -19,6 +19,7 @@ corpus when ``../shared`` exists.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import random
 import re
@@ -90,9 +91,7 @@ class Pools:
     option_fields: dict[str, list[str]] = field(default_factory=dict)
 
     def harvest_xml(self, root: etree._Element) -> None:
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
+        for el in root.iter(etree.Element):  # elements only, no comments
             for name, value in el.attrib.items():
                 self.attr_values.setdefault(str(name), []).append(str(value))
             if el is not root:
@@ -150,16 +149,13 @@ def load_corpus(suite_dirs: Sequence[Path]) -> Corpus:
 
 
 def _harvest(pools: Pools, mode: Mode, text: str) -> None:
+    """Inputs that do not parse (rejection cases) give nothing to graft."""
     if mode is Mode.ARGV2XML:
-        try:
+        with contextlib.suppress(ValueError):
             pools.harvest_argv(shlex.split(text))
-        except ValueError:
-            pass
         return
-    try:
+    with contextlib.suppress(etree.XMLSyntaxError):
         pools.harvest_xml(etree.fromstring(text.encode()))
-    except etree.XMLSyntaxError:
-        pass
 
 
 # --- mutations ---------------------------------------------------------------
@@ -219,7 +215,7 @@ TreeMutation = Callable[[random.Random, etree._Element, Pools], None]
 
 def _random_element(rng: random.Random, root: etree._Element,
                     keep_root: bool = True) -> etree._Element | None:
-    nodes = [el for el in root.iter() if isinstance(el.tag, str) and el is not root]
+    nodes = [el for el in root.iter(etree.Element) if el is not root]
     if not nodes:
         return None if keep_root else root
     return rng.choice(nodes)
@@ -254,7 +250,7 @@ def _graft_element(rng: random.Random, root: etree._Element, pools: Pools) -> No
 
 
 def _delete_attribute(rng: random.Random, root: etree._Element, _pools: Pools) -> None:
-    nodes = [el for el in root.iter() if isinstance(el.tag, str) and el.attrib]
+    nodes = [el for el in root.iter(etree.Element) if el.attrib]
     if nodes:
         el = rng.choice(nodes)
         del el.attrib[rng.choice(list(el.attrib))]
@@ -263,7 +259,7 @@ def _delete_attribute(rng: random.Random, root: etree._Element, _pools: Pools) -
 def _set_attribute(rng: random.Random, root: etree._Element, pools: Pools) -> None:
     """Give an attribute a hostile value; numbers (which size loops and
     tables) are picked more often than other values."""
-    pairs = [(el, str(name)) for el in root.iter() if isinstance(el.tag, str)
+    pairs = [(el, str(name)) for el in root.iter(etree.Element)
              for name in el.attrib]
     numeric = [(el, name) for el, name in pairs if _NUMERIC.match(el.get(name) or "")]
     if numeric and rng.random() < 0.6:
@@ -279,7 +275,7 @@ def _set_attribute(rng: random.Random, root: etree._Element, pools: Pools) -> No
 
 
 def _set_text(rng: random.Random, root: etree._Element, pools: Pools) -> None:
-    leaves = [el for el in root.iter() if isinstance(el.tag, str) and len(el) == 0]
+    leaves = [el for el in root.iter(etree.Element) if len(el) == 0]
     numeric = [el for el in leaves if _NUMERIC.match(el.text or "")]
     if numeric and rng.random() < 0.6:
         el = rng.choice(numeric)
@@ -300,7 +296,7 @@ def _nest(rng: random.Random, root: etree._Element, _pools: Pools) -> None:
     if rng.random() < 0.5:
         inner = el
         for _ in range(depth):
-            wrapper = etree.Element(el.tag, dict(el.attrib))
+            wrapper = etree.Element(el.tag, {str(k): str(v) for k, v in el.attrib.items()})
             inner.getparent().replace(inner, wrapper)  # type: ignore[union-attr]
             wrapper.append(inner)
             inner = wrapper

@@ -8,6 +8,7 @@ attribute at fault.
 
 from __future__ import annotations
 
+import codecs
 import re
 import threading
 from collections.abc import Iterator
@@ -42,10 +43,73 @@ def _parser() -> etree.XMLParser:
     return parser
 
 
+# The encoding named by an XML declaration at the very start (after a BOM).
+_DECLARED_ENCODING = re.compile(
+    r"""\A\ufeff?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1"""
+)
+_DECLARED_ENCODING_BYTES = re.compile(
+    rb"""\A(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1"""
+)
+
+
+def _wide(codec: codecs.CodecInfo) -> bool:
+    """UTF-16 and UTF-32 cannot spell an XML declaration in ASCII bytes."""
+    return codec.name.startswith(("utf-16", "utf-32"))
+
+
+def _lookup(name: str, what: str) -> codecs.CodecInfo:
+    try:
+        return codecs.lookup(name)
+    except LookupError:
+        raise XMLError(f"{what}: unknown encoding '{name}' in the XML declaration") from None
+
+
+def _check_declared_encoding(text: str | bytes, what: str) -> bytes:
+    """The document as bytes for the parser, after checking that the
+    encoding its declaration names agrees with what it is.
+
+    A str is already decoded: its declaration must name an encoding that
+    can hold every character of it (the parser then reads it as UTF-8,
+    which it is given). Bytes are left to the parser, except for the one
+    contradiction it does not report: a UTF-16 or UTF-32 declaration
+    written in single-byte characters.
+    """
+    if isinstance(text, bytes):
+        found_bytes = _DECLARED_ENCODING_BYTES.match(text)
+        if found_bytes is not None:
+            name = found_bytes.group(2).decode("ascii")
+            if _wide(_lookup(name, what)):
+                raise XMLError(f"{what}: the XML declaration names encoding '{name}', "
+                               "but the document is not in that encoding")
+        return text
+    found = _DECLARED_ENCODING.match(text)
+    if found is None:
+        return text.encode("utf-8")
+    name = found.group(2)
+    codec = _lookup(name, what)
+    if _wide(codec):
+        raise XMLError(f"{what}: the XML declaration names encoding '{name}', "
+                       "but the document is not in that encoding")
+    try:
+        codec.encode(text)
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        char = text[exc.start]
+        raise XMLError(
+            f"{what}: the XML declaration names encoding '{name}', which cannot hold "
+            f"character U+{ord(char):04X} at line {line}, column {column}"
+        ) from None
+    start, end = found.span(2)
+    return (text[:start] + "UTF-8" + text[end:]).encode("utf-8")
+
+
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
     _INDEX.entries.clear()  # drop the previous document's child indexes
-    data = text.encode("utf-8") if isinstance(text, str) else text
+    if len(text) > _MAX_DOCUMENT:  # before encoding: a str is at most 4 bytes a character
+        raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
+    data = _check_declared_encoding(text, what)
     if len(data) > _MAX_DOCUMENT:
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
     try:

@@ -27,46 +27,36 @@ def _is_scsi(hd: Hostdev) -> bool:
     return hd.mode == "subsystem" and hd.type == "scsi"
 
 
-def _unit_used(dom: Domain, before: list[Hostdev], controller: int, unit: int) -> bool:
-    if unit == _SCSI_CONTROLLER_UNIT:
-        return True
-    want = (controller, 0, 0, unit)
-    infos = [d.info for d in dom.devices.disks if d.bus == "scsi"]
-    infos += [hd.info for hd in before if _is_scsi(hd)]
-    return any(
-        isinstance(i.address, DriveAddress)
-        and (i.address.controller, i.address.bus, i.address.target, i.address.unit) == want
-        for i in infos
-    )
+class _ScsiUnits:
+    """The SCSI units taken so far, for hostdevs read one after another:
+    those of SCSI disks and of the SCSI hostdevs before the current one.
+    Units are never freed, so a controller found full stays full."""
 
+    def __init__(self, dom: Domain) -> None:
+        self.dom = dom
+        self.used = {
+            (a.controller, a.bus, a.target, a.unit)
+            for d in dom.devices.disks
+            if d.bus == "scsi" and isinstance(a := d.info.address, DriveAddress)
+        }
+        self.full: set[int] = set()
 
-def _scsi_controller_indexes(dom: Domain, before: list[Hostdev]) -> list[int]:
-    """The SCSI controllers present when a hostdev is parsed: the explicit
-    ones plus those virDomainDefMaybeAddHostdevSCSIcontroller added after
-    each earlier SCSI hostdev (indexes 0..highest used)."""
-    indexes = {c.index for c in dom.devices.controllers if c.type == "scsi"}
-    highest = max(
-        (hd.info.address.controller for hd in before
-         if _is_scsi(hd) and isinstance(hd.info.address, DriveAddress)),
-        default=-1,
-    )
-    indexes.update(range(highest + 1))
-    return sorted(indexes)
+    def take(self, addr: DriveAddress) -> None:
+        self.used.add((addr.controller, addr.bus, addr.target, addr.unit))
 
-
-def _assign_scsi_address(dom: Domain, hd: Hostdev, before: list[Hostdev]) -> None:
-    """First free unit of the first SCSI controller with room; when all are
-    full, unit 0 of a controller numbered after them (added later)."""
-    indexes = _scsi_controller_indexes(dom, before)
-    for index in indexes:
-        free = next(
-            (u for u in range(_SCSI_MAX_UNIT) if not _unit_used(dom, before, index, u)),
-            None,
-        )
-        if free is not None:
-            hd.info.address = DriveAddress(index, 0, 0, free)
-            return
-    hd.info.address = DriveAddress(len(indexes), 0, 0, 0)
+    def first_free(self) -> DriveAddress:
+        """First free unit of the first SCSI controller with room (the
+        controllers present now); when all are full, unit 0 of a
+        controller numbered after them (added next)."""
+        indexes = sorted({c.index for c in self.dom.devices.controllers if c.type == "scsi"})
+        for index in indexes:
+            if index in self.full:
+                continue
+            for unit in range(_SCSI_MAX_UNIT):
+                if unit != _SCSI_CONTROLLER_UNIT and (index, 0, 0, unit) not in self.used:
+                    return DriveAddress(index, 0, 0, unit)
+            self.full.add(index)
+        return DriveAddress(len(indexes), 0, 0, 0)
 
 
 def usb_disabled(dom: Domain) -> bool:
@@ -79,15 +69,17 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):
         raise XMLError("Can't add host USB device: USB is disabled in this host")
-    for i, hd in enumerate(hostdevs):
+    units = _ScsiUnits(dom)
+    for hd in hostdevs:
         if not _is_scsi(hd):
             continue
         if hd.info.address is None:
-            _assign_scsi_address(dom, hd, hostdevs[:i])
+            hd.info.address = units.first_free()
         # the controllers up to this device's are there for the next one
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
         if isinstance(addr, DriveAddress):
+            units.take(addr)
             add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
 from ..errors import ConfigError, UnsupportedError
 from ..model.disk import Disk, DiskAuth, NetHost
 from ..model.domain import Domain
+from ..xmlreader import Element, parse_document
 
 
 def secret_value(caps: Any, auth: DiskAuth, usage_type: str) -> str:
@@ -29,7 +28,7 @@ def secret_value(caps: Any, auth: DiskAuth, usage_type: str) -> str:
     return str(table.get("value", ""))
 
 
-def _pool_xml(caps: Any, name: str) -> etree._Element:
+def _pool_xml(caps: Any, name: str) -> Element:
     storage = caps.storage
     if name == storage.get("inactive_pool"):
         raise ConfigError(f"storage pool '{name}' is not active")
@@ -37,7 +36,8 @@ def _pool_xml(caps: Any, name: str) -> etree._Element:
     pool = pools.get(name)
     if pool is None:
         raise ConfigError(f"no storage pool with matching name '{name}'")
-    return etree.fromstring(str(pool["xml"]).strip().encode())
+    # Capability data is input too: it goes through the same safe parser.
+    return parse_document(str(pool["xml"]).strip(), f"storage pool '{name}' of the capability set")
 
 
 def _translate_disk(disk: Disk, caps: Any) -> None:
@@ -86,7 +86,7 @@ def _translate_disk(disk: Disk, caps: Any) -> None:
         raise UnsupportedError(f"using '{pool_type}' pools for backing 'volume' disks isn't yet supported")
 
 
-def _iscsi_direct(disk: Disk, root: etree._Element) -> None:
+def _iscsi_direct(disk: Disk, root: Element) -> None:
     """mode='direct': the disk talks iSCSI to the pool's host itself."""
     pool = disk.src.pool
     assert pool is not None

@@ -133,7 +133,10 @@ def parse_address(el: Element) -> Address | None:
         )
     if kind == "dimm":
         base = el.get("base")
-        return DIMMAddress(_uint(el, "slot"), _uint(el, "base", 16, limit=ULLONG_MAX) if base is not None else 0)
+        return DIMMAddress(
+            _uint(el, "slot"),
+            _uint(el, "base", 16, limit=ULLONG_MAX) if base is not None else 0,
+        )
     raise XMLError(f"unknown address type '{kind}'")
 
 
