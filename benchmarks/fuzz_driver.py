@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
 import random
 import re
 import shlex
@@ -306,9 +307,12 @@ def _nest(rng: random.Random, root: etree._Element, _pools: Pools) -> None:
             tip = etree.SubElement(tip, el.tag)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+
+
 def _xml_safe(value: str) -> str:
     """lxml refuses control characters in attributes and text."""
-    return "".join(c for c in value if c in "\t\n" or c >= " ")
+    return _CONTROL.sub("", value)
 
 
 TEXT_MUTATIONS: tuple[TextMutation, ...] = (_flip, _truncate, _splice, _duplicate_attribute_text)
@@ -365,13 +369,20 @@ def _mutate_field(rng: random.Random, option: str, value: str, pools: Pools) -> 
     return ",".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[str, ...]:
+    """Shell words of a command line (none if its quoting is broken);
+    cached, as the same inputs come back run after run."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError:
+        return ()
+
+
 def mutate_argv(rng: random.Random, text: str, pools: Pools) -> tuple[str, list[str]]:
     steps: list[str] = []
     for _ in range(rng.randint(1, 3)):
-        try:
-            words = shlex.split(text)
-        except ValueError:
-            words = []
+        words = list(_split(text))
         spans = _option_spans(words)
         pick = rng.random()
         if not spans or pick < 0.15:
