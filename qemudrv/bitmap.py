@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from .errors import XMLError
 from .limits import CPUMASK_LEN
 
-__all__ = ["CPUMASK_LEN", "format_bitmap", "parse_bitmap"]
+__all__ = ["CPUMASK_LEN", "format_bitmap", "parse_bitmap", "shorten"]
 
 
 def parse_bitmap(text: str, what: str = "bitmap", limit: int = CPUMASK_LEN) -> frozenset[int]:
@@ -18,7 +18,7 @@ def parse_bitmap(text: str, what: str = "bitmap", limit: int = CPUMASK_LEN) -> f
     """
     include = exclude = 0
     if not text.strip():
-        raise XMLError(f"Failed to parse {what} '{_shown(text)}'")
+        raise XMLError(f"Failed to parse {what} '{shorten(text)}'")
     for item in text.split(","):
         item = item.strip()
         try:
@@ -33,7 +33,7 @@ def parse_bitmap(text: str, what: str = "bitmap", limit: int = CPUMASK_LEN) -> f
             else:
                 include |= 1 << _bit(item, limit)
         except ValueError:
-            raise XMLError(f"Failed to parse {what} '{_shown(text)}'") from None
+            raise XMLError(f"Failed to parse {what} '{shorten(text)}'") from None
     mask = include & ~exclude
     return frozenset(n for n in range(mask.bit_length()) if mask >> n & 1)
 
@@ -47,7 +47,7 @@ def _bit(number: str, limit: int) -> int:
     return n
 
 
-def _shown(text: str) -> str:
+def shorten(text: str) -> str:
     """The text for an error message, cut short when it is long."""
     return text if len(text) <= 200 else text[:200] + "..."
 

@@ -14,6 +14,8 @@ from typing import Any, Generic, TypeVar
 
 from harness.protocol import Capabilities
 
+from .errors import ConfigError
+
 
 @dataclass(frozen=True)
 class GuestMachine:
@@ -60,9 +62,20 @@ class Guest:
         return self.machines
 
 
-def _machines(raw: Sequence[Mapping[str, Any]] | None) -> tuple[GuestMachine, ...]:
+def _required(entry: Mapping[str, Any], key: str, what: str, caps_name: str) -> Any:
+    """A key a guest table entry cannot go without; its absence is an error
+    in the capability set, named as such rather than a KeyError."""
+    try:
+        return entry[key]
+    except (KeyError, TypeError):
+        raise ConfigError(f"capability set '{caps_name}': {what} has no '{key}'") from None
+
+
+def _machines(raw: Sequence[Mapping[str, Any]] | None, caps_name: str) -> tuple[GuestMachine, ...]:
     return tuple(
-        GuestMachine(m["name"], m.get("canonical"), m.get("max_cpus")) for m in raw or ()
+        GuestMachine(_required(m, "name", "a [[guests]] machine", caps_name), m.get("canonical"),
+                     m.get("max_cpus"))
+        for m in raw or ()
     )
 
 
@@ -131,16 +144,18 @@ class QemuCaps:
 
     def _build_guests(self) -> tuple[Guest, ...]:
         out = []
+        name = self.raw.name
         for g in self.tables.get("guests", ()):
             out.append(
                 Guest(
                     os_type=g.get("os_type", "hvm"),
-                    arch=g["arch"],
+                    arch=_required(g, "arch", "a [[guests]] entry", name),
                     wordsize=g.get("wordsize", 64),
                     emulator=g.get("emulator", ""),
-                    machines=_machines(g.get("machines")),
+                    machines=_machines(g.get("machines"), name),
                     domains=tuple(
-                        GuestDomain(d["type"], d.get("emulator"), _machines(d.get("machines")))
+                        GuestDomain(_required(d, "type", "a [[guests]] domain", name),
+                                    d.get("emulator"), _machines(d.get("machines"), name))
                         for d in g.get("domains", ())
                     ),
                     features=tuple(g.get("features", ())),

@@ -14,7 +14,7 @@ import uuid as uuidlib
 
 from lxml import etree
 
-from ..bitmap import parse_bitmap
+from ..bitmap import parse_bitmap, shorten
 from ..errors import XMLError
 from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
@@ -152,10 +152,11 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                 if not size:
                     raise XMLError("hugepage size can't be zero")
                 nodeset = None
-                if page.get("nodeset") is not None:
-                    nodeset = parse_bitmap(page.get("nodeset") or "", "nodeset")
+                nodeset_s = page.get("nodeset")
+                if nodeset_s is not None:
+                    nodeset = parse_bitmap(nodeset_s, "nodeset")
                     if not nodeset:
-                        raise XMLError(f"Invalid value of 'nodeset': {page.get('nodeset')}")
+                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
                 mem.hugepages.append(Hugepage(size, nodeset))
             # A page without a nodeset is the default for the other nodes;
             # only one may exist.
@@ -234,7 +235,7 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if v.placement != "auto" and el.get("cpuset") is not None:
         cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset")
         if not cpuset:
-            raise XMLError(f"Invalid value of 'cpuset': {el.get('cpuset')}")
+            raise XMLError(f"Invalid value of 'cpuset': {shorten(el.get('cpuset') or '')}")
         v.cpuset = cpuset
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..bitmap import parse_bitmap
+from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
 from ..limits import UINT_MAX
 from ..model.domain import Domain
@@ -25,7 +25,7 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
         raise XMLError(f"Missing attribute '{attr}' in element '{what}'")
     ids = parse_bitmap(ids_s, attr)
     if not ids:
-        raise XMLError(f"Invalid value of '{attr}': {ids_s}")
+        raise XMLError(f"Invalid value of '{attr}': {shorten(ids_s)}")
     policy = el.get("scheduler")
     if policy is None:
         raise XMLError(f"Missing scheduler attribute in element '{what}'")
@@ -263,7 +263,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if ns is not None:
             nodeset = parse_bitmap(ns, "nodeset")
             if not nodeset:
-                raise XMLError(f"Invalid value of 'nodeset': {ns}")
+                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
     tune = Numatune()
     if mode is not None or placement is not None or nodeset is not None:
         tune.mode = mode or "strict"
@@ -311,7 +311,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                     raise XMLError("Missing required nodeset attribute in memnode element")
                 bits = parse_bitmap(ns, "nodeset")
                 if not bits:
-                    raise XMLError(f"Invalid value of 'nodeset': {ns}")
+                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
                 seen[cid] = MemNode(cid, mmode, bits)
             tune.memnodes = [seen[k] for k in sorted(seen)]
     if tune.memory_set or tune.memnodes:
