@@ -35,6 +35,7 @@ IOTHREADS_MAX = 4096
 INT_MAX = 2**31 - 1
 UINT_MAX = 2**32 - 1
 ULLONG_MAX = 2**64 - 1
+LLONG_MIN, LLONG_MAX = -(2**63), 2**63 - 1
 
 
 def check_controller_index(kind: str, index: int, why: str) -> None:

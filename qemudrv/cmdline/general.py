@@ -309,7 +309,12 @@ def _clock_arg(dom: Domain, caps: QemuCaps) -> str:
             c.adjustment = adjustment
             c.basis = "utc"
         now = int(caps.host.get("time", time.time())) + adjustment
-        opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+        try:
+            opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+        except (OverflowError, OSError, ValueError):
+            raise UnsupportedError(
+                f"clock adjustment {adjustment} gives a date QEMU cannot take"
+            ) from None
     else:
         raise UnsupportedError(f"unsupported clock offset '{c.offset}'")
     rtc = c.timer("rtc")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..errors import XMLError
+from ..limits import LLONG_MAX, LLONG_MIN
 from ..model.domain import Domain
 from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
 from ..xmlreader import Element, child, child_text, children, elements, text
@@ -207,6 +208,17 @@ def _parse_hyperv(node: Element, hv: HypervFeatures) -> None:
             hv.retries = n
 
 
+def _adjustment(value: str) -> int:
+    """A clock adjustment in seconds: a long long (virStrToLong_ll)."""
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise XMLError(f"unknown clock adjustment '{value}'") from None
+    if not LLONG_MIN <= number <= LLONG_MAX:
+        raise XMLError(f"unknown clock adjustment '{value}'")
+    return number
+
+
 def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "clock")
     clock = Clock()
@@ -223,10 +235,7 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if adj == "reset":
                 clock.adjustment_set = True
             else:
-                try:
-                    clock.adjustment = int(adj, 10)
-                except ValueError:
-                    raise XMLError(f"unknown clock adjustment '{adj}'") from None
+                clock.adjustment = _adjustment(adj)
                 # A numeric adjustment turns the clock into a variable one.
                 clock.basis = "utc" if offset == "utc" else "localtime"
                 clock.offset = "variable"
@@ -234,10 +243,7 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if adj is None:
             clock.adjustment = 0
         else:
-            try:
-                clock.adjustment = int(adj, 10)
-            except ValueError:
-                raise XMLError(f"unknown clock adjustment '{adj}'") from None
+            clock.adjustment = _adjustment(adj)
         basis = el.get("basis", "utc")
         if basis not in ("utc", "localtime"):
             raise XMLError(f"unknown clock basis '{basis}'")

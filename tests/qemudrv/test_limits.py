@@ -374,3 +374,17 @@ def test_an_empty_long_cpuset_is_shortened_in_the_message() -> None:
     message = rejected_xml(xml)
     assert message.startswith("Invalid value of 'cpuset': ^0,^1,")
     assert len(message) < 300
+
+
+def test_a_clock_adjustment_fits_a_long_long() -> None:
+    xml = domain().replace("<devices>", "<clock offset='variable' adjustment='99999999999999999999'/>"
+                                        "\n  <devices>")
+    assert rejected_xml(xml) == "unknown clock adjustment '99999999999999999999'"
+
+
+def test_a_clock_adjustment_beyond_any_date_is_refused() -> None:
+    xml = domain().replace("<devices>", "<clock offset='variable' adjustment='9000000000000000000'/>"
+                                        "\n  <devices>")
+    with bounded(), pytest.raises(CommandLineRefused) as info:
+        driver.xml_to_argv(xml, CAPS)
+    assert str(info.value).startswith("clock adjustment 9000000000000000000 gives a date")
