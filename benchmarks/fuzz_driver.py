@@ -88,6 +88,7 @@ class Pools:
 
     attr_values: dict[str, list[str]] = field(default_factory=dict)
     elements: dict[str, list[etree._Element]] = field(default_factory=dict)
+    children: dict[str, list[etree._Element]] = field(default_factory=dict)  # by parent tag
     options: list[tuple[str, str | None]] = field(default_factory=list)
     option_fields: dict[str, list[str]] = field(default_factory=dict)
 
@@ -97,6 +98,8 @@ class Pools:
                 self.attr_values.setdefault(str(name), []).append(str(value))
             if el is not root:
                 self.elements.setdefault(str(el.tag), []).append(el)
+            for sub in el.iterchildren(etree.Element):
+                self.children.setdefault(str(el.tag), []).append(sub)
 
     def harvest_argv(self, words: Sequence[str]) -> None:
         for i, word in enumerate(words):
@@ -250,6 +253,15 @@ def _graft_element(rng: random.Random, root: etree._Element, pools: Pools) -> No
         el.addnext(other)
 
 
+def _adopt_element(rng: random.Random, root: etree._Element, pools: Pools) -> None:
+    """Give an element a child another input has under the same tag (a
+    device, a tuning block...), bringing in parts this input lacks."""
+    nodes = [el for el in root.iter(etree.Element) if pools.children.get(str(el.tag))]
+    if nodes:
+        el = rng.choice(nodes)
+        el.append(copy.deepcopy(rng.choice(pools.children[str(el.tag)])))
+
+
 def _delete_attribute(rng: random.Random, root: etree._Element, _pools: Pools) -> None:
     nodes = [el for el in root.iter(etree.Element) if el.attrib]
     if nodes:
@@ -317,7 +329,8 @@ def _xml_safe(value: str) -> str:
 
 TEXT_MUTATIONS: tuple[TextMutation, ...] = (_flip, _truncate, _splice, _duplicate_attribute_text)
 TREE_MUTATIONS: tuple[TreeMutation, ...] = (
-    _delete_element, _duplicate_element, _graft_element, _delete_attribute,
+    _delete_element, _duplicate_element, _graft_element, _adopt_element, _adopt_element,
+    _delete_attribute,
     _set_attribute, _set_attribute, _set_text, _set_text, _nest,
 )
 
@@ -421,6 +434,7 @@ class RunResult:
     steps: tuple[str, ...]
     outcome: str  # "converted", a rejection class name, or "unexpected"
     seconds: float
+    cpu_seconds: float  # unlike ``seconds``, not stretched by a busy machine
     peak_bytes: int
     text: str
     error: str = ""
@@ -478,7 +492,7 @@ def fuzz_one(driver: Driver, corpus: Corpus, seed_value: int, run: int,
     if memory:
         tracemalloc.reset_peak()
     error = ""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     try:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, time_limit)
@@ -497,9 +511,10 @@ def fuzz_one(driver: Driver, corpus: Corpus, seed_value: int, run: int,
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     peak = tracemalloc.get_traced_memory()[1] if memory else 0
-    return RunResult(run, seed.label, mode, tuple(steps), outcome, seconds, peak, text, error)
+    return RunResult(run, seed.label, mode, tuple(steps), outcome, seconds, cpu_seconds, peak,
+                     text, error)
 
 
 def fuzz(driver: Driver, corpus: Corpus, runs: int, seed_value: int, *,
@@ -522,6 +537,7 @@ class Summary:
     unexpected: list[RunResult] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     slowest: RunResult | None = None
+    most_cpu: RunResult | None = None
     peak: RunResult | None = None
 
     def add(self, result: RunResult) -> None:
@@ -532,6 +548,8 @@ class Summary:
             self.unexpected.append(result)
         if self.slowest is None or result.seconds > self.slowest.seconds:
             self.slowest = result
+        if self.most_cpu is None or result.cpu_seconds > self.most_cpu.cpu_seconds:
+            self.most_cpu = result
         if self.peak is None or result.peak_bytes > self.peak.peak_bytes:
             self.peak = result
 
@@ -552,6 +570,10 @@ class Summary:
             s = self.slowest
             lines.append(f"slowest run: {s.seconds * 1e3:.1f} ms (run {s.run}, {s.seed}, "
                          f"{s.mode}, {'+'.join(s.steps)})")
+        if self.most_cpu is not None:
+            c = self.most_cpu
+            lines.append(f"most CPU time in a run: {c.cpu_seconds * 1e3:.1f} ms (run {c.run}, "
+                         f"{c.seed}, {c.mode}, {'+'.join(c.steps)})")
         if self.peak is not None and self.peak.peak_bytes:
             p = self.peak
             lines.append(f"peak memory: {p.peak_bytes / 2**20:.1f} MiB (run {p.run}, {p.seed})")

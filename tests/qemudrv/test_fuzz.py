@@ -48,14 +48,16 @@ def test_fuzzed_inputs_end_in_a_conversion_or_a_rejection(fuzzer: ModuleType) ->
     corpus = fuzzer.load_corpus(fuzzer.default_suites())
     summary = fuzzer.Summary()
     rss_before = _max_rss_bytes()
-    for result in fuzzer.fuzz(driver, corpus, RUNS, SEED, time_limit=RUN_BOUND_SECONDS * 2,
+    # The alarm only stops a hang; a wide one, as it counts wall time.
+    for result in fuzzer.fuzz(driver, corpus, RUNS, SEED, time_limit=RUN_BOUND_SECONDS * 5,
                               memory=False):
         summary.add(result)
     growth = _max_rss_bytes() - rss_before
     report = summary.report()
     assert summary.runs == RUNS
     assert not summary.unexpected, report
-    assert summary.slowest.seconds < RUN_BOUND_SECONDS, report
+    # CPU time: a busy machine stretches wall time, not the work done.
+    assert summary.most_cpu.cpu_seconds < RUN_BOUND_SECONDS, report
     assert growth < MEMORY_GROWTH_BOUND, f"peak RSS grew by {growth / 2**20:.0f} MiB\n{report}"
     # The mutations reach past the parser: some inputs still convert, and
     # every kind of rejection occurs.
