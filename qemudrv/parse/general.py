@@ -115,6 +115,8 @@ def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if slots is None:
             raise XMLError("Failed to parse memory slot count")
         mem.slots = uint_value(slots, "memory slot count") or 0
+        if mem.slots > UINT_MAX:
+            raise XMLError(f"invalid value '{slots}' for memory slot count")
     cur = parse_memory_value(child(root, "currentMemory"), ctx, what="./currentMemory[1]")
     mem.cur_balloon = cur or 0
 

@@ -388,3 +388,9 @@ def test_a_clock_adjustment_beyond_any_date_is_refused() -> None:
     with bounded(), pytest.raises(CommandLineRefused) as info:
         driver.xml_to_argv(xml, CAPS)
     assert str(info.value).startswith("clock adjustment 9000000000000000000 gives a date")
+
+
+def test_memory_slots_in_xml_fit_an_unsigned_int() -> None:
+    xml = domain().replace("<memory", "<maxMemory slots='4294967296' unit='KiB'>1048576"
+                                      "</maxMemory>\n  <memory")
+    assert rejected_xml(xml) == "invalid value '4294967296' for memory slot count"
