@@ -240,14 +240,11 @@ def align_memory(dom: Domain) -> None:
         raise ConfigError("maximum memory size overflowed after alignment")
     hotplug = 0
     for i, m in enumerate(dom.devices.memories):
-        size = getattr(m, "size", None)
-        if size is None:
-            continue
-        size = _round_up(int(size), module_align)
-        if size > max_kib:
+        module_size = _round_up(m.size, module_align)
+        if module_size > max_kib:
             raise ConfigError(f"size of memory module '{i}' overflowed after alignment")
-        m.size = size
-        hotplug += size
+        m.size = module_size
+        hotplug += module_size
     mem.total = initial + hotplug
 
 

@@ -8,6 +8,7 @@ from ..defaults import controllers as ctl
 from ..defaults.addresses import scsi_controller_model
 from ..errors import UnsupportedError
 from ..model.address import CCWAddress, DriveAddress, VirtioMMIOAddress, VirtioS390Address
+from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
 from ..parse.disk import disk_name_to_index
@@ -105,9 +106,7 @@ def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps)
                 "Setting vendor or product for scsi disk is not supported by this QEMU"
             )
         cont = ctl.find_controller(dom, "scsi", addr.controller)
-        model = scsi_controller_model(dom, cont, caps) if cont else scsi_controller_model(
-            dom, _empty_scsi(), caps
-        )
+        model = scsi_controller_model(dom, cont or Controller(type="scsi"), caps)
         if disk.device == "lun":
             name = "scsi-block"
         elif caps.has("scsi-cd"):
@@ -180,12 +179,6 @@ def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps)
     if bus == "usb" and caps.has("usb-storage.removable"):
         out += ",removable=on" if disk.removable else ",removable=off"
     return out
-
-
-def _empty_scsi():  # type: ignore[no-untyped-def]
-    from ..model.controller import Controller
-
-    return Controller(type="scsi")
 
 
 def _ide_name(disk: Disk, caps: QemuCaps) -> str:

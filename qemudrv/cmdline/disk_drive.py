@@ -249,7 +249,7 @@ def build_drive_str(
             opts.append(f"trans={disk.trans}")
     if disk.serial and caps.has("drive-serial"):
         if not re.fullmatch(r"[A-Za-z0-9_ .+-]*", disk.serial):
-            raise UnsupportedError("driver serial '%s' contains unsafe characters" % disk.serial)
+            raise UnsupportedError(f"driver serial '{disk.serial}' contains unsafe characters")
         if bus == "scsi" and disk.device == "lun":
             raise UnsupportedError("scsi-block 'lun' devices do not support the serial property")
         opts.append("serial=" + disk.serial.replace(" ", "\\ "))

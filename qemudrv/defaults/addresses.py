@@ -64,12 +64,13 @@ def _assign_spapr_reg(dom: Domain, info: DeviceInfo, default_reg: int) -> None:
     if not isinstance(addr, SpaprVioAddress):
         return
     user_reg = addr.reg is not None
-    if not user_reg:
-        addr.reg = default_reg
+    reg = default_reg if addr.reg is None else addr.reg
+    addr.reg = reg
     while _spapr_reg_in_use(dom, info):
         if user_reg:
-            raise XMLError(f"spapr-vio address {addr.reg:#x} already in use")
-        addr.reg += 0x1000
+            raise XMLError(f"spapr-vio address {reg:#x} already in use")
+        reg += 0x1000
+        addr.reg = reg
 
 
 def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
@@ -133,9 +134,11 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
         ) and cont.info.address is None:
             cont.info.address = make()
     bal = d.memballoon
-    if bal is not None and device_info(bal) is not None:
-        if getattr(bal, "model", None) == "virtio" and bal.info.address is None:
-            bal.info.address = make()
+    if (
+        bal is not None and device_info(bal) is not None
+        and getattr(bal, "model", None) == "virtio" and bal.info.address is None
+    ):
+        bal.info.address = make()
     for rng in d.rngs:
         if getattr(rng, "model", None) == "virtio" and rng.info.address is None:
             rng.info.address = make()

@@ -54,8 +54,8 @@ def number_ports(dom: Domain) -> None:
             if dev.port is None:
                 dev.port = highest + 1
             highest = max(highest, dev.port)
-    for i, dev in enumerate(dom.devices.consoles):
-        dev.port = i
+    for i, console in enumerate(dom.devices.consoles):
+        console.port = i
 
 
 def resolve_console_targets(dom: Domain) -> None:
@@ -133,7 +133,8 @@ def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
         ports = getattr(cont, "ports", None)
         if ports is None:
             ports = getattr(cont, "vioserial_ports", None)
-        out.append((int(idx), int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS))
+        nports = int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS
+        out.append((int(idx), nports))
     return sorted(out, key=lambda c: c[0])
 
 

@@ -19,6 +19,8 @@ from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
 from ..model.controller import Controller
 from ..model.domain import Domain
 
+_USB_DISABLED = "Can't add another USB controller: USB is disabled for this domain"
+
 # -- machine types -------------------------------------------------------------
 
 
@@ -67,9 +69,7 @@ def insert_controller(controllers: list[Controller], cont: Controller) -> None:
         cur = controllers[pos]
         if cur.type != cont.type:
             continue
-        if cur.index > cont.index:
-            insert_at = pos
-        elif (
+        if cur.index > cont.index or (
             cont.info.usb_master_startport is None
             and cur.info.usb_master_startport is not None
             and cur.index == cont.index
@@ -103,11 +103,11 @@ def _order_parsed(dom: Domain) -> None:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
-                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                    raise XMLError(_USB_DISABLED)
                 usb_none = True
             else:
                 if usb_none:
-                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                    raise XMLError(_USB_DISABLED)
                 usb_other = True
         insert_controller(ordered, cont)
     dom.devices.controllers = ordered
@@ -189,11 +189,13 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
     for cont in dom.devices.controllers:
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
-        if cont.type == "pci" and cont.pcihole64_set:
-            if cont.model not in ("pci-root", "pcie-root"):
-                raise XMLError(
-                    "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
-                )
+        if (
+            cont.type == "pci" and cont.pcihole64_set
+            and cont.model not in ("pci-root", "pcie-root")
+        ):
+            raise XMLError(
+                "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
+            )
 
 
 # -- virDomainDefAddImplicitControllers ------------------------------------------
@@ -295,9 +297,8 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
     elif cont.type == "sata":
         if machine_is_q35(dom) and cont.index == 0:
             return "ide"
-    elif cont.type == "usb":
-        if cont.index == 0:
-            return "usb"
+    elif cont.type == "usb" and cont.index == 0:
+        return "usb"
     return f"{cont.type}{cont.index}"
 
 

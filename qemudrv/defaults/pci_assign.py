@@ -135,9 +135,8 @@ def _primary_video(
             else:
                 addrs.reserve_slot(tmp, flags)
                 info.address = tmp
-        elif isinstance(info.address, PCIAddress):
-            if not _is_fixed(info, slot, 0):
-                raise ConfigError(f"Primary video card must have PCI address 0:0:{slot}.0")
+        elif isinstance(info.address, PCIAddress) and not _is_fixed(info, slot, 0):
+            raise ConfigError(f"Primary video card must have PCI address 0:0:{slot}.0")
     elif addrs.buses and not video_usable:
         tmp = PCIAddress(0, 0, slot, 0)
         if not addrs.slot_in_use(tmp):
@@ -380,6 +379,7 @@ def _pci_controller_defaults(cont: Controller) -> None:
             cont.port = slot
     if cont.model == "pci-bridge" and isinstance(addr, PCIAddress) and cont.index <= addr.bus:
         raise ConfigError(
-            f"PCI controller at index {cont.index} (0x{cont.index:02x}) has bus='0x{addr.bus:02x}', "
+            f"PCI controller at index {cont.index} (0x{cont.index:02x}) "
+            f"has bus='0x{addr.bus:02x}', "
             "but index must be larger than bus"
         )

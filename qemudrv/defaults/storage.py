@@ -83,7 +83,9 @@ def _translate_disk(disk: Disk, caps: Any) -> None:
         if disk.startup_policy:
             raise ConfigError("'startupPolicy' is only valid for 'file' type volume")
     else:
-        raise UnsupportedError(f"using '{pool_type}' pools for backing 'volume' disks isn't yet supported")
+        raise UnsupportedError(
+            f"using '{pool_type}' pools for backing 'volume' disks isn't yet supported"
+        )
 
 
 def _iscsi_direct(disk: Disk, root: etree._Element) -> None:
