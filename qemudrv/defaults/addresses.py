@@ -22,20 +22,11 @@ from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
 from . import controllers as ctl
+from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
 from .pci_assign import assign_pci_addresses
 
-# -- virtio-serial, spapr-vio ----------------------------------------------------
-
-
-def _assign_virtio_serial(dom: Domain) -> None:
-    try:
-        from . import chardev
-    except ImportError:  # the chardev family is not there yet
-        return
-    func = getattr(chardev, "assign_virtio_serial_ports", None)
-    if func is not None:
-        func(dom)
+# -- spapr-vio ------------------------------------------------------------------
 
 
 VIO_ADDR_NET = 0x1000
@@ -193,7 +184,7 @@ def _assign_virtio_mmio(dom: Domain, caps: Any) -> None:
 
 def assign_addresses(dom: Domain, caps: Any) -> None:
     """qemuDomainAssignAddresses (xml2argv with the 'device' flag)."""
-    _assign_virtio_serial(dom)
+    assign_virtio_serial_ports(dom)
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
