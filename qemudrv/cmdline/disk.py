@@ -265,36 +265,3 @@ def _machine_needs_fdc(dom: Domain) -> bool:
     return not (version.startswith("1.") or version in ("2.0", "2.1", "2.2", "2.3"))
 
 
-def _build_legacy(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """Without -drive: -hda, -cdrom, -fda..."""
-    for disk in dom.devices.disks:
-        if disk.src.type == "block" and disk.tray == "open":
-            raise UnsupportedError("tray status 'open' is invalid for block type disk")
-        if disk.bus == "usb":
-            if disk.device != "disk":
-                raise UnsupportedError(f"unsupported usb disk type for '{disk.src.path}'")
-            cmd.add("-usbdevice", f"disk:{disk.src.path}")
-            continue
-        if disk.dst == "hdc" and disk.device == "cdrom":
-            if not disk.src.path:
-                continue
-            dev = "-cdrom"
-        elif disk.dst.startswith(("hd", "fd")):
-            dev = f"-{disk.dst}"
-        else:
-            raise UnsupportedError(f"unsupported disk type '{disk.dst}'")
-        if disk.src.type == "dir":
-            if disk.src.format and disk.src.format != "fat":
-                raise UnsupportedError(
-                    f"unsupported disk driver type for '{disk.driver_name}:{disk.src.format}'"
-                )
-            if not disk.readonly:
-                raise UnsupportedError("cannot create virtual FAT disks in read-write mode")
-            prefix = "fat:floppy:" if disk.device == "floppy" else "fat:"
-            file = prefix + (disk.src.path or "")
-        elif disk.src.type == "network":
-            raise UnsupportedError("network disks are only supported with -drive")
-        else:
-            file = disk.src.path or ""
-        if not (disk.device in ("floppy", "cdrom") and disk.tray == "open"):
-            cmd.add(dev, file)

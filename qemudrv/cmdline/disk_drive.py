@@ -142,8 +142,7 @@ def drive_source(disk: Disk, caps: QemuCaps) -> str | None:
         user = secret = None
         if disk.auth is not None and src.protocol in ("iscsi", "rbd"):
             user = disk.auth.username
-            usage_type = "iscsi" if src.protocol == "iscsi" else "ceph"
-            value = secret_value(caps, disk.auth, usage_type)
+            value = secret_value(caps, disk.auth)
             secret = base64.b64encode(value.encode()).decode() if src.protocol == "rbd" else value
         return network_drive_uri(src, user, secret)
     return None

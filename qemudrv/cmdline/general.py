@@ -464,9 +464,7 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 # -- tail -------------------------------------------------------------------
 
 
-def build_incoming(
-    cmd: CommandLine, dom: Domain, caps: QemuCaps, migrate_from: str | None, migrate_fd: int | None
-) -> None:
+def build_incoming(cmd: CommandLine, migrate_from: str | None, migrate_fd: int | None) -> None:
     if not migrate_from:
         return
     uri = migrate_from

@@ -133,7 +133,7 @@ def _scsi_drive(hd: Hostdev, caps: QemuCaps) -> str:
         user = secret = None
         if hd.iscsi_auth is not None:
             user = hd.iscsi_auth.username
-            secret = secret_value(caps, hd.iscsi_auth, "iscsi")
+            secret = secret_value(caps, hd.iscsi_auth)
         src = StorageSource(
             type="network", protocol="iscsi", path=hd.iscsi_path, hosts=hd.iscsi_hosts
         )

@@ -104,22 +104,6 @@ def chardev_post_parse(dom: Domain, caps: Any = None) -> None:
     add_console_compat(dom)
 
 
-def virtio_serial_controller_indexes(dom: Domain) -> list[int]:
-    """Indexes of the virtio-serial controllers the chardevs need
-    (virDomainDefMaybeAddVirtioSerialController), in libvirt's order."""
-    out: list[int] = []
-    devices: list[ChrDevice] = [
-        *(c for c in dom.devices.channels if c.target_type == "virtio"),
-        *(c for c in dom.devices.consoles if c.target_type == "virtio"),
-    ]
-    for dev in devices:
-        addr = dev.info.address
-        idx = addr.controller if isinstance(addr, VirtioSerialAddress) else 0
-        if idx not in out:
-            out.append(idx)
-    return out
-
-
 # -- virtio-serial port assignment (qemuDomainAssignVirtioSerialAddresses)
 
 
@@ -131,8 +115,6 @@ def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
             continue
         idx = getattr(cont, "index", 0) or 0
         ports = getattr(cont, "ports", None)
-        if ports is None:
-            ports = getattr(cont, "vioserial_ports", None)
         nports = int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS
         out.append((int(idx), nports))
     return sorted(out, key=lambda c: c[0])
@@ -223,34 +205,3 @@ def _complete(dev: ChrDevice) -> bool:
 def _all_chr(dom: Domain) -> list[ChrDevice]:
     d = dom.devices
     return [*d.serials, *d.parallels, *d.channels, *d.consoles]
-
-
-# -- smartcards (chardev-backed CCID cards)
-
-
-def assign_smartcard_addresses(dom: Domain) -> list[int]:
-    """Give each smartcard without an address the next slot of CCID
-    controller 0 (as virDomainDefMaybeAddSmartcardController does) and
-    return the CCID controller indexes the cards need, in order."""
-    from ..model.address import CCIDAddress
-
-    needed: list[int] = []
-    cards = dom.devices.smartcards
-    for card in cards:
-        addr = card.info.address
-        if isinstance(addr, CCIDAddress):
-            idx = addr.controller
-        else:
-            highest = max(
-                (
-                    c.info.address.slot
-                    for c in cards
-                    if isinstance(c.info.address, CCIDAddress) and c.info.address.controller == 0
-                ),
-                default=-1,
-            )
-            card.info.address = CCIDAddress(controller=0, slot=highest + 1)
-            idx = 0
-        if idx not in needed:
-            needed.append(idx)
-    return needed

@@ -206,7 +206,7 @@ def _needs(info: DeviceInfo | None) -> bool:
     return info is not None and info.address is None
 
 
-def _assign_slots(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
+def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     """qemuAssignDevicePCISlots: every device kind, in libvirt's order."""
     d = dom.devices
     for cont in d.controllers:
@@ -341,7 +341,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
         reserved = all(bus.fully_reserved() for bus in addrs.buses)
         if not reserved:
             addrs.reserve_next_slot(None, PCI_DEVICE)
-        _assign_slots(dom, caps, addrs)
+        _assign_slots(dom, addrs)
         for i in range(1, len(addrs.buses)):
             if ctl.find_controller(dom, "pci", i) is None:
                 ctl.add_controller(dom, "pci", i, addrs.buses[i].model)
@@ -353,7 +353,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     if not supports_pci(dom, caps):
         return
     _validate_chipsets(dom, caps, addrs)
-    _assign_slots(dom, caps, addrs)
+    _assign_slots(dom, addrs)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _pci_controller_defaults(cont)

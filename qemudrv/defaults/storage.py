@@ -17,7 +17,7 @@ from ..model.disk import Disk, DiskAuth, NetHost
 from ..model.domain import Domain
 
 
-def secret_value(caps: Any, auth: DiskAuth, usage_type: str) -> str:
+def secret_value(caps: Any, auth: DiskAuth) -> str:
     """qemuGetSecretString through the fake secret driver."""
     table = caps.secrets
     if auth.uuid:
