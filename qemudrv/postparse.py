@@ -127,7 +127,7 @@ def _apply_guest_defaults(dom: Domain, caps: QemuCaps) -> None:
 
 
 def dimm_total(dom: Domain) -> int:
-    return sum(int(getattr(m, "size", 0) or 0) for m in dom.devices.memories)
+    return sum(m.size for m in dom.devices.memories)
 
 
 def _post_parse_memory(dom: Domain) -> None:

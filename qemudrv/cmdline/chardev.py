@@ -178,7 +178,7 @@ def _console_device(dev: ChrDevice, alias: str, caps: QemuCaps) -> str:
 
 
 def _spice_count(dom: Domain) -> int:
-    return sum(1 for g in dom.devices.graphics if getattr(g, "type", None) == "spice")
+    return sum(1 for g in dom.devices.graphics if g.type == "spice")
 
 
 def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

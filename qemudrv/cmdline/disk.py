@@ -54,28 +54,12 @@ def _check_iothread(dom: Domain, disk: Disk, caps: QemuCaps) -> None:
         raise UnsupportedError(
             "IOThreads only available for virtio pci and virtio ccw disk"
         )
-    count = _iothread_count(dom)
-    ids = _iothread_ids(dom)
+    count = len(dom.iothreads)
+    ids = {t.id for t in dom.iothreads}
     if disk.iothread not in ids and not (not ids and disk.iothread <= count):
         raise UnsupportedError(
             f"Disk iothread '{disk.iothread}' not defined in iothreadid"
         )
-
-
-def _iothread_ids(dom: Domain) -> set[int]:
-    ids = set()
-    for t in dom.iothreads:
-        value = getattr(t, "id", None)
-        if value is not None:
-            ids.add(int(value))
-    return ids
-
-
-def _iothread_count(dom: Domain) -> int:
-    count = getattr(dom, "niothreads", None)
-    if isinstance(count, int):
-        return count
-    return len(dom.iothreads)
 
 
 def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps) -> str:

@@ -2,8 +2,7 @@
 
 In libvirt's order: virtio-serial ports, spapr-vio registers (pseries),
 CCW or virtio-s390 addresses (s390), virtio-mmio (ARM), then PCI slots
-(``pci_assign``). Device families whose models are not complete are read
-through ``getattr`` so a missing attribute only means "no address needed".
+(``pci_assign``).
 """
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         info = device_info(net)
         if info is None:
             continue
-        if getattr(net, "model", None) == "spapr-vlan" and info.address is None:
+        if net.model == "spapr-vlan" and info.address is None:
             info.address = SpaprVioAddress(None)
         _assign_spapr_reg(dom, info, VIO_ADDR_NET)
     for cont in dom.devices.controllers:
@@ -117,7 +116,7 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
             disk.info.address = make()
     for net in d.interfaces:
         info = device_info(net)
-        if info is not None and getattr(net, "model", None) == "virtio" and info.address is None:
+        if info is not None and net.model == "virtio" and info.address is None:
             info.address = make()
     for cont in d.controllers:
         if (
@@ -127,11 +126,11 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
     bal = d.memballoon
     if (
         bal is not None and device_info(bal) is not None
-        and getattr(bal, "model", None) == "virtio" and bal.info.address is None
+        and bal.model == "virtio" and bal.info.address is None
     ):
         bal.info.address = make()
     for rng in d.rngs:
-        if getattr(rng, "model", None) == "virtio" and rng.info.address is None:
+        if rng.model == "virtio" and rng.info.address is None:
             rng.info.address = make()
 
 

@@ -22,18 +22,15 @@ DEFAULT_VIRTIO_SERIAL_PORTS = 31
 
 
 def dom_os_type(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "type", None) or "hvm")
+    return dom.os.type or "hvm"
 
 
 def dom_arch(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "arch", None) or "")
+    return dom.os.arch or ""
 
 
 def dom_machine(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "machine", None) or "")
+    return dom.os.machine or ""
 
 
 def is_s390(dom: Domain) -> bool:
@@ -111,12 +108,11 @@ def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
     """(index, ports) of each virtio-serial controller in definition order."""
     out = []
     for cont in dom.devices.controllers:
-        if getattr(cont, "type", None) != "virtio-serial":
+        if cont.type != "virtio-serial":
             continue
-        idx = getattr(cont, "index", 0) or 0
-        ports = getattr(cont, "ports", None)
-        nports = int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS
-        out.append((int(idx), nports))
+        ports = cont.ports
+        nports = ports if ports is not None and ports != -1 else DEFAULT_VIRTIO_SERIAL_PORTS
+        out.append((cont.index, nports))
     return sorted(out, key=lambda c: c[0])
 
 

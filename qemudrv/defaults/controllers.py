@@ -18,6 +18,7 @@ from ..errors import ConfigError, XMLError
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
 from ..model.controller import Controller
 from ..model.domain import Domain
+from ..model.hostdev import Hostdev
 
 _USB_DISABLED = "Can't add another USB controller: USB is disabled for this domain"
 
@@ -205,7 +206,7 @@ def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
     highest = -1
     for disk in dom.devices.disks:
         addr = disk.info.address
-        if getattr(disk, "bus", None) == bus and isinstance(addr, DriveAddress):
+        if disk.bus == bus and isinstance(addr, DriveAddress):
             highest = max(highest, addr.controller)
     for idx in range(highest + 1):
         maybe_add_controller(dom, type_, idx)
@@ -213,8 +214,8 @@ def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
 
 def _virtio_serial_controllers(dom: Domain) -> None:
     chardevs = [
-        *(c for c in dom.devices.channels if getattr(c, "target_type", None) == "virtio"),
-        *(c for c in dom.devices.consoles if getattr(c, "target_type", None) == "virtio"),
+        *(c for c in dom.devices.channels if c.target_type == "virtio"),
+        *(c for c in dom.devices.consoles if c.target_type == "virtio"),
     ]
     for dev in chardevs:
         addr = dev.info.address
@@ -244,10 +245,8 @@ def _smartcard_controllers(dom: Domain) -> None:
         maybe_add_controller(dom, "ccid", idx)
 
 
-def _is_scsi_hostdev(dev: Any) -> bool:
-    mode = getattr(dev, "mode", "subsystem") or "subsystem"
-    kind = getattr(dev, "subsys_type", None) or getattr(dev, "type", None)
-    return mode == "subsystem" and kind == "scsi"
+def _is_scsi_hostdev(dev: Hostdev) -> bool:
+    return dev.mode == "subsystem" and dev.type == "scsi"
 
 
 def _hostdev_scsi_controllers(dom: Domain) -> None:

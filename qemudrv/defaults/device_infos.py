@@ -1,7 +1,4 @@
-"""The devices of a domain and their address information, in libvirt's order.
-
-Device families whose models are not complete are read through ``getattr`` so
-a missing attribute only means "no address needed"."""
+"""The devices of a domain and their address information, in libvirt's order."""
 
 from __future__ import annotations
 

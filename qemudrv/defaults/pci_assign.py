@@ -220,7 +220,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
             addrs.reserve_next_slot(fs.info, flags)
     for net in d.interfaces:
         info = device_info(net)
-        if not _needs(info) or getattr(net, "type", None) == "hostdev":
+        if not _needs(info) or net.type == "hostdev":
             continue
         addrs.reserve_next_slot(info, flags)
     for sound in d.sounds:
@@ -252,19 +252,17 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        mode = getattr(hd, "mode", "subsystem") or "subsystem"
-        kind = getattr(hd, "subsys_type", None) or getattr(hd, "type", None)
-        if mode != "subsystem" or kind != "pci":
+        if hd.mode != "subsystem" or hd.type != "pci":
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
-    if bal is not None and getattr(bal, "model", None) == "virtio" and _needs(device_info(bal)):
+    if bal is not None and bal.model == "virtio" and _needs(device_info(bal)):
         addrs.reserve_next_slot(bal.info, flags)
     for rng in d.rngs:
-        if getattr(rng, "model", None) == "virtio" and _needs(rng.info):
+        if rng.model == "virtio" and _needs(rng.info):
             addrs.reserve_next_slot(rng.info, flags)
     wd = d.watchdog
-    if wd is not None and getattr(wd, "model", None) == "i6300esb" and _needs(device_info(wd)):
+    if wd is not None and wd.model == "i6300esb" and _needs(device_info(wd)):
         addrs.reserve_next_slot(wd.info, flags)
     if d.videos and d.videos[0].info.address is None:
         addrs.reserve_next_slot(d.videos[0].info, flags)
@@ -277,10 +275,10 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         if _needs(device_info(shmem)):
             addrs.reserve_next_slot(shmem.info, flags)
     for inp in d.inputs:
-        if getattr(inp, "bus", None) == "virtio" and _needs(inp.info):
+        if inp.bus == "virtio" and _needs(inp.info):
             addrs.reserve_next_slot(inp.info, flags)
     for serial in d.serials:
-        if getattr(serial, "target_type", None) == "pci-serial" and _needs(serial.info):
+        if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
 
 

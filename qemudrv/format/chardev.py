@@ -129,8 +129,7 @@ def format_parallels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 
 
 def _is_hvm(dom: Domain) -> bool:
-    os_ = getattr(dom, "os", None)
-    return getattr(os_, "type", "hvm") == "hvm"
+    return dom.os.type == "hvm"
 
 
 def format_consoles(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
