@@ -59,7 +59,3 @@ class Hostdev:
     caps_source: str | None = None
     parent: Any = None  # the Interface of a type='hostdev' interface
     info: DeviceInfo = field(default_factory=DeviceInfo)
-
-    @property
-    def subsys_type(self) -> str | None:
-        return self.type if self.mode == "subsystem" else None
