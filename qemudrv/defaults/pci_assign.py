@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from ..model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress, VirtioS390Address
 from ..model.controller import PCI_DEFAULT_MODEL_NAME, Controller
 from ..model.domain import Domain
+from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
 from .pci_address_set import (
@@ -55,17 +56,13 @@ def _collect_flags(kind: str, dev: Any) -> int:
     return PCI_DEVICE
 
 
-def _has_parent(dev: Any) -> bool:
-    return getattr(dev, "parent", None) is not None
-
-
 def _collect(dom: Domain, addrs: PCIAddressSet) -> None:
     """qemuCollectPCIAddress: reserve the addresses the config gives."""
     for kind, dev, info in device_infos(dom):
         addr = info.address
         if not isinstance(addr, PCIAddress):
             continue
-        if kind == "hostdev" and _has_parent(dev):
+        if isinstance(dev, Hostdev) and dev.parent is not None:
             continue
         flags = _collect_flags(kind, dev)
         if kind == "controller" and addr.domain == 0 and addr.bus == 0 and addr.slot == 1:
