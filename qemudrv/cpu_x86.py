@@ -55,10 +55,18 @@ def _features(names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _host_features(host: Mapping[str, object]) -> list[str]:
+    """The feature names of a host CPU from the capabilities file."""
+    names = host.get("features") or ()
+    if not isinstance(names, (list, tuple)):
+        raise UnsupportedError(f"host CPU features must be a list, not {names!r}")
+    return [str(name) for name in names]
+
+
 def host_model_update(cpu: CPU, host: Mapping[str, object]) -> CPU:
     """cpuUpdate for mode='host-model': the host CPU, with the guest's own
     feature policies applied over the host's features."""
-    features = [CPUFeature(str(f), "require") for f in host.get("features", ()) or ()]  # type: ignore[union-attr]
+    features = [CPUFeature(name, "require") for name in _host_features(host)]
     for f in cpu.features:
         for i, hf in enumerate(features):
             if hf.name == f.name:
@@ -85,12 +93,14 @@ def guest_data(host: Mapping[str, object], cpu: CPU) -> GuestData:
             f"guest and host CPU are not compatible: host CPU vendor does not "
             f"match required CPU vendor {cpu.vendor}"
         )
-    host_set = _model(str(host.get("model"))) | _features(host.get("features", ()) or ())  # type: ignore[arg-type]
+    host_set = _model(str(host.get("model"))) | _features(_host_features(host))
 
     def policy(p: str) -> frozenset[str]:
         return _features(f.name for f in cpu.features if f.policy == p)
 
-    force, optional, disable, forbid = (policy(p) for p in ("force", "optional", "disable", "forbid"))
+    force, optional, disable, forbid = (
+        policy(p) for p in ("force", "optional", "disable", "forbid")
+    )
     require = (_model(cpu.model) if cpu.model else frozenset()) | policy("require")
     if forbid & host_set:
         raise UnsupportedError(

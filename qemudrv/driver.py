@@ -11,8 +11,8 @@ from .format.context import FormatContext
 from .format.domain import format_domain
 from .parse.context import ParseContext
 from .parse.domain import parse_domain_xml
-from .status import format_status_xml, parse_status_xml
 from .postparse import post_parse, prepare_for_command_line
+from .status import format_status_xml, parse_status_xml
 
 
 class QemuDriver:

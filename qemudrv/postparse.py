@@ -10,94 +10,69 @@ libvirt 1.3.1's test program and qemuProcessStart: machine rewrites, PCI
 address assignment, extra capability flags, host device backends, numad
 advice and storage pool translation.
 
-Device families plug in through hooks looked up by name in
-``qemudrv.defaults.<module>``; a missing module or function is skipped, so a
-family can add its hook without touching this file.
+Device families plug in through the hook tables below: direct references to
+the functions in ``qemudrv.defaults``, so a misspelt or missing hook fails at
+import instead of silently doing nothing.
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
 from collections.abc import Callable
-from typing import Any
 
 from .bitmap import parse_bitmap
 from .caps import Guest, QemuCaps
+from .defaults import addresses, chardev, controllers, disk, hostdev, input, misc, net, video
 from .errors import ConfigError, XMLError
 from .model.domain import Domain
 
-Hook = Callable[[Domain, QemuCaps], Any]
+Hook = Callable[[Domain, QemuCaps], None]
 
 # qemuDomainDefPostParse: devices the QEMU driver adds to every definition
 # (controllers, memory balloon, ...), before per-device defaults.
-DEFAULT_DEVICE_HOOKS: list[tuple[str, str]] = [
-    ("controllers", "add_default_devices"),
-    ("misc", "add_default_devices"),
-]
+DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
+    controllers.add_default_devices,
+    misc.add_default_devices,
+)
 
 # Per-device defaults (qemuDomainDeviceDefPostParse and the generic device
-# post-parse), family by family in libvirt's device iteration order.
-DEVICE_HOOKS: list[tuple[str, str]] = [
-    ("disk", "disk_post_parse"),
-    ("controllers", "controller_post_parse"),
-    ("filesystem", "filesystem_post_parse"),
-    ("net", "net_post_parse"),
-    ("smartcard", "smartcard_post_parse"),
-    ("chardev", "chardev_post_parse"),
-    ("input", "add_implicit_inputs"),
-    ("graphics", "graphics_post_parse"),
-    ("sound", "sound_post_parse"),
-    ("video", "video_post_parse"),
-    ("hostdev", "hostdev_post_parse"),
-    ("redirdev", "redirdev_post_parse"),
-    ("rng", "rng_post_parse"),
-    ("misc", "misc_post_parse"),
-]
+# post-parse), family by family in libvirt's device iteration order. The
+# filesystem, smartcard, graphics, sound, redirdev and rng families need none.
+DEVICE_HOOKS: tuple[Hook, ...] = (
+    disk.disk_post_parse,
+    controllers.controller_post_parse,
+    net.net_post_parse,
+    chardev.chardev_post_parse,
+    input.add_implicit_inputs,
+    video.video_post_parse,
+    hostdev.hostdev_post_parse,
+    misc.misc_post_parse,
+)
 
 # virDomainDefPostParseInternal: after the devices, the implicit controllers
 # that the devices need (IDE, FDC, SCSI, virtio-serial, CCID, USB...).
-IMPLICIT_CONTROLLER_HOOKS: list[tuple[str, str]] = [
-    ("controllers", "add_implicit_controllers"),
-]
+IMPLICIT_CONTROLLER_HOOKS: tuple[Hook, ...] = (
+    controllers.add_implicit_controllers,
+)
 
 # xml2argv only: address assignment (qemuDomainAssignAddresses).
-ADDRESS_HOOKS: list[tuple[str, str]] = [
-    ("addresses", "assign_addresses"),
-]
+ADDRESS_HOOKS: tuple[Hook, ...] = (
+    addresses.assign_addresses,
+)
 
 # xml2argv only, after addresses (and after pci-multibus is added): device
 # aliases (qemuAssignDeviceAliases, whatever the flags), then the test
 # program's and qemuProcessStart's preparation of devices.
-PREPARE_HOOKS: list[tuple[str, str]] = [
-    ("addresses", "assign_aliases"),
-    ("misc", "assign_aliases"),
-    ("hostdev", "set_default_backend"),
-    ("disk", "translate_pool_sources"),
-]
+PREPARE_HOOKS: tuple[Hook, ...] = (
+    addresses.assign_aliases,
+    misc.assign_aliases,
+    hostdev.set_default_backend,
+    disk.translate_pool_sources,
+)
 
 
-@functools.cache
-def _resolve_hook(module_name: str, func_name: str) -> Hook | None:
-    """The hook function, or None when its family does not provide it.
-
-    Resolved once per process: looking a missing module up on every
-    conversion would cost more than the conversion itself.
-    """
-    try:
-        module = importlib.import_module(f"qemudrv.defaults.{module_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"qemudrv.defaults.{module_name}":
-            return None
-        raise
-    return getattr(module, func_name, None)
-
-
-def _call_hooks(hooks: list[tuple[str, str]], dom: Domain, caps: QemuCaps) -> None:
-    for module_name, func_name in hooks:
-        func = _resolve_hook(module_name, func_name)
-        if func is not None:
-            func(dom, caps)
+def _call_hooks(hooks: tuple[Hook, ...], dom: Domain, caps: QemuCaps) -> None:
+    for hook in hooks:
+        hook(dom, caps)
 
 
 # -- guest lookup -----------------------------------------------------------
@@ -152,7 +127,7 @@ def _apply_guest_defaults(dom: Domain, caps: QemuCaps) -> None:
 
 
 def dimm_total(dom: Domain) -> int:
-    return sum(int(getattr(m, "size", 0) or 0) for m in dom.devices.memories)
+    return sum(m.size for m in dom.devices.memories)
 
 
 def _post_parse_memory(dom: Domain) -> None:
@@ -240,14 +215,11 @@ def align_memory(dom: Domain) -> None:
         raise ConfigError("maximum memory size overflowed after alignment")
     hotplug = 0
     for i, m in enumerate(dom.devices.memories):
-        size = getattr(m, "size", None)
-        if size is None:
-            continue
-        size = _round_up(int(size), module_align)
-        if size > max_kib:
+        module_size = _round_up(m.size, module_align)
+        if module_size > max_kib:
             raise ConfigError(f"size of memory module '{i}' overflowed after alignment")
-        m.size = size
-        hotplug += size
+        m.size = module_size
+        hotplug += module_size
     mem.total = initial + hotplug
 
 

@@ -18,7 +18,9 @@ from .parse.domain import parse_domain
 from .xmlreader import Element, child, children, parse_document
 from .xmlwriter import XMLWriter
 
-STATES = ("nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended")
+STATES = (
+    "nostate", "running", "blocked", "paused", "shutdown", "shutoff", "crashed", "pmsuspended",
+)
 
 
 def parse_status_xml(text: str, ctx: ParseContext) -> Domain:

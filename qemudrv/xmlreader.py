@@ -124,7 +124,9 @@ def parse_document(text: str | bytes, what: str = "domain definition") -> Elemen
     # Entities can only be declared in a DTD, refused above; an undeclared
     # reference is a syntax error. The walk (done in C) is a second guard.
     for node in root.iter(etree.Entity):
-        raise XMLError(f"{what}: entity reference &{node.name}; is not allowed")
+        # lxml-stubs know no _Entity: iter(etree.Entity) is typed as yielding elements.
+        name = node.name  # type: ignore[union-attr]
+        raise XMLError(f"{what}: entity reference &{name}; is not allowed")
     return root
 
 

@@ -115,9 +115,9 @@ def build_interface(spec: NetSpec) -> Interface:
         if value is not None:
             setattr(iface, name, value)
     if spec.backend is not None:
-        iface.driver_name = spec.backend  # type: ignore[attr-defined]
+        iface.driver_name = spec.backend
     if spec.sndbuf is not None:
-        iface.sndbuf = spec.sndbuf  # type: ignore[attr-defined]
+        iface.sndbuf = spec.sndbuf
     return iface
 
 

@@ -24,9 +24,13 @@ def controller_alias(dom: Domain, type_: str, index: int) -> str:
     """virDomainControllerAliasFind."""
     cont = ctl.find_controller(dom, type_, index)
     if cont is None:
-        raise UnsupportedError(f"Could not find {type_} controller with index {index} required for device")
+        raise UnsupportedError(
+            f"Could not find {type_} controller with index {index} required for device"
+        )
     if not cont.info.alias:
-        raise UnsupportedError(f"Device alias was not set for {type_} controller with index {index} ")
+        raise UnsupportedError(
+            f"Device alias was not set for {type_} controller with index {index} "
+        )
     return cont.info.alias
 
 

@@ -98,7 +98,7 @@ def build_command_line(
     general.build_boot(cmd, dom, caps)
     for builder in DEVICE_ORDER:
         builder(cmd, dom, caps)
-    general.build_incoming(cmd, dom, caps, migrate_from, migrate_fd)
+    general.build_incoming(cmd, migrate_from, migrate_fd)
     for builder in LATE_DEVICE_ORDER:
         builder(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)

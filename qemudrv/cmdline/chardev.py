@@ -145,7 +145,7 @@ def _serial_device(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> s
     return out
 
 
-def virtio_serial_port(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> str:
+def virtio_serial_port(dev: ChrDevice, alias: str, caps: QemuCaps) -> str:
     """qemuBuildVirtioSerialPortDevStr: a virtconsole or virtserialport."""
     src = dev.source
     legacy_vmc = src.type == "spicevmc" and caps.has("device-spicevmc")
@@ -170,15 +170,15 @@ def virtio_serial_port(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) 
     return out
 
 
-def _console_device(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> str:
+def _console_device(dev: ChrDevice, alias: str, caps: QemuCaps) -> str:
     if dev.target_type in ("sclp", "sclplm"):
         name = "sclpconsole" if dev.target_type == "sclp" else "sclplmconsole"
         return f"{name},chardev=char{alias},id={alias}"
-    return virtio_serial_port(dom, dev, alias, caps)
+    return virtio_serial_port(dev, alias, caps)
 
 
 def _spice_count(dom: Domain) -> int:
-    return sum(1 for g in dom.devices.graphics if getattr(g, "type", None) == "spice")
+    return sum(1 for g in dom.devices.graphics if g.type == "spice")
 
 
 def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -243,7 +243,7 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                 src = _with_path(src, channel_unix_path(dom, dev, caps))
             if not (src.type == "spicevmc" and caps.has("device-spicevmc")):
                 cmd.add("-chardev", build_chardev(src, alias, caps))
-            cmd.add("-device", virtio_serial_port(dom, dev, alias, caps))
+            cmd.add("-device", virtio_serial_port(dev, alias, caps))
 
 
 def _with_path(src: ChrSource, path: str | None) -> ChrSource:
@@ -269,4 +269,4 @@ def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         else:
             raise UnsupportedError(f"unsupported console target type {dev.target_type}")
         cmd.add("-chardev", build_chardev(dev.source, alias, caps))
-        cmd.add("-device", _console_device(dom, dev, alias, caps))
+        cmd.add("-device", _console_device(dev, alias, caps))

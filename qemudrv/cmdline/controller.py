@@ -42,11 +42,13 @@ _PCI_DEVICES = {
     # model: (required model name, capability, what the error calls it)
     "pci-bridge": ("pci-bridge", "pci-bridge", "the pci-bridge controller"),
     "dmi-to-pci-bridge": (
-        "i82801b11-bridge", "dmi-to-pci-bridge", "the dmi-to-pci-bridge (i82801b11-bridge) controller"
+        "i82801b11-bridge", "dmi-to-pci-bridge",
+        "the dmi-to-pci-bridge (i82801b11-bridge) controller",
     ),
     "pcie-root-port": ("ioh3420", "ioh3420", "the pcie-root-port (ioh3420) controller"),
     "pcie-switch-upstream-port": (
-        "x3130-upstream", "x3130-upstream", "the pcie-switch-upstream-port (x3130-upstream) controller"
+        "x3130-upstream", "x3130-upstream",
+        "the pcie-switch-upstream-port (x3130-upstream) controller",
     ),
     "pcie-switch-downstream-port": (
         "xio3130-downstream", "xio3130-downstream",
@@ -66,9 +68,8 @@ def check_ccw_s390(dom: Domain, info: DeviceInfo, caps: QemuCaps, name: str) -> 
             )
         if not caps.has("virtio-ccw"):
             raise UnsupportedError("CCW address type is not supported by this QEMU")
-    elif isinstance(a, VirtioS390Address):
-        if not caps.has("virtio-s390"):
-            raise UnsupportedError("virtio S390 address type is not supported by this QEMU")
+    elif isinstance(a, VirtioS390Address) and not caps.has("virtio-s390"):
+        raise UnsupportedError("virtio S390 address type is not supported by this QEMU")
 
 
 def usb_id(index: int) -> str:
@@ -83,7 +84,10 @@ def _usb_controller(dom: Domain, cont: Controller, caps: QemuCaps) -> str:
     if not flag or not caps.has(flag):
         raise UnsupportedError(f"{device} not supported in this QEMU binary")
     if cont.info.usb_master_startport is not None:
-        return f"{device},masterbus={usb_id(cont.index)}.0,firstport={cont.info.usb_master_startport}"
+        return (
+            f"{device},masterbus={usb_id(cont.index)}.0,"
+            f"firstport={cont.info.usb_master_startport}"
+        )
     return f"{device},id={usb_id(cont.index)}"
 
 
@@ -175,7 +179,9 @@ def controller_device(dom: Domain, cont: Controller, caps: QemuCaps) -> str:
         out = _pci_controller(cont, caps)
     elif cont.type == "ide":
         if ctl.machine_has_builtin_ide(dom):
-            raise UnsupportedError("Only a single IDE controller is supported for this machine type")
+            raise UnsupportedError(
+                "Only a single IDE controller is supported for this machine type"
+            )
         raise UnsupportedError(
             "IDE controllers are unsupported for this QEMU binary or machine type"
         )

@@ -8,6 +8,7 @@ from ..defaults import controllers as ctl
 from ..defaults.addresses import scsi_controller_model
 from ..errors import UnsupportedError
 from ..model.address import CCWAddress, DriveAddress, VirtioMMIOAddress, VirtioS390Address
+from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
 from ..parse.disk import disk_name_to_index
@@ -53,28 +54,12 @@ def _check_iothread(dom: Domain, disk: Disk, caps: QemuCaps) -> None:
         raise UnsupportedError(
             "IOThreads only available for virtio pci and virtio ccw disk"
         )
-    count = _iothread_count(dom)
-    ids = _iothread_ids(dom)
+    count = len(dom.iothreads)
+    ids = {t.id for t in dom.iothreads}
     if disk.iothread not in ids and not (not ids and disk.iothread <= count):
         raise UnsupportedError(
             f"Disk iothread '{disk.iothread}' not defined in iothreadid"
         )
-
-
-def _iothread_ids(dom: Domain) -> set[int]:
-    ids = set()
-    for t in dom.iothreads:
-        value = getattr(t, "id", None)
-        if value is not None:
-            ids.add(int(value))
-    return ids
-
-
-def _iothread_count(dom: Domain) -> int:
-    count = getattr(dom, "niothreads", None)
-    if isinstance(count, int):
-        return count
-    return len(dom.iothreads)
 
 
 def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps) -> str:
@@ -105,9 +90,7 @@ def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps)
                 "Setting vendor or product for scsi disk is not supported by this QEMU"
             )
         cont = ctl.find_controller(dom, "scsi", addr.controller)
-        model = scsi_controller_model(dom, cont, caps) if cont else scsi_controller_model(
-            dom, _empty_scsi(), caps
-        )
+        model = scsi_controller_model(dom, cont or Controller(type="scsi"), caps)
         if disk.device == "lun":
             name = "scsi-block"
         elif caps.has("scsi-cd"):
@@ -180,12 +163,6 @@ def build_drive_dev_str(dom: Domain, disk: Disk, bootindex: int, caps: QemuCaps)
     if bus == "usb" and caps.has("usb-storage.removable"):
         out += ",removable=on" if disk.removable else ",removable=off"
     return out
-
-
-def _empty_scsi():  # type: ignore[no-untyped-def]
-    from ..model.controller import Controller
-
-    return Controller(type="scsi")
 
 
 def _ide_name(disk: Disk, caps: QemuCaps) -> str:
@@ -272,36 +249,3 @@ def _machine_needs_fdc(dom: Domain) -> bool:
     return not (version.startswith("1.") or version in ("2.0", "2.1", "2.2", "2.3"))
 
 
-def _build_legacy(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """Without -drive: -hda, -cdrom, -fda..."""
-    for disk in dom.devices.disks:
-        if disk.src.type == "block" and disk.tray == "open":
-            raise UnsupportedError("tray status 'open' is invalid for block type disk")
-        if disk.bus == "usb":
-            if disk.device != "disk":
-                raise UnsupportedError(f"unsupported usb disk type for '{disk.src.path}'")
-            cmd.add("-usbdevice", f"disk:{disk.src.path}")
-            continue
-        if disk.dst == "hdc" and disk.device == "cdrom":
-            if not disk.src.path:
-                continue
-            dev = "-cdrom"
-        elif disk.dst.startswith(("hd", "fd")):
-            dev = f"-{disk.dst}"
-        else:
-            raise UnsupportedError(f"unsupported disk type '{disk.dst}'")
-        if disk.src.type == "dir":
-            if disk.src.format and disk.src.format != "fat":
-                raise UnsupportedError(
-                    f"unsupported disk driver type for '{disk.driver_name}:{disk.src.format}'"
-                )
-            if not disk.readonly:
-                raise UnsupportedError("cannot create virtual FAT disks in read-write mode")
-            prefix = "fat:floppy:" if disk.device == "floppy" else "fat:"
-            file = prefix + (disk.src.path or "")
-        elif disk.src.type == "network":
-            raise UnsupportedError("network disks are only supported with -drive")
-        else:
-            file = disk.src.path or ""
-        if not (disk.device in ("floppy", "cdrom") and disk.tray == "open"):
-            cmd.add(dev, file)

@@ -142,8 +142,7 @@ def drive_source(disk: Disk, caps: QemuCaps) -> str | None:
         user = secret = None
         if disk.auth is not None and src.protocol in ("iscsi", "rbd"):
             user = disk.auth.username
-            usage_type = "iscsi" if src.protocol == "iscsi" else "ceph"
-            value = secret_value(caps, disk.auth, usage_type)
+            value = secret_value(caps, disk.auth)
             secret = base64.b64encode(value.encode()).decode() if src.protocol == "rbd" else value
         return network_drive_uri(src, user, secret)
     return None
@@ -249,7 +248,7 @@ def build_drive_str(
             opts.append(f"trans={disk.trans}")
     if disk.serial and caps.has("drive-serial"):
         if not re.fullmatch(r"[A-Za-z0-9_ .+-]*", disk.serial):
-            raise UnsupportedError("driver serial '%s' contains unsafe characters" % disk.serial)
+            raise UnsupportedError(f"driver serial '{disk.serial}' contains unsafe characters")
         if bus == "scsi" and disk.device == "lun":
             raise UnsupportedError("scsi-block 'lun' devices do not support the serial property")
         opts.append("serial=" + disk.serial.replace(" ", "\\ "))

@@ -201,7 +201,7 @@ def _smbios(kind: int, entries: list[SysinfoEntry], skip_uuid: bool = False) -> 
     parts = [f"{e.name}={e.value}" for e in entries if not (skip_uuid and e.name == "uuid")]
     if not parts:
         return None
-    return ",".join([f"type={kind}"] + parts)
+    return ",".join([f"type={kind}", *parts])
 
 
 def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -219,7 +219,9 @@ def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if opt is not None:
             cmd.add("-smbios", opt)
     if len(src.base_boards) > 1:
-        raise UnsupportedError("qemu does not support more than one entry to Type 2 in SMBIOS table")
+        raise UnsupportedError(
+            "qemu does not support more than one entry to Type 2 in SMBIOS table"
+        )
     for bb in src.base_boards:
         opt = _smbios(2, bb)
         if opt is not None:
@@ -467,9 +469,7 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 # -- tail -------------------------------------------------------------------
 
 
-def build_incoming(
-    cmd: CommandLine, dom: Domain, caps: QemuCaps, migrate_from: str | None, migrate_fd: int | None
-) -> None:
+def build_incoming(cmd: CommandLine, migrate_from: str | None, migrate_fd: int | None) -> None:
     if not migrate_from:
         return
     uri = migrate_from

@@ -105,7 +105,7 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps, *, migrating: bool 
             parts.append(",hv_vapic")
         if hv.spinlocks:
             parts.append(f",hv_spinlocks=0x{hv.retries or 0:x}")
-    if any(getattr(p, "model", None) == "hyperv" for p in dom.devices.panics):
+    if any(p.model == "hyperv" for p in dom.devices.panics):
         add(",hv_crash")
     if f.flags.get("kvm"):
         add("")

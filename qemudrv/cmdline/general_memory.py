@@ -3,6 +3,9 @@ qemuBuildMemoryBackendStr of libvirt 1.3.1)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..bitmap import format_bitmap
 from ..caps import QemuCaps
 from ..errors import UnsupportedError
@@ -14,12 +17,12 @@ def has_memory_hotplug(dom: Domain) -> bool:
     return bool(dom.memory.max_memory and dom.memory.slots)
 
 
-def hugepage_path(mnt: dict) -> str:
+def hugepage_path(mnt: Mapping[str, Any]) -> str:
     """qemuGetHugepagePath: libvirt's directory inside a hugetlbfs mount."""
     return f"{mnt['mnt_dir']}/libvirt/qemu"
 
 
-def _hugetlbfs(caps: QemuCaps) -> list[dict]:
+def _hugetlbfs(caps: QemuCaps) -> list[dict[str, Any]]:
     return [dict(m) for m in caps.conf("hugetlbfs", ()) or ()]
 
 
@@ -102,7 +105,9 @@ def numatune_nodeset(dom: Domain, cell: int) -> frozenset[int] | None:
         return None
     if tune.placement == "auto":
         if dom.numad_nodeset is None:
-            raise UnsupportedError("Advice from numad is needed in case of automatic numa placement")
+            raise UnsupportedError(
+                "Advice from numad is needed in case of automatic numa placement"
+            )
         return dom.numad_nodeset
     return tune.nodeset
 
@@ -163,10 +168,7 @@ def build_memory_backend(
         hugepage = None
     props: list[str] = []
     if pagesize or hugepage is not None:
-        if pagesize:
-            path = hugepage_path_for(caps, pagesize)
-        else:
-            path = default_hugepage_path(caps)
+        path = hugepage_path_for(caps, pagesize) if pagesize else default_hugepage_path(caps)
         backend = "memory-backend-file"
         props += ["prealloc=yes", f"mem-path={path}"]
         if mem_access == "shared":
@@ -191,7 +193,7 @@ def build_memory_backend(
         return None, backend
     if not caps.has(backend):
         raise UnsupportedError(f"this qemu doesn't support the {backend} object")
-    return ",".join([backend, f"id={alias}"] + props), backend
+    return ",".join([backend, f"id={alias}", *props]), backend
 
 
 def _check_host_nodes(nodeset: frozenset[int], caps: QemuCaps) -> None:

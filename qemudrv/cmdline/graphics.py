@@ -166,7 +166,7 @@ def spice_arg(g: Graphics, caps: QemuCaps) -> str:
     return out
 
 
-def _build_spice(cmd: CommandLine, dom: Domain, g: Graphics, caps: QemuCaps) -> None:
+def _build_spice(cmd: CommandLine, g: Graphics, caps: QemuCaps) -> None:
     arg = spice_arg(g, caps)
     if caps.conf("spice_sasl", False) and caps.conf("spice_sasl_dir"):
         cmd.setenv("SASL_CONF_PATH", str(caps.conf("spice_sasl_dir")))
@@ -177,7 +177,7 @@ def _build_spice(cmd: CommandLine, dom: Domain, g: Graphics, caps: QemuCaps) -> 
     cmd.setenv("QEMU_AUDIO_DRV", "spice")
 
 
-def _build_sdl(cmd: CommandLine, dom: Domain, g: Graphics, caps: QemuCaps) -> None:
+def _build_sdl(cmd: CommandLine, g: Graphics, caps: QemuCaps) -> None:
     if g.xauth:
         cmd.setenv("XAUTHORITY", g.xauth)
     if g.display:
@@ -202,8 +202,8 @@ def build_graphics(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if g.type == "vnc":
             _build_vnc(cmd, dom, g, caps)
         elif g.type == "spice":
-            _build_spice(cmd, dom, g, caps)
+            _build_spice(cmd, g, caps)
         elif g.type == "sdl":
-            _build_sdl(cmd, dom, g, caps)
+            _build_sdl(cmd, g, caps)
         else:
             raise UnsupportedError(f"unsupported graphics type '{g.type}'")

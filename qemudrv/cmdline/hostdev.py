@@ -133,7 +133,7 @@ def _scsi_drive(hd: Hostdev, caps: QemuCaps) -> str:
         user = secret = None
         if hd.iscsi_auth is not None:
             user = hd.iscsi_auth.username
-            secret = secret_value(caps, hd.iscsi_auth, "iscsi")
+            secret = secret_value(caps, hd.iscsi_auth)
         src = StorageSource(
             type="network", protocol="iscsi", path=hd.iscsi_path, hosts=hd.iscsi_hosts
         )
@@ -189,7 +189,7 @@ def hostdev_net_boot_index(dom: Domain, caps: QemuCaps) -> int:
     """The network boot index left for a type='hostdev' interface: only the
     first interface gets <boot dev='network'/>'s index."""
     nets = dom.devices.interfaces
-    if nets and getattr(nets[0], "type", None) == "hostdev" and not nets[0].info.boot_order:
+    if nets and nets[0].type == "hostdev" and not nets[0].info.boot_order:
         return boot_device_indexes(dom, caps).get("network", 0)
     return 0
 

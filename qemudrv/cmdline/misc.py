@@ -23,10 +23,6 @@ from .command import CommandLine
 from .general_memory import build_memory_backend
 
 
-def build_leases(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """Leases are for the lock manager; QEMU never sees them."""
-
-
 def build_hubs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for hub in dom.devices.hubs:
         if hub.type != "usb":

@@ -55,5 +55,3 @@ def build_redirdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         cmd.add("-device", redirdev_device(dom, dev, alias, caps))
 
 
-def build_redirfilter(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """The filter has no arguments of its own (see redirdev_device)."""

@@ -2,8 +2,7 @@
 
 In libvirt's order: virtio-serial ports, spapr-vio registers (pseries),
 CCW or virtio-s390 addresses (s390), virtio-mmio (ARM), then PCI slots
-(``pci_assign``). Device families whose models are not complete are read
-through ``getattr`` so a missing attribute only means "no address needed".
+(``pci_assign``).
 """
 
 from __future__ import annotations
@@ -22,20 +21,11 @@ from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
 from . import controllers as ctl
+from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
 from .pci_assign import assign_pci_addresses
 
-# -- virtio-serial, spapr-vio ----------------------------------------------------
-
-
-def _assign_virtio_serial(dom: Domain) -> None:
-    try:
-        from . import chardev
-    except ImportError:  # the chardev family is not there yet
-        return
-    func = getattr(chardev, "assign_virtio_serial_ports", None)
-    if func is not None:
-        func(dom)
+# -- spapr-vio ------------------------------------------------------------------
 
 
 VIO_ADDR_NET = 0x1000
@@ -64,12 +54,13 @@ def _assign_spapr_reg(dom: Domain, info: DeviceInfo, default_reg: int) -> None:
     if not isinstance(addr, SpaprVioAddress):
         return
     user_reg = addr.reg is not None
-    if not user_reg:
-        addr.reg = default_reg
+    reg = default_reg if addr.reg is None else addr.reg
+    addr.reg = reg
     while _spapr_reg_in_use(dom, info):
         if user_reg:
-            raise XMLError(f"spapr-vio address {addr.reg:#x} already in use")
-        addr.reg += 0x1000
+            raise XMLError(f"spapr-vio address {reg:#x} already in use")
+        reg += 0x1000
+        addr.reg = reg
 
 
 def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
@@ -90,7 +81,7 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         info = device_info(net)
         if info is None:
             continue
-        if getattr(net, "model", None) == "spapr-vlan" and info.address is None:
+        if net.model == "spapr-vlan" and info.address is None:
             info.address = SpaprVioAddress(None)
         _assign_spapr_reg(dom, info, VIO_ADDR_NET)
     for cont in dom.devices.controllers:
@@ -125,7 +116,7 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
             disk.info.address = make()
     for net in d.interfaces:
         info = device_info(net)
-        if info is not None and getattr(net, "model", None) == "virtio" and info.address is None:
+        if info is not None and net.model == "virtio" and info.address is None:
             info.address = make()
     for cont in d.controllers:
         if (
@@ -133,11 +124,13 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
         ) and cont.info.address is None:
             cont.info.address = make()
     bal = d.memballoon
-    if bal is not None and device_info(bal) is not None:
-        if getattr(bal, "model", None) == "virtio" and bal.info.address is None:
-            bal.info.address = make()
+    if (
+        bal is not None and device_info(bal) is not None
+        and bal.model == "virtio" and bal.info.address is None
+    ):
+        bal.info.address = make()
     for rng in d.rngs:
-        if getattr(rng, "model", None) == "virtio" and rng.info.address is None:
+        if rng.model == "virtio" and rng.info.address is None:
             rng.info.address = make()
 
 
@@ -190,7 +183,7 @@ def _assign_virtio_mmio(dom: Domain, caps: Any) -> None:
 
 def assign_addresses(dom: Domain, caps: Any) -> None:
     """qemuDomainAssignAddresses (xml2argv with the 'device' flag)."""
-    _assign_virtio_serial(dom)
+    assign_virtio_serial_ports(dom)
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)

@@ -22,18 +22,15 @@ DEFAULT_VIRTIO_SERIAL_PORTS = 31
 
 
 def dom_os_type(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "type", None) or "hvm")
+    return dom.os.type or "hvm"
 
 
 def dom_arch(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "arch", None) or "")
+    return dom.os.arch or ""
 
 
 def dom_machine(dom: Domain) -> str:
-    os_ = getattr(dom, "os", None)
-    return str(getattr(os_, "machine", None) or "")
+    return dom.os.machine or ""
 
 
 def is_s390(dom: Domain) -> bool:
@@ -54,8 +51,8 @@ def number_ports(dom: Domain) -> None:
             if dev.port is None:
                 dev.port = highest + 1
             highest = max(highest, dev.port)
-    for i, dev in enumerate(dom.devices.consoles):
-        dev.port = i
+    for i, console in enumerate(dom.devices.consoles):
+        console.port = i
 
 
 def resolve_console_targets(dom: Domain) -> None:
@@ -104,22 +101,6 @@ def chardev_post_parse(dom: Domain, caps: Any = None) -> None:
     add_console_compat(dom)
 
 
-def virtio_serial_controller_indexes(dom: Domain) -> list[int]:
-    """Indexes of the virtio-serial controllers the chardevs need
-    (virDomainDefMaybeAddVirtioSerialController), in libvirt's order."""
-    out: list[int] = []
-    devices: list[ChrDevice] = [
-        *(c for c in dom.devices.channels if c.target_type == "virtio"),
-        *(c for c in dom.devices.consoles if c.target_type == "virtio"),
-    ]
-    for dev in devices:
-        addr = dev.info.address
-        idx = addr.controller if isinstance(addr, VirtioSerialAddress) else 0
-        if idx not in out:
-            out.append(idx)
-    return out
-
-
 # -- virtio-serial port assignment (qemuDomainAssignVirtioSerialAddresses)
 
 
@@ -127,13 +108,11 @@ def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
     """(index, ports) of each virtio-serial controller in definition order."""
     out = []
     for cont in dom.devices.controllers:
-        if getattr(cont, "type", None) != "virtio-serial":
+        if cont.type != "virtio-serial":
             continue
-        idx = getattr(cont, "index", 0) or 0
-        ports = getattr(cont, "ports", None)
-        if ports is None:
-            ports = getattr(cont, "vioserial_ports", None)
-        out.append((int(idx), int(ports) if ports not in (None, -1) else DEFAULT_VIRTIO_SERIAL_PORTS))
+        ports = cont.ports
+        nports = ports if ports is not None and ports != -1 else DEFAULT_VIRTIO_SERIAL_PORTS
+        out.append((cont.index, nports))
     return sorted(out, key=lambda c: c[0])
 
 
@@ -222,34 +201,3 @@ def _complete(dev: ChrDevice) -> bool:
 def _all_chr(dom: Domain) -> list[ChrDevice]:
     d = dom.devices
     return [*d.serials, *d.parallels, *d.channels, *d.consoles]
-
-
-# -- smartcards (chardev-backed CCID cards)
-
-
-def assign_smartcard_addresses(dom: Domain) -> list[int]:
-    """Give each smartcard without an address the next slot of CCID
-    controller 0 (as virDomainDefMaybeAddSmartcardController does) and
-    return the CCID controller indexes the cards need, in order."""
-    from ..model.address import CCIDAddress
-
-    needed: list[int] = []
-    cards = dom.devices.smartcards
-    for card in cards:
-        addr = card.info.address
-        if isinstance(addr, CCIDAddress):
-            idx = addr.controller
-        else:
-            highest = max(
-                (
-                    c.info.address.slot
-                    for c in cards
-                    if isinstance(c.info.address, CCIDAddress) and c.info.address.controller == 0
-                ),
-                default=-1,
-            )
-            card.info.address = CCIDAddress(controller=0, slot=highest + 1)
-            idx = 0
-        if idx not in needed:
-            needed.append(idx)
-    return needed

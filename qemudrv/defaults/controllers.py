@@ -19,6 +19,9 @@ from ..limits import check_controller_index
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
 from ..model.controller import Controller
 from ..model.domain import Domain
+from ..model.hostdev import Hostdev
+
+_USB_DISABLED = "Can't add another USB controller: USB is disabled for this domain"
 
 # -- machine types -------------------------------------------------------------
 
@@ -68,9 +71,7 @@ def insert_controller(controllers: list[Controller], cont: Controller) -> None:
         cur = controllers[pos]
         if cur.type != cont.type:
             continue
-        if cur.index > cont.index:
-            insert_at = pos
-        elif (
+        if cur.index > cont.index or (
             cont.info.usb_master_startport is None
             and cur.info.usb_master_startport is not None
             and cur.index == cont.index
@@ -104,11 +105,11 @@ def _order_parsed(dom: Domain) -> None:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
-                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                    raise XMLError(_USB_DISABLED)
                 usb_none = True
             else:
                 if usb_none:
-                    raise XMLError("Can't add another USB controller: USB is disabled for this domain")
+                    raise XMLError(_USB_DISABLED)
                 usb_other = True
         insert_controller(ordered, cont)
     dom.devices.controllers = ordered
@@ -190,11 +191,13 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
     for cont in dom.devices.controllers:
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
-        if cont.type == "pci" and cont.pcihole64_set:
-            if cont.model not in ("pci-root", "pcie-root"):
-                raise XMLError(
-                    "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
-                )
+        if (
+            cont.type == "pci" and cont.pcihole64_set
+            and cont.model not in ("pci-root", "pcie-root")
+        ):
+            raise XMLError(
+                "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
+            )
 
 
 # -- virDomainDefAddImplicitControllers ------------------------------------------
@@ -217,8 +220,7 @@ def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
     highest, why = -1, ""
     for disk in dom.devices.disks:
         addr = disk.info.address
-        if getattr(disk, "bus", None) == bus and isinstance(addr, DriveAddress) \
-                and addr.controller > highest:
+        if disk.bus == bus and isinstance(addr, DriveAddress) and addr.controller > highest:
             highest, why = addr.controller, f"disk '{disk.dst}'"
     if highest >= 0:
         add_controllers_up_to(dom, type_, highest, why)
@@ -226,8 +228,8 @@ def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
 
 def _virtio_serial_controllers(dom: Domain) -> None:
     chardevs = [
-        *(c for c in dom.devices.channels if getattr(c, "target_type", None) == "virtio"),
-        *(c for c in dom.devices.consoles if getattr(c, "target_type", None) == "virtio"),
+        *(c for c in dom.devices.channels if c.target_type == "virtio"),
+        *(c for c in dom.devices.consoles if c.target_type == "virtio"),
     ]
     for dev in chardevs:
         addr = dev.info.address
@@ -257,10 +259,8 @@ def _smartcard_controllers(dom: Domain) -> None:
         maybe_add_controller(dom, "ccid", idx)
 
 
-def _is_scsi_hostdev(dev: Any) -> bool:
-    mode = getattr(dev, "mode", "subsystem") or "subsystem"
-    kind = getattr(dev, "subsys_type", None) or getattr(dev, "type", None)
-    return mode == "subsystem" and kind == "scsi"
+def _is_scsi_hostdev(dev: Hostdev) -> bool:
+    return dev.mode == "subsystem" and dev.type == "scsi"
 
 
 def _hostdev_scsi_controllers(dom: Domain) -> None:
@@ -309,9 +309,8 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
     elif cont.type == "sata":
         if machine_is_q35(dom) and cont.index == 0:
             return "ide"
-    elif cont.type == "usb":
-        if cont.index == 0:
-            return "usb"
+    elif cont.type == "usb" and cont.index == 0:
+        return "usb"
     return f"{cont.type}{cont.index}"
 
 

@@ -1,7 +1,4 @@
-"""The devices of a domain and their address information, in libvirt's order.
-
-Device families whose models are not complete are read through ``getattr`` so
-a missing attribute only means "no address needed"."""
+"""The devices of a domain and their address information, in libvirt's order."""
 
 from __future__ import annotations
 
@@ -36,22 +33,22 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         yield "watchdog", d.watchdog
     if d.memballoon is not None:
         yield "memballoon", d.memballoon
-    for dev in d.hubs:
-        yield "hub", dev
-    for dev in d.shmems:
-        yield "shmem", dev
-    for dev in d.rngs:
-        yield "rng", dev
+    for hub in d.hubs:
+        yield "hub", hub
+    for shmem in d.shmems:
+        yield "shmem", shmem
+    for rng in d.rngs:
+        yield "rng", rng
     if d.nvram is not None:
         yield "nvram", d.nvram
-    for dev in d.redirdevs:
-        yield "redirdev", dev
+    for redirdev in d.redirdevs:
+        yield "redirdev", redirdev
     if d.tpm is not None:
         yield "tpm", d.tpm
-    for dev in d.panics:
-        yield "panic", dev
-    for dev in d.memories:
-        yield "memory", dev
+    for panic in d.panics:
+        yield "panic", panic
+    for memory in d.memories:
+        yield "memory", memory
 
 
 def device_info(dev: Any) -> DeviceInfo | None:

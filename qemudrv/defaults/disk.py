@@ -51,9 +51,8 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
     order_disks(dom)
     probing = bool(caps.conf("allow_disk_format_probing", False)) if caps is not None else False
     for disk in dom.devices.disks:
-        if disk.type != "network" and disk.src.protocol is None:
-            if disk.src.hosts:
-                raise XMLError("<host> is only allowed for network disks")
+        if disk.type != "network" and disk.src.protocol is None and disk.src.hosts:
+            raise XMLError("<host> is only allowed for network disks")
         if probing:
             continue
         if not disk.driver_name:

@@ -60,7 +60,7 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     """
     d = dom.devices
     for i, net in enumerate(d.interfaces):
-        if getattr(net, "type", None) != "hostdev":
+        if net.type != "hostdev":
             net.info.alias = f"net{i}"
     if not caps.has("device"):
         return

@@ -70,7 +70,8 @@ def _flags_compatible(
                 need = "a PCI Express slot"
             else:
                 raise ConfigError(
-                    f"The device information for {_addr_str(addr)} has no PCI connection types listed"
+                    f"The device information for {_addr_str(addr)} "
+                    "has no PCI connection types listed"
                 )
             raise ConfigError(
                 f"PCI bus is not compatible with the device at {_addr_str(addr)}. "
@@ -188,11 +189,12 @@ class PCIAddressSet:
             self.grow(a, flags)
             return a
         if flags == self.last_flags:
-            for bus in range(0, self.last_addr.bus + 1):
-                b = PCIAddress(0, bus, 1)
-                if not _flags_compatible(b, self.buses[bus].flags, flags, False, False):
+            for bus_index in range(0, self.last_addr.bus + 1):
+                b = PCIAddress(0, bus_index, 1)
+                bus = self.buses[bus_index]
+                if not _flags_compatible(b, bus.flags, flags, False, False):
                     continue
-                for slot in range(self.buses[bus].min_slot, self.buses[bus].max_slot + 1):
+                for slot in range(bus.min_slot, bus.max_slot + 1):
                     b.slot = slot
                     if not self.slot_in_use(b):
                         return b

@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from ..model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress, VirtioS390Address
 from ..model.controller import PCI_DEFAULT_MODEL_NAME, Controller
 from ..model.domain import Domain
+from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
 from .pci_address_set import (
@@ -55,17 +56,13 @@ def _collect_flags(kind: str, dev: Any) -> int:
     return PCI_DEVICE
 
 
-def _has_parent(dev: Any) -> bool:
-    return getattr(dev, "parent", None) is not None
-
-
 def _collect(dom: Domain, addrs: PCIAddressSet) -> None:
     """qemuCollectPCIAddress: reserve the addresses the config gives."""
     for kind, dev, info in device_infos(dom):
         addr = info.address
         if not isinstance(addr, PCIAddress):
             continue
-        if kind == "hostdev" and _has_parent(dev):
+        if isinstance(dev, Hostdev) and dev.parent is not None:
             continue
         flags = _collect_flags(kind, dev)
         if kind == "controller" and addr.domain == 0 and addr.bus == 0 and addr.slot == 1:
@@ -135,9 +132,8 @@ def _primary_video(
             else:
                 addrs.reserve_slot(tmp, flags)
                 info.address = tmp
-        elif isinstance(info.address, PCIAddress):
-            if not _is_fixed(info, slot, 0):
-                raise ConfigError(f"Primary video card must have PCI address 0:0:{slot}.0")
+        elif isinstance(info.address, PCIAddress) and not _is_fixed(info, slot, 0):
+            raise ConfigError(f"Primary video card must have PCI address 0:0:{slot}.0")
     elif addrs.buses and not video_usable:
         tmp = PCIAddress(0, 0, slot, 0)
         if not addrs.slot_in_use(tmp):
@@ -207,7 +203,7 @@ def _needs(info: DeviceInfo | None) -> bool:
     return info is not None and info.address is None
 
 
-def _assign_slots(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
+def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     """qemuAssignDevicePCISlots: every device kind, in libvirt's order."""
     d = dom.devices
     for cont in d.controllers:
@@ -221,7 +217,7 @@ def _assign_slots(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
             addrs.reserve_next_slot(fs.info, flags)
     for net in d.interfaces:
         info = device_info(net)
-        if not _needs(info) or getattr(net, "type", None) == "hostdev":
+        if not _needs(info) or net.type == "hostdev":
             continue
         addrs.reserve_next_slot(info, flags)
     for sound in d.sounds:
@@ -253,19 +249,17 @@ def _assign_slots(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        mode = getattr(hd, "mode", "subsystem") or "subsystem"
-        kind = getattr(hd, "subsys_type", None) or getattr(hd, "type", None)
-        if mode != "subsystem" or kind != "pci":
+        if hd.mode != "subsystem" or hd.type != "pci":
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
-    if bal is not None and getattr(bal, "model", None) == "virtio" and _needs(device_info(bal)):
+    if bal is not None and bal.model == "virtio" and _needs(device_info(bal)):
         addrs.reserve_next_slot(bal.info, flags)
     for rng in d.rngs:
-        if getattr(rng, "model", None) == "virtio" and _needs(rng.info):
+        if rng.model == "virtio" and _needs(rng.info):
             addrs.reserve_next_slot(rng.info, flags)
     wd = d.watchdog
-    if wd is not None and getattr(wd, "model", None) == "i6300esb" and _needs(device_info(wd)):
+    if wd is not None and wd.model == "i6300esb" and _needs(device_info(wd)):
         addrs.reserve_next_slot(wd.info, flags)
     if d.videos and d.videos[0].info.address is None:
         addrs.reserve_next_slot(d.videos[0].info, flags)
@@ -278,10 +272,10 @@ def _assign_slots(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
         if _needs(device_info(shmem)):
             addrs.reserve_next_slot(shmem.info, flags)
     for inp in d.inputs:
-        if getattr(inp, "bus", None) == "virtio" and _needs(inp.info):
+        if inp.bus == "virtio" and _needs(inp.info):
             addrs.reserve_next_slot(inp.info, flags)
     for serial in d.serials:
-        if getattr(serial, "target_type", None) == "pci-serial" and _needs(serial.info):
+        if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
 
 
@@ -342,7 +336,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
         reserved = all(bus.fully_reserved() for bus in addrs.buses)
         if not reserved:
             addrs.reserve_next_slot(None, PCI_DEVICE)
-        _assign_slots(dom, caps, addrs)
+        _assign_slots(dom, addrs)
         for i in range(1, len(addrs.buses)):
             if ctl.find_controller(dom, "pci", i) is None:
                 ctl.add_controller(dom, "pci", i, addrs.buses[i].model)
@@ -354,7 +348,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     if not supports_pci(dom, caps):
         return
     _validate_chipsets(dom, caps, addrs)
-    _assign_slots(dom, caps, addrs)
+    _assign_slots(dom, addrs)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _pci_controller_defaults(cont)
@@ -380,6 +374,7 @@ def _pci_controller_defaults(cont: Controller) -> None:
             cont.port = slot
     if cont.model == "pci-bridge" and isinstance(addr, PCIAddress) and cont.index <= addr.bus:
         raise ConfigError(
-            f"PCI controller at index {cont.index} (0x{cont.index:02x}) has bus='0x{addr.bus:02x}', "
+            f"PCI controller at index {cont.index} (0x{cont.index:02x}) "
+            f"has bus='0x{addr.bus:02x}', "
             "but index must be larger than bus"
         )

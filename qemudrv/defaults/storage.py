@@ -16,7 +16,7 @@ from ..model.domain import Domain
 from ..xmlreader import Element, parse_document
 
 
-def secret_value(caps: Any, auth: DiskAuth, usage_type: str) -> str:
+def secret_value(caps: Any, auth: DiskAuth) -> str:
     """qemuGetSecretString through the fake secret driver."""
     table = caps.secrets
     if auth.uuid:
@@ -83,7 +83,9 @@ def _translate_disk(disk: Disk, caps: Any) -> None:
         if disk.startup_policy:
             raise ConfigError("'startupPolicy' is only valid for 'file' type volume")
     else:
-        raise UnsupportedError(f"using '{pool_type}' pools for backing 'volume' disks isn't yet supported")
+        raise UnsupportedError(
+            f"using '{pool_type}' pools for backing 'volume' disks isn't yet supported"
+        )
 
 
 def _iscsi_direct(disk: Disk, root: Element) -> None:

@@ -129,17 +129,17 @@ def format_parallels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 
 
 def _is_hvm(dom: Domain) -> bool:
-    os_ = getattr(dom, "os", None)
-    return getattr(os_, "type", "hvm") == "hvm"
+    return dom.os.type == "hvm"
 
 
 def format_consoles(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     serials = dom.devices.serials
-    for n, dev in enumerate(dom.devices.consoles):
-        if _is_hvm(dom) and dev.target_type in ("serial", "none") and n < len(serials):
+    for n, console in enumerate(dom.devices.consoles):
+        shown: ChrDevice = console
+        if _is_hvm(dom) and console.target_type in ("serial", "none") and n < len(serials):
             # back compat: a serial console is the serial port itself
-            dev = replace(serials[n], kind="console", target_type="serial")
-        format_chr(w, dev, ctx)
+            shown = replace(serials[n], kind="console", target_type="serial")
+        format_chr(w, shown, ctx)
 
 
 def format_channels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

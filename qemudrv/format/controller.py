@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ..model.controller import Controller
 from ..model.domain import Domain
-from ..xmlwriter import XMLWriter
+from ..xmlwriter import Attr, XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
 
 
 def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> None:
-    head = [("type", cont.type), ("index", cont.index), ("model", cont.model)]
+    head: list[Attr] = [("type", cont.type), ("index", cont.index), ("model", cont.model)]
     if cont.type == "virtio-serial":
         head += [("ports", cont.ports), ("vectors", cont.vectors)]
     body = w.child()
@@ -22,7 +22,10 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             body.empty(
                 "target", ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port)
             )
-    if cont.queues or cont.cmd_per_lun or cont.max_sectors or cont.ioeventfd is not None or cont.iothread:
+    if (
+        cont.queues or cont.cmd_per_lun or cont.max_sectors
+        or cont.ioeventfd is not None or cont.iothread
+    ):
         ioeventfd = None if cont.ioeventfd is None else ("on" if cont.ioeventfd else "off")
         body.empty(
             "driver",

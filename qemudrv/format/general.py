@@ -169,7 +169,9 @@ def format_numatune(w: XMLWriter, dom: Domain) -> None:
         else:
             w.empty("memory", ("mode", n.mode), ("placement", n.placement))
     for m in n.memnodes:
-        w.empty("memnode", ("cellid", m.cellid), ("mode", m.mode), ("nodeset", format_bitmap(m.nodeset)))
+        w.empty(
+            "memnode", ("cellid", m.cellid), ("mode", m.mode), ("nodeset", format_bitmap(m.nodeset))
+        )
     w.end("numatune")
 
 
@@ -296,9 +298,8 @@ def format_features(w: XMLWriter, dom: Domain) -> None:
             for cap, state in f.caps.items():
                 body.empty(cap, ("state", _onoff(state)))
             w.wrap("capabilities", body, ("policy", f.capabilities_policy))
-        elif name == "gic":
-            if on:
-                w.empty("gic", ("version", f.gic_version))
+        elif name == "gic" and on:
+            w.empty("gic", ("version", f.gic_version))
     w.end("features")
 
 

@@ -72,14 +72,6 @@ def format_hostdev_subsys(
     w.end("source")
 
 
-def format_hostdev_source(
-    w: XMLWriter, hd: Hostdev, ctx: FormatContext, include_type: bool = True
-) -> None:
-    """<driver> and <source> of a host device; the address carries its type
-    attribute by default, as inside an <interface type='hostdev'>."""
-    format_hostdev_subsys(w, hd, ctx, include_type)
-
-
 _CAPS_TAGS = {"storage": "block", "misc": "char", "net": "interface"}
 
 

@@ -64,15 +64,3 @@ class Controller:
     port: int | None = None
     pcihole64: int | None = None  # KiB
     pcihole64_set: bool = False
-
-    @property
-    def idx(self) -> int:
-        return self.index
-
-    @property
-    def vioserial_ports(self) -> int | None:
-        return self.ports
-
-    @property
-    def is_usb_master(self) -> bool:
-        return self.info.usb_master_startport is None

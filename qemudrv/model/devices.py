@@ -11,7 +11,7 @@ from .filesystem import Filesystem
 from .graphics import Graphics
 from .hostdev import Hostdev
 from .input import Input
-from .misc import Hub, Lease, Memballoon, MemoryDevice, NVRAM, Panic, Shmem, TPM, Watchdog
+from .misc import NVRAM, TPM, Hub, Lease, Memballoon, MemoryDevice, Panic, Shmem, Watchdog
 from .net import Interface
 from .redirdev import Redirdev, RedirFilter
 from .rng import RNG

@@ -147,9 +147,5 @@ class Disk:
     backend_domain: str | None = None
 
     @property
-    def is_removable(self) -> bool:
-        return self.device in ("cdrom", "floppy")
-
-    @property
     def path(self) -> str | None:
         return self.src.path

@@ -70,9 +70,3 @@ class Graphics:
     replace_user: bool = False
     multi_user: bool = False
     info: DeviceInfo = field(default_factory=DeviceInfo)
-
-    def listen_address(self) -> str | None:
-        """The address of the first listen, if it is of type address."""
-        if self.listens and self.listens[0].type == "address":
-            return self.listens[0].address
-        return None

@@ -8,10 +8,13 @@ has that interface as ``parent`` and shares its :class:`DeviceInfo`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .address import DeviceInfo
 from .disk import DiskAuth, NetHost
+
+if TYPE_CHECKING:  # net imports this module
+    from .net import Interface
 
 MODES = ("subsystem", "capabilities")
 SUBSYS_TYPES = ("usb", "pci", "scsi")
@@ -57,9 +60,5 @@ class Hostdev:
     shareable: bool = False
     # capabilities mode: block device, character device or interface name
     caps_source: str | None = None
-    parent: Any = None  # the Interface of a type='hostdev' interface
+    parent: Interface | None = None  # set for the hostdev of a type='hostdev' interface
     info: DeviceInfo = field(default_factory=DeviceInfo)
-
-    @property
-    def subsys_type(self) -> str | None:
-        return self.type if self.mode == "subsystem" else None

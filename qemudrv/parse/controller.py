@@ -73,7 +73,9 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             if ioeventfd not in ("on", "off"):
                 raise XMLError(f"Malformed 'ioeventfd' value '{ioeventfd}'")
             cont.ioeventfd = ioeventfd == "on"
-        cont.iothread = _uint(driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'")
+        cont.iothread = _uint(
+            driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'"
+        )
     if model_el is not None:
         name = model_el.get("name")
         if name is not None and name not in PCI_MODEL_NAMES:

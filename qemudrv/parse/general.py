@@ -329,9 +329,11 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
             ("manufacturer", "product", "version", "serial", "uuid", "sku", "family"),
         )
         for e in info.system:
-            if e.name == "uuid" and dom.uuid is not None:
-                if _parse_uuid(e.value) != dom.uuid:
-                    raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
+            if (
+                e.name == "uuid" and dom.uuid is not None
+                and _parse_uuid(e.value) != dom.uuid
+            ):
+                raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
     for bb in children(el, "baseBoard"):
         info.base_boards.append(
             _sysinfo_entries(

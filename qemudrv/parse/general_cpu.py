@@ -184,16 +184,18 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         raise XMLError("Non-empty feature list specified without CPU model")
     seen: set[str] = set()
     for f in feats:
-        name = f.get("name")
-        if name is None:
+        feature_name = f.get("name")
+        if feature_name is None:
             raise XMLError("Invalid CPU feature name")
-        policy = f.get("policy", "require")
+        policy = f.get("policy")
+        if policy is None:
+            policy = "require"
         if policy not in CPU_POLICIES:
             raise XMLError(f"Invalid CPU feature policy '{policy}'")
-        if name in seen:
-            raise XMLError(f"CPU feature '{name}' specified more than once")
-        seen.add(name)
-        cpu.features.append(CPUFeature(name, policy))
+        if feature_name in seen:
+            raise XMLError(f"CPU feature '{feature_name}' specified more than once")
+        seen.add(feature_name)
+        cpu.features.append(CPUFeature(feature_name, policy))
     if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
     numa = child(el, "numa")

@@ -18,7 +18,7 @@ QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 OS_TYPES = ("hvm", "xen", "linux", "exe", "uml")
 BOOT_DEVS = ("fd", "cdrom", "hd", "network")
 LIFECYCLE = ("destroy", "restart", "rename-restart", "preserve")
-CRASH = LIFECYCLE + ("coredump-destroy", "coredump-restart")
+CRASH = (*LIFECYCLE, "coredump-destroy", "coredump-restart")
 LOCKFAILURE = ("default", "poweroff", "restart", "pause", "ignore")
 TIMER_NAMES = ("platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock")
 FEATURES = (
@@ -112,7 +112,7 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
     if bios is not None:
         us = bios.get("useserial")
         if us is not None:
-            os_.bios_useserial = True if us == "yes" else False
+            os_.bios_useserial = us == "yes"
         rt = bios.get("rebootTimeout")
         if rt is not None:
             try:
@@ -412,7 +412,9 @@ def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 if name is None:
                     raise XMLError("No qemu environment name specified")
                 if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                    raise XMLError("Invalid environment name, it must begin with a letter or underscore")
+                    raise XMLError(
+                        "Invalid environment name, it must begin with a letter or underscore"
+                    )
                 cl.env.append((name, e.get("value")))
     if cl.args or cl.env:
         dom.qemu_cmdline = cl
@@ -434,6 +436,8 @@ def parse_keywrap(root: Element, dom: Domain, ctx: ParseContext) -> None:
             raise XMLError(f"missing state for cipher named {name}")
         v = tristate_value(state, f"cipher {name} state", "on", "off")
         if getattr(kw, name) is not None:
-            raise XMLError(f"A domain definition can have no more than one cipher node with name {name}")
+            raise XMLError(
+                f"A domain definition can have no more than one cipher node with name {name}"
+            )
         setattr(kw, name, v)
     dom.keywrap = kw

@@ -47,7 +47,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
         raise XMLError(f"unknown RNG backend model '{name}'")
     dev.backend = name
     if name == "random":
-        text = "".join(backend.itertext()) or None
+        text = "".join(map(str, backend.itertext())) or None
         if text is not None and text not in RANDOM_SOURCES:
             raise XMLError(f"file '{text}' is not a supported random source")
         dev.file = text

@@ -25,9 +25,9 @@ def parse_smartcard(el: Element, ctx: ParseContext) -> Smartcard:
             if c.tag == "certificate":
                 if len(dev.certificates) == 3:
                     raise XMLError("host-certificates mode needs exactly three certificates")
-                dev.certificates.append("".join(c.itertext()))
+                dev.certificates.append("".join(map(str, c.itertext())))
             elif c.tag == "database" and dev.database is None:
-                dev.database = "".join(c.itertext())
+                dev.database = "".join(map(str, c.itertext()))
                 if not dev.database.startswith("/"):
                     raise XMLError(f"expecting absolute path: {dev.database}")
         if len(dev.certificates) < 3:

@@ -72,13 +72,16 @@ def _accel(model: Element) -> VideoAccel | None:
     return out
 
 
+def _model_attr(model: Element | None, name: str) -> str | None:
+    return None if model is None else model.get(name)
+
+
 def parse_video(el: Element, ctx: ParseContext) -> Video:
     root = el.getroottree().getroot()
     virt = root.get("type") or ""
     model = child(el, "model")
-    attrs = {} if model is None else model.attrib
     dev = Video()
-    type_ = attrs.get("type")
+    type_ = _model_attr(model, "type")
     if type_ is not None:
         if type_ not in VIDEO_TYPES:
             raise XMLError(f"unknown video model '{type_}'")
@@ -86,9 +89,9 @@ def parse_video(el: Element, ctx: ParseContext) -> Video:
     else:
         dev.type = default_video_type(root)
     if model is not None:
-        dev.primary = attrs.get("primary") == "yes"
+        dev.primary = _model_attr(model, "primary") == "yes"
         dev.accel = _accel(model)
-    ram, vram, vgamem, heads = (attrs.get(k) for k in ("ram", "vram", "vgamem", "heads"))
+    ram, vram, vgamem, heads = (_model_attr(model, k) for k in ("ram", "vram", "vgamem", "heads"))
     if ram is not None:
         if dev.type != "qxl":
             raise XMLError("ram attribute only supported for type of qxl")

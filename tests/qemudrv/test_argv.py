@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 import pytest
+from qemudrv_helpers import qemu_caps
 
-from harness.protocol import Capabilities
 from qemudrv.argv.chardev import parse_chr_source
 from qemudrv.argv.graphics import parse_vnc
 from qemudrv.argv.options import parse_keywords, split_commas, strtol
 from qemudrv.argv.parse import argv_to_domain
 from qemudrv.argv.tokenize import split_command_line, split_words
-from qemudrv.caps import QemuCaps
 from qemudrv.errors import ArgvError
 from qemudrv.model.address import DriveAddress
 
-CAPS = QemuCaps(
-    Capabilities(
-        "test",
-        frozenset(),
-        MappingProxyType({}),
-        MappingProxyType({"host": MappingProxyType({"arch": "x86_64"})}),
-    )
-)
+CAPS = qemu_caps()
 
 
 def dom_of(args: str, env: str = ""):  # type: ignore[no-untyped-def]

@@ -5,61 +5,53 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from chr_ui_helpers import caps, domain
+from qemudrv_helpers import device_domain, format_with, qemu_caps
 
 from qemudrv.cmdline.chardev import build_channels, build_chardev, build_serials, legacy_chr_arg
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.defaults.chardev import assign_virtio_serial_ports, chardev_post_parse
 from qemudrv.errors import DefinitionRejected, UnsupportedError
 from qemudrv.format.chardev import format_consoles, format_serials
-from qemudrv.format.context import FormatContext
 from qemudrv.model.address import VirtioSerialAddress
 from qemudrv.model.chardev import ChrSource
-from qemudrv.xmlwriter import XMLWriter
-
-
-def _xml(fn, dom, inactive=True) -> str:  # type: ignore[no-untyped-def]
-    w = XMLWriter()
-    fn(w, dom, FormatContext(inactive=inactive))
-    return w.text()
 
 
 def test_serial_gets_implicit_console() -> None:
-    dom = domain("<serial type='pty'/>")
+    dom = device_domain("<serial type='pty'/>")
     chardev_post_parse(dom)
     assert [c.target_type for c in dom.devices.consoles] == ["serial"]
-    assert _xml(format_consoles, dom) == (
+    assert format_with(format_consoles, dom) == (
         "<console type='pty'>\n  <target type='serial' port='0'/>\n</console>\n"
     )
 
 
 def test_console_alone_becomes_the_serial_port() -> None:
-    dom = domain("<console type='file'><source path='/tmp/x' append='on'/></console>")
+    dom = device_domain("<console type='file'><source path='/tmp/x' append='on'/></console>")
     chardev_post_parse(dom)
     assert len(dom.devices.serials) == 1
-    assert _xml(format_serials, dom) == (
+    assert format_with(format_serials, dom) == (
         "<serial type='file'>\n  <source path='/tmp/x' append='on'/>\n"
         "  <target port='0'/>\n</serial>\n"
     )
 
 
 def test_console_on_s390_is_virtio() -> None:
-    dom = domain("<console type='pty'/>", arch="s390x", machine="s390-ccw-virtio")
+    dom = device_domain("<console type='pty'/>", arch="s390x", machine="s390-ccw-virtio")
     chardev_post_parse(dom)
     assert dom.devices.consoles[0].target_type == "virtio"
     assert not dom.devices.serials
 
 
 def test_ports_number_after_highest_earlier_one() -> None:
-    dom = domain("<serial type='pty'><target port='3'/></serial><serial type='pty'/>")
+    dom = device_domain("<serial type='pty'><target port='3'/></serial><serial type='pty'/>")
     chardev_post_parse(dom)
     assert [s.port for s in dom.devices.serials] == [3, 4]
 
 
 def test_pty_path_is_live_only() -> None:
     xml = "<serial type='pty'><source path='/dev/pts/4'/></serial>"
-    assert domain(xml).devices.serials[0].source.path is None
-    assert domain(xml, active=True).devices.serials[0].source.path == "/dev/pts/4"
+    assert device_domain(xml).devices.serials[0].source.path is None
+    assert device_domain(xml, active=True).devices.serials[0].source.path == "/dev/pts/4"
 
 
 @pytest.mark.parametrize(
@@ -74,12 +66,12 @@ def test_pty_path_is_live_only() -> None:
 )
 def test_rejections(xml: str, message: str) -> None:
     with pytest.raises(DefinitionRejected, match=message):
-        domain(xml)
+        device_domain(xml)
 
 
 def test_udp_unset_ends() -> None:
     src = ChrSource(type="udp", connect_service="9999")
-    assert build_chardev(src, "serial1", caps()) == (
+    assert build_chardev(src, "serial1", qemu_caps()) == (
         "udp,id=charserial1,host=,port=9999,localaddr=,localport=0"
     )
     assert legacy_chr_arg(src) == "udp::9999@:0"
@@ -87,24 +79,24 @@ def test_udp_unset_ends() -> None:
 
 def test_file_append_needs_flag() -> None:
     src = ChrSource(type="file", path="/tmp/s", append=True)
-    assert build_chardev(src, "serial0", caps("chardev-file-append")).endswith(",append=on")
+    assert build_chardev(src, "serial0", qemu_caps("chardev-file-append")).endswith(",append=on")
     with pytest.raises(UnsupportedError):
-        build_chardev(src, "serial0", caps())
+        build_chardev(src, "serial0", qemu_caps())
 
 
 def test_legacy_serial_and_none() -> None:
-    dom = domain("<serial type='tcp'><source mode='bind' host='h' service='1'/>"
+    dom = device_domain("<serial type='tcp'><source mode='bind' host='h' service='1'/>"
                  "<protocol type='telnet'/></serial>")
     cmd = CommandLine()
-    build_serials(cmd, dom, caps())
+    build_serials(cmd, dom, qemu_caps())
     assert cmd.args == ["-serial", "telnet:h:1,server,nowait"]
     cmd = CommandLine()
-    build_serials(cmd, domain(""), caps())
+    build_serials(cmd, device_domain(""), qemu_caps())
     assert cmd.args == ["-serial", "none"]
 
 
 def test_virtio_serial_ports() -> None:
-    dom = domain(
+    dom = device_domain(
         "<channel type='pty'><target type='virtio' name='a'/></channel>"
         "<channel type='pty'><target type='virtio' name='b'/>"
         "<address type='virtio-serial' controller='0' port='1'/></channel>"
@@ -125,11 +117,11 @@ def test_virtio_serial_ports() -> None:
 
 
 def test_unix_channel_path_per_domain() -> None:
-    dom = domain("<channel type='unix'><source mode='bind'/>"
+    dom = device_domain("<channel type='unix'><source mode='bind'/>"
                  "<target type='virtio' name='org.qemu.guest_agent.0'/>"
                  "<address type='virtio-serial' controller='0' bus='0' port='1'/></channel>")
     cmd = CommandLine()
-    build_channels(cmd, dom, caps("device", "chardev", channel_target_dir="/tmp"))
+    build_channels(cmd, dom, qemu_caps("device", "chardev", channel_target_dir="/tmp"))
     assert cmd.args[:2] == [
         "-chardev",
         "socket,id=charchannel0,path=/tmp/domain-d/org.qemu.guest_agent.0,server,nowait",

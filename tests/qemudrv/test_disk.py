@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from lxml import etree
+from qemudrv_helpers import format_with, parse_element, qemu_caps
 
-from harness.protocol import Capabilities
-from qemudrv.caps import QemuCaps
 from qemudrv.cmdline.disk_drive import build_drive_str, network_drive_uri
-from qemudrv.format.context import FormatContext
 from qemudrv.format.controller import format_controller
 from qemudrv.format.disk import format_disk
 from qemudrv.model.address import DriveAddress
@@ -15,19 +13,10 @@ from qemudrv.model.disk import NetHost, StorageSource
 from qemudrv.parse.context import ParseContext
 from qemudrv.parse.controller import parse_controller
 from qemudrv.parse.disk import parse_disk
-from qemudrv.xmlwriter import XMLWriter
-
-
-def _caps(*flags: str) -> QemuCaps:
-    return QemuCaps(Capabilities("t", frozenset(flags), {}, {}))
 
 
 def _roundtrip(xml: str, parse, fmt) -> str:  # type: ignore[no-untyped-def]
-    el = etree.fromstring(xml)
-    dev = parse(el, ParseContext(_caps(), inactive=True))
-    w = XMLWriter()
-    fmt(w, dev, FormatContext(inactive=True))
-    return w.text()
+    return format_with(fmt, parse_element(xml, parse))
 
 
 def test_disk_gets_drive_address_from_target() -> None:
@@ -35,7 +24,7 @@ def test_disk_gets_drive_address_from_target() -> None:
         "<disk type='file' device='cdrom'><source file='/x.iso'/>"
         "<target dev='hdc' bus='ide'/><readonly/></disk>"
     )
-    disk = parse_disk(el, ParseContext(_caps()))
+    disk = parse_disk(el, ParseContext(qemu_caps()))
     assert disk.info.address == DriveAddress(0, 1, 0, 0)
 
 
@@ -66,9 +55,9 @@ def test_drive_str_legacy_ide_cdrom() -> None:
         "<disk type='file' device='cdrom'><source file='/a,b.iso'/>"
         "<target dev='hdc' bus='ide'/></disk>"
     )
-    disk = parse_disk(el, ParseContext(_caps()))
+    disk = parse_disk(el, ParseContext(qemu_caps()))
     disk.src.format = "raw"
-    assert build_drive_str(disk, False, _caps(), False) == (
+    assert build_drive_str(disk, False, qemu_caps(), False) == (
         "file=/a,,b.iso,if=ide,media=cdrom,bus=1,unit=0,format=raw"
     )
 

@@ -3,35 +3,23 @@
 from __future__ import annotations
 
 import pytest
-from chr_ui_helpers import with_root_controllers
-from lxml import etree
+from qemudrv_helpers import format_with, parse_element, qemu_caps, with_root_controllers
 
-from harness.protocol import Capabilities
-from qemudrv.caps import QemuCaps
 from qemudrv.cmdline.filesystem import fs_device, fsdev_options
 from qemudrv.errors import UnsupportedError, XMLError
-from qemudrv.format.context import FormatContext
 from qemudrv.format.filesystem import format_filesystem
 from qemudrv.model.address import PCIAddress
 from qemudrv.model.domain import Domain
 from qemudrv.model.filesystem import Filesystem
-from qemudrv.parse.context import ParseContext
 from qemudrv.parse.filesystem import parse_filesystem
-from qemudrv.xmlwriter import XMLWriter
-
-
-def _caps(*flags: str) -> QemuCaps:
-    return QemuCaps(Capabilities("t", frozenset(flags), {}, {}))
 
 
 def _parse(xml: str) -> Filesystem:
-    return parse_filesystem(etree.fromstring(xml), ParseContext(_caps()))
+    return parse_element(xml, parse_filesystem)
 
 
 def _format(fs: Filesystem) -> str:
-    w = XMLWriter()
-    format_filesystem(w, fs, FormatContext(inactive=True))
-    return w.text()
+    return format_with(format_filesystem, fs)
 
 
 def test_defaults_are_written_back() -> None:
@@ -89,11 +77,11 @@ def test_command_line() -> None:
     fs.info.alias = "fs0"
     fs.info.address = PCIAddress(0, 0, 3, 0)
     with pytest.raises(UnsupportedError, match="writeout"):
-        fsdev_options(fs, _caps("fsdev"))
-    assert fsdev_options(fs, _caps("fsdev", "fsdev-writeout")) == (
+        fsdev_options(fs, qemu_caps("fsdev"))
+    assert fsdev_options(fs, qemu_caps("fsdev", "fsdev-writeout")) == (
         "local,security_model=none,writeout=immediate,id=fsdev-fs0,path=/a"
     )
-    assert fs_device(with_root_controllers(Domain()), fs, _caps("device")).startswith(
+    assert fs_device(with_root_controllers(Domain()), fs, qemu_caps("device")).startswith(
         "virtio-9p-pci,id=fs0,fsdev=fsdev-fs0,mount_tag=/b"
     )
 
@@ -104,4 +92,4 @@ def test_handle_driver_needs_passthrough() -> None:
         "<source dir='/a'/><target dir='/b'/></filesystem>"
     )
     with pytest.raises(UnsupportedError, match="only supports passthrough"):
-        fsdev_options(fs, _caps("fsdev"))
+        fsdev_options(fs, qemu_caps("fsdev"))

@@ -266,3 +266,15 @@ def test_x86_guest_cpu_decoding() -> None:
     ]
     with pytest.raises(UnsupportedError):
         cpu_x86.decode(data, ["qemu64"], "core2duo", "forbid")
+
+
+def test_host_cpu_features_must_be_a_list() -> None:
+    from qemudrv import cpu_x86
+    from qemudrv.model.general import CPU
+
+    # A string was iterated letter by letter, ending in "Unknown CPU feature l".
+    host = {"model": "core2duo", "vendor": "Intel", "features": "lahf_lm"}
+    with pytest.raises(UnsupportedError, match="host CPU features must be a list"):
+        cpu_x86.guest_data(host, CPU(model="qemu64", match="minimum"))
+    with pytest.raises(UnsupportedError, match="host CPU features must be a list"):
+        cpu_x86.host_model_update(CPU(mode="host-model"), host)

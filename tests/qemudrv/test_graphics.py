@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from chr_ui_helpers import caps, domain
+from qemudrv_helpers import device_domain, format_with, qemu_caps
 
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.graphics import build_graphics
 from qemudrv.errors import DefinitionRejected, UnsupportedError
-from qemudrv.format.context import FormatContext
 from qemudrv.format.graphics import format_graphics
-from qemudrv.xmlwriter import XMLWriter
 
 
 def _xml(xml: str, inactive: bool = True) -> str:
-    w = XMLWriter()
-    format_graphics(w, domain(xml, active=not inactive), FormatContext(inactive=inactive))
-    return w.text()
+    return format_with(
+        format_graphics, device_domain(xml, active=not inactive), inactive=inactive
+    )
 
 
 def test_listen_attribute_becomes_listen_element() -> None:
@@ -35,27 +33,27 @@ def test_autoport_port_is_dropped_when_inactive() -> None:
 
 def test_listen_mismatch_is_rejected() -> None:
     with pytest.raises(DefinitionRejected, match="must match"):
-        domain("<graphics type='vnc' listen='1.2.3.4'>"
+        device_domain("<graphics type='vnc' listen='1.2.3.4'>"
                "<listen type='address' address='5.6.7.8'/></graphics>")
 
 
 def test_vnc_only_keeps_connected() -> None:
     with pytest.raises(DefinitionRejected, match="keep"):
-        domain("<graphics type='vnc' passwd='x' connected='disconnect'/>")
+        device_domain("<graphics type='vnc' passwd='x' connected='disconnect'/>")
 
 
 def test_vnc_ipv6_listen_is_bracketed() -> None:
     cmd = CommandLine()
-    dom = domain("<graphics type='vnc' port='5903' autoport='no' listen='::1'/>")
-    build_graphics(cmd, dom, caps("vnc"))
+    dom = device_domain("<graphics type='vnc' port='5903' autoport='no' listen='::1'/>")
+    build_graphics(cmd, dom, qemu_caps("vnc"))
     assert cmd.args == ["-vnc", "[::1]:3"]
     assert cmd.env == [("QEMU_AUDIO_DRV", "none")]
 
 
 def test_vnc_config_tls_sasl_password() -> None:
     cmd = CommandLine()
-    dom = domain("<graphics type='vnc' port='5900' autoport='no' listen='127.0.0.1'/>")
-    build_graphics(cmd, dom, caps("vnc", vnc_tls=True, vnc_tls_x509_certdir="/pki",
+    dom = device_domain("<graphics type='vnc' port='5900' autoport='no' listen='127.0.0.1'/>")
+    build_graphics(cmd, dom, qemu_caps("vnc", vnc_tls=True, vnc_tls_x509_certdir="/pki",
                                   vnc_sasl=True, vnc_sasl_dir="/sasl", vnc_password="pw"))
     assert cmd.args == ["-vnc", "127.0.0.1:0,password,tls,x509=/pki,sasl"]
     assert cmd.env == [("SASL_CONF_PATH", "/sasl"), ("QEMU_AUDIO_DRV", "none")]
@@ -63,10 +61,10 @@ def test_vnc_config_tls_sasl_password() -> None:
 
 def test_spice_channels_and_ticketing() -> None:
     cmd = CommandLine()
-    dom = domain("<graphics type='spice' port='5903' tlsPort='5904' autoport='no'>"
+    dom = device_domain("<graphics type='spice' port='5903' tlsPort='5904' autoport='no'>"
                  "<channel name='main' mode='secure'/><channel name='inputs' mode='insecure'/>"
                  "<clipboard copypaste='no'/></graphics>")
-    build_graphics(cmd, dom, caps("spice", spice_tls=True, spice_tls_x509_certdir="/x"))
+    build_graphics(cmd, dom, qemu_caps("spice", spice_tls=True, spice_tls_x509_certdir="/x"))
     assert cmd.args == [
         "-spice",
         "port=5903,tls-port=5904,disable-ticketing,x509-dir=/x,"
@@ -75,14 +73,14 @@ def test_spice_channels_and_ticketing() -> None:
 
 
 def test_spice_tls_port_needs_tls_config() -> None:
-    dom = domain("<graphics type='spice' port='5903' tlsPort='5904' autoport='no'/>")
+    dom = device_domain("<graphics type='spice' port='5903' tlsPort='5904' autoport='no'/>")
     with pytest.raises(UnsupportedError, match="TLS is disabled"):
-        build_graphics(CommandLine(), dom, caps("spice"))
+        build_graphics(CommandLine(), dom, qemu_caps("spice"))
 
 
 def test_sdl_environment() -> None:
     cmd = CommandLine()
-    dom = domain("<graphics type='sdl' display=':0.1' xauth='/x' fullscreen='yes'/>")
-    build_graphics(cmd, dom, caps())
+    dom = device_domain("<graphics type='sdl' display=':0.1' xauth='/x' fullscreen='yes'/>")
+    build_graphics(cmd, dom, qemu_caps())
     assert cmd.args == ["-full-screen", "-sdl"]
     assert cmd.env == [("XAUTHORITY", "/x"), ("DISPLAY", ":0.1")]

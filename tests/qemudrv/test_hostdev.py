@@ -4,15 +4,12 @@ the command line of PCI, USB and SCSI host devices."""
 from __future__ import annotations
 
 import pytest
-from chr_ui_helpers import with_root_controllers
 from lxml import etree
+from qemudrv_helpers import format_with, parse_element, qemu_caps, with_root_controllers
 
-from harness.protocol import Capabilities
-from qemudrv.caps import QemuCaps
 from qemudrv.cmdline.hostdev import build_pci_hostdev_device, usb_host_device
 from qemudrv.defaults.hostdev import hostdev_post_parse, set_default_backend
 from qemudrv.errors import UnsupportedError, XMLError
-from qemudrv.format.context import FormatContext
 from qemudrv.format.hostdev import format_hostdev
 from qemudrv.model.address import DriveAddress, PCIAddress
 from qemudrv.model.controller import Controller
@@ -20,21 +17,14 @@ from qemudrv.model.domain import Domain
 from qemudrv.model.hostdev import Hostdev
 from qemudrv.parse.context import ParseContext
 from qemudrv.parse.hostdev import parse_hostdev, parse_hostdev_source
-from qemudrv.xmlwriter import XMLWriter
-
-
-def _caps(*flags: str, config: dict[str, str] | None = None) -> QemuCaps:
-    return QemuCaps(Capabilities("t", frozenset(flags), config or {}, {}))
 
 
 def _parse(xml: str) -> Hostdev:
-    return parse_hostdev(etree.fromstring(xml), ParseContext(_caps()))
+    return parse_element(xml, parse_hostdev)
 
 
 def _format(hd: Hostdev) -> str:
-    w = XMLWriter()
-    format_hostdev(w, hd, FormatContext(inactive=True))
-    return w.text()
+    return format_with(format_hostdev, hd)
 
 
 def _scsi(unit: int, address: str = "") -> str:
@@ -82,7 +72,7 @@ def test_source_helper_reads_type_from_address() -> None:
         "</source></interface>"
     )
     hd = Hostdev()
-    parse_hostdev_source(el, ParseContext(_caps()), hd)
+    parse_hostdev_source(el, ParseContext(qemu_caps()), hd)
     assert (hd.type, hd.domain, hd.bus, hd.slot, hd.function) == ("pci", 2, 6, 0x12, 5)
 
 
@@ -97,7 +87,7 @@ def test_scsi_units_fill_controllers_then_imply_the_next_one() -> None:
         _parse(_scsi(8, "<address type='drive' controller='1' bus='0' target='0' unit='1'/>")),
         _parse(_scsi(9)),
     ]
-    hostdev_post_parse(dom, _caps())
+    hostdev_post_parse(dom, qemu_caps())
     units = [(h.info.address.controller, h.info.address.unit) for h in dom.devices.hostdevs]
     assert units[:7] == [(0, u) for u in range(7)]
     assert units[7:] == [(1, 0), (1, 1), (1, 2)]
@@ -110,7 +100,7 @@ def test_default_backend_comes_from_config() -> None:
         "<address domain='0' bus='6' slot='0x12' function='5'/></source></hostdev>"
     )
     dom.devices.hostdevs.append(hd)
-    set_default_backend(dom, _caps(config={"hostdev_pci_backend_default": "kvm"}))
+    set_default_backend(dom, qemu_caps(hostdev_pci_backend_default="kvm"))
     assert hd.backend == "kvm"
 
 
@@ -120,9 +110,9 @@ def test_pci_device_string_and_multidomain_gate() -> None:
     hd.info.alias = "hostdev0"
     hd.info.address = PCIAddress(0, 0, 3, 0)
     with pytest.raises(UnsupportedError, match="non-zero domain='0055'"):
-        build_pci_hostdev_device(hd, dom, _caps("device"))
+        build_pci_hostdev_device(hd, dom, qemu_caps("device"))
     opt = build_pci_hostdev_device(
-        hd, dom, _caps("device", "host-pci-multidomain"), alias="hostdev3", bootindex=2
+        hd, dom, qemu_caps("device", "host-pci-multidomain"), alias="hostdev3", bootindex=2
     )
     assert opt.startswith("vfio-pci,host=0055:06:12.5,id=hostdev3,bootindex=2")
     assert hd.info.alias == "hostdev0"
@@ -131,7 +121,7 @@ def test_pci_device_string_and_multidomain_gate() -> None:
 def test_usb_host_device() -> None:
     hd = Hostdev(type="usb", bus=14, device=6)
     hd.info.alias = "hostdev0"
-    assert usb_host_device(with_root_controllers(Domain()), hd, _caps("device")) == (
+    assert usb_host_device(with_root_controllers(Domain()), hd, qemu_caps("device")) == (
         "usb-host,hostbus=14,hostaddr=6,id=hostdev0"
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chr_ui_helpers import caps, domain
+from qemudrv_helpers import device_domain, qemu_caps
 
 from qemudrv.cmdline.command import CommandLine
 from qemudrv.cmdline.video import build_videos
@@ -12,7 +12,7 @@ from qemudrv.errors import DefinitionRejected, UnsupportedError
 
 
 def test_defaults_and_primary_first() -> None:
-    dom = domain("<video><model type='qxl'/></video><video><model type='vga' primary='yes'/></video>")
+    dom = device_domain("<video><model type='qxl'/></video><video><model type='vga' primary='yes'/></video>")
     video_post_parse(dom)
     first, second = dom.devices.videos
     assert (first.type, first.vram) == ("vga", 16384)
@@ -20,21 +20,21 @@ def test_defaults_and_primary_first() -> None:
 
 
 def test_implicit_video_with_graphics() -> None:
-    dom = domain("<graphics type='vnc'/>")
+    dom = device_domain("<graphics type='vnc'/>")
     video_post_parse(dom)
     assert [(v.type, v.vram, v.heads) for v in dom.devices.videos] == [("cirrus", 16384, 1)]
 
 
 def test_vgamem_only_for_qxl() -> None:
     with pytest.raises(DefinitionRejected, match="vgamem"):
-        domain("<video><model type='vga' vgamem='16384'/></video>")
+        device_domain("<video><model type='vga' vgamem='16384'/></video>")
 
 
 def test_legacy_vga_with_qxl_globals() -> None:
-    dom = domain("<video><model type='qxl' ram='65536' vram='32768'/></video>")
+    dom = device_domain("<video><model type='qxl' ram='65536' vram='32768'/></video>")
     video_post_parse(dom)
     cmd = CommandLine()
-    build_videos(cmd, dom, caps("device", "vga-qxl"))
+    build_videos(cmd, dom, qemu_caps("device", "vga-qxl"))
     assert cmd.args == [
         "-vga", "qxl",
         "-global", "qxl-vga.ram_size=67108864",
@@ -43,11 +43,11 @@ def test_legacy_vga_with_qxl_globals() -> None:
 
 
 def test_primary_device_and_virgl() -> None:
-    dom = domain("<video><model type='virtio'><acceleration accel3d='yes'/></model>"
+    dom = device_domain("<video><model type='virtio'><acceleration accel3d='yes'/></model>"
                  "<address type='pci' domain='0' bus='0' slot='2' function='0'/></video>")
     cmd = CommandLine()
-    build_videos(cmd, dom, caps("device", "device-video-primary", "virtio-gpu",
+    build_videos(cmd, dom, qemu_caps("device", "device-video-primary", "virtio-gpu",
                                 "virtio-gpu.virgl", "pci-multibus"))
     assert cmd.args == ["-device", "virtio-vga,id=video0,virgl=on,bus=pci.0,addr=0x2"]
     with pytest.raises(UnsupportedError, match="3d acceleration"):
-        build_videos(CommandLine(), dom, caps("device", "device-video-primary", "virtio-gpu"))
+        build_videos(CommandLine(), dom, qemu_caps("device", "device-video-primary", "virtio-gpu"))
