@@ -7,6 +7,7 @@ CCW or virtio-s390 addresses (s390), virtio-mmio (ARM), then PCI slots
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..errors import ConfigError, XMLError
@@ -38,29 +39,32 @@ def _is_pseries(dom: Domain) -> bool:
     return ctl.is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
 
 
-def _spapr_reg_in_use(dom: Domain, info: DeviceInfo) -> bool:
-    reg = info.address.reg if isinstance(info.address, SpaprVioAddress) else None
-    for _, _, other in device_infos(dom):
-        if other is info:
-            continue
-        a = other.address
-        if isinstance(a, SpaprVioAddress) and a.reg is not None and a.reg == reg:
-            return True
-    return False
+class _SpaprRegs:
+    """The spapr-vio regs in use, counted once for the whole domain (a
+    device's own reg included) and kept up to date as regs are assigned:
+    one scan of the devices instead of one per candidate reg."""
 
+    def __init__(self, dom: Domain) -> None:
+        self.count: Counter[int] = Counter(
+            a.reg for _, _, info in device_infos(dom)
+            if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
+        )
 
-def _assign_spapr_reg(dom: Domain, info: DeviceInfo, default_reg: int) -> None:
-    addr = info.address
-    if not isinstance(addr, SpaprVioAddress):
-        return
-    user_reg = addr.reg is not None
-    reg = default_reg if addr.reg is None else addr.reg
-    addr.reg = reg
-    while _spapr_reg_in_use(dom, info):
-        if user_reg:
-            raise XMLError(f"spapr-vio address {reg:#x} already in use")
-        reg += 0x1000
+    def assign(self, info: DeviceInfo, default_reg: int) -> None:
+        """A reg given in the definition must be free; a device without one
+        gets the first free reg from ``default_reg`` on, 0x1000 apart."""
+        addr = info.address
+        if not isinstance(addr, SpaprVioAddress):
+            return
+        if addr.reg is not None:
+            if self.count[addr.reg] > 1:  # another device has it too
+                raise XMLError(f"spapr-vio address {addr.reg:#x} already in use")
+            return
+        reg = default_reg
+        while self.count[reg]:
+            reg += 0x1000
         addr.reg = reg
+        self.count[reg] += 1
 
 
 def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
@@ -77,31 +81,32 @@ def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
 
 
 def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
+    regs = _SpaprRegs(dom)
     for net in dom.devices.interfaces:
         info = device_info(net)
         if info is None:
             continue
         if net.model == "spapr-vlan" and info.address is None:
             info.address = SpaprVioAddress(None)
-        _assign_spapr_reg(dom, info, VIO_ADDR_NET)
+        regs.assign(info, VIO_ADDR_NET)
     for cont in dom.devices.controllers:
         if cont.type == "scsi":
             model = scsi_controller_model(dom, cont, caps)
             if model == "ibmvscsi" and cont.info.address is None:
                 cont.info.address = SpaprVioAddress(None)
-        _assign_spapr_reg(dom, cont.info, VIO_ADDR_SCSI)
+        regs.assign(cont.info, VIO_ADDR_SCSI)
     for serial in dom.devices.serials:
         info = device_info(serial)
         if info is None:
             continue
         if _is_pseries(dom) and info.address is None:
             info.address = SpaprVioAddress(None)
-        _assign_spapr_reg(dom, info, VIO_ADDR_SERIAL)
+        regs.assign(info, VIO_ADDR_SERIAL)
     nvram = dom.devices.nvram
     if nvram is not None and device_info(nvram) is not None:
         if _is_pseries(dom) and nvram.info.address is None:
             nvram.info.address = SpaprVioAddress(None)
-        _assign_spapr_reg(dom, nvram.info, VIO_ADDR_NVRAM)
+        regs.assign(nvram.info, VIO_ADDR_NVRAM)
 
 
 # -- virtio devices on s390 and ARM ---------------------------------------------

@@ -106,9 +106,12 @@ def parse_address(el: Element) -> Address | None:
         if reg is None:
             return SpaprVioAddress(None)
         try:
-            return SpaprVioAddress(int(reg, 16))
+            number = int(reg, 16)
         except ValueError:
             raise XMLError("Cannot parse <address> 'reg' attribute") from None
+        if not 0 <= number <= UINT_MAX:  # virStrToLong_ui
+            raise XMLError("Cannot parse <address> 'reg' attribute")
+        return SpaprVioAddress(number)
     if kind == "ccw":
         names = ("cssid", "ssid", "devno")
         given = [el.get(n) is not None for n in names]

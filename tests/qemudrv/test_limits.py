@@ -394,3 +394,32 @@ def test_memory_slots_in_xml_fit_an_unsigned_int() -> None:
     xml = domain().replace("<memory", "<maxMemory slots='4294967296' unit='KiB'>1048576"
                                       "</maxMemory>\n  <memory")
     assert rejected_xml(xml) == "invalid value '4294967296' for memory slot count"
+
+
+PSERIES = """<domain type='qemu'>
+  <name>guest</name>
+  <memory unit='KiB'>524288</memory>
+  <os><type arch='ppc64' machine='pseries'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-ppc64</emulator>
+    DEVICES
+    <memballoon model='none'/>
+  </devices>
+</domain>
+"""
+
+
+def test_spapr_vio_regs_of_many_controllers_are_assigned_in_bounded_time() -> None:
+    """Each SCSI controller on pseries takes the next free spapr-vio reg;
+    looking for it scanned every device for every candidate reg."""
+    xml = PSERIES.replace("DEVICES", disk(address="<address type='drive' controller='1023'/>"))
+    with bounded(3.0):
+        out = driver.xml_to_argv(xml, CAPS).output
+    assert out.count("-device spapr-vscsi,") == 1024
+    assert "-device spapr-vscsi,id=scsi1023,reg=0x401000 " in out  # 0x2000 + 1023 * 0x1000
+
+
+def test_a_spapr_vio_reg_fits_an_unsigned_int() -> None:
+    xml = PSERIES.replace("DEVICES", "<serial type='pty'>"
+                          "<address type='spapr-vio' reg='0x100000000'/></serial>")
+    assert rejected_xml(xml) == "Cannot parse <address> 'reg' attribute"
