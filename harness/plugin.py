@@ -56,6 +56,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("hvharness_driver", "the driver under test (MODULE:ATTR or entry-point name)",
                   default=None)
+    parser.addini("hvharness_exec_timeout", "seconds an exec: driver has to answer one request",
+                  default="30")
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
 
@@ -235,6 +237,7 @@ class SessionHooks:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
+        state.close_drivers()
         if state.is_worker:
             return
         failed = False

@@ -56,6 +56,7 @@ class HarnessState:
         self.prune = prune
         self.report_path = report_path
         self.is_worker = hasattr(config, "workerinput")
+        self.exec_timeout = exec_timeout(config)
         self._libraries: dict[Path, CapsLibrary] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
@@ -88,7 +89,8 @@ class HarnessState:
                         "no driver configured: pass --driver MODULE:ATTR (or an entry-point "
                         "name), or set hvharness_driver in the ini file"
                     )
-                self._driver = load_driver(self.driver_spec)
+                self._driver = load_driver(self.driver_spec, cwd=self.config.rootpath,
+                                           exec_timeout=self.exec_timeout)
                 self.driver_root = driver_root(self._driver)
             except DriverLoadError as exc:
                 self._driver = DriverLoadError(
@@ -96,6 +98,12 @@ class HarnessState:
         if isinstance(self._driver, DriverLoadError):
             raise self._driver
         return self._driver
+
+    def close_drivers(self) -> None:
+        """Let drivers that hold resources (an exec driver's process) release them."""
+        close = getattr(self._driver, "close", None)
+        if callable(close):
+            close()
 
     def _sharing(self, suite: Suite, mode: Mode) -> None:
         manifest = self.manifest(suite, mode)
@@ -137,6 +145,19 @@ class HarnessState:
         if getattr(self.config, "cache", None) is not None:
             shutil.rmtree(self.obtained_dir, ignore_errors=True)
             self._obtained_dir = None
+
+
+def exec_timeout(config: pytest.Config) -> float:
+    """The ini ``hvharness_exec_timeout``: seconds an exec driver has per request."""
+    raw = config.getini("hvharness_exec_timeout")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value > 0:
+        raise pytest.UsageError(
+            f"hvharness_exec_timeout must be a positive number of seconds, not {raw!r}")
+    return value
 
 
 def absolute(path: Path) -> Path:
