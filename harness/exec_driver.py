@@ -39,6 +39,7 @@ __all__ = [
     "ExecDriver",
     "ExecDriverBug",
     "ExecDriverFault",
+    "ExecDriverProblem",
 ]
 
 PROTOCOL = "hvharness-exec/1"
@@ -54,11 +55,19 @@ _SHOWN_CHARS = 200
 _CLOSE_GRACE = 2.0
 
 
-class ExecDriverFault(Exception):
+class ExecDriverProblem(Exception):
+    """A failure of the driver process; its message is complete as it stands.
+
+    The harness shows it without a location: no frame of the harness is
+    where the problem is.
+    """
+
+
+class ExecDriverFault(ExecDriverProblem):
     """The driver process broke the protocol; it has been stopped."""
 
 
-class ExecDriverBug(Exception):
+class ExecDriverBug(ExecDriverProblem):
     """The driver answered with ``error``: a bug it reports in itself."""
 
 
