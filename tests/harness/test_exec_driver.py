@@ -252,3 +252,14 @@ def test_capabilities_json_form_round_trips() -> None:
 def test_capabilities_from_json_rejects_bad_shapes(bad: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="capabilities"):
         Capabilities.from_json(bad)
+
+
+NODE_EXAMPLE = REPO / "examples" / "toyvisor-node"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not on PATH")
+def test_the_node_example_passes_its_own_suite(pytester: pytest.Pytester) -> None:
+    shutil.copytree(NODE_EXAMPLE, pytester.path, dirs_exist_ok=True)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=14)
+    result.stdout.fnmatch_lines(["hvharness: driver exec:node driver.js (hvharness_driver in pytest.ini)"])
