@@ -41,6 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              "entry point in the hvharness.drivers group (default: ini hvharness_driver)",
     )
     group.addoption(
+        "--against", default=None, metavar="DRIVER",
+        help="differential conformance: run each case through this driver too (any --driver "
+             "spec, exec: included) and take its answer as the expectation instead of the goldens",
+    )
+    group.addoption(
         "--regen", nargs="?", const="failed", default=None,
         choices=[m.value for m in RegenMode], metavar="failed|all|new",
         help="rewrite goldens: of failing ok cases and missing ones (--regen, the default), "
@@ -119,6 +124,9 @@ def pytest_configure(config: pytest.Config) -> None:
     spec = option or ini
     origin = " (--driver)" if option else (f" (hvharness_driver in {config.inipath.name})"
                                            if ini and config.inipath else "")
+    against = config.getoption("against")
+    if against is not None and regen is not None:
+        raise pytest.UsageError("--against compares two drivers; it cannot --regen goldens")
     report = config.getoption("conformance_report")
     state = HarnessState(
         config, suites, spec, origin,
@@ -126,6 +134,7 @@ def pytest_configure(config: pytest.Config) -> None:
         bool(config.getoption("prune")),
         absolute(config.invocation_params.dir / report) if report else None,
     )
+    state.set_against(against)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(SessionHooks(state), "hvharness-session")
     if not state.is_worker:
@@ -164,6 +173,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if state is None:
         return None
     lines = [f"hvharness: driver {state.driver_spec or '(none)'}{state.driver_origin}"]
+    if state.against_spec:
+        lines.append(f"hvharness: against {state.against_spec} (its answers are the expectation)")
     lines += [f"hvharness: suite {s.label} = {display_path(s.root)}" for s in state.suites]
     if state.regen:
         lines.append(f"hvharness: regenerating goldens ({state.regen})"

@@ -57,6 +57,8 @@ class HarnessState:
         self.report_path = report_path
         self.is_worker = hasattr(config, "workerinput")
         self.exec_timeout = exec_timeout(config)
+        self.against_spec: str | None = None
+        self._against: Driver | DriverLoadError | None = None
         self._libraries: dict[Path, CapsLibrary] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
@@ -99,11 +101,29 @@ class HarnessState:
             raise self._driver
         return self._driver
 
+    def set_against(self, spec: str | None) -> None:
+        """``--against SPEC``: the driver whose answers replace the goldens."""
+        self.against_spec = spec
+        self.report.against = spec
+
+    def against_driver(self) -> Driver:
+        assert self.against_spec is not None
+        if self._against is None:
+            try:
+                self._against = load_driver(self.against_spec, cwd=self.config.rootpath,
+                                            exec_timeout=self.exec_timeout)
+            except DriverLoadError as exc:
+                self._against = DriverLoadError(f"driver {self.against_spec!r} (--against): {exc}")
+        if isinstance(self._against, DriverLoadError):
+            raise self._against
+        return self._against
+
     def close_drivers(self) -> None:
         """Let drivers that hold resources (an exec driver's process) release them."""
-        close = getattr(self._driver, "close", None)
-        if callable(close):
-            close()
+        for driver in (self._driver, self._against):
+            close = getattr(driver, "close", None)
+            if callable(close):
+                close()
 
     def _sharing(self, suite: Suite, mode: Mode) -> None:
         manifest = self.manifest(suite, mode)
