@@ -263,3 +263,37 @@ def test_the_node_example_passes_its_own_suite(pytester: pytest.Pytester) -> Non
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(passed=14)
     result.stdout.fnmatch_lines(["hvharness: driver exec:node driver.js (hvharness_driver in pytest.ini)"])
+
+
+LIBVIRT_LIVE = REPO / "examples" / "libvirt-live" / "libvirt_live.py"
+
+
+def _libvirt_live_missing() -> str | None:
+    for tool in ("virsh", "qemu-system-x86_64", *(("setpriv",) if os.geteuid() == 0 else ())):
+        if shutil.which(tool) is None:
+            return f"{tool} is not on PATH (apt-get install libvirt-clients libvirt-daemon-driver-qemu qemu-system-x86)"
+    return None
+
+
+@pytest.mark.skipif(_libvirt_live_missing() is not None, reason=str(_libvirt_live_missing()))
+def test_libvirt_live_answers_the_q72_cases(pytester: pytest.Pytester) -> None:
+    for part in ("caps", "cases"):
+        shutil.copytree(REPO / part, pytester.path / "own" / part)
+    spec = f"exec:{shlex.quote(sys.executable)} {shlex.quote(str(LIBVIRT_LIVE))}"
+    result = pytester.runpytest("--suite", "own", "-k", "q72 and xml2argv", "--driver", spec,
+                                "--conformance-report", "live.json")
+    cases = json.loads((pytester.path / "live.json").read_text())["suites"]["own"]["modes"][
+        "xml2argv"]["cases"]
+    assert len(cases) == 10
+    # Every case got an answer: a command line or a host limit, never a protocol fault.
+    for case in cases:
+        assert case["outcome"] in ("passed", "failed", "error"), case
+        assert "host limit" in case["reason"] or "exec driver" not in case["reason"], case
+    obtained = next((pytester.path / ".pytest_cache").rglob("q72-minimal-pc.args")).read_text()
+    # Normalised: the capability set's monitor socket and HOME, the machine alias, no embed root.
+    assert "path=/var/lib/hvh/monitor.sock," in obtained
+    assert "HOME=/var/lib/hvh" in obtained and "-machine pc," in obtained
+    assert "libvirt-live-" not in obtained
+    result = pytester.runpytest("--suite", "own", "-k", "q72-minimal", "--driver", "qemudrv",
+                                "--against", spec)
+    result.stdout.fnmatch_lines(["qemudrv and libvirt-live (exec:*) disagree: outputs differ:"])
