@@ -245,6 +245,13 @@ class ExecDriver:
             reply = _parse_reply(process.read_line(deadline, "reply"), self._next_id)
         except _Fault as exc:
             raise ExecDriverFault(self._stop_and_describe(str(exc))) from None
+        except BaseException:
+            # Interrupted mid-request (a per-case timeout, ^C): its reply may
+            # still come, and would answer the next request. Start afresh.
+            if self._process is not None:
+                self._process.stop()
+                self._process = None
+            raise
         if "output" in reply:
             return Conversion(reply["output"], tuple(reply.get("warnings") or ()))
         if "rejected" in reply:

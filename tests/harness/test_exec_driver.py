@@ -297,3 +297,25 @@ def test_libvirt_live_answers_the_q72_cases(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--suite", "own", "-k", "q72-minimal", "--driver", "qemudrv",
                                 "--against", spec)
     result.stdout.fnmatch_lines(["qemudrv and libvirt-live (exec:*) disagree: outputs differ:"])
+
+
+def test_an_interrupted_request_does_not_leak_its_reply_into_the_next(
+    pytester: pytest.Pytester, exec_toy: Path
+) -> None:
+    # A plugin that interrupts the first request (as a per-case timeout
+    # would) while the driver still owes its reply.
+    pytester.makepyfile(interrupter='''
+import signal
+
+def pytest_runtest_call(item):
+    if item.name == "xml2argv/boom":
+        def interrupt(signum, frame):
+            raise TimeoutError("interrupted")
+        signal.signal(signal.SIGALRM, interrupt)
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+''')
+    pytester.syspathinsert()
+    result = pytester.runpytest("--driver", _spec("hang"), "-p", "interrupter")
+    result.assert_outcomes(passed=12, failed=1)
+    result.stdout.fnmatch_lines(["driver raised an unexpected exception: TimeoutError: interrupted*"])
+    assert _starts(pytester) == 2
