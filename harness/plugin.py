@@ -37,8 +37,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--driver", default=None, metavar="MODULE:ATTR|NAME",
-        help="the driver under test: an object MODULE:ATTR, or the name of an "
-             "entry point in the hvharness.drivers group (default: ini hvharness_driver)",
+        help="the driver under test: an object MODULE:ATTR, the name of an entry point in "
+             "the hvharness.drivers group, or 'exec:COMMAND ARG...' for a driver process "
+             "(default: ini hvharness_driver)",
     )
     group.addoption(
         "--against", default=None, metavar="DRIVER",
