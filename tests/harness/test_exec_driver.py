@@ -147,7 +147,7 @@ def test_the_ini_key_takes_an_exec_spec(pytester: pytest.Pytester, exec_toy: Pat
 def test_a_fault_fails_that_case_and_a_fresh_process_serves_the_next(
     pytester: pytest.Pytester, exec_toy: Path, behaviour: str, problem: str
 ) -> None:
-    result = pytester.runpytest("--driver", _spec(behaviour), "-o", "hvharness_exec_timeout=2")
+    result = pytester.runpytest("--driver", _spec(behaviour), "-o", "hvharness_exec_timeout=5")
     result.assert_outcomes(passed=12, failed=1)
     result.stdout.fnmatch_lines([
         f"*exec driver '* fault_driver.py {behaviour}': {problem}",
@@ -183,7 +183,7 @@ def test_an_error_reply_is_a_driver_bug_and_keeps_the_process(
 def test_a_bad_handshake_is_one_session_level_error(
     pytester: pytest.Pytester, exec_toy: Path, behaviour: str, problem: str
 ) -> None:
-    result = pytester.runpytest("--driver", _spec(behaviour), "-o", "hvharness_exec_timeout=1")
+    result = pytester.runpytest("--driver", _spec(behaviour), "-o", "hvharness_exec_timeout=5")
     assert result.ret != pytest.ExitCode.OK
     result.stdout.fnmatch_lines([f"*exec driver '* fault_driver.py {behaviour}': bad handshake: "
                                  f"{problem}*"])
