@@ -18,6 +18,7 @@ from typing import Literal
 from .caps import CapsLibrary
 from .compare import Comparison, compare_argv, compare_text, unified_diff
 from .errors import SuiteError, display_path
+from .exec_driver import ExecDriverProblem
 from .files import read_text
 from .protocol import (
     Capabilities,
@@ -129,6 +130,8 @@ def _convert(case: Case, driver: Driver, caps: Capabilities, text: str, status: 
 
 
 def _unexpected(exc: BaseException, root: Path | None) -> Result:
+    if isinstance(exc, ExecDriverProblem):
+        return Result(Outcome.ERROR, str(exc).splitlines()[0], str(exc), exception=exc)
     frames = traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if root is not None and Path(f.filename).is_relative_to(root)]
     where = ours[-1] if ours else (frames[-1] if frames else None)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from _pytest._code.code import ExceptionInfo, TerminalRepr
 
-from .check import Outcome, Prepared, Result, prepare, run_case
+from .check import Outcome, Prepared, Result, driver_root, prepare, run_case
+from .differential import ask, differ, driver_label
 from .errors import DriverLoadError, SuiteError, display_path
 from .files import resolve_within
 from .goldens import atomic_write
@@ -110,6 +111,8 @@ class CaseItem(_HarnessItem):
         self.result: Result | None = None
         self.check: OutputCheck | None = None
         self.regen_events: list[RegenEvent] = []
+        self.against: Driver | None = None
+        self.reference_expect: str | None = None
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         # The headline names where the case is defined. It must not be a
@@ -121,7 +124,7 @@ class CaseItem(_HarnessItem):
 
     def report_info(self) -> dict[str, Any]:
         return {"suite": self.suite.name, "mode": str(self.case.mode), "case": self.case.id,
-                "expect": str(self.case.expect)}
+                "expect": self.reference_expect or str(self.case.expect)}
 
     def setup(self) -> None:
         state = self._state()
@@ -129,11 +132,19 @@ class CaseItem(_HarnessItem):
         if self.case.mode not in driver.modes:
             pytest.skip(f"driver {driver.name!r} does not support {self.case.mode}")
         self.driver = driver
+        if state.against_spec is not None:
+            self.against = state.against_driver()
+            if self.case.mode not in self.against.modes:
+                pytest.skip(f"driver {self.against.name!r} (--against) does not support "
+                            f"{self.case.mode}")
         self.prepared = prepare(self.case, state.library(self.suite))
 
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None
         state = self._state()
+        if self.against is not None:
+            self._run_against(self.against)
+            return
         result = run_case(self.case, self.driver, self.prepared, state.driver_root)
         self.result = result
         if state.regen is not None and result.regen is not None and self.case.expect == "ok":
@@ -155,6 +166,21 @@ class CaseItem(_HarnessItem):
             result = self._save_obtained(result)
             self.result = result
         raise CaseFailed(result)
+
+    def _run_against(self, against: Driver) -> None:
+        """--against: the reference driver's answer is the expectation, not the goldens."""
+        assert self.driver is not None and self.prepared is not None
+        state = self._state()
+        assert state.driver_spec is not None and state.against_spec is not None
+        reference = ask(self.case, against, self.prepared, driver_root(against))
+        if reference.expect is not None:
+            self.reference_expect = str(reference.expect)
+        tested = ask(self.case, self.driver, self.prepared, state.driver_root)
+        self.result = differ(self.case,
+                             (tested, driver_label(self.driver, state.driver_spec)),
+                             (reference, driver_label(against, state.against_spec)))
+        if self.result.outcome is not Outcome.PASSED:
+            raise CaseFailed(self.result)
 
     def _check_output(self, output: str) -> None:
         """Ask the ``pytest_hvharness_check_output`` implementations about a matched output."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import traceback
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from .errors import DriverLoadError
 from .protocol import Driver, Mode
@@ -19,14 +20,20 @@ _CONVERTERS = {
 }
 
 
-def load_driver(spec: str) -> Driver:
-    """Load a driver from ``MODULE:ATTR`` or the name of an entry point.
+def load_driver(spec: str, *, cwd: Path | None = None, exec_timeout: float | None = None
+                ) -> Driver:
+    """Load a driver from ``MODULE:ATTR``, the name of an entry point, or ``exec:COMMAND``.
 
     A bare name that is not a registered entry point is imported as a
     module whose ``driver`` attribute is the driver, so a project's own
-    driver works from a checkout that was never installed.
+    driver works from a checkout that was never installed. ``exec:``
+    starts a driver process in ``cwd`` (see :mod:`harness.exec_driver`).
     """
     spec = spec.strip()
+    if spec.startswith("exec:"):
+        from .exec_driver import DEFAULT_TIMEOUT, ExecDriver
+        return ExecDriver(spec.removeprefix("exec:"), cwd=cwd,
+                          timeout=exec_timeout if exec_timeout is not None else DEFAULT_TIMEOUT)
     if not spec:
         raise DriverLoadError("the driver name is empty")
     if ":" not in spec:

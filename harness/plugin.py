@@ -37,8 +37,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--driver", default=None, metavar="MODULE:ATTR|NAME",
-        help="the driver under test: an object MODULE:ATTR, or the name of an "
-             "entry point in the hvharness.drivers group (default: ini hvharness_driver)",
+        help="the driver under test: an object MODULE:ATTR, the name of an entry point in "
+             "the hvharness.drivers group, or 'exec:COMMAND ARG...' for a driver process "
+             "(default: ini hvharness_driver)",
+    )
+    group.addoption(
+        "--against", default=None, metavar="DRIVER",
+        help="differential conformance: run each case through this driver too (any --driver "
+             "spec, exec: included) and take its answer as the expectation instead of the goldens",
     )
     group.addoption(
         "--regen", nargs="?", const="failed", default=None,
@@ -56,6 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("hvharness_driver", "the driver under test (MODULE:ATTR or entry-point name)",
                   default=None)
+    parser.addini("hvharness_exec_timeout", "seconds an exec: driver has to answer one request",
+                  default="30")
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
 
@@ -117,6 +125,9 @@ def pytest_configure(config: pytest.Config) -> None:
     spec = option or ini
     origin = " (--driver)" if option else (f" (hvharness_driver in {config.inipath.name})"
                                            if ini and config.inipath else "")
+    against = config.getoption("against")
+    if against is not None and regen is not None:
+        raise pytest.UsageError("--against compares two drivers; it cannot --regen goldens")
     report = config.getoption("conformance_report")
     state = HarnessState(
         config, suites, spec, origin,
@@ -124,6 +135,7 @@ def pytest_configure(config: pytest.Config) -> None:
         bool(config.getoption("prune")),
         absolute(config.invocation_params.dir / report) if report else None,
     )
+    state.set_against(against)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(SessionHooks(state), "hvharness-session")
     if not state.is_worker:
@@ -162,6 +174,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if state is None:
         return None
     lines = [f"hvharness: driver {state.driver_spec or '(none)'}{state.driver_origin}"]
+    if state.against_spec:
+        lines.append(f"hvharness: against {state.against_spec} (its answers are the expectation)")
     lines += [f"hvharness: suite {s.label} = {display_path(s.root)}" for s in state.suites]
     if state.regen:
         lines.append(f"hvharness: regenerating goldens ({state.regen})"
@@ -235,6 +249,7 @@ class SessionHooks:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
+        state.close_drivers()
         if state.is_worker:
             return
         failed = False

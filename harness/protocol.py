@@ -9,9 +9,14 @@ reported as such.
 
 from __future__ import annotations
 
+import datetime
 import enum
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = [
@@ -50,6 +55,65 @@ class Capabilities:
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form: ``{"name", "flags": [sorted], "config": {...}, "tables": {...}}``.
+
+        Mappings become objects and tuples arrays; a TOML date or time
+        becomes its ISO 8601 string. The exec-driver protocol sends this.
+        """
+        return {
+            "name": self.name,
+            "flags": sorted(self.flags),
+            "config": _plain(self.config),
+            "tables": _plain(self.tables),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Capabilities:
+        """The inverse of :meth:`to_json` (dates stay strings)."""
+        flags = data.get("flags", [])
+        if not isinstance(data.get("name"), str) or not isinstance(flags, list | tuple) \
+                or not all(isinstance(f, str) for f in flags):
+            raise ValueError("capabilities need a string 'name' and a list of string 'flags'")
+        config, tables = data.get("config", {}), data.get("tables", {})
+        if not isinstance(config, Mapping) or not isinstance(tables, Mapping):
+            raise ValueError("capabilities' 'config' and 'tables' must be objects")
+        return cls(data["name"], frozenset(flags), _frozen(config), _frozen(tables))
+
+    @cached_property
+    def canonical_json(self) -> str:
+        """:meth:`to_json` as compact JSON with sorted keys: equal sets, equal text."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False)
+
+    @cached_property
+    def key(self) -> str:
+        """``NAME#HASH``: the set's name and a digest of its canonical JSON.
+
+        Two cases share a key exactly when their effective capabilities are
+        equal, so a driver process is sent each set once.
+        """
+        digest = hashlib.sha256(self.canonical_json.encode()).hexdigest()[:16]
+        return f"{self.name}#{digest}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)

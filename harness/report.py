@@ -70,6 +70,8 @@ def _totals(records: Iterable[CaseRecord]) -> dict[str, Any]:
 class ConformanceReport:
     def __init__(self, driver: str) -> None:
         self.driver = driver
+        # With --against: the reference driver; "passed" then means "agreed".
+        self.against: str | None = None
         self.records: dict[str, CaseRecord] = {}
         self.declared: dict[tuple[str, str], int] = {}
         self.roots: dict[str, str] = {}
@@ -105,8 +107,11 @@ class ConformanceReport:
             suites[suite] = {"root": self.roots.get(suite), "modes": modes,
                              "totals": _totals(r for r in self.records.values()
                                                if r.suite == suite)}
-        return {"format": REPORT_FORMAT, "driver": self.driver, "suites": suites,
+        data = {"format": REPORT_FORMAT, "driver": self.driver, "suites": suites,
                 "totals": _totals(self.records.values())}
+        if self.against is not None:
+            data["against"] = self.against
+        return data
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +121,9 @@ class ConformanceReport:
 def format_table(data: Mapping[str, Any]) -> list[str]:
     """The human summary of a report (as returned by ``to_json``)."""
     lines = [f"driver {data.get('driver', '?')}"]
+    if data.get("against"):
+        lines[0] += f" against {data['against']} (passed: the two agree; ok and rejections: " \
+                    "by what the reference did)"
     head = ["mode", "passed/total", "%", "ok", "rejections", "failed", "errors", "skipped"]
     for suite, entry in data.get("suites", {}).items():
         rows = [head]

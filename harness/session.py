@@ -56,6 +56,9 @@ class HarnessState:
         self.prune = prune
         self.report_path = report_path
         self.is_worker = hasattr(config, "workerinput")
+        self.exec_timeout = exec_timeout(config)
+        self.against_spec: str | None = None
+        self._against: Driver | DriverLoadError | None = None
         self._libraries: dict[Path, CapsLibrary] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
@@ -88,7 +91,8 @@ class HarnessState:
                         "no driver configured: pass --driver MODULE:ATTR (or an entry-point "
                         "name), or set hvharness_driver in the ini file"
                     )
-                self._driver = load_driver(self.driver_spec)
+                self._driver = load_driver(self.driver_spec, cwd=self.config.rootpath,
+                                           exec_timeout=self.exec_timeout)
                 self.driver_root = driver_root(self._driver)
             except DriverLoadError as exc:
                 self._driver = DriverLoadError(
@@ -96,6 +100,30 @@ class HarnessState:
         if isinstance(self._driver, DriverLoadError):
             raise self._driver
         return self._driver
+
+    def set_against(self, spec: str | None) -> None:
+        """``--against SPEC``: the driver whose answers replace the goldens."""
+        self.against_spec = spec
+        self.report.against = spec
+
+    def against_driver(self) -> Driver:
+        assert self.against_spec is not None
+        if self._against is None:
+            try:
+                self._against = load_driver(self.against_spec, cwd=self.config.rootpath,
+                                            exec_timeout=self.exec_timeout)
+            except DriverLoadError as exc:
+                self._against = DriverLoadError(f"driver {self.against_spec!r} (--against): {exc}")
+        if isinstance(self._against, DriverLoadError):
+            raise self._against
+        return self._against
+
+    def close_drivers(self) -> None:
+        """Let drivers that hold resources (an exec driver's process) release them."""
+        for driver in (self._driver, self._against):
+            close = getattr(driver, "close", None)
+            if callable(close):
+                close()
 
     def _sharing(self, suite: Suite, mode: Mode) -> None:
         manifest = self.manifest(suite, mode)
@@ -137,6 +165,19 @@ class HarnessState:
         if getattr(self.config, "cache", None) is not None:
             shutil.rmtree(self.obtained_dir, ignore_errors=True)
             self._obtained_dir = None
+
+
+def exec_timeout(config: pytest.Config) -> float:
+    """The ini ``hvharness_exec_timeout``: seconds an exec driver has per request."""
+    raw = config.getini("hvharness_exec_timeout")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = -1.0
+    if not value > 0:
+        raise pytest.UsageError(
+            f"hvharness_exec_timeout must be a positive number of seconds, not {raw!r}")
+    return value
 
 
 def absolute(path: Path) -> Path:
