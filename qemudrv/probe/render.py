@@ -60,6 +60,10 @@ def render(derived: Derived, *, extends: str | None = DEFAULT_EXTENDS, replies_n
     if derived.absent:
         out += ["", "# Flags the driver knows that this emulator does not offer:"]
         out += [f"#   {flag}: {why}" for flag, why in derived.absent]
+    if derived.unprobeable:
+        out += ["", "# Unprobeable: asking about these cost the emulator its life (or got no"]
+        out += ["# reply), so no rule saw their properties:"]
+        out += [f"#   {what}: {why}" for what, why in derived.unprobeable]
     out += [
         "",
         "[emulator]",

@@ -195,7 +195,10 @@ def test_committed_sets_name_the_flags_the_driver_uses() -> None:
 _FAKE_QEMU = """\
 #!{python}
 # A stand-in for qemu-system-*: replays {replies} over the -qmp socket.
-import json, socket, sys
+# A question recorded as lost makes it exit with the recorded message, as
+# QEMU does for a type whose module is missing; one in {hang!r} is never
+# answered.
+import json, socket, sys, time
 argv = sys.argv[1:]
 doc = json.load(open({replies!r}))
 answers, rejected = {{}}, []
@@ -226,8 +229,13 @@ for line in conn.makefile("r"):
         reply = {{"return": {{}}}}
     else:
         e = answers.get(json.dumps([cmd, args], sort_keys=True))
+        if args.get("typename") in {hang!r}:
+            time.sleep(3600)
         if e is None:
             reply = {{"error": {{"class": "CommandNotFound", "desc": cmd}}}}
+        elif e.get("error", {{}}).get("class") == "EmulatorLost":
+            sys.stderr.write(e["error"]["desc"].split(": ", 1)[-1] + "\\n")
+            sys.exit(1)
         else:
             reply = {{k: e[k] for k in ("return", "error") if k in e}}
     reply["id"] = req.get("id")
@@ -238,9 +246,11 @@ for line in conn.makefile("r"):
 """
 
 
-def _fake_qemu(tmp_path: Path, replies: Path) -> str:
+def _fake_qemu(tmp_path: Path, replies: Path, hang: tuple[str, ...] = ()) -> str:
     script = tmp_path / "fake-qemu-system-x86_64"
-    script.write_text(_FAKE_QEMU.format(python=sys.executable, replies=str(replies)))
+    script.write_text(
+        _FAKE_QEMU.format(python=sys.executable, replies=str(replies), hang=list(hang))
+    )
     script.chmod(0o755)
     return str(script)
 
@@ -264,6 +274,39 @@ def test_collect_records_failed_queries(tmp_path: Path) -> None:
     assert replies.accepted(["-no-shutdown"]) is True
     # The fake accepts every argv check the small set did not record.
     assert set(derive(_replies()).flag_names) <= set(derive(replies).flag_names)
+
+
+LOST_VGA = "the emulator exited (status 1): missing object type 'VGA-device'"
+
+
+def test_collect_survives_a_type_that_kills_the_emulator(tmp_path: Path) -> None:
+    src = tmp_path / "dies.replies.json"
+    dying = _replies()
+    dying.add_lost("device-list-properties", {"typename": "VGA"}, LOST_VGA)
+    dying.save(src)
+    replies = collect(_fake_qemu(tmp_path, src), timeout=20)
+    assert replies.lost() == [("device-list-properties", {"typename": "VGA"}, LOST_VGA)]
+    # A fresh emulator answered the questions after the fatal one.
+    assert replies.get("qom-list-properties", {"typename": "pc-i440fx-7.2-machine"}) == [
+        {"name": "usb"}
+    ]
+    derived = derive(replies)
+    assert derived.unprobeable == (("VGA", LOST_VGA),)
+    assert "machine-usb-opt" in derived.flag_names and "VGA" in derived.flag_names
+    why = dict(derived.absent)["VGA.vgamem_mb"]
+    assert why == "VGA property vgamem_mb (not probed: VGA unprobeable)"
+    text = set_text(replies)[1]
+    assert f"#   VGA: {LOST_VGA}\n" in text
+
+
+def test_collect_gives_up_on_a_question_that_gets_no_reply(tmp_path: Path) -> None:
+    src = tmp_path / "small.replies.json"
+    _replies().save(src)
+    replies = collect(_fake_qemu(tmp_path, src, hang=("ide-cd",)), timeout=3)
+    assert replies.lost() == [
+        ("device-list-properties", {"typename": "ide-cd"}, "no reply within 3s")
+    ]
+    assert replies.get("device-list-properties", {"typename": "VGA"}) == [{"name": "vgamem_mb"}]
 
 
 def test_cli_without_binary_or_replies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
