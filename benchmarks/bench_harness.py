@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from harness.wrap import wrap  # noqa: E402
+from harness.wrap import wrap
 
 DRIVER = '''
 from harness.protocol import Conversion, Mode
@@ -169,7 +169,8 @@ def main() -> None:
     for way, r in results.items():
         print(f"{way:<16} {r['big']:>10.2f} {r['per_case_us']:>14.0f} "
               f"{r['per_case_us'] / bare:>7.2f}x")
-    harness, regression = results["harness"]["per_case_us"], results["file_regression"]["per_case_us"]
+    harness = results["harness"]["per_case_us"]
+    regression = results["file_regression"]["per_case_us"]
     print(f"harness / bare = {harness / bare:.2f}x (goal <= 1.10x); "
           f"harness / file_regression = {harness / regression:.2f}x (goal < 1)")
 

@@ -137,7 +137,8 @@ class ToyDriver:
                  f"  <cpus>{opts.get('-smp', '1')}</cpus>"]
         for drive in disks:
             fields = dict(f.split("=", 1) for f in drive.split(",") if "=" in f)
-            lines.append(f"  <disk file='{fields.get('file', '')}' bus='{fields.get('if', 'virtio')}'/>")
+            file, bus = fields.get("file", ""), fields.get("if", "virtio")
+            lines.append(f"  <disk file='{file}' bus='{bus}'/>")
         lines.append("</machine>")
         return Conversion("\n".join(lines) + "\n", tuple(warnings))
 
