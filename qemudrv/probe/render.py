@@ -44,8 +44,8 @@ def render(derived: Derived, *, extends: str | None = DEFAULT_EXTENDS, replies_n
     out: list[str] = [
         f"# QEMU {derived.version} ({derived.package or 'no package string'}), "
         f"target {derived.arch}, as its QMP monitor",
-        "# describes itself. Written by `python3 -m qemudrv.probe`; do not edit by hand:",
-        f"# re-derive with `python3 -m qemudrv.probe --from-replies caps/{replies_name}`.",
+        "# describes itself. Written by `qemudrv-probe-caps`; do not edit by hand:",
+        f"# re-derive with `qemudrv-probe-caps --from-replies caps/{replies_name}`.",
         "# Each flag's comment names the evidence (rules in qemudrv/probe/derive.py).",
     ]
     if extends:
