@@ -19,6 +19,7 @@ from .compare import unified_diff
 from .goldens import atomic_write
 from .regen import RegenMode
 from .report import format_table
+from .run_cmd import run
 from .wrap import wrap
 
 __all__ = ["main"]
@@ -93,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--mode", choices=[m.value for m in RegenMode], default="failed")
     p.add_argument("--prune", action="store_true", help="also delete unreferenced files")
 
+    sub.add_parser("run", help="the main job: run the project's suites (ini hvharness_suites) "
+                   "with its driver; other arguments go to pytest")
+
     p = sub.add_parser("report", help="print the summary of a --conformance-report file")
     p.add_argument("report", metavar="PATH.json")
     p.add_argument("--cases", action="store_true", help="also list every case that did not pass")
@@ -100,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "regen":
         return _regen(args, rest)
+    if args.command == "run":
+        return run(rest)
     if rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "wrap":

@@ -3,20 +3,26 @@
 Inert unless the option is given. Under ``-n``, each worker validates the
 cases it runs (each validation has its own temporary directory, so runs
 overlap safely) and identifies the emulator once.
+
+pytest loads this module into every session of every project once the
+package is installed, so it imports the checker (and with it the reference
+driver and lxml) only when ``--qemu-validate`` is given.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from typing import TYPE_CHECKING
 
 import pytest
 
-from harness.output_check import OutputCheck
-from harness.protocol import Capabilities
-from harness.suite import Case
+if TYPE_CHECKING:
+    from harness.output_check import OutputCheck
+    from harness.protocol import Capabilities
+    from harness.suite import Case
 
-from .checker import CHECKER, QemuChecker
+    from .checker import QemuChecker
 
 DEFAULT_BINARY = "qemu-system-x86_64"
 _NAME = "hvharness-qemu-checker"
@@ -62,6 +68,8 @@ def pytest_configure(config: pytest.Config) -> None:
     spec = config.getoption("qemu_validate", None)
     if spec is None or config.pluginmanager.has_plugin(_NAME):
         return
+    from .checker import QemuChecker
+
     config.pluginmanager.register(QemuValidatePlugin(QemuChecker(resolve_binary(spec))), _NAME)
 
 
@@ -71,4 +79,4 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.pluginmanager.unregister(plugin)
 
 
-__all__ = ["CHECKER", "DEFAULT_BINARY", "QemuValidatePlugin", "resolve_binary"]
+__all__ = ["DEFAULT_BINARY", "QemuValidatePlugin", "resolve_binary"]

@@ -1,4 +1,4 @@
-"""``python3 -m qemudrv.probe``: write a capability set for a QEMU binary."""
+"""``qemudrv-probe-caps`` (or ``python3 -m qemudrv.probe``): write a capability set."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ _DEFAULT_BINARY = "qemu-system-x86_64"
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python3 -m qemudrv.probe",
+        prog="qemudrv-probe-caps",
         description="Probe a QEMU binary over QMP and write caps/qemu-VERSION-ARCH.toml "
         "plus the raw replies it was derived from.",
     )

@@ -449,6 +449,8 @@ class Derived:
     absent: tuple[tuple[str, str], ...]  # flags the emulator lacks, with the rule
     machines: tuple[Machine, ...]
     cpu_models: tuple[str, ...]
+    # Questions the emulator died on or never answered: (type or command, why).
+    unprobeable: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:
@@ -485,12 +487,37 @@ def _flag_key(item: tuple[str, str]) -> tuple[str, str]:
     return (item[0].lower(), item[0])
 
 
+def _unprobeable(replies: Replies) -> dict[str, str]:
+    """What the emulator could not be asked about (a type, else a command), and why."""
+    return {
+        str(arguments.get("typename", command)): reason
+        for command, arguments, reason in replies.lost()
+    }
+
+
+def _unanswered(rule: Rule, facts: Facts, unprobeable: Mapping[str, str]) -> str | None:
+    """The type a property rule could not look at because asking about it failed."""
+    if not isinstance(rule, Prop):
+        return None
+    typename = rule.type
+    if typename == MACHINE and facts.default_machine is not None:
+        typename = machine_qom_type(facts.default_machine)
+    return typename if typename in unprobeable else None
+
+
 def derive(replies: Replies) -> Derived:
     facts = facts_of(replies)
+    unprobeable = _unprobeable(replies)
     present: list[tuple[str, str]] = []
     absent: list[tuple[str, str]] = []
     for rule in RULES:
-        (present if rule.holds(facts) else absent).append((rule.flag, rule.describe()))
+        if rule.holds(facts):
+            present.append((rule.flag, rule.describe()))
+        elif (lost := _unanswered(rule, facts, unprobeable)) is not None:
+            # Not evidence of absence: the question went unanswered.
+            absent.append((rule.flag, f"{rule.describe()} (not probed: {lost} unprobeable)"))
+        else:
+            absent.append((rule.flag, rule.describe()))
     cpus = replies.get_or("query-cpu-definitions", default=[])
     return Derived(
         version="{}.{}.{}".format(*facts.version),
@@ -501,4 +528,5 @@ def derive(replies: Replies) -> Derived:
         absent=tuple(sorted(absent, key=_flag_key)),
         machines=_machines(replies.get_or("query-machines", default=[])),
         cpu_models=tuple(sorted(str(c["name"]) for c in cpus)),
+        unprobeable=tuple(sorted(unprobeable.items())),
     )

@@ -44,8 +44,8 @@ def render(derived: Derived, *, extends: str | None = DEFAULT_EXTENDS, replies_n
     out: list[str] = [
         f"# QEMU {derived.version} ({derived.package or 'no package string'}), "
         f"target {derived.arch}, as its QMP monitor",
-        "# describes itself. Written by `python3 -m qemudrv.probe`; do not edit by hand:",
-        f"# re-derive with `python3 -m qemudrv.probe --from-replies caps/{replies_name}`.",
+        "# describes itself. Written by `qemudrv-probe-caps`; do not edit by hand:",
+        f"# re-derive with `qemudrv-probe-caps --from-replies caps/{replies_name}`.",
         "# Each flag's comment names the evidence (rules in qemudrv/probe/derive.py).",
     ]
     if extends:
@@ -60,6 +60,10 @@ def render(derived: Derived, *, extends: str | None = DEFAULT_EXTENDS, replies_n
     if derived.absent:
         out += ["", "# Flags the driver knows that this emulator does not offer:"]
         out += [f"#   {flag}: {why}" for flag, why in derived.absent]
+    if derived.unprobeable:
+        out += ["", "# Unprobeable: asking about these cost the emulator its life (or got no"]
+        out += ["# reply), so no rule saw their properties:"]
+        out += [f"#   {what}: {why}" for what, why in derived.unprobeable]
     out += [
         "",
         "[emulator]",

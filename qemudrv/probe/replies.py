@@ -2,7 +2,9 @@
 
 A replies file is JSON: ``{"format": 1, "replies": [ENTRY, ...]}`` where an
 entry is either a QMP exchange ``{"execute", "arguments"?, "return" | "error"}``
-or a command-line check ``{"argv": [...], "accepted": bool}``. Lists inside
+or a command-line check ``{"argv": [...], "accepted": bool}``. A question the
+emulator died on (or never answered) is an exchange whose error has the class
+:data:`LOST`, which QEMU itself never sends, and the reason as ``desc``. Lists inside
 replies are sorted (QEMU returns several in hash-table order) so two probes
 of the same binary write the same bytes.
 """
@@ -14,9 +16,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FORMAT", "Replies", "RepliesError", "normalize"]
+__all__ = ["FORMAT", "LOST", "Replies", "RepliesError", "normalize"]
 
 FORMAT = 1
+
+# The error class of a question that cost the emulator its life.
+LOST = "EmulatorLost"
 
 
 class RepliesError(Exception):
@@ -81,6 +86,9 @@ class Replies:
         entry["error"] = {"class": error_class, "desc": desc}
         self._add(entry)
 
+    def add_lost(self, execute: str, arguments: Mapping[str, Any] | None, reason: str) -> None:
+        self.add_error(execute, arguments, LOST, reason)
+
     def add_argv(self, argv: Sequence[str], accepted: bool) -> None:
         self._add({"argv": list(argv), "accepted": accepted})
 
@@ -107,6 +115,14 @@ class Replies:
     def accepted(self, argv: Sequence[str]) -> bool | None:
         """Whether a command-line check passed; None if it was not recorded."""
         return self._argv.get(tuple(argv))
+
+    def lost(self) -> list[tuple[str, dict[str, Any], str]]:
+        """``(command, arguments, reason)`` of every question the emulator died on."""
+        return [
+            (e["execute"], dict(e.get("arguments", {})), str(e["error"].get("desc", "")))
+            for e in self._qmp.values()
+            if isinstance(e.get("error"), Mapping) and e["error"].get("class") == LOST
+        ]
 
     # -- files --------------------------------------------------------------
 
