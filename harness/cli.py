@@ -19,7 +19,7 @@ from .compare import unified_diff
 from .goldens import atomic_write
 from .regen import RegenMode
 from .report import format_table
-from .wrap import wrap
+from .wrap import check_wrapped, wrap
 
 __all__ = ["main"]
 
@@ -40,8 +40,9 @@ def _wrap(args: argparse.Namespace) -> int:
             continue
         wrapped = wrap(text)
         if args.check:
-            if wrapped != text:
-                print(f"{name}: not wrapped by the suite format's rule")
+            problem = check_wrapped(text)
+            if problem is not None:
+                print(f"{name}: {problem}")
                 print(unified_diff(text, wrapped, f"{name} (as is)", f"{name} (wrapped)"))
                 status = max(status, 1)
         elif args.in_place:

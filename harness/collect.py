@@ -16,11 +16,14 @@ from .files import resolve_within
 from .goldens import atomic_write
 from .output_check import OutputCheck
 from .protocol import Driver, Mode
-from .regen import RegenEvent, decide
-from .session import STATE_KEY, HarnessState
+from .regen import RegenAction, RegenEvent, decide
+from .session import STATE_KEY, HarnessState, real_path
 from .suite import Case, ModeManifest, Suite
 
 __all__ = ["CaseItem", "ManifestItem", "SuiteDir"]
+
+# A golden written (or handed on to be written): its case is fixed, not failed.
+FIXED = (RegenAction.WRITTEN, RegenAction.CREATED, RegenAction.PENDING)
 
 
 class CaseFailed(Exception):
@@ -129,23 +132,22 @@ class CaseItem(_HarnessItem):
         if self.case.mode not in driver.modes:
             pytest.skip(f"driver {driver.name!r} does not support {self.case.mode}")
         self.driver = driver
-        self.prepared = prepare(self.case, state.library(self.suite))
+        self.prepared = prepare(self.case, state.library(self.suite), state.max_input_bytes)
 
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None
         state = self._state()
         result = run_case(self.case, self.driver, self.prepared, state.driver_root)
         self.result = result
-        if state.regen is not None and result.regen is not None and self.case.expect == "ok":
+        if state.regen is not None and result.regen is not None:
             event = decide(
-                state.regen, self.case.mode, result.regen, self.nodeid,
-                shared=result.regen.path in state.shared_goldens(self.suite, self.case.mode),
-                protected=result.regen.path in state.inputs(self.suite, self.case.mode),
+                state.regen, result.regen, self.nodeid,
+                shared=real_path(result.regen.path) in state.shared_goldens(self.suite),
+                protected=state.is_input(result.regen.path),
             )
             if event is not None:
                 self.regen_events.append(event)
-                if event.action in ("written", "created", "pending") and \
-                        result.fixable:
+                if event.action in FIXED and result.fixable:
                     return
         if result.outcome is Outcome.PASSED:
             if result.regen is not None and self.case.expect == "ok":

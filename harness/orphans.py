@@ -1,7 +1,9 @@
 """Files in a mode directory that no case references.
 
 A mode is only checked when every one of its cases ran in this session, so
-a run narrowed by ``-k``, ``--lf`` or a node id reports nothing false.
+a run narrowed by ``-k``, ``--lf`` or a node id reports nothing false. What
+a case references counts across the whole suite: a golden of one mode may
+be named by a case of another.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .goldens import TEMP_NAME
 from .suite import ModeManifest
 
 __all__ = ["find_orphans"]
@@ -17,19 +20,24 @@ __all__ = ["find_orphans"]
 
 def _data_files(directory: Path) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(directory):
-        # Hidden files and directories are editors', VCS' and our temp files.
+        # Hidden files and directories are editors' and VCS' business, except
+        # the temporary files of a golden write that was killed: those are ours.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
-            if not name.startswith("."):
+            if not name.startswith(".") or TEMP_NAME.fullmatch(name):
                 yield Path(dirpath) / name
 
 
-def find_orphans(manifest: ModeManifest, ran: set[str]) -> list[Path] | None:
-    """The unreferenced files, or None when the mode was not run in full."""
-    if manifest.error is not None or not manifest.cases:
+def find_orphans(
+    manifest: ModeManifest, ran: set[str], owned: set[Path] | None
+) -> list[Path] | None:
+    """The unreferenced files, or None when the mode was not run in full.
+
+    ``owned`` is every file the suite's manifests name, or None when one of
+    them cannot be read (then nobody knows what is unreferenced).
+    """
+    if manifest.error is not None or not manifest.cases or owned is None:
         return None
     if any(case.id not in ran for case in manifest.cases):
         return None
-    referenced = {path for case in manifest.cases for path in case.references()}
-    referenced.add(manifest.manifest)
-    return [p for p in _data_files(manifest.directory) if p not in referenced]
+    return [p for p in _data_files(manifest.directory) if p not in owned]
