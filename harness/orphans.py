@@ -33,11 +33,13 @@ def find_orphans(
 ) -> list[Path] | None:
     """The unreferenced files, or None when the mode was not run in full.
 
-    ``owned`` is every file the suite's manifests name, or None when one of
-    them cannot be read (then nobody knows what is unreferenced).
+    ``owned`` holds the real paths of every file the suite's manifests name,
+    or is None when one of them cannot be read (then nobody knows what is
+    unreferenced).
     """
     if manifest.error is not None or not manifest.cases or owned is None:
         return None
     if any(case.id not in ran for case in manifest.cases):
         return None
-    return [p for p in _data_files(manifest.directory) if p not in owned]
+    return [p for p in _data_files(manifest.directory)
+            if Path(os.path.realpath(p)) not in owned]

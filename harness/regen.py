@@ -120,13 +120,15 @@ def resolve_shared(
     pending: Iterable[RegenEvent], is_input: Callable[[Path], bool]
 ) -> list[RegenEvent]:
     """Write each shared golden whose sharers agree; report the others."""
+    # By real path: cases naming one file through a link share it too.
     by_path: dict[str, list[RegenEvent]] = defaultdict(list)
     for event in pending:
-        by_path[event.path].append(event)
+        by_path[os.path.realpath(event.path)].append(event)
     done: list[RegenEvent] = []
-    for path_text, events in sorted(by_path.items()):
+    for _, events in sorted(by_path.items()):
         if not any(e.wanted for e in events):
             continue
+        path_text = min(e.path for e in events)
         path = Path(path_text)
         cases = ", ".join(sorted(e.case for e in events))
         texts = {e.text for e in events}

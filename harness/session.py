@@ -126,12 +126,15 @@ class HarnessState:
         return real_path(path) in self.all_inputs()
 
     def owned_files(self, suite: Suite) -> set[Path] | None:
-        """Every file a case of the suite names, or None when a manifest cannot say."""
+        """Real paths of every file a case of the suite names (and of the
+        manifests), or None when a manifest cannot be read to say."""
         manifests = [m for mode in Mode if (m := self.manifest(suite, mode)) is not None]
         if any(m.error is not None for m in manifests):
             return None
-        return {m.manifest for m in manifests} | {
-            path for m in manifests for case in m.cases for path in case.references()}
+        named = [m.manifest for m in manifests]
+        named += [path for m in manifests for case in m.cases for path in case.references()]
+        # Real paths: a link a case names keeps the file it leads to.
+        return {real_path(path) for path in named}
 
     @property
     def obtained_dir(self) -> Path:
