@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import SuiteError
+from .files import inside_suite
 from .goldens import TEMP_NAME
 from .suite import ModeManifest
 
@@ -41,5 +43,16 @@ def find_orphans(
         return None
     if any(case.id not in ran for case in manifest.cases):
         return None
+    suite_root = manifest.directory.parents[1]
     return [p for p in _data_files(manifest.directory)
-            if Path(os.path.realpath(p)) not in owned]
+            if Path(os.path.realpath(p)) not in owned and _inside(p.parent, suite_root)]
+
+
+def _inside(directory: Path, root: Path) -> bool:
+    # A directory reached through a link leaving the suite holds nothing of
+    # the suite's: pruning there would delete someone else's files.
+    try:
+        inside_suite(directory, root)
+    except SuiteError:
+        return False
+    return True

@@ -49,6 +49,18 @@ def test_prune_keeps_a_file_another_mode_names(pytester: pytest.Pytester, toy: P
     assert snapshot(toy) == before
 
 
+def test_prune_never_deletes_through_a_link_leaving_the_suite(
+    pytester: pytest.Pytester, toy: Path
+) -> None:
+    outside = pytester.path / "outside"
+    shutil.move(toy / "argv2xml", outside)
+    (toy / "argv2xml").symlink_to(outside)
+    (outside / "someone-elses.xml").write_text("<kept/>\n")
+    result = pytester.runpytest("--regen", "--prune")
+    assert "deleted" not in result.stdout.str()
+    assert (outside / "someone-elses.xml").exists()
+
+
 def test_regen_never_writes_another_modes_input(pytester: pytest.Pytester, toy: Path) -> None:
     edit(toy / "argv2xml" / "cases.toml", '[case."minimal"]',
          '[case."minimal"]\ngolden = "../xml2argv/minimal"')
