@@ -116,10 +116,14 @@ class HarnessState:
         return shared
 
     def all_inputs(self) -> set[Path]:
-        """Real paths of every case's input, in every suite and mode: never written."""
+        """Real paths of every case's input, in every suite and mode: never written.
+
+        The files a broken case claims count too: any of them may be its input.
+        """
         if self._inputs is None:
-            self._inputs = {real_path(case.input) for suite in self.suites
-                            for case in self.cases(suite) if case.input is not None}
+            cases = [case for suite in self.suites for case in self.cases(suite)]
+            self._inputs = {real_path(case.input) for case in cases if case.input is not None}
+            self._inputs |= {real_path(path) for case in cases for path in case.claimed}
         return self._inputs
 
     def is_input(self, path: Path) -> bool:

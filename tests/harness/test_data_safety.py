@@ -39,6 +39,19 @@ def test_prune_keeps_the_files_of_a_broken_case(pytester: pytest.Pytester, toy: 
     assert snapshot(toy) == before
 
 
+def test_regen_never_writes_the_input_of_a_broken_case(
+    pytester: pytest.Pytester, toy: Path
+) -> None:
+    # "disk" now means to read vnc.xml, but its entry is broken.
+    (toy / "xml2argv" / "vnc.xml").write_text("<machine name='kept'/>\n")
+    edit(toy / "xml2argv" / "cases.toml", '[case."disk"]', '[case."disk"]\ninptu = "vnc"')
+    edit(toy / "xml2xml" / "cases.toml", 'golden = "defaults.out"', 'golden = "../xml2argv/vnc"')
+    result = pytester.runpytest("--regen", "-k", "defaults")
+    result.stdout.fnmatch_lines(["  NOT written suite/cases/xml2argv/vnc.xml (*): "
+                                 "the file is an input of a case"])
+    assert (toy / "xml2argv" / "vnc.xml").read_text() == "<machine name='kept'/>\n"
+
+
 def test_prune_keeps_a_file_another_mode_names(pytester: pytest.Pytester, toy: Path) -> None:
     shutil.move(toy / "argv2xml" / "minimal.xml", toy / "xml2argv" / "from-argv.xml")
     edit(toy / "argv2xml" / "cases.toml", '[case."minimal"]',
