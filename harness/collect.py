@@ -206,7 +206,7 @@ class CaseItem(_HarnessItem):
         if not saved:
             return result
         note = "\n\nobtained output saved to " + ", ".join(saved)
-        if self.case.expect == "ok" and result.regen is not None and not result.regen.identity:
+        if result.regen is not None and not result.regen.identity:
             note += "\n(run with --regen to accept it as the golden)"
         return dataclasses.replace(result, details=result.details + note)
 

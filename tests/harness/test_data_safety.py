@@ -246,7 +246,10 @@ def test_read_bytes_refuses_special_files_and_big_ones(tmp_path: Path) -> None:
 def test_regen_rewrites_a_differing_err_golden(pytester: pytest.Pytester, toy: Path) -> None:
     err = toy / "xml2argv" / "noname.err"
     err.write_text("the machine is nameless\n")
-    pytester.runpytest("--regen=new", "-k", "noname").assert_outcomes(failed=1)
+    failing = pytester.runpytest("--regen=new", "-k", "noname")
+    failing.assert_outcomes(failed=1)
+    failing.stdout.fnmatch_lines(["obtained output saved to *noname.err",
+                                  "(run with --regen to accept it as the golden)"])
     result = pytester.runpytest("--regen", "-k", "noname")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["  written  suite/cases/xml2argv/noname.err"])
