@@ -17,7 +17,7 @@ from .goldens import atomic_write
 from .output_check import OutputCheck
 from .protocol import Driver, Mode
 from .regen import RegenAction, RegenEvent, decide
-from .session import STATE_KEY, HarnessState, real_path
+from .session import STATE_KEY, HarnessState
 from .suite import Case, ModeManifest, Suite
 
 __all__ = ["CaseItem", "ManifestItem", "SuiteDir"]
@@ -142,7 +142,7 @@ class CaseItem(_HarnessItem):
         if state.regen is not None and result.regen is not None:
             event = decide(
                 state.regen, result.regen, self.nodeid,
-                shared=real_path(result.regen.path) in state.shared_goldens(self.suite),
+                shared=state.real_path(result.regen.path) in state.shared_goldens(self.suite),
                 protected=state.is_input(result.regen.path),
             )
             if event is not None:

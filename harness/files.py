@@ -24,6 +24,7 @@ from .errors import SuiteError, display_path
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MissingFile",
+    "RealPaths",
     "inside_suite",
     "parse_byte_limit",
     "read_bytes",
@@ -46,14 +47,49 @@ def _real_root(root: str) -> str:
     return os.path.realpath(root)
 
 
-def inside_suite(path: Path, root: Path) -> Path:
-    """The real path of ``path``, which must lie inside the suite's real root."""
-    real = os.path.realpath(path)
+def _check_inside(path: Path, real: str, root: Path) -> None:
     real_root = _real_root(str(root))
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
         raise SuiteError(path, f"leads outside the suite directory {display_path(root)} "
                                f"(to {real}); refusing to use it")
+
+
+def inside_suite(path: Path, root: Path) -> Path:
+    """The real path of ``path``, which must lie inside the suite's real root."""
+    real = os.path.realpath(path)
+    _check_inside(path, real, root)
     return Path(real)
+
+
+def _opened_path(fd: int, path: Path) -> str:
+    """The real path of the file open as ``fd``: the file actually read, not
+    what its name led to a moment before."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:  # no /proc: resolve the name instead
+        return os.path.realpath(path)
+
+
+class RealPaths:
+    """Real paths of many files, resolving each directory only once.
+
+    ``os.path.realpath`` looks at every component of a path; for the
+    thousands of files of a suite, one ``lstat`` per file is enough once
+    its directory is known.
+    """
+
+    def __init__(self) -> None:
+        self._dirs: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> Path:
+        parent, name = os.path.split(os.fspath(path))
+        real_dir = self._dirs.get(parent)
+        if real_dir is None:
+            real_dir = self._dirs[parent] = os.path.realpath(parent)
+        candidate = os.path.join(real_dir, name)
+        if name in ("", ".", "..") or os.path.islink(candidate):
+            return Path(os.path.realpath(candidate))
+        return Path(candidate)
 
 
 def _kind(mode: int) -> str:
@@ -83,13 +119,13 @@ def _too_big(path: Path, size: int, limit: int) -> SuiteError:
 def read_bytes(path: Path, root: Path | None = None, limit: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
-    With ``root``, the file's real path must be inside it. Raises
-    :class:`MissingFile` when nothing is there, :class:`SuiteError` for
-    every other reason the file cannot be used.
+    With ``root``, the real path of the file opened must be inside it (it
+    is checked before a byte is read). Raises :class:`MissingFile` when
+    nothing is there, :class:`SuiteError` for every other reason the file
+    cannot be used.
     """
-    real = inside_suite(path, root) if root is not None else path
     try:
-        info = os.stat(real)
+        info = os.stat(path)
     except FileNotFoundError:
         if os.path.lexists(path):
             raise SuiteError(path, "is a symbolic link to nothing") from None
@@ -104,10 +140,12 @@ def read_bytes(path: Path, root: Path | None = None, limit: int = DEFAULT_MAX_BY
     try:
         # O_NONBLOCK: should the file have become a FIFO since the stat,
         # opening it must not wait for a writer.
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise SuiteError(path, f"cannot read: {exc.strerror or exc}") from None
     try:
+        if root is not None:
+            _check_inside(path, _opened_path(fd, path), root)
         _refuse_special(path, os.fstat(fd).st_mode)
         chunks: list[bytes] = []
         size = 0

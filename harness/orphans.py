@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import SuiteError
-from .files import inside_suite
+from .files import RealPaths, inside_suite
 from .goldens import TEMP_NAME
 from .suite import ModeManifest
 
@@ -44,8 +44,9 @@ def find_orphans(
     if any(case.id not in ran for case in manifest.cases):
         return None
     suite_root = manifest.directory.parents[1]
+    real_path = RealPaths()
     return [p for p in _data_files(manifest.directory)
-            if Path(os.path.realpath(p)) not in owned and _inside(p.parent, suite_root)]
+            if real_path(p) not in owned and _inside(p.parent, suite_root)]
 
 
 def _inside(directory: Path, root: Path) -> bool:

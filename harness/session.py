@@ -12,7 +12,7 @@ from .caps import CapsLibrary
 from .check import driver_root
 from .drivers import load_driver
 from .errors import DriverLoadError
-from .files import parse_byte_limit
+from .files import RealPaths, parse_byte_limit
 from .goldens import private_temp_dir, remove_tree
 from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
@@ -67,6 +67,8 @@ class HarnessState:
         self._shared: dict[Path, set[Path]] = {}
         self._inputs: set[Path] | None = None
         self._obtained_dir: Path | None = None
+        # Shared goldens, inputs and ownership compare real paths.
+        self.real_path = RealPaths()
         try:
             self.max_input_bytes = parse_byte_limit(str(config.getini("hvharness_max_input_bytes")))
         except ValueError as exc:
@@ -110,8 +112,8 @@ class HarnessState:
         """Real paths of the goldens that several cases of the suite, of any mode, write."""
         shared = self._shared.get(suite.root)
         if shared is None:
-            counts = Counter(real_path(target) for case in self.cases(suite) if not case.problems
-                             and (target := _regenerated(case)) is not None)
+            counts = Counter(self.real_path(target) for case in self.cases(suite)
+                             if not case.problems and (target := _regenerated(case)) is not None)
             shared = self._shared[suite.root] = {p for p, n in counts.items() if n > 1}
         return shared
 
@@ -122,12 +124,12 @@ class HarnessState:
         """
         if self._inputs is None:
             cases = [case for suite in self.suites for case in self.cases(suite)]
-            self._inputs = {real_path(case.input) for case in cases if case.input is not None}
-            self._inputs |= {real_path(path) for case in cases for path in case.claimed}
+            self._inputs = {self.real_path(case.input) for case in cases if case.input is not None}
+            self._inputs |= {self.real_path(path) for case in cases for path in case.claimed}
         return self._inputs
 
     def is_input(self, path: Path) -> bool:
-        return real_path(path) in self.all_inputs()
+        return self.real_path(path) in self.all_inputs()
 
     def owned_files(self, suite: Suite) -> set[Path] | None:
         """Real paths of every file a case of the suite names (and of the
@@ -138,7 +140,7 @@ class HarnessState:
         named = [m.manifest for m in manifests]
         named += [path for m in manifests for case in m.cases for path in case.references()]
         # Real paths: a link a case names keeps the file it leads to.
-        return {real_path(path) for path in named}
+        return {self.real_path(path) for path in named}
 
     @property
     def obtained_dir(self) -> Path:
@@ -163,8 +165,6 @@ def _regenerated(case: Case) -> Path | None:
     return case.golden if case.expect is Expect.OK else case.err
 
 
-def real_path(path: Path) -> Path:
-    return Path(os.path.realpath(path))
 
 
 def absolute(path: Path) -> Path:
