@@ -230,7 +230,7 @@ def _judge_rejection(case: Case, exc: Rejection, read_limit: int = DEFAULT_MAX_B
     if golden is None:
         # A suite chooses which rejections carry an error golden: none is made.
         return Result(Outcome.PASSED, passed)
-    expected = golden.rstrip("\n")
+    expected = golden_text(golden).rstrip("\n")
     if expected == text.rstrip("\n"):
         regen = Regeneration(case.err, text, "same", form=GoldenForm.ERR, root=case.suite_root)
         return Result(Outcome.PASSED, passed, regen=regen)

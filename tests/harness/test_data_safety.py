@@ -411,3 +411,11 @@ def test_regen_event_action_is_an_enum_with_a_plain_wire_form() -> None:
     assert type(wire["action"]) is str and wire["action"] == "pending"
     assert RegenEvent.from_dict(wire) == event
     assert RegenEvent.from_dict(wire).action is RegenAction.PENDING
+
+
+def test_crlf_golden_still_matches_and_bare_cr_is_content() -> None:
+    from harness.compare import compare_text
+
+    assert compare_text("<a>\r\n</a>\r\n", "<a>\n</a>\n").equal
+    assert not compare_text("<a>\n</a>\n", "<a>\r</a>\n").equal
+    assert compare_text("<a>\r</a>\n", "<a>\r</a>\n").equal
