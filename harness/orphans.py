@@ -43,17 +43,12 @@ def find_orphans(
         return None
     if any(case.id not in ran for case in manifest.cases):
         return None
-    suite_root = manifest.directory.parents[1]
-    real_path = RealPaths()
-    return [p for p in _data_files(manifest.directory)
-            if real_path(p) not in owned and _inside(p.parent, suite_root)]
-
-
-def _inside(directory: Path, root: Path) -> bool:
-    # A directory reached through a link leaving the suite holds nothing of
-    # the suite's: pruning there would delete someone else's files.
     try:
-        inside_suite(directory, root)
+        # A mode directory reached through a link leaving the suite holds
+        # nothing of the suite's: pruning there would delete someone else's
+        # files. (The walk follows no link below it.)
+        inside_suite(manifest.directory, manifest.directory.parents[1])
     except SuiteError:
-        return False
-    return True
+        return None
+    real_path = RealPaths()
+    return [p for p in _data_files(manifest.directory) if real_path(p) not in owned]
