@@ -419,3 +419,18 @@ def test_crlf_golden_still_matches_and_bare_cr_is_content() -> None:
     assert compare_text("<a>\r\n</a>\r\n", "<a>\n</a>\n").equal
     assert not compare_text("<a>\n</a>\n", "<a>\r</a>\n").equal
     assert compare_text("<a>\r</a>\n", "<a>\r</a>\n").equal
+
+
+def test_shared_err_golden_is_written_once_when_sharers_agree(
+    pytester: pytest.Pytester, toy: Path
+) -> None:
+    edit(toy / "xml2argv" / "cases.toml", '[case."migrate-stdio"]',
+         '[case."noname-again"]\ninput = "noname"\ngolden = "noname"\nexpect = "parse-error"\n\n'
+         '[case."migrate-stdio"]')
+    err = toy / "xml2argv" / "noname.err"
+    err.write_text("stale\n")
+    result = pytester.runpytest("--regen", "-k", "noname")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["1 golden file written",
+                                 "  written  suite/cases/xml2argv/noname.err"])
+    assert err.read_text() == "the machine has no name\n"
