@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Literal
 
 from .caps import CapsLibrary
-from .compare import Comparison, compare_argv, compare_text, unified_diff
+from .compare import Comparison, compare_argv, compare_text, golden_text, unified_diff
 from .errors import SuiteError, display_path
 from .exec_driver import ExecDriverProblem
-from .files import read_text
+from .files import DEFAULT_MAX_BYTES, MissingFile, read_golden, read_text
 from .protocol import (
     Capabilities,
     CommandLineRefused,
@@ -30,9 +30,10 @@ from .protocol import (
     Rejection,
 )
 from .suite import Case, Expect
-from .wrap import unwrap, wrap
+from .wrap import line_break_problem, unwrap, wrap
 
 __all__ = [
+    "GoldenForm",
     "Outcome",
     "Prepared",
     "Regeneration",
@@ -61,6 +62,16 @@ class Outcome(enum.StrEnum):
 class Prepared:
     caps: Capabilities
     text: str
+    # The largest input or golden file read for the case (hvharness_max_input_bytes).
+    read_limit: int = DEFAULT_MAX_BYTES
+
+
+class GoldenForm(enum.StrEnum):
+    """How a golden's text follows from what it holds."""
+
+    ARGS = "args"  # a command line, written wrapped
+    XML = "xml"  # a document, written as produced (CRLF as LF)
+    ERR = "err"  # an error text, written with one final newline
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,27 @@ class Regeneration:
     output: str
     state: Literal["missing", "differs", "same"]
     identity: bool = False
-    wrapped: bool = False
+    form: GoldenForm = GoldenForm.XML
+    # The suite's root: a golden is only ever written inside it.
+    root: Path | None = None
 
     @cached_property
     def text(self) -> str:
-        """The golden's new content: always wrapped for a command line."""
-        return wrap(self.output) if self.wrapped else self.output.replace("\r\n", "\n")
+        """The golden's new content, exactly the form it is compared in."""
+        if self.form is GoldenForm.ARGS:
+            return wrap(self.output)
+        if self.form is GoldenForm.ERR:
+            return self.output.rstrip("\n") + "\n"
+        return golden_text(self.output)
+
+    @property
+    def canonical(self) -> bool:
+        """Whether a golden that compares equal has only one right form.
+
+        A command line or an error text does; an XML golden that compares
+        equal may still differ in lines its case blanks, so it is kept.
+        """
+        return self.form is not GoldenForm.XML
 
 
 @dataclass(frozen=True)
@@ -91,7 +117,7 @@ class Result:
     fixable: bool = False
 
 
-def prepare(case: Case, library: CapsLibrary) -> Prepared:
+def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTES) -> Prepared:
     if case.problems:
         raise case.error("; ".join(case.problems))
     try:
@@ -101,12 +127,12 @@ def prepare(case: Case, library: CapsLibrary) -> Prepared:
                          exc.line) from None
     assert case.input is not None
     try:
-        text = read_text(case.input)
+        text = read_text(case.input, case.suite_root, read_limit)
     except SuiteError as exc:
         raise case.error(f"input {display_path(case.input)}: {exc.problem}") from None
     if case.mode is Mode.ARGV2XML:
         text = unwrap(text)
-    return Prepared(caps, text)
+    return Prepared(caps, text, read_limit)
 
 
 def driver_root(driver: object) -> Path | None:
@@ -160,7 +186,7 @@ def run_case(case: Case, driver: Driver, prepared: Prepared, root: Path | None =
         if not isinstance(conversion, Conversion) or not isinstance(conversion.output, str):
             raise TypeError(f"the converter returned {conversion!r}, not a Conversion")
     except Rejection as exc:
-        return _judge_rejection(case, exc)
+        return _judge_rejection(case, exc, prepared.read_limit)
     except Exception as exc:
         return _unexpected(exc, root)
     output = conversion.output
@@ -172,7 +198,21 @@ def run_case(case: Case, driver: Driver, prepared: Prepared, root: Path | None =
     return _judge_output(case, driver, prepared, conversion, root)
 
 
-def _judge_rejection(case: Case, exc: Rejection) -> Result:
+def _read_golden(case: Case, path: Path, limit: int) -> str | None:
+    """The golden's text, or None when there is none; a golden that exists
+    but cannot be used is an error of the case, never taken as missing."""
+    try:
+        return read_golden(path, case.suite_root, limit)
+    except MissingFile:
+        return None
+
+
+def _golden_error(exc: SuiteError) -> Result:
+    summary = f"golden {display_path(exc.path)}: {exc.problem}"
+    return Result(Outcome.ERROR, summary, summary + " (it is left as it is)")
+
+
+def _judge_rejection(case: Case, exc: Rejection, read_limit: int = DEFAULT_MAX_BYTES) -> Result:
     text = str(exc)
     raised = type(exc).__name__
     if case.expect is Expect.OK:
@@ -183,16 +223,27 @@ def _judge_rejection(case: Case, exc: Rejection) -> Result:
         summary = (f"expected {case.expect} ({_kind(wanted)}), "
                    f"but the driver raised {raised}: {text}")
         return Result(Outcome.FAILED, summary.splitlines()[0], summary)
-    if case.err is not None and case.err.exists():
-        expected = read_text(case.err).rstrip("\n")
-        if expected != text.rstrip("\n"):
-            label = display_path(case.err)
-            diff = unified_diff(expected + "\n", text.rstrip("\n") + "\n",
-                                f"{label} (expected error)", "obtained error")
-            return Result(Outcome.FAILED, f"error text differs from {label}",
-                          f"{raised} as expected, but its text differs from {label}:\n{diff}",
-                          obtained=((".err", text.rstrip("\n") + "\n"),))
-    return Result(Outcome.PASSED, f"rejected as expected ({raised})")
+    passed = f"rejected as expected ({raised})"
+    if case.err is None:
+        return Result(Outcome.PASSED, passed)
+    try:
+        golden = _read_golden(case, case.err, read_limit)
+    except SuiteError as error:
+        return _golden_error(error)
+    if golden is None:
+        # A suite chooses which rejections carry an error golden: none is made.
+        return Result(Outcome.PASSED, passed)
+    expected = golden_text(golden).rstrip("\n")
+    if expected == text.rstrip("\n"):
+        regen = Regeneration(case.err, text, "same", form=GoldenForm.ERR, root=case.suite_root)
+        return Result(Outcome.PASSED, passed, regen=regen)
+    regen = Regeneration(case.err, text, "differs", form=GoldenForm.ERR, root=case.suite_root)
+    label = display_path(case.err)
+    diff = unified_diff(expected + "\n", regen.text, f"{label} (expected error)",
+                        "obtained error")
+    return Result(Outcome.FAILED, f"error text differs from {label}",
+                  f"{raised} as expected, but its text differs from {label}:\n{diff}",
+                  regen=regen, obtained=((".err", regen.text),), fixable=True)
 
 
 def _compare(case: Case, expected: str, output: str) -> Comparison:
@@ -214,10 +265,17 @@ def _judge_output(
     label = display_path(expected_path)
     golden_problems = 0
 
+    if case.mode is Mode.XML2ARGV:
+        problem = line_break_problem(unwrap(output))
+        if problem is not None:
+            # Never a golden: the wrapped form of such a line is not a command line.
+            summary = f"the driver's command line {problem}"
+            return Result(Outcome.FAILED, summary,
+                          f"{summary}; a command line is one line:\n{_shown(repr(output))}")
     try:
-        expected: str | None = read_text(expected_path)
-    except SuiteError:
-        expected = None
+        expected = _read_golden(case, expected_path, prepared.read_limit)
+    except SuiteError as error:
+        return _golden_error(error)
     if expected is not None:
         comparison = _compare(case, expected, output)
         if comparison.equal:
@@ -237,8 +295,9 @@ def _judge_output(
         summaries.append(f"golden file {label} is missing")
         problems.append(f"golden file {label} is missing (--regen=new creates it)")
         golden_problems = 1
-    regen = Regeneration(expected_path, output, state, identity=case.identity,
-                         wrapped=case.mode is Mode.XML2ARGV)
+    form = GoldenForm.ARGS if case.mode is Mode.XML2ARGV else GoldenForm.XML
+    regen = Regeneration(expected_path, output, state, identity=case.identity, form=form,
+                         root=case.suite_root)
 
     if case.mode is Mode.ARGV2XML:
         if case.expect_warning and not conversion.warnings:

@@ -20,7 +20,7 @@ from .goldens import atomic_write
 from .regen import RegenMode
 from .report import format_table
 from .run_cmd import run
-from .wrap import wrap
+from .wrap import check_wrapped, wrap
 
 __all__ = ["main"]
 
@@ -41,8 +41,9 @@ def _wrap(args: argparse.Namespace) -> int:
             continue
         wrapped = wrap(text)
         if args.check:
-            if wrapped != text:
-                print(f"{name}: not wrapped by the suite format's rule")
+            problem = check_wrapped(text)
+            if problem is not None:
+                print(f"{name}: {problem}")
                 print(unified_diff(text, wrapped, f"{name} (as is)", f"{name} (wrapped)"))
                 status = max(status, 1)
         elif args.in_place:

@@ -17,11 +17,14 @@ from .files import resolve_within
 from .goldens import atomic_write
 from .output_check import OutputCheck
 from .protocol import Driver, Mode
-from .regen import RegenEvent, decide
+from .regen import RegenAction, RegenEvent, decide
 from .session import STATE_KEY, HarnessState
 from .suite import Case, ModeManifest, Suite
 
 __all__ = ["CaseItem", "ManifestItem", "SuiteDir"]
+
+# A golden written (or handed on to be written): its case is fixed, not failed.
+FIXED = (RegenAction.WRITTEN, RegenAction.CREATED, RegenAction.PENDING)
 
 
 class CaseFailed(Exception):
@@ -137,7 +140,7 @@ class CaseItem(_HarnessItem):
             if self.case.mode not in self.against.modes:
                 pytest.skip(f"driver {self.against.name!r} (--against) does not support "
                             f"{self.case.mode}")
-        self.prepared = prepare(self.case, state.library(self.suite))
+        self.prepared = prepare(self.case, state.library(self.suite), state.max_input_bytes)
 
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None
@@ -147,16 +150,15 @@ class CaseItem(_HarnessItem):
             return
         result = run_case(self.case, self.driver, self.prepared, state.driver_root)
         self.result = result
-        if state.regen is not None and result.regen is not None and self.case.expect == "ok":
+        if state.regen is not None and result.regen is not None:
             event = decide(
-                state.regen, self.case.mode, result.regen, self.nodeid,
-                shared=result.regen.path in state.shared_goldens(self.suite, self.case.mode),
-                protected=result.regen.path in state.inputs(self.suite, self.case.mode),
+                state.regen, result.regen, self.nodeid,
+                shared=state.real_path(result.regen.path) in state.shared_goldens(self.suite),
+                protected=state.is_input(result.regen.path),
             )
             if event is not None:
                 self.regen_events.append(event)
-                if event.action in ("written", "created", "pending") and \
-                        result.fixable:
+                if event.action in FIXED and result.fixable:
                     return
         if result.outcome is Outcome.PASSED:
             if result.regen is not None and self.case.expect == "ok":
@@ -230,7 +232,7 @@ class CaseItem(_HarnessItem):
         if not saved:
             return result
         note = "\n\nobtained output saved to " + ", ".join(saved)
-        if self.case.expect == "ok" and result.regen is not None and not result.regen.identity:
+        if result.regen is not None and not result.regen.identity:
             note += "\n(run with --regen to accept it as the golden)"
         return dataclasses.replace(result, details=result.details + note)
 

@@ -1,7 +1,9 @@
 """Files in a mode directory that no case references.
 
 A mode is only checked when every one of its cases ran in this session, so
-a run narrowed by ``-k``, ``--lf`` or a node id reports nothing false.
+a run narrowed by ``-k``, ``--lf`` or a node id reports nothing false. What
+a case references counts across the whole suite: a golden of one mode may
+be named by a case of another.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .errors import SuiteError
+from .files import RealPaths, inside_suite
+from .goldens import TEMP_NAME
 from .suite import ModeManifest
 
 __all__ = ["find_orphans"]
@@ -17,19 +22,33 @@ __all__ = ["find_orphans"]
 
 def _data_files(directory: Path) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(directory):
-        # Hidden files and directories are editors', VCS' and our temp files.
+        # Hidden files and directories are editors' and VCS' business, except
+        # the temporary files of a golden write that was killed: those are ours.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
-            if not name.startswith("."):
+            if not name.startswith(".") or TEMP_NAME.fullmatch(name):
                 yield Path(dirpath) / name
 
 
-def find_orphans(manifest: ModeManifest, ran: set[str]) -> list[Path] | None:
-    """The unreferenced files, or None when the mode was not run in full."""
-    if manifest.error is not None or not manifest.cases:
+def find_orphans(
+    manifest: ModeManifest, ran: set[str], owned: set[Path] | None
+) -> list[Path] | None:
+    """The unreferenced files, or None when the mode was not run in full.
+
+    ``owned`` holds the real paths of every file the suite's manifests name,
+    or is None when one of them cannot be read (then nobody knows what is
+    unreferenced).
+    """
+    if manifest.error is not None or not manifest.cases or owned is None:
         return None
     if any(case.id not in ran for case in manifest.cases):
         return None
-    referenced = {path for case in manifest.cases for path in case.references()}
-    referenced.add(manifest.manifest)
-    return [p for p in _data_files(manifest.directory) if p not in referenced]
+    try:
+        # A mode directory reached through a link leaving the suite holds
+        # nothing of the suite's: pruning there would delete someone else's
+        # files. (The walk follows no link below it.)
+        inside_suite(manifest.directory, manifest.directory.parents[1])
+    except SuiteError:
+        return None
+    real_path = RealPaths()
+    return [p for p in _data_files(manifest.directory) if real_path(p) not in owned]

@@ -19,7 +19,7 @@ from .errors import DriverLoadError, SuiteError, display_path
 from .goldens import remove
 from .orphans import find_orphans
 from .protocol import Mode
-from .regen import RegenEvent, RegenMode, resolve_shared
+from .regen import RegenAction, RegenEvent, RegenMode, resolve_shared
 from .report import CaseRecord, format_table
 from .rootdir import redetermine_rootdir
 from .session import STATE_KEY, HarnessState, absolute, suite_label
@@ -66,6 +66,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default="30")
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
+    parser.addini("hvharness_max_input_bytes", "largest input or golden file read from a suite "
+                  "(bytes, or with KiB/MiB/GiB; default 16MiB)", default="16MiB")
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -254,24 +256,25 @@ class SessionHooks:
             return
         failed = False
         if state.regen is not None:
-            pending = [e for e in state.regen_log.events if e.action == "pending"]
-            for event in resolve_shared(pending, state.all_inputs()):
+            pending = state.regen_log.of(RegenAction.PENDING)
+            for event in resolve_shared(pending, state.is_input):
                 state.regen_log.add(event)
-            failed |= bool(state.regen_log.of("conflict"))
+            failed |= bool(state.regen_log.of(RegenAction.CONFLICT))
         for suite in state.suites:
+            owned = state.owned_files(suite)
             for mode in Mode:
                 manifest = state.manifest(suite, mode)
                 if manifest is None:
                     continue
                 if manifest.error is None:
                     state.report.declare(suite.name, suite.root, str(mode), len(manifest.cases))
-                found = find_orphans(manifest, state.ran.get((suite.name, str(mode)), set()))
+                found = find_orphans(manifest, state.ran.get((suite.name, str(mode)), set()), owned)
                 state.orphans.extend(found or ())
         if state.orphans:
             if state.prune:
                 for path in state.orphans:
                     remove(path)
-                    state.regen_log.add(RegenEvent("deleted", str(path), ""))
+                    state.regen_log.add(RegenEvent(RegenAction.DELETED, str(path), ""))
             else:
                 failed = True
         if state.report_path is not None:
@@ -291,7 +294,7 @@ class SessionHooks:
         if state.is_worker:
             return
         tr = terminalreporter
-        if state.regen is not None or state.regen_log.of("deleted"):
+        if state.regen is not None or state.regen_log.of(RegenAction.DELETED):
             tr.section("hvharness regeneration", sep="-")
             for line in state.regen_log.lines():
                 tr.line(line)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +12,12 @@ from .caps import CapsLibrary
 from .check import driver_root
 from .drivers import load_driver
 from .errors import DriverLoadError
+from .files import RealPaths, parse_byte_limit
+from .goldens import private_temp_dir, remove_tree
 from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
 from .report import ConformanceReport
-from .suite import Expect, ModeManifest, Suite, load_manifest
+from .suite import Case, Expect, ModeManifest, Suite, load_manifest
 
 __all__ = ["STATE_KEY", "HarnessState", "suite_label"]
 
@@ -67,9 +67,15 @@ class HarnessState:
         self.ran: dict[tuple[str, str], set[str]] = {}
         self.regen_log = RegenLog()
         self.orphans: list[Path] = []
-        self._shared: dict[tuple[Path, Mode], set[Path]] = {}
-        self._inputs: dict[tuple[Path, Mode], set[Path]] = {}
+        self._shared: dict[Path, set[Path]] = {}
+        self._inputs: set[Path] | None = None
         self._obtained_dir: Path | None = None
+        # Shared goldens, inputs and ownership compare real paths.
+        self.real_path = RealPaths()
+        try:
+            self.max_input_bytes = parse_byte_limit(str(config.getini("hvharness_max_input_bytes")))
+        except ValueError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
     def library(self, suite: Suite) -> CapsLibrary:
         lib = self._libraries.get(suite.root)
@@ -125,30 +131,44 @@ class HarnessState:
             if callable(close):
                 close()
 
-    def _sharing(self, suite: Suite, mode: Mode) -> None:
-        manifest = self.manifest(suite, mode)
-        cases = manifest.cases if manifest is not None else ()
-        counts = Counter(c.golden for c in cases
-                         if c.expect is Expect.OK and c.golden is not None and not c.problems)
-        self._shared[(suite.root, mode)] = {p for p, n in counts.items() if n > 1 and p}
-        self._inputs[(suite.root, mode)] = {c.input for c in cases if c.input is not None}
+    def cases(self, suite: Suite) -> list[Case]:
+        """Every case of every mode of the suite."""
+        return [case for mode in Mode if (manifest := self.manifest(suite, mode)) is not None
+                for case in manifest.cases]
 
-    def shared_goldens(self, suite: Suite, mode: Mode) -> set[Path]:
-        if (suite.root, mode) not in self._shared:
-            self._sharing(suite, mode)
-        return self._shared[(suite.root, mode)]
-
-    def inputs(self, suite: Suite, mode: Mode) -> set[Path]:
-        if (suite.root, mode) not in self._inputs:
-            self._sharing(suite, mode)
-        return self._inputs[(suite.root, mode)]
+    def shared_goldens(self, suite: Suite) -> set[Path]:
+        """Real paths of the goldens that several cases of the suite, of any mode, write."""
+        shared = self._shared.get(suite.root)
+        if shared is None:
+            counts = Counter(self.real_path(target) for case in self.cases(suite)
+                             if not case.problems and (target := _regenerated(case)) is not None)
+            shared = self._shared[suite.root] = {p for p, n in counts.items() if n > 1}
+        return shared
 
     def all_inputs(self) -> set[Path]:
-        found: set[Path] = set()
-        for suite in self.suites:
-            for mode in Mode:
-                found |= self.inputs(suite, mode)
-        return found
+        """Real paths of every case's input, in every suite and mode: never written.
+
+        The files a broken case claims count too: any of them may be its input.
+        """
+        if self._inputs is None:
+            cases = [case for suite in self.suites for case in self.cases(suite)]
+            self._inputs = {self.real_path(case.input) for case in cases if case.input is not None}
+            self._inputs |= {self.real_path(path) for case in cases for path in case.claimed}
+        return self._inputs
+
+    def is_input(self, path: Path) -> bool:
+        return self.real_path(path) in self.all_inputs()
+
+    def owned_files(self, suite: Suite) -> set[Path] | None:
+        """Real paths of every file a case of the suite names (and of the
+        manifests), or None when a manifest cannot be read to say."""
+        manifests = [m for mode in Mode if (m := self.manifest(suite, mode)) is not None]
+        if any(m.error is not None for m in manifests):
+            return None
+        named = [m.manifest for m in manifests]
+        named += [path for m in manifests for case in m.cases for path in case.references()]
+        # Real paths: a link a case names keeps the file it leads to.
+        return {self.real_path(path) for path in named}
 
     @property
     def obtained_dir(self) -> Path:
@@ -158,13 +178,21 @@ class HarnessState:
             if cache is not None:
                 self._obtained_dir = Path(cache.mkdir("hvharness-obtained"))
             else:
-                self._obtained_dir = Path(tempfile.mkdtemp(prefix="hvharness-obtained-"))
+                # One directory per project, reused by every run (and xdist
+                # worker), rather than a new one left behind by each.
+                self._obtained_dir = private_temp_dir("obtained", str(self.config.rootpath))
         return self._obtained_dir
 
     def clear_obtained(self) -> None:
-        if getattr(self.config, "cache", None) is not None:
-            shutil.rmtree(self.obtained_dir, ignore_errors=True)
-            self._obtained_dir = None
+        remove_tree(self.obtained_dir)
+        self._obtained_dir = None
+
+
+def _regenerated(case: Case) -> Path | None:
+    """The golden regeneration may write for the case."""
+    return case.golden if case.expect is Expect.OK else case.err
+
+
 
 
 def exec_timeout(config: pytest.Config) -> float:

@@ -114,6 +114,8 @@ class Case:
     blank: tuple[re.Pattern[str], ...] = ()
     expect_warning: bool = False
     problems: tuple[str, ...] = ()
+    # Files a broken case's entry may mean: still its own, so never pruned.
+    claimed: tuple[Path, ...] = ()
 
     @property
     def test_name(self) -> str:
@@ -125,6 +127,11 @@ class Case:
         return self.golden if self.golden is not None else self.input
 
     @property
+    def suite_root(self) -> Path:
+        """The suite directory (the manifest is ``SUITE/cases/MODE/cases.toml``)."""
+        return self.manifest.parents[2]
+
+    @property
     def identity(self) -> bool:
         return self.mode is Mode.XML2XML and self.golden is None
 
@@ -132,6 +139,7 @@ class Case:
         for path in (self.input, self.golden, self.err):
             if path is not None:
                 yield path
+        yield from self.claimed
 
     def error(self, problem: str) -> SuiteError:
         return SuiteError(self.manifest, f"case {self.id!r}: {problem}", self.line)
@@ -300,12 +308,14 @@ def _make_case(
 ) -> Case:
     base = Case(mode, case_id, manifest, line, None, None, None)
     if not isinstance(entry, dict):
-        return _with(base, problems=(f"case {case_id!r} must be a table",))
+        return _with(base, problems=(f"case {case_id!r} must be a table",),
+                     claimed=_claimed(root, mode, directory, case_id, {}))
     problems = _key_problems(entry, mode)
     if not case_id or "::" in case_id or any(ord(c) < 32 for c in case_id):
         problems.append("a case id must be non-empty, without '::' or control characters")
     if problems:
-        return _with(base, problems=tuple(problems))
+        return _with(base, problems=tuple(problems),
+                     claimed=_claimed(root, mode, directory, case_id, {**defaults, **entry}))
     merged = {**defaults, **entry}
 
     def path(stem: str, suffix: str, what: str) -> Path | None:
@@ -356,6 +366,18 @@ def _make_case(
         expect_warning=bool(merged.get("expect_warning", False)),
         problems=tuple(dict.fromkeys(problems)),
     )
+
+
+def _claimed(
+    root: Path, mode: Mode, directory: Path, case_id: str, entry: Mapping[str, Any]
+) -> tuple[Path, ...]:
+    """Every file a broken entry could mean: its id, and each string it holds
+    (a mistyped ``inptu = "x"`` still names x), with each suffix of the mode."""
+    stems = [case_id, *(v for v in entry.values() if isinstance(v, str))]
+    suffixes = dict.fromkeys((INPUT_SUFFIX[mode], GOLDEN_SUFFIX[mode], ".err"))
+    found = (resolve_within(root, directory, stem + suffix)
+             for stem in dict.fromkeys(stems) for suffix in suffixes)
+    return tuple(dict.fromkeys(p for p in found if p is not None))
 
 
 def _merge_config(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:

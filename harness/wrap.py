@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_words", "unwrap", "wrap", "wrapped_lines"]
+__all__ = [
+    "check_wrapped",
+    "line_break_problem",
+    "split_words",
+    "unwrap",
+    "wrap",
+    "wrapped_lines",
+]
 
 MAX_LINE = 80
 _JOIN = " \\\n"
@@ -89,7 +96,35 @@ def wrap(line: str) -> str:
     The argument may already be wrapped; it is unwrapped first. An empty
     command line wraps to the empty string.
     """
-    line = unwrap(line)
+    # Extra final newlines are not part of the command line.
+    line = unwrap(line).rstrip("\n")
     if not line.strip():
         return ""
     return _JOIN.join(_fold(g) for g in wrapped_lines(line)) + "\n"
+
+
+def line_break_problem(line: str) -> str | None:
+    """Why an unwrapped command line is not one line, or None if it is."""
+    if "\n" in line:
+        return "holds a line break that is not a backslash-newline continuation"
+    if "\r" in line:
+        return "holds a carriage return"
+    return None
+
+
+def check_wrapped(text: str) -> str | None:
+    """Why ``text`` is not a command line wrapped by the rule, or None if it is."""
+    if text == "":
+        return None  # an empty command line (libvirt ships some for rejected cases)
+    if "\r\n" in text:
+        return "has CRLF line endings (the format uses LF)"
+    if not text.endswith("\n"):
+        return "does not end with a newline"
+    if text.endswith("\n\n"):
+        return "ends with more than one newline"
+    problem = line_break_problem(unwrap(text))
+    if problem is not None:
+        return problem
+    if wrap(text) != text:
+        return "not wrapped by the suite format's rule"
+    return None
