@@ -29,6 +29,7 @@ from .protocol import (
     Rejection,
 )
 from .suite import Case, Expect
+from .suite_settings import load_settings
 from .wrap import unwrap, wrap
 
 __all__ = [
@@ -60,6 +61,8 @@ class Outcome(enum.StrEnum):
 class Prepared:
     caps: Capabilities
     text: str
+    # The suite's suite.toml: whether regenerated .args goldens are folded.
+    fold_args: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,14 @@ class Regeneration:
     state: Literal["missing", "differs", "same"]
     identity: bool = False
     wrapped: bool = False
+    folded: bool = True
 
     @cached_property
     def text(self) -> str:
         """The golden's new content: always wrapped for a command line."""
-        return wrap(self.output) if self.wrapped else self.output.replace("\r\n", "\n")
+        if self.wrapped:
+            return wrap(self.output, fold=self.folded)
+        return self.output.replace("\r\n", "\n")
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def prepare(case: Case, library: CapsLibrary) -> Prepared:
         raise case.error(f"input {display_path(case.input)}: {exc.problem}") from None
     if case.mode is Mode.ARGV2XML:
         text = unwrap(text)
-    return Prepared(caps, text)
+    return Prepared(caps, text, load_settings(case.manifest.parent.parent.parent).fold_args)
 
 
 def driver_root(driver: object) -> Path | None:
@@ -235,7 +241,7 @@ def _judge_output(
         problems.append(f"golden file {label} is missing (--regen=new creates it)")
         golden_problems = 1
     regen = Regeneration(expected_path, output, state, identity=case.identity,
-                         wrapped=case.mode is Mode.XML2ARGV)
+                         wrapped=case.mode is Mode.XML2ARGV, folded=prepared.fold_args)
 
     if case.mode is Mode.ARGV2XML:
         if case.expect_warning and not conversion.warnings:

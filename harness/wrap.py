@@ -83,13 +83,14 @@ def wrapped_lines(line: str) -> list[str]:
     return _groups(split_words(line))
 
 
-def wrap(line: str) -> str:
+def wrap(line: str, *, fold: bool = True) -> str:
     """Wrap a one-line command line by the suite format's rule.
 
     The argument may already be wrapped; it is unwrapped first. An empty
-    command line wraps to the empty string.
+    command line wraps to the empty string. ``fold=False`` leaves long lines
+    whole, for suites that declare so (``[args] fold = false``).
     """
     line = unwrap(line)
     if not line.strip():
         return ""
-    return _JOIN.join(_fold(g) for g in wrapped_lines(line)) + "\n"
+    return _JOIN.join(_fold(g) if fold else g for g in wrapped_lines(line)) + "\n"

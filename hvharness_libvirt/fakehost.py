@@ -53,8 +53,8 @@ PROGRAM_CONFIG: Mapping[str, Mapping[str, Any]] = {
         "vxhs_tls_x509_certdir": "/etc/pki/libvirt-vxhs/dummy,path",
         "nbd_tls_x509_certdir": "/etc/pki/libvirt-nbd/dummy,path",
         "hugetlbfs": [
-            {"mnt_dir": "/dev/hugepages2M", "size_kib": 2048, "default": True},
-            {"mnt_dir": "/dev/hugepages1G", "size_kib": 1048576, "default": False},
+            {"mnt_dir": "/dev/hugepages2M", "size": 2048, "default": True},
+            {"mnt_dir": "/dev/hugepages1G", "size": 1048576, "default": False},
         ],
         "spice_tls": True,
         "spice_password": "123456",

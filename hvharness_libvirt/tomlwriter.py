@@ -83,6 +83,8 @@ def _table(out: list[str], path: Sequence[str], table: Mapping[str, Any], header
     inline = [(k, v) for k, v in table.items() if _inline(v)]
     # A table holding only sub-tables needs no header of its own.
     if header and (inline or not table):
+        if out:
+            out.append("")
         out.append(header)
     for k, v in inline:
         out.append(f"{key(k)} = {value(v)}")
@@ -92,11 +94,9 @@ def _table(out: list[str], path: Sequence[str], table: Mapping[str, Any], header
         sub = [*path, k]
         dotted = ".".join(key(p) for p in sub)
         if isinstance(v, Mapping):
-            out.append("")
             _table(out, sub, v, f"[{dotted}]")
         else:
             for item in v:
-                out.append("")
                 _table(out, sub, item, f"[[{dotted}]]")
 
 
@@ -106,4 +106,4 @@ def dumps(data: Mapping[str, Any], comment: str = "") -> str:
     if out:
         out.append("")
     _table(out, (), data, "")
-    return "\n".join(out).strip("\n") + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
