@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .compare import unified_diff
-from .goldens import atomic_write
 from .errors import SuiteError
+from .goldens import atomic_write
 from .regen import RegenMode
 from .report import format_table
 from .suite_settings import settings_for_file

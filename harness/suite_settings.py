@@ -31,12 +31,20 @@ class SuiteSettings:
     fold_args: bool = True
 
 
-@functools.lru_cache(maxsize=64)
 def load_settings(root: Path) -> SuiteSettings:
     """The settings of the suite at ``root``; defaults when it has no suite.toml."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    try:
+        stat = path.stat()
+    except OSError:
         return SuiteSettings()
+    # Read once per version of the file: every case asks, and the file may
+    # change between runs of one process (pytester, editors).
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int, size: int) -> SuiteSettings:
     data = read_toml(path)
     unknown = sorted(set(data) - {"format", "args"})
     if unknown:

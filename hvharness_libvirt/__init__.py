@@ -5,6 +5,6 @@ Knows libvirt's test programs; the harness knows nothing of it and finds the
 entry-point group.
 """
 
-from .importer import ImportError_, ImportResult, import_libvirt
+from .importer import ImportResult, LibvirtImportError, import_libvirt
 
-__all__ = ["ImportError_", "ImportResult", "import_libvirt"]
+__all__ = ["ImportResult", "LibvirtImportError", "import_libvirt"]

@@ -50,10 +50,8 @@ def _element(el: etree._Element, path: Path) -> dict[str, Any]:
 
 def _children(el: etree._Element, path: Path) -> dict[str, Any]:
     by_tag: dict[str, list[etree._Element]] = {}
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue  # comments and processing instructions
-        by_tag.setdefault(child.tag, []).append(child)
+    for child in el.iterchildren(tag=etree.Element):  # not comments
+        by_tag.setdefault(str(child.tag), []).append(child)
     out: dict[str, Any] = {}
     for tag, items in by_tag.items():
         if tag in el.attrib or tag == "text":
@@ -76,9 +74,7 @@ def caps_file_tables(path: Path) -> tuple[list[str], dict[str, Any]]:
         raise CapsFileError(path, f"root element is <{root.tag}>, not <qemuCaps>")
     flags: list[str] = []
     rest = etree.Element("qemuCaps")
-    for child in root:
-        if not isinstance(child.tag, str):
-            continue
+    for child in root.iterchildren(tag=etree.Element):
         if child.tag == "flag":
             name = child.get("name")
             if not name or len(child.attrib) != 1 or len(child):

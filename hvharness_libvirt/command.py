@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .importer import ImportError_, import_libvirt
+from .importer import LibvirtImportError, import_libvirt
 
 __all__ = ["main", "register", "run"]
 
@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         result = import_libvirt(args.source, args.dest)
-    except ImportError_ as exc:
+    except LibvirtImportError as exc:
         print(f"hvharness import-libvirt: error: {exc}", file=sys.stderr)
         return 2
     for line in result.lines():

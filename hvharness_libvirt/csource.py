@@ -195,8 +195,8 @@ def expand(
             i += 1
             continue
         if macro.params is None:
-            body = [Token(t.kind, t.text, tok.line) for t in macro.body]
-            out.extend(expand(body, macros, path, _active | {macro.name}))
+            plain = [Token(t.kind, t.text, tok.line) for t in macro.body]
+            out.extend(expand(plain, macros, path, _active | {macro.name}))
             i += 1
             continue
         if i + 1 >= len(tokens) or tokens[i + 1].text != "(":
@@ -264,6 +264,14 @@ class Statement:
         return " ".join(t.text for t in self.tokens)
 
 
+def _ends_statement(text: str, current: Sequence[Token]) -> bool:
+    if text == ";":
+        return True
+    if text == "}":
+        return current[0].text != "do"  # do { ... } while (0); ends at its ';'
+    return text == ":" and len(current) == 2 and current[0].kind == "ident"
+
+
 def split_statements(tokens: Sequence[Token]) -> list[Statement]:
     """Top-level statements: split at ``;`` outside parentheses and braces.
 
@@ -279,14 +287,7 @@ def split_statements(tokens: Sequence[Token]) -> list[Statement]:
         elif tok.text in (")", "]", "}") and tok.kind == "punct":
             depth -= 1
         current.append(tok)
-        if depth == 0 and tok.text == ";" and tok.kind == "punct":
-            statements.append(Statement(tuple(current)))
-            current = []
-        elif depth == 0 and tok.text == "}" and tok.kind == "punct":
-            statements.append(Statement(tuple(current)))
-            current = []
-        elif (depth == 0 and tok.text == ":" and len(current) == 2
-              and current[0].kind == "ident"):
+        if depth == 0 and tok.kind == "punct" and _ends_statement(tok.text, current):
             statements.append(Statement(tuple(current)))
             current = []
     if current:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import time
 from collections import Counter
@@ -25,14 +24,14 @@ from .csource import CSourceError, parse_defines
 from .programs import Call, Program, Unconverted, read_program
 from .tomlwriter import dumps
 
-__all__ = ["ImportError_", "ImportResult", "import_libvirt"]
+__all__ = ["ImportResult", "LibvirtImportError", "import_libvirt"]
 
 SUITE_FORMAT = "1.1"
 _MARKER = "<!-- written by hvharness import-libvirt -->"
 _POOL = re.compile(r"""\bpool=(?:'([^']*)'|"([^"]*)")""")
 
 
-class ImportError_(Exception):  # noqa: N801 - ImportError is a builtin
+class LibvirtImportError(Exception):
     """The source tree or DEST cannot be used; the message says which and why."""
 
 
@@ -68,11 +67,11 @@ def _version(source: Path) -> str:
     try:
         text = meson.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ImportError_(f"{meson}: cannot read ({exc.strerror or exc}); "
+        raise LibvirtImportError(f"{meson}: cannot read ({exc.strerror or exc}); "
                            "is SOURCE a libvirt source tree?") from None
     m = re.search(r"^\s*version:\s*'([0-9.]+)'", text, re.M)
     if not m:
-        raise ImportError_(f"{meson}: no project version")
+        raise LibvirtImportError(f"{meson}: no project version")
     return m.group(1)
 
 
@@ -322,6 +321,18 @@ NAME.SUFFIX.xml); a case without a golden is an identity round trip (libvirt's
 golden is a link to its input)."""
 
 
+_FILE_PREFIXES = {
+    "/etc/qemu/firmware": "host/qemufirmwaredata/etc/qemu/firmware",
+    "/usr/share/qemu/firmware": "host/qemufirmwaredata/usr/share/qemu/firmware",
+    "/home/user/.config/qemu/firmware": "host/qemufirmwaredata/home/user/.config/qemu/firmware",
+    "/etc/qemu/vhost-user": "host/qemuvhostuserdata/etc/qemu/vhost-user",
+    "/usr/share/qemu/vhost-user": "host/qemuvhostuserdata/usr/share/qemu/vhost-user",
+    "/home/user/.config/qemu/vhost-user":
+        "host/qemuvhostuserdata/home/user/.config/qemu/vhost-user",
+    "/usr/libexec/qemu/vhost-user": "host/qemuvhostuserdata/usr/libexec/qemu/vhost-user",
+}
+
+
 def _host_set(suite: _Suite) -> str:
     config = {k: v for k, v in fakehost.HOST_CONFIG.items() if v is not None}
     unconfig = sorted(k for k, v in fakehost.HOST_CONFIG.items() if v is None)
@@ -332,23 +343,13 @@ def _host_set(suite: _Suite) -> str:
     tail = dumps({
         "config": config,
         "storage_pools": pools,
-        "files": {
-            "/etc/qemu/firmware": "host/qemufirmwaredata/etc/qemu/firmware",
-            "/usr/share/qemu/firmware": "host/qemufirmwaredata/usr/share/qemu/firmware",
-            "/home/user/.config/qemu/firmware":
-                "host/qemufirmwaredata/home/user/.config/qemu/firmware",
-            "/etc/qemu/vhost-user": "host/qemuvhostuserdata/etc/qemu/vhost-user",
-            "/usr/share/qemu/vhost-user": "host/qemuvhostuserdata/usr/share/qemu/vhost-user",
-            "/home/user/.config/qemu/vhost-user":
-                "host/qemuvhostuserdata/home/user/.config/qemu/vhost-user",
-            "/usr/libexec/qemu/vhost-user": "host/qemuvhostuserdata/usr/libexec/qemu/vhost-user",
-        },
+        "files": _FILE_PREFIXES,
     }, "[config]: testutilsqemu.c qemuTestDriverInit and qemu_conf.c\n"
        "virQEMUDriverConfigNew(false, NULL). [storage_pools]: the pool definitions\n"
        "(storagepoolxml2xmlout/NAME.xml) the fake storage driver answers with.\n"
        "[files]: qemuxml2argvtest.c and qemuxml2xmltest.c virFileWrapperAddPrefix:\n"
        "host paths that read from the suite's host/ directory instead\n"
-       "(relative to the suite root).")
+       "(relative to the suite root; an empty directory: no files there).")
     return head + "\n" + fakehost.host_set_text() + "\n" + tail
 
 
@@ -447,7 +448,7 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
     if dest.exists() and any(dest.iterdir()):
         readme = dest / "README.md"
         if not readme.is_file() or _MARKER not in readme.read_text("utf-8", "replace"):
-            raise ImportError_(f"{dest}: exists and is not a suite this command wrote; "
+            raise LibvirtImportError(f"{dest}: exists and is not a suite this command wrote; "
                                "refusing to replace it")
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -460,9 +461,9 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
             for p in ("xml2argv", "xml2xml")
         }
     except CSourceError as exc:
-        raise ImportError_(str(exc)) from None
+        raise LibvirtImportError(str(exc)) from None
     except OSError as exc:
-        raise ImportError_(f"{exc.filename}: cannot read ({exc.strerror})") from None
+        raise LibvirtImportError(f"{exc.filename}: cannot read ({exc.strerror})") from None
     with tempfile.TemporaryDirectory(prefix=f".{dest.name}.", dir=dest.parent) as tmp:
         root = Path(tmp) / "suite"
         root.mkdir()
@@ -483,7 +484,7 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
                     {"extends": fakehost.HOST_SET, "flags": flags, "qemu": qemu},
                     f"libvirt {version} tests/qemucapabilitiesdata/{path.name}"))
         except CapsFileError as exc:
-            raise ImportError_(str(exc)) from None
+            raise LibvirtImportError(str(exc)) from None
         for latest, name in sorted(suite.latest_sets.items()):
             suite.w.write(f"caps/{latest}.toml", dumps(
                 {"extends": name, "config": {"strip_machine_aliases": True}},
@@ -491,12 +492,15 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
                 "(testQemuGetLatestCapsForArch):\n"
                 f"{name}.xml, the highest version present. testQemuInfoInitArgs strips\n"
                 "machine type aliases from the latest sets."))
-        for program in programs:
-            suite.w.write(f"caps/fake-{program}.toml", _fake_set(program))
+        for program_name in programs:
+            suite.w.write(f"caps/fake-{program_name}.toml", _fake_set(program_name))
         suite.w.write(f"caps/{fakehost.HOST_SET}.toml", _host_set(suite))
         suite.w.copy_tree(tests / "qemufirmwaredata", root / "host" / "qemufirmwaredata",
                           skip=("out",))
         suite.w.copy_tree(tests / "qemuvhostuserdata", root / "host" / "qemuvhostuserdata")
+        for directory in _FILE_PREFIXES.values():
+            # libvirt redirects these prefixes whether or not its tree has files there
+            (root / directory).mkdir(parents=True, exist_ok=True)
         for pool in sorted(suite.pools):
             src = tests / "storagepoolxml2xmlout" / f"{pool}.xml"
             if src.is_file():
