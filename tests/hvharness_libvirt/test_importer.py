@@ -169,6 +169,9 @@ def test_capability_sets(imported: tuple[Path, Any]) -> None:
     assert host["storage_pools"] == {"pool-disk": "host/storagepoolxml2xmlout/pool-disk.xml"}
     assert host["config"]["lib_dir"] == "/tmp/lib"
     assert "vnc_tls_x509_certdir" in host["unconfig"]
+    assert host["fds"]["unix_listen"] == 1729 and host["monitor"]["listen"] is True
+    assert host["host"]["time"] == 1234567890 and len(host["host"]["numa_cells"]) == 4
+    assert [g["arch"] for g in host["guests"]][:3] == ["armv6l", "armv7l", "aarch64"]
     for path in host["files"].values():
         assert (dest / path).is_dir(), path
 
