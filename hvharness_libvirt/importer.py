@@ -241,7 +241,8 @@ class _Suite:
             entry["expect"] = expect
             cases[case_id] = entry
             self.w.copy(infile, out / infile.name)
-            self.pools.update(a or b for a, b in _POOL.findall(infile.read_text("utf-8")))
+            text = infile.read_text("utf-8", "replace")
+            self.pools.update(a or b for a, b in _POOL.findall(text))
             if expect == "ok":
                 self.w.copy(args, out / args.name)
             elif err.is_file():
@@ -445,12 +446,13 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
     version = _version(source)
     result = ImportResult(version)
     tests = source / "tests"
+    if dest.exists() and not dest.is_dir():
+        raise LibvirtImportError(f"{dest}: exists and is not a directory")
     if dest.exists() and any(dest.iterdir()):
         readme = dest / "README.md"
         if not readme.is_file() or _MARKER not in readme.read_text("utf-8", "replace"):
             raise LibvirtImportError(f"{dest}: exists and is not a suite this command wrote; "
-                               "refusing to replace it")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+                                 "refusing to replace it")
     try:
         names = read_capability_names(source)
         header = tests / "testutilsqemu.h"
@@ -464,6 +466,22 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
         raise LibvirtImportError(str(exc)) from None
     except OSError as exc:
         raise LibvirtImportError(f"{exc.filename}: cannot read ({exc.strerror})") from None
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _write_suite(source, dest, programs, result, started)
+    except OSError as exc:
+        # Nothing is half-written: DEST is only replaced once the suite is whole.
+        where = exc.filename or dest
+        raise LibvirtImportError(f"{where}: cannot write ({exc.strerror or exc})") from None
+    except CapsFileError as exc:
+        raise LibvirtImportError(str(exc)) from None
+    return result
+
+
+def _write_suite(source: Path, dest: Path, programs: Mapping[str, Program],
+                 result: ImportResult, started: float) -> None:
+    version = result.version
+    tests = source / "tests"
     with tempfile.TemporaryDirectory(prefix=f".{dest.name}.", dir=dest.parent) as tmp:
         root = Path(tmp) / "suite"
         root.mkdir()
@@ -477,14 +495,11 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
             programs["xml2argv"], argv_cases, _ARGV_COMMENT.format(version=version)))
         suite.w.write("cases/xml2xml/cases.toml", _manifest(
             programs["xml2xml"], xml_cases, _XML_COMMENT.format(version=version)))
-        try:
-            for name, path in sorted(suite.real_sets.items()):
-                flags, qemu = caps_file_tables(path)
-                suite.w.write(f"caps/{name}.toml", dumps(
-                    {"extends": fakehost.HOST_SET, "flags": flags, "qemu": qemu},
-                    f"libvirt {version} tests/qemucapabilitiesdata/{path.name}"))
-        except CapsFileError as exc:
-            raise LibvirtImportError(str(exc)) from None
+        for name, path in sorted(suite.real_sets.items()):
+            flags, qemu = caps_file_tables(path)
+            suite.w.write(f"caps/{name}.toml", dumps(
+                {"extends": fakehost.HOST_SET, "flags": flags, "qemu": qemu},
+                f"libvirt {version} tests/qemucapabilitiesdata/{path.name}"))
         for latest, name in sorted(suite.latest_sets.items()):
             suite.w.write(f"caps/{latest}.toml", dumps(
                 {"extends": name, "config": {"strip_machine_aliases": True}},
@@ -517,4 +532,3 @@ def import_libvirt(source: Path, dest: Path) -> ImportResult:
         if dest.exists():
             dest.rename(old)
         root.rename(dest)
-    return result

@@ -226,6 +226,19 @@ def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None
     assert (dest / "precious.txt").read_text() == "keep me"
 
 
+def test_unusable_dest_is_one_line_naming_it(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    plain = tmp_path / "plain"
+    plain.write_text("x")
+    assert main([str(MINI), str(plain)]) == 2
+    assert capsys.readouterr().err == (
+        f"hvharness import-libvirt: error: {plain}: exists and is not a directory\n")
+    assert main([str(MINI), str(plain / "suite")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hvharness import-libvirt: error: {plain}: cannot write (")
+    assert err.count("\n") == 1 and plain.read_text() == "x"
+
+
 def test_bad_source_is_one_line_naming_the_file(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "nowhere"), str(tmp_path / "dest")]) == 2
