@@ -351,7 +351,12 @@ def _host_set(suite: _Suite) -> str:
        "[files]: qemuxml2argvtest.c and qemuxml2xmltest.c virFileWrapperAddPrefix:\n"
        "host paths that read from the suite's host/ directory instead\n"
        "(relative to the suite root; an empty directory: no files there).")
-    return head + "\n" + fakehost.host_set_text() + "\n" + tail
+    # The hand-written file's opening comment stays first; top-level keys
+    # must come before its first table.
+    text = fakehost.host_set_text()
+    split = text.index("\n[")
+    return (text[:split].rstrip("\n") + "\n\n" + head + "\n" + text[split + 1:] + "\n"
+            + tail)
 
 
 _FAKE_COMMENT = {
