@@ -431,6 +431,8 @@ def read_program(
     if not test_indexes:
         raise CSourceError(path, 1, "mymain() has no DO_TEST* call")
     first, last = test_indexes[0], test_indexes[-1]
+    unconverted.extend(_check_setup(statements[:first], interp, macros, path, start_state))
+    interp.state = state = dict(start_state)
     for statement in statements[first:last + 1]:
         try:
             if _is_test_call(statement):
@@ -450,6 +452,39 @@ def read_program(
             unconverted.append(Unconverted(program, statement.line,
                                            _short(statement.text), reason))
     return Program(program, path, calls, unconverted, start_state)
+
+
+def _check_setup(
+    setup: Sequence[Statement],
+    interp: _Interpreter,
+    macros: Mapping[str, Macro],
+    path: Path,
+    baseline: Mapping[str, Any],
+) -> list[Unconverted]:
+    """Setup statements whose effect the baseline data does not describe.
+
+    The setup of ``mymain`` is given as data (paths, hugetlbfs tables, ...);
+    what of it the interpreter understands must agree with that data, so a
+    test program that changed its setup is noticed.
+    """
+    last_set: dict[str, Statement] = {}
+    for statement in setup:
+        before = dict(interp.state)
+        try:
+            interp.statement(expand(statement.tokens, macros, path))
+        except (Unconvertible, CSourceError):
+            continue  # declarations, file wrappers, tables: described by the data
+        for key, value in interp.state.items():
+            if value != before.get(key):
+                last_set[key] = statement
+    # Only the state at the first test counts: VIR_FREE then g_strdup is fine.
+    return [
+        Unconverted(interp.program, statement.line, _short(statement.text),
+                    f"leaves {key} = {interp.state[key]!r} at the first test, but the fake "
+                    f"host data says {baseline.get(key)!r}")
+        for key, statement in last_set.items()
+        if interp.state[key] != baseline.get(key)
+    ]
 
 
 def _short(text: str) -> str:

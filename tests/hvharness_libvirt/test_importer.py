@@ -297,3 +297,16 @@ def test_imported_suite_runs_under_the_harness_unchanged(pytester: pytest.Pytest
     # the identity round trips pass; everything else fails on its golden
     assert outcomes == {"passed": 2, "failed": 21}
     assert "hvharness orphans" not in result.stdout.str()
+
+
+def test_setup_that_disagrees_with_the_host_data_is_reported(tmp_path: Path) -> None:
+    source = tmp_path / "libvirt"
+    shutil.copytree(MINI, source, symlinks=True)
+    program = source / "tests" / "qemuxml2argvtest.c"
+    program.write_text(program.read_text().replace(
+        'vncTLSx509certdir = g_strdup("/etc/pki/libvirt-vnc")',
+        'vncTLSx509certdir = g_strdup("/etc/pki/elsewhere")'))
+    result = import_libvirt(source, tmp_path / "suite")
+    assert (result.unconverted[0].line, result.unconverted[0].reason) == (
+        11, "leaves vnc_tls_x509_certdir = '/etc/pki/elsewhere' at the first test, "
+            "but the fake host data says '/etc/pki/libvirt-vnc'")
