@@ -127,7 +127,6 @@ class Call:
     suffix: str
     states: tuple[str, ...] = ()
     qemu_caps: tuple[str, ...] = ()
-    qemu_caps_given: bool = False
     caps_arch: str | None = None
     caps_ver: str | None = None
     test_flags: frozenset[str] = frozenset()
@@ -155,7 +154,7 @@ class Program:
     baseline: dict[str, Any]
 
 
-def _idents(tokens: Sequence[Token]) -> list[str]:
+def _words(tokens: Sequence[Token]) -> list[str]:
     return [t.text for t in tokens]
 
 
@@ -166,13 +165,13 @@ def _int(tokens: Sequence[Token]) -> int:
             return int(text, 0)
         except ValueError:
             pass
-    raise Unconvertible(f"expected a number, found {' '.join(_idents(tokens))!r}")
+    raise Unconvertible(f"expected a number, found {' '.join(_words(tokens))!r}")
 
 
 def _string(tokens: Sequence[Token]) -> str:
     value = string_value(tokens)
     if value is None:
-        raise Unconvertible(f"expected a string, found {' '.join(_idents(tokens))!r}")
+        raise Unconvertible(f"expected a string, found {' '.join(_words(tokens))!r}")
     return value
 
 
@@ -191,14 +190,14 @@ def _flag_set(tokens: Sequence[Token], names: Mapping[str, str], what: str) -> l
         elif t.text == "|":
             expect_name = True
         else:
-            raise Unconvertible(f"cannot read {what} expression {' '.join(_idents(tokens))!r}")
+            raise Unconvertible(f"cannot read {what} expression {' '.join(_words(tokens))!r}")
     return out
 
 
 def _enum(tokens: Sequence[Token], names: Mapping[str, Any], what: str) -> Any:
     if len(tokens) == 1 and tokens[0].text in names:
         return names[tokens[0].text]
-    raise Unconvertible(f"unknown {what} {' '.join(_idents(tokens))!r}")
+    raise Unconvertible(f"unknown {what} {' '.join(_words(tokens))!r}")
 
 
 class _Interpreter:
@@ -234,16 +233,15 @@ class _Interpreter:
         while True:
             arg = take()
             if len(arg) != 1 or arg[0].kind != "ident":
-                raise Unconvertible(f"expected an ARG_* name, found {' '.join(_idents(arg))!r}")
+                raise Unconvertible(f"expected an ARG_* name, found {' '.join(_words(arg))!r}")
             kind = arg[0].text
             if kind == "ARG_END":
                 break
             if kind == "ARG_QEMU_CAPS":
-                values["qemu_caps_given"] = True
                 caps = list(values.get("qemu_caps", ()))
                 while True:
                     flag = take()
-                    flag_name = " ".join(_idents(flag))
+                    flag_name = " ".join(_words(flag))
                     if flag_name == "QEMU_CAPS_LAST":
                         break
                     if flag_name not in self.capability_names:
@@ -299,7 +297,7 @@ class _Interpreter:
         self.state["host_cpu"] = _DEFAULT_HOST_CPU.get(arch, "none")
 
     def _config_target(self, tokens: Sequence[Token]) -> str:
-        words = _idents(tokens)
+        words = _words(tokens)
         if words[:4] == ["driver", ".", "config", "->"] and len(words) == 5:
             fld = words[4]
         elif words[:2] == ["cfg", "->"] and len(words) == 3:
@@ -312,7 +310,7 @@ class _Interpreter:
 
     def _config_value(self, fld: str, tokens: Sequence[Token]) -> Any:
         key_kind = CONFIG_FIELDS[fld][1]
-        words = _idents(tokens)
+        words = _words(tokens)
         if key_kind == "bool":
             if words in (["true"], ["1"]):
                 return True
@@ -326,7 +324,7 @@ class _Interpreter:
         return _string(tokens)
 
     def statement(self, tokens: Sequence[Token]) -> None:
-        words = _idents(tokens)
+        words = _words(tokens)
         if words and words[-1] == ";":
             tokens, words = tokens[:-1], words[:-1]
         if not words:
@@ -349,7 +347,7 @@ class _Interpreter:
             return
         if head == "qemuTestSetHostArch":
             args, _ = split_args(tokens, 1, self.path)
-            arch = " ".join(_idents(args[1]))
+            arch = " ".join(_words(args[1]))
             if arch == "VIR_ARCH_NONE":
                 self.set_host_arch("x86_64")
             elif arch.startswith("VIR_ARCH_"):
@@ -359,7 +357,7 @@ class _Interpreter:
             return
         if head == "qemuTestSetHostCPU":
             args, _ = split_args(tokens, 1, self.path)
-            cpu = _idents(args[2])
+            cpu = _words(args[2])
             if cpu == ["NULL"]:
                 self.state["host_cpu"] = _DEFAULT_HOST_CPU.get(self.state["host_arch"], "none")
             elif cpu[:2] == ["qemuTestGetCPUDef", "("] and len(cpu) == 4:
@@ -437,7 +435,7 @@ def read_program(
         try:
             if _is_test_call(statement):
                 expanded = expand(statement.tokens, macros, path)
-                words = _idents(expanded)
+                words = _words(expanded)
                 if words[:2] != ["DO_TEST_FULL", "("]:
                     raise Unconvertible(f"{statement.tokens[0].text} does not expand to "
                                         "DO_TEST_FULL")
