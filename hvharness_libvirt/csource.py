@@ -19,6 +19,7 @@ __all__ = [
     "Macro",
     "Statement",
     "Token",
+    "conditional_lines",
     "expand",
     "function_body",
     "parse_defines",
@@ -117,6 +118,15 @@ def tokenize(text: str, path: Path, first_line: int = 1) -> list[Token]:
         at_line_start = False
         pos = m.end()
     return tokens
+
+
+_CONDITIONAL = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b.*", re.S)
+
+
+def conditional_lines(text: str) -> list[tuple[int, str]]:
+    """The preprocessor conditionals of a file (``#if``, ``#else``, ...), by line."""
+    return [(number, line.strip()) for number, line in _logical_lines(text)
+            if _CONDITIONAL.match(line)]
 
 
 @dataclass(frozen=True)

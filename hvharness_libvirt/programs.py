@@ -21,6 +21,7 @@ from .csource import (
     Macro,
     Statement,
     Token,
+    conditional_lines,
     expand,
     function_body,
     parse_defines,
@@ -429,6 +430,15 @@ def read_program(
     if not test_indexes:
         raise CSourceError(path, 1, "mymain() has no DO_TEST* call")
     first, last = test_indexes[0], test_indexes[-1]
+    # The importer does not evaluate the preprocessor: calls it guards are
+    # imported as if every condition held, and each conditional is listed.
+    unconverted.extend(
+        Unconverted(program, number, directive,
+                    "preprocessor conditional in mymain(): the calls it guards were "
+                    "imported as if it held")
+        for number, directive in conditional_lines(text)
+        if body and body[0].line <= number <= body[-1].line
+    )
     unconverted.extend(_check_setup(statements[:first], interp, macros, path, start_state))
     interp.state = state = dict(start_state)
     for statement in statements[first:last + 1]:

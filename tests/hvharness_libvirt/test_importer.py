@@ -310,3 +310,16 @@ def test_setup_that_disagrees_with_the_host_data_is_reported(tmp_path: Path) -> 
     assert (result.unconverted[0].line, result.unconverted[0].reason) == (
         11, "leaves vnc_tls_x509_certdir = '/etc/pki/elsewhere' at the first test, "
             "but the fake host data says '/etc/pki/libvirt-vnc'")
+
+
+def test_preprocessor_conditionals_in_mymain_are_listed(tmp_path: Path) -> None:
+    source = tmp_path / "libvirt"
+    shutil.copytree(MINI, source, symlinks=True)
+    program = source / "tests" / "qemuxml2xmltest.c"
+    program.write_text(program.read_text().replace(
+        '    DO_TEST_CAPS_LATEST("iothreads");\n',
+        '#ifdef WITH_IOTHREADS\n    DO_TEST_CAPS_LATEST("iothreads");\n# endif\n'))
+    result = import_libvirt(source, tmp_path / "suite")
+    assert [(u.line, u.text) for u in result.unconverted if u.program == "xml2xml"] == [
+        (78, "#ifdef WITH_IOTHREADS"), (80, "# endif")]
+    assert result.counts[("xml2xml", "ok")] == 7
