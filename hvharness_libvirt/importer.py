@@ -322,15 +322,22 @@ NAME.SUFFIX.xml); a case without a golden is an identity round trip (libvirt's
 golden is a link to its input)."""
 
 
-_FILE_PREFIXES = {
-    "/etc/qemu/firmware": "host/qemufirmwaredata/etc/qemu/firmware",
-    "/usr/share/qemu/firmware": "host/qemufirmwaredata/usr/share/qemu/firmware",
-    "/home/user/.config/qemu/firmware": "host/qemufirmwaredata/home/user/.config/qemu/firmware",
-    "/etc/qemu/vhost-user": "host/qemuvhostuserdata/etc/qemu/vhost-user",
-    "/usr/share/qemu/vhost-user": "host/qemuvhostuserdata/usr/share/qemu/vhost-user",
-    "/home/user/.config/qemu/vhost-user":
-        "host/qemuvhostuserdata/home/user/.config/qemu/vhost-user",
-    "/usr/libexec/qemu/vhost-user": "host/qemuvhostuserdata/usr/libexec/qemu/vhost-user",
+# virFileWrapperAddPrefix calls: host path -> (suite directory, the programs
+# that redirect it). qemuxml2xmltest.c redirects only the firmware paths.
+_FILE_PREFIXES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "/etc/qemu/firmware": ("host/qemufirmwaredata/etc/qemu/firmware",
+                           ("xml2argv", "xml2xml")),
+    "/usr/share/qemu/firmware": ("host/qemufirmwaredata/usr/share/qemu/firmware",
+                                 ("xml2argv", "xml2xml")),
+    "/home/user/.config/qemu/firmware": (
+        "host/qemufirmwaredata/home/user/.config/qemu/firmware", ("xml2argv", "xml2xml")),
+    "/etc/qemu/vhost-user": ("host/qemuvhostuserdata/etc/qemu/vhost-user", ("xml2argv",)),
+    "/usr/share/qemu/vhost-user": ("host/qemuvhostuserdata/usr/share/qemu/vhost-user",
+                                   ("xml2argv",)),
+    "/home/user/.config/qemu/vhost-user": (
+        "host/qemuvhostuserdata/home/user/.config/qemu/vhost-user", ("xml2argv",)),
+    "/usr/libexec/qemu/vhost-user": ("host/qemuvhostuserdata/usr/libexec/qemu/vhost-user",
+                                     ("xml2argv",)),
 }
 
 
@@ -344,13 +351,14 @@ def _host_set(suite: _Suite) -> str:
     tail = dumps({
         "config": config,
         "storage_pools": pools,
-        "files": _FILE_PREFIXES,
+        "files": {prefix: {"dir": directory, "modes": list(modes)}
+                  for prefix, (directory, modes) in _FILE_PREFIXES.items()},
     }, "[config]: testutilsqemu.c qemuTestDriverInit and qemu_conf.c\n"
        "virQEMUDriverConfigNew(false, NULL). [storage_pools]: the pool definitions\n"
        "(storagepoolxml2xmlout/NAME.xml) the fake storage driver answers with.\n"
        "[files]: qemuxml2argvtest.c and qemuxml2xmltest.c virFileWrapperAddPrefix:\n"
-       "host paths that read from the suite's host/ directory instead\n"
-       "(relative to the suite root; an empty directory: no files there).")
+       "host paths that read from the suite's directory dir instead (relative to\n"
+       "the suite root; an empty directory: no files there), in the modes listed.")
     # The hand-written file's opening comment stays first; top-level keys
     # must come before its first table.
     text = fakehost.host_set_text()
@@ -518,7 +526,7 @@ def _write_suite(source: Path, dest: Path, programs: Mapping[str, Program],
         suite.w.copy_tree(tests / "qemufirmwaredata", root / "host" / "qemufirmwaredata",
                           skip=("out",))
         suite.w.copy_tree(tests / "qemuvhostuserdata", root / "host" / "qemuvhostuserdata")
-        for directory in _FILE_PREFIXES.values():
+        for directory, _ in _FILE_PREFIXES.values():
             # libvirt redirects these prefixes whether or not its tree has files there
             (root / directory).mkdir(parents=True, exist_ok=True)
         for pool in sorted(suite.pools):

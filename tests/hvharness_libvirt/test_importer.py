@@ -172,8 +172,10 @@ def test_capability_sets(imported: tuple[Path, Any]) -> None:
     assert host["fds"]["unix_listen"] == 1729 and host["monitor"]["listen"] is True
     assert host["host"]["time"] == 1234567890 and len(host["host"]["numa_cells"]) == 4
     assert [g["arch"] for g in host["guests"]][:3] == ["armv6l", "armv7l", "aarch64"]
-    for path in host["files"].values():
-        assert (dest / path).is_dir(), path
+    for entry in host["files"].values():
+        assert (dest / entry["dir"]).is_dir(), entry
+    assert host["files"]["/etc/qemu/vhost-user"]["modes"] == ["xml2argv"]
+    assert host["files"]["/etc/qemu/firmware"]["modes"] == ["xml2argv", "xml2xml"]
 
 
 def test_caps_file_conversion_keeps_everything(tmp_path: Path) -> None:
