@@ -297,6 +297,10 @@ def _manifest(program: Program, cases: Mapping[str, Any], comment: str) -> str:
     config, unconfig = _config_diff(fakehost.PROGRAM_CONFIG[program.name],
                                     {k: fakehost.HOST_CONFIG.get(k)
                                      for k in fakehost.PROGRAM_CONFIG[program.name]})
+    if program.mocks:
+        # libvirt's mock libraries the program preloads; the [host] values of
+        # a mock apply only where it is loaded
+        config["mocks"] = list(program.mocks)
     defaults: dict[str, Any] = {"config": config}
     if unconfig:
         defaults["unconfig"] = unconfig

@@ -153,6 +153,8 @@ class Program:
     calls: list[Call]
     unconverted: list[Unconverted]
     baseline: dict[str, Any]
+    # VIR_TEST_MAIN_PRELOAD(..., VIR_TEST_MOCK("NAME")): the mock libraries loaded
+    mocks: tuple[str, ...] = ()
 
 
 def _words(tokens: Sequence[Token]) -> list[str]:
@@ -417,7 +419,13 @@ def read_program(
     macros.update(parse_defines(text, path))
     # DO_TEST_FULL is the primitive: its arguments are what is read.
     macros.pop("DO_TEST_FULL", None)
-    body = function_body(tokenize(text, path), "mymain", path)
+    all_tokens = tokenize(text, path)
+    body = function_body(all_tokens, "mymain", path)
+    mocks = tuple(
+        value for i, t in enumerate(all_tokens)
+        if t.text == "VIR_TEST_MOCK" and i + 2 < len(all_tokens)
+        and (value := string_value(all_tokens[i + 2:i + 3])) is not None
+    )
     statements = split_statements(body)
     state: dict[str, Any] = {"host_arch": "x86_64", "host_cpu": "default", "environ": {},
                              "swtpm_tpm_versions": ["1.2", "2.0"]}
@@ -459,7 +467,7 @@ def read_program(
             reason = exc.problem if isinstance(exc, CSourceError) else str(exc)
             unconverted.append(Unconverted(program, statement.line,
                                            _short(statement.text), reason))
-    return Program(program, path, calls, unconverted, start_state)
+    return Program(program, path, calls, unconverted, start_state, mocks)
 
 
 def _check_setup(

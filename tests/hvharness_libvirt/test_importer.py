@@ -120,6 +120,8 @@ def test_state_changes_carry_over_to_later_calls(imported: tuple[Path, Any]) -> 
     assert "config" not in argv["restore-v2-fd"]
     defaults = _manifest(dest, "xml2argv")["defaults"]["config"]
     assert defaults["vnc_tls_x509_certdir"] == "/etc/pki/libvirt-vnc"
+    assert defaults["mocks"] == ["qemuxml2argv", "virrandom"]
+    assert _manifest(dest, "xml2xml")["defaults"]["config"]["mocks"] == ["virpci"]
     assert defaults["environ"]["LC_ALL"] == "C"
     xml = _cases(dest, "xml2xml")
     assert xml["seclabel-dynamic.inactive"]["config"] == {"spice_tls": True}
