@@ -7,6 +7,7 @@ entry-point group; ``python -m hvharness_libvirt SOURCE DEST`` runs it alone.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,9 +43,13 @@ def run(args: argparse.Namespace) -> int:
     except LibvirtImportError as exc:
         print(f"hvharness import-libvirt: error: {exc}", file=sys.stderr)
         return 2
-    for line in result.lines():
-        print(line)
-    print(f"suite written to {args.dest}")
+    try:
+        for line in result.lines():
+            print(line)
+        print(f"suite written to {args.dest}", flush=True)
+    except BrokenPipeError:
+        # The reader went away (| head): the suite is written all the same.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

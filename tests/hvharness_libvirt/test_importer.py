@@ -327,3 +327,18 @@ def test_preprocessor_conditionals_in_mymain_are_listed(tmp_path: Path) -> None:
     assert [(u.line, u.text) for u in result.unconverted if u.program == "xml2xml"] == [
         (78, "#ifdef WITH_IOTHREADS"), (80, "# endif")]
     assert result.counts[("xml2xml", "ok")] == 7
+
+
+def test_output_closed_early_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    proc = subprocess.Popen([sys.executable, "-m", "hvharness_libvirt", str(MINI),
+                             str(tmp_path / "s")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # as `| head -1` does once it has its line
+    err = proc.stderr.read()
+    assert proc.wait() == 0 and err == b""
+    assert (tmp_path / "s" / "suite.toml").is_file()
