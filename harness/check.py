@@ -30,6 +30,7 @@ from .protocol import (
     Rejection,
 )
 from .suite import Case, Expect
+from .suite_settings import load_settings
 from .wrap import line_break_problem, unwrap, wrap
 
 __all__ = [
@@ -64,6 +65,8 @@ class Prepared:
     text: str
     # The largest input or golden file read for the case (hvharness_max_input_bytes).
     read_limit: int = DEFAULT_MAX_BYTES
+    # The suite's suite.toml: whether regenerated .args goldens are folded.
+    fold_args: bool = True
 
 
 class GoldenForm(enum.StrEnum):
@@ -85,12 +88,13 @@ class Regeneration:
     form: GoldenForm = GoldenForm.XML
     # The suite's root: a golden is only ever written inside it.
     root: Path | None = None
+    folded: bool = True
 
     @cached_property
     def text(self) -> str:
         """The golden's new content, exactly the form it is compared in."""
         if self.form is GoldenForm.ARGS:
-            return wrap(self.output)
+            return wrap(self.output, fold=self.folded)
         if self.form is GoldenForm.ERR:
             return self.output.rstrip("\n") + "\n"
         return golden_text(self.output)
@@ -132,7 +136,8 @@ def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTE
         raise case.error(f"input {display_path(case.input)}: {exc.problem}") from None
     if case.mode is Mode.ARGV2XML:
         text = unwrap(text)
-    return Prepared(caps, text, read_limit)
+    return Prepared(caps, text, read_limit,
+                    load_settings(case.manifest.parent.parent.parent).fold_args)
 
 
 def driver_root(driver: object) -> Path | None:
@@ -297,7 +302,7 @@ def _judge_output(
         golden_problems = 1
     form = GoldenForm.ARGS if case.mode is Mode.XML2ARGV else GoldenForm.XML
     regen = Regeneration(expected_path, output, state, identity=case.identity, form=form,
-                         root=case.suite_root)
+                         root=case.suite_root, folded=prepared.fold_args)
 
     if case.mode is Mode.ARGV2XML:
         if case.expect_warning and not conversion.warnings:

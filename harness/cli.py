@@ -14,12 +14,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .compare import unified_diff
+from .errors import SuiteError
 from .goldens import atomic_write
 from .regen import RegenMode
 from .report import format_table
 from .run_cmd import run
+from .suite_settings import settings_for_file
 from .wrap import check_wrapped, wrap
 
 __all__ = ["main"]
@@ -39,9 +42,10 @@ def _wrap(args: argparse.Namespace) -> int:
             print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             status = 2
             continue
-        wrapped = wrap(text)
+        fold = _suite_folds(path)
+        wrapped = wrap(text, fold=fold)
         if args.check:
-            problem = check_wrapped(text)
+            problem = check_wrapped(text, fold=fold)
             if problem is not None:
                 print(f"{name}: {problem}")
                 print(unified_diff(text, wrapped, f"{name} (as is)", f"{name} (wrapped)"))
@@ -53,6 +57,15 @@ def _wrap(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(wrapped)
     return status
+
+
+def _suite_folds(path: Path) -> bool:
+    # A suite may declare that its command lines are not folded (suite.toml).
+    try:
+        return settings_for_file(path).fold_args
+    except SuiteError as exc:
+        print(f"{exc}; folding long lines", file=sys.stderr)
+        return True
 
 
 def _regen(args: argparse.Namespace, rest: list[str]) -> int:
@@ -80,6 +93,27 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS_GROUP = "hvharness.commands"
+
+
+def _add_plugin_commands(subparsers: Any) -> None:
+    """Let installed packages add subcommands without the harness knowing them.
+
+    An entry point of the ``hvharness.commands`` group names a callable that
+    takes the subparsers object, adds its parser and sets ``handler`` (a
+    function of the parsed arguments returning the exit status) as a default.
+    """
+    from importlib.metadata import entry_points
+
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda e: e.name):
+        try:
+            entry.load()(subparsers)
+        except Exception as exc:
+            # A broken plugin must not take the built-in commands down with it.
+            print(f"hvharness: cannot add command {entry.name!r} ({entry.value}): "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hvharness", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,7 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("report", metavar="PATH.json")
     p.add_argument("--cases", action="store_true", help="also list every case that did not pass")
 
+    _add_plugin_commands(sub)
+
     args, rest = parser.parse_known_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        return int(handler(args))
     if args.command == "regen":
         return _regen(args, rest)
     if args.command == "run":
