@@ -31,6 +31,12 @@ MEMORY_MAX_KIB = (2**63 - 1) // 1024
 # -object on the command line, so a smaller bound keeps that bounded).
 IOTHREADS_MAX = 4096
 
+# What Linux's exec() takes: ARG_MAX (2 MiB with the default stack limit)
+# for the whole command line, MAX_ARG_STRLEN (32 pages) for one word. A
+# command line given to argv2xml cannot have been run if it is longer.
+COMMAND_LINE_MAX = 2 * 1024 * 1024
+WORD_MAX = 128 * 1024
+
 # UINT_MAX: virStrToLong_ui/uip bound of most numeric attributes.
 INT_MAX = 2**31 - 1
 UINT_MAX = 2**32 - 1

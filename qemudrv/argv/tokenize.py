@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ArgvError
+from ..limits import COMMAND_LINE_MAX, WORD_MAX
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # Characters a backslash escapes inside double quotes (POSIX).
@@ -90,7 +91,14 @@ def split_words(text: str) -> list[str]:
 def split_command_line(text: str) -> CommandLine:
     """Leading ``NAME=value`` words are the environment, the next word is
     the program and the rest are its arguments."""
+    if len(text) > COMMAND_LINE_MAX:
+        raise ArgvError(f"command line longer than {COMMAND_LINE_MAX} characters "
+                        "(the kernel's ARG_MAX)")
     words = split_words(text)
+    for word in words:
+        if len(word) > WORD_MAX:
+            raise ArgvError(f"command line word '{word[:40]}...' is longer than {WORD_MAX} "
+                            "characters (the kernel's MAX_ARG_STRLEN)")
     cmd = CommandLine()
     i = 0
     while i < len(words) and _ENV_NAME.match(words[i]):

@@ -423,3 +423,15 @@ def test_a_spapr_vio_reg_fits_an_unsigned_int() -> None:
     xml = PSERIES.replace("DEVICES", "<serial type='pty'>"
                           "<address type='spapr-vio' reg='0x100000000'/></serial>")
     assert rejected_xml(xml) == "Cannot parse <address> 'reg' attribute"
+
+
+def test_a_command_line_longer_than_arg_max_is_refused() -> None:
+    argv = COMMAND_LINE + " -append " + "a" * 100_000 + (" -S" * 700_000)
+    assert refused_argv(argv) == ("command line longer than 2097152 characters "
+                                  "(the kernel's ARG_MAX)")
+
+
+def test_a_command_line_word_longer_than_max_arg_strlen_is_refused() -> None:
+    message = refused_argv(COMMAND_LINE + " -append " + "a" * 200_000)
+    assert message == ("command line word 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...' is longer "
+                       "than 131072 characters (the kernel's MAX_ARG_STRLEN)")
