@@ -134,7 +134,8 @@ class CaseItem(_HarnessItem):
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None
         state = self._state()
-        result = run_case(self.case, self.driver, self.prepared, state.driver_root)
+        result = run_case(self.case, self.driver, self.prepared, state.driver_root,
+                          state.timeout)
         self.result = result
         if state.regen is not None and result.regen is not None and self.case.expect == "ok":
             event = decide(

@@ -24,6 +24,7 @@ from .report import CaseRecord, format_table
 from .rootdir import redetermine_rootdir
 from .session import STATE_KEY, HarnessState, absolute, suite_label
 from .suite import Suite
+from .timeout import DEFAULT_TIMEOUT, parse_timeout
 
 _INFO = "hvharness"
 
@@ -56,6 +57,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("hvharness_driver", "the driver under test (MODULE:ATTR or entry-point name)",
                   default=None)
+    parser.addini("hvharness_timeout",
+                  f"seconds the driver may take on one case before it fails; 0: no limit "
+                  f"(default {DEFAULT_TIMEOUT:g})", default=f"{DEFAULT_TIMEOUT:g}")
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
 
@@ -114,9 +118,10 @@ def pytest_configure(config: pytest.Config) -> None:
         labels.add(label)
         suites.append(Suite(root, label))
     option, ini = config.getoption("driver"), config.getini("hvharness_driver")
-    spec = option or ini
-    origin = " (--driver)" if option else (f" (hvharness_driver in {config.inipath.name})"
-                                           if ini and config.inipath else "")
+    # An empty --driver is a mistake to report, not a reason to fall back to the ini.
+    spec = option if option is not None else (ini or None)
+    origin = " (--driver)" if option is not None else (
+        f" (hvharness_driver in {config.inipath.name})" if ini and config.inipath else "")
     report = config.getoption("conformance_report")
     state = HarnessState(
         config, suites, spec, origin,
@@ -124,6 +129,16 @@ def pytest_configure(config: pytest.Config) -> None:
         bool(config.getoption("prune")),
         absolute(config.invocation_params.dir / report) if report else None,
     )
+    try:
+        state.timeout = parse_timeout(str(config.getini("hvharness_timeout")))
+    except ValueError as exc:
+        raise pytest.UsageError(f"hvharness_timeout: {exc}") from None
+    if not state.is_worker and not config.option.help:
+        # Once, before any case: a driver that cannot load is a usage error.
+        try:
+            state.driver()
+        except DriverLoadError as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(SessionHooks(state), "hvharness-session")
     if not state.is_worker:

@@ -12,12 +12,13 @@ import pytest
 
 from .caps import CapsLibrary
 from .check import driver_root
-from .drivers import load_driver
+from .drivers import ENTRY_POINT_GROUP, load_driver, registered_drivers
 from .errors import DriverLoadError
 from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
 from .report import ConformanceReport
 from .suite import Expect, ModeManifest, Suite, load_manifest
+from .timeout import DEFAULT_TIMEOUT
 
 __all__ = ["STATE_KEY", "HarnessState", "suite_label"]
 
@@ -59,6 +60,7 @@ class HarnessState:
         self._libraries: dict[Path, CapsLibrary] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
+        self.timeout = DEFAULT_TIMEOUT
         self.driver_root: Path | None = None
         self.report = ConformanceReport(driver_spec or "?")
         self.ran: dict[tuple[str, str], set[str]] = {}
@@ -81,9 +83,16 @@ class HarnessState:
         return self._manifests[key]
 
     def driver(self) -> Driver:
+        """The driver under test, loaded on first use.
+
+        Raises :class:`DriverLoadError` naming the spec, the problem and
+        the registered drivers; the configure hook turns it into one usage
+        error before any case runs (except in xdist workers, where the
+        controller has already checked it).
+        """
         if self._driver is None:
             try:
-                if not self.driver_spec:
+                if self.driver_spec is None:
                     raise DriverLoadError(
                         "no driver configured: pass --driver MODULE:ATTR (or an entry-point "
                         "name), or set hvharness_driver in the ini file"
@@ -91,10 +100,13 @@ class HarnessState:
                 self._driver = load_driver(self.driver_spec)
                 self.driver_root = driver_root(self._driver)
             except DriverLoadError as exc:
-                self._driver = DriverLoadError(
-                    f"driver {self.driver_spec!r}{self.driver_origin}: {exc}")
+                prefix = (f"driver {self.driver_spec!r}{self.driver_origin}: "
+                          if self.driver_spec is not None else "")
+                self._driver = DriverLoadError(f"{prefix}{exc}; {_registered()}")
         if isinstance(self._driver, DriverLoadError):
-            raise self._driver
+            # A fresh exception each time: re-raising one instance would
+            # append every case's frames to its traceback.
+            raise DriverLoadError(str(self._driver)) from None
         return self._driver
 
     def _sharing(self, suite: Suite, mode: Mode) -> None:
@@ -137,6 +149,13 @@ class HarnessState:
         if getattr(self.config, "cache", None) is not None:
             shutil.rmtree(self.obtained_dir, ignore_errors=True)
             self._obtained_dir = None
+
+
+def _registered() -> str:
+    found = registered_drivers()
+    if not found:
+        return f"no driver is registered in the {ENTRY_POINT_GROUP} entry-point group"
+    return f"drivers registered in {ENTRY_POINT_GROUP}: {', '.join(found)}"
 
 
 def absolute(path: Path) -> Path:
