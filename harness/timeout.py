@@ -70,9 +70,14 @@ def deadline(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
-        if previous_delay > 0:
-            remaining = previous_delay - (time.monotonic() - started)
-            # Already due: let it fire now rather than never.
-            signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            # Even if the alarm went off just as the block ended.
+            # None: a handler installed outside Python, which cannot be put back.
+            signal.signal(signal.SIGALRM,
+                          previous_handler if previous_handler is not None else signal.SIG_DFL)
+            if previous_delay > 0:
+                remaining = previous_delay - (time.monotonic() - started)
+                # Already due: let it fire now rather than never.
+                signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)

@@ -219,10 +219,8 @@ def test_hanging_driver_times_out(pytester: pytest.Pytester, toy: Path, hang: st
 
 
 def test_timeout_of_zero_sets_no_limit(pytester: pytest.Pytester, toy: Path) -> None:
-    _faulty(pytester, toy, argv_fault="time.sleep(0.6)")
+    _faulty(pytester, toy, argv_fault="time.sleep(0.6)\nraise DefinitionRejected('slow')")
     edit(toy / "xml2argv" / "cases.toml", '[case."fault"]', '[case."fault"]\nexpect = "error"')
-    pytester.makepyfile(faulty=(pytester.path / "faulty.py").read_text().replace(
-        "time.sleep(0.6)", "time.sleep(0.6)\n            raise DefinitionRejected('slow')"))
     result = pytester.runpytest("--driver", "faulty:driver", "-o", "hvharness_timeout=0")
     result.assert_outcomes(passed=13)
     limited = pytester.runpytest("--driver", "faulty:driver", "-o", "hvharness_timeout=0.2")
