@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import DriverLoadError
 from .protocol import Driver, Mode
+from .timeout import CaseTimedOut
 
 __all__ = [
     "CONVERTERS",
@@ -25,6 +26,8 @@ CONVERTERS = {
     Mode.XML2XML: "xml_to_xml",
     Mode.ARGV2XML: "argv_to_xml",
 }
+# Not a failure to load: Ctrl-C, and the time limit the caller set.
+_PASS_THROUGH = (KeyboardInterrupt, CaseTimedOut)
 
 
 def load_driver(spec: str) -> Driver:
@@ -43,7 +46,7 @@ def load_driver(spec: str) -> Driver:
             (ep,) = tuple(found)[:1]
             try:
                 loaded = ep.load()
-            except KeyboardInterrupt:
+            except _PASS_THROUGH:
                 raise
             except BaseException as exc:
                 raise DriverLoadError(
@@ -55,7 +58,7 @@ def load_driver(spec: str) -> Driver:
         module_name, _, attr = spec.partition(":")
     try:
         module = importlib.import_module(module_name)
-    except KeyboardInterrupt:
+    except _PASS_THROUGH:
         raise
     # A module that calls sys.exit() on import cannot load either.
     except BaseException as exc:

@@ -18,7 +18,7 @@ from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
 from .report import ConformanceReport
 from .suite import Expect, ModeManifest, Suite, load_manifest
-from .timeout import DEFAULT_TIMEOUT
+from .timeout import DEFAULT_TIMEOUT, CaseTimedOut, deadline
 
 __all__ = ["STATE_KEY", "HarnessState", "suite_label"]
 
@@ -97,7 +97,7 @@ class HarnessState:
                         "no driver configured: pass --driver MODULE:ATTR (or an entry-point "
                         "name), or set hvharness_driver in the ini file"
                     )
-                self._driver = load_driver(self.driver_spec)
+                self._driver = self._load(self.driver_spec)
                 self.driver_root = driver_root(self._driver)
             except DriverLoadError as exc:
                 prefix = (f"driver {self.driver_spec!r}{self.driver_origin}: "
@@ -108,6 +108,15 @@ class HarnessState:
             # append every case's frames to its traceback.
             raise DriverLoadError(str(self._driver)) from None
         return self._driver
+
+    def _load(self, spec: str) -> Driver:
+        # An import that hangs (a driver connecting somewhere) would hang the run.
+        try:
+            with deadline(self.timeout):
+                return load_driver(spec)
+        except CaseTimedOut:
+            raise DriverLoadError(
+                f"loading it took longer than {self.timeout:g} s (hvharness_timeout)") from None
 
     def _sharing(self, suite: Suite, mode: Mode) -> None:
         manifest = self.manifest(suite, mode)

@@ -80,6 +80,14 @@ def test_driver_exiting_on_import_is_a_usage_error(pytester: pytest.Pytester, to
                                  "'exiting': SystemExit: no hypervisor here (*exiting.py:2)*"])
 
 
+def test_driver_hanging_on_import_is_a_usage_error(pytester: pytest.Pytester, toy: Path) -> None:
+    pytester.makepyfile(hanging="import time\ntime.sleep(30)\n")
+    result = pytester.runpytest("--driver", "hanging:driver", "-o", "hvharness_timeout=0.5")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: driver 'hanging:driver' (--driver): loading it took "
+                                 "longer than 0.5 s (hvharness_timeout); drivers registered*"])
+
+
 def test_bad_driver_under_xdist_is_reported_once(pytester: pytest.Pytester, toy: Path) -> None:
     pytest.importorskip("xdist")
     result = pytester.runpytest_subprocess("-n", "2", "-p", "xdist", "--driver", "toyvisor:drivr")
