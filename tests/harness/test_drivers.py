@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
+
+from harness.errors import DriverLoadError
+from harness.session import HarnessState
 
 
 def test_driver_from_ini(pytester: pytest.Pytester, toy: Path) -> None:
@@ -107,3 +113,18 @@ def test_no_driver_configured(pytester: pytest.Pytester, toy: Path) -> None:
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: no driver configured: pass --driver MODULE:ATTR*"])
+
+
+def test_failed_load_raises_a_fresh_error_each_time() -> None:
+    # An xdist worker loads the driver itself; one cached exception raised
+    # for every case would gather every case's frames in its traceback.
+    config = cast(pytest.Config, SimpleNamespace(workerinput={}))
+    state = HarnessState(config, [], "nosuchmodule:driver", " (--driver)", None, False, None)
+    raised = []
+    for _ in range(3):
+        with pytest.raises(DriverLoadError, match="cannot import 'nosuchmodule'") as info:
+            state.driver()
+        raised.append(info.value)
+    assert raised[0] is not raised[2]
+    depths = [len(traceback.extract_tb(exc.__traceback__)) for exc in raised]
+    assert depths[0] == depths[2]
