@@ -162,7 +162,15 @@ def _convert(case: Case, driver: Driver, caps: Capabilities, text: str, status: 
     except Rejection as exc:
         _check_rejection(exc)
         raise
-    except (Exception, *_PASS_THROUGH):
+    except _PASS_THROUGH:
+        raise
+    except Exception as exc:
+        if isinstance(exc, TypeError) and exc.__traceback__ is not None \
+                and exc.__traceback__.tb_next is None:
+            # Raised by the call itself, not inside the driver: a signature
+            # that does not take what the protocol passes.
+            raise _fault(driver, case.mode,
+                         f"cannot be called as the protocol says: {_describe(exc)}") from exc
         raise
     except BaseException as exc:
         # SystemExit, GeneratorExit, ...: one failed case, not the end of the run.
@@ -186,11 +194,16 @@ def _check_rejection(exc: Rejection) -> None:
                           exc) from exc
 
 
+def _fault(driver: Driver, mode: Mode, problem: str) -> DriverFault:
+    """A fault at the boundary, where no frame of the driver's shows: name it and the method."""
+    return DriverFault(f"driver {_safe(lambda: driver.name)} "
+                       f"({type(driver).__module__}.{type(driver).__qualname__}): "
+                       f"{CONVERTERS[mode]}() {problem}")
+
+
 def _checked(result: object, driver: Driver, mode: Mode) -> Conversion:
     def fault(problem: str) -> DriverFault:
-        return DriverFault(f"driver {_safe(lambda: driver.name)} "
-                           f"({type(driver).__module__}.{type(driver).__qualname__}): "
-                           f"{CONVERTERS[mode]}() {problem}")
+        return _fault(driver, mode, problem)
 
     if not isinstance(result, Conversion):
         raise fault(f"returned {_safe(lambda: _short.repr(result))}, not a Conversion")

@@ -138,6 +138,23 @@ def test_driver_fault_fails_its_case_only(
     assert fault["reason"].startswith("driver ")
 
 
+def test_converter_with_the_wrong_signature(pytester: pytest.Pytester, toy: Path) -> None:
+    pytester.makepyfile(narrow="""
+        from toyvisor import ToyDriver
+
+        class NarrowDriver(ToyDriver):
+            def xml_to_argv(self, xml, caps):
+                return super().xml_to_argv(xml, caps)
+
+        driver = NarrowDriver()
+    """)
+    result = pytester.runpytest("--driver", "narrow:driver", "-k", "minimal")
+    result.assert_outcomes(passed=1, failed=1)
+    _one_line(result, "driver toyvisor (narrow.NarrowDriver): xml_to_argv() cannot be called as "
+                      "the protocol says: TypeError: NarrowDriver.xml_to_argv() got an unexpected "
+                      "keyword argument 'migrate_from'")
+
+
 def test_huge_error_message_is_shortened(pytester: pytest.Pytester, toy: Path) -> None:
     _faulty(pytester, toy, argv_fault="raise RuntimeError('x' * 5_000_000)")
     result = pytester.runpytest("--driver", "faulty:driver", "--conformance-report", "r.json")
