@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import traceback
+from collections.abc import Collection
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -91,8 +92,13 @@ def validate_driver(obj: object, origin: str) -> Driver:
     missing = [a for a in ("name", "modes") if not hasattr(obj, a)]
     if missing:
         raise DriverLoadError(f"{origin} is not a driver: it has no {', '.join(missing)!s}")
+    declared = getattr(obj, "modes")  # noqa: B009
+    # Asked once per case: an iterator would be empty from the second case on.
+    if not isinstance(declared, Collection) or isinstance(declared, str):
+        raise DriverLoadError(
+            f"{origin}: 'modes' must be a set of modes, not {type(declared).__name__}")
     try:
-        modes = {Mode(m) for m in getattr(obj, "modes")}  # noqa: B009
+        modes = {Mode(m) for m in declared}
     except Exception as exc:
         raise DriverLoadError(f"{origin}: 'modes' must be a set of modes: {exc}") from None
     for mode in sorted(modes):

@@ -69,6 +69,23 @@ def test_bad_driver_is_one_usage_error(
     assert "collected" not in output
 
 
+@pytest.mark.parametrize(
+    ("modes", "message"),
+    [
+        ("iter(['xml2argv'])", "'modes' must be a set of modes, not list_iterator"),
+        ("'xml2argv'", "'modes' must be a set of modes, not str"),
+        ("{'xml2args'}", "'modes' must be a set of modes: 'xml2args' is not a valid Mode"),
+    ],
+)
+def test_bad_modes_are_a_usage_error(
+    pytester: pytest.Pytester, toy: Path, modes: str, message: str
+) -> None:
+    pytester.makepyfile(oddmodes=f"from toyvisor import ToyDriver\ndriver = ToyDriver({modes})\n")
+    result = pytester.runpytest("--driver", "oddmodes:driver")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: driver 'oddmodes:driver' (--driver): oddmodes:driver: {message};*"])
+
+
 def test_bad_driver_in_the_ini_is_a_usage_error(pytester: pytest.Pytester, toy: Path) -> None:
     pytester.makeini("[pytest]\nhvharness_driver = toyvisor:drivr\nhvharness_suites = suite\n"
                      "pythonpath = .\n")
