@@ -8,15 +8,18 @@ driver and returns a :class:`Result`.
 from __future__ import annotations
 
 import enum
+import reprlib
 import sys
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from .caps import CapsLibrary
 from .compare import Comparison, compare_argv, compare_text, golden_text, unified_diff
+from .drivers import CONVERTERS
 from .errors import SuiteError, display_path
 from .exec_driver import ExecDriverProblem
 from .files import DEFAULT_MAX_BYTES, MissingFile, read_golden, read_text
@@ -31,9 +34,11 @@ from .protocol import (
 )
 from .suite import Case, Expect
 from .suite_settings import load_settings
+from .timeout import CaseTimedOut, deadline
 from .wrap import line_break_problem, unwrap, wrap
 
 __all__ = [
+    "DriverFault",
     "GoldenForm",
     "Outcome",
     "Prepared",
@@ -50,6 +55,12 @@ _REJECTION: dict[Expect, type[Rejection]] = {
     Expect.ERROR: Rejection,
 }
 _SHOWN_LINES = 40
+# Longest line of a message shown or reported: a driver's 5 MB error text
+# would otherwise flood the terminal and the conformance report.
+_LINE_LIMIT = 4096
+# What a driver may raise without being caught: the user's Ctrl-C, and the
+# harness's own time limit.
+_PASS_THROUGH = (KeyboardInterrupt, CaseTimedOut)
 
 
 class Outcome(enum.StrEnum):
@@ -149,28 +160,172 @@ def driver_root(driver: object) -> Path | None:
     return Path(file).parent
 
 
-def _convert(case: Case, driver: Driver, caps: Capabilities, text: str, status: bool) -> object:
-    if case.mode is Mode.XML2ARGV:
-        return driver.xml_to_argv(text, caps, migrate_from=case.migrate_from,
-                                  migrate_fd=case.migrate_fd)
-    if case.mode is Mode.XML2XML:
-        if status:
-            return driver.xml_to_xml(text, caps, active=True, status=True)
-        return driver.xml_to_xml(text, caps, active=case.active)
-    return driver.argv_to_xml(text, caps)
+class DriverFault(Exception):
+    """The driver broke the protocol, or raised what ``except Exception`` misses.
+
+    ``cause`` is what the driver raised (its frames locate the fault), or
+    ``None`` for a bad return value.
+    """
+
+    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.cause = cause
+
+
+def _convert(case: Case, driver: Driver, caps: Capabilities, text: str, status: bool) -> Conversion:
+    """Call the driver's converter for the case; what it returns is checked.
+
+    Raises the driver's :class:`Rejection`, its ``Exception``, or a
+    :class:`DriverFault`; only ``KeyboardInterrupt`` and the case's timeout
+    pass through untouched.
+    """
+    try:
+        if case.mode is Mode.XML2ARGV:
+            result: object = driver.xml_to_argv(text, caps, migrate_from=case.migrate_from,
+                                                migrate_fd=case.migrate_fd)
+        elif case.mode is Mode.XML2XML:
+            if status:
+                result = driver.xml_to_xml(text, caps, active=True, status=True)
+            else:
+                result = driver.xml_to_xml(text, caps, active=case.active)
+        else:
+            result = driver.argv_to_xml(text, caps)
+    except Rejection as exc:
+        _check_rejection(exc)
+        raise
+    except _PASS_THROUGH:
+        raise
+    except Exception as exc:
+        if isinstance(exc, TypeError) and exc.__traceback__ is not None \
+                and exc.__traceback__.tb_next is None:
+            # Raised by the call itself, not inside the driver: a signature
+            # that does not take what the protocol passes.
+            raise _fault(driver, case.mode,
+                         f"cannot be called as the protocol says: {_describe(exc)}") from exc
+        raise
+    except BaseException as exc:
+        # SystemExit, GeneratorExit, ...: one failed case, not the end of the run.
+        raise DriverFault(f"driver raised an unexpected exception: {_describe(exc)}",
+                          exc) from exc
+    return _checked(result, driver, case.mode)
+
+
+def _check_rejection(exc: Rejection) -> None:
+    """A rejection's text is compared and saved: it must be printable text."""
+    try:
+        text = str(exc)
+    except _PASS_THROUGH:
+        raise
+    except BaseException:
+        raise DriverFault(f"driver raised an unexpected exception: {_describe(exc)}",
+                          exc) from exc
+    problem = _unencodable(text)
+    if problem:
+        raise DriverFault(f"driver raised {type(exc).__name__} with a message that {problem}",
+                          exc) from exc
+
+
+def _fault(driver: Driver, mode: Mode, problem: str) -> DriverFault:
+    """A fault at the boundary, where no frame of the driver's shows: name it and the method."""
+    return DriverFault(f"driver {_safe(lambda: driver.name)} "
+                       f"({type(driver).__module__}.{type(driver).__qualname__}): "
+                       f"{CONVERTERS[mode]}() {problem}")
+
+
+def _checked(result: object, driver: Driver, mode: Mode) -> Conversion:
+    def fault(problem: str) -> DriverFault:
+        return _fault(driver, mode, problem)
+
+    if not isinstance(result, Conversion):
+        raise fault(f"returned {_safe(lambda: _short.repr(result))}, not a Conversion")
+    output: object = result.output
+    if not isinstance(output, str):
+        raise fault(f"returned a Conversion whose output is {type(output).__name__}, not str")
+    problem = _unencodable(output)
+    if problem:
+        raise fault(f"returned output that {problem}")
+    warnings: object = result.warnings
+    if not isinstance(warnings, Sequence) or isinstance(warnings, str | bytes | bytearray):
+        raise fault(f"returned warnings {_safe(lambda: _short.repr(warnings))}, "
+                    "not a sequence of strings")
+    for index, warning in enumerate(warnings):
+        if not isinstance(warning, str):
+            raise fault(f"returned warning {index} as {type(warning).__name__}, not str")
+        problem = _unencodable(warning)
+        if problem:
+            raise fault(f"returned warning {index}, which {problem}")
+    return result
+
+
+def _unencodable(text: str) -> str:
+    """Why ``text`` cannot be written as UTF-8 (a lone surrogate), or ``""``."""
+    if text.isascii():
+        return ""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"cannot be encoded as UTF-8 (lone surrogate {text[exc.start]!r} "
+                f"at character {exc.start} of {len(text)})")
+    return ""
+
+
+_short = reprlib.Repr()
+_short.maxstring = _short.maxother = 200
+
+
+def _safe(show: Callable[[], object]) -> str:
+    """``str(show())``, or why it could not be computed: driver objects may misbehave."""
+    try:
+        return str(show())
+    except _PASS_THROUGH:
+        raise
+    except BaseException as exc:
+        return f"<{type(exc).__name__} while describing it>"
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of a driver's exception, even when its ``str()`` fails."""
+    name = type(exc).__name__
+    try:
+        text = str(exc)
+    except _PASS_THROUGH:
+        raise
+    except BaseException as err:
+        return f"{name}: <str() raised {type(err).__name__}>"
+    return f"{name}: {text}" if text else name
+
+
+def _printable(text: str, limit: int = _LINE_LIMIT) -> str:
+    """``text`` with every line cut to ``limit`` characters and lone surrogates escaped."""
+    if len(text) > limit and any(len(line) > limit for line in text.split("\n")):
+        text = "\n".join(
+            line if len(line) <= limit else f"{line[:limit]}... {len(line) - limit} more characters"
+            for line in text.split("\n"))
+    if _unencodable(text):
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def _unexpected(exc: BaseException, root: Path | None) -> Result:
     if isinstance(exc, ExecDriverProblem):
-        return Result(Outcome.ERROR, str(exc).splitlines()[0], str(exc), exception=exc)
-    frames = traceback.extract_tb(exc.__traceback__)
+        # The message names the driver command and the tail of its stderr.
+        message, located = str(exc), None
+    elif isinstance(exc, DriverFault):
+        message, located = exc.message, exc.cause
+    elif isinstance(exc, CaseTimedOut):
+        message, located = f"driver timed out: {exc} (hvharness_timeout)", exc
+    else:
+        message, located = f"driver raised an unexpected exception: {_describe(exc)}", exc
+    frames = traceback.extract_tb(located.__traceback__) if located is not None else []
     ours = [f for f in frames if root is not None and Path(f.filename).is_relative_to(root)]
     where = ours[-1] if ours else (frames[-1] if frames else None)
     at = ""
     if where is not None:
         at = f" (at {display_path(Path(where.filename))}:{where.lineno} in {where.name})"
-    summary = f"driver raised an unexpected exception: {type(exc).__name__}: {exc}"
-    return Result(Outcome.ERROR, summary.splitlines()[0] + at, summary + at, exception=exc)
+    # Room for the location, so that the final bound does not cut it off.
+    shown = _printable(message, _LINE_LIMIT - len(at) - 40)
+    return Result(Outcome.ERROR, shown.splitlines()[0] + at, shown + at, exception=exc)
 
 
 def _shown(text: str) -> str:
@@ -184,12 +339,27 @@ def _kind(exc_type: type[Rejection]) -> str:
     return exc_type.__name__
 
 
-def run_case(case: Case, driver: Driver, prepared: Prepared, root: Path | None = None) -> Result:
-    """Convert the case's input and judge the outcome against its expectation."""
+def run_case(
+    case: Case, driver: Driver, prepared: Prepared, root: Path | None = None,
+    timeout: float = 0.0,
+) -> Result:
+    """Convert the case's input and judge the outcome against its expectation.
+
+    A driver that takes longer than ``timeout`` seconds (0: no limit) fails
+    the case; so does one that raises or returns what the protocol does not
+    allow. ``KeyboardInterrupt`` still stops the run.
+    """
+    try:
+        with deadline(timeout):
+            result = _run(case, driver, prepared, root)
+    except CaseTimedOut as exc:
+        result = _unexpected(exc, root)
+    return _bounded(result)
+
+
+def _run(case: Case, driver: Driver, prepared: Prepared, root: Path | None) -> Result:
     try:
         conversion = _convert(case, driver, prepared.caps, prepared.text, status=False)
-        if not isinstance(conversion, Conversion) or not isinstance(conversion.output, str):
-            raise TypeError(f"the converter returned {conversion!r}, not a Conversion")
     except Rejection as exc:
         return _judge_rejection(case, exc, prepared.read_limit)
     except Exception as exc:
@@ -201,6 +371,14 @@ def run_case(case: Case, driver: Driver, prepared: Prepared, root: Path | None =
         summary = f"expected {case.expect} ({wanted}), but the conversion succeeded"
         return Result(Outcome.FAILED, summary, f"{summary}; it produced:\n{_shown(shown)}")
     return _judge_output(case, driver, prepared, conversion, root)
+
+
+def _bounded(result: Result) -> Result:
+    """The result with no line of its messages longer than the terminal can bear."""
+    summary, details = _printable(result.summary), _printable(result.details)
+    if summary is result.summary and details is result.details:
+        return result
+    return replace(result, summary=summary, details=details)
 
 
 def _read_golden(case: Case, path: Path, limit: int) -> str | None:

@@ -148,7 +148,8 @@ class CaseItem(_HarnessItem):
         if self.against is not None:
             self._run_against(self.against)
             return
-        result = run_case(self.case, self.driver, self.prepared, state.driver_root)
+        result = run_case(self.case, self.driver, self.prepared, state.driver_root,
+                          state.timeout)
         self.result = result
         if state.regen is not None and result.regen is not None:
             event = decide(

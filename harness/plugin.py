@@ -24,6 +24,7 @@ from .report import CaseRecord, format_table
 from .rootdir import redetermine_rootdir
 from .session import STATE_KEY, HarnessState, absolute, suite_label
 from .suite import Suite
+from .timeout import DEFAULT_TIMEOUT, parse_timeout
 
 _INFO = "hvharness"
 
@@ -64,6 +65,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   default=None)
     parser.addini("hvharness_exec_timeout", "seconds an exec: driver has to answer one request",
                   default="30")
+    parser.addini("hvharness_timeout",
+                  f"seconds the driver may take on one case before it fails; 0: no limit "
+                  f"(default {DEFAULT_TIMEOUT:g})", default=f"{DEFAULT_TIMEOUT:g}")
     parser.addini("hvharness_suites", "suite directories run when --suite is not given",
                   type="paths", default=[])
     parser.addini("hvharness_max_input_bytes", "largest input or golden file read from a suite "
@@ -124,9 +128,10 @@ def pytest_configure(config: pytest.Config) -> None:
         labels.add(label)
         suites.append(Suite(root, label))
     option, ini = config.getoption("driver"), config.getini("hvharness_driver")
-    spec = option or ini
-    origin = " (--driver)" if option else (f" (hvharness_driver in {config.inipath.name})"
-                                           if ini and config.inipath else "")
+    # An empty --driver is a mistake to report, not a reason to fall back to the ini.
+    spec = option if option is not None else (ini or None)
+    origin = " (--driver)" if option is not None else (
+        f" (hvharness_driver in {config.inipath.name})" if ini and config.inipath else "")
     against = config.getoption("against")
     if against is not None and regen is not None:
         raise pytest.UsageError("--against compares two drivers; it cannot --regen goldens")
@@ -138,6 +143,18 @@ def pytest_configure(config: pytest.Config) -> None:
         absolute(config.invocation_params.dir / report) if report else None,
     )
     state.set_against(against)
+    try:
+        state.timeout = parse_timeout(str(config.getini("hvharness_timeout")))
+    except ValueError as exc:
+        raise pytest.UsageError(f"hvharness_timeout: {exc}") from None
+    if not state.is_worker and not config.option.help:
+        # Once, before any case: a driver that cannot load is a usage error.
+        try:
+            state.driver()
+            if against is not None:
+                state.against_driver()
+        except DriverLoadError as exc:
+            raise pytest.UsageError(str(exc)) from None
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(SessionHooks(state), "hvharness-session")
     if not state.is_worker:

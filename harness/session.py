@@ -10,7 +10,7 @@ import pytest
 
 from .caps import CapsLibrary
 from .check import driver_root
-from .drivers import load_driver
+from .drivers import ENTRY_POINT_GROUP, load_driver, registered_drivers
 from .errors import DriverLoadError
 from .files import RealPaths, parse_byte_limit
 from .goldens import private_temp_dir, remove_tree
@@ -18,6 +18,7 @@ from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
 from .report import ConformanceReport
 from .suite import Case, Expect, ModeManifest, Suite, load_manifest
+from .timeout import DEFAULT_TIMEOUT, CaseTimedOut, deadline
 
 __all__ = ["STATE_KEY", "HarnessState", "suite_label"]
 
@@ -62,6 +63,7 @@ class HarnessState:
         self._libraries: dict[Path, CapsLibrary] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
+        self.timeout = DEFAULT_TIMEOUT
         self.driver_root: Path | None = None
         self.report = ConformanceReport(driver_spec or "?")
         self.ran: dict[tuple[str, str], set[str]] = {}
@@ -90,22 +92,41 @@ class HarnessState:
         return self._manifests[key]
 
     def driver(self) -> Driver:
+        """The driver under test, loaded on first use.
+
+        Raises :class:`DriverLoadError` naming the spec, the problem and
+        the registered drivers; the configure hook turns it into one usage
+        error before any case runs (except in xdist workers, where the
+        controller has already checked it).
+        """
         if self._driver is None:
             try:
-                if not self.driver_spec:
+                if self.driver_spec is None:
                     raise DriverLoadError(
                         "no driver configured: pass --driver MODULE:ATTR (or an entry-point "
                         "name), or set hvharness_driver in the ini file"
                     )
-                self._driver = load_driver(self.driver_spec, cwd=self.config.rootpath,
-                                           exec_timeout=self.exec_timeout)
+                self._driver = self._load(self.driver_spec)
                 self.driver_root = driver_root(self._driver)
             except DriverLoadError as exc:
-                self._driver = DriverLoadError(
-                    f"driver {self.driver_spec!r}{self.driver_origin}: {exc}")
+                prefix = (f"driver {self.driver_spec!r}{self.driver_origin}: "
+                          if self.driver_spec is not None else "")
+                self._driver = DriverLoadError(f"{prefix}{exc}; {_registered()}")
         if isinstance(self._driver, DriverLoadError):
-            raise self._driver
+            # A fresh exception each time: re-raising one instance would
+            # append every case's frames to its traceback.
+            raise DriverLoadError(str(self._driver)) from None
         return self._driver
+
+    def _load(self, spec: str) -> Driver:
+        # An import that hangs (a driver connecting somewhere) would hang the run.
+        try:
+            with deadline(self.timeout):
+                return load_driver(spec, cwd=self.config.rootpath,
+                                   exec_timeout=self.exec_timeout)
+        except CaseTimedOut:
+            raise DriverLoadError(
+                f"loading it took longer than {self.timeout:g} s (hvharness_timeout)") from None
 
     def set_against(self, spec: str | None) -> None:
         """``--against SPEC``: the driver whose answers replace the goldens."""
@@ -116,8 +137,7 @@ class HarnessState:
         assert self.against_spec is not None
         if self._against is None:
             try:
-                self._against = load_driver(self.against_spec, cwd=self.config.rootpath,
-                                            exec_timeout=self.exec_timeout)
+                self._against = self._load(self.against_spec)
             except DriverLoadError as exc:
                 self._against = DriverLoadError(f"driver {self.against_spec!r} (--against): {exc}")
         if isinstance(self._against, DriverLoadError):
@@ -206,6 +226,13 @@ def exec_timeout(config: pytest.Config) -> float:
         raise pytest.UsageError(
             f"hvharness_exec_timeout must be a positive number of seconds, not {raw!r}")
     return value
+
+
+def _registered() -> str:
+    found = registered_drivers()
+    if not found:
+        return f"no driver is registered in the {ENTRY_POINT_GROUP} entry-point group"
+    return f"drivers registered in {ENTRY_POINT_GROUP}: {', '.join(found)}"
 
 
 def absolute(path: Path) -> Path:
