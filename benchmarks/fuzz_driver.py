@@ -28,6 +28,7 @@ import shlex
 import signal
 import statistics
 import sys
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -486,7 +487,9 @@ def fuzz_one(driver: Driver, corpus: Corpus, seed_value: int, run: int,
         text, steps = mutate_argv(rng, seed.text, corpus.pools)
     else:
         text, steps = mutate_xml(rng, seed.text, corpus.pools)
-    use_alarm = hasattr(signal, "setitimer") and time_limit > 0
+    # Signals reach the main thread only; elsewhere a hang is not cut off.
+    use_alarm = (hasattr(signal, "setitimer") and time_limit > 0
+                 and threading.current_thread() is threading.main_thread())
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
     if memory:

@@ -8,6 +8,7 @@ naming the element or option and the limit, never a hang.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,7 +60,11 @@ def _too_slow(_signum: int, _frame: FrameType | None) -> None:
 
 @contextmanager
 def bounded(seconds: float = GUARD_SECONDS) -> Iterator[None]:
-    """Fail, rather than hang, when the block runs longer than ``seconds``."""
+    """Fail, rather than hang, when the block runs longer than ``seconds``
+    (signals reach the main thread only: elsewhere the block just runs)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, _too_slow)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     hung = False
