@@ -10,7 +10,8 @@ within a time bound; anything else is counted as unexpected and printed
 with the run number, which ``--replay`` re-runs alone.
 
     python benchmarks/fuzz_driver.py [--runs N] [--seed S] [--suite DIR ...]
-                                     [--replay RUN] [--no-memory] [--save DIR]
+                                     [--time-limit SECONDS] [--replay RUN]
+                                     [--no-memory] [--save DIR]
 
 Without ``--suite`` the project's own suite is used, plus the libvirt 1.3.1
 corpus when ``../shared`` exists.
@@ -28,6 +29,7 @@ import shlex
 import signal
 import statistics
 import sys
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -50,7 +52,7 @@ HUGE_NUMBERS = (
     "2147483647", "2147483648", "-2147483649", "4294967295", "4294967296",
     "9223372036854775807", "9223372036854775808", "18446744073709551615",
     "18446744073709551616", "99999999999999999999999", "2000000000", "65535", "65536",
-    "1023", "1024", "255", "256", "-99999999999999999999", "9" * 400,
+    "1023", "1024", "4096", "4097", "255", "256", "-99999999999999999999", "9" * 400,
 )
 HOSTILE_STRINGS = (
     "", " ", "\t", "a", "A" * 70_000, "é中\U0001f600", "../../../../etc/passwd", "a,b=c",
@@ -486,7 +488,9 @@ def fuzz_one(driver: Driver, corpus: Corpus, seed_value: int, run: int,
         text, steps = mutate_argv(rng, seed.text, corpus.pools)
     else:
         text, steps = mutate_xml(rng, seed.text, corpus.pools)
-    use_alarm = hasattr(signal, "setitimer") and time_limit > 0
+    # Signals reach the main thread only; elsewhere a hang is not cut off.
+    use_alarm = (hasattr(signal, "setitimer") and time_limit > 0
+                 and threading.current_thread() is threading.main_thread())
     if use_alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
     if memory:

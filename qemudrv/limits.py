@@ -37,7 +37,7 @@ IOTHREADS_MAX = 4096
 COMMAND_LINE_MAX = 2 * 1024 * 1024
 WORD_MAX = 128 * 1024
 
-# UINT_MAX: virStrToLong_ui/uip bound of most numeric attributes.
+# The C types libvirt reads numbers into (virStrToLong_i, _ui, _ull, _ll).
 INT_MAX = 2**31 - 1
 UINT_MAX = 2**32 - 1
 ULLONG_MAX = 2**64 - 1

@@ -107,7 +107,7 @@ def _check_declared_encoding(text: str | bytes, what: str) -> bytes:
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
     _INDEX.entries.clear()  # drop the previous document's child indexes
-    if len(text) > _MAX_DOCUMENT:  # before encoding: a str is at most 4 bytes a character
+    if len(text) > _MAX_DOCUMENT:  # checked early too: encoding never makes it shorter
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
     data = _check_declared_encoding(text, what)
     if len(data) > _MAX_DOCUMENT:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ConfigError, XMLError
-from ..limits import check_controller_index
+from ..limits import CONTROLLERS_MAX, check_controller_index
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
 from ..model.controller import Controller
 from ..model.domain import Domain
@@ -98,10 +98,13 @@ def maybe_add_controller(dom: Domain, type_: str, index: int, model: str | None 
 
 
 def _order_parsed(dom: Domain) -> None:
-    parsed = dom.devices.controllers
-    ordered: list[Controller] = []
+    """The parsed controllers in insertion order. Inserting puts a
+    controller next to one of its type, or at the end for the first of a
+    type, so each type forms one block, in order of first appearance: the
+    blocks are built apart, each insertion scanning its own type only."""
+    by_type: dict[str, list[Controller]] = {}
     usb_none = usb_other = False
-    for cont in parsed:
+    for cont in dom.devices.controllers:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
@@ -111,8 +114,11 @@ def _order_parsed(dom: Domain) -> None:
                 if usb_none:
                     raise XMLError(_USB_DISABLED)
                 usb_other = True
-        insert_controller(ordered, cont)
-    dom.devices.controllers = ordered
+        same = by_type.setdefault(cont.type, [])
+        if len(same) >= CONTROLLERS_MAX:
+            raise XMLError(f"more than {CONTROLLERS_MAX} '{cont.type}' controllers")
+        insert_controller(same, cont)
+    dom.devices.controllers = [cont for same in by_type.values() for cont in same]
 
 
 # -- qemuDomainDefAddDefaultDevices --------------------------------------------
