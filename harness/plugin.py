@@ -266,6 +266,12 @@ class SessionHooks:
         for event in info.get("regen", ()):
             state.regen_log.add(RegenEvent.from_dict(event))
 
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # Under xdist the controller only validated the driver; the workers
+        # run the cases, so its exec driver process would sit idle.
+        if session.config.pluginmanager.has_plugin("dsession"):
+            self.state.close_drivers()
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
         state.close_drivers()

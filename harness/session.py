@@ -150,6 +150,8 @@ class HarnessState:
             close = getattr(driver, "close", None)
             if callable(close):
                 close()
+        # Loaded again on demand: a closed exec driver holds no process.
+        self._driver = self._against = None
 
     def cases(self, suite: Suite) -> list[Case]:
         """Every case of every mode of the suite."""

@@ -196,6 +196,6 @@ def test_against_cannot_regen(pytester: pytest.Pytester, variants: Path) -> None
 
 def test_an_against_driver_that_cannot_load(pytester: pytest.Pytester, variants: Path) -> None:
     result = pytester.runpytest("--against", "variants:nothing")
-    assert result.ret != pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["*driver 'variants:nothing' (--against): module 'variants' has "
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*driver 'variants:nothing' (--against): module 'variants' has "
                                  "no attribute 'nothing'*"])

@@ -135,7 +135,8 @@ def test_no_driver_configured(pytester: pytest.Pytester, toy: Path) -> None:
 def test_failed_load_raises_a_fresh_error_each_time() -> None:
     # An xdist worker loads the driver itself; one cached exception raised
     # for every case would gather every case's frames in its traceback.
-    config = cast(pytest.Config, SimpleNamespace(workerinput={}))
+    config = cast(pytest.Config, SimpleNamespace(
+        workerinput={}, getini=lambda name: "30", rootpath=Path.cwd()))
     state = HarnessState(config, [], "nosuchmodule:driver", " (--driver)", None, False, None)
     raised = []
     for _ in range(3):
