@@ -7,6 +7,7 @@ named (``--suite`` or the ``hvharness_suites`` ini key).
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from .regen import RegenEvent, RegenMode, resolve_shared
 from .report import CaseRecord, format_table
 from .rootdir import redetermine_rootdir
 from .session import STATE_KEY, HarnessState, absolute, suite_names
-from .suite import Suite
+from .suite import ModeManifest, Suite
 
 _INFO = "hvharness"
 _MODE_NAMES = frozenset(str(mode) for mode in Mode)
@@ -196,7 +197,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         found.update(hits)
         return bool(hits)
 
-    items[:] = [item for item in items if chosen(item)]
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if chosen(item) else dropped).append(item)
+    if dropped:
+        # Reported like -k's, so "collected N items" is not taken for what runs.
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
     missing = sorted(i for ids in wanted.values() for i in ids if i not in found)
     if missing:
         raise pytest.UsageError(f"not found: {', '.join(missing)} (no such case)")
@@ -263,6 +271,44 @@ def _first_line(exc: BaseException | None) -> str:
     return text.splitlines()[0]
 
 
+@dataclass(frozen=True)
+class ModeFacts:
+    """What the end of a session needs to know of one mode's manifest.
+
+    Under xdist the workers, which have read the manifests to collect,
+    send it along, so the controller does not parse them again.
+    """
+
+    mode: Mode
+    directory: Path
+    declared: int | None  # None: the manifest cannot be read
+    ids: frozenset[str]
+    unreferenced: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, manifest: ModeManifest, ran: set[str] | None) -> ModeFacts:
+        """``ran`` None: find the unreferenced files whatever ran."""
+        ids = frozenset(case.id for case in manifest.cases)
+        # A case with a broken entry references nothing: its files would be
+        # reported again, as orphans, for the same mistake.
+        broken = any(case.problems for case in manifest.cases)
+        unreferenced = () if broken else tuple(
+            find_orphans(manifest, set(ids) if ran is None else ran) or ())
+        return cls(manifest.mode, manifest.directory,
+                   None if manifest.error is not None else len(manifest.cases),
+                   ids, unreferenced)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": str(self.mode), "directory": str(self.directory),
+                "declared": self.declared, "ids": sorted(self.ids),
+                "unreferenced": [str(p) for p in self.unreferenced]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModeFacts:
+        return cls(Mode(data["mode"]), Path(data["directory"]), data["declared"],
+                   frozenset(data["ids"]), tuple(Path(p) for p in data["unreferenced"]))
+
+
 def _conflict_place(event: RegenEvent) -> tuple[str, str]:
     """The suite and mode of a conflict, from its cases' ids (``SUITE::MODE/CASE, ...``)."""
     suite, _, rest = event.case.partition("::")
@@ -298,6 +344,8 @@ class SessionHooks:
 
     def __init__(self, state: HarnessState) -> None:
         self.state = state
+        # Under xdist, what the workers found in the manifests, by (root, mode).
+        self.worker_facts: dict[tuple[str, str], ModeFacts] | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         info: dict[str, Any] | None = getattr(report, _INFO, None)
@@ -311,9 +359,28 @@ class SessionHooks:
         for event in info.get("regen", ()):
             state.regen_log.add(RegenEvent.from_dict(event))
 
+    def _mode_facts(self, suite: Suite, mode: Mode, ran: set[str]) -> ModeFacts | None:
+        sent = self.worker_facts
+        if sent is not None:
+            return sent.get((str(suite.root), str(mode)))
+        manifest = self.state.manifest(suite, mode)
+        return None if manifest is None else ModeFacts.of(manifest, ran)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """Keep a worker's ModeFacts: parsing every manifest again here would cost time."""
+        sent = getattr(node, "workeroutput", {}).get(_INFO)
+        if sent is not None and self.worker_facts is None:
+            self.worker_facts = {(f["root"], f["mode"]): ModeFacts.from_dict(f) for f in sent}
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
         if state.is_worker:
+            workeroutput: dict[str, Any] = getattr(session.config, "workeroutput", {})
+            workeroutput[_INFO] = [
+                {**ModeFacts.of(manifest, None).to_dict(), "root": str(suite.root)}
+                for suite in state.suites for mode in Mode
+                if (manifest := state.manifest(suite, mode)) is not None]
             return
         if state.regen is not None:
             pending = [e for e in state.regen_log.events if e.action == "pending"]
@@ -323,16 +390,14 @@ class SessionHooks:
         problems: list[pytest.TestReport] = []
         for suite in state.suites:
             for mode in Mode:
-                manifest = state.manifest(suite, mode)
-                if manifest is None:
-                    continue
-                if manifest.error is None:
-                    state.report.declare(suite.name, suite.root, str(mode), len(manifest.cases))
                 ran = state.ran.get((suite.root, mode), set())
-                # A case with a broken entry references nothing: its files
-                # would be reported again, as orphans, for the same mistake.
-                broken = any(case.problems for case in manifest.cases)
-                orphans = [] if broken else find_orphans(manifest, ran) or []
+                facts = self._mode_facts(suite, mode, ran)
+                if facts is None:
+                    continue
+                if facts.declared is not None:
+                    state.report.declare(suite.name, suite.root, str(mode), facts.declared)
+                # Only a mode run in full is checked: -k, --lf or -x check nothing.
+                orphans = list(facts.unreferenced) if facts.ids <= ran else []
                 if state.prune:
                     for path in orphans:
                         remove(path)
@@ -343,7 +408,7 @@ class SessionHooks:
                                       [{"golden": e.path, "cases": e.case, "note": e.note}
                                        for e in clashes])
                 if orphans or clashes:
-                    problems.append(_problem_report(suite, manifest.directory, mode,
+                    problems.append(_problem_report(suite, facts.directory, mode,
                                                     orphans, clashes))
         if state.report_path is not None:
             state.report.write(state.report_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,15 @@ class CaseRecord:
         fields["expect"] = Expect(fields["expect"])
         fields["outcome"] = Outcome(fields["outcome"])
         return cls(**fields)
+
+
+def _case_entry(record: CaseRecord) -> dict[str, Any]:
+    # By hand rather than dataclasses.asdict, whose deep copy is slow on big suites.
+    entry: dict[str, Any] = {"case": record.case, "expect": str(record.expect),
+                             "outcome": str(record.outcome), "reason": record.reason}
+    if record.check is not None:
+        entry["check"] = dict(record.check)
+    return entry
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -116,11 +125,14 @@ class ConformanceReport:
 
     def to_json(self) -> dict[str, Any]:
         suites: dict[str, Any] = {}
-        names = sorted({r.suite for r in self.records.values()} | {s for s, _ in self.declared})
+        grouped: dict[tuple[str, str], list[CaseRecord]] = {}
+        for record in self.records.values():
+            grouped.setdefault((record.suite, record.mode), []).append(record)
+        names = sorted({s for s, _ in grouped} | {s for s, _ in self.declared})
         for suite in names:
             modes: dict[str, Any] = {}
             for mode in (str(m) for m in MODES):
-                records = [r for r in self.records.values() if r.suite == suite and r.mode == mode]
+                records = grouped.get((suite, mode), [])
                 declared = self.declared.get((suite, mode))
                 if not records and declared is None:
                     continue
@@ -130,11 +142,7 @@ class ConformanceReport:
                     if entry["total"] else None
                 entry["orphans"] = self.orphans.get((suite, mode), [])
                 entry["conflicts"] = self.conflicts.get((suite, mode), [])
-                entry["cases"] = [
-                    {k: v for k, v in asdict(r).items()
-                     if k not in ("suite", "mode") and not (k == "check" and v is None)}
-                    for r in sorted(records, key=lambda r: r.case)
-                ]
+                entry["cases"] = [_case_entry(r) for r in sorted(records, key=lambda r: r.case)]
                 modes[mode] = entry
             suites[suite] = {"root": self.roots.get(suite), "modes": modes,
                              "totals": _totals(r for r in self.records.values()
