@@ -14,7 +14,9 @@ Each is run at two sizes; the per-case cost is the difference divided by the
 difference in cases, which cancels interpreter and pytest start-up. Prints
 medians over several runs and the ratios.
 
-    python benchmarks/bench_harness.py [--cases 2000] [--runs 5]
+    python benchmarks/bench_harness.py [--cases 2000] [--runs 5] [--workers 2]
+
+``--workers N`` runs every way under pytest-xdist (``-n N``).
 """
 
 from __future__ import annotations
@@ -129,10 +131,12 @@ WAYS = {
 }
 
 
-def run(root: Path, way: str) -> float:
+def run(root: Path, way: str, workers: int = 0) -> float:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    parallel = ["-p", "xdist", "-n", str(workers)] if workers else []
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", *COMMON, *WAYS[way]], cwd=root,
+    proc = subprocess.run([sys.executable, "-m", "pytest", *COMMON, *parallel, *WAYS[way]],
+                          cwd=root,
                           env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
@@ -145,6 +149,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--small", type=int, default=100)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=0,
+                        help="run under pytest-xdist with this many workers (default: serial)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big, small = Path(tmp) / "big", Path(tmp) / "small"
@@ -154,16 +160,17 @@ def main() -> None:
         for way in WAYS:
             times_big, times_small = [], []
             for _ in range(args.runs):
-                times_small.append(run(small, way))
-                times_big.append(run(big, way))
+                times_small.append(run(small, way, args.workers))
+                times_big.append(run(big, way, args.workers))
             med_big, med_small = statistics.median(times_big), statistics.median(times_small)
             results[way] = {
                 "big": med_big,
                 "small": med_small,
                 "per_case_us": (med_big - med_small) / (args.cases - args.small) * 1e6,
             }
+    how = f"-n {args.workers}" if args.workers else "serial"
     print(textwrap.dedent(f"""\
-        {args.cases} vs {args.small} xml2argv cases, median of {args.runs} runs each
+        {args.cases} vs {args.small} xml2argv cases, {how}, median of {args.runs} runs each
         {'way':<16} {'total (s)':>10} {'per case (us)':>14} {'vs bare':>8}"""))
     bare = results["bare"]["per_case_us"]
     for way, r in results.items():

@@ -7,6 +7,7 @@ cached too, since many cases share the same flags and configuration.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,12 @@ from .errors import SuiteError
 from .files import read_toml, resolve_within
 from .protocol import Capabilities
 
-__all__ = ["CapsLibrary", "CapsSet", "freeze", "merge_tables"]
+__all__ = ["MAX_EXTENDS_DEPTH", "CapsLibrary", "CapsSet", "freeze", "merge_tables"]
 
 _RESERVED = frozenset({"extends", "flags", "unconfig", "config"})
+# Far more than any real hierarchy; a longer chain is a generated mistake.
+MAX_EXTENDS_DEPTH = 32
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@+-]*")
 
 
 def freeze(value: Any) -> Any:
@@ -142,8 +146,13 @@ class CapsLibrary:
             raise SuiteError(path, where)
         raw = read_toml(path)
         extends = raw.get("extends")
-        if extends is not None and not isinstance(extends, str):
-            raise SuiteError(path, "'extends' must be the name of a capability set")
+        if extends is not None and not (isinstance(extends, str) and _NAME.fullmatch(extends)):
+            raise SuiteError(path, f"'extends' must be the name of a capability set in "
+                                   f"{self.caps_dir.name}/, not {extends!r}")
+        if extends is not None and len(seen) + 1 >= MAX_EXTENDS_DEPTH:
+            first = self.path_of(seen[0]) if seen else path
+            raise SuiteError(first, f"'extends' chain longer than {MAX_EXTENDS_DEPTH} sets "
+                                    f"({' -> '.join((*seen[:3], '...', name, extends))})")
         for key in ("flags", "unconfig"):
             value = raw.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

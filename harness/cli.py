@@ -1,10 +1,8 @@
-"""The ``hvharness`` command: ``wrap``, ``regen`` and ``report``.
+"""The ``hvharness`` command: one function pair per subcommand, listed in SUBCOMMANDS.
 
-    hvharness wrap FILE...             print the wrapped form of each file
-    hvharness wrap --check FILE...     exit 1, with a diff, if a file is not wrapped
-    hvharness wrap --in-place FILE...  rewrap files where they are
-    hvharness regen [--mode M] [--prune] [PYTEST ARGS...]
-    hvharness report PATH.json [--cases]
+A new subcommand is one ``Subcommand(...)`` line in SUBCOMMANDS, with a
+function that declares its arguments and one that runs it and returns the
+exit status.
 """
 
 from __future__ import annotations
@@ -12,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +19,80 @@ from .compare import unified_diff
 from .errors import SuiteError
 from .goldens import atomic_write
 from .regen import RegenMode
-from .report import format_table
+from .report import format_table, problem_count
 from .run_cmd import run
 from .suite_settings import settings_for_file
 from .wrap import check_wrapped, wrap
 
-__all__ = ["main"]
+__all__ = ["SUBCOMMANDS", "Subcommand", "build_parser", "main"]
+
+# Plain text: argparse prints it as it is.
+DESCRIPTION = """\
+Tools for conformance suites of hypervisor drivers.
+
+  hvharness wrap FILE...             print the wrapped form of each command line file
+  hvharness wrap --check FILE...     exit 1, with a diff, if a file is not wrapped
+  hvharness wrap --in-place FILE...  rewrap files where they are
+  hvharness regen [--mode M] [--prune] [PYTEST ARGS...]
+                                     rewrite goldens (see regen --help)
+  hvharness run [PYTEST ARGS...]     the main job: the project's suites under its driver
+  hvharness report PATH.json [--cases]
+                                     the summary of a conformance report
+  hvharness import-libvirt SOURCE DEST
+                                     libvirt's QEMU test data as a suite
+
+Run 'hvharness COMMAND --help' for the options of a command."""
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def _wrap(args: argparse.Namespace) -> int:
-    status = 0
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, list[str]], int]
+    # Arguments it does not know go on to pytest instead of being refused.
+    passes_rest: bool = False
+
+
+def _error(message: str) -> None:
+    print(f"hvharness: {message}", file=sys.stderr)
+
+
+def _wrap_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="command line (.args) files to wrap (default: standard input)")
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--check", action="store_true",
+                     help="print nothing for wrapped files; exit 1 with a diff for the others")
+    how.add_argument("--in-place", action="store_true",
+                     help="rewrite the files that are not wrapped, in place")
+
+
+def _wrap(args: argparse.Namespace, rest: list[str]) -> int:
     if not args.files:
-        sys.stdout.write(wrap(sys.stdin.read()))
-        return 0
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            _error(f"standard input: not UTF-8 text ({exc.reason} at byte {exc.start})")
+            return EXIT_BAD_INPUT
+        sys.stdout.write(wrap(text))
+        return EXIT_OK
+    status = EXIT_OK
     for name in args.files:
         path = Path(name)
         try:
             with open(path, encoding="utf-8", newline="") as f:
                 text = f.read()
         except OSError as exc:
-            print(f"{name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
-            status = 2
+            _error(f"{name}: cannot read: {exc.strerror or exc}")
+            status = EXIT_BAD_INPUT
+            continue
+        except UnicodeDecodeError as exc:
+            # The other files are still worth checking.
+            _error(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+            status = EXIT_BAD_INPUT
             continue
         fold = _suite_folds(path)
         wrapped = wrap(text, fold=fold)
@@ -49,10 +101,15 @@ def _wrap(args: argparse.Namespace) -> int:
             if problem is not None:
                 print(f"{name}: {problem}")
                 print(unified_diff(text, wrapped, f"{name} (as is)", f"{name} (wrapped)"))
-                status = max(status, 1)
+                status = max(status, EXIT_PROBLEMS)
         elif args.in_place:
             if wrapped != text:
-                atomic_write(path, wrapped)
+                try:
+                    atomic_write(path, wrapped)
+                except OSError as exc:
+                    _error(f"{name}: cannot write: {exc.strerror or exc}")
+                    status = EXIT_BAD_INPUT
+                    continue
                 print(f"rewrapped {name}")
         else:
             sys.stdout.write(wrapped)
@@ -68,6 +125,14 @@ def _suite_folds(path: Path) -> bool:
         return True
 
 
+def _regen_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mode", choices=[m.value for m in RegenMode], default="failed",
+                        help="which goldens to rewrite: of failing ok cases and missing ones "
+                             "(failed, the default), every one (all), or only missing ones (new)")
+    parser.add_argument("--prune", action="store_true",
+                        help="also delete the files that no case references")
+
+
 def _regen(args: argparse.Namespace, rest: list[str]) -> int:
     import pytest
 
@@ -75,22 +140,79 @@ def _regen(args: argparse.Namespace, rest: list[str]) -> int:
     return int(pytest.main(argv))
 
 
-def _report(args: argparse.Namespace) -> int:
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("report", metavar="PATH.json",
+                        help="a file written by pytest --conformance-report")
+    parser.add_argument("--cases", action="store_true",
+                        help="also list every case that did not pass, with the reason")
+
+
+def _report(args: argparse.Namespace, rest: list[str]) -> int:
+    name = args.report
     try:
-        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{args.report}: cannot read the report: {exc}", file=sys.stderr)
-        return 2
-    for line in format_table(data):
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except OSError as exc:
+        _error(f"{name}: cannot read the report: {exc.strerror or exc}")
+        return EXIT_BAD_INPUT
+    except UnicodeDecodeError as exc:
+        _error(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        _error(f"{name}: not JSON: {exc}")
+        return EXIT_BAD_INPUT
+    try:
+        lines = format_table(data)
+        problems = problem_count(data)
+        failing = list(_failing_cases(data)) if args.cases else []
+    except (KeyError, TypeError, AttributeError) as exc:
+        _error(f"{name}: not a conformance report (unexpected content near {exc})")
+        return EXIT_BAD_INPUT
+    for line in lines + failing:
         print(line)
-    if args.cases:
-        for suite, entry in data.get("suites", {}).items():
-            for mode, m in entry.get("modes", {}).items():
-                for case in m.get("cases", []):
-                    if case["outcome"] != "passed":
-                        print(f"{suite}::{mode}/{case['case']}: {case['outcome']}: "
-                              f"{case.get('reason', '')}")
-    return 0
+    # Like the pytest run that wrote it: non-zero when anything failed.
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _failing_cases(data: dict[str, Any]) -> list[str]:
+    lines = []
+    for suite, entry in data["suites"].items():
+        for mode, m in entry["modes"].items():
+            for case in m.get("cases", []):
+                if case["outcome"] != "passed":
+                    lines.append(f"{suite}::{mode}/{case['case']}: {case['outcome']}: "
+                                 f"{case.get('reason', '')}")
+            lines += [f"{suite}::{mode}: unreferenced file {path}"
+                      for path in m.get("orphans", ())]
+            lines += [f"{suite}::{mode}: regeneration conflict on {c['golden']} ({c['cases']})"
+                      for c in m.get("conflicts", ())]
+    return lines
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("wrap", "wrap command lines (.args files) by the suite format's rule",
+               _wrap_arguments, _wrap),
+    Subcommand("regen", "run pytest with --regen (arguments it does not know go to pytest)",
+               _regen_arguments, _regen, passes_rest=True),
+    Subcommand("run", "the main job: run the project's suites (ini hvharness_suites) with its "
+               "driver (arguments it does not know go to pytest)",
+               lambda parser: None, lambda args, rest: run(rest), passes_rest=True),
+    Subcommand("report", "print the summary of a --conformance-report file; exit 1 if "
+               "anything failed", _report_arguments, _report),
+)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command's parser, and each subcommand's."""
+    parser = argparse.ArgumentParser(prog="hvharness", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {}
+    for command in SUBCOMMANDS:
+        parsers[command.name] = sub.add_parser(command.name, help=command.help,
+                                               description=command.help)
+        command.arguments(parsers[command.name])
+    _add_plugin_commands(sub)
+    return parser, parsers
 
 
 COMMANDS_GROUP = "hvharness.commands"
@@ -115,44 +237,18 @@ def _add_plugin_commands(subparsers: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="hvharness", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("wrap", help="wrap command lines (.args files) by the suite format's rule")
-    p.add_argument("files", nargs="*", help="files to wrap (default: standard input)")
-    how = p.add_mutually_exclusive_group()
-    how.add_argument("--check", action="store_true", help="exit 1 and show a diff if not wrapped")
-    how.add_argument("--in-place", action="store_true", help="rewrap the files in place")
-
-    p = sub.add_parser("regen", help="run the suites with --regen (other arguments go to pytest)")
-    p.add_argument("--mode", choices=[m.value for m in RegenMode], default="failed")
-    p.add_argument("--prune", action="store_true", help="also delete unreferenced files")
-
-    sub.add_parser("run", help="the main job: run the project's suites (ini hvharness_suites) "
-                   "with its driver; other arguments go to pytest")
-
-    p = sub.add_parser("report", help="print the summary of a --conformance-report file")
-    p.add_argument("report", metavar="PATH.json")
-    p.add_argument("--cases", action="store_true", help="also list every case that did not pass")
-
-    _add_plugin_commands(sub)
-
+    parser, _ = build_parser()
     args, rest = parser.parse_known_args(argv)
     handler = getattr(args, "handler", None)
     if handler is not None:
+        # A command an installed package added (hvharness.commands).
         if rest:
             parser.error(f"unrecognized arguments: {' '.join(rest)}")
         return int(handler(args))
-    if args.command == "regen":
-        return _regen(args, rest)
-    if args.command == "run":
-        return run(rest)
-    if rest:
+    command = next(c for c in SUBCOMMANDS if c.name == args.command)
+    if rest and not command.passes_rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.command == "wrap":
-        return _wrap(args)
-    return _report(args)
+    return command.run(args, rest)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _pytest._code.code import ExceptionInfo, TerminalRepr
 
 from .check import Outcome, Prepared, Result, driver_root, prepare, run_case
 from .differential import ask, differ, driver_label
@@ -19,7 +18,7 @@ from .output_check import OutputCheck
 from .protocol import Driver, Mode
 from .regen import RegenAction, RegenEvent, decide
 from .session import STATE_KEY, HarnessState
-from .suite import Case, ModeManifest, Suite
+from .suite import MANIFEST, Case, Suite
 
 __all__ = ["CaseItem", "ManifestItem", "SuiteDir"]
 
@@ -42,22 +41,48 @@ class SuiteDir(pytest.Directory):
 
     def collect(self) -> list[pytest.Item]:
         state = self.config.stash[STATE_KEY]
-        items: list[pytest.Item] = []
-        for mode in ("xml2argv", "xml2xml", "argv2xml"):
-            manifest = state.manifest(self.suite, Mode(mode))
+        items: list[pytest.Item] = [self._problem(error, name)
+                                    for name, error in _stray_directories(self.suite)]
+        for mode in Mode:
+            manifest = state.manifest(self.suite, mode)
             if manifest is None:
                 continue
             if manifest.error is not None:
-                name = f"{mode}/{manifest.manifest.name}"
-                items.append(ManifestItem.from_parent(
-                    self, name=name, nodeid=f"{self.suite.label}::{name}",
-                    path=manifest.directory, manifest=manifest, suite=self.suite))
+                items.append(self._problem(manifest.error, f"{mode}/{manifest.manifest.name}",
+                                           mode=str(mode)))
                 continue
             for case in manifest.cases:
                 items.append(CaseItem.from_parent(
-                    self, name=case.test_name, nodeid=f"{self.suite.label}::{case.test_name}",
+                    self, name=case.test_name, nodeid=f"{self.suite.name}::{case.test_name}",
                     path=manifest.directory, case=case, suite=self.suite))
         return items
+
+    def _problem(self, error: SuiteError, name: str, mode: str | None = None) -> ManifestItem:
+        return ManifestItem.from_parent(
+            self, name=name, nodeid=f"{self.suite.name}::{name}", path=error.path,
+            error=error, suite=self.suite, mode=mode or name)
+
+
+def _stray_directories(suite: Suite) -> list[tuple[str, SuiteError]]:
+    """Directories of ``cases/`` whose files no mode would ever run.
+
+    A misspelt mode directory, or a mode directory with files but no
+    manifest, would otherwise pass unnoticed, its cases never run.
+    """
+    found = []
+    modes = ", ".join(Mode)
+    for path in sorted(p for p in suite.cases_dir.iterdir() if p.is_dir()):
+        if path.name.startswith(".") or path.name == "__pycache__":
+            continue
+        if path.name not in set(Mode):
+            found.append((path.name, SuiteError(
+                path, f"not a mode directory (the modes are {modes}); its files are not run")))
+        elif not (path / MANIFEST).exists() and any(
+                not f.name.startswith(".") for f in path.iterdir()):
+            found.append((path.name, SuiteError(
+                path, f"no {MANIFEST}: its files are not run (add a manifest, or remove "
+                      "the directory)")))
+    return found
 
 
 class _HarnessItem(pytest.Item):
@@ -67,8 +92,8 @@ class _HarnessItem(pytest.Item):
         return self.config.stash[STATE_KEY]
 
     def repr_failure(
-        self, excinfo: ExceptionInfo[BaseException], style: Any = None
-    ) -> str | TerminalRepr:
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str:
         exc = excinfo.value
         if isinstance(exc, SuiteError | DriverLoadError):
             return str(exc)
@@ -78,30 +103,31 @@ class _HarnessItem(pytest.Item):
             if error is not None and self.config.option.tbstyle in ("long", "native"):
                 text += "\n\n" + "".join(traceback.format_exception(error)).rstrip()
             return text
-        return super().repr_failure(excinfo, style)
+        # pytest's own rendering, as text: its type is not public API.
+        return str(super().repr_failure(excinfo, style))
 
 
 class ManifestItem(_HarnessItem):
-    """Stands for a manifest that cannot be read, so the run reports it."""
+    """Stands for a manifest or directory that cannot be used, so the run reports it."""
 
-    def __init__(self, *, manifest: ModeManifest, suite: Suite, **kw: Any) -> None:
+    def __init__(self, *, error: SuiteError, suite: Suite, mode: str, **kw: Any) -> None:
         super().__init__(**kw)
-        self.manifest = manifest
+        self.error = error
         self.suite = suite
+        self.mode = mode
 
     def setup(self) -> None:
-        assert self.manifest.error is not None
-        raise self.manifest.error
+        raise self.error
 
     def runtest(self) -> None:  # pragma: no cover - setup always fails
         pass
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.manifest.manifest, None, self.name
+        return self.error.path, None, self.name
 
     def report_info(self) -> dict[str, Any]:
-        return {"suite": self.suite.name, "mode": str(self.manifest.mode),
-                "case": self.manifest.manifest.name, "expect": "ok"}
+        return {"suite": self.suite.name, "mode": self.mode, "case": self.error.path.name,
+                "expect": "ok"}
 
 
 class CaseItem(_HarnessItem):
@@ -150,6 +176,8 @@ class CaseItem(_HarnessItem):
             return
         result = run_case(self.case, self.driver, self.prepared, state.driver_root,
                           state.timeout)
+        if result.exception is not None:
+            result = self._name_caps(result)
         self.result = result
         if state.regen is not None and result.regen is not None:
             event = decide(
@@ -184,6 +212,20 @@ class CaseItem(_HarnessItem):
                              (reference, driver_label(against, state.against_spec)))
         if self.result.outcome is not Outcome.PASSED:
             raise CaseFailed(self.result)
+
+    def _name_caps(self, result: Result) -> Result:
+        """Say which capability set the driver was given when it raised.
+
+        A set the driver cannot read (a table where it expects a list, say)
+        shows up as a driver exception; the file to look at is the set's.
+        """
+        caps = self._state().library(self.suite).get(self.case.caps)
+        where = display_path(caps.path)
+        if len(caps.chain) > 1:
+            where += f" (extends {' -> '.join(reversed(caps.chain[:-1]))})"
+        return dataclasses.replace(
+            result, summary=f"{result.summary} [capability set {where}]",
+            details=f"{result.details}\n\nwith the capability set {where}")
 
     def _check_output(self, output: str) -> None:
         """Ask the ``pytest_hvharness_check_output`` implementations about a matched output."""

@@ -7,6 +7,7 @@ named (``--suite`` or the ``hvharness_suites`` ini key).
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from .protocol import Mode
 from .regen import RegenAction, RegenEvent, RegenMode, resolve_shared
 from .report import CaseRecord, format_table
 from .rootdir import redetermine_rootdir
-from .session import STATE_KEY, HarnessState, absolute, suite_label
-from .suite import Suite
+from .session import STATE_KEY, HarnessState, absolute, suite_names
+from .suite import ModeManifest, Suite
 from .timeout import DEFAULT_TIMEOUT, parse_timeout
 
 _INFO = "hvharness"
+_MODE_NAMES = frozenset(str(mode) for mode in Mode)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -103,6 +105,32 @@ def _suites_from_options(config: pytest.Config) -> tuple[list[Path], bool]:
     return [absolute(p) for p in ini if (Path(p) / "cases").is_dir()], False
 
 
+def _select_test_ids(args: list[str], state: HarnessState, base: Path) -> list[str]:
+    """Map test ids as printed (``SUITE::MODE/CASE``) to what pytest collects.
+
+    pytest refuses ``DIR::NAME``, and a case's id starts with its suite's
+    name, not a path, so that it reads the same wherever the suite is. Such
+    an argument collects the suite's ``cases/`` and narrows it to the ids
+    given (``pytest_collection_modifyitems``); a bare suite name collects
+    the whole suite.
+    """
+    collected: list[str] = []
+    for arg in args:
+        head, sep, rest = arg.partition("::")
+        path = absolute(base / head)
+        suite = state.by_name.get(head.rstrip("/")) or state.by_cases_dir.get(path) or \
+            state.by_cases_dir.get(path / "cases")
+        if suite is None or (not sep and path.exists()):
+            collected.append(arg)
+            continue
+        if sep:
+            state.selected.setdefault(suite.name, set()).add(f"{suite.name}::{rest}")
+        else:
+            state.whole.add(suite.name)
+        collected.append(str(suite.cases_dir))
+    return list(dict.fromkeys(collected))
+
+
 def _covered(target: Path, args: list[str], base: Path) -> bool:
     for arg in args:
         path = absolute(base / arg.split("::")[0])
@@ -119,14 +147,9 @@ def pytest_configure(config: pytest.Config) -> None:
     roots, explicit = _suites_from_options(config)
     if not roots:
         return
-    suites: list[Suite] = []
-    labels: set[str] = set()
-    for root in dict.fromkeys(roots):
-        label = suite_label(root, config.rootpath)
-        if label in labels:
-            label = str(root / "cases")
-        labels.add(label)
-        suites.append(Suite(root, label))
+    unique_roots = list(dict.fromkeys(roots))
+    names = suite_names(unique_roots, config.rootpath)
+    suites = [Suite(root, names[root]) for root in unique_roots]
     option, ini = config.getoption("driver"), config.getini("hvharness_driver")
     # An empty --driver is a mistake to report, not a reason to fall back to the ini.
     spec = option if option is not None else (ini or None)
@@ -162,6 +185,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     targets = [str(s.cases_dir) for s in suites]
     base = config.invocation_params.dir
+    config.args = _select_test_ids(config.args, state, base)
     if explicit and config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = targets
     else:
@@ -183,9 +207,38 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
     suite = state.by_cases_dir.get(path)
     if suite is None:
         return None
-    node = SuiteDir.from_parent(parent, path=path, nodeid=suite.label)
+    node = SuiteDir.from_parent(parent, path=path, nodeid=suite.name)
     node.suite = suite
     return node
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    state = _state(config)
+    if state is None or not state.selected:
+        return
+    wanted = {name: ids for name, ids in state.selected.items() if name not in state.whole}
+    found: set[str] = set()
+
+    def chosen(item: pytest.Item) -> bool:
+        if not isinstance(item, CaseItem | ManifestItem) or item.suite.name not in wanted:
+            return True
+        # A selection may also be a prefix: ``SUITE::MODE`` chooses a mode.
+        hits = {i for i in wanted[item.suite.name]
+                if item.nodeid == i or item.nodeid.startswith(i + "/")}
+        found.update(hits)
+        return bool(hits)
+
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if chosen(item) else dropped).append(item)
+    if dropped:
+        # Reported like -k's, so "collected N items" is not taken for what runs.
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+    missing = sorted(i for ids in wanted.values() for i in ids if i not in found)
+    if missing:
+        raise pytest.UsageError(f"not found: {', '.join(missing)} (no such case)")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -195,7 +248,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     lines = [f"hvharness: driver {state.driver_spec or '(none)'}{state.driver_origin}"]
     if state.against_spec:
         lines.append(f"hvharness: against {state.against_spec} (its answers are the expectation)")
-    lines += [f"hvharness: suite {s.label} = {display_path(s.root)}" for s in state.suites]
+    lines += [f"hvharness: suite {s.name} = {display_path(s.root)}" for s in state.suites]
     if state.regen:
         lines.append(f"hvharness: regenerating goldens ({state.regen})"
                      + (", pruning orphans" if state.prune else ""))
@@ -219,20 +272,21 @@ def pytest_runtest_makereport(
             if item.check is not None:
                 info["check"] = item.check.to_dict()
             if report.skipped and item.check is not None:
-                info["outcome"], info["reason"] = "skipped", _skip_reason(report)
+                info["outcome"], info["reason"] = Outcome.SKIPPED.value, _skip_reason(report)
             elif result is not None:
-                info["outcome"] = "passed" if report.passed else str(result.outcome)
+                info["outcome"] = (Outcome.PASSED if report.passed else result.outcome).value
                 info["reason"] = result.summary if not report.passed else (
                     "golden regenerated" if item.regen_events and result.outcome
                     is not Outcome.PASSED else result.summary)
             elif call.excinfo is not None and not isinstance(call.excinfo.value, CaseFailed):
-                info["outcome"], info["reason"] = "error", _first_line(call.excinfo.value)
+                info["outcome"] = Outcome.ERROR.value
+                info["reason"] = _first_line(call.excinfo.value)
         elif call.when == "setup" and not report.passed:
             if report.skipped:
-                info["outcome"], info["reason"] = "skipped", _skip_reason(report)
+                info["outcome"], info["reason"] = Outcome.SKIPPED.value, _skip_reason(report)
             else:
                 exc = call.excinfo.value if call.excinfo is not None else None
-                info["outcome"], info["reason"] = "error", _first_line(exc)
+                info["outcome"], info["reason"] = Outcome.ERROR.value, _first_line(exc)
         report.hvharness = info  # type: ignore[attr-defined]
     return report
 
@@ -250,18 +304,91 @@ def _first_line(exc: BaseException | None) -> str:
     return text.splitlines()[0]
 
 
+@dataclass(frozen=True)
+class ModeFacts:
+    """What the end of a session needs to know of one mode's manifest.
+
+    Under xdist the workers, which have read the manifests to collect,
+    send it along, so the controller does not parse them again.
+    """
+
+    mode: Mode
+    directory: Path
+    declared: int | None  # None: the manifest cannot be read
+    ids: frozenset[str]
+    unreferenced: tuple[Path, ...]
+
+    @classmethod
+    def of(
+        cls, manifest: ModeManifest, ran: set[str] | None, owned: set[Path] | None
+    ) -> ModeFacts:
+        """``ran`` None: find the unreferenced files whatever ran. ``owned``:
+        the real paths of the files the suite's cases name, in every mode (a
+        broken case claims the files it may mean)."""
+        ids = frozenset(case.id for case in manifest.cases)
+        unreferenced = tuple(
+            find_orphans(manifest, set(ids) if ran is None else ran, owned) or ())
+        return cls(manifest.mode, manifest.directory,
+                   None if manifest.error is not None else len(manifest.cases),
+                   ids, unreferenced)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mode": str(self.mode), "directory": str(self.directory),
+                "declared": self.declared, "ids": sorted(self.ids),
+                "unreferenced": [str(p) for p in self.unreferenced]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModeFacts:
+        return cls(Mode(data["mode"]), Path(data["directory"]), data["declared"],
+                   frozenset(data["ids"]), tuple(Path(p) for p in data["unreferenced"]))
+
+
+def _conflict_place(event: RegenEvent) -> tuple[str, str]:
+    """The suite and mode of a conflict, from its cases' ids (``SUITE::MODE/CASE, ...``)."""
+    suite, _, rest = event.case.partition("::")
+    return suite, rest.partition("/")[0]
+
+
+def _problem_report(
+    suite: Suite, directory: Path, mode: Mode, orphans: list[Path], conflicts: list[RegenEvent]
+) -> pytest.TestReport:
+    """A suite-level error: what a mode directory holds that no case accounts for.
+
+    Its id, ``SUITE::MODE``, cannot be a case's, whose ids are ``SUITE::MODE/CASE``.
+    """
+    lines = []
+    if orphans:
+        lines.append(f"{len(orphans)} file(s) that no case references "
+                     "(delete them, or run with --regen --prune):")
+        lines += [f"  {display_path(path)}" for path in orphans]
+    for event in conflicts:
+        lines.append(f"regeneration conflict: {display_path(Path(event.path))} ({event.case}): "
+                     f"{event.note}")
+    what = " and ".join(filter(None, (
+        "unreferenced files" if orphans else "",
+        "regeneration conflicts" if conflicts else "")))
+    return pytest.TestReport(
+        nodeid=f"{suite.name}::{mode}", location=(display_path(directory), None,
+                                                  f"{suite.name}::{mode} ({what})"),
+        keywords={}, outcome="failed", longrepr="\n".join(lines), when="teardown")
+
+
 class SessionHooks:
     """Hooks that need the session's state; registered only when suites run."""
 
     def __init__(self, state: HarnessState) -> None:
         self.state = state
+        # Under xdist, what the workers found in the manifests, by (root, mode).
+        self.worker_facts: dict[tuple[str, str], ModeFacts] | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         info: dict[str, Any] | None = getattr(report, _INFO, None)
         if info is None or "outcome" not in info or self.state.is_worker:
             return
         state = self.state
-        state.ran.setdefault((info["suite"], info["mode"]), set()).add(info["case"])
+        suite = state.by_name.get(info["suite"])
+        if suite is not None and info["mode"] in _MODE_NAMES:
+            state.ran.setdefault((suite.root, Mode(info["mode"])), set()).add(info["case"])
         state.report.add(report.nodeid, CaseRecord.from_dict(info))
         for event in info.get("regen", ()):
             state.regen_log.add(RegenEvent.from_dict(event))
@@ -272,38 +399,69 @@ class SessionHooks:
         if session.config.pluginmanager.has_plugin("dsession"):
             self.state.close_drivers()
 
+    def _mode_facts(self, suite: Suite, mode: Mode, ran: set[str]) -> ModeFacts | None:
+        sent = self.worker_facts
+        if sent is not None:
+            return sent.get((str(suite.root), str(mode)))
+        manifest = self.state.manifest(suite, mode)
+        if manifest is None:
+            return None
+        return ModeFacts.of(manifest, ran, self.state.owned_files(suite))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """Keep a worker's ModeFacts: parsing every manifest again here would cost time."""
+        sent = getattr(node, "workeroutput", {}).get(_INFO)
+        if sent is not None and self.worker_facts is None:
+            self.worker_facts = {(f["root"], f["mode"]): ModeFacts.from_dict(f) for f in sent}
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         state = self.state
         state.close_drivers()
         if state.is_worker:
+            workeroutput: dict[str, Any] = getattr(session.config, "workeroutput", {})
+            workeroutput[_INFO] = [
+                {**ModeFacts.of(manifest, None, state.owned_files(suite)).to_dict(),
+                 "root": str(suite.root)}
+                for suite in state.suites for mode in Mode
+                if (manifest := state.manifest(suite, mode)) is not None]
             return
-        failed = False
         if state.regen is not None:
             pending = state.regen_log.of(RegenAction.PENDING)
             for event in resolve_shared(pending, state.is_input):
                 state.regen_log.add(event)
-            failed |= bool(state.regen_log.of(RegenAction.CONFLICT))
+        conflicts = state.regen_log.of(RegenAction.CONFLICT)
+        problems: list[pytest.TestReport] = []
         for suite in state.suites:
-            owned = state.owned_files(suite)
             for mode in Mode:
-                manifest = state.manifest(suite, mode)
-                if manifest is None:
+                ran = state.ran.get((suite.root, mode), set())
+                facts = self._mode_facts(suite, mode, ran)
+                if facts is None:
                     continue
-                if manifest.error is None:
-                    state.report.declare(suite.name, suite.root, str(mode), len(manifest.cases))
-                found = find_orphans(manifest, state.ran.get((suite.name, str(mode)), set()), owned)
-                state.orphans.extend(found or ())
-        if state.orphans:
-            if state.prune:
-                for path in state.orphans:
-                    remove(path)
-                    state.regen_log.add(RegenEvent(RegenAction.DELETED, str(path), ""))
-            else:
-                failed = True
+                if facts.declared is not None:
+                    state.report.declare(suite.name, suite.root, str(mode), facts.declared)
+                # Only a mode run in full is checked: -k, --lf or -x check nothing.
+                orphans = list(facts.unreferenced) if facts.ids <= ran else []
+                if state.prune:
+                    for path in orphans:
+                        remove(path)
+                        state.regen_log.add(RegenEvent(RegenAction.DELETED, str(path), ""))
+                    orphans = []
+                clashes = [e for e in conflicts if _conflict_place(e) == (suite.name, str(mode))]
+                state.report.problems(suite.name, str(mode), suite.root, orphans,
+                                      [{"golden": e.path, "cases": e.case, "note": e.note}
+                                       for e in clashes])
+                if orphans or clashes:
+                    problems.append(_problem_report(suite, facts.directory, mode,
+                                                    orphans, clashes))
         if state.report_path is not None:
             state.report.write(state.report_path)
-        if failed and session.exitstatus in (pytest.ExitCode.OK,
-                                             pytest.ExitCode.NO_TESTS_COLLECTED):
+        # Counted as errors, so pytest's last line agrees with the exit status.
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.stats.setdefault("error", []).extend(problems)
+        if problems and session.exitstatus in (pytest.ExitCode.OK,
+                                               pytest.ExitCode.NO_TESTS_COLLECTED):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     # An outer wrapper, so the table comes after pytest's short summary,
@@ -321,12 +479,6 @@ class SessionHooks:
             tr.section("hvharness regeneration", sep="-")
             for line in state.regen_log.lines():
                 tr.line(line)
-        if state.orphans and not state.prune:
-            tr.section("hvharness orphans", sep="-", red=True)
-            tr.line(f"{len(state.orphans)} file(s) that no case references "
-                    "(delete them, or run with --regen --prune):", red=True)
-            for path in state.orphans:
-                tr.line(f"  {display_path(path)}")
         if state.report.records:
             tr.section("hvharness conformance", sep="-")
             for line in format_table(state.report.to_json()):

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .check import Outcome
 from .output_check import CHECK_STATUSES
-from .suite import MODES
+from .suite import MODES, Expect
 
-__all__ = ["REPORT_FORMAT", "CaseRecord", "ConformanceReport", "format_table"]
+__all__ = ["REPORT_FORMAT", "CaseRecord", "ConformanceReport", "format_table", "problem_count"]
 
 REPORT_FORMAT = 1
-_REJECTIONS = ("parse-error", "failure", "error")
+_REJECTIONS = frozenset({Expect.PARSE_ERROR, Expect.FAILURE, Expect.ERROR})
 
 
 @dataclass(frozen=True)
@@ -27,15 +28,43 @@ class CaseRecord:
     suite: str
     mode: str
     case: str
-    expect: str
-    outcome: str  # passed | failed | error | skipped
+    expect: Expect
+    outcome: Outcome
     reason: str = ""
     # {"status", "checker", "message"} when an output check ran (pytest_hvharness_check_output)
     check: Mapping[str, str] | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CaseRecord:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["expect"] = Expect(fields["expect"])
+        fields["outcome"] = Outcome(fields["outcome"])
+        return cls(**fields)
+
+
+def _case_entry(record: CaseRecord) -> dict[str, Any]:
+    # By hand rather than dataclasses.asdict, whose deep copy is slow on big suites.
+    entry: dict[str, Any] = {"case": record.case, "expect": str(record.expect),
+                             "outcome": str(record.outcome), "reason": record.reason}
+    if record.check is not None:
+        entry["check"] = dict(record.check)
+    return entry
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def problem_count(data: Mapping[str, Any]) -> int:
+    """Failures, errors, unreferenced files and conflicts in a report (as ``to_json``)."""
+    count = data["totals"]["failed"] + data["totals"]["errors"]
+    for entry in data["suites"].values():
+        for mode in entry["modes"].values():
+            count += len(mode.get("orphans", ())) + len(mode.get("conflicts", ()))
+    return int(count)
 
 
 def _pct(passed: int, total: int) -> str:
@@ -45,23 +74,24 @@ def _pct(passed: int, total: int) -> str:
 def _totals(records: Iterable[CaseRecord]) -> dict[str, Any]:
     records = list(records)
 
-    def count(outcome: str, expects: Iterable[str] | None = None) -> int:
+    def count(outcome: Outcome, expects: Iterable[Expect] | None = None) -> int:
         wanted = set(expects) if expects is not None else None
         return sum(1 for r in records
-                   if r.outcome == outcome and (wanted is None or r.expect in wanted))
+                   if r.outcome is outcome and (wanted is None or r.expect in wanted))
 
-    def total(expects: Iterable[str]) -> int:
+    def total(expects: Iterable[Expect]) -> int:
         wanted = set(expects)
         return sum(1 for r in records if r.expect in wanted)
 
     return {
         "total": len(records),
-        "passed": count("passed"),
-        "failed": count("failed"),
-        "errors": count("error"),
-        "skipped": count("skipped"),
-        "ok": {"passed": count("passed", ["ok"]), "total": total(["ok"])},
-        "rejections": {"passed": count("passed", _REJECTIONS), "total": total(_REJECTIONS)},
+        "passed": count(Outcome.PASSED),
+        "failed": count(Outcome.FAILED),
+        "errors": count(Outcome.ERROR),
+        "skipped": count(Outcome.SKIPPED),
+        "ok": {"passed": count(Outcome.PASSED, [Expect.OK]), "total": total([Expect.OK])},
+        "rejections": {"passed": count(Outcome.PASSED, _REJECTIONS),
+                       "total": total(_REJECTIONS)},
         "checked": {status: sum(1 for r in records if r.check and r.check["status"] == status)
                     for status in CHECK_STATUSES},
     }
@@ -75,6 +105,8 @@ class ConformanceReport:
         self.records: dict[str, CaseRecord] = {}
         self.declared: dict[tuple[str, str], int] = {}
         self.roots: dict[str, str] = {}
+        self.orphans: dict[tuple[str, str], list[str]] = {}
+        self.conflicts: dict[tuple[str, str], list[dict[str, str]]] = {}
 
     def add(self, nodeid: str, record: CaseRecord) -> None:
         self.records[nodeid] = record
@@ -84,13 +116,25 @@ class ConformanceReport:
         self.declared[(suite, mode)] = cases
         self.roots[suite] = str(root)
 
+    def problems(
+        self, suite: str, mode: str, root: Path, orphans: Iterable[Path],
+        conflicts: Iterable[Mapping[str, str]],
+    ) -> None:
+        """A mode's unreferenced files and regeneration conflicts (paths relative to ``root``)."""
+        self.orphans[(suite, mode)] = [_relative(p, root) for p in orphans]
+        self.conflicts[(suite, mode)] = [
+            {**c, "golden": _relative(Path(c["golden"]), root)} for c in conflicts]
+
     def to_json(self) -> dict[str, Any]:
         suites: dict[str, Any] = {}
-        names = sorted({r.suite for r in self.records.values()} | {s for s, _ in self.declared})
+        grouped: dict[tuple[str, str], list[CaseRecord]] = {}
+        for record in self.records.values():
+            grouped.setdefault((record.suite, record.mode), []).append(record)
+        names = sorted({s for s, _ in grouped} | {s for s, _ in self.declared})
         for suite in names:
             modes: dict[str, Any] = {}
             for mode in (str(m) for m in MODES):
-                records = [r for r in self.records.values() if r.suite == suite and r.mode == mode]
+                records = grouped.get((suite, mode), [])
                 declared = self.declared.get((suite, mode))
                 if not records and declared is None:
                     continue
@@ -98,11 +142,9 @@ class ConformanceReport:
                 entry["declared"] = declared if declared is not None else len(records)
                 entry["percent"] = round(100.0 * entry["passed"] / entry["total"], 2) \
                     if entry["total"] else None
-                entry["cases"] = [
-                    {k: v for k, v in asdict(r).items()
-                     if k not in ("suite", "mode") and not (k == "check" and v is None)}
-                    for r in sorted(records, key=lambda r: r.case)
-                ]
+                entry["orphans"] = self.orphans.get((suite, mode), [])
+                entry["conflicts"] = self.conflicts.get((suite, mode), [])
+                entry["cases"] = [_case_entry(r) for r in sorted(records, key=lambda r: r.case)]
                 modes[mode] = entry
             suites[suite] = {"root": self.roots.get(suite), "modes": modes,
                              "totals": _totals(r for r in self.records.values()
@@ -148,6 +190,18 @@ def format_table(data: Mapping[str, Any]) -> list[str]:
                                                                             strict=True)]
             lines.append("  " + "  ".join(cells))
         lines += ["  " + line for line in _check_lines(entry.get("modes", {}).values())]
+        lines += ["  " + line for line in _problem_lines(entry.get("modes", {}))]
+    return lines
+
+
+def _problem_lines(modes: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = []
+    for mode, m in modes.items():
+        found = [f"{len(m[key])} {what}" for key, what in
+                 (("orphans", "unreferenced file(s)"), ("conflicts", "regeneration conflict(s)"))
+                 if m.get(key)]
+        if found:
+            lines.append(f"{mode}: " + ", ".join(found))
     return lines
 
 

@@ -5,6 +5,12 @@ of ``--suite DIR`` (unlike ``--suite=DIR``) is taken for a test path: the
 rootdir becomes the common ancestor of the checkout and the suite, and the
 project's ini file, driver setting and cache directory are lost. Once the
 option is known, this redoes pytest's choice without the suite paths.
+
+No public pytest API can change the rootdir once chosen (and none lets a
+plugin's option be known that early), so this uses pytest internals; the
+pytest versions it was tested with are pinned in pyproject.toml. Should
+they change, the run goes on with a warning, and ``--suite=DIR`` (one
+argument) needs none of this.
 """
 
 from __future__ import annotations
@@ -58,7 +64,10 @@ def redetermine_rootdir(config: pytest.Config, args: list[str]) -> bool:
         extra = [str(p) for p in config.getini("pythonpath")]
         sys.path[:0] = extra
         config.add_cleanup(lambda: _drop(extra))
-    except Exception:  # pragma: no cover - pytest internals changed
+    except Exception as exc:  # pragma: no cover - pytest internals changed
+        config.issue_config_time_warning(pytest.PytestConfigWarning(
+            f"hvharness cannot keep '--suite DIR' from moving the rootdir with this pytest "
+            f"({type(exc).__name__}: {exc}); write --suite=DIR instead"), stacklevel=2)
         return False
     return True
 

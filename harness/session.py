@@ -20,21 +20,47 @@ from .report import ConformanceReport
 from .suite import Case, Expect, ModeManifest, Suite, load_manifest
 from .timeout import DEFAULT_TIMEOUT, CaseTimedOut, deadline
 
-__all__ = ["STATE_KEY", "HarnessState", "suite_label"]
+__all__ = ["OWN_SUITE_NAME", "STATE_KEY", "HarnessState", "suite_names"]
 
 
-def suite_label(root: Path, rootpath: Path) -> str:
-    """The node id prefix of a suite's cases.
+OWN_SUITE_NAME = "cases"
 
-    Inside the rootdir it is the path of ``cases/``, so a node id can be
-    passed back to pytest as an argument; elsewhere the suite's directory
-    name.
+
+def suite_names(roots: list[Path], rootpath: Path) -> dict[Path, str]:
+    """A unique, stable name for each suite root, used in ids, tables and reports.
+
+    A suite is named after its directory, except the one at the rootdir (the
+    checkout, whose directory name is arbitrary), which is named after its
+    ``cases/`` directory. Suites whose names collide are told apart by
+    their parent directories, as many as it takes (``a/corpus``,
+    ``b/corpus``), the same way in every run with the same suites.
     """
-    cases = root / "cases"
-    try:
-        return cases.relative_to(rootpath).as_posix()
-    except ValueError:
-        return root.name
+
+    def parts(root: Path) -> tuple[str, ...]:
+        own = root.parts[1:]
+        return (*own, OWN_SUITE_NAME) if root == rootpath else own
+
+    def name(root: Path, depth: int) -> str:
+        return "/".join(parts(root)[-depth:])
+
+    names: dict[Path, str] = {}
+    groups: dict[str, list[Path]] = {}
+    for root in roots:
+        groups.setdefault(name(root, 1), []).append(root)
+    for group in groups.values():
+        taken: set[str] = set()
+        for root in sorted(group):
+            depth, deepest = 1, len(parts(root))
+            while depth < deepest and any(
+                    name(other, depth) == name(root, depth) for other in group if other != root):
+                depth += 1
+            candidate = name(root, depth)
+            # Only a suite at ROOTDIR/cases can still clash, with the own suite.
+            while candidate in taken:
+                candidate += "+"
+            taken.add(candidate)
+            names[root] = candidate
+    return names
 
 
 class HarnessState:
@@ -51,6 +77,10 @@ class HarnessState:
         self.config = config
         self.suites = suites
         self.by_cases_dir = {s.cases_dir: s for s in suites}
+        self.by_name = {s.name: s for s in suites}
+        # Test ids named on the command line, by suite; suites named whole.
+        self.selected: dict[str, set[str]] = {}
+        self.whole: set[str] = set()
         self.driver_spec = driver_spec
         self.driver_origin = driver_origin
         self.regen = regen
@@ -66,9 +96,9 @@ class HarnessState:
         self.timeout = DEFAULT_TIMEOUT
         self.driver_root: Path | None = None
         self.report = ConformanceReport(driver_spec or "?")
-        self.ran: dict[tuple[str, str], set[str]] = {}
+        # Keyed by suite root: what decides orphans must never mix two suites.
+        self.ran: dict[tuple[Path, Mode], set[str]] = {}
         self.regen_log = RegenLog()
-        self.orphans: list[Path] = []
         self._shared: dict[Path, set[Path]] = {}
         self._inputs: set[Path] | None = None
         self._obtained_dir: Path | None = None

@@ -21,6 +21,7 @@ from .protocol import Mode
 __all__ = [
     "GOLDEN_SUFFIX",
     "INPUT_SUFFIX",
+    "MANIFEST",
     "MODES",
     "Case",
     "Expect",
@@ -30,7 +31,8 @@ __all__ = [
     "load_manifest",
 ]
 
-MODES: tuple[Mode, ...] = (Mode.XML2ARGV, Mode.XML2XML, Mode.ARGV2XML)
+# In the order of the Mode enum: the order of the table and of collection.
+MODES: tuple[Mode, ...] = tuple(Mode)
 INPUT_SUFFIX: Mapping[Mode, str] = {
     Mode.XML2ARGV: ".xml",
     Mode.XML2XML: ".xml",
@@ -161,11 +163,8 @@ class Suite:
     """A suite directory (``caps/`` and ``cases/MODE/cases.toml``)."""
 
     root: Path
-    label: str
-
-    @property
-    def name(self) -> str:
-        return self.root.name
+    # Unique among the session's suites: the prefix of its test ids.
+    name: str
 
     @property
     def caps_dir(self) -> Path:
@@ -195,6 +194,10 @@ def _case_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _cases(count: int) -> str:
+    return f"{count} case{'' if count == 1 else 's'}"
+
+
 def load_manifest(root: Path, mode: Mode) -> ModeManifest | None:
     """Read ``root/cases/MODE/cases.toml``; None when the mode has no manifest."""
     import tomllib
@@ -208,7 +211,10 @@ def load_manifest(root: Path, mode: Mode) -> ModeManifest | None:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise SuiteError(manifest, f"invalid TOML: {exc}") from None
+            # Counted by their headers, so the error says what it hides.
+            hidden = sum(1 for line in text.splitlines() if _CASE_HEADER.match(line))
+            raise SuiteError(manifest, f"invalid TOML: {exc} ({_cases(hidden)} not run)"
+                             ) from None
         unknown = sorted(set(data) - _TOP_KEYS[mode])
         if unknown:
             raise SuiteError(
@@ -226,6 +232,9 @@ def load_manifest(root: Path, mode: Mode) -> ModeManifest | None:
         cases_table = data.get("case", {})
         if not isinstance(cases_table, dict):
             raise SuiteError(manifest, "'case' must be a table of [case.\"ID\"] tables")
+        if not cases_table:
+            raise SuiteError(manifest, "no cases: add a [case.\"ID\"] table per case "
+                             "(or remove the mode directory)")
     except SuiteError as exc:
         return ModeManifest(mode, directory, manifest, error=exc)
     lines = _case_lines(text)

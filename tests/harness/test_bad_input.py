@@ -22,6 +22,17 @@ def test_malformed_manifest_fails_its_mode_only(pytester: pytest.Pytester, toy: 
     _no_traceback(result)
 
 
+def test_malformed_manifest_says_how_many_cases_it_hides(
+    pytester: pytest.Pytester, toy: Path
+) -> None:
+    manifest = toy / "xml2argv" / "cases.toml"
+    manifest.write_text(manifest.read_text() + '[case."disk"]\n')
+    result = pytester.runpytest("-k", "xml2argv")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([
+        "suite/cases/xml2argv/cases.toml: invalid TOML: * (8 cases not run)"])
+
+
 def test_unknown_top_level_key(pytester: pytest.Pytester, toy: Path) -> None:
     edit(toy / "xml2argv" / "cases.toml", "[defaults]", "[status_xml]\nprefix=''\nsuffix=''\n\n[defaults]")
     result = pytester.runpytest("-k", "xml2argv")

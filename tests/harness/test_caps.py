@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from toyproject import edit
 
 from harness import caps as caps_module
 from harness.caps import CapsLibrary
@@ -82,3 +83,32 @@ def test_cycle_missing_and_malformed(tmp_path: Path) -> None:
         lib.for_case("nope")
     with pytest.raises(SuiteError, match=r"leaves caps/"):
         lib.get("../a")
+
+
+def test_extends_must_name_a_set_in_caps(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('extends = "../../etc/passwd"\n')
+    with pytest.raises(SuiteError, match=r"a\.toml: 'extends' must be the name of a capability "
+                                         r"set in \w+/, not '\.\./\.\./etc/passwd'"):
+        CapsLibrary(tmp_path).get("a")
+
+
+def test_extends_chain_has_a_depth_limit(tmp_path: Path) -> None:
+    for n in range(1000):
+        (tmp_path / f"s{n}.toml").write_text(f'extends = "s{n + 1}"\n')
+    (tmp_path / "s1000.toml").write_text("flags = []\n")
+    lib = CapsLibrary(tmp_path)
+    with pytest.raises(SuiteError, match=r"s0\.toml: 'extends' chain longer than 32 sets "
+                                         r"\(s0 -> s1 -> s2 -> \.\.\. -> s31 -> s32\)"):
+        lib.get("s0")
+    assert lib.get("s980").chain[0] == "s1000"
+
+
+def test_a_set_the_driver_cannot_read_is_named(pytester: pytest.Pytester, toy: Path) -> None:
+    caps = toy.parent / "caps" / "toy-1.0.toml"
+    edit(caps, '[host]\nversion = "1.0"', 'host = "x"')
+    result = pytester.runpytest("-k", "disk")
+    result.assert_outcomes(failed=3)
+    result.stdout.fnmatch_lines([
+        "driver raised an unexpected exception: *",
+        "",
+        "with the capability set suite/caps/toy-1.0.toml (extends toy-base)"])

@@ -55,7 +55,7 @@ def test_verdicts_fail_skip_or_pass(pytester: pytest.Pytester, checked: Path) ->
         "*xml2argv/disk (suite/cases/xml2argv/cases.toml:6)*",
         "toy-check rejected the output: toy-emu: -drive: bus 'virtio' unknown",
         "(the output matches suite/cases/xml2argv/disk.args)",
-        "FAILED suite/cases::xml2argv/disk - toy-check rejected the output: *",
+        "FAILED suite::xml2argv/disk - toy-check rejected the output: *",
         "SKIPPED ?1? suite/cases/xml2argv/cases.toml:*: toy-check: no display on this host",
         "*hvharness conformance*",
         "  xml2argv           5/7   71.4%  3/5         2/2       1       0        1",

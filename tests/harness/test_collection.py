@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -13,12 +14,12 @@ def test_one_test_per_case_with_mode_and_case_id(pytester: pytest.Pytester, toy:
     result.assert_outcomes()
     ids = [line for line in result.outlines if "::" in line]
     assert len(ids) == 12
-    assert "suite/cases::xml2argv/minimal" in ids
-    assert "suite/cases::xml2xml/canonical.active" in ids
-    assert "suite/cases::argv2xml/unknown-option" in ids
+    assert "suite::xml2argv/minimal" in ids
+    assert "suite::xml2xml/canonical.active" in ids
+    assert "suite::argv2xml/unknown-option" in ids
     # Manifest order within a mode, modes in a fixed order.
-    assert ids[0] == "suite/cases::xml2argv/minimal"
-    assert ids[-1] == "suite/cases::argv2xml/unknown-option"
+    assert ids[0] == "suite::xml2argv/minimal"
+    assert ids[-1] == "suite::argv2xml/unknown-option"
 
 
 def test_all_cases_pass(pytester: pytest.Pytester, toy: Path) -> None:
@@ -32,7 +33,7 @@ def test_keyword_selection(pytester: pytest.Pytester, toy: Path) -> None:
 
 def test_verbose_ids_keep_the_case_id(pytester: pytest.Pytester, toy: Path) -> None:
     result = pytester.runpytest("-v", "-k", "canonical")
-    result.stdout.fnmatch_lines(["suite/cases::xml2xml/canonical.inactive PASSED*"])
+    result.stdout.fnmatch_lines(["suite::xml2xml/canonical.inactive PASSED*"])
 
 
 def test_exitfirst_and_last_failed(pytester: pytest.Pytester, toy: Path) -> None:
@@ -55,7 +56,7 @@ def test_suite_option_replaces_ini_suites_and_testpaths(
     result = pytester.runpytest("--suite", "elsewhere/other-suite", "--collect-only", "-q")
     ids = [line for line in result.outlines if "::" in line]
     assert len(ids) == 9
-    assert all(i.startswith("elsewhere/other-suite/cases::") for i in ids)
+    assert all(i.startswith("other-suite::") for i in ids)
     both = pytester.runpytest("--suite", "elsewhere/other-suite", "--suite=suite")
     both.assert_outcomes(passed=21)
 
@@ -77,14 +78,44 @@ def test_bad_suite_option(pytester: pytest.Pytester, toy: Path) -> None:
     result.stderr.fnmatch_lines(["*not a suite directory (it has no cases/ subdirectory)*"])
 
 
-def test_missing_or_empty_own_suite_is_fine(pytester: pytest.Pytester, toy: Path) -> None:
+def test_missing_own_suite_or_empty_mode_directory_is_fine(
+    pytester: pytest.Pytester, toy: Path
+) -> None:
     shutil.rmtree(toy)
     pytester.makepyfile(test_unit="def test_unit(): pass")
     pytester.runpytest().assert_outcomes(passed=1)
     (toy / "xml2argv").mkdir(parents=True)
     pytester.runpytest().assert_outcomes(passed=1)
-    (toy / "xml2argv" / "cases.toml").write_text("")
-    pytester.runpytest().assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", '[defaults]\ncaps = "toy-1.0"\n'])
+def test_manifest_without_cases_is_an_error(
+    pytester: pytest.Pytester, toy: Path, text: str
+) -> None:
+    (toy / "xml2xml" / "cases.toml").write_text(text)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=9, errors=1)
+    result.stdout.fnmatch_lines([
+        'suite/cases/xml2xml/cases.toml: no cases: add a [case."ID"] table per case (or remove the mode directory)'])
+
+
+def test_misspelt_mode_directory_is_an_error(pytester: pytest.Pytester, toy: Path) -> None:
+    (toy / "xml2argv").rename(toy / "xml2agrv")
+    (toy / ".hidden").mkdir()
+    (toy / "__pycache__").mkdir()
+    result = pytester.runpytest("--conformance-report", "r.json")
+    result.assert_outcomes(passed=5, errors=1)
+    result.stdout.fnmatch_lines([
+        "suite/cases/xml2agrv: not a mode directory (the modes are xml2argv, xml2xml, argv2xml); its files are not run"])
+    assert json.loads((pytester.path / "r.json").read_text())["totals"]["errors"] == 1
+
+
+def test_mode_directory_without_manifest_is_an_error(pytester: pytest.Pytester, toy: Path) -> None:
+    (toy / "argv2xml" / "cases.toml").unlink()
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=10, errors=1)
+    result.stdout.fnmatch_lines([
+        "suite/cases/argv2xml: no cases.toml: its files are not run (add a manifest, or remove the directory)"])
 
 
 def test_plugin_is_inert_without_suites(pytester: pytest.Pytester) -> None:

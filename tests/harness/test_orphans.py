@@ -11,13 +11,15 @@ def test_orphan_fails_a_full_run(pytester: pytest.Pytester, toy: Path) -> None:
     (toy / "xml2argv" / "forgotten.args").write_text("/bin/x\n")
     (toy / "xml2argv" / ".editor.swp").write_text("ignored\n")
     result = pytester.runpytest()
-    result.assert_outcomes(passed=12)
+    result.assert_outcomes(passed=12, errors=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([
-        "*hvharness orphans*",
+        "*ERROR at teardown of suite::xml2argv (unreferenced files)*",
         "1 file(s) that no case references (delete them, or run with --regen --prune):",
         "  suite/cases/xml2argv/forgotten.args",
     ])
+    # The last line says why the run failed.
+    assert result.outlines[-1].startswith("=") and "12 passed, 1 error" in result.outlines[-1]
 
 
 def test_partial_runs_report_no_orphans(pytester: pytest.Pytester, toy: Path) -> None:
@@ -66,7 +68,7 @@ def test_orphans_found_under_xdist(pytester: pytest.Pytester, toy: Path) -> None
     pytest.importorskip("xdist")
     (toy / "xml2argv" / "forgotten.args").write_text("/bin/x\n")
     result = pytester.runpytest_subprocess("-n", "2", "-p", "xdist")
-    result.assert_outcomes(passed=12)
+    result.assert_outcomes(passed=12, errors=1)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["  suite/cases/xml2argv/forgotten.args"])
     partial = pytester.runpytest_subprocess("-n", "2", "-p", "xdist", "-k", "minimal")

@@ -65,7 +65,7 @@ def test_regen_never_writes_an_input(pytester: pytest.Pytester, toy: Path) -> No
     result = pytester.runpytest("--regen=all", "-k", "canonical.inactive")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
-        "  NOT written suite/cases/xml2xml/canonical.xml (suite/cases::xml2xml/canonical.inactive):"
+        "  NOT written suite/cases/xml2xml/canonical.xml (suite::xml2xml/canonical.inactive):"
         " identity case: the expected output is the input"])
     assert canonical.read_bytes() == before
 
@@ -81,8 +81,8 @@ def test_shared_golden_conflict_is_reported_not_written(
     result = pytester.runpytest("--regen")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines([
-        "  CONFLICT    suite/cases/xml2argv/minimal.args (suite/cases::xml2argv/minimal, "
-        "suite/cases::xml2argv/vnc): the cases sharing it produced different output"])
+        "  CONFLICT    suite/cases/xml2argv/minimal.args (suite::xml2argv/minimal, "
+        "suite::xml2argv/vnc): the cases sharing it produced different output"])
     assert golden.read_bytes() == before
 
 

@@ -58,7 +58,7 @@ def test_cli_report(pytester: pytest.Pytester, toy: Path, capsys: pytest.Capture
     edit(toy / "xml2argv" / "minimal.args", "-smp 2", "-smp 4")
     pytester.runpytest("--conformance-report", "r.json")
     capsys.readouterr()
-    assert main(["report", str(pytester.path / "r.json"), "--cases"]) == 0
+    assert main(["report", str(pytester.path / "r.json"), "--cases"]) == 1
     out = capsys.readouterr().out
     assert "  xml2argv           6/7   85.7%" in out
     assert "suite::xml2argv/minimal: failed: output differs from the golden" in out
