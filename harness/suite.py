@@ -374,6 +374,8 @@ def _make_case(
         blank=tuple(blank),
         expect_warning=bool(merged.get("expect_warning", False)),
         problems=tuple(dict.fromkeys(problems)),
+        # A broken case still owns what it may mean, whatever broke it.
+        claimed=_claimed(root, mode, directory, case_id, merged) if problems else (),
     )
 
 

@@ -112,7 +112,7 @@ def test_differing_command_lines_disagree_on_exactly_those_cases(
 ) -> None:
     result = pytester.runpytest("--driver", "variants:ide", "--against", "toyvisor:driver")
     result.assert_outcomes(passed=11, failed=1)
-    assert _failed(result) == {"suite/cases::xml2argv/disk"}
+    assert _failed(result) == {"suite::xml2argv/disk"}
     result.stdout.fnmatch_lines([
         "toy-ide (variants:ide) and toyvisor (toyvisor:driver) disagree: outputs differ:",
         "--- toyvisor (toyvisor:driver)",
@@ -126,7 +126,7 @@ def test_differing_command_lines_disagree_on_exactly_those_cases(
 def test_rejections_must_be_of_the_same_kind(pytester: pytest.Pytester, variants: Path) -> None:
     result = pytester.runpytest("--driver", "variants:strict", "--against", "toyvisor:driver")
     result.assert_outcomes(passed=11, failed=1)
-    assert _failed(result) == {"suite/cases::xml2argv/noname"}
+    assert _failed(result) == {"suite::xml2argv/noname"}
     result.stdout.fnmatch_lines([
         "toy-strict (variants:strict) and toyvisor (toyvisor:driver) disagree: toyvisor "
         "(toyvisor:driver) rejects it as parse-error, toy-strict (variants:strict) as failure",
@@ -137,7 +137,7 @@ def test_rejections_must_be_of_the_same_kind(pytester: pytest.Pytester, variants
 
 def test_a_conversion_where_the_reference_rejects(pytester: pytest.Pytester, variants: Path) -> None:
     result = pytester.runpytest("--driver", "variants:lenient", "--against", "toyvisor:driver")
-    assert _failed(result) == {"suite/cases::xml2argv/noname"}
+    assert _failed(result) == {"suite::xml2argv/noname"}
     result.stdout.fnmatch_lines([
         "*disagree: toyvisor (toyvisor:driver) rejects it (parse-error), toy-lenient "
         "(variants:lenient) converts it",
@@ -152,7 +152,7 @@ def test_a_conversion_where_the_reference_rejects(pytester: pytest.Pytester, var
 
 def test_argv2xml_warnings_must_agree(pytester: pytest.Pytester, variants: Path) -> None:
     result = pytester.runpytest("--driver", "variants:quiet", "--against", "toyvisor:driver")
-    assert _failed(result) == {"suite/cases::argv2xml/unknown-option"}
+    assert _failed(result) == {"suite::argv2xml/unknown-option"}
     result.stdout.fnmatch_lines(["*toyvisor (toyvisor:driver) warns (unknown option -frobnicate "
                                  "ignored), toy-quiet (variants:quiet) does not"])
 
@@ -179,7 +179,7 @@ def test_goldens_are_optional(pytester: pytest.Pytester, variants: Path) -> None
                 path.unlink()
     result = pytester.runpytest("--driver", "variants:ide", "--against", "toyvisor:driver")
     result.assert_outcomes(passed=11, failed=1)
-    assert _failed(result) == {"suite/cases::xml2argv/disk"}
+    assert _failed(result) == {"suite::xml2argv/disk"}
 
 
 def test_a_mode_the_reference_lacks_is_skipped(pytester: pytest.Pytester, variants: Path) -> None:
