@@ -127,6 +127,17 @@ class QemuCaps:
     # The tables of a capability set are immutable, so the views below are
     # computed once per QemuCaps; the driver reads them many times a case.
     @_cached
+    def libvirt_version(self) -> tuple[int, ...]:
+        """The libvirt release whose behaviour to reproduce: the set's
+        ``[libvirt] version``, or 1.3.1 (the driver's first dialect) without one."""
+        raw = self.table("libvirt").get("version", "1.3.1")
+        try:
+            return tuple(int(part) for part in str(raw).split("."))
+        except ValueError:
+            raise ConfigError(f"capability set '{self.raw.name}': [libvirt] version "
+                              f"{raw!r} is not a version number") from None
+
+    @_cached
     def host(self) -> Mapping[str, Any]:
         return self.table("host")
 
