@@ -71,11 +71,22 @@ def _required(entry: Mapping[str, Any], key: str, what: str, caps_name: str) -> 
         raise ConfigError(f"capability set '{caps_name}': {what} has no '{key}'") from None
 
 
-def _machines(raw: Sequence[Mapping[str, Any]] | None, caps_name: str) -> tuple[GuestMachine, ...]:
+def _tables(raw: object, what: str, caps_name: str) -> Sequence[Mapping[str, Any]]:
+    """An array of tables of the set, or an error naming it (``guests = "x"``)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, Sequence) and not isinstance(raw, str) and all(
+            isinstance(item, Mapping) for item in raw):
+        return raw
+    raise ConfigError(f"capability set '{caps_name}': {what} must be an array of tables, "
+                      f"not {raw!r}"[:300])
+
+
+def _machines(raw: object, caps_name: str) -> tuple[GuestMachine, ...]:
     return tuple(
         GuestMachine(_required(m, "name", "a [[guests]] machine", caps_name), m.get("canonical"),
                      m.get("max_cpus"))
-        for m in raw or ()
+        for m in _tables(raw, "a [[guests]] entry's 'machines'", caps_name)
     )
 
 
@@ -156,7 +167,7 @@ class QemuCaps:
     def _build_guests(self) -> tuple[Guest, ...]:
         out = []
         name = self.raw.name
-        for g in self.tables.get("guests", ()):
+        for g in _tables(self.tables.get("guests"), "'guests'", name):
             out.append(
                 Guest(
                     os_type=g.get("os_type", "hvm"),
@@ -167,7 +178,8 @@ class QemuCaps:
                     domains=tuple(
                         GuestDomain(_required(d, "type", "a [[guests]] domain", name),
                                     d.get("emulator"), _machines(d.get("machines"), name))
-                        for d in g.get("domains", ())
+                        for d in _tables(g.get("domains"), "a [[guests]] entry's 'domains'",
+                                         name)
                     ),
                     features=tuple(g.get("features", ())),
                 )

@@ -360,6 +360,20 @@ def test_storage_pool_xml_in_caps_goes_through_the_safe_parser() -> None:
                                "a document type declaration is not allowed")
 
 
+@pytest.mark.parametrize(("guests", "problem"), [
+    ("x", "'guests' must be an array of tables, not 'x'"),
+    (("x86_64",), "'guests' must be an array of tables, not ('x86_64',)"),
+    (({"arch": "x86_64", "machines": "pc"},),
+     "a [[guests]] entry's 'machines' must be an array of tables, not 'pc'"),
+    (({"arch": "x86_64", "domains": {"type": "kvm"}},),
+     "a [[guests]] entry's 'domains' must be an array of tables, not {'type': 'kvm'}"),
+])
+def test_a_guest_table_of_the_wrong_shape_is_a_clear_error(guests: object, problem: str) -> None:
+    caps = Capabilities("broken", CAPS.flags, CAPS.config,
+                        MappingProxyType({**CAPS.tables, "guests": guests}))
+    assert rejected_xml(domain(), caps) == f"capability set 'broken': {problem}"
+
+
 @pytest.mark.parametrize(("guest", "problem"), [
     ({"os_type": "hvm"}, "a [[guests]] entry has no 'arch'"),
     ({"arch": "x86_64", "machines": ({"canonical": "pc"},)}, "a [[guests]] machine has no 'name'"),
