@@ -230,7 +230,7 @@ def test_the_own_suite_passes_through_exec_serve(
         "--suite", "own",
         "--driver", f"exec:{shlex.quote(sys.executable)} -m harness.exec_serve qemudrv:driver")
     outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) >= 80 and set(outcomes) == {"passed"}, outcomes
+    assert outcomes.get("passed", 0) >= 80 and set(outcomes) - {"warnings"} == {"passed"}, outcomes
 
 
 def test_capabilities_json_form_round_trips() -> None:

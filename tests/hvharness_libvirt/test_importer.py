@@ -299,7 +299,8 @@ def test_imported_suite_runs_under_the_harness_unchanged(pytester: pytest.Pytest
     outcomes = result.parseoutcomes()
     assert "errors" not in outcomes and "error" not in outcomes
     # the identity round trips pass; everything else fails on its golden
-    assert outcomes == {"passed": 2, "failed": 21}
+    # (pytest may add a "warnings" count of its own: not the suite's business)
+    assert {k: v for k, v in outcomes.items() if k != "warnings"} == {"passed": 2, "failed": 21}
     assert "hvharness orphans" not in result.stdout.str()
 
 
