@@ -4,13 +4,13 @@
     hvharness wrap --check FILE...     exit 1, with a diff, if a file is not wrapped
     hvharness wrap --in-place FILE...  rewrap files where they are
     hvharness regen [--mode M] [--prune] [PYTEST ARGS...]
-    hvharness report PATH.json [--cases]
+    hvharness report PATH.json... [--cases] [--html OUT.html]
+    hvharness report --compare OLD.json NEW.json [--html OUT.html]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,8 +19,10 @@ from typing import Any
 from .compare import unified_diff
 from .errors import SuiteError
 from .goldens import atomic_write
+from .html_report import render_html
 from .regen import RegenMode
 from .report import format_table
+from .report_compare import ReportError, compare_reports, format_comparison, iter_cases, load_report
 from .run_cmd import run
 from .suite_settings import settings_for_file
 from .wrap import check_wrapped, wrap
@@ -76,21 +78,52 @@ def _regen(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    try:
-        data = json.loads(Path(args.report).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{args.report}: cannot read the report: {exc}", file=sys.stderr)
+    if args.compare and args.report:
+        print("hvharness report: give report files or --compare OLD NEW, not both",
+              file=sys.stderr)
         return 2
+    names: list[str] = list(args.compare or args.report)
+    if not names:
+        print("hvharness report: no report given (PATH.json, or --compare OLD NEW)",
+              file=sys.stderr)
+        return 2
+    try:
+        reports = [(name, load_report(Path(name))) for name in names]
+    except ReportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    status = 0
+    if args.compare:
+        (old_name, old), (new_name, new) = reports
+        comparison = compare_reports(old, new)
+        for line in format_comparison(comparison, old_name, new_name):
+            print(line)
+        # A CI job gates on this: anything that passed and no longer does.
+        status = 1 if comparison.regressed else 0
+    else:
+        for name, data in reports:
+            if len(reports) > 1:
+                print(f"== {name}")
+            _print_summary(data, cases=args.cases)
+    if args.html:
+        try:
+            atomic_write(Path(args.html), render_html(
+                [(Path(name).name, data) for name, data in reports]))
+        except OSError as exc:
+            print(f"{args.html}: cannot write the page: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"HTML report written to {args.html}")
+    return status
+
+
+def _print_summary(data: dict[str, Any], *, cases: bool) -> None:
     for line in format_table(data):
         print(line)
-    if args.cases:
-        for suite, entry in data.get("suites", {}).items():
-            for mode, m in entry.get("modes", {}).items():
-                for case in m.get("cases", []):
-                    if case["outcome"] != "passed":
-                        print(f"{suite}::{mode}/{case['case']}: {case['outcome']}: "
-                              f"{case.get('reason', '')}")
-    return 0
+    if cases:
+        for suite, mode, case in iter_cases(data):
+            if case["outcome"] != "passed":
+                print(f"{suite}::{mode}/{case['case']}: {case['outcome']}: "
+                      f"{case.get('reason', '')}")
 
 
 COMMANDS_GROUP = "hvharness.commands"
@@ -132,9 +165,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("run", help="the main job: run the project's suites (ini hvharness_suites) "
                    "with its driver; other arguments go to pytest")
 
-    p = sub.add_parser("report", help="print the summary of a --conformance-report file")
-    p.add_argument("report", metavar="PATH.json")
+    p = sub.add_parser("report", help="print the summary of --conformance-report files, "
+                       "compare two, or write them as an HTML page")
+    p.add_argument("report", metavar="PATH.json", nargs="*")
     p.add_argument("--cases", action="store_true", help="also list every case that did not pass")
+    p.add_argument("--compare", nargs=2, metavar=("OLD.json", "NEW.json"),
+                   help="list what regressed, was fixed, appeared or vanished; "
+                        "exit 1 if anything regressed")
+    p.add_argument("--html", metavar="OUT.html",
+                   help="also write one self-contained page (with several reports or "
+                        "--compare: side by side, and the comparison of the first with the last)")
 
     _add_plugin_commands(sub)
 
