@@ -25,6 +25,7 @@ __all__ = ["first_difference", "render_html"]
 # Groups this small are shown open; larger ones fold to their headline.
 _OPEN_GROUP_MAX = 10
 _REASON_MAX = 160
+_PLURAL = {"error": "errors"}
 
 _STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5em 2em;
@@ -135,7 +136,7 @@ def _rate_cell(m: Mapping[str, Any]) -> str:
     # Red at 0 %, green at 100 %.
     colour = f"hsl({round(pct * 1.2)},62%,45%)"
     counts = {o: sum(1 for c in cases if c["outcome"] == o) for o in ("failed", "error", "skipped")}
-    extra = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+    extra = ", ".join(f"{n} {_PLURAL.get(o, o) if n > 1 else o}" for o, n in counts.items() if n)
     declared = m.get("declared", total)
     of = f" (of {declared} declared)" if isinstance(declared, int) and declared != total else ""
     return (f'<td><div class=rate><span class=num><b>{pct:.1f}%</b> {passed}/{total}{of}</span>'
@@ -197,12 +198,13 @@ def _failures(label: str, data: Mapping[str, Any]) -> list[str]:
             out.append(f"<details class=group{opened}><summary>expect {escape(expect)} · "
                        f"{escape(where)} <span class=muted>({len(cases)} "
                        f"case{'s' if len(cases) != 1 else ''})</span></summary>")
-            out += [_case(c) for c in cases]
+            # An open group shows its first diff: the shape of the problem at a glance.
+            out += [_case(c, opened=bool(opened) and i == 0) for i, c in enumerate(cases)]
             out.append("</details>")
     return out
 
 
-def _case(case: Mapping[str, Any]) -> str:
+def _case(case: Mapping[str, Any], *, opened: bool = False) -> str:
     outcome = str(case["outcome"])
     caps = case.get("caps")
     check = case.get("check")
@@ -211,7 +213,8 @@ def _case(case: Mapping[str, Any]) -> str:
         checker, status = escape(str(check.get("checker"))), escape(str(check.get("status")))
         meta.append(f"check {checker}: {status}")
     body = str(case.get("details") or case.get("reason") or "")
-    return (f'<details class=case><summary><code>{escape(str(case["case"]))}</code> '
+    return (f'<details class=case{" open" if opened else ""}>'
+            f'<summary><code>{escape(str(case["case"]))}</code> '
             f'<span class="tag {escape(outcome)}">{escape(outcome)}</span> '
             f'<span class="small muted">{escape(_cut(str(case.get("reason", ""))))}</span>'
             f"</summary>"
@@ -222,7 +225,7 @@ def _case(case: Mapping[str, Any]) -> str:
 def _diff_html(text: str) -> str:
     lines = []
     for line in text.splitlines():
-        if line.startswith(("+++", "---")):
+        if line.startswith(("+++ ", "--- ")):
             lines.append(escape(line))
         elif line.startswith("@@"):
             lines.append(f"<span class=hunk>{escape(line)}</span>")
@@ -278,7 +281,7 @@ def _hunks(details: str) -> Iterable[tuple[list[str], list[str]]]:
             if removed or added:
                 yield removed, added
             removed, added, in_hunk = [], [], True
-        elif not in_hunk or line.startswith(("+++", "---")):
+        elif not in_hunk:
             continue
         elif line.startswith("-"):
             removed.append(line[1:])
