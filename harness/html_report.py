@@ -260,37 +260,40 @@ def first_difference(details: str) -> str | None:
     """The first option (``-device``) or element (``<disk>``) a diff changes.
 
     A line that is only re-terminated (the wrapped command line's trailing
-    backslash moves when its last option goes) does not count.
+    backslash moves when its last option goes) does not count, and a changed
+    continuation line counts for the option or element it continues.
     """
-    for removed, added in _hunks(details):
-        gone = {_normalise(line) for line in removed}
-        came = {_normalise(line) for line in added}
-        for line in [*removed, *added]:
-            norm = _normalise(line)
-            if (norm in gone) != (norm in came) and norm:
-                return _name_of(norm)
+    for hunk in _hunks(details):
+        gone = {_normalise(text) for side, text in hunk if side == "-"}
+        came = {_normalise(text) for side, text in hunk if side == "+"}
+        for i, (side, text) in enumerate(hunk):
+            norm = _normalise(text)
+            if side == " " or not norm or (norm in gone) == (norm in came):
+                continue
+            # The lines this one's side of the diff shows before it.
+            before = [_normalise(t) for s, t in hunk[:i] if s in (" ", side)]
+            for line in [norm, *reversed(before)]:
+                if line.startswith(("-", "<")):
+                    return _name_of(line)
+            return _name_of(norm)
     return None
 
 
-def _hunks(details: str) -> Iterable[tuple[list[str], list[str]]]:
-    removed: list[str] = []
-    added: list[str] = []
+def _hunks(details: str) -> Iterable[list[tuple[str, str]]]:
+    """Each hunk of the unified diffs in *details*: ``(" "|"-"|"+", text)`` lines."""
+    hunk: list[tuple[str, str]] = []
     in_hunk = False
     for line in details.splitlines():
         if line.startswith("@@"):
-            if removed or added:
-                yield removed, added
-            removed, added, in_hunk = [], [], True
-        elif not in_hunk:
-            continue
-        elif line.startswith("-"):
-            removed.append(line[1:])
-        elif line.startswith("+"):
-            added.append(line[1:])
-        elif not line.startswith(" "):
+            if hunk:
+                yield hunk
+            hunk, in_hunk = [], True
+        elif in_hunk and line[:1] in (" ", "-", "+"):
+            hunk.append((line[0], line[1:]))
+        else:
             in_hunk = False  # the diff's text is over
-    if removed or added:
-        yield removed, added
+    if hunk:
+        yield hunk
 
 
 def _normalise(line: str) -> str:
@@ -301,6 +304,4 @@ def _name_of(line: str) -> str:
     element = re.match(r"</?([A-Za-z_][\w:.-]*)", line)
     if element:
         return f"<{element.group(1)}>"
-    if line.startswith("-"):
-        return line.split(None, 1)[0]
     return line.split(None, 1)[0][:40]
