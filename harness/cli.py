@@ -107,8 +107,11 @@ def _report(args: argparse.Namespace) -> int:
             _print_summary(data, cases=args.cases)
     if args.html:
         try:
-            atomic_write(Path(args.html), render_html(
-                [(Path(name).name, data) for name, data in reports]))
+            short = [Path(name).name for name, _ in reports]
+            # Columns are named by file; by path only when two files share a name.
+            labels = short if len(set(short)) == len(short) else [name for name, _ in reports]
+            atomic_write(Path(args.html), render_html(list(zip(labels, (d for _, d in reports),
+                                                               strict=True))))
         except OSError as exc:
             print(f"{args.html}: cannot write the page: {exc.strerror or exc}", file=sys.stderr)
             return 2

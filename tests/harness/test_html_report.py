@@ -172,3 +172,13 @@ def test_reports_render_from_json_as_written(tmp_path: Path) -> None:
     assert f"s ({digest[:12]})" in page
     assert "50.0%</b> 1/2 (of 3 declared)" in page
     assert "expect ok · raised KeyError" in page
+
+
+def test_reports_of_the_same_file_name_are_told_apart_by_path(tmp_path: Path) -> None:
+    for run in ("before", "after"):
+        (tmp_path / run).mkdir()
+        ConformanceReport("d").write(tmp_path / run / "r.json")
+    old, new = str(tmp_path / "before" / "r.json"), str(tmp_path / "after" / "r.json")
+    assert main(["report", old, new, "--html", str(tmp_path / "p.html")]) == 0
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert f"<th>{old}</th><th>{new}</th>" in page
