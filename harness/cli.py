@@ -8,7 +8,6 @@ exit status.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,8 +17,10 @@ from typing import Any
 from .compare import unified_diff
 from .errors import SuiteError
 from .goldens import atomic_write
+from .html_report import render_html
 from .regen import RegenMode
 from .report import format_table, problem_count
+from .report_compare import ReportError, compare_reports, format_comparison, load_report
 from .run_cmd import run
 from .suite_settings import settings_for_file
 from .wrap import check_wrapped, wrap
@@ -36,8 +37,10 @@ Tools for conformance suites of hypervisor drivers.
   hvharness regen [--mode M] [--prune] [PYTEST ARGS...]
                                      rewrite goldens (see regen --help)
   hvharness run [PYTEST ARGS...]     the main job: the project's suites under its driver
-  hvharness report PATH.json [--cases]
-                                     the summary of a conformance report
+  hvharness report PATH.json... [--cases] [--html OUT.html]
+                                     the summary of conformance reports (and a page)
+  hvharness report --compare OLD.json NEW.json [--html OUT.html]
+                                     what regressed or was fixed; exit 1 on a regression
   hvharness import-libvirt SOURCE DEST
                                      libvirt's QEMU test data as a suite
 
@@ -141,36 +144,68 @@ def _regen(args: argparse.Namespace, rest: list[str]) -> int:
 
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("report", metavar="PATH.json",
-                        help="a file written by pytest --conformance-report")
+    parser.add_argument("report", metavar="PATH.json", nargs="*",
+                        help="files written by pytest --conformance-report")
     parser.add_argument("--cases", action="store_true",
                         help="also list every case that did not pass, with the reason")
+    parser.add_argument("--compare", nargs=2, metavar=("OLD.json", "NEW.json"),
+                        help="list what regressed, was fixed, appeared or vanished between "
+                             "two reports; exit 1 if anything regressed")
+    parser.add_argument("--html", metavar="OUT.html",
+                        help="also write one self-contained page (with several reports or "
+                             "--compare: side by side, and the comparison of the first with "
+                             "the last)")
 
 
 def _report(args: argparse.Namespace, rest: list[str]) -> int:
-    name = args.report
-    try:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
-    except OSError as exc:
-        _error(f"{name}: cannot read the report: {exc.strerror or exc}")
+    if args.compare and args.report:
+        _error("report: give report files or --compare OLD NEW, not both")
         return EXIT_BAD_INPUT
-    except UnicodeDecodeError as exc:
-        _error(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return EXIT_BAD_INPUT
-    except ValueError as exc:
-        _error(f"{name}: not JSON: {exc}")
+    names: list[str] = list(args.compare or args.report)
+    if not names:
+        _error("report: no report given (PATH.json, or --compare OLD NEW)")
         return EXIT_BAD_INPUT
     try:
-        lines = format_table(data)
-        problems = problem_count(data)
-        failing = list(_failing_cases(data)) if args.cases else []
-    except (KeyError, TypeError, AttributeError) as exc:
-        _error(f"{name}: not a conformance report (unexpected content near {exc})")
+        reports = [(name, load_report(Path(name))) for name in names]
+    except ReportError as exc:
+        _error(str(exc))
         return EXIT_BAD_INPUT
-    for line in lines + failing:
-        print(line)
-    # Like the pytest run that wrote it: non-zero when anything failed.
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    status = EXIT_OK
+    if args.compare:
+        (old_name, old), (new_name, new) = reports
+        comparison = compare_reports(old, new)
+        for line in format_comparison(comparison, old_name, new_name):
+            print(line)
+        # A CI job gates on this: anything that passed and no longer does.
+        status = EXIT_PROBLEMS if comparison.regressed else EXIT_OK
+    else:
+        for name, data in reports:
+            try:
+                lines = format_table(data)
+                problems = problem_count(data)
+                failing = _failing_cases(data) if args.cases else []
+            except (KeyError, TypeError, AttributeError) as exc:
+                _error(f"{name}: not a conformance report (unexpected content near {exc})")
+                return EXIT_BAD_INPUT
+            if len(reports) > 1:
+                print(f"== {name}")
+            for line in lines + failing:
+                print(line)
+            # Like the pytest run that wrote it: non-zero when anything failed.
+            if problems:
+                status = EXIT_PROBLEMS
+    if args.html:
+        short = [Path(name).name for name, _ in reports]
+        # Columns are named by file; by path only when two files share a name.
+        labels = short if len(set(short)) == len(short) else [name for name, _ in reports]
+        try:
+            atomic_write(Path(args.html), render_html(list(zip(labels, (d for _, d in reports),
+                                                               strict=True))))
+        except OSError as exc:
+            _error(f"{args.html}: cannot write the page: {exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        print(f"HTML report written to {args.html}")
+    return status
 
 
 def _failing_cases(data: dict[str, Any]) -> list[str]:
@@ -196,8 +231,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("run", "the main job: run the project's suites (ini hvharness_suites) with its "
                "driver (arguments it does not know go to pytest)",
                lambda parser: None, lambda args, rest: run(rest), passes_rest=True),
-    Subcommand("report", "print the summary of a --conformance-report file; exit 1 if "
-               "anything failed", _report_arguments, _report),
+    Subcommand("report", "print the summary of --conformance-report files (exit 1 if "
+               "anything failed), compare two, or write them as an HTML page",
+               _report_arguments, _report),
 )
 
 

@@ -21,7 +21,7 @@ from .goldens import remove
 from .orphans import find_orphans
 from .protocol import Mode
 from .regen import RegenAction, RegenEvent, RegenMode, resolve_shared
-from .report import CaseRecord, format_table
+from .report import CaseRecord, bounded_details, format_table
 from .rootdir import redetermine_rootdir
 from .session import STATE_KEY, HarnessState, absolute, suite_names
 from .suite import ModeManifest, Suite
@@ -265,6 +265,8 @@ def pytest_runtest_makereport(
         report.longrepr = str(call.excinfo.value)
     if isinstance(item, CaseItem | ManifestItem) and (call.when == "call" or not report.passed):
         info = item.report_info()
+        if isinstance(item, CaseItem):
+            info["caps"] = item.case.caps
         if call.when == "call" and isinstance(item, CaseItem):
             if item.regen_events:
                 info["regen"] = [e.to_dict() for e in item.regen_events]
@@ -278,6 +280,8 @@ def pytest_runtest_makereport(
                 info["reason"] = result.summary if not report.passed else (
                     "golden regenerated" if item.regen_events and result.outcome
                     is not Outcome.PASSED else result.summary)
+                if not report.passed and result.details:
+                    info["details"] = bounded_details(result.details)
             elif call.excinfo is not None and not isinstance(call.excinfo.value, CaseFailed):
                 info["outcome"] = Outcome.ERROR.value
                 info["reason"] = _first_line(call.excinfo.value)

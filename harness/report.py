@@ -7,9 +7,12 @@ of a suite they pass.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from .suite import MODES, Expect
 __all__ = ["REPORT_FORMAT", "CaseRecord", "ConformanceReport", "format_table", "problem_count"]
 
 REPORT_FORMAT = 1
+DETAILS_MAX_LINES = 200
 _REJECTIONS = frozenset({Expect.PARSE_ERROR, Expect.FAILURE, Expect.ERROR})
 
 
@@ -33,6 +37,10 @@ class CaseRecord:
     reason: str = ""
     # {"status", "checker", "message"} when an output check ran (pytest_hvharness_check_output)
     check: Mapping[str, str] | None = None
+    # The capability set the case ran with, and (when it did not pass) the
+    # diff or message behind its reason, cut to DETAILS_MAX_LINES lines.
+    caps: str = ""
+    details: str = ""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CaseRecord:
@@ -48,6 +56,9 @@ def _case_entry(record: CaseRecord) -> dict[str, Any]:
                              "outcome": str(record.outcome), "reason": record.reason}
     if record.check is not None:
         entry["check"] = dict(record.check)
+    entry["caps"] = record.caps
+    if record.details:
+        entry["details"] = record.details
     return entry
 
 
@@ -157,7 +168,68 @@ class ConformanceReport:
 
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        data = self.to_json()
+        data.update(provenance(self.driver, self.roots))
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def bounded_details(text: str) -> str:
+    """At most DETAILS_MAX_LINES lines, so a huge diff cannot bloat the report."""
+    lines = text.splitlines()
+    if len(lines) <= DETAILS_MAX_LINES:
+        return text
+    cut = len(lines) - DETAILS_MAX_LINES
+    return "\n".join(lines[:DETAILS_MAX_LINES]) + f"\n... ({cut} more lines)"
+
+
+def provenance(driver_spec: str, roots: Mapping[str, str]) -> dict[str, Any]:
+    """What makes reports from other machines and releases comparable.
+
+    See docs/report-schema.md: the harness and driver versions, each suite's
+    content hash, and when the report was written.
+    """
+    return {
+        "harness_version": _distribution_version("hvharness"),
+        "driver_version": _driver_version(driver_spec),
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "suite_hashes": {name: suite_content_hash(Path(root)) for name, root in roots.items()},
+    }
+
+
+def _distribution_version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _driver_version(spec: str) -> str | None:
+    """The version of the installed distribution that provides the driver, if any."""
+    if ":" not in spec:
+        for entry in metadata.entry_points(group="hvharness.drivers", name=spec):
+            if entry.dist is not None:
+                return entry.dist.version
+        return None
+    package = spec.split(":", 1)[0].split(".", 1)[0]
+    for dist in metadata.packages_distributions().get(package, ()):
+        return _distribution_version(dist)
+    return None
+
+
+def suite_content_hash(root: Path) -> str | None:
+    """sha256 over every file of the suite (relative path and bytes), in path order."""
+    if not root.is_dir():
+        return None
+    digest = hashlib.sha256()
+    try:
+        files = sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    except OSError:
+        # A suite that changed or vanished under the run has no stable content.
+        return None
+    return "sha256:" + digest.hexdigest()
 
 
 def format_table(data: Mapping[str, Any]) -> list[str]:
