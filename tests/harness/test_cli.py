@@ -62,8 +62,8 @@ def test_report_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 @pytest.mark.parametrize(("content", "problem"), [
     (None, "cannot read the report: No such file or directory"),
-    (b"{not json", "not JSON: Expecting property name"),
-    (b"\xff\xfe", "not UTF-8 text"),
+    (b"{not json", "not a report: invalid JSON (Expecting property name"),
+    (b"\xff\xfe", "not a report: not UTF-8"),
     (b"[1, 2]", "not a conformance report"),
     (b'{"suites": {"s": {"modes": {"xml2argv": {}}}}, "totals": {}}', "not a conformance report"),
 ])

@@ -55,7 +55,8 @@ def test_first_difference_names_the_option_or_element() -> None:
 
 def _page_of_runs(pytester: pytest.Pytester, *reports: str) -> str:
     out = pytester.path / "page.html"
-    assert main(["report", *(str(pytester.path / r) for r in reports), "--html", str(out)]) == 0
+    # Exit 1: the reports have failures (the page is written all the same).
+    assert main(["report", *(str(pytester.path / r) for r in reports), "--html", str(out)]) == 1
     return out.read_text(encoding="utf-8")
 
 
@@ -121,7 +122,7 @@ def test_an_unwritable_page_is_one_line(tmp_path: Path,
     target = tmp_path / "no" / "p.html"
     assert main(["report", str(report), "--html", str(target)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{target}: cannot write the page")
+    assert err.startswith(f"hvharness: {target}: cannot write the page")
     assert len(err.splitlines()) == 1
 
 
@@ -144,7 +145,7 @@ def test_a_browser_renders_the_page(pytester: pytest.Pytester, runs: Path) -> No
         pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
     page = runs / "page.html"
     assert main(["report", str(runs / "good.json"), str(runs / "broken.json"),
-                 "--html", str(page)]) == 0
+                 "--html", str(page)]) == 1
     dom = _headless(browser, "--dump-dom", page.as_uri())
     assert dom.returncode == 0, dom.stderr
     # The browser parsed the whole page: the last section's cases are in its DOM.

@@ -125,7 +125,7 @@ def test_an_unusable_report_is_one_line_naming_it(
     good.write_text(json.dumps(_report({"a": "passed"})))
     assert main(["report", "--compare", str(good), str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{bad}: {problem}")
+    assert err.startswith(f"hvharness: {bad}: {problem}")
     assert len(err.splitlines()) == 1
     with pytest.raises(ReportError):
         load_report(bad)
