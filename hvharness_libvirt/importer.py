@@ -207,6 +207,14 @@ class _Suite:
             entry["unconfig"] = unconfig
         return entry
 
+    def _input(self, call: Call, data: Path) -> Path | None:
+        """The call's input file, or None (and the call skipped) when it is missing."""
+        infile = data / f"{call.name}.xml"
+        if not infile.is_file():
+            self.skip(call, f"input qemuxml2argvdata/{infile.name} does not exist")
+            return None
+        return infile
+
     def xml2argv(self, program: Program) -> dict[str, Any]:
         data = self.w.tests / "qemuxml2argvdata"
         out = self.w.root / "cases" / "xml2argv"
@@ -214,11 +222,8 @@ class _Suite:
         seen: Counter[str] = Counter()
         for call in program.calls:
             caps = self.caps_for(call)
-            if caps is None:
-                continue
-            infile = data / f"{call.name}.xml"
-            if not infile.is_file():
-                self.skip(call, f"input qemuxml2argvdata/{infile.name} does not exist")
+            infile = self._input(call, data) if caps is not None else None
+            if caps is None or infile is None:
                 continue
             expect = _expect(call)
             stem = call.golden_stem
@@ -258,11 +263,8 @@ class _Suite:
         seen: Counter[str] = Counter()
         for call in program.calls:
             caps = self.caps_for(call)
-            if caps is None:
-                continue
-            infile = data / f"{call.name}.xml"
-            if not infile.is_file():
-                self.skip(call, f"input qemuxml2argvdata/{infile.name} does not exist")
+            infile = self._input(call, data) if caps is not None else None
+            if caps is None or infile is None:
                 continue
             for state in call.states:
                 # qemuxml2xmltest.c testInfoSetPaths

@@ -28,13 +28,7 @@ from .pci_address_set import (
 def _controller_flags(cont: Controller) -> int:
     """The slot a controller with an address from the config may use."""
     if cont.type == "pci":
-        return {
-            "pci-bridge": TYPE_PCI,
-            "dmi-to-pci-bridge": TYPE_PCIE,
-            "pcie-root-port": TYPE_PCIE,
-            "pcie-switch-upstream-port": TYPE_PCIE_PORT,
-            "pcie-switch-downstream-port": TYPE_PCIE_SWITCH,
-        }.get(cont.model or "", PCI_DEVICE)
+        return _pci_controller_flags(cont)
     if cont.type == "sata":
         return TYPE_PCI | TYPE_PCIE
     if cont.type == "usb":
