@@ -1,0 +1,309 @@
+"""The general (non-device) options of libvirt 9.0's qemuBuildCommandLine.
+
+Environment, name, master key secret, -machine and -accel, -cpu for the
+machine's default model, memory with its default RAM backend, -smp, display,
+monitor, clock, power management, boot, audio backends, seccomp sandbox and
+the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...caps import QemuCaps
+from ...errors import UnsupportedError
+from ...model.domain import Domain
+from .. import general as legacy
+from ..command import CommandLine
+from .props import Props, add_audiodev, add_object, escape_comma
+
+# virDomainDefGetShortName: the name is cut to this many characters.
+_SHORT_NAME_MAX = 20
+
+# virCommandAddEnvPassCommon, in its order.
+_PASSED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR")
+
+
+def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
+    """priv->libDir: the domain's private directory under the driver's lib_dir."""
+    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
+    lib_dir = str(caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
+    return f"{lib_dir}/domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+
+
+def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:
+    """The emulator's entry for the domain's machine type and accelerator."""
+    accel = "kvm" if dom.virt_type == "kvm" else "tcg"
+    for entry in caps.table("qemu").get("machine", ()):
+        if entry.get("type", accel) != accel:
+            continue
+        if dom.machine in (entry.get("name"), entry.get("alias")):
+            return entry  # type: ignore[no-any-return]
+    return {}
+
+
+# -- environment and header -------------------------------------------------
+
+
+def build_env(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    cmd.setenv("LC_ALL", "C")
+    env_set = caps.env.get("set", {}) or caps.conf("environ", {}) or {}
+    for name in _PASSED_ENV:
+        if name in env_set:
+            cmd.setenv(name, str(env_set[name]))
+    lib_dir = domain_lib_dir(dom, caps)
+    if caps.conf("privileged", True):
+        # HOME and XDG_* point into the domain's directory, never at '/'.
+        cmd.setenv("HOME", lib_dir)
+        cmd.setenv("XDG_DATA_HOME", f"{lib_dir}/.local/share")
+        cmd.setenv("XDG_CACHE_HOME", f"{lib_dir}/.cache")
+        cmd.setenv("XDG_CONFIG_HOME", f"{lib_dir}/.config")
+    else:
+        cmd.setenv("XDG_CACHE_HOME", f"{lib_dir}/.cache")
+
+
+def build_name(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    name = "guest=" + escape_comma(dom.name)
+    if caps.conf("set_process_name"):
+        name += f",process=qemu:{dom.name}"
+    cmd.add("-name", name + ",debug-threads=on")
+    cmd.add("-S")
+
+
+def build_master_key(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMasterKeyCommandLine: the secret other secrets are encrypted with."""
+    path = f"{domain_lib_dir(dom, caps)}/master-key.aes"
+    add_object(cmd, "secret", "masterKey0", {"format": "raw", "file": path})
+
+
+# -- machine, accelerator, CPU ----------------------------------------------
+
+
+def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMachineCommandLine."""
+    opts = [dom.machine, "usb=off"]
+    flags = dom.features.flags
+    for feature in ("vmport", "smm"):
+        state = flags.get(feature)
+        if state is not None:
+            opts.append(f"{feature}={'on' if state else 'off'}")
+    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
+        opts.append(f"gic-version={dom.features.gic_version}")
+    dump = dom.memory.dump_core
+    if dump is None:
+        dump = bool(caps.conf("dump_guest_core", False))
+    opts.append(f"dump-guest-core={'on' if dump else 'off'}")
+    if dom.memory.nosharepages:
+        opts.append("mem-merge=off")
+    if not _has_numa(dom):
+        ram_id = machine_info(dom, caps).get("defaultRAMid")
+        if ram_id:
+            opts.append(f"memory-backend={ram_id}")
+    if dom.os.bios_useserial:
+        opts.append("graphics=off")
+    hpet = dom.clock.timer("hpet")
+    if hpet is not None and hpet.present is not None and caps.has("machine-hpet"):
+        opts.append(f"hpet={'on' if hpet.present else 'off'}")
+    cmd.add("-machine", ",".join(opts))
+
+
+def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
+    cmd.add("-accel", accel or "")
+
+
+def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """-cpu for a guest without a CPU definition: the machine's default model."""
+    cpu = dom.cpu
+    if cpu is not None and (cpu.model or cpu.mode != "custom"):
+        if cpu.mode == "host-passthrough":
+            cmd.add("-cpu", "host,migratable=on")
+        elif cpu.model and not cpu.features:
+            cmd.add("-cpu", cpu.model)
+        else:
+            raise UnsupportedError("CPU specification not supported by hypervisor")
+        return
+    default = str(machine_info(dom, caps).get("defaultCPU", ""))
+    if default:
+        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
+        cmd.add("-cpu", default.removesuffix("-cpu").rsplit("-", 1)[0])
+
+
+# -- memory and vCPUs -------------------------------------------------------
+
+
+def _has_numa(dom: Domain) -> bool:
+    return bool(dom.cpu is not None and dom.cpu.cells)
+
+
+def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMemCommandLine with the machine's default RAM backend."""
+    mem = dom.memory
+    if mem.max_memory and mem.slots:
+        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
+    else:
+        cmd.add("-m", str(mem.initial // 1024))
+    ram_id = machine_info(dom, caps).get("defaultRAMid")
+    if ram_id and not _has_numa(dom):
+        backend: Props = {"size": mem.initial * 1024}
+        add_object(cmd, "memory-backend-ram", str(ram_id), backend)
+    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
+
+
+def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    v = dom.vcpus
+    opt = str(v.current)
+    if v.current != v.max:
+        opt += f",maxcpus={v.max}"
+    cpu = dom.cpu
+    if cpu is not None and cpu.sockets:
+        opt += f",sockets={cpu.sockets}"
+        if caps.has("smp-dies"):
+            opt += ",dies=1"
+        opt += f",cores={cpu.cores},threads={cpu.threads}"
+    else:
+        opt += f",sockets={v.max},cores=1,threads=1"
+    cmd.add("-smp", opt)
+
+
+# -- display, defaults and monitor ------------------------------------------
+
+
+def build_display_and_defaults(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    if not dom.devices.graphics:
+        cmd.add("-display", "none")
+    cmd.add("-no-user-config", "-nodefaults")
+
+
+def build_monitor(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """The QMP monitor: a listening unix socket libvirt hands over as an fd."""
+    fd = caps.table("fds").get("unix_listen")
+    if fd is None:
+        return
+    cmd.add("-chardev", f"socket,id=charmonitor,fd={fd},server=on,wait=off")
+    cmd.add("-mon", "chardev=charmonitor,id=monitor,mode=control")
+
+
+# -- clock, power management, boot -----------------------------------------
+
+
+def build_clock(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    c = dom.clock
+    # qemuBuildClockArgStr has not changed its form since 1.3.1.
+    cmd.add("-rtc", legacy.clock_arg(dom, caps))
+    if c.offset == "timezone" and c.timezone:
+        cmd.setenv("TZ", c.timezone)
+    for t in c.timers:
+        if t.name == "pit" and caps.has("kvm-pit-lost-tick-policy"):
+            if t.tickpolicy in (None, "delay"):
+                cmd.add("-global", "kvm-pit.lost_tick_policy=delay")
+            elif t.tickpolicy == "discard":
+                cmd.add("-global", "kvm-pit.lost_tick_policy=discard")
+        elif t.name == "hpet" and caps.has("no-hpet") and t.present is False:
+            cmd.add("-no-hpet")
+
+
+def build_pm(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildPMCommandLine."""
+    lc = dom.lifecycle
+    no_reboot = (lc.on_reboot == "destroy" and lc.on_poweroff == "destroy"
+                 and lc.on_crash in ("destroy", "coredump-destroy"))
+    if caps.has("set-action") or not no_reboot:
+        # With set-action the other reactions are set over QMP at startup.
+        cmd.add("-no-shutdown")
+    else:
+        cmd.add("-no-reboot")
+    if caps.has("no-acpi") and not dom.features.on("acpi"):
+        cmd.add("-no-acpi")
+    for attr in ("s3", "s4"):
+        value = getattr(dom.pm, attr)
+        if value is None:
+            continue
+        pm_object = "PIIX4_PM"
+        if legacy.is_q35(dom) and caps.has(f"ich9-disable-{attr}"):
+            pm_object = "ICH9-LPC"
+        cmd.add("-global", f"{pm_object}.disable_{attr}={0 if value else 1}")
+
+
+def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildBootCommandLine: boot order is per device (bootindex) in 9.0."""
+    os_ = dom.os
+    parts: list[str] = []
+    if os_.bootmenu is not None:
+        parts.append("menu=on" if os_.bootmenu else "menu=off")
+    if os_.reboot_timeout is not None:
+        parts.append(f"reboot-timeout={os_.reboot_timeout}")
+    if os_.bm_timeout is not None:
+        parts.append(f"splash-time={os_.bm_timeout}")
+    parts.append("strict=on")
+    cmd.add("-boot", ",".join(parts))
+    if os_.kernel:
+        cmd.add("-kernel", os_.kernel)
+    if os_.initrd:
+        cmd.add("-initrd", os_.initrd)
+    if os_.cmdline:
+        cmd.add("-append", os_.cmdline)
+    if os_.dtb:
+        cmd.add("-dtb", os_.dtb)
+
+
+# -- audio ------------------------------------------------------------------
+
+
+def default_audio_backend(dom: Domain, caps: QemuCaps) -> str | None:
+    """qemuDomainDefSuggestDefaultAudioBackend: the backend of the audio
+    device libvirt adds to a domain that names none (id 1)."""
+    add_audio = False
+    passthrough = False
+    backend = "none"
+    for graphics in dom.devices.graphics:
+        if graphics.type == "vnc":
+            passthrough = bool(caps.conf("vnc_allow_host_audio", False))
+            if not passthrough:
+                backend = "none"
+            add_audio = True
+        elif graphics.type == "spice":
+            passthrough = False
+            backend = "spice"
+            add_audio = True
+        elif graphics.type == "sdl":
+            passthrough = True
+            add_audio = True
+    if not dom.devices.graphics:
+        passthrough = bool(caps.conf("nogfx_allow_host_audio", False))
+        if not passthrough:
+            backend = "none"
+        add_audio = True
+    if add_audio and passthrough:
+        env = caps.conf("environ", {}) or {}
+        chosen = env.get("QEMU_AUDIO_DRV")
+        if chosen is None:
+            return None
+        backend = str(chosen)
+    return backend if add_audio else None
+
+
+def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    backend = default_audio_backend(dom, caps)
+    if backend is not None:
+        add_audiodev(cmd, {"id": "audio1", "driver": backend})
+
+
+# -- tail -------------------------------------------------------------------
+
+
+def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSeccompSandboxCommandLine: deny everything QEMU never needs."""
+    policy = caps.conf("seccomp_sandbox", -1)
+    if policy == 0:
+        if caps.has("seccomp-sandbox"):
+            cmd.add("-sandbox", "off")
+    elif (policy < 0 and caps.has("seccomp-sandbox")) or policy > 0:
+        cmd.add("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                            "resourcecontrol=deny")
+
+
+def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    if caps.conf("log_timestamp", True):
+        cmd.add("-msg", "timestamp=on")

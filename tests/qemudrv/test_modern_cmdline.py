@@ -1,0 +1,124 @@
+"""libvirt 9.0's command line: chosen by the capability set's [libvirt] version."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from qemudrv_helpers import domain_xml, driver_caps
+
+from harness.protocol import Capabilities
+from qemudrv.caps import RETIRED_BY_9_0, QemuCaps
+from qemudrv.driver import QemuDriver
+
+_MACHINES = tuple(
+    MappingProxyType({"type": accel, "name": "pc-i440fx-8.0", "alias": "pc",
+                      "defaultCPU": "qemu64-x86_64-cpu", "defaultRAMid": "pc.ram"})
+    for accel in ("kvm", "tcg")
+)
+
+
+def modern_caps(*flags: str, **config: Any) -> Capabilities:
+    """``driver_caps`` recording libvirt 9.0.0 on a QEMU 8.0 like emulator."""
+    base = driver_caps("piix3-usb-uhci", "seccomp-sandbox", *flags,
+                       lib_dir="/tmp/lib", privileged=True,
+                       environ={"PATH": "/bin", "HOME": "/home/test"},
+                       pci_multibus_guest_archs=["x86_64"], **config)
+    tables = dict(base.tables)
+    tables["libvirt"] = MappingProxyType({"version": "9.0.0"})
+    tables["qemu"] = MappingProxyType({"machine": _MACHINES})
+    tables["fds"] = MappingProxyType({"unix_listen": 1729})
+    tables["host"] = MappingProxyType({**base.tables["host"], "domain_id": -1})
+    return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+
+
+def argv(devices: str, caps: Capabilities, **kw: str) -> list[str]:
+    out = QemuDriver().xml_to_argv(domain_xml(devices, **kw), caps).output
+    return shlex.split(out)
+
+
+def option(args: list[str], name: str) -> list[str]:
+    return [args[i + 1] for i, a in enumerate(args) if a == name]
+
+
+def test_a_set_without_libvirt_version_keeps_the_1_3_1_dialect() -> None:
+    args = argv("", driver_caps("machine-opt"))
+    assert "-accel" not in args and "-audiodev" not in args
+
+
+def test_the_9_0_skeleton() -> None:
+    args = argv("", modern_caps())
+    assert args[:6] == ["LC_ALL=C", "PATH=/bin", "HOME=/tmp/lib/domain--1-t",
+                        "XDG_DATA_HOME=/tmp/lib/domain--1-t/.local/share",
+                        "XDG_CACHE_HOME=/tmp/lib/domain--1-t/.cache",
+                        "XDG_CONFIG_HOME=/tmp/lib/domain--1-t/.config"]
+    assert option(args, "-name") == ["guest=t,debug-threads=on"]
+    secret = json.loads(option(args, "-object")[0])
+    assert secret == {"qom-type": "secret", "id": "masterKey0", "format": "raw",
+                      "file": "/tmp/lib/domain--1-t/master-key.aes"}
+    assert option(args, "-machine") == ["pc,usb=off,dump-guest-core=off,memory-backend=pc.ram"]
+    assert option(args, "-accel") == ["tcg"]
+    assert option(args, "-cpu") == ["qemu64"]
+    assert option(args, "-m") == ["214"]
+    assert json.loads(option(args, "-object")[1]) == {
+        "qom-type": "memory-backend-ram", "id": "pc.ram", "size": 214 * 1024 * 1024}
+    assert option(args, "-smp") == ["1,sockets=1,cores=1,threads=1"]
+    assert option(args, "-display") == ["none"]
+    assert option(args, "-chardev") == ["socket,id=charmonitor,fd=1729,server=on,wait=off"]
+    assert option(args, "-boot") == ["strict=on"]
+    assert json.loads(option(args, "-audiodev")[0]) == {"id": "audio1", "driver": "none"}
+    assert args[-4:] == ["-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                         "resourcecontrol=deny", "-msg", "timestamp=on"]
+
+
+def test_a_comma_in_the_name_is_doubled() -> None:
+    xml = domain_xml("").replace("<name>t</name>", "<name>a,b</name>")
+    args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps()).output)
+    assert option(args, "-name") == ["guest=a,,b,debug-threads=on"]
+
+
+def test_disks_are_blockdev_graphs_numbered_from_the_last_disk() -> None:
+    args = argv("""
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='none'/>
+      <source file='/a.qcow2'/><target dev='hda' bus='ide'/></disk>
+    <disk type='block' device='cdrom'><source dev='/dev/sr0'/>
+      <target dev='hdc' bus='ide'/><readonly/></disk>""", modern_caps())
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    assert nodes[0] == {"driver": "file", "filename": "/a.qcow2",
+                        "node-name": "libvirt-2-storage",
+                        "cache": {"direct": True, "no-flush": False},
+                        "auto-read-only": True, "discard": "unmap"}
+    assert nodes[1] == {"node-name": "libvirt-2-format", "read-only": False,
+                        "cache": {"direct": True, "no-flush": False},
+                        "driver": "qcow2", "file": "libvirt-2-storage"}
+    assert nodes[2]["driver"] == "host_device" and nodes[3]["read-only"] is True
+    devices = [json.loads(d) for d in option(args, "-device")]
+    assert {"driver": "ide-hd", "bus": "ide.0", "unit": 0, "drive": "libvirt-2-format",
+            "id": "ide0-0-0", "bootindex": 1, "write-cache": "on"} in devices
+    assert {"driver": "ide-cd", "bus": "ide.1", "unit": 0, "drive": "libvirt-1-format",
+            "id": "ide0-1-0"} in devices
+    assert {"driver": "piix3-usb-uhci", "id": "usb", "bus": "pci.0", "addr": "0x1.0x2"} in devices
+
+
+@pytest.mark.parametrize("graphics, backend", [
+    ("", "none"),
+    ("<graphics type='spice'/>", "spice"),
+    ("<graphics type='vnc'/>", "none"),
+])
+def test_the_default_audio_backend_follows_the_graphics(graphics: str, backend: str) -> None:
+    caps = QemuCaps(modern_caps())
+    from qemudrv.cmdline.modern.general import default_audio_backend
+    from qemudrv.parse.context import ParseContext
+    from qemudrv.parse.domain import parse_domain_xml
+
+    dom = parse_domain_xml(domain_xml(graphics), ParseContext(caps, inactive=True))
+    assert default_audio_backend(dom, caps) == backend
+
+
+def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:
+    caps = QemuCaps(modern_caps())
+    assert caps.flags >= RETIRED_BY_9_0
+    assert not QemuCaps(driver_caps()).has("device")
