@@ -13,6 +13,7 @@ from qemudrv_helpers import domain_xml, driver_caps
 from harness.protocol import Capabilities
 from qemudrv.caps import RETIRED_BY_9_0, QemuCaps
 from qemudrv.driver import QemuDriver
+from qemudrv.errors import ConfigError, XMLError, with_code
 
 _MACHINES = tuple(
     MappingProxyType({"type": accel, "name": "pc-i440fx-8.0", "alias": "pc",
@@ -122,3 +123,18 @@ def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:
     caps = QemuCaps(modern_caps())
     assert caps.flags >= RETIRED_BY_9_0
     assert not QemuCaps(driver_caps()).has("device")
+
+
+def test_a_9_0_rejection_carries_libvirt_s_error_prefix() -> None:
+    xml = domain_xml("<disk type='file'><source file='/a'/></disk>")
+    with pytest.raises(XMLError) as modern:
+        QemuDriver().xml_to_argv(xml, modern_caps())
+    with pytest.raises(XMLError) as legacy:
+        QemuDriver().xml_to_argv(xml, driver_caps())
+    assert str(modern.value) == f"XML error: {legacy.value}"
+
+
+def test_a_raise_site_can_name_its_own_error_code() -> None:
+    assert str(with_code(ConfigError("boom"))) == "unsupported configuration: boom"
+    assert str(with_code(ConfigError("boom", code="internal error"))) == "internal error: boom"
+    assert str(with_code(ConfigError("boom", code=""))) == "boom"
