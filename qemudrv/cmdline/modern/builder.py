@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import controller, disk, general, misc
+from . import chardev, controller, disk, general, misc, net
 
 
 def build_command_line(
@@ -34,6 +34,11 @@ def build_command_line(
     controller.build_controllers(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
+    net.build_interfaces(cmd, dom, caps)
+    chardev.build_serials(cmd, dom, caps)
+    chardev.build_parallels(cmd, dom, caps)
+    chardev.build_channels(cmd, dom, caps)
+    chardev.build_consoles(cmd, dom, caps)
     general.build_audio(cmd, dom, caps)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
