@@ -138,3 +138,28 @@ def test_a_raise_site_can_name_its_own_error_code() -> None:
     assert str(with_code(ConfigError("boom"))) == "unsupported configuration: boom"
     assert str(with_code(ConfigError("boom", code="internal error"))) == "internal error: boom"
     assert str(with_code(ConfigError("boom", code=""))) == "boom"
+
+
+def test_a_user_interface_is_a_json_netdev_and_nic() -> None:
+    args = argv("<interface type='user'><mac address='52:54:00:e5:48:58'/>"
+                "<model type='virtio'/></interface>", modern_caps())
+    assert json.loads(option(args, "-netdev")[0]) == {"type": "user", "id": "hostnet0"}
+    nic = next(json.loads(d) for d in option(args, "-device") if "netdev" in d)
+    assert list(nic)[:4] == ["driver", "netdev", "id", "mac"]
+    assert nic["driver"] == "virtio-net-pci" and nic["mac"] == "52:54:00:e5:48:58"
+
+
+def test_a_pty_serial_port_uses_an_isa_serial_json_device() -> None:
+    args = argv("<serial type='pty'><target port='0'/></serial>", modern_caps())
+    assert option(args, "-chardev")[1] == "pty,id=charserial0"
+    assert {"driver": "isa-serial", "chardev": "charserial0", "id": "serial0",
+            "index": 0} in [json.loads(d) for d in option(args, "-device")]
+
+
+def test_vnc_names_the_audio_backend_and_spice_switches_are_on_off() -> None:
+    args = argv("<graphics type='vnc' port='5903' listen='127.0.0.1'/>"
+                "<graphics type='spice' port='5904'><filetransfer enable='no'/></graphics>",
+                modern_caps())
+    assert option(args, "-vnc") == ["127.0.0.1:3,audiodev=audio1"]
+    assert option(args, "-spice")[0].endswith(
+        ",disable-ticketing=on,disable-agent-file-xfer=on,seamless-migration=on")

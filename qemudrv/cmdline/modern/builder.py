@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, general, misc, net
+from . import chardev, controller, disk, display, general, misc, net
 
 
 def build_command_line(
@@ -39,7 +39,11 @@ def build_command_line(
     chardev.build_parallels(cmd, dom, caps)
     chardev.build_channels(cmd, dom, caps)
     chardev.build_consoles(cmd, dom, caps)
+    display.build_inputs(cmd, dom, caps)
     general.build_audio(cmd, dom, caps)
+    display.build_graphics(cmd, dom, caps)
+    display.build_videos(cmd, dom, caps)
+    display.build_sounds(cmd, dom, caps)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
