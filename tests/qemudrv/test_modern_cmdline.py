@@ -163,3 +163,28 @@ def test_vnc_names_the_audio_backend_and_spice_switches_are_on_off() -> None:
     assert option(args, "-vnc") == ["127.0.0.1:3,audiodev=audio1"]
     assert option(args, "-spice")[0].endswith(
         ",disable-ticketing=on,disable-agent-file-xfer=on,seamless-migration=on")
+
+
+def test_rng_watchdog_and_9p_shares() -> None:
+    args = argv("<rng model='virtio'><backend model='random'>/dev/random</backend></rng>"
+                "<watchdog model='ib700' action='dump'/>"
+                "<filesystem type='mount'><source dir='/export'/><target dir='tag'/>"
+                "</filesystem>", modern_caps())
+    objects = [json.loads(o) for o in option(args, "-object")]
+    assert {"qom-type": "rng-random", "id": "objrng0", "filename": "/dev/random"} in objects
+    devices = [json.loads(d) for d in option(args, "-device")]
+    assert {"driver": "ib700", "id": "watchdog0"} in devices
+    assert option(args, "-watchdog-action") == ["pause"]
+    assert option(args, "-fsdev") == ["local,security_model=passthrough,id=fsdev-fs0,path=/export"]
+    assert any(d["driver"] == "virtio-9p-pci" and d["mount_tag"] == "tag" for d in devices)
+
+
+def test_a_read_only_pflash_loader_gets_an_nvram_image() -> None:
+    os_ = ("<os><type arch='x86_64' machine='pc'>hvm</type>"
+           "<loader readonly='yes' type='pflash'>/code.fd</loader></os>")
+    xml = domain_xml("").replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
+    args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps(nvram_dir="/nv")).output)
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    assert [n.get("filename") for n in nodes] == ["/code.fd", None, "/nv/t_VARS.fd", None]
+    assert option(args, "-machine")[0].endswith(
+        ",pflash0=libvirt-pflash0-format,pflash1=libvirt-pflash1-format")

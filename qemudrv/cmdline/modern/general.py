@@ -16,7 +16,7 @@ from ...errors import UnsupportedError
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from .props import Props, add_audiodev, add_object, escape_comma
+from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -77,6 +77,41 @@ def build_master_key(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     add_object(cmd, "secret", "masterKey0", {"format": "raw", "file": path})
 
 
+# -- firmware -----------------------------------------------------------------
+
+
+def _pflash_images(dom: Domain, caps: QemuCaps) -> list[tuple[str, str, bool]]:
+    """(node prefix, path, read-only) of the loader and NVRAM flash images."""
+    ld = dom.os.loader
+    if ld is None or not ld.path or ld.type != "pflash":
+        return []
+    images = [("libvirt-pflash0", ld.path, bool(ld.readonly))]
+    nvram = ld.nvram
+    nvram_dir = caps.conf("nvram_dir")
+    if not nvram and ld.readonly and nvram_dir:
+        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here.
+        nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
+    if nvram:
+        images.append(("libvirt-pflash1", nvram, False))
+    return images
+
+
+def build_pflash(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildPflashBlockdevCommandLine: the flash images as blockdev nodes."""
+    for node, path, readonly in _pflash_images(dom, caps):
+        add_blockdev(cmd, {"driver": "file", "filename": path, "node-name": f"{node}-storage",
+                           "auto-read-only": True, "discard": "unmap"})
+        add_blockdev(cmd, {"node-name": f"{node}-format", "read-only": readonly,
+                           "driver": "raw", "file": f"{node}-storage"})
+
+
+def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios."""
+    ld = dom.os.loader
+    if ld is not None and ld.path and (ld.type or "rom") == "rom":
+        cmd.add("-bios", ld.path)
+
+
 # -- machine, accelerator, CPU ----------------------------------------------
 
 
@@ -100,6 +135,8 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
+    for i, _image in enumerate(_pflash_images(dom, caps)):
+        opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")
