@@ -188,3 +188,20 @@ def test_a_read_only_pflash_loader_gets_an_nvram_image() -> None:
     assert [n.get("filename") for n in nodes] == ["/code.fd", None, "/nv/t_VARS.fd", None]
     assert option(args, "-machine")[0].endswith(
         ",pflash0=libvirt-pflash0-format,pflash1=libvirt-pflash1-format")
+
+
+@pytest.mark.parametrize("disk, message", [
+    ("<disk type='file'><driver name='qemu' type='cow'/><source file='/a'/>"
+     "<target dev='hda'/></disk>", "unsupported configuration: 'cow' storage format is not "
+                                   "supported"),
+    ("<disk type='file'><source file='/a'/><target dev='vdb1' bus='virtio'/></disk>",
+     "unsupported configuration: invalid disk target 'vdb1', partitions can't appear in "
+     "disk targets"),
+    ("<disk type='file'><source file='/a'/><target dev='hda'/></disk>"
+     "<disk type='file'><source file='/b'/><target dev='hda'/></disk>",
+     "XML error: target 'hda' duplicated for disk sources '/a' and '/b'"),
+])
+def test_9_0_disk_validation_speaks_libvirt_s_messages(disk: str, message: str) -> None:
+    with pytest.raises(ConfigError) as rejected:
+        QemuDriver().xml_to_argv(domain_xml(disk), modern_caps())
+    assert str(rejected.value) == message
