@@ -205,3 +205,18 @@ def test_9_0_disk_validation_speaks_libvirt_s_messages(disk: str, message: str) 
     with pytest.raises(ConfigError) as rejected:
         QemuDriver().xml_to_argv(domain_xml(disk), modern_caps())
     assert str(rejected.value) == message
+
+
+def test_network_disks_are_protocol_blockdev_nodes() -> None:
+    args = argv("""
+    <disk type='network' device='disk'><source protocol='nbd' name='bar'>
+      <host name='example.org' port='6000'/></source><target dev='vda' bus='virtio'/></disk>
+    <disk type='network' device='disk'><source protocol='iscsi' name='iqn.1992-01.com.example/1'>
+      <host name='example.org'/></source><target dev='vdb' bus='virtio'/></disk>""",
+                modern_caps())
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    assert nodes[0] == {"driver": "nbd",
+                        "server": {"type": "inet", "host": "example.org", "port": "6000"},
+                        "export": "bar", "node-name": "libvirt-2-storage",
+                        "auto-read-only": True, "discard": "unmap"}
+    assert nodes[2]["portal"] == "example.org:3260" and nodes[2]["lun"] == 1

@@ -12,7 +12,7 @@ from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
 from ...errors import UnsupportedError
 from ...model.address import DriveAddress
-from ...model.disk import Disk, StorageSource
+from ...model.disk import Disk, NetHost, StorageSource
 from ...model.domain import Domain
 from ..address import controller_alias
 from ..command import CommandLine
@@ -59,9 +59,71 @@ def _cache_props(disk: Disk) -> Props:
     return {"cache": {"direct": direct, "no-flush": no_flush}}
 
 
+# virStorageSourceNetworkDefaultPort.
+_DEFAULT_PORTS = {"nbd": "10809", "gluster": "24007", "iscsi": "3260", "http": "80",
+                  "https": "443", "ftp": "21", "ftps": "990", "ssh": "22"}
+
+
+def _inet(host: NetHost, protocol: str) -> Props:
+    if host.transport == "unix":
+        return {"type": "unix", "path": host.socket}
+    return {"type": "inet", "host": host.name,
+            "port": host.port or _DEFAULT_PORTS.get(protocol, "")}
+
+
+def _network_props(disk: Disk, caps: QemuCaps) -> Props:
+    """qemuBlockStorageSourceGetBackendProps for network protocols."""
+    src = disk.src
+    protocol = src.protocol or ""
+    if disk.auth is not None:
+        raise UnsupportedError(f"authenticated '{protocol}' disks are not written in the "
+                               "9.0 dialect yet")
+    name = src.path or ""
+    hosts = src.hosts
+    if protocol == "nbd":
+        props: Props = {"driver": "nbd", "server": _inet(hosts[0], protocol)}
+        if name:
+            props["export"] = name
+        return props
+    if protocol == "gluster":
+        volume, _, path = name.partition("/")
+        return {"driver": "gluster", "volume": volume, "path": path,
+                "server": [_inet(h, protocol) for h in hosts],
+                "debug": int(caps.conf("gluster_debug_level", 4))}
+    if protocol == "iscsi":
+        target, _, lun = name.rpartition("/") if "/" in name else (name, "", "0")
+        host = hosts[0]
+        addr = f"[{host.name}]" if host.name and ":" in host.name else (host.name or "")
+        return {"driver": "iscsi",
+                "portal": f"{addr}:{host.port or _DEFAULT_PORTS['iscsi']}",
+                "target": target, "lun": int(lun or 0), "transport": "tcp"}
+    if protocol == "rbd":
+        pool, _, image = name.partition("/")
+        props = {"driver": "rbd", "pool": pool, "image": image}
+        if hosts:
+            props["server"] = [{"host": h.name, "port": h.port} if h.port else {"host": h.name}
+                               for h in hosts]
+        return props
+    if protocol in ("http", "https", "ftp", "ftps"):
+        host = hosts[0]
+        port = host.port or _DEFAULT_PORTS[protocol]
+        return {"driver": protocol,
+                "url": f"{protocol}://{host.name}:{port}/{name.lstrip('/')}"}
+    raise UnsupportedError(f"network disk protocol '{protocol}' is not written in the "
+                           "9.0 dialect yet")
+
+
 def _storage_props(dom: Domain, disk: Disk, caps: QemuCaps, node: str) -> Props:
     src = disk.src
     kind = src.type
+    props: Props
+    if kind == "network":
+        props = _network_props(disk, caps)
+        props["node-name"] = node
+        props.update(_cache_props(disk))
+        props["auto-read-only"] = True
+        props["discard"] = "unmap"
+        return props
     if kind not in _LOCAL_DRIVERS:
         raise UnsupportedError(f"unsupported disk source type '{kind}'")
     driver = _LOCAL_DRIVERS[kind]
@@ -69,7 +131,7 @@ def _storage_props(dom: Domain, disk: Disk, caps: QemuCaps, node: str) -> Props:
     if (disk.device == "cdrom" and kind == "block" and src.path == cdrom_path
             and (src.format or "raw") == "raw"):
         driver = "host_cdrom"
-    props: Props = {"driver": driver, "filename": src.path, "node-name": node}
+    props = {"driver": driver, "filename": src.path, "node-name": node}
     props.update(_cache_props(disk))
     props["auto-read-only"] = True
     props["discard"] = "unmap"
