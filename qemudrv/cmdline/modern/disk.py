@@ -139,7 +139,9 @@ def _storage_props(dom: Domain, disk: Disk, caps: QemuCaps, node: str) -> Props:
 
 
 def _format_props(disk: Disk, index: int) -> Props:
-    props: Props = {"node-name": f"libvirt-{index}-format", "read-only": disk.readonly}
+    # A CD-ROM is read-only whatever the XML says.
+    readonly = disk.readonly or disk.device == "cdrom"
+    props: Props = {"node-name": f"libvirt-{index}-format", "read-only": readonly}
     props.update(_cache_props(disk))
     if disk.discard is not None:
         props["discard"] = disk.discard
@@ -262,8 +264,28 @@ def effective_boot_indexes(dom: Domain) -> dict[int, int]:
     return out
 
 
+def _floppy_controller(cmd: CommandLine, dom: Domain, boot: dict[int, int]) -> None:
+    """qemuBuildFloppyCommandLineControllerOptions: a floppy boots through
+    its controller, a -global of the machine's or an explicit isa-fdc on q35."""
+    props: Props = {}
+    for disk in dom.devices.disks:
+        a = disk.info.address
+        index = boot.get(id(disk), 0)
+        if disk.bus != "fdc" or not index or not isinstance(a, DriveAddress):
+            continue
+        props[f"bootindex{'AB'[a.unit]}"] = index
+    if not props:
+        return
+    if ctl.machine_is_q35(dom):
+        add_device(cmd, {"driver": "isa-fdc", **props})
+        return
+    for key, value in props.items():
+        cmd.add("-global", f"isa-fdc.{key}={value}")
+
+
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
+    _floppy_controller(cmd, dom, boot)
     indexes = node_indexes(dom)
     for disk in dom.devices.disks:
         drive: str | None = None
