@@ -220,3 +220,30 @@ def test_network_disks_are_protocol_blockdev_nodes() -> None:
                         "export": "bar", "node-name": "libvirt-2-storage",
                         "auto-read-only": True, "discard": "unmap"}
     assert nodes[2]["portal"] == "example.org:3260" and nodes[2]["lun"] == 1
+
+
+def test_numa_nodes_get_memory_backends_bound_by_numatune() -> None:
+    extra = ("<cpu><numa><cell id='0' cpus='0' memory='1048576' unit='KiB'/></numa></cpu>"
+             "<numatune><memnode cellid='0' mode='strict' nodeset='3'/></numatune>")
+    args = argv("", modern_caps(), extra=extra)
+    assert "memory-backend=" not in option(args, "-machine")[0]
+    backend = json.loads(option(args, "-object")[1])
+    assert backend == {"qom-type": "memory-backend-ram", "id": "ram-node0",
+                       "size": 1073741824, "host-nodes": [3], "policy": "bind"}
+    assert option(args, "-numa") == ["node,nodeid=0,cpus=0,memdev=ram-node0"]
+
+
+def test_default_ram_on_huge_pages_is_a_file_backend() -> None:
+    extra = "<memoryBacking><hugepages><page size='2048' unit='KiB'/></hugepages></memoryBacking>"
+    caps = modern_caps(hugetlbfs=[{"mnt_dir": "/dev/hp2M", "size": 2048, "default": True}])
+    args = argv("", caps, extra=extra)
+    backend = json.loads(option(args, "-object")[1])
+    assert backend == {"qom-type": "memory-backend-file", "id": "pc.ram",
+                       "mem-path": "/dev/hp2M/libvirt/qemu/-1-t", "prealloc": True,
+                       "size": 214 * 1024 * 1024}
+
+
+def test_a_huge_page_size_without_a_mount_is_refused() -> None:
+    extra = "<memoryBacking><hugepages><page size='5120' unit='KiB'/></hugepages></memoryBacking>"
+    with pytest.raises(ConfigError, match=r"^internal error: Unable to find any usable"):
+        QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())

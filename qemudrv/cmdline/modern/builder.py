@@ -29,6 +29,7 @@ def build_command_line(
     general.build_memory(cmd, dom, caps)
     general.build_smp(cmd, dom, caps)
     misc.build_iothreads(cmd, dom, caps)
+    general.build_numa(cmd, dom, caps)
     cmd.add("-uuid", dom.uuid or "")
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
