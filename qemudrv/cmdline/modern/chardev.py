@@ -18,9 +18,16 @@ from .address import address_props
 from .props import Props, add_device, escape_comma
 
 
-def chardev_arg(src: ChrSource, char_id: str, caps: QemuCaps) -> str:
-    """The ``-chardev`` value of ``src`` with id ``char_id``."""
+def chardev_arg(src: ChrSource, char_id: str, caps: QemuCaps,
+                cmd: CommandLine | None = None) -> str:
+    """The ``-chardev`` value of ``src`` with id ``char_id``; libvirt opens a
+    file source itself and passes it on ``cmd`` with -add-fd."""
     t = src.type
+    if t == "file" and cmd is not None:
+        fd = int(caps.table("fds").get("chardev_file_source", 0))
+        path = cmd.add_fd(fd, f"{char_id.removeprefix('char')}-source")
+        # libvirt opened the file for appending or truncated it already.
+        return f"file,id={char_id},path={path},append=on"
     if t in ("null", "vc", "pty", "stdio"):
         return f"{t},id={char_id}"
     if t == "dev":
@@ -79,14 +86,14 @@ def virtio_port_props(dev: ChrDevice, alias: str) -> Props:
 def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, dev in enumerate(dom.devices.serials):
         alias = dev.info.alias or f"serial{i}"
-        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps))
+        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
         add_device(cmd, _serial_props(dom, dev, alias, caps))
 
 
 def build_parallels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, dev in enumerate(dom.devices.parallels):
         alias = dev.info.alias or f"parallel{i}"
-        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps))
+        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
         add_device(cmd, {"driver": "isa-parallel", "chardev": f"char{alias}", "id": alias})
 
 
@@ -98,7 +105,7 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         src = dev.source
         if src.type == "unix" and src.path is None:
             src = ChrSource(type="unix", path=channel_unix_path(dom, dev, caps), listen=True)
-        cmd.add("-chardev", chardev_arg(src, f"char{alias}", caps))
+        cmd.add("-chardev", chardev_arg(src, f"char{alias}", caps, cmd))
         add_device(cmd, virtio_port_props(dev, alias))
 
 
@@ -114,5 +121,5 @@ def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             props = virtio_port_props(dev, alias)
         else:
             raise UnsupportedError(f"unsupported console target type {dev.target_type}")
-        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps))
+        cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
         add_device(cmd, props)
