@@ -247,3 +247,18 @@ def test_a_huge_page_size_without_a_mount_is_refused() -> None:
     extra = "<memoryBacking><hugepages><page size='5120' unit='KiB'/></hugepages></memoryBacking>"
     with pytest.raises(ConfigError, match=r"^internal error: Unable to find any usable"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
+
+
+def test_hypervisor_features_are_on_off_cpu_switches() -> None:
+    extra = ("<features><apic eoi='on'/><hyperv><relaxed state='on'/></hyperv></features>"
+             "<clock offset='utc'><timer name='kvmclock' present='no'/></clock>")
+    args = argv("<panic model='hyperv'/>", modern_caps(), extra=extra)
+    assert option(args, "-cpu") == ["qemu64,kvmclock=off,kvm-pv-eoi=on,hv-relaxed=on,hv-crash"]
+
+
+def test_a_file_serial_port_is_passed_as_an_fd_set() -> None:
+    args = argv("<serial type='file'><source path='/tmp/s.log'/><target port='0'/></serial>",
+                modern_caps())
+    i = args.index("-add-fd")
+    assert args[i:i + 4] == ["-add-fd", "set=0,fd=0,opaque=serial0-source", "-chardev",
+                             "file,id=charserial0,path=/dev/fdset/0,append=on"]

@@ -153,20 +153,58 @@ def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """-cpu for a guest without a CPU definition: the machine's default model."""
+    """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
         if cpu.mode == "host-passthrough":
-            cmd.add("-cpu", "host,migratable=on")
+            model = "host,migratable=on"
         elif cpu.model and not cpu.features:
-            cmd.add("-cpu", cpu.model)
+            model = cpu.model
         else:
             raise UnsupportedError("CPU specification not supported by hypervisor")
-        return
-    default = str(machine_info(dom, caps).get("defaultCPU", ""))
-    if default:
+    else:
         # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        cmd.add("-cpu", default.removesuffix("-cpu").rsplit("-", 1)[0])
+        default = str(machine_info(dom, caps).get("defaultCPU", ""))
+        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
+    extra = _cpu_features(dom)
+    if model:
+        cmd.add("-cpu", ",".join([model, *extra]))
+
+
+def _on_off(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _cpu_features(dom: Domain) -> list[str]:
+    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
+    out: list[str] = []
+    for t in dom.clock.timers:
+        if t.present is None:
+            continue
+        if t.name == "kvmclock":
+            out.append(f"kvmclock={_on_off(t.present)}")
+        elif t.name == "hypervclock":
+            out.append(f"hv-time={_on_off(t.present)}")
+    f = dom.features
+    if f.apic_eoi is not None:
+        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
+    if "pvspinlock" in f.flags:
+        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
+    if f.flags.get("hyperv"):
+        hv = f.hyperv
+        if hv.relaxed is not None:
+            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
+        if hv.vapic is not None:
+            out.append(f"hv-vapic={_on_off(hv.vapic)}")
+        if hv.spinlocks:
+            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
+    if any(p.model == "hyperv" for p in dom.devices.panics):
+        out.append("hv-crash")
+    if f.flags.get("kvm") and f.kvm_hidden:
+        out.append("kvm=off")
+    if "pmu" in f.flags:
+        out.append(f"pmu={_on_off(f.flags['pmu'])}")
+    return out
 
 
 # -- memory and vCPUs -------------------------------------------------------
