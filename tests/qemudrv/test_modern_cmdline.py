@@ -262,3 +262,12 @@ def test_a_file_serial_port_is_passed_as_an_fd_set() -> None:
     i = args.index("-add-fd")
     assert args[i:i + 4] == ["-add-fd", "set=0,fd=0,opaque=serial0-source", "-chardev",
                              "file,id=charserial0,path=/dev/fdset/0,append=on"]
+
+
+def test_a_disk_bus_with_a_pci_address_is_refused_before_addresses_are_assigned() -> None:
+    disk = ("<disk type='file'><source file='/a'/><target dev='hda' bus='ide'/>"
+            "<address type='pci' domain='0' bus='0' slot='1' function='0'/></disk>")
+    with pytest.raises(ConfigError) as rejected:
+        QemuDriver().xml_to_argv(domain_xml(disk), modern_caps())
+    assert str(rejected.value) == ("unsupported configuration: Invalid address type 'pci' "
+                                   "for the disk 'hda' with the bus type 'ide'")

@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net, validate
+from . import chardev, controller, disk, display, general, misc, net
 
 
 def build_command_line(
@@ -16,7 +16,6 @@ def build_command_line(
     migrate_from: str | None = None,
     migrate_fd: int | None = None,
 ) -> CommandLine:
-    validate.validate(dom, caps)
     cmd = CommandLine(program=dom.devices.emulator or "")
     general.build_env(cmd, dom, caps)
     general.build_name(cmd, dom, caps)
