@@ -271,3 +271,15 @@ def test_a_disk_bus_with_a_pci_address_is_refused_before_addresses_are_assigned(
         QemuDriver().xml_to_argv(domain_xml(disk), modern_caps())
     assert str(rejected.value) == ("unsupported configuration: Invalid address type 'pci' "
                                    "for the disk 'hda' with the bus type 'ide'")
+
+
+def test_vnc_with_tls_gets_x509_credentials_and_sasl_its_config_dir() -> None:
+    caps = modern_caps(vnc_tls=True, vnc_tls_x509_certdir="/pki", vnc_tls_x509_verify=True,
+                       vnc_sasl=True, vnc_sasl_dir="/sasl")
+    args = argv("<graphics type='vnc' port='5903' listen='127.0.0.1'/>", caps)
+    assert "SASL_CONF_PATH=/sasl" in args
+    assert json.loads(option(args, "-object")[-1]) == {
+        "qom-type": "tls-creds-x509", "id": "vnc-tls-creds0", "dir": "/pki",
+        "endpoint": "server", "verify-peer": True}
+    assert option(args, "-vnc") == ["127.0.0.1:3,tls-creds=vnc-tls-creds0,sasl=on,"
+                                    "audiodev=audio1"]

@@ -9,7 +9,7 @@ from ...model.graphics import SPICE_CHANNEL_NAMES, Graphics
 from ...model.video import Video
 from ..command import CommandLine
 from .address import address_props
-from .props import Props, add_device
+from .props import Props, add_device, add_object
 
 # The audio backend libvirt adds when the domain names none (its id).
 DEFAULT_AUDIO_ID = "audio1"
@@ -59,6 +59,8 @@ def vnc_arg(dom: Domain, g: Graphics, caps: QemuCaps) -> str:
         out += f",share={g.share_policy}"
     if g.auth.passwd is not None or caps.conf("vnc_password"):
         out += ",password=on"
+    if caps.conf("vnc_tls", False):
+        out += f",tls-creds={_VNC_TLS_ID}"
     if caps.conf("vnc_sasl", False):
         out += ",sasl=on"
     return out + f",audiodev={DEFAULT_AUDIO_ID}"
@@ -113,13 +115,30 @@ def spice_arg(g: Graphics, caps: QemuCaps) -> str:
     return ",".join(parts)
 
 
+_VNC_TLS_ID = "vnc-tls-creds0"
+
+
+def _vnc_tls_object(cmd: CommandLine, caps: QemuCaps) -> None:
+    """qemuBuildTLSx509CommandLine for the VNC server."""
+    if caps.conf("vnc_tls_x509_secret_uuid"):
+        raise UnsupportedError("VNC TLS keys with a password are not written in the 9.0 "
+                               "dialect yet")
+    add_object(cmd, "tls-creds-x509", _VNC_TLS_ID, {
+        "dir": caps.conf("vnc_tls_x509_certdir"), "endpoint": "server",
+        "verify-peer": bool(caps.conf("vnc_tls_x509_verify", False))})
+
+
 def build_graphics(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for g in dom.devices.graphics:
         if g.type == "vnc":
-            if caps.conf("vnc_tls", False):
-                raise UnsupportedError("VNC with TLS is not written in the 9.0 dialect yet")
+            if caps.conf("vnc_tls", False) and g.socket is None:
+                _vnc_tls_object(cmd, caps)
+            if caps.conf("vnc_sasl", False) and caps.conf("vnc_sasl_dir"):
+                cmd.setenv("SASL_CONF_PATH", str(caps.conf("vnc_sasl_dir")))
             cmd.add("-vnc", vnc_arg(dom, g, caps))
         elif g.type == "spice":
+            if caps.conf("spice_sasl", False) and caps.conf("spice_sasl_dir"):
+                cmd.setenv("SASL_CONF_PATH", str(caps.conf("spice_sasl_dir")))
             cmd.add("-spice", spice_arg(g, caps))
         else:
             raise UnsupportedError(
