@@ -22,9 +22,14 @@ _MACHINES = tuple(
 )
 
 
-def modern_caps(*flags: str, **config: Any) -> Capabilities:
-    """``driver_caps`` recording libvirt 9.0.0 on a QEMU 8.0 like emulator."""
-    base = driver_caps("piix3-usb-uhci", "seccomp-sandbox", *flags,
+JSON_FLAGS = ("device.json+hotplug", "object.qapified", "netdev.json")
+
+
+def modern_caps(*flags: str, json_options: bool = True, **config: Any) -> Capabilities:
+    """``driver_caps`` recording libvirt 9.0.0 on a QEMU 8.0 like emulator
+    (taking JSON -device, -object and -netdev unless ``json_options`` is false)."""
+    json_flags = JSON_FLAGS if json_options else ()
+    base = driver_caps("piix3-usb-uhci", "seccomp-sandbox", *json_flags, *flags,
                        lib_dir="/tmp/lib", privileged=True,
                        environ={"PATH": "/bin", "HOME": "/home/test"},
                        pci_multibus_guest_archs=["x86_64"], **config)
@@ -283,3 +288,23 @@ def test_vnc_with_tls_gets_x509_credentials_and_sasl_its_config_dir() -> None:
         "endpoint": "server", "verify-peer": True}
     assert option(args, "-vnc") == ["127.0.0.1:3,tls-creds=vnc-tls-creds0,sasl=on,"
                                     "audiodev=audio1"]
+
+
+def test_without_json_capabilities_devices_and_objects_are_qemu_opts() -> None:
+    from qemudrv.cmdline.modern.props import to_qemu_opts
+
+    assert to_qemu_opts({"driver": "ide-hd", "bus": "ide.0", "unit": 0, "id": "a,b",
+                         "removable": False}) == "ide-hd,bus=ide.0,unit=0,id=a,,b,removable=off"
+    assert to_qemu_opts({"qom-type": "memory-backend-ram", "id": "m", "host-nodes": [0, 1, 3]}) \
+        == "memory-backend-ram,id=m,host-nodes=0-1,host-nodes=3"
+    args = argv("", modern_caps(json_options=False))
+    assert option(args, "-object")[0].startswith("secret,id=masterKey0,format=raw,file=")
+    assert option(args, "-device")[0] == "piix3-usb-uhci,id=usb,bus=pci.0,addr=0x1.0x2"
+
+
+def test_a_default_usb_controller_without_a_device_is_the_machine_s_own() -> None:
+    caps = modern_caps()
+    no_uhci = Capabilities(caps.name, caps.flags - {"piix3-usb-uhci"}, caps.config, caps.tables)
+    args = argv("", no_uhci)
+    assert "-usb" in args
+    assert not any("usb-uhci" in d for d in option(args, "-device"))

@@ -87,14 +87,14 @@ def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, dev in enumerate(dom.devices.serials):
         alias = dev.info.alias or f"serial{i}"
         cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
-        add_device(cmd, _serial_props(dom, dev, alias, caps))
+        add_device(cmd, _serial_props(dom, dev, alias, caps), caps)
 
 
 def build_parallels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, dev in enumerate(dom.devices.parallels):
         alias = dev.info.alias or f"parallel{i}"
         cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
-        add_device(cmd, {"driver": "isa-parallel", "chardev": f"char{alias}", "id": alias})
+        add_device(cmd, {"driver": "isa-parallel", "chardev": f"char{alias}", "id": alias}, caps)
 
 
 def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -106,7 +106,7 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if src.type == "unix" and src.path is None:
             src = ChrSource(type="unix", path=channel_unix_path(dom, dev, caps), listen=True)
         cmd.add("-chardev", chardev_arg(src, f"char{alias}", caps, cmd))
-        add_device(cmd, virtio_port_props(dev, alias))
+        add_device(cmd, virtio_port_props(dev, alias), caps)
 
 
 def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -122,4 +122,4 @@ def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         else:
             raise UnsupportedError(f"unsupported console target type {dev.target_type}")
         cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
-        add_device(cmd, props)
+        add_device(cmd, props, caps)

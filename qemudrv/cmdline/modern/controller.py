@@ -130,14 +130,29 @@ def _implicit(dom: Domain, cont: Controller) -> bool:
     return cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom)
 
 
+def _legacy_usb(dom: Domain, cont: Controller, caps: QemuCaps) -> bool:
+    """A default USB controller QEMU offers no device for: the machine's own,
+    switched on with -usb (qemuBuildLegacyUSBControllerCommandLine)."""
+    return (cont.type == "usb" and cont.model is None and not ctl.machine_is_q35(dom)
+            and not ctl.is_ppc64(dom) and not caps.has("piix3-usb-uhci"))
+
+
 def build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    legacy_usb = False
     for type_ in _ORDER:
         for cont in dom.devices.controllers:
-            if cont.type == type_ and not _implicit(dom, cont):
-                add_device(cmd, controller_props(dom, cont, caps))
+            if cont.type != type_ or _implicit(dom, cont):
+                continue
+            if _legacy_usb(dom, cont, caps):
+                if legacy_usb:
+                    raise UnsupportedError("Multiple legacy USB controllers are not supported")
+                legacy_usb = True
+                cmd.add("-usb")
+                continue
+            add_device(cmd, controller_props(dom, cont, caps), caps)
 
 
 def build_ccid_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for cont in dom.devices.controllers:
         if cont.type == "ccid":
-            add_device(cmd, controller_props(dom, cont, caps))
+            add_device(cmd, controller_props(dom, cont, caps), caps)

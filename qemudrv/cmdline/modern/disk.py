@@ -264,7 +264,8 @@ def effective_boot_indexes(dom: Domain) -> dict[int, int]:
     return out
 
 
-def _floppy_controller(cmd: CommandLine, dom: Domain, boot: dict[int, int]) -> None:
+def _floppy_controller(cmd: CommandLine, dom: Domain, caps: QemuCaps,
+                       boot: dict[int, int]) -> None:
     """qemuBuildFloppyCommandLineControllerOptions: a floppy boots through
     its controller, a -global of the machine's or an explicit isa-fdc on q35."""
     props: Props = {}
@@ -277,7 +278,7 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, boot: dict[int, int]) -> N
     if not props:
         return
     if ctl.machine_is_q35(dom):
-        add_device(cmd, {"driver": "isa-fdc", **props})
+        add_device(cmd, {"driver": "isa-fdc", **props}, caps)
         return
     for key, value in props.items():
         cmd.add("-global", f"isa-fdc.{key}={value}")
@@ -285,7 +286,7 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, boot: dict[int, int]) -> N
 
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
-    _floppy_controller(cmd, dom, boot)
+    _floppy_controller(cmd, dom, caps, boot)
     indexes = node_indexes(dom)
     for disk in dom.devices.disks:
         drive: str | None = None
@@ -295,4 +296,4 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             add_blockdev(cmd, _storage_props(dom, disk, caps, storage))
             add_blockdev(cmd, _format_props(disk, index))
             drive = f"libvirt-{index}-format"
-        add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)))
+        add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)

@@ -35,7 +35,7 @@ def build_inputs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             raise UnsupportedError(f"unsupported input device type '{dev.type}'")
         props: Props = {"driver": driver, "id": alias}
         props.update(address_props(dom, dev.info, caps))
-        add_device(cmd, props)
+        add_device(cmd, props, caps)
 
 
 # -- graphics -----------------------------------------------------------------
@@ -125,7 +125,7 @@ def _vnc_tls_object(cmd: CommandLine, caps: QemuCaps) -> None:
                                "dialect yet")
     add_object(cmd, "tls-creds-x509", _VNC_TLS_ID, {
         "dir": caps.conf("vnc_tls_x509_certdir"), "endpoint": "server",
-        "verify-peer": bool(caps.conf("vnc_tls_x509_verify", False))})
+        "verify-peer": bool(caps.conf("vnc_tls_x509_verify", False))}, caps)
 
 
 def build_graphics(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -190,7 +190,7 @@ def build_videos(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, v in enumerate(dom.devices.videos):
         if v.type == "none":
             continue
-        add_device(cmd, video_props(dom, v, v.info.alias or f"video{i}", caps, i == 0))
+        add_device(cmd, video_props(dom, v, v.info.alias or f"video{i}", caps, i == 0), caps)
 
 
 # -- sound --------------------------------------------------------------------
@@ -215,14 +215,14 @@ def build_sounds(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if not hda:
             props["audiodev"] = DEFAULT_AUDIO_ID
         props.update(address_props(dom, snd.info, caps))
-        add_device(cmd, props)
+        add_device(cmd, props, caps)
         if not hda:
             continue
         codecs = snd.codecs
         if not codecs:
             add_device(cmd, {"driver": "hda-duplex", "id": f"{alias}-codec0",
-                             "bus": f"{alias}.0", "cad": 0, "audiodev": DEFAULT_AUDIO_ID})
+                             "bus": f"{alias}.0", "cad": 0, "audiodev": DEFAULT_AUDIO_ID}, caps)
         for codec in codecs:
             add_device(cmd, {"driver": _CODECS.get(codec.type, "hda-duplex"),
                              "id": f"{alias}-codec{codec.cad}", "bus": f"{alias}.0",
-                             "cad": codec.cad, "audiodev": DEFAULT_AUDIO_ID})
+                             "cad": codec.cad, "audiodev": DEFAULT_AUDIO_ID}, caps)

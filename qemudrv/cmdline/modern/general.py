@@ -76,7 +76,7 @@ def build_name(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_master_key(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMasterKeyCommandLine: the secret other secrets are encrypted with."""
     path = f"{domain_lib_dir(dom, caps)}/master-key.aes"
-    add_object(cmd, "secret", "masterKey0", {"format": "raw", "file": path})
+    add_object(cmd, "secret", "masterKey0", {"format": "raw", "file": path}, caps)
 
 
 # -- firmware -----------------------------------------------------------------
@@ -239,7 +239,7 @@ def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: 
     size = mem.initial * 1024
     page = mem.hugepages[0].size if mem.hugepages else None
     if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size})
+        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
         return
     base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
     domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
@@ -248,7 +248,7 @@ def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: 
         props["x-use-canonical-path-for-ramblock-id"] = False
     props["prealloc"] = True
     props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props)
+    add_object(cmd, "memory-backend-file", ram_id, props, caps)
 
 
 _POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
@@ -304,9 +304,9 @@ def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             props["policy"] = policy
         if prealloc and nodes and policy and caps.has("thread-context"):
             # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes})
+            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
             props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props)
+        add_object(cmd, qom_type, alias, props, caps)
         opt = f"node,nodeid={i}"
         for cpus in format_bitmap(cell.cpus).split(","):
             opt += f",cpus={cpus}"

@@ -28,7 +28,7 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
     props.update(address_props(dom, dev.info, caps))
-    add_device(cmd, props)
+    add_device(cmd, props, caps)
 
 
 def build_watchdog(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -38,7 +38,7 @@ def build_watchdog(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         return
     props: Props = {"driver": dev.model, "id": dev.info.alias or "watchdog0"}
     props.update(address_props(dom, dev.info, caps))
-    add_device(cmd, props)
+    add_device(cmd, props, caps)
     cmd.add("-watchdog-action", "pause" if dev.action == "dump" else dev.action)
 
 
@@ -47,14 +47,14 @@ def build_rngs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, rng in enumerate(dom.devices.rngs):
         alias = rng.info.alias or f"rng{i}"
         if rng.backend == "random":
-            add_object(cmd, "rng-random", f"obj{alias}", {"filename": rng.file})
+            add_object(cmd, "rng-random", f"obj{alias}", {"filename": rng.file}, caps)
         elif rng.backend == "egd":
             if rng.chardev is None:
                 raise UnsupportedError("rng egd backend needs a chardev")
             cmd.add("-chardev", chardev_arg(rng.chardev, f"char{alias}", caps))
-            add_object(cmd, "rng-egd", f"obj{alias}", {"chardev": f"char{alias}"})
+            add_object(cmd, "rng-egd", f"obj{alias}", {"chardev": f"char{alias}"}, caps)
         else:
-            add_object(cmd, f"rng-{rng.backend}", f"obj{alias}", {})
+            add_object(cmd, f"rng-{rng.backend}", f"obj{alias}", {}, caps)
         props: Props = {"driver": _virtio_driver("virtio-rng", rng.info.address),
                         "rng": f"obj{alias}", "id": alias}
         if rng.rate:
@@ -62,7 +62,7 @@ def build_rngs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             # QEMU's default period is 1 s; libvirt sets it with a rate.
             props["period"] = rng.period or 1000
         props.update(address_props(dom, rng.info, caps))
-        add_device(cmd, props)
+        add_device(cmd, props, caps)
 
 
 def _virtio_driver(base: str, address: object) -> str:
@@ -75,7 +75,7 @@ def _virtio_driver(base: str, address: object) -> str:
 
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for thread in dom.iothreads:
-        add_object(cmd, "iothread", f"iothread{thread.id}", {})
+        add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
 
 
 def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -97,4 +97,4 @@ def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         props: Props = {"driver": _virtio_driver("virtio-9p", fs.info.address), "id": alias,
                         "fsdev": f"fsdev-{alias}", "mount_tag": fs.target}
         props.update(address_props(dom, fs.info, caps))
-        add_device(cmd, props)
+        add_device(cmd, props, caps)

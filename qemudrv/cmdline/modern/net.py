@@ -126,5 +126,5 @@ def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for net in dom.devices.interfaces:
         if net.type == "hostdev":
             continue
-        add_netdev(cmd, netdev_props(dom, net, caps))
-        add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)))
+        add_netdev(cmd, netdev_props(dom, net, caps), caps)
+        add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
