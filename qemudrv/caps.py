@@ -116,6 +116,28 @@ class _cached(Generic[T]):
 _GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
 
 
+# Capabilities libvirt retired by 9.0 (X_QEMU_CAPS_* in qemu_capabilities.h)
+# because every QEMU it supports has them: a 9.0 set never lists them, and
+# the code shared with 1.3.1 still asks for them.
+RETIRED_BY_9_0 = frozenset({
+    "balloon", "blockio", "boot-index", "boot-menu", "boot-strict", "cache-directsync",
+    "cache-unsafe", "chardev", "chardev-file-append", "chardev-spicevmc", "device",
+    "device-spicevmc", "device-video-primary", "drive-aio", "drive-copy-on-read",
+    "drive-discard", "drive-iotune", "drive-iotune-max", "drive-readonly", "drive-serial",
+    "dtb", "dump-guest-core", "fsdev", "fsdev-readonly", "fsdev-writeout",
+    "host-pci-multidomain", "ide-cd", "machine-opt", "machine-usb-opt", "mem-merge",
+    "mem-path", "memory-backend-file", "memory-backend-ram", "mlock", "monitor-json",
+    "msg-timestamp", "name-debug-threads", "name-process", "netdev", "no-shutdown",
+    "no-user-config", "numa", "pci-bootindex", "pci-multifunction", "reboot-timeout",
+    "rombar", "rtc", "scsi-cd", "scsi-generic", "scsi-generic.bootindex",
+    "seamless-migration", "sga", "smbios-type", "smp-topology", "spice-file-xfer-disable",
+    "spiceport", "splash-timeout", "usb-host.bootindex", "usb-redir.bootindex",
+    "vfio-pci.bootindex", "vga-qxl", "vhost-net", "vhost-user-multiqueue",
+    "virtio-blk-pci.event_idx", "virtio-blk-pci.ioeventfd", "virtio-net-pci.event_idx",
+    "virtio-tx-alg", "vnc-share-policy", "vnc-websocket",
+})
+
+
 class QemuCaps:
     """Flags, configuration and host/guest tables of one case."""
 
@@ -124,6 +146,8 @@ class QemuCaps:
         self.flags: set[str] = set(caps.flags)
         self.config: Mapping[str, Any] = caps.config
         self.tables: Mapping[str, Any] = caps.tables
+        if self.libvirt_version >= (9, 0):
+            self.flags |= RETIRED_BY_9_0
 
     def has(self, flag: str) -> bool:
         return flag in self.flags

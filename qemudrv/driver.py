@@ -7,6 +7,8 @@ from harness.protocol import Capabilities, Conversion, Mode
 from .argv import convert as convert_argv
 from .caps import QemuCaps
 from .cmdline.builder import build_command_line
+from .cmdline.modern.validate import validate as validate_modern
+from .errors import ConfigError, UnsupportedError, XMLError, with_code
 from .format.context import FormatContext
 from .format.domain import format_domain
 from .parse.context import ParseContext
@@ -30,10 +32,19 @@ class QemuDriver:
         migrate_fd: int | None = None,
     ) -> Conversion:
         qcaps = QemuCaps(caps)
-        dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
-        post_parse(dom, qcaps)
-        prepare_for_command_line(dom, qcaps, migrate_from=migrate_from)
-        cmd = build_command_line(dom, qcaps, migrate_from=migrate_from, migrate_fd=migrate_fd)
+        try:
+            dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
+            post_parse(dom, qcaps)
+            if qcaps.libvirt_version >= (9, 0):
+                # libvirt validates at define time, before addresses are assigned.
+                validate_modern(dom, qcaps)
+            prepare_for_command_line(dom, qcaps, migrate_from=migrate_from)
+            cmd = build_command_line(dom, qcaps, migrate_from=migrate_from,
+                                     migrate_fd=migrate_fd)
+        except (XMLError, ConfigError, UnsupportedError) as exc:
+            if qcaps.libvirt_version < (9, 0):
+                raise
+            raise with_code(exc) from None
         return Conversion(cmd.to_shell())
 
     def xml_to_xml(

@@ -29,6 +29,8 @@ from . import (
     video,
 )
 from .command import CommandLine
+from .modern import builder as modern_builder
+from .modern import is_modern
 
 Builder = Callable[[CommandLine, Domain, QemuCaps], None]
 
@@ -75,6 +77,10 @@ def build_command_line(
     migrate_from: str | None = None,
     migrate_fd: int | None = None,
 ) -> CommandLine:
+    if is_modern(caps):
+        return modern_builder.build_command_line(
+            dom, caps, migrate_from=migrate_from, migrate_fd=migrate_fd
+        )
     cmd = CommandLine(program=dom.devices.emulator or "")
     general.build_env(cmd, dom, caps)
     general.build_name(cmd, dom, caps)

@@ -12,9 +12,18 @@ class CommandLine:
     program: str = ""
     env: list[tuple[str, str]] = field(default_factory=list)
     args: list[str] = field(default_factory=list)
+    # -add-fd sets handed out so far (libvirt 9.0's priv->fdsetindex)
+    fdsets: int = 0
 
     def add(self, *args: str) -> None:
         self.args.extend(args)
+
+    def add_fd(self, fd: int, opaque: str) -> str:
+        """Pass ``fd`` in a new -add-fd set; the path QEMU opens it by."""
+        index = self.fdsets
+        self.fdsets += 1
+        self.add("-add-fd", f"set={index},fd={fd},opaque={opaque}")
+        return f"/dev/fdset/{index}"
 
     def setenv(self, name: str, value: str) -> None:
         for i, (key, _) in enumerate(self.env):

@@ -298,7 +298,7 @@ def _local_offset(caps: QemuCaps) -> int:
     return -sign * secs
 
 
-def _clock_arg(dom: Domain, caps: QemuCaps) -> str:
+def clock_arg(dom: Domain, caps: QemuCaps) -> str:
     c = dom.clock
     if c.offset == "utc":
         opt = "base=utc"
@@ -337,7 +337,7 @@ def _clock_arg(dom: Domain, caps: QemuCaps) -> str:
 def build_clock(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     c = dom.clock
     if caps.has("rtc"):
-        cmd.add("-rtc", _clock_arg(dom, caps))
+        cmd.add("-rtc", clock_arg(dom, caps))
     elif c.offset in ("localtime", "timezone"):
         cmd.add("-localtime")
     elif c.offset != "utc":

@@ -1,0 +1,100 @@
+"""Small device families of libvirt 9.0's command line."""
+
+from __future__ import annotations
+
+from ...caps import QemuCaps
+from ...errors import UnsupportedError
+from ...model.address import CCWAddress, VirtioMMIOAddress
+from ...model.domain import Domain
+from ..command import CommandLine
+from .address import address_props
+from .chardev import chardev_arg
+from .props import Props, add_device, add_object, escape_comma
+
+
+def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMemballoonCommandLine (the stats period is set over QMP)."""
+    dev = dom.devices.memballoon
+    if dev is None or dev.model == "none":
+        return
+    a = dev.info.address
+    if isinstance(a, CCWAddress):
+        driver = "virtio-balloon-ccw"
+    elif isinstance(a, VirtioMMIOAddress):
+        driver = "virtio-balloon-device"
+    else:
+        driver = "virtio-balloon-pci"
+    props: Props = {"driver": driver, "id": dev.info.alias}
+    if dev.autodeflate is not None:
+        props["deflate-on-oom"] = dev.autodeflate
+    props.update(address_props(dom, dev.info, caps))
+    add_device(cmd, props, caps)
+
+
+def build_watchdog(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildWatchdogCommandLine: QEMU cannot dump, so libvirt pauses it."""
+    dev = dom.devices.watchdog
+    if dev is None:
+        return
+    props: Props = {"driver": dev.model, "id": dev.info.alias or "watchdog0"}
+    props.update(address_props(dom, dev.info, caps))
+    add_device(cmd, props, caps)
+    cmd.add("-watchdog-action", "pause" if dev.action == "dump" else dev.action)
+
+
+def build_rngs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildRNGCommandLine: the backend object, then the virtio device."""
+    for i, rng in enumerate(dom.devices.rngs):
+        alias = rng.info.alias or f"rng{i}"
+        if rng.backend == "random":
+            add_object(cmd, "rng-random", f"obj{alias}", {"filename": rng.file}, caps)
+        elif rng.backend == "egd":
+            if rng.chardev is None:
+                raise UnsupportedError("rng egd backend needs a chardev")
+            cmd.add("-chardev", chardev_arg(rng.chardev, f"char{alias}", caps))
+            add_object(cmd, "rng-egd", f"obj{alias}", {"chardev": f"char{alias}"}, caps)
+        else:
+            add_object(cmd, f"rng-{rng.backend}", f"obj{alias}", {}, caps)
+        props: Props = {"driver": _virtio_driver("virtio-rng", rng.info.address),
+                        "rng": f"obj{alias}", "id": alias}
+        if rng.rate:
+            props["max-bytes"] = rng.rate
+            # QEMU's default period is 1 s; libvirt sets it with a rate.
+            props["period"] = rng.period or 1000
+        props.update(address_props(dom, rng.info, caps))
+        add_device(cmd, props, caps)
+
+
+def _virtio_driver(base: str, address: object) -> str:
+    if isinstance(address, CCWAddress):
+        return f"{base}-ccw"
+    if isinstance(address, VirtioMMIOAddress):
+        return f"{base}-device"
+    return f"{base}-pci"
+
+
+def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    for thread in dom.iothreads:
+        add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
+
+
+def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildFSDevCommandLine for 9p shares: -fsdev and virtio-9p."""
+    for i, fs in enumerate(dom.devices.filesystems):
+        alias = fs.info.alias or f"fs{i}"
+        if fs.driver not in ("default", "path", "handle") or fs.type != "mount":
+            raise UnsupportedError(f"filesystem driver '{fs.driver}' is not supported")
+        opts = ["local" if fs.driver != "handle" else "handle"]
+        if fs.driver != "handle":
+            opts.append(f"security_model={fs.accessmode}")
+        if fs.wrpolicy == "immediate":
+            opts.append("writeout=immediate")
+        opts.append(f"id=fsdev-{alias}")
+        opts.append(f"path={escape_comma(fs.source or '')}")
+        if fs.readonly:
+            opts.append("readonly=on")
+        cmd.add("-fsdev", ",".join(opts))
+        props: Props = {"driver": _virtio_driver("virtio-9p", fs.info.address), "id": alias,
+                        "fsdev": f"fsdev-{alias}", "mount_tag": fs.target}
+        props.update(address_props(dom, fs.info, caps))
+        add_device(cmd, props, caps)

@@ -1,0 +1,130 @@
+"""Interfaces as libvirt 9.0 writes them: a JSON -netdev and a -device NIC
+(qemuBuildInterfaceCommandLine, qemuBuildHostNetProps, qemuBuildNicDevProps)."""
+
+from __future__ import annotations
+
+from ...caps import QemuCaps
+from ...errors import UnsupportedError
+from ...model.address import CCWAddress, VirtioMMIOAddress
+from ...model.domain import Domain
+from ...model.net import Interface
+from ..command import CommandLine
+from .address import address_props
+from .props import Props, add_device, add_netdev
+
+_TX_MODES = {"iothread": "bh", "timer": "timer"}
+_HOST_OFFLOADS = (("csum", "csum"), ("gso", "gso"), ("tso4", "host_tso4"),
+                  ("tso6", "host_tso6"), ("ecn", "host_ecn"), ("ufo", "host_ufo"),
+                  ("mrg_rxbuf", "mrg_rxbuf"))
+_GUEST_OFFLOADS = (("csum", "guest_csum"), ("tso4", "guest_tso4"), ("tso6", "guest_tso6"),
+                   ("ecn", "guest_ecn"), ("ufo", "guest_ufo"))
+# Interface types whose back end is a tap device libvirt opens.
+_TAP_TYPES = ("network", "bridge", "ethernet")
+
+
+def _is_virtio(net: Interface) -> bool:
+    return net.model in ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
+def _queue_count(net: Interface) -> int:
+    return max(net.queues, 1)
+
+
+def netdev_props(dom: Domain, net: Interface, caps: QemuCaps) -> Props:
+    """qemuBuildHostNetProps for the back ends libvirt opens itself."""
+    fds = caps.table("fds")
+    if net.type == "user":
+        props: Props = {"type": "user"}
+    elif net.type in _TAP_TYPES:
+        first = int(fds.get("tap_first", 3))
+        count = _queue_count(net)
+        props = {"type": "tap"}
+        taps = [str(first + i) for i in range(count)]
+        if count > 1:
+            props["fds"] = ":".join(taps)
+        else:
+            props["fd"] = taps[0]
+        if net.sndbuf is not None:
+            props["sndbuf"] = net.sndbuf
+        # qemuInterfaceOpenVhostNet: vhost only for virtio NICs under KVM.
+        vhost = (_is_virtio(net) and dom.virt_type == "kvm"
+                 and net.driver_name != "qemu")
+        if vhost:
+            first_vhost = int(fds.get("vhost_net_first", 44))
+            vhostfds = [str(first_vhost + i) for i in range(count)]
+            props["vhost"] = True
+            if count > 1:
+                props["vhostfds"] = ":".join(vhostfds)
+            else:
+                props["vhostfd"] = vhostfds[0]
+    else:
+        raise UnsupportedError(f"unsupported network type '{net.type}'")
+    props["id"] = f"host{net.info.alias}"
+    return props
+
+
+def _virtio_driver(net: Interface) -> str:
+    a = net.info.address
+    if isinstance(a, CCWAddress):
+        return "virtio-net-ccw"
+    if isinstance(a, VirtioMMIOAddress):
+        return "virtio-net-device"
+    suffix = {"virtio-transitional": "-transitional",
+              "virtio-non-transitional": "-non-transitional"}.get(net.model or "", "")
+    return f"virtio-net-pci{suffix}"
+
+
+def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Props:
+    """qemuBuildNicDevProps."""
+    props: Props
+    if _is_virtio(net):
+        props = {"driver": _virtio_driver(net)}
+        if net.txmode in _TX_MODES:
+            props["tx"] = _TX_MODES[net.txmode]
+        if net.ioeventfd is not None:
+            props["ioeventfd"] = net.ioeventfd
+        if net.event_idx is not None:
+            props["event_idx"] = net.event_idx
+        for name, key in _HOST_OFFLOADS:
+            if name in net.host_offloads:
+                props[key] = net.host_offloads[name]
+        for name, key in _GUEST_OFFLOADS:
+            if name in net.guest_offloads:
+                props[key] = net.guest_offloads[name]
+        if net.queues > 1:
+            props["mq"] = True
+            if not isinstance(net.info.address, CCWAddress):
+                props["vectors"] = 2 * net.queues + 2
+    else:
+        props = {"driver": net.model or "rtl8139"}
+    props["netdev"] = f"host{net.info.alias}"
+    props["id"] = net.info.alias
+    props["mac"] = net.mac
+    if bootindex:
+        props["bootindex"] = bootindex
+    props.update(address_props(dom, net.info, caps))
+    if net.info.rom_bar is not None:
+        props["rombar"] = 1 if net.info.rom_bar else 0
+    if net.info.rom_file is not None:
+        props["romfile"] = net.info.rom_file
+    return props
+
+
+def _boot_indexes(dom: Domain) -> dict[int, int]:
+    """qemuProcessPrepareDeviceBootorder for NICs: <boot dev='network'> goes
+    to the first interface, else each one's own <boot order>."""
+    nets = dom.devices.interfaces
+    if not dom.os.boot_devs:
+        return {id(n): n.info.boot_order for n in nets if n.info.boot_order}
+    if "network" not in dom.os.boot_devs or not nets:
+        return {}
+    return {id(nets[0]): dom.os.boot_devs.index("network") + 1}
+
+
+def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    boot = _boot_indexes(dom)
+    for net in dom.devices.interfaces:
+        if net.type == "hostdev":
+            continue
+        add_netdev(cmd, netdev_props(dom, net, caps), caps)
+        add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)

@@ -1,0 +1,94 @@
+"""The checks libvirt 9.0 makes of a definition before building its command
+line (qemu_validate.c, domain_validate.c), with libvirt's messages.
+
+They raise ConfigError: libvirt makes them when the definition is parsed, so
+its test programs see a parse error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...caps import QemuCaps
+from ...errors import ConfigError
+from ...model.address import DriveAddress, PCIAddress, USBAddress
+from ...model.disk import Disk
+from ...model.domain import Domain
+
+# qemuDomainValidateStorageSource: formats QEMU cannot open as such.
+_UNSUPPORTED_FORMATS = {
+    "cow": "'cow' storage format is not supported",
+    "dir": "'directory' storage format is not directly supported by QEMU, "
+           "use 'dir' disk type instead",
+    "iso": "storage format 'iso' is not directly supported by QEMU, use 'raw' instead",
+}
+
+# A target name ending in a digit names a partition (virDiskNameParse).
+_PARTITION = re.compile(r"^[a-z]+\d+$")
+
+
+def _check_disk(disk: Disk) -> None:
+    fmt = disk.src.format
+    if fmt in _UNSUPPORTED_FORMATS:
+        raise ConfigError(_UNSUPPORTED_FORMATS[fmt])
+    if disk.device == "lun" and disk.src.type not in ("block", "network", "volume"):
+        raise ConfigError("disk device='lun' is only valid for block type disk source")
+    if _PARTITION.match(disk.dst):
+        raise ConfigError(f"invalid disk target '{disk.dst}', "
+                          "partitions can't appear in disk targets")
+    if (disk.vendor or disk.product) and disk.bus != "scsi":
+        raise ConfigError("Only scsi disk supports vendor and product")
+    if disk.bus == "usb" and disk.info.address is not None \
+            and not isinstance(disk.info.address, USBAddress):
+        raise ConfigError("unexpected address type for usb disk", code="internal error")
+    addr = disk.info.address
+    if isinstance(addr, PCIAddress) and disk.bus in ("ide", "fdc", "sata", "scsi"):
+        raise ConfigError(f"Invalid address type 'pci' for the disk '{disk.dst}' "
+                          f"with the bus type '{disk.bus}'")
+    if (disk.shared and not disk.readonly and disk.src.type != "network"
+            and (fmt or "raw") != "raw"):
+        raise ConfigError(f"shared access for disk '{disk.dst}' requires use of "
+                          "supported storage format")
+
+
+def _check_disk_targets(dom: Domain) -> None:
+    """virDomainDefCheckDuplicateDiskInfo: one disk per target name."""
+    seen: dict[str, Disk] = {}
+    for disk in dom.devices.disks:
+        first = seen.setdefault(disk.dst, disk)
+        if first is not disk:
+            raise ConfigError(f"target '{disk.dst}' duplicated for disk sources "
+                              f"'{first.src.path or ''}' and '{disk.src.path or ''}'",
+                              code="XML error")
+    drives: dict[tuple[str, int, int, int, int], Disk] = {}
+    for disk in dom.devices.disks:
+        addr = disk.info.address
+        if not isinstance(addr, DriveAddress):
+            continue
+        key = (disk.bus or "", addr.controller, addr.bus, addr.target, addr.unit)
+        if key in drives:
+            # libvirt names the first of the two disks.
+            raise ConfigError(
+                f"Found duplicate drive address for disk with target name "
+                f"'{drives[key].dst}' "
+                f"controller='{addr.controller}' bus='{addr.bus}' target='{addr.target}' "
+                f"unit='{addr.unit}'")
+        drives[key] = disk
+
+
+def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMemoryBackendPropsShare's lookup, made at define time: every
+    huge page size needs a hugetlbfs mount of that size."""
+    system_kib = int(caps.host.get("page_size", 4096)) // 1024
+    sizes = {int(m.get("size", 0)) for m in caps.conf("hugetlbfs", ()) or ()}
+    for page in dom.memory.hugepages:
+        if page.size and page.size != system_kib and page.size not in sizes:
+            raise ConfigError(f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
+                              code="internal error")
+
+
+def validate(dom: Domain, caps: QemuCaps) -> None:
+    _check_hugepages(dom, caps)
+    _check_disk_targets(dom)
+    for disk in dom.devices.disks:
+        _check_disk(disk)
