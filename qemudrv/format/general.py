@@ -331,6 +331,10 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("mode", cpu.mode))
     if cpu.model and cpu.mode == "custom":
         attrs.append(("match", cpu.match or "exact"))
+    if dom.modern:
+        attrs.append(("check", cpu.check))
+        if cpu.mode in ("host-passthrough", "maximum"):
+            attrs.append(("migratable", cpu.migratable))
     w.wrap("cpu", body, *attrs)
 
 
@@ -364,6 +368,7 @@ def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
                 ("memory", c.memory),
                 ("unit", "KiB"),
                 ("memAccess", c.mem_access),
+                ("discard", c.discard),
             )
         w.end("numa")
 

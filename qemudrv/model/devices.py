@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .audio import Audio
 from .chardev import Channel, Console, Parallel, Serial
 from .controller import Controller
 from .disk import Disk
@@ -36,6 +37,7 @@ class Devices:
     inputs: list[Input] = field(default_factory=list)
     graphics: list[Graphics] = field(default_factory=list)
     sounds: list[Sound] = field(default_factory=list)
+    audios: list[Audio] = field(default_factory=list)
     videos: list[Video] = field(default_factory=list)
     hostdevs: list[Hostdev] = field(default_factory=list)
     redirdevs: list[Redirdev] = field(default_factory=list)

@@ -187,6 +187,7 @@ class NumaCell:
     cpus: frozenset[int]
     memory: int  # KiB
     mem_access: str | None = None
+    discard: str | None = None  # libvirt 9.0: yes / no
 
 
 @dataclass
@@ -205,6 +206,8 @@ class CPU:
     features: list[CPUFeature] = field(default_factory=list)
     cells: list[NumaCell] = field(default_factory=list)
     arch: str | None = None
+    # libvirt 9.0: whether a host-passthrough CPU may be migrated.
+    migratable: str | None = None
 
 
 @dataclass

@@ -13,6 +13,7 @@ from ..errors import XMLError
 from ..model.devices import Devices
 from ..xmlreader import Element, child_text, elements
 from . import (
+    audio,
     chardev,
     controller,
     disk,
@@ -55,6 +56,7 @@ _LISTS: dict[str, tuple[Parser, str]] = {
     "panic": (misc.parse_panic, "panics"),
     "shmem": (misc.parse_shmem, "shmems"),
     "memory": (misc.parse_memory, "memories"),
+    "audio": (audio.parse_audio, "audios"),
 }
 
 _SINGLE: dict[str, tuple[Parser, str, str]] = {
@@ -81,6 +83,8 @@ _ORDER = [
     "video", "hostdev", "redirdev", "redirfilter", "hub", "watchdog",
     "memballoon", "rng", "tpm", "nvram", "panic", "shmem", "memory",
 ]
+# libvirt 9.0 reads <audio> right after <sound>.
+_ORDER_MODERN = [*_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:]]
 
 
 def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
@@ -91,7 +95,7 @@ def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
     by_tag: dict[str, list[Element]] = {}
     for c in elements(el):
         by_tag.setdefault(str(c.tag), []).append(c)
-    for name in _ORDER:
+    for name in _ORDER_MODERN if ctx.modern else _ORDER:
         found = by_tag.get(name)
         if not found:
             continue

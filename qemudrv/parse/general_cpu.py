@@ -14,6 +14,10 @@ from .general_values import int_value, parse_memory_value, uint_value
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
+CPU_MODES_MODERN = (*CPU_MODES, "maximum")
+CPU_CHECKS = ("none", "partial", "full")
+ON_OFF = ("on", "off")
+YES_NO = ("yes", "no")
 CPU_MATCHES = ("minimum", "exact", "strict")
 CPU_POLICIES = ("force", "require", "optional", "disable", "forbid")
 MEM_ACCESS = ("shared", "private")
@@ -135,9 +139,11 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     cpu = CPU()
     mode = el.get("mode")
     if mode is not None:
-        if mode not in CPU_MODES:
+        if mode not in (CPU_MODES_MODERN if ctx.modern else CPU_MODES):
             raise XMLError(f"Invalid mode attribute '{mode}'")
         cpu.mode = mode
+    if ctx.modern:
+        _parse_modern_cpu_attrs(el, cpu)
     model_el = child(el, "model")
     if cpu.mode == "custom":
         match = el.get("match")
@@ -206,6 +212,23 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     dom.cpu = cpu
 
 
+def _parse_modern_cpu_attrs(el: Element, cpu: CPU) -> None:
+    """virCPUDefParseXML (libvirt 9.0): check and migratable."""
+    check = el.get("check")
+    if check is not None:
+        if check not in CPU_CHECKS:
+            raise XMLError(f"Invalid check attribute for CPU specification: '{check}'")
+        cpu.check = check
+    migratable = el.get("migratable")
+    if migratable is not None:
+        if migratable not in ON_OFF:
+            raise XMLError(f"Invalid value in migratable attribute: '{migratable}'")
+        if cpu.mode not in ("host-passthrough", "maximum"):
+            raise XMLError("Attribute migratable is only allowed for "
+                           "'host-passthrough' / 'maximum' CPU mode")
+        cpu.migratable = migratable
+
+
 def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
     nodes = children(el, "cell")
     if not nodes:
@@ -238,7 +261,10 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
         access = node.get("memAccess")
         if access is not None and access not in MEM_ACCESS:
             raise XMLError(f"Invalid 'memAccess' attribute value '{access}'")
-        cells[cid] = NumaCell(cid, cpus, mem or 0, access)
+        discard = node.get("discard") if ctx.modern else None
+        if discard is not None and discard not in YES_NO:
+            raise XMLError(f"Invalid 'discard' attribute value '{discard}'")
+        cells[cid] = NumaCell(cid, cpus, mem or 0, access, discard)
     return [cells[i] for i in sorted(cells)]
 
 

@@ -1,0 +1,120 @@
+"""libvirt 9.0's post-parse defaults and formatting (sets with
+``[libvirt] version = "9.0.0"``), next to 1.3.1's for the same input."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from qemudrv_helpers import domain_xml, driver_caps
+
+from harness.protocol import Capabilities
+from qemudrv.driver import QemuDriver
+from qemudrv.errors import ConfigError
+
+_QEMU = MappingProxyType({
+    "machine": (
+        MappingProxyType({"type": "tcg", "name": "pc-i440fx-7.2", "alias": "pc",
+                          "defaultCPU": "qemu64-x86_64-cpu"}),
+        MappingProxyType({"type": "kvm", "name": "pc-i440fx-7.2", "alias": "pc",
+                          "defaultCPU": "host-x86_64-cpu"}),
+    ),
+    "cpu": (
+        MappingProxyType({"type": "tcg", "name": "qemu64", "typename": "qemu64-x86_64-cpu"}),
+        MappingProxyType({"type": "kvm", "name": "host", "typename": "host-x86_64-cpu"}),
+    ),
+})
+
+
+def modern_caps(*flags: str, **config: Any) -> Capabilities:
+    base = driver_caps(*flags, **config)
+    tables = dict(base.tables)
+    tables["libvirt"] = MappingProxyType({"version": "9.0.0"})
+    tables["qemu"] = _QEMU
+    return Capabilities("modern", base.flags, base.config, MappingProxyType(tables))
+
+
+def modern_xml(text: str, *flags: str, **config: Any) -> str:
+    return QemuDriver().xml_to_xml(text, modern_caps(*flags, **config)).output
+
+
+def old_xml(text: str) -> str:
+    return QemuDriver().xml_to_xml(text, driver_caps()).output
+
+
+def test_default_cpu_model_comes_from_the_machine() -> None:
+    out = modern_xml(domain_xml(""))
+    assert "<cpu mode='custom' match='exact' check='none'>" in out
+    assert "<model fallback='forbid'>qemu64</model>" in out
+    assert "<cpu" not in old_xml(domain_xml(""))
+
+
+def test_canonical_machine_name_replaces_the_alias() -> None:
+    assert "machine='pc-i440fx-7.2'" in modern_xml(domain_xml(""))
+
+
+def test_kvm_default_cpu_host_means_host_passthrough() -> None:
+    text = domain_xml("").replace("type='qemu'", "type='kvm'", 1)
+    out = modern_xml(text, "cpu.migratable")
+    assert "<cpu mode='host-passthrough' check='none' migratable='on'/>" in out
+
+
+def test_check_default_by_mode_and_virt_type() -> None:
+    cpu = "<cpu mode='custom'><model>Haswell</model></cpu>"
+    assert "match='exact' check='none'>" in modern_xml(domain_xml("", extra=cpu))
+    kvm = domain_xml("", extra=cpu).replace("type='qemu'", "type='kvm'", 1)
+    assert "match='exact' check='partial'>" in modern_xml(kvm)
+    host_model = domain_xml("", extra="<cpu mode='host-model'/>")
+    assert "<cpu mode='host-model' check='partial'>" in modern_xml(host_model)
+
+
+def test_ps2_inputs_without_graphics_and_all_inputs_formatted() -> None:
+    out = modern_xml(domain_xml("<input type='tablet' bus='usb'/>"))
+    lines = [line.strip() for line in out.splitlines() if "<input" in line]
+    assert lines == [
+        "<input type='tablet' bus='usb'/>",
+        "<input type='mouse' bus='ps2'/>",
+        "<input type='keyboard' bus='ps2'/>",
+    ]
+    assert "<input" not in old_xml(domain_xml(""))
+
+
+@pytest.mark.parametrize(("graphics", "config", "audio"), [
+    ("", {}, "<audio id='1' type='none'/>"),
+    ("<graphics type='spice'/>", {}, "<audio id='1' type='spice'/>"),
+    ("<graphics type='sdl'/>", {}, None),
+    ("<graphics type='sdl'/>", {"environ": {"QEMU_AUDIO_DRV": "sdl", "SDL_AUDIODRIVER": "esd"}},
+     "<audio id='1' type='sdl' driver='esd'/>"),
+    ("<graphics type='vnc'/>", {"vnc_allow_host_audio": True,
+                                 "environ": {"QEMU_AUDIO_DRV": "pa"}},
+     "<audio id='1' type='pulseaudio'/>"),
+])
+def test_default_audio_backend(graphics: str, config: dict[str, Any], audio: str | None) -> None:
+    out = modern_xml(domain_xml(graphics), **config)
+    found = [line.strip() for line in out.splitlines() if "<audio" in line]
+    assert found == ([audio] if audio else [])
+
+
+def test_unknown_audio_driver_from_the_environment_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="unknown QEMU_AUDIO_DRV setting bogus"):
+        modern_xml(domain_xml(""), nogfx_allow_host_audio=True,
+                   environ={"QEMU_AUDIO_DRV": "bogus"})
+
+
+def test_audio_elements_round_trip_after_the_sounds() -> None:
+    devices = ("<sound model='ich6'><audio id='2'/></sound>"
+               "<audio id='1' type='none'/>"
+               "<audio id='2' type='alsa'><input mixingEngine='no'/>"
+               "<output dev='/dev/dsp0'/></audio>")
+    out = modern_xml(domain_xml(devices))
+    assert ("    <audio id='2' type='alsa'>\n      <input mixingEngine='no'/>\n"
+            "      <output dev='/dev/dsp0'/>\n    </audio>") in out
+    assert out.index("<sound") < out.index("<audio id='1'")
+
+
+def test_numa_cell_discard_round_trips() -> None:
+    cpu = ("<cpu><numa><cell id='0' cpus='0' memory='219136' unit='KiB' discard='yes'/>"
+           "</numa></cpu>")
+    assert "discard='yes'" in modern_xml(domain_xml("", extra=cpu))
+    assert "discard" not in old_xml(domain_xml("", extra=cpu))
