@@ -192,6 +192,9 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
         _call_hooks(MODERN_DEVICE_HOOKS, dom, caps)
         _post_parse_memory(dom)
         _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
+        # libvirt 9.0 assigns addresses while parsing (the assignAddresses
+        # callback of virDomainDefPostParse), not only for a command line.
+        _call_hooks(ADDRESS_HOOKS, dom, caps)
         return
     _call_hooks(DEFAULT_DEVICE_HOOKS, dom, caps)
     _call_hooks(DEVICE_HOOKS, dom, caps)

@@ -123,12 +123,18 @@ def _order_parsed(dom: Domain) -> None:
 
 # -- qemuDomainDefAddDefaultDevices --------------------------------------------
 
+# libvirt 9.0: the USB controller a q35 guest gets, by preference.
+_Q35_USB = (
+    ("qemu-xhci", "qemu-xhci"), ("nec-usb-xhci", "nec-xhci"), ("ich9-usb-ehci1", "ich9-ehci1"),
+)
+
 
 def add_default_devices(dom: Domain, caps: Any = None) -> None:
     _order_parsed(dom)
     if (dom.os.type or "hvm") != "hvm":
         return
     add_usb = True
+    usb_model: str | None = None
     add_sata = False
     add_pci_root = False
     add_pcie_root = False
@@ -138,6 +144,10 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             add_usb = False
         elif machine_is_q35(dom):
             add_usb = False
+            if dom.modern and caps is not None:
+                # libvirt 9.0 prefers USB3, then USB2, else none.
+                usb_model = next((model for flag, model in _Q35_USB if caps.has(flag)), None)
+                add_usb = usb_model is not None
             add_pcie_root = True
             add_sata = True
         elif machine_is_i440fx(dom):
@@ -152,7 +162,7 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         add_usb = False
 
     if add_usb and find_controller(dom, "usb", 0) is None:
-        add_controller(dom, "usb", 0)
+        add_controller(dom, "usb", 0, usb_model)
     if add_sata:
         maybe_add_controller(dom, "sata", 0)
     root = find_controller(dom, "pci", 0)
@@ -175,8 +185,10 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         else:
             add_controller(dom, "pci", 0, "pcie-root")
         # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge
-        maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
-        maybe_add_controller(dom, "pci", 2, "pci-bridge")
+        # (libvirt 9.0 plugs them into pcie-root-ports instead)
+        if not dom.modern:
+            maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
+            maybe_add_controller(dom, "pci", 2, "pci-bridge")
 
 
 def reject_duplicates(dom: Domain) -> None:
@@ -195,6 +207,8 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
     """Per-controller checks of the device post-parse."""
     reject_duplicates(dom)
     for cont in dom.devices.controllers:
+        if dom.modern and cont.type == "usb" and cont.model is None and caps is not None:
+            _default_usb_model(dom, cont, caps)
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (
@@ -204,6 +218,25 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             raise XMLError(
                 "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
             )
+
+
+def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
+    """qemuDomainControllerDefPostParse (libvirt 9.0): PIIX3 UHCI where
+    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI.
+    (ppc64 keeps its legacy controller: an update of the ABI is never
+    asked for here.)"""
+    if caps.has("piix3-usb-uhci"):
+        cont.model = "piix3-uhci"
+    if is_s390(dom):
+        if cont.info.address is None:
+            cont.model = "none"
+    elif is_ppc64(dom):
+        cont.model = "pci-ohci" if caps.has("pci-ohci") else None
+    elif dom.os.arch == "aarch64":
+        if caps.has("qemu-xhci"):
+            cont.model = "qemu-xhci"
+        elif caps.has("nec-usb-xhci"):
+            cont.model = "nec-xhci"
 
 
 # -- virDomainDefAddImplicitControllers ------------------------------------------

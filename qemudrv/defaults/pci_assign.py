@@ -93,7 +93,8 @@ def _is_fixed(info: DeviceInfo, slot: int, function: int) -> bool:
 
 
 def _validate_piix3(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    video_usable = caps.has("device-video-primary")
+    # libvirt 9.0 always places the primary card with -device.
+    video_usable = dom.modern or caps.has("device-video-primary")
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
             if isinstance(cont.info.address, PCIAddress):
@@ -141,7 +142,8 @@ def _primary_video(
 
 
 def _validate_q35(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    video_usable = caps.has("device-video-primary")
+    # libvirt 9.0 always places the primary card with -device.
+    video_usable = dom.modern or caps.has("device-video-primary")
     flags = TYPE_PCIE
     for cont in dom.devices.controllers:
         if cont.type == "sata" and cont.index == 0:

@@ -71,3 +71,8 @@ def video_post_parse(dom: Domain, caps: Any = None) -> None:
     order_primary(dom)
     add_implicit_video(dom)
     qemu_video_defaults(dom)
+    videos = dom.devices.videos
+    # virDomainDefPostParseVideo (libvirt 9.0): the first card is the
+    # primary one, and says so.
+    if dom.modern and videos and videos[0].type != "none":
+        videos[0].primary = True

@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..errors import XMLError
 from ..limits import CONTROLLERS_MAX
 from ..model.address import DeviceInfo
-from ..model.controller import CONTROLLER_TYPES, PCI_MODEL_NAMES, Controller, models_for
+from ..model.controller import (
+    CONTROLLER_TYPES,
+    PCI_MODEL_NAMES,
+    PCI_MODEL_NAMES_MODERN,
+    Controller,
+    models_for,
+)
 from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
@@ -51,7 +57,7 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             )
     model = el.get("model")
     if model is not None:
-        allowed = models_for(cont.type)
+        allowed = models_for(cont.type, ctx.modern)
         if not allowed or model not in allowed:
             raise XMLError(f"Unknown model type '{model}'")
         cont.model = model
@@ -78,7 +84,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         )
     if model_el is not None:
         name = model_el.get("name")
-        if name is not None and name not in PCI_MODEL_NAMES:
+        names = PCI_MODEL_NAMES_MODERN if ctx.modern else PCI_MODEL_NAMES
+        if name is not None and name not in names:
             raise XMLError(f"Unknown PCI controller model name '{name}'")
         cont.model_name = name
     if target is not None:

@@ -118,3 +118,17 @@ def test_numa_cell_discard_round_trips() -> None:
            "</numa></cpu>")
     assert "discard='yes'" in modern_xml(domain_xml("", extra=cpu))
     assert "discard" not in old_xml(domain_xml("", extra=cpu))
+
+
+def test_usb_model_defaults_and_addresses_are_assigned_while_parsing() -> None:
+    out = modern_xml(domain_xml("<video><model type='cirrus'/></video>"), "piix3-usb-uhci")
+    assert ("<controller type='usb' index='0' model='piix3-uhci'>\n"
+            "      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x2'/>"
+            ) in out
+    assert "<model type='cirrus' vram='16384' heads='1' primary='yes'/>" in out
+    # The primary card takes slot 2, the balloon the next free one.
+    assert "slot='0x02'" in out.split("<video>")[1]
+    assert "slot='0x03'" in out.split("<memballoon")[1]
+    old = old_xml(domain_xml("<video><model type='cirrus'/></video>"))
+    assert "primary" not in old and "piix3-uhci" not in old
+
