@@ -209,6 +209,8 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
     for cont in dom.devices.controllers:
         if dom.modern and cont.type == "usb" and cont.model is None and caps is not None:
             _default_usb_model(dom, cont, caps)
+        if dom.modern and cont.type == "scsi" and caps is not None:
+            set_default_scsi_model(dom, cont, caps)
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (
@@ -218,6 +220,23 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             raise XMLError(
                 "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
             )
+
+
+def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
+    """qemuDomainGetSCSIControllerModel (libvirt 9.0): by machine, then by
+    what QEMU offers."""
+    if cont.model not in (None, "auto"):
+        return
+    if is_ppc64(dom) and (dom.os.machine or "").startswith("pseries"):
+        cont.model = "ibmvscsi"
+    elif is_s390(dom):
+        cont.model = "virtio-scsi"
+    elif caps.has("lsi"):
+        cont.model = "lsilogic"
+    elif caps.has("virtio-scsi-pci"):
+        cont.model = "virtio-scsi"
+    else:
+        raise ConfigError(f"Unable to determine model for SCSI controller idx={cont.index}")
 
 
 def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
@@ -319,6 +338,12 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
     _virtio_serial_controllers(dom)
     _smartcard_controllers(dom)
     _hostdev_scsi_controllers(dom)
+    if dom.modern and caps is not None:
+        # virDomainDefPostParseCommon: implicit SCSI controllers came after
+        # the device post-parse, so they get their model now.
+        for cont in dom.devices.controllers:
+            if cont.type == "scsi":
+                set_default_scsi_model(dom, cont, caps)
 
 
 # -- qemuAssignDeviceControllerAlias ---------------------------------------------

@@ -132,3 +132,19 @@ def test_usb_model_defaults_and_addresses_are_assigned_while_parsing() -> None:
     old = old_xml(domain_xml("<video><model type='cirrus'/></video>"))
     assert "primary" not in old and "piix3-uhci" not in old
 
+
+
+def test_scsi_controller_model_defaults_to_what_qemu_offers() -> None:
+    disk = ("<disk type='file' device='disk'><source file='/a.img'/>"
+            "<target dev='sda' bus='scsi'/></disk>")
+    assert "<controller type='scsi' index='0' model='lsilogic'>" in modern_xml(
+        domain_xml(disk), "lsi", "virtio-scsi-pci")
+    assert "<controller type='scsi' index='0' model='virtio-scsi'>" in modern_xml(
+        domain_xml(disk), "virtio-scsi-pci")
+    with pytest.raises(ConfigError, match="Unable to determine model for SCSI controller idx=0"):
+        modern_xml(domain_xml(disk))
+
+
+def test_any_file_is_a_random_source() -> None:
+    rng = "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"
+    assert "<backend model='random'>/dev/urandom</backend>" in modern_xml(domain_xml(rng))
