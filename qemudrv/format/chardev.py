@@ -88,6 +88,15 @@ def _target(w: XMLWriter, dev: ChrDevice, ctx: FormatContext) -> None:
             ):
                 attrs.append(("state", dev.state))
         w.empty("target", *attrs)
+    elif dev.kind == "serial" and ctx.modern:
+        # virDomainChrTargetDefFormat (libvirt 9.0)
+        attrs = [("type", dev.target_type), ("port", _port(dev))]
+        if dev.target_model is None:
+            w.empty("target", *attrs)
+        else:
+            w.start("target", *attrs)
+            w.empty("model", ("name", dev.target_model))
+            w.end("target")
     elif dev.kind == "console" or (dev.kind == "serial" and dev.target_type_attr):
         w.empty("target", ("type", dev.target_type), ("port", _port(dev)))
     else:

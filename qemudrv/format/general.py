@@ -323,7 +323,7 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
     if cpu is None:
         return
     body = w.child()
-    _cpu_body(body, cpu)
+    _cpu_body(body, cpu, dom.modern)
     if not body and cpu.mode == "custom" and cpu.model is None:
         return
     attrs: list[tuple[str, str | int | None]] = []
@@ -338,7 +338,7 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
     w.wrap("cpu", body, *attrs)
 
 
-def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
+def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
     format_model = cpu.mode == "custom"
     format_fallback = cpu.mode == "host-model" or (cpu.mode == "custom" and cpu.model is not None)
     if (format_model and cpu.model) or format_fallback:
@@ -354,7 +354,8 @@ def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
         w.element("vendor", cpu.vendor)
     if cpu.sockets and cpu.cores and cpu.threads:
         w.empty(
-            "topology", ("sockets", cpu.sockets), ("cores", cpu.cores), ("threads", cpu.threads)
+            "topology", ("sockets", cpu.sockets), ("dies", cpu.dies if modern else None),
+            ("cores", cpu.cores), ("threads", cpu.threads),
         )
     for f in cpu.features:
         w.empty("feature", ("policy", f.policy), ("name", f.name))

@@ -203,6 +203,7 @@ class CPU:
     sockets: int = 0
     cores: int = 0
     threads: int = 0
+    dies: int = 1  # libvirt 9.0
     features: list[CPUFeature] = field(default_factory=list)
     cells: list[NumaCell] = field(default_factory=list)
     arch: str | None = None

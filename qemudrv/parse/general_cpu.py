@@ -185,6 +185,12 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if not n or n > UINT_MAX:
                 raise XMLError(f"Invalid '{name}' value in CPU topology")
             setattr(cpu, name, n)
+        dies = topo.get("dies") if ctx.modern else None
+        if dies is not None:
+            n = uint_value(dies, "'dies' attribute in CPU topology")
+            if not n or n > UINT_MAX:
+                raise XMLError("Invalid 'dies' value in CPU topology")
+            cpu.dies = n
     feats = children(el, "feature")
     if feats and cpu.model is None and cpu.mode == "custom":
         raise XMLError("Non-empty feature list specified without CPU model")
@@ -202,7 +208,7 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             raise XMLError(f"CPU feature '{feature_name}' specified more than once")
         seen.add(feature_name)
         cpu.features.append(CPUFeature(feature_name, policy))
-    if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.cores * cpu.threads:
+    if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.dies * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
     numa = child(el, "numa")
     if numa is not None:

@@ -148,3 +148,25 @@ def test_scsi_controller_model_defaults_to_what_qemu_offers() -> None:
 def test_any_file_is_a_random_source() -> None:
     rng = "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"
     assert "<backend model='random'>/dev/urandom</backend>" in modern_xml(domain_xml(rng))
+
+
+def test_serial_target_type_and_model_by_machine() -> None:
+    serial = "<serial type='pty'><target port='0'/></serial>"
+    out = modern_xml(domain_xml(serial))
+    assert ("<target type='isa-serial' port='0'>\n        <model name='isa-serial'/>\n"
+            "      </target>") in out
+    # The stub console of the first serial port.
+    assert "<target type='serial' port='0'/>" in out
+    assert "<target port='0'/>" in old_xml(domain_xml(serial))
+
+
+def test_console_becomes_a_typed_serial_port() -> None:
+    out = modern_xml(domain_xml("<console type='pty'/>"))
+    assert "<serial type='pty'>\n      <target type='isa-serial' port='0'>" in out
+
+
+def test_topology_has_dies() -> None:
+    cpu = "<cpu><topology sockets='1' cores='1' threads='1'/></cpu>"
+    assert "<topology sockets='1' dies='1' cores='1' threads='1'/>" in modern_xml(
+        domain_xml("", extra=cpu))
+    assert "dies" not in old_xml(domain_xml("", extra=cpu))
