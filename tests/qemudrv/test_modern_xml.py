@@ -170,3 +170,20 @@ def test_topology_has_dies() -> None:
     assert "<topology sockets='1' dies='1' cores='1' threads='1'/>" in modern_xml(
         domain_xml("", extra=cpu))
     assert "dies" not in old_xml(domain_xml("", extra=cpu))
+
+
+def test_graphics_listens_in_9_0() -> None:
+    out = modern_xml(domain_xml("<graphics type='vnc' port='-1' autoport='yes'/>"))
+    assert ("<graphics type='vnc' port='-1' autoport='yes'>\n"
+            "      <listen type='address'/>\n    </graphics>") in out
+    spice = modern_xml(domain_xml("<graphics type='spice'/>"), "cirrus-vga")
+    assert "<graphics type='spice'>\n      <listen type='none'/>\n    </graphics>" in spice
+
+
+@pytest.mark.parametrize(("flags", "model"), [
+    (("cirrus-vga", "VGA"), "cirrus"),
+    (("VGA",), "vga"),
+])
+def test_default_video_model_from_what_qemu_offers(flags: tuple[str, ...], model: str) -> None:
+    out = modern_xml(domain_xml("<graphics type='vnc'/><video/>"), *flags)
+    assert f"<model type='{model}' vram='16384' heads='1' primary='yes'/>" in out
