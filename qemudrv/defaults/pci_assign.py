@@ -353,7 +353,42 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     _assign_slots(dom, addrs)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
+            if dom.modern:
+                _modern_pci_controller_defaults(dom, cont, caps)
             _pci_controller_defaults(cont)
+
+
+# qemuDomainPCIControllerSetDefaultModelName (libvirt 9.0), where it
+# differs from 1.3.1's table.
+_MODERN_MODEL_NAMES = {
+    "pcie-to-pci-bridge": "pcie-pci-bridge",
+    "pci-expander-bus": "pxb",
+    "pcie-expander-bus": "pxb-pcie",
+}
+
+
+def _modern_pci_controller_defaults(dom: Domain, cont: Controller, caps: Any) -> None:
+    pseries = ctl.is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
+    if cont.model_name is None:
+        if cont.model == "pcie-root-port":
+            # The generic root port where QEMU has it.
+            cont.model_name = "pcie-root-port" if caps.has("pcie-root-port") else "ioh3420"
+        elif cont.model == "pci-root" and pseries:
+            cont.model_name = "spapr-pci-host-bridge"
+        else:
+            cont.model_name = _MODERN_MODEL_NAMES.get(cont.model or "")
+    if cont.model == "pci-root" and pseries and cont.target_index is None:
+        # The implicit PHB is always target index 0; other PHBs take the
+        # first index no PHB uses.
+        if cont.index == 0:
+            cont.target_index = 0
+        else:
+            used = {c.target_index for c in dom.devices.controllers
+                    if c.type == "pci" and c.model == "pci-root"}
+            free = [i for i in range(1, 32) if i not in used]
+            if not free:
+                raise ConfigError(f"No usable target index found for {cont.index}")
+            cont.target_index = free[0]
 
 
 def _pci_controller_defaults(cont: Controller) -> None:

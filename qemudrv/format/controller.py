@@ -17,11 +17,19 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
     if cont.type == "pci":
         if cont.model_name:
             body.empty("model", ("name", cont.model_name))
-        if cont.chassis_nr is not None or cont.chassis is not None or cont.port is not None:
-            port = None if cont.port is None else f"0x{cont.port:x}"
-            body.empty(
-                "target", ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port)
-            )
+        port = None if cont.port is None else f"0x{cont.port:x}"
+        target: list[Attr] = [
+            ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port),
+        ]
+        if ctx.modern:
+            target += [("busNr", cont.bus_nr), ("index", cont.target_index),
+                       ("hotplug", cont.hotplug)]
+        node = w.child().child()
+        node.element("node", cont.numa_node)
+        if node:
+            body.wrap("target", node, *target)
+        elif any(value is not None for _, value in target):
+            body.empty("target", *target)
     if (
         cont.queues or cont.cmd_per_lun or cont.max_sectors
         or cont.ioeventfd is not None or cont.iothread

@@ -80,3 +80,8 @@ class Controller:
     port: int | None = None
     pcihole64: int | None = None  # KiB
     pcihole64_set: bool = False
+    # libvirt 9.0 <target busNr index hotplug> and <node>
+    bus_nr: int | None = None
+    target_index: int | None = None
+    hotplug: str | None = None
+    numa_node: int | None = None

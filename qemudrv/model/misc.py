@@ -16,6 +16,7 @@ TPM_BACKENDS = ("passthrough",)
 TPM_DEFAULT_DEVICE = "/dev/tpm0"
 # virDomainPanicModel of 1.3.1 ("default" is the unset model)
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
+PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
 MEMORY_MODELS = ("dimm",)
 
 

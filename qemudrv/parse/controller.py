@@ -92,6 +92,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         cont.chassis_nr = _int_any_base(target.get("chassisNr"), "chassisNr")
         cont.chassis = _int_any_base(target.get("chassis"), "chassis")
         cont.port = _int_any_base(target.get("port"), "port")
+        if ctx.modern:
+            _parse_modern_target(target, cont)
 
     if cont.type == "usb" and cont.model == "none":
         cont.info = DeviceInfo()  # the address of a 'none' controller is ignored
@@ -108,6 +110,29 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     elif cont.type == "pci":
         _parse_pci(el, cont)
     return cont
+
+
+def _parse_modern_target(target: Element, cont: Controller) -> None:
+    """virDomainControllerDefParseXML (libvirt 9.0): busNr, index, hotplug
+    and the NUMA node of PCI controllers."""
+    cont.bus_nr = _int_any_base(target.get("busNr"), "busNr")
+    if cont.bus_nr is not None and not 1 <= cont.bus_nr <= 254:
+        raise XMLError(f"PCI controller busNr '{cont.bus_nr}' out of range - must be 1-254")
+    cont.target_index = _int_any_base(target.get("index"), "index")
+    if cont.target_index is not None and not 0 <= cont.target_index <= 31:
+        raise XMLError(f"PCI controller target index '{cont.target_index}' out of range "
+                       "- must be 0-31")
+    hotplug = target.get("hotplug")
+    if hotplug is not None:
+        if hotplug not in ("on", "off"):
+            raise XMLError(f"Invalid target hotplug value '{hotplug}'")
+        cont.hotplug = hotplug
+    node = child(target, "node")
+    if node is not None:
+        value = (node.text or "").strip()
+        if not value.isdigit():
+            raise XMLError(f"Invalid NUMA node in target, '{value}'")
+        cont.numa_node = int(value)
 
 
 def _parse_pci(el: Element, cont: Controller) -> None:

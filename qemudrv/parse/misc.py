@@ -13,6 +13,7 @@ from ..model.misc import (
     MEMORY_MODELS,
     NVRAM,
     PANIC_MODELS,
+    PANIC_MODELS_MODERN,
     TPM,
     TPM_BACKENDS,
     TPM_DEFAULT_DEVICE,
@@ -149,7 +150,7 @@ def parse_panic(el: Element, ctx: ParseContext) -> Panic:
     parse_device_info(el, replace(ctx, inactive=False), dev.info)
     model = el.get("model")
     if model is not None:
-        if model not in PANIC_MODELS:
+        if model not in (PANIC_MODELS_MODERN if ctx.modern else PANIC_MODELS):
             raise XMLError(f"unknown panic model '{model}'")
         dev.model = model
     return dev

@@ -187,3 +187,17 @@ def test_graphics_listens_in_9_0() -> None:
 def test_default_video_model_from_what_qemu_offers(flags: tuple[str, ...], model: str) -> None:
     out = modern_xml(domain_xml("<graphics type='vnc'/><video/>"), *flags)
     assert f"<model type='{model}' vram='16384' heads='1' primary='yes'/>" in out
+
+
+def test_pseries_gets_its_panic_notifier_and_phb_defaults() -> None:
+    out = modern_xml(domain_xml("", arch="ppc64", machine="pseries"))
+    assert ("<controller type='pci' index='0' model='pci-root'>\n"
+            "      <model name='spapr-pci-host-bridge'/>\n      <target index='0'/>\n"
+            "    </controller>") in out
+    assert "<panic model='pseries'/>" in out
+    assert "<panic" not in old_xml(domain_xml("", arch="ppc64", machine="pseries"))
+
+
+def test_pci_root_target_hotplug_round_trips() -> None:
+    cont = "<controller type='pci' index='0' model='pci-root'><target hotplug='off'/></controller>"
+    assert "<target hotplug='off'/>" in modern_xml(domain_xml(cont))
