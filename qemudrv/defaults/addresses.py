@@ -144,7 +144,9 @@ def _ccw_key(a: CCWAddress) -> tuple[int, int, int]:
 
 
 def _assign_s390(dom: Domain, caps: Any) -> None:
-    if (dom.os.machine or "").startswith("s390-ccw") and caps.has("virtio-ccw"):
+    # libvirt 9.0 no longer asks QEMU: an s390-ccw machine has CCW.
+    ccw = caps.has("virtio-ccw") or dom.modern
+    if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
         used: set[tuple[int, int, int]] = set()
         for _, _, info in device_infos(dom):
@@ -169,7 +171,7 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
                             raise ConfigError("There are no more free CCW devnos.")
                 info.address = CCWAddress(*nxt)
                 used.add(tuple(nxt))  # type: ignore[arg-type]
-    elif caps.has("virtio-s390"):
+    elif caps.has("virtio-s390") and not dom.modern:
         _prime_virtio(dom, VirtioS390Address)
 
 

@@ -306,7 +306,13 @@ def _assign_usb2(
 
 
 def supports_pci(dom: Domain, caps: Any) -> bool:
-    if dom.os.arch not in ("armv7l", "aarch64"):
+    if dom.modern and dom.os.arch in ("riscv32", "riscv64"):
+        # qemuDomainSupportsPCI (libvirt 9.0): RISC-V virt boards as ARM's.
+        m = dom.os.machine or ""
+        return (m == "virt" or m.startswith("virt-")) and caps.has("gpex-pcihost")
+    if dom.os.arch not in ("armv6l", "armv7l", "aarch64") if dom.modern else (
+        dom.os.arch not in ("armv7l", "aarch64")
+    ):
         return True
     if dom.os.machine == "versatilepb":
         return True

@@ -201,3 +201,9 @@ def test_pseries_gets_its_panic_notifier_and_phb_defaults() -> None:
 def test_pci_root_target_hotplug_round_trips() -> None:
     cont = "<controller type='pci' index='0' model='pci-root'><target hotplug='off'/></controller>"
     assert "<target hotplug='off'/>" in modern_xml(domain_xml(cont))
+
+
+def test_s390_ccw_addresses_without_asking_qemu() -> None:
+    out = modern_xml(domain_xml("", arch="s390x", machine="s390-ccw-virtio"))
+    assert "<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0000'/>" in out
+    assert "<panic model='s390'/>" in out
