@@ -23,6 +23,7 @@ from .pci_address_set import (
     TYPE_PCIE_SWITCH,
     PCIAddressSet,
 )
+from .pcie_assign import assign_pcie_addresses
 
 
 def _controller_flags(cont: Controller) -> int:
@@ -335,6 +336,15 @@ def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
 
 def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     """qemuDomainAssignPCIAddresses."""
+    root = ctl.find_controller(dom, "pci", 0)
+    if dom.modern and root is not None and root.model == "pcie-root":
+        if supports_pci(dom, caps):
+            assign_pcie_addresses(dom, caps)
+            for cont in dom.devices.controllers:
+                if cont.type == "pci":
+                    _modern_pci_controller_defaults(dom, cont, caps)
+                    _pci_controller_defaults(cont)
+        return
     pci_indexes = [c.index for c in dom.devices.controllers if c.type == "pci"]
     max_idx = max(pci_indexes, default=-1)
     nbuses = max_idx + 1

@@ -207,3 +207,19 @@ def test_s390_ccw_addresses_without_asking_qemu() -> None:
     out = modern_xml(domain_xml("", arch="s390x", machine="s390-ccw-virtio"))
     assert "<address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0000'/>" in out
     assert "<panic model='s390'/>" in out
+
+
+def test_q35_devices_get_root_ports_and_a_spare_one() -> None:
+    devices = ("<interface type='user'><model type='virtio'/></interface>"
+               "<video><model type='qxl'/></video>")
+    out = modern_xml(domain_xml(devices, machine="q35"), "qemu-xhci", "pcie-root-port")
+    ports = out.count("model='pcie-root-port'>")
+    # interface, USB controller, balloon, and one spare for hot-plug
+    assert ports == 4
+    assert ("<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'"
+            " multifunction='on'/>") in out
+    assert "<target chassis='2' port='0x11'/>" in out
+    assert "dmi-to-pci-bridge" not in out
+    # The primary card is integrated at 00:01.0, the interface on the first port.
+    assert "slot='0x01' function='0x0'/>" in out.split("<video>")[1]
+    assert "bus='0x01' slot='0x00'" in out.split("<interface")[1]
