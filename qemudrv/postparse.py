@@ -177,6 +177,7 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
     modern.add_default_audio,
     modern.canonicalize_machine,
     modern.set_default_cpu,
+    modern.enable_default_features,
 )
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),

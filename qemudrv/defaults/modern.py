@@ -191,3 +191,24 @@ def add_default_audio(dom: Domain, caps: QemuCaps) -> None:
             attrs.append(("driver", str(sdl)))
     dom.devices.audios.append(Audio(1, backend, attrs))
 
+
+
+def enable_default_features(dom: Domain, caps: QemuCaps) -> None:
+    """qemuDomainDefEnableDefaultFeatures: the ARM virt machine always has
+    a GIC; without a version, the highest the accelerator offers (not 3
+    under TCG: emulated GICv3 has no MSI controller), else 2."""
+    features = dom.features
+    machine = dom.os.machine or ""
+    arm_virt = (dom.os.arch or "") in ("armv6l", "armv7l", "aarch64") and (
+        machine == "virt" or machine.startswith("virt-"))
+    gic = features.flags.get("gic")
+    if not ((gic is None and arm_virt) or (gic and features.gic_version is None)):
+        return
+    implementation = "kernel" if dom.virt_type == "kvm" else "emulated"
+    offered = {str(entry.get("version")) for entry in caps.table("qemu").get("gic", ()) or ()
+               if entry.get(implementation) == "yes"}
+    version = "2"
+    if "3" in offered and dom.virt_type != "qemu":
+        version = "3"
+    features.flags["gic"] = True
+    features.gic_version = version

@@ -75,10 +75,9 @@ def _attrs(g: Graphics, ctx: FormatContext) -> str:
             out += f" port='{g.port}'"
         if g.tls_port:
             out += f" tlsPort='{g.tls_port}'"
-        if not ctx.modern:
+        # libvirt 9.0 leaves the ports out for a SPICE that listens nowhere.
+        if not (ctx.modern and g.listens and g.listens[0].type == "none"):
             out += f" autoport='{'yes' if g.autoport else 'no'}'"
-        elif g.autoport:
-            out += " autoport='yes'"
         if listen is not None:
             out += f" listen='{listen}'"
         if g.keymap is not None:

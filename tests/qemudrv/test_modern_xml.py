@@ -223,3 +223,14 @@ def test_q35_devices_get_root_ports_and_a_spare_one() -> None:
     # The primary card is integrated at 00:01.0, the interface on the first port.
     assert "slot='0x01' function='0x0'/>" in out.split("<video>")[1]
     assert "bus='0x01' slot='0x00'" in out.split("<interface")[1]
+
+
+def test_arm_virt_gets_a_gic_version() -> None:
+    out = modern_xml(domain_xml("", arch="aarch64", machine="virt"))
+    assert "<features>\n    <gic version='2'/>\n  </features>" in out
+
+
+def test_spice_with_ports_keeps_autoport() -> None:
+    out = modern_xml(domain_xml("<graphics type='spice' port='5903' autoport='no'/>"),
+                     "cirrus-vga")
+    assert "<graphics type='spice' port='5903' autoport='no'>" in out
