@@ -21,6 +21,8 @@ from ..model.controller import Controller
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 
+# QEMU_USB_XHCI_MAXPORTS
+XHCI_MAX_PORTS = 15
 _USB_DISABLED = "Can't add another USB controller: USB is disabled for this domain"
 
 # -- machine types -------------------------------------------------------------
@@ -211,6 +213,10 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             _default_usb_model(dom, cont, caps)
         if dom.modern and cont.type == "scsi" and caps is not None:
             set_default_scsi_model(dom, cont, caps)
+        if (dom.modern and cont.type == "usb" and cont.model in ("qemu-xhci", "nec-xhci")
+                and (cont.ports or 0) > XHCI_MAX_PORTS):
+            raise ConfigError(f"'{cont.model}' controller only supports up to "
+                              f"'{XHCI_MAX_PORTS}' ports")
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (

@@ -66,6 +66,8 @@ def format_chr_source(w: XMLWriter, src: ChrSource, ctx: FormatContext) -> None:
         )
         w.empty("protocol", ("type", src.protocol))
     elif t == "unix":
+        if src.path is None and ctx.modern:
+            return  # libvirt 9.0 writes no <source> without a path
         attrs = f" mode='{'bind' if src.listen else 'connect'}'"
         if src.path is not None:
             attrs += f" path='{escape(src.path)}'"

@@ -13,6 +13,8 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
     head: list[Attr] = [("type", cont.type), ("index", cont.index), ("model", cont.model)]
     if cont.type == "virtio-serial":
         head += [("ports", cont.ports), ("vectors", cont.vectors)]
+    elif cont.type == "usb" and ctx.modern:
+        head.append(("ports", cont.ports))
     body = w.child()
     if cont.type == "pci":
         if cont.model_name:

@@ -104,6 +104,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
         cont.vectors = _uint(el.get("vectors"), "Invalid vectors: %s", 2**31 - 1)
     elif cont.type == "usb":
+        if ctx.modern:
+            cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
         start = _COMPANION_START.get(cont.model or "")
         if start is not None and cont.info.usb_master_startport is None:
             cont.info.usb_master_startport = start

@@ -234,3 +234,15 @@ def test_spice_with_ports_keeps_autoport() -> None:
     out = modern_xml(domain_xml("<graphics type='spice' port='5903' autoport='no'/>"),
                      "cirrus-vga")
     assert "<graphics type='spice' port='5903' autoport='no'>" in out
+
+
+def test_usb_ports_and_unix_channel_without_path() -> None:
+    devices = ("<controller type='usb' index='0' model='qemu-xhci' ports='15'/>"
+               "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/>"
+               "</channel>")
+    out = modern_xml(domain_xml(devices), "qemu-xhci")
+    assert "<controller type='usb' index='0' model='qemu-xhci' ports='15'>" in out
+    assert "<channel type='unix'>\n      <target type='virtio'" in out
+    too_many = devices.replace("ports='15'", "ports='16'")
+    with pytest.raises(ConfigError, match="'qemu-xhci' controller only supports up to '15' ports"):
+        modern_xml(domain_xml(too_many), "qemu-xhci")
