@@ -14,6 +14,7 @@ from ..errors import ConfigError, XMLError
 from ..model.address import (
     CCWAddress,
     DeviceInfo,
+    PCIAddress,
     SpaprVioAddress,
     VirtioMMIOAddress,
     VirtioS390Address,
@@ -195,6 +196,30 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
     assign_pci_addresses(dom, caps)
+    if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
+        _assign_zpci(dom)
+
+
+def _assign_zpci(dom: Domain) -> None:
+    """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
+    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique."""
+    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
+    uids = {a.zpci_uid for a in pci if a.zpci_uid is not None}
+    fids = {a.zpci_fid for a in pci if a.zpci_fid is not None}
+    next_uid, next_fid = 1, 0
+    for a in pci:
+        if a.zpci_uid is None:
+            while next_uid in uids:
+                next_uid += 1
+            if next_uid > 0xFFFF:
+                raise ConfigError("No more available zPCI uids")
+            a.zpci_uid = next_uid
+            uids.add(next_uid)
+        if a.zpci_fid is None:
+            while next_fid in fids:
+                next_fid += 1
+            a.zpci_fid = next_fid
+            fids.add(next_fid)
 
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:

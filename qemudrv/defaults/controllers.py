@@ -162,6 +162,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         add_pci_root = True
     elif arch in ("s390", "s390x"):
         add_usb = False
+        # libvirt 9.0: zPCI gives s390 a PCI root.
+        add_pci_root = dom.modern and caps is not None and caps.has("zpci")
 
     if add_usb and find_controller(dom, "usb", 0) is None:
         add_controller(dom, "usb", 0, usb_model)

@@ -78,5 +78,18 @@ def format_device_info(
         bar = None if info.rom_bar is None else ("on" if info.rom_bar else "off")
         w.empty("rom", ("bar", bar), ("file", info.rom_file))
     line = format_address_attrs(info, ctx.modern)
-    if line is not None:
+    if line is None:
+        return
+    a = info.address
+    if ctx.modern and isinstance(a, PCIAddress) and (
+        a.zpci_uid is not None or a.zpci_fid is not None
+    ):
+        w.line(line[:-2] + ">")
+        uid = None if a.zpci_uid is None else f"0x{a.zpci_uid:04x}"
+        fid = None if a.zpci_fid is None else f"0x{a.zpci_fid:08x}"
+        w.level += 1
+        w.empty("zpci", ("uid", uid), ("fid", fid))
+        w.level -= 1
+        w.line("</address>")
+    else:
         w.line(line)

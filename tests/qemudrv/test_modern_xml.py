@@ -246,3 +246,15 @@ def test_usb_ports_and_unix_channel_without_path() -> None:
     too_many = devices.replace("ports='15'", "ports='16'")
     with pytest.raises(ConfigError, match="'qemu-xhci' controller only supports up to '15' ports"):
         modern_xml(domain_xml(too_many), "qemu-xhci")
+
+
+def test_s390_zpci_uids_and_fids() -> None:
+    disks = ("<disk type='file' device='disk'><source file='/a'/><target dev='vda' bus='virtio'/>"
+             "<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'>"
+             "<zpci uid='0x0001'/></address></disk>"
+             "<disk type='file' device='disk'><source file='/b'/><target dev='vdb' bus='virtio'/>"
+             "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/></disk>")
+    out = modern_xml(domain_xml(disks, arch="s390x", machine="s390-ccw-virtio"), "zpci")
+    assert "<controller type='pci' index='0' model='pci-root'/>" in out
+    assert "<zpci uid='0x0001' fid='0x00000000'/>" in out
+    assert "<zpci uid='0x0002' fid='0x00000001'/>" in out
