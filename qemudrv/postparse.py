@@ -172,6 +172,7 @@ def _post_parse_memory(dom: Domain) -> None:
 # come first, the audio backend last of the default devices; then the
 # machine's canonical name and default CPU.
 MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
+    controllers.assign_controller_indexes,
     input.add_implicit_inputs,
     *DEFAULT_DEVICE_HOOKS,
     modern.add_default_audio,

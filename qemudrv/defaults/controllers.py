@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import ConfigError, XMLError
 from ..limits import CONTROLLERS_MAX, check_controller_index
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
-from ..model.controller import Controller
+from ..model.controller import USB_COMPANIONS, Controller
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 
@@ -73,6 +73,10 @@ def insert_controller(controllers: list[Controller], cont: Controller) -> None:
         cur = controllers[pos]
         if cur.type != cont.type:
             continue
+        if cont.index == -1:
+            # No index yet: after the last controller of its type.
+            insert_at = pos + 1
+            break
         if cur.index > cont.index or (
             cont.info.usb_master_startport is None
             and cur.info.usb_master_startport is not None
@@ -123,6 +127,42 @@ def _order_parsed(dom: Domain) -> None:
     dom.devices.controllers = [cont for same in by_type.values() for cont in same]
 
 
+# -- virDomainAssignControllerIndexes (libvirt 9.0) -------------------------------
+
+
+def _is_usb2(cont: Controller) -> bool:
+    return cont.type == "usb" and cont.model in ("ich9-ehci1", *USB_COMPANIONS)
+
+
+def assign_controller_indexes(dom: Domain, caps: Any = None) -> None:
+    """A controller without an index takes the lowest unused one of its
+    type; a USB2 companion right after a USB2 controller joins its group
+    unless that group already has one of its model."""
+    if not dom.modern:
+        return
+    _order_parsed(dom)
+    conts = dom.devices.controllers
+    for outer, cont in enumerate(conts):
+        if cont.index != -1:
+            continue
+        prev: Controller | None = None
+        if outer > 0 and _is_usb2(cont):
+            usb_before = [c for c in conts[:outer] if c.type == "usb"]
+            prev = usb_before[-1] if usb_before else None
+            if prev is not None and not _is_usb2(prev):
+                prev = None
+            if prev is not None and any(
+                c.type == "usb" and c.index == prev.index and c.model == cont.model
+                for c in conts
+            ):
+                prev = None
+        if prev is not None:
+            cont.index = prev.index
+        else:
+            used = {c.index for c in conts if c.type == cont.type}
+            cont.index = next(i for i in range(len(conts) + 1) if i not in used)
+
+
 # -- qemuDomainDefAddDefaultDevices --------------------------------------------
 
 # libvirt 9.0: the USB controller a q35 guest gets, by preference.
@@ -132,7 +172,8 @@ _Q35_USB = (
 
 
 def add_default_devices(dom: Domain, caps: Any = None) -> None:
-    _order_parsed(dom)
+    if not dom.modern:  # libvirt 9.0 orders them before assigning indexes
+        _order_parsed(dom)
     if (dom.os.type or "hvm") != "hvm":
         return
     add_usb = True
@@ -160,6 +201,11 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             add_pcie_root = True
     elif arch in ("ppc64", "ppc64le", "alpha", "ppc", "ppcemb", "sh4", "sh4eb"):
         add_pci_root = True
+    elif arch in ("riscv32", "riscv64") and dom.modern:
+        add_usb = False
+        machine = dom.os.machine or ""
+        virt = machine == "virt" or machine.startswith("virt-")
+        add_pcie_root = virt and caps is not None and caps.has("gpex-pcihost")
     elif arch in ("s390", "s390x"):
         add_usb = False
         # libvirt 9.0: zPCI gives s390 a PCI root.

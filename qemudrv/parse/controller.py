@@ -49,6 +49,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             raise XMLError(f"Unknown controller type '{type_}'")
         cont.type = type_
     index = el.get("index")
+    if index is None and ctx.modern:
+        cont.index = -1  # libvirt 9.0 picks one after parsing
     if index is not None:
         cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
         if cont.index >= CONTROLLERS_MAX:
@@ -141,7 +143,7 @@ def _parse_pci(el: Element, cont: Controller) -> None:
     if cont.model in ("pci-root", "pcie-root"):
         if cont.info.address is not None:
             raise XMLError("pci-root and pcie-root controllers should not have an address")
-        if cont.index != 0:
+        if cont.index > 0:  # (-1: libvirt 9.0 assigns one later)
             raise XMLError("pci-root and pcie-root controllers should have index 0")
     hole = child(el, "pcihole64")
     if hole is not None:

@@ -27,11 +27,20 @@ _QEMU = MappingProxyType({
 })
 
 
+_RISCV_GUEST = MappingProxyType({
+    "os_type": "hvm", "arch": "riscv64", "wordsize": 64,
+    "emulator": "/usr/bin/qemu-system-riscv64",
+    "machines": (MappingProxyType({"name": "virt"}),),
+    "domains": (MappingProxyType({"type": "qemu"}),),
+})
+
+
 def modern_caps(*flags: str, **config: Any) -> Capabilities:
     base = driver_caps(*flags, **config)
     tables = dict(base.tables)
     tables["libvirt"] = MappingProxyType({"version": "9.0.0"})
     tables["qemu"] = _QEMU
+    tables["guests"] = (*base.tables["guests"], _RISCV_GUEST)
     return Capabilities("modern", base.flags, base.config, MappingProxyType(tables))
 
 
@@ -258,3 +267,17 @@ def test_s390_zpci_uids_and_fids() -> None:
     assert "<controller type='pci' index='0' model='pci-root'/>" in out
     assert "<zpci uid='0x0001' fid='0x00000000'/>" in out
     assert "<zpci uid='0x0002' fid='0x00000001'/>" in out
+
+
+def test_controllers_without_index_take_the_lowest_free_one() -> None:
+    devices = ("<controller type='scsi' index='0'/><controller type='scsi' index='2'/>"
+               "<controller type='scsi' model='virtio-scsi'/>")
+    out = modern_xml(domain_xml(devices), "lsi", "virtio-scsi-pci")
+    assert "<controller type='scsi' index='1' model='virtio-scsi'>" in out
+    # Parsed after the indexed ones of its type, whatever index it gets.
+    assert out.index("index='2' model='lsilogic'") < out.index("index='1' model='virtio-scsi'")
+
+
+def test_riscv_virt_gets_a_pcie_root() -> None:
+    out = modern_xml(domain_xml("", arch="riscv64", machine="virt"), "gpex-pcihost")
+    assert "<controller type='pci' index='0' model='pcie-root'/>" in out
