@@ -138,6 +138,8 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
     for rng in d.rngs:
         if rng.model == "virtio" and rng.info.address is None:
             rng.info.address = make()
+    if d.vsock is not None and d.vsock.info.address is None:
+        d.vsock.info.address = make()
 
 
 def _ccw_key(a: CCWAddress) -> tuple[int, int, int]:

@@ -46,6 +46,12 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
         c.type == "usb" and c.model == "none" for c in dom.devices.controllers
     ):
         raise XMLError("Can't add USB hub: USB is disabled for this domain")
+    vsock = dom.devices.vsock
+    if vsock is not None and vsock.auto_cid is None:
+        # virDomainVsockDefPostParse: no cid given means an automatic one.
+        vsock.auto_cid = "no" if vsock.guest_cid else "yes"
+    if vsock is not None and vsock.model is None:
+        vsock.model = "virtio"  # qemuDomainVsockDefPostParse
     for panic in dom.devices.panics:
         if panic.model == "default":
             if _is_pseries(dom):

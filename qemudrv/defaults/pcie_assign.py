@@ -252,6 +252,8 @@ def _ordered(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _wants(serial.info):
             yield "serial", serial, serial.info
+    if d.vsock is not None and _wants(d.vsock.info):
+        yield "vsock", d.vsock, d.vsock.info
 
 
 def _collect(dom: Domain, addrs: _AddressSet, caps: Any) -> None:

@@ -63,6 +63,7 @@ ORDER_MODERN: list[Formatter] = [
 ]
 ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), misc.format_tpm)
 ORDER_MODERN.insert(ORDER_MODERN.index(sound.format_sounds) + 1, audio.format_audios)
+ORDER_MODERN.append(misc.format_vsock)
 
 
 def format_devices(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

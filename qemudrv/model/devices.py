@@ -12,7 +12,18 @@ from .filesystem import Filesystem
 from .graphics import Graphics
 from .hostdev import Hostdev
 from .input import Input
-from .misc import NVRAM, TPM, Hub, Lease, Memballoon, MemoryDevice, Panic, Shmem, Watchdog
+from .misc import (
+    NVRAM,
+    TPM,
+    Hub,
+    Lease,
+    Memballoon,
+    MemoryDevice,
+    Panic,
+    Shmem,
+    Vsock,
+    Watchdog,
+)
 from .net import Interface
 from .redirdev import Redirdev, RedirFilter
 from .rng import RNG
@@ -51,3 +62,4 @@ class Devices:
     panics: list[Panic] = field(default_factory=list)
     shmems: list[Shmem] = field(default_factory=list)
     memories: list[MemoryDevice] = field(default_factory=list)
+    vsock: Vsock | None = None

@@ -73,6 +73,7 @@ _SINGLE: dict[str, tuple[Parser, str, str]] = {
     ),
     "tpm": (misc.parse_tpm, "tpm", "only a single TPM device is supported"),
     "nvram": (misc.parse_nvram, "nvram", "only a single nvram device is supported"),
+    "vsock": (misc.parse_vsock, "vsock", "only a single vsock device is supported"),
 }
 
 # The order in which libvirt's parser visits device kinds; errors of an
@@ -84,7 +85,9 @@ _ORDER = [
     "memballoon", "rng", "tpm", "nvram", "panic", "shmem", "memory",
 ]
 # libvirt 9.0 reads <audio> right after <sound>.
-_ORDER_MODERN = [*_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:]]
+_ORDER_MODERN = [
+    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "vsock",
+]
 
 
 def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:

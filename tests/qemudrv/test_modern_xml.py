@@ -11,7 +11,7 @@ from qemudrv_helpers import domain_xml, driver_caps
 
 from harness.protocol import Capabilities
 from qemudrv.driver import QemuDriver
-from qemudrv.errors import ConfigError
+from qemudrv.errors import ConfigError, XMLError
 
 _QEMU = MappingProxyType({
     "machine": (
@@ -281,3 +281,13 @@ def test_controllers_without_index_take_the_lowest_free_one() -> None:
 def test_riscv_virt_gets_a_pcie_root() -> None:
     out = modern_xml(domain_xml("", arch="riscv64", machine="virt"), "gpex-pcihost")
     assert "<controller type='pci' index='0' model='pcie-root'/>" in out
+
+
+def test_vsock_defaults_and_address() -> None:
+    out = modern_xml(domain_xml("<vsock/>"))
+    assert "<vsock model='virtio'>\n      <cid auto='yes'/>\n      <address type='pci'" in out
+    fixed = modern_xml(domain_xml("<vsock model='virtio'><cid address='4'/></vsock>"))
+    assert "<cid auto='no' address='4'/>" in fixed
+    with pytest.raises(XMLError, match="'2' is not a valid cid"):
+        modern_xml(domain_xml("<vsock><cid address='2'/></vsock>"))
+    assert "vsock" not in old_xml(domain_xml("<vsock/>"))
