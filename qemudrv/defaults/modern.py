@@ -10,6 +10,7 @@ The machine and CPU tables are the capability set's ``[qemu]`` data
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..caps import QemuCaps
@@ -37,9 +38,50 @@ def _accel(dom: Domain) -> str:
     return "kvm" if dom.virt_type == "kvm" else "tcg"
 
 
+@dataclass(frozen=True)
+class _QemuTables:
+    """The [qemu] machine and CPU lists, indexed once per capability set."""
+
+    machines: dict[str, list[Mapping[str, Any]]]
+    # (accel, machine name or alias) -> default CPU type
+    default_cpu: dict[tuple[str, str], str]
+    # (accel, CPU QOM type) -> CPU model name
+    cpu_by_type: dict[tuple[str, str], str]
+
+
+_TABLES: dict[int, tuple[Mapping[str, Any], _QemuTables]] = {}
+
+
+def _qemu_tables(caps: QemuCaps) -> _QemuTables:
+    # The harness shares one tables mapping between the cases of a set.
+    key = id(caps.tables)
+    cached = _TABLES.get(key)
+    if cached is not None and cached[0] is caps.tables:
+        return cached[1]
+    qemu = caps.table("qemu")
+    machines: dict[str, list[Mapping[str, Any]]] = {}
+    default_cpu: dict[tuple[str, str], str] = {}
+    for m in qemu.get("machine", ()) or ():
+        if not isinstance(m, Mapping):
+            continue
+        accel = str(m.get("type"))
+        machines.setdefault(accel, []).append(m)
+        cpu = m.get("defaultCPU")
+        for name in (m.get("name"), m.get("alias")):
+            if name and cpu:
+                default_cpu.setdefault((accel, str(name)), str(cpu))
+    cpu_by_type: dict[tuple[str, str], str] = {}
+    for model in qemu.get("cpu", ()) or ():
+        if isinstance(model, Mapping) and model.get("typename"):
+            cpu_by_type.setdefault((str(model.get("type")), str(model["typename"])),
+                                   str(model["name"]))
+    tables = _QemuTables(machines, default_cpu, cpu_by_type)
+    _TABLES[key] = (caps.tables, tables)
+    return tables
+
+
 def _machines(caps: QemuCaps, accel: str) -> list[Mapping[str, Any]]:
-    machines = caps.table("qemu").get("machine", ()) or ()
-    return [m for m in machines if isinstance(m, Mapping) and m.get("type") == accel]
+    return _qemu_tables(caps).machines.get(accel, [])
 
 
 def canonicalize_machine(dom: Domain, caps: QemuCaps) -> None:
@@ -58,18 +100,12 @@ def _machine_default_cpu(dom: Domain, caps: QemuCaps) -> str | None:
     """virQEMUCapsGetMachineDefaultCPU: the CPU model whose QOM type is
     the machine's default CPU type."""
     accel = _accel(dom)
-    cpu_type = None
-    for m in _machines(caps, accel):
-        # A stripped alias is a machine of its own with the same defaults.
-        if dom.os.machine in (m.get("name"), m.get("alias")):
-            cpu_type = m.get("defaultCPU")
-            break
+    tables = _qemu_tables(caps)
+    # A stripped alias is a machine of its own with the same defaults.
+    cpu_type = tables.default_cpu.get((accel, dom.os.machine or ""))
     if not cpu_type:
         return None
-    for model in caps.table("qemu").get("cpu", ()) or ():
-        if model.get("type") == accel and model.get("typename") == cpu_type:
-            return str(model["name"])
-    return None
+    return tables.cpu_by_type.get((accel, cpu_type))
 
 
 def set_default_cpu(dom: Domain, caps: QemuCaps) -> None:
