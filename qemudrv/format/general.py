@@ -341,7 +341,9 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
 def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
     format_model = cpu.mode == "custom"
     format_fallback = cpu.mode == "host-model" or (cpu.mode == "custom" and cpu.model is not None)
-    if (format_model and cpu.model) or format_fallback:
+    # libvirt 9.0 writes no bare <model> for the default fallback.
+    fallback_worth = format_fallback and (not modern or (cpu.fallback or "allow") != "allow")
+    if (format_model and cpu.model) or fallback_worth:
         attrs: list[tuple[str, str | int | None]] = []
         if format_fallback:
             attrs.append(("fallback", cpu.fallback or "allow"))

@@ -75,7 +75,7 @@ def test_check_default_by_mode_and_virt_type() -> None:
     kvm = domain_xml("", extra=cpu).replace("type='qemu'", "type='kvm'", 1)
     assert "match='exact' check='partial'>" in modern_xml(kvm)
     host_model = domain_xml("", extra="<cpu mode='host-model'/>")
-    assert "<cpu mode='host-model' check='partial'>" in modern_xml(host_model)
+    assert "<cpu mode='host-model' check='partial'/>" in modern_xml(host_model)
 
 
 def test_ps2_inputs_without_graphics_and_all_inputs_formatted() -> None:
