@@ -21,7 +21,18 @@ from collections.abc import Callable
 
 from .bitmap import parse_bitmap
 from .caps import Guest, QemuCaps
-from .defaults import addresses, chardev, controllers, disk, hostdev, input, misc, net, video
+from .defaults import (
+    addresses,
+    chardev,
+    controllers,
+    disk,
+    hostdev,
+    input,
+    misc,
+    modern,
+    net,
+    video,
+)
 from .errors import ConfigError, XMLError
 from .model.domain import Domain
 
@@ -157,9 +168,36 @@ def _post_parse_memory(dom: Domain) -> None:
         raise XMLError("maximum memory size must be equal or greater than the actual memory size")
 
 
+# libvirt 9.0's qemuDomainDefPostParse, in its order: the implicit inputs
+# come first, the audio backend last of the default devices; then the
+# machine's canonical name and default CPU.
+MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
+    controllers.assign_controller_indexes,
+    input.add_implicit_inputs,
+    *DEFAULT_DEVICE_HOOKS,
+    modern.add_default_audio,
+    modern.canonicalize_machine,
+    modern.set_default_cpu,
+    modern.enable_default_features,
+)
+MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
+    *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
+    modern.cpu_post_parse,
+)
+
+
 def post_parse(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefPostParse with the QEMU driver's callbacks."""
     _apply_guest_defaults(dom, caps)
+    if dom.modern:
+        _call_hooks(MODERN_DEFAULT_DEVICE_HOOKS, dom, caps)
+        _call_hooks(MODERN_DEVICE_HOOKS, dom, caps)
+        _post_parse_memory(dom)
+        _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
+        # libvirt 9.0 assigns addresses while parsing (the assignAddresses
+        # callback of virDomainDefPostParse), not only for a command line.
+        _call_hooks(ADDRESS_HOOKS, dom, caps)
+        return
     _call_hooks(DEFAULT_DEVICE_HOOKS, dom, caps)
     _call_hooks(DEVICE_HOOKS, dom, caps)
     _post_parse_memory(dom)

@@ -14,6 +14,7 @@ from ..errors import ConfigError, XMLError
 from ..model.address import (
     CCWAddress,
     DeviceInfo,
+    PCIAddress,
     SpaprVioAddress,
     VirtioMMIOAddress,
     VirtioS390Address,
@@ -137,6 +138,8 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
     for rng in d.rngs:
         if rng.model == "virtio" and rng.info.address is None:
             rng.info.address = make()
+    if d.vsock is not None and d.vsock.info.address is None:
+        d.vsock.info.address = make()
 
 
 def _ccw_key(a: CCWAddress) -> tuple[int, int, int]:
@@ -144,7 +147,9 @@ def _ccw_key(a: CCWAddress) -> tuple[int, int, int]:
 
 
 def _assign_s390(dom: Domain, caps: Any) -> None:
-    if (dom.os.machine or "").startswith("s390-ccw") and caps.has("virtio-ccw"):
+    # libvirt 9.0 no longer asks QEMU: an s390-ccw machine has CCW.
+    ccw = caps.has("virtio-ccw") or dom.modern
+    if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
         used: set[tuple[int, int, int]] = set()
         for _, _, info in device_infos(dom):
@@ -169,7 +174,7 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
                             raise ConfigError("There are no more free CCW devnos.")
                 info.address = CCWAddress(*nxt)
                 used.add(tuple(nxt))  # type: ignore[arg-type]
-    elif caps.has("virtio-s390"):
+    elif caps.has("virtio-s390") and not dom.modern:
         _prime_virtio(dom, VirtioS390Address)
 
 
@@ -193,6 +198,30 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
     assign_pci_addresses(dom, caps)
+    if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
+        _assign_zpci(dom)
+
+
+def _assign_zpci(dom: Domain) -> None:
+    """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
+    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique."""
+    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
+    uids = {a.zpci_uid for a in pci if a.zpci_uid is not None}
+    fids = {a.zpci_fid for a in pci if a.zpci_fid is not None}
+    next_uid, next_fid = 1, 0
+    for a in pci:
+        if a.zpci_uid is None:
+            while next_uid in uids:
+                next_uid += 1
+            if next_uid > 0xFFFF:
+                raise ConfigError("No more available zPCI uids")
+            a.zpci_uid = next_uid
+            uids.add(next_uid)
+        if a.zpci_fid is None:
+            while next_fid in fids:
+                next_fid += 1
+            a.zpci_fid = next_fid
+            fids.add(next_fid)
 
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:

@@ -77,7 +77,7 @@ def add_console_compat(dom: Domain) -> None:
             # the console becomes the serial port; a stub console stays
             serial = Serial(
                 source=first.source,
-                target_type="isa-serial",
+                target_type=None if dom.modern else "isa-serial",
                 port=0,
                 info=first.info,
             )
@@ -88,17 +88,70 @@ def add_console_compat(dom: Domain) -> None:
     elif (
         hvm
         and devs.serials
-        and devs.serials[0].target_type == "isa-serial"
+        and devs.serials[0].target_type in (_STUB_CONSOLE_TYPES_MODERN if dom.modern
+                                            else ("isa-serial",))
     ):
         # an implicit console for the first serial port
         devs.consoles.insert(0, Console(target_type="serial", port=0))
+
+
+# libvirt 9.0: the serial target types a stub console stands for.
+_STUB_CONSOLE_TYPES_MODERN = (
+    "isa-serial", "spapr-vio-serial", "system-serial", "sclp-serial", None,
+)
+_SERIAL_MODEL_OF_TYPE = {
+    "isa-serial": "isa-serial", "usb-serial": "usb-serial", "pci-serial": "pci-serial",
+    "spapr-vio-serial": "spapr-vty", "sclp-serial": "sclpconsole", "isa-debug": "isa-debugcon",
+}
+
+
+def _is_arm_virt(dom: Domain) -> bool:
+    m = dom_machine(dom)
+    virt = m == "virt" or m.startswith("virt-")
+    return dom_arch(dom) in ("armv6l", "armv7l", "aarch64") and virt
+
+
+def _is_riscv_virt(dom: Domain) -> bool:
+    m = dom_machine(dom)
+    return dom_arch(dom) in ("riscv32", "riscv64") and (m == "virt" or m.startswith("virt-"))
+
+
+def serial_target_defaults(dom: Domain, serial: ChrDevice) -> None:
+    """qemuDomainChrDefPostParse (libvirt 9.0): a serial's target type by
+    machine ('isa-serial' counts as unset, as it always was the default),
+    then the device model of its type."""
+    if serial.target_type == "isa-serial":
+        serial.target_type = None
+    if serial.target_type is None:
+        if dom_arch(dom) in ("i686", "x86_64"):
+            serial.target_type = "isa-serial"
+        elif is_pseries(dom):
+            serial.target_type = "spapr-vio-serial"
+        elif _is_arm_virt(dom) or _is_riscv_virt(dom):
+            serial.target_type = "system-serial"
+        elif is_s390(dom):
+            serial.target_type = "sclp-serial"
+    if serial.target_model is None:
+        if serial.target_type == "system-serial":
+            if _is_arm_virt(dom):
+                serial.target_model = "pl011"
+            elif _is_riscv_virt(dom):
+                serial.target_model = "16550a"
+        else:
+            serial.target_model = _SERIAL_MODEL_OF_TYPE.get(serial.target_type or "")
 
 
 def chardev_post_parse(dom: Domain, caps: Any = None) -> None:
     """Every parse-time default of the family, in libvirt's order."""
     number_ports(dom)
     resolve_console_targets(dom)
+    if dom.modern:
+        for serial in dom.devices.serials:
+            serial_target_defaults(dom, serial)
     add_console_compat(dom)
+    if dom.modern and dom.devices.serials:
+        # The console may have become the first serial port.
+        serial_target_defaults(dom, dom.devices.serials[0])
 
 
 # -- virtio-serial port assignment (qemuDomainAssignVirtioSerialAddresses)

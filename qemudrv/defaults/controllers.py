@@ -17,10 +17,12 @@ from typing import Any
 from ..errors import ConfigError, XMLError
 from ..limits import CONTROLLERS_MAX, check_controller_index
 from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
-from ..model.controller import Controller
+from ..model.controller import USB_COMPANIONS, Controller
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 
+# QEMU_USB_XHCI_MAXPORTS
+XHCI_MAX_PORTS = 15
 _USB_DISABLED = "Can't add another USB controller: USB is disabled for this domain"
 
 # -- machine types -------------------------------------------------------------
@@ -71,6 +73,10 @@ def insert_controller(controllers: list[Controller], cont: Controller) -> None:
         cur = controllers[pos]
         if cur.type != cont.type:
             continue
+        if cont.index == -1:
+            # No index yet: after the last controller of its type.
+            insert_at = pos + 1
+            break
         if cur.index > cont.index or (
             cont.info.usb_master_startport is None
             and cur.info.usb_master_startport is not None
@@ -121,14 +127,57 @@ def _order_parsed(dom: Domain) -> None:
     dom.devices.controllers = [cont for same in by_type.values() for cont in same]
 
 
+# -- virDomainAssignControllerIndexes (libvirt 9.0) -------------------------------
+
+
+def _is_usb2(cont: Controller) -> bool:
+    return cont.type == "usb" and cont.model in ("ich9-ehci1", *USB_COMPANIONS)
+
+
+def assign_controller_indexes(dom: Domain, caps: Any = None) -> None:
+    """A controller without an index takes the lowest unused one of its
+    type; a USB2 companion right after a USB2 controller joins its group
+    unless that group already has one of its model."""
+    if not dom.modern:
+        return
+    _order_parsed(dom)
+    conts = dom.devices.controllers
+    for outer, cont in enumerate(conts):
+        if cont.index != -1:
+            continue
+        prev: Controller | None = None
+        if outer > 0 and _is_usb2(cont):
+            usb_before = [c for c in conts[:outer] if c.type == "usb"]
+            prev = usb_before[-1] if usb_before else None
+            if prev is not None and not _is_usb2(prev):
+                prev = None
+            if prev is not None and any(
+                c.type == "usb" and c.index == prev.index and c.model == cont.model
+                for c in conts
+            ):
+                prev = None
+        if prev is not None:
+            cont.index = prev.index
+        else:
+            used = {c.index for c in conts if c.type == cont.type}
+            cont.index = next(i for i in range(len(conts) + 1) if i not in used)
+
+
 # -- qemuDomainDefAddDefaultDevices --------------------------------------------
+
+# libvirt 9.0: the USB controller a q35 guest gets, by preference.
+_Q35_USB = (
+    ("qemu-xhci", "qemu-xhci"), ("nec-usb-xhci", "nec-xhci"), ("ich9-usb-ehci1", "ich9-ehci1"),
+)
 
 
 def add_default_devices(dom: Domain, caps: Any = None) -> None:
-    _order_parsed(dom)
+    if not dom.modern:  # libvirt 9.0 orders them before assigning indexes
+        _order_parsed(dom)
     if (dom.os.type or "hvm") != "hvm":
         return
     add_usb = True
+    usb_model: str | None = None
     add_sata = False
     add_pci_root = False
     add_pcie_root = False
@@ -138,6 +187,10 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             add_usb = False
         elif machine_is_q35(dom):
             add_usb = False
+            if dom.modern and caps is not None:
+                # libvirt 9.0 prefers USB3, then USB2, else none.
+                usb_model = next((model for flag, model in _Q35_USB if caps.has(flag)), None)
+                add_usb = usb_model is not None
             add_pcie_root = True
             add_sata = True
         elif machine_is_i440fx(dom):
@@ -148,11 +201,18 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             add_pcie_root = True
     elif arch in ("ppc64", "ppc64le", "alpha", "ppc", "ppcemb", "sh4", "sh4eb"):
         add_pci_root = True
+    elif arch in ("riscv32", "riscv64") and dom.modern:
+        add_usb = False
+        machine = dom.os.machine or ""
+        virt = machine == "virt" or machine.startswith("virt-")
+        add_pcie_root = virt and caps is not None and caps.has("gpex-pcihost")
     elif arch in ("s390", "s390x"):
         add_usb = False
+        # libvirt 9.0: zPCI gives s390 a PCI root.
+        add_pci_root = dom.modern and caps is not None and caps.has("zpci")
 
     if add_usb and find_controller(dom, "usb", 0) is None:
-        add_controller(dom, "usb", 0)
+        add_controller(dom, "usb", 0, usb_model)
     if add_sata:
         maybe_add_controller(dom, "sata", 0)
     root = find_controller(dom, "pci", 0)
@@ -175,8 +235,10 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         else:
             add_controller(dom, "pci", 0, "pcie-root")
         # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge
-        maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
-        maybe_add_controller(dom, "pci", 2, "pci-bridge")
+        # (libvirt 9.0 plugs them into pcie-root-ports instead)
+        if not dom.modern:
+            maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
+            maybe_add_controller(dom, "pci", 2, "pci-bridge")
 
 
 def reject_duplicates(dom: Domain) -> None:
@@ -195,6 +257,14 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
     """Per-controller checks of the device post-parse."""
     reject_duplicates(dom)
     for cont in dom.devices.controllers:
+        if dom.modern and cont.type == "usb" and cont.model is None and caps is not None:
+            _default_usb_model(dom, cont, caps)
+        if dom.modern and cont.type == "scsi" and caps is not None:
+            set_default_scsi_model(dom, cont, caps)
+        if (dom.modern and cont.type == "usb" and cont.model in ("qemu-xhci", "nec-xhci")
+                and (cont.ports or 0) > XHCI_MAX_PORTS):
+            raise ConfigError(f"'{cont.model}' controller only supports up to "
+                              f"'{XHCI_MAX_PORTS}' ports")
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (
@@ -204,6 +274,42 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             raise XMLError(
                 "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
             )
+
+
+def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
+    """qemuDomainGetSCSIControllerModel (libvirt 9.0): by machine, then by
+    what QEMU offers."""
+    if cont.model not in (None, "auto"):
+        return
+    if is_ppc64(dom) and (dom.os.machine or "").startswith("pseries"):
+        cont.model = "ibmvscsi"
+    elif is_s390(dom):
+        cont.model = "virtio-scsi"
+    elif caps.has("lsi"):
+        cont.model = "lsilogic"
+    elif caps.has("virtio-scsi-pci"):
+        cont.model = "virtio-scsi"
+    else:
+        raise ConfigError(f"Unable to determine model for SCSI controller idx={cont.index}")
+
+
+def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
+    """qemuDomainControllerDefPostParse (libvirt 9.0): PIIX3 UHCI where
+    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI.
+    (ppc64 keeps its legacy controller: an update of the ABI is never
+    asked for here.)"""
+    if caps.has("piix3-usb-uhci"):
+        cont.model = "piix3-uhci"
+    if is_s390(dom):
+        if cont.info.address is None:
+            cont.model = "none"
+    elif is_ppc64(dom):
+        cont.model = "pci-ohci" if caps.has("pci-ohci") else None
+    elif dom.os.arch == "aarch64":
+        if caps.has("qemu-xhci"):
+            cont.model = "qemu-xhci"
+        elif caps.has("nec-usb-xhci"):
+            cont.model = "nec-xhci"
 
 
 # -- virDomainDefAddImplicitControllers ------------------------------------------
@@ -286,6 +392,12 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
     _virtio_serial_controllers(dom)
     _smartcard_controllers(dom)
     _hostdev_scsi_controllers(dom)
+    if dom.modern and caps is not None:
+        # virDomainDefPostParseCommon: implicit SCSI controllers came after
+        # the device post-parse, so they get their model now.
+        for cont in dom.devices.controllers:
+            if cont.type == "scsi":
+                set_default_scsi_model(dom, cont, caps)
 
 
 # -- qemuAssignDeviceControllerAlias ---------------------------------------------

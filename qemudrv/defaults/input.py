@@ -11,13 +11,22 @@ from .chardev import dom_arch, dom_os_type
 
 def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
     """With graphics, an x86 guest always has a mouse and a keyboard (PS/2
-    for HVM, the Xen bus otherwise): add them unless already listed."""
+    for HVM, the Xen bus otherwise): add them unless already listed.
+    libvirt 9.0 gives every x86 guest the PS/2 pair, graphics or not
+    (qemuDomainDefAddImplicitInputDevice)."""
+    arch = dom_arch(dom)
+    if dom.modern:
+        if arch in ("i686", "x86_64"):
+            _maybe_add(dom, "ps2")
+        return
     if not dom.devices.graphics:
         return
-    arch = dom_arch(dom)
     if arch not in ("", "i686", "x86_64"):
         return
-    bus = "ps2" if dom_os_type(dom) == "hvm" else "xen"
+    _maybe_add(dom, "ps2" if dom_os_type(dom) == "hvm" else "xen")
+
+
+def _maybe_add(dom: Domain, bus: str) -> None:
     for type_ in ("mouse", "keyboard"):
         if not any(i.type == type_ and i.bus == bus for i in dom.devices.inputs):
             dom.devices.inputs.append(Input(type=type_, bus=bus))

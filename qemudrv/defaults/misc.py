@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import XMLError
 from ..model.domain import Domain
-from ..model.misc import Memballoon
+from ..model.misc import Memballoon, Panic
 
 
 def _no_default_balloon(dom: Domain) -> bool:
@@ -21,9 +21,17 @@ def _no_default_balloon(dom: Domain) -> bool:
 
 
 def add_default_devices(dom: Domain, caps: Any = None) -> None:
-    """The memory balloon part of qemuDomainDefAddDefaultDevices."""
+    """The memory balloon part of qemuDomainDefAddDefaultDevices; libvirt
+    9.0 also gives pSeries and s390 guests their firmware's panic notifier."""
     if dom.devices.memballoon is None and not _no_default_balloon(dom):
         dom.devices.memballoon = Memballoon(model="virtio")
+    if dom.modern:
+        s390 = dom.os.arch in ("s390", "s390x")
+        own = "pseries" if _is_pseries(dom) else "s390" if s390 else None
+        if own is not None and not any(
+            p.model in ("default", own) for p in dom.devices.panics
+        ):
+            dom.devices.panics.append(Panic())
 
 
 def _is_pseries(dom: Domain) -> bool:
@@ -38,9 +46,20 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
         c.type == "usb" and c.model == "none" for c in dom.devices.controllers
     ):
         raise XMLError("Can't add USB hub: USB is disabled for this domain")
+    vsock = dom.devices.vsock
+    if vsock is not None and vsock.auto_cid is None:
+        # virDomainVsockDefPostParse: no cid given means an automatic one.
+        vsock.auto_cid = "no" if vsock.guest_cid else "yes"
+    if vsock is not None and vsock.model is None:
+        vsock.model = "virtio"  # qemuDomainVsockDefPostParse
     for panic in dom.devices.panics:
         if panic.model == "default":
-            panic.model = "pseries" if _is_pseries(dom) else "isa"
+            if _is_pseries(dom):
+                panic.model = "pseries"
+            elif dom.modern and dom.os.arch in ("s390", "s390x"):
+                panic.model = "s390"
+            else:
+                panic.model = "isa"
 
 
 def _alias_index(alias: str | None, prefix: str) -> int:

@@ -44,10 +44,36 @@ def _default_type(dom: Domain) -> str:
     raise ConfigError("cannot determine default video type")
 
 
-def add_implicit_video(dom: Domain) -> None:
+def _modern_default_type(dom: Domain, caps: Any) -> str:
+    """qemuDomainDefaultVideoDevice (libvirt 9.0)."""
+    arch = dom_arch(dom)
+    machine = dom.os.machine or ""
+    if arch in ("ppc64", "ppc64le"):
+        return "vga"
+    virt_machine = machine == "virt" or machine.startswith("virt-")
+    if (virt_machine and arch in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64")) or (
+        arch in ("s390", "s390x")
+    ):
+        return "virtio"
+    if caps is not None and caps.has("cirrus-vga"):
+        return "cirrus"
+    if caps is not None and caps.has("VGA"):
+        return "vga"
+    return "default"  # left for validation to refuse
+
+
+def _resolve_modern_defaults(dom: Domain, caps: Any) -> None:
+    for v in dom.devices.videos:
+        if v.type == "default":
+            v.type = _modern_default_type(dom, caps)
+            if not v.vram and v.type != "default":
+                v.vram = default_video_ram(dom.virt_type, v.type)
+
+
+def add_implicit_video(dom: Domain, caps: Any = None) -> None:
     """A guest with graphics but no <video> gets the default card."""
     if dom.devices.graphics and not dom.devices.videos:
-        type_ = _default_type(dom)
+        type_ = _modern_default_type(dom, caps) if dom.modern else _default_type(dom)
         dom.devices.videos.append(
             Video(type=type_, vram=default_video_ram(dom.virt_type, type_), heads=1)
         )
@@ -69,5 +95,12 @@ def qemu_video_defaults(dom: Domain) -> None:
 
 def video_post_parse(dom: Domain, caps: Any = None) -> None:
     order_primary(dom)
-    add_implicit_video(dom)
+    add_implicit_video(dom, caps)
+    if dom.modern:
+        _resolve_modern_defaults(dom, caps)
     qemu_video_defaults(dom)
+    videos = dom.devices.videos
+    # virDomainDefPostParseVideo (libvirt 9.0): the first card is the
+    # primary one, and says so.
+    if dom.modern and videos and videos[0].type != "none":
+        videos[0].primary = True

@@ -66,6 +66,8 @@ def format_chr_source(w: XMLWriter, src: ChrSource, ctx: FormatContext) -> None:
         )
         w.empty("protocol", ("type", src.protocol))
     elif t == "unix":
+        if src.path is None and ctx.modern:
+            return  # libvirt 9.0 writes no <source> without a path
         attrs = f" mode='{'bind' if src.listen else 'connect'}'"
         if src.path is not None:
             attrs += f" path='{escape(src.path)}'"
@@ -88,6 +90,15 @@ def _target(w: XMLWriter, dev: ChrDevice, ctx: FormatContext) -> None:
             ):
                 attrs.append(("state", dev.state))
         w.empty("target", *attrs)
+    elif dev.kind == "serial" and ctx.modern:
+        # virDomainChrTargetDefFormat (libvirt 9.0)
+        attrs = [("type", dev.target_type), ("port", _port(dev))]
+        if dev.target_model is None:
+            w.empty("target", *attrs)
+        else:
+            w.start("target", *attrs)
+            w.empty("model", ("name", dev.target_model))
+            w.end("target")
     elif dev.kind == "console" or (dev.kind == "serial" and dev.target_type_attr):
         w.empty("target", ("type", dev.target_type), ("port", _port(dev)))
     else:

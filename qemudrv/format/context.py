@@ -9,8 +9,10 @@ from dataclasses import dataclass
 class FormatContext:
     """``inactive``: format a persistent definition (no live-only data);
     ``secure``: omit secrets such as passwords (VIR_DOMAIN_XML_SECURE);
-    ``status``: formatting inside a <domstatus> document."""
+    ``status``: formatting inside a <domstatus> document;
+    ``modern``: in libvirt 9.0's dialect (set from the domain)."""
 
     inactive: bool = True
     secure: bool = True
     status: bool = False
+    modern: bool = False

@@ -13,15 +13,25 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
     head: list[Attr] = [("type", cont.type), ("index", cont.index), ("model", cont.model)]
     if cont.type == "virtio-serial":
         head += [("ports", cont.ports), ("vectors", cont.vectors)]
+    elif cont.type == "usb" and ctx.modern:
+        head.append(("ports", cont.ports))
     body = w.child()
     if cont.type == "pci":
         if cont.model_name:
             body.empty("model", ("name", cont.model_name))
-        if cont.chassis_nr is not None or cont.chassis is not None or cont.port is not None:
-            port = None if cont.port is None else f"0x{cont.port:x}"
-            body.empty(
-                "target", ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port)
-            )
+        port = None if cont.port is None else f"0x{cont.port:x}"
+        target: list[Attr] = [
+            ("chassisNr", cont.chassis_nr), ("chassis", cont.chassis), ("port", port),
+        ]
+        if ctx.modern:
+            target += [("busNr", cont.bus_nr), ("index", cont.target_index),
+                       ("hotplug", cont.hotplug)]
+        node = w.child().child()
+        node.element("node", cont.numa_node)
+        if node:
+            body.wrap("target", node, *target)
+        elif any(value is not None for _, value in target):
+            body.empty("target", *target)
     if (
         cont.queues or cont.cmd_per_lun or cont.max_sectors
         or cont.ioeventfd is not None or cont.iothread

@@ -19,8 +19,9 @@ from ..xmlwriter import XMLWriter
 from .context import FormatContext
 
 
-def format_address_attrs(info: DeviceInfo) -> str | None:
-    """The ``<address .../>`` line of a device, or None (virDomainDeviceInfoFormat)."""
+def format_address_attrs(info: DeviceInfo, modern: bool = False) -> str | None:
+    """The ``<address .../>`` line of a device, or None (virDomainDeviceInfoFormat).
+    libvirt 9.0 pads spapr-vio regs to 8 digits and omits a DIMM base of 0."""
     a = info.address
     if a is None or isinstance(a, VirtioS390Address):
         return None
@@ -44,7 +45,7 @@ def format_address_attrs(info: DeviceInfo) -> str | None:
             out += f" port='{a.port}'"
     elif isinstance(a, SpaprVioAddress):
         if a.reg is not None:
-            out += f" reg='0x{a.reg:x}'"
+            out += f" reg='0x{a.reg:08x}'" if modern else f" reg='0x{a.reg:x}'"
     elif isinstance(a, CCWAddress):
         out += f" cssid='0x{a.cssid:x}' ssid='0x{a.ssid:x}' devno='0x{a.devno:04x}'"
     elif isinstance(a, ISAAddress):
@@ -53,7 +54,9 @@ def format_address_attrs(info: DeviceInfo) -> str | None:
         if a.irq:
             out += f" irq='0x{a.irq:x}'"
     elif isinstance(a, DIMMAddress):
-        out += f" slot='{a.slot}' base='0x{a.base:x}'"
+        out += f" slot='{a.slot}'"
+        if a.base or not modern:
+            out += f" base='0x{a.base:x}'"
     return out + "/>"
 
 
@@ -74,6 +77,19 @@ def format_device_info(
     if allow_rom and (info.rom_bar is not None or info.rom_file is not None):
         bar = None if info.rom_bar is None else ("on" if info.rom_bar else "off")
         w.empty("rom", ("bar", bar), ("file", info.rom_file))
-    line = format_address_attrs(info)
-    if line is not None:
+    line = format_address_attrs(info, ctx.modern)
+    if line is None:
+        return
+    a = info.address
+    if ctx.modern and isinstance(a, PCIAddress) and (
+        a.zpci_uid is not None or a.zpci_fid is not None
+    ):
+        w.line(line[:-2] + ">")
+        uid = None if a.zpci_uid is None else f"0x{a.zpci_uid:04x}"
+        fid = None if a.zpci_fid is None else f"0x{a.zpci_fid:08x}"
+        w.level += 1
+        w.empty("zpci", ("uid", uid), ("fid", fid))
+        w.level -= 1
+        w.line("</address>")
+    else:
         w.line(line)

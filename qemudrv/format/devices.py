@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter
 from . import (
+    audio,
     chardev,
     controller,
     disk,
@@ -55,11 +56,20 @@ ORDER: list[Formatter] = [
     misc.format_memories,
 ]
 
+# libvirt 9.0 writes the TPM after the inputs and the audio backends after
+# the sound devices.
+ORDER_MODERN: list[Formatter] = [
+    f for f in ORDER if f is not misc.format_tpm
+]
+ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), misc.format_tpm)
+ORDER_MODERN.insert(ORDER_MODERN.index(sound.format_sounds) + 1, audio.format_audios)
+ORDER_MODERN.append(misc.format_vsock)
+
 
 def format_devices(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     w.start("devices")
     if dom.devices.emulator:
         w.element("emulator", dom.devices.emulator)
-    for formatter in ORDER:
+    for formatter in ORDER_MODERN if dom.modern else ORDER:
         formatter(w, dom, ctx)
     w.end("devices")

@@ -22,6 +22,8 @@ def format_domain(dom: Domain, ctx: FormatContext, level: int = 0) -> str:
 def format_domain_into(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     """virDomainDefFormatInternal: the sections in libvirt's order."""
     attrs: list[tuple[str, str | int | None]] = [("type", dom.virt_type)]
+    if dom.modern != ctx.modern:
+        ctx = replace(ctx, modern=dom.modern)
     if dom.id is None and not ctx.inactive:
         # A domain without an id is not running: format it as inactive.
         ctx = replace(ctx, inactive=True)

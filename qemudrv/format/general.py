@@ -323,7 +323,7 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
     if cpu is None:
         return
     body = w.child()
-    _cpu_body(body, cpu)
+    _cpu_body(body, cpu, dom.modern)
     if not body and cpu.mode == "custom" and cpu.model is None:
         return
     attrs: list[tuple[str, str | int | None]] = []
@@ -331,13 +331,19 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("mode", cpu.mode))
     if cpu.model and cpu.mode == "custom":
         attrs.append(("match", cpu.match or "exact"))
+    if dom.modern:
+        attrs.append(("check", cpu.check))
+        if cpu.mode in ("host-passthrough", "maximum"):
+            attrs.append(("migratable", cpu.migratable))
     w.wrap("cpu", body, *attrs)
 
 
-def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
+def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
     format_model = cpu.mode == "custom"
     format_fallback = cpu.mode == "host-model" or (cpu.mode == "custom" and cpu.model is not None)
-    if (format_model and cpu.model) or format_fallback:
+    # libvirt 9.0 writes no bare <model> for the default fallback.
+    fallback_worth = format_fallback and (not modern or (cpu.fallback or "allow") != "allow")
+    if (format_model and cpu.model) or fallback_worth:
         attrs: list[tuple[str, str | int | None]] = []
         if format_fallback:
             attrs.append(("fallback", cpu.fallback or "allow"))
@@ -350,7 +356,8 @@ def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
         w.element("vendor", cpu.vendor)
     if cpu.sockets and cpu.cores and cpu.threads:
         w.empty(
-            "topology", ("sockets", cpu.sockets), ("cores", cpu.cores), ("threads", cpu.threads)
+            "topology", ("sockets", cpu.sockets), ("dies", cpu.dies if modern else None),
+            ("cores", cpu.cores), ("threads", cpu.threads),
         )
     for f in cpu.features:
         w.empty("feature", ("policy", f.policy), ("name", f.name))
@@ -364,6 +371,7 @@ def _cpu_body(w: XMLWriter, cpu: CPU) -> None:
                 ("memory", c.memory),
                 ("unit", "KiB"),
                 ("memAccess", c.mem_access),
+                ("discard", c.discard),
             )
         w.end("numa")
 

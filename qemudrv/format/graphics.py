@@ -75,7 +75,9 @@ def _attrs(g: Graphics, ctx: FormatContext) -> str:
             out += f" port='{g.port}'"
         if g.tls_port:
             out += f" tlsPort='{g.tls_port}'"
-        out += f" autoport='{'yes' if g.autoport else 'no'}'"
+        # libvirt 9.0 leaves the ports out for a SPICE that listens nowhere.
+        if not (ctx.modern and g.listens and g.listens[0].type == "none"):
+            out += f" autoport='{'yes' if g.autoport else 'no'}'"
         if listen is not None:
             out += f" listen='{listen}'"
         if g.keymap is not None:
@@ -93,7 +95,7 @@ def _on_off(value: bool, yes: str = "on", no: str = "off") -> str:
 def format_graphic(w: XMLWriter, g: Graphics, ctx: FormatContext) -> None:
     body = w.child()
     for lis in g.listens:
-        if lis.type == "none":
+        if lis.type == "none" and not ctx.modern:
             continue
         attrs = [("type", lis.type)]
         if lis.address is not None and (

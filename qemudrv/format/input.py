@@ -21,7 +21,12 @@ def format_input(w: XMLWriter, dev: Input, ctx: FormatContext) -> None:
 
 def format_inputs(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     """USB and virtio inputs as defined; PS/2 (or Xen) ones only as the
-    mouse and keyboard every x86 guest with graphics has."""
+    mouse and keyboard every x86 guest with graphics has. libvirt 9.0
+    writes every input as listed."""
+    if dom.modern:
+        for dev in dom.devices.inputs:
+            format_input(w, dev, ctx)
+        return
     for dev in dom.devices.inputs:
         if dev.bus in ("usb", "virtio"):
             format_input(w, dev, ctx)

@@ -115,3 +115,15 @@ def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
         w.end("target")
         format_device_info(w, dev.info, ctx)
         w.end("memory")
+
+
+def format_vsock(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
+    """virDomainVsockDefFormat (libvirt 9.0)."""
+    dev = dom.devices.vsock
+    if dev is None:
+        return
+    body = w.child()
+    if dev.auto_cid is not None or dev.guest_cid:
+        body.empty("cid", ("auto", dev.auto_cid), ("address", dev.guest_cid or None))
+    format_device_info(body, dev.info, ctx)
+    w.wrap("vsock", body, ("model", dev.model))

@@ -12,6 +12,9 @@ class PCIAddress:
     slot: int = 0
     function: int = 0
     multifunction: bool | None = None  # None: not given (libvirt's tristate default)
+    # libvirt 9.0 s390 zPCI extension: <zpci uid fid/>
+    zpci_uid: int | None = None
+    zpci_fid: int | None = None
 
     type = "pci"
 

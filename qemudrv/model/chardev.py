@@ -20,6 +20,14 @@ TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")
 SPICEVMC_NAMES = ("vdagent", "smartcard", "usbredir")
 
 SERIAL_TARGETS = ("isa-serial", "usb-serial", "pci-serial")
+# libvirt 9.0's serial target types and the <model name> of their devices.
+SERIAL_TARGETS_MODERN = (
+    *SERIAL_TARGETS, "spapr-vio-serial", "system-serial", "sclp-serial", "isa-debug",
+)
+SERIAL_TARGET_MODELS = (
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+    "sclplmconsole", "16550a", "isa-debugcon",
+)
 CONSOLE_TARGETS = (
     "none", "serial", "xen", "uml", "virtio", "lxc", "openvz", "sclp", "sclplm",
 )
@@ -110,6 +118,8 @@ class ChrDevice:
     target_type_attr: bool = False
     # serial/parallel/console port; None until defaults number it
     port: int | None = None
+    # libvirt 9.0 serials: <target><model name=...>
+    target_model: str | None = None
     # channel targets
     name: str | None = None  # virtio/xen
     state: str | None = None  # virtio, live only

@@ -17,6 +17,8 @@ USB_MODELS = (
     "piix3-uhci", "piix4-uhci", "ehci", "ich9-ehci1", "ich9-uhci1", "ich9-uhci2",
     "ich9-uhci3", "vt82c686b-uhci", "pci-ohci", "nec-xhci", "qusb1", "qusb2", "none",
 )
+# libvirt 9.0's additions.
+USB_MODELS_MODERN = (*USB_MODELS, "qemu-xhci")
 PCI_MODELS = (
     "pci-root", "pcie-root", "pci-bridge", "dmi-to-pci-bridge", "pcie-root-port",
     "pcie-switch-upstream-port", "pcie-switch-downstream-port",
@@ -37,8 +39,22 @@ PCI_DEFAULT_MODEL_NAME = {
 USB_COMPANIONS = ("ich9-uhci1", "ich9-uhci2", "ich9-uhci3")
 
 
-def models_for(type_: str) -> tuple[str, ...] | None:
+SCSI_MODELS_MODERN = (
+    *SCSI_MODELS, "virtio-transitional", "virtio-non-transitional", "ncr53c90", "am53c974",
+    "dc390",
+)
+PCI_MODELS_MODERN = (*PCI_MODELS, "pci-expander-bus", "pcie-expander-bus", "pcie-to-pci-bridge")
+PCI_MODEL_NAMES_MODERN = (
+    *PCI_MODEL_NAMES, "pxb", "pxb-pcie", "pcie-root-port", "spapr-pci-host-bridge",
+    "pcie-pci-bridge",
+)
+
+
+def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     """The model names a controller type accepts (None: no model attribute)."""
+    if modern:
+        return {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
+                "pci": PCI_MODELS_MODERN}.get(type_)
     return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
 
 
@@ -64,3 +80,8 @@ class Controller:
     port: int | None = None
     pcihole64: int | None = None  # KiB
     pcihole64_set: bool = False
+    # libvirt 9.0 <target busNr index hotplug> and <node>
+    bus_nr: int | None = None
+    target_index: int | None = None
+    hotplug: str | None = None
+    numa_node: int | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .audio import Audio
 from .chardev import Channel, Console, Parallel, Serial
 from .controller import Controller
 from .disk import Disk
@@ -11,7 +12,18 @@ from .filesystem import Filesystem
 from .graphics import Graphics
 from .hostdev import Hostdev
 from .input import Input
-from .misc import NVRAM, TPM, Hub, Lease, Memballoon, MemoryDevice, Panic, Shmem, Watchdog
+from .misc import (
+    NVRAM,
+    TPM,
+    Hub,
+    Lease,
+    Memballoon,
+    MemoryDevice,
+    Panic,
+    Shmem,
+    Vsock,
+    Watchdog,
+)
 from .net import Interface
 from .redirdev import Redirdev, RedirFilter
 from .rng import RNG
@@ -36,6 +48,7 @@ class Devices:
     inputs: list[Input] = field(default_factory=list)
     graphics: list[Graphics] = field(default_factory=list)
     sounds: list[Sound] = field(default_factory=list)
+    audios: list[Audio] = field(default_factory=list)
     videos: list[Video] = field(default_factory=list)
     hostdevs: list[Hostdev] = field(default_factory=list)
     redirdevs: list[Redirdev] = field(default_factory=list)
@@ -49,3 +62,4 @@ class Devices:
     panics: list[Panic] = field(default_factory=list)
     shmems: list[Shmem] = field(default_factory=list)
     memories: list[MemoryDevice] = field(default_factory=list)
+    vsock: Vsock | None = None

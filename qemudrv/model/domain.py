@@ -30,6 +30,8 @@ from .general import (
 
 @dataclass
 class Domain:
+    # libvirt 9.0 behaviour (the capability set's [libvirt] version), else 1.3.1.
+    modern: bool = False
     virt_type: str = "qemu"
     id: int | None = None
     name: str = ""

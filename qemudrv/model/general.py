@@ -187,6 +187,7 @@ class NumaCell:
     cpus: frozenset[int]
     memory: int  # KiB
     mem_access: str | None = None
+    discard: str | None = None  # libvirt 9.0: yes / no
 
 
 @dataclass
@@ -202,9 +203,12 @@ class CPU:
     sockets: int = 0
     cores: int = 0
     threads: int = 0
+    dies: int = 1  # libvirt 9.0
     features: list[CPUFeature] = field(default_factory=list)
     cells: list[NumaCell] = field(default_factory=list)
     arch: str | None = None
+    # libvirt 9.0: whether a host-passthrough CPU may be migrated.
+    migratable: str | None = None
 
 
 @dataclass

@@ -16,7 +16,19 @@ TPM_BACKENDS = ("passthrough",)
 TPM_DEFAULT_DEVICE = "/dev/tpm0"
 # virDomainPanicModel of 1.3.1 ("default" is the unset model)
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
+PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
 MEMORY_MODELS = ("dimm",)
+VSOCK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
+@dataclass
+class Vsock:
+    """<vsock> (libvirt 9.0): a virtio socket with the guest's context id."""
+
+    model: str | None = None
+    auto_cid: str | None = None  # yes / no
+    guest_cid: int = 0
+    info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass

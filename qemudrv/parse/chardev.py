@@ -18,7 +18,9 @@ from ..model.chardev import (
     CHANNEL_TARGETS,
     CHR_TYPES,
     CONSOLE_TARGETS,
+    SERIAL_TARGET_MODELS,
     SERIAL_TARGETS,
+    SERIAL_TARGETS_MODERN,
     TCP_PROTOCOLS,
     Channel,
     ChrDevice,
@@ -168,10 +170,12 @@ def _parse_target(dev: ChrDevice, target: Element | None, ctx: ParseContext) -> 
     if ttype is None:
         if dev.kind == "channel":
             raise XMLError("target type must be specified for channel device")
-        dev.target_type = {"serial": "isa-serial", "console": "none"}.get(dev.kind)
+        # libvirt 9.0 leaves a serial's type for the post-parse to choose.
+        serial_default = None if ctx.modern else "isa-serial"
+        dev.target_type = {"serial": serial_default, "console": "none"}.get(dev.kind)
     else:
         choices = {
-            "serial": SERIAL_TARGETS,
+            "serial": SERIAL_TARGETS_MODERN if ctx.modern else SERIAL_TARGETS,
             "console": CONSOLE_TARGETS,
             "channel": CHANNEL_TARGETS,
         }.get(dev.kind)
@@ -186,6 +190,13 @@ def _parse_target(dev: ChrDevice, target: Element | None, ctx: ParseContext) -> 
         dev.target_type_attr = True
     if target is None:
         return
+    if ctx.modern and dev.kind == "serial":
+        model = child(target, "model")
+        name = model.get("name") if model is not None else None
+        if name is not None:
+            if name not in SERIAL_TARGET_MODELS:
+                raise ConfigError(f"Unknown 'name' value '{name}'")
+            dev.target_model = name
     if dev.kind == "channel":
         if dev.target_type == "guestfwd":
             addr = target.get("address")

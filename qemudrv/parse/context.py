@@ -16,3 +16,8 @@ class ParseContext:
     inactive: bool = True
     status: bool = False
     boot_orders: set[int] = field(default_factory=set)
+
+    @property
+    def modern(self) -> bool:
+        """Whether to read the document as libvirt 9.0 does."""
+        return self.caps.libvirt_version >= (9, 0)

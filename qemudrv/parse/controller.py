@@ -5,7 +5,13 @@ from __future__ import annotations
 from ..errors import XMLError
 from ..limits import CONTROLLERS_MAX
 from ..model.address import DeviceInfo
-from ..model.controller import CONTROLLER_TYPES, PCI_MODEL_NAMES, Controller, models_for
+from ..model.controller import (
+    CONTROLLER_TYPES,
+    PCI_MODEL_NAMES,
+    PCI_MODEL_NAMES_MODERN,
+    Controller,
+    models_for,
+)
 from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
@@ -43,6 +49,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             raise XMLError(f"Unknown controller type '{type_}'")
         cont.type = type_
     index = el.get("index")
+    if index is None and ctx.modern:
+        cont.index = -1  # libvirt 9.0 picks one after parsing
     if index is not None:
         cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
         if cont.index >= CONTROLLERS_MAX:
@@ -51,7 +59,7 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             )
     model = el.get("model")
     if model is not None:
-        allowed = models_for(cont.type)
+        allowed = models_for(cont.type, ctx.modern)
         if not allowed or model not in allowed:
             raise XMLError(f"Unknown model type '{model}'")
         cont.model = model
@@ -78,13 +86,16 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         )
     if model_el is not None:
         name = model_el.get("name")
-        if name is not None and name not in PCI_MODEL_NAMES:
+        names = PCI_MODEL_NAMES_MODERN if ctx.modern else PCI_MODEL_NAMES
+        if name is not None and name not in names:
             raise XMLError(f"Unknown PCI controller model name '{name}'")
         cont.model_name = name
     if target is not None:
         cont.chassis_nr = _int_any_base(target.get("chassisNr"), "chassisNr")
         cont.chassis = _int_any_base(target.get("chassis"), "chassis")
         cont.port = _int_any_base(target.get("port"), "port")
+        if ctx.modern:
+            _parse_modern_target(target, cont)
 
     if cont.type == "usb" and cont.model == "none":
         cont.info = DeviceInfo()  # the address of a 'none' controller is ignored
@@ -95,6 +106,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
         cont.vectors = _uint(el.get("vectors"), "Invalid vectors: %s", 2**31 - 1)
     elif cont.type == "usb":
+        if ctx.modern:
+            cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
         start = _COMPANION_START.get(cont.model or "")
         if start is not None and cont.info.usb_master_startport is None:
             cont.info.usb_master_startport = start
@@ -103,11 +116,34 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     return cont
 
 
+def _parse_modern_target(target: Element, cont: Controller) -> None:
+    """virDomainControllerDefParseXML (libvirt 9.0): busNr, index, hotplug
+    and the NUMA node of PCI controllers."""
+    cont.bus_nr = _int_any_base(target.get("busNr"), "busNr")
+    if cont.bus_nr is not None and not 1 <= cont.bus_nr <= 254:
+        raise XMLError(f"PCI controller busNr '{cont.bus_nr}' out of range - must be 1-254")
+    cont.target_index = _int_any_base(target.get("index"), "index")
+    if cont.target_index is not None and not 0 <= cont.target_index <= 31:
+        raise XMLError(f"PCI controller target index '{cont.target_index}' out of range "
+                       "- must be 0-31")
+    hotplug = target.get("hotplug")
+    if hotplug is not None:
+        if hotplug not in ("on", "off"):
+            raise XMLError(f"Invalid target hotplug value '{hotplug}'")
+        cont.hotplug = hotplug
+    node = child(target, "node")
+    if node is not None:
+        value = (node.text or "").strip()
+        if not value.isdigit():
+            raise XMLError(f"Invalid NUMA node in target, '{value}'")
+        cont.numa_node = int(value)
+
+
 def _parse_pci(el: Element, cont: Controller) -> None:
     if cont.model in ("pci-root", "pcie-root"):
         if cont.info.address is not None:
             raise XMLError("pci-root and pcie-root controllers should not have an address")
-        if cont.index != 0:
+        if cont.index > 0:  # (-1: libvirt 9.0 assigns one later)
             raise XMLError("pci-root and pcie-root controllers should have index 0")
     hole = child(el, "pcihole64")
     if hole is not None:

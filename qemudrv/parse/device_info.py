@@ -21,7 +21,7 @@ from ..model.address import (
     VirtioS390Address,
     VirtioSerialAddress,
 )
-from ..xmlreader import Element, child, parse_int
+from ..xmlreader import Element, child, elements, parse_int
 from .context import ParseContext
 
 
@@ -65,7 +65,27 @@ def parse_pci_address(el: Element) -> PCIAddress:
         addr.multifunction = multi == "on"
     if (addr.domain, addr.bus, addr.slot, addr.function) != (0, 0, 0, 0):
         validate_pci_address(addr)
+    zpci = next(iter(elements(el, "zpci")), None)
+    if zpci is not None:
+        _parse_zpci(zpci, addr)
     return addr
+
+
+def _parse_zpci(el: Element, addr: PCIAddress) -> None:
+    """virZPCIDeviceAddressParseXML: uid 0x0001-0xffff, fid 32 bits."""
+    for name, low, high in (("uid", 1, 0xFFFF), ("fid", 0, 0xFFFFFFFF)):
+        raw = el.get(name)
+        if raw is None:
+            continue
+        try:
+            value = int(raw, 0)
+        except ValueError:
+            raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
+        if not low <= value <= high:
+            raise XMLError(f"Invalid PCI address {name}='0x{value:x}', "
+                           f"must be > 0x{low:x} and <= 0x{high:x}" if low else
+                           f"Invalid PCI address {name}='0x{value:x}', must be <= 0x{high:x}")
+        setattr(addr, f"zpci_{name}", value)
 
 
 def validate_pci_address(addr: PCIAddress) -> None:

@@ -13,6 +13,7 @@ from ..errors import XMLError
 from ..model.devices import Devices
 from ..xmlreader import Element, child_text, elements
 from . import (
+    audio,
     chardev,
     controller,
     disk,
@@ -55,6 +56,7 @@ _LISTS: dict[str, tuple[Parser, str]] = {
     "panic": (misc.parse_panic, "panics"),
     "shmem": (misc.parse_shmem, "shmems"),
     "memory": (misc.parse_memory, "memories"),
+    "audio": (audio.parse_audio, "audios"),
 }
 
 _SINGLE: dict[str, tuple[Parser, str, str]] = {
@@ -71,6 +73,7 @@ _SINGLE: dict[str, tuple[Parser, str, str]] = {
     ),
     "tpm": (misc.parse_tpm, "tpm", "only a single TPM device is supported"),
     "nvram": (misc.parse_nvram, "nvram", "only a single nvram device is supported"),
+    "vsock": (misc.parse_vsock, "vsock", "only a single vsock device is supported"),
 }
 
 # The order in which libvirt's parser visits device kinds; errors of an
@@ -80,6 +83,10 @@ _ORDER = [
     "serial", "parallel", "console", "channel", "input", "graphics", "sound",
     "video", "hostdev", "redirdev", "redirfilter", "hub", "watchdog",
     "memballoon", "rng", "tpm", "nvram", "panic", "shmem", "memory",
+]
+# libvirt 9.0 reads <audio> right after <sound>.
+_ORDER_MODERN = [
+    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "vsock",
 ]
 
 
@@ -91,7 +98,7 @@ def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
     by_tag: dict[str, list[Element]] = {}
     for c in elements(el):
         by_tag.setdefault(str(c.tag), []).append(c)
-    for name in _ORDER:
+    for name in _ORDER_MODERN if ctx.modern else _ORDER:
         found = by_tag.get(name)
         if not found:
             continue

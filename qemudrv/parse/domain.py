@@ -19,7 +19,7 @@ def parse_domain_xml(text: str, ctx: ParseContext) -> Domain:
 
 def parse_domain(root: Element, ctx: ParseContext) -> Domain:
     """virDomainDefParseXML: the sections in libvirt's order."""
-    dom = Domain()
+    dom = Domain(modern=ctx.modern)
     general.parse_header(root, dom, ctx)
     general.parse_memory(root, dom, ctx)
     general.parse_blkiotune(root, dom, ctx)

@@ -14,6 +14,10 @@ from .general_values import int_value, parse_memory_value, uint_value
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
+CPU_MODES_MODERN = (*CPU_MODES, "maximum")
+CPU_CHECKS = ("none", "partial", "full")
+ON_OFF = ("on", "off")
+YES_NO = ("yes", "no")
 CPU_MATCHES = ("minimum", "exact", "strict")
 CPU_POLICIES = ("force", "require", "optional", "disable", "forbid")
 MEM_ACCESS = ("shared", "private")
@@ -135,9 +139,11 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     cpu = CPU()
     mode = el.get("mode")
     if mode is not None:
-        if mode not in CPU_MODES:
+        if mode not in (CPU_MODES_MODERN if ctx.modern else CPU_MODES):
             raise XMLError(f"Invalid mode attribute '{mode}'")
         cpu.mode = mode
+    if ctx.modern:
+        _parse_modern_cpu_attrs(el, cpu)
     model_el = child(el, "model")
     if cpu.mode == "custom":
         match = el.get("match")
@@ -179,6 +185,12 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if not n or n > UINT_MAX:
                 raise XMLError(f"Invalid '{name}' value in CPU topology")
             setattr(cpu, name, n)
+        dies = topo.get("dies") if ctx.modern else None
+        if dies is not None:
+            n = uint_value(dies, "'dies' attribute in CPU topology")
+            if not n or n > UINT_MAX:
+                raise XMLError("Invalid 'dies' value in CPU topology")
+            cpu.dies = n
     feats = children(el, "feature")
     if feats and cpu.model is None and cpu.mode == "custom":
         raise XMLError("Non-empty feature list specified without CPU model")
@@ -196,7 +208,7 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             raise XMLError(f"CPU feature '{feature_name}' specified more than once")
         seen.add(feature_name)
         cpu.features.append(CPUFeature(feature_name, policy))
-    if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.cores * cpu.threads:
+    if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.dies * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
     numa = child(el, "numa")
     if numa is not None:
@@ -204,6 +216,23 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
             raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
     dom.cpu = cpu
+
+
+def _parse_modern_cpu_attrs(el: Element, cpu: CPU) -> None:
+    """virCPUDefParseXML (libvirt 9.0): check and migratable."""
+    check = el.get("check")
+    if check is not None:
+        if check not in CPU_CHECKS:
+            raise XMLError(f"Invalid check attribute for CPU specification: '{check}'")
+        cpu.check = check
+    migratable = el.get("migratable")
+    if migratable is not None:
+        if migratable not in ON_OFF:
+            raise XMLError(f"Invalid value in migratable attribute: '{migratable}'")
+        if cpu.mode not in ("host-passthrough", "maximum"):
+            raise XMLError("Attribute migratable is only allowed for "
+                           "'host-passthrough' / 'maximum' CPU mode")
+        cpu.migratable = migratable
 
 
 def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
@@ -238,7 +267,10 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
         access = node.get("memAccess")
         if access is not None and access not in MEM_ACCESS:
             raise XMLError(f"Invalid 'memAccess' attribute value '{access}'")
-        cells[cid] = NumaCell(cid, cpus, mem or 0, access)
+        discard = node.get("discard") if ctx.modern else None
+        if discard is not None and discard not in YES_NO:
+            raise XMLError(f"Invalid 'discard' attribute value '{discard}'")
+        cells[cid] = NumaCell(cid, cpus, mem or 0, access, discard)
     return [cells[i] for i in sorted(cells)]
 
 

@@ -178,7 +178,9 @@ def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
         elif name == "gic":
             f.flags[name] = True
             ver = node.get("version")
-            if ver is not None:
+            if ver == "host" and ctx.modern:
+                f.gic_version = ver
+            elif ver is not None:
                 try:
                     if int(ver) <= 0:
                         raise ValueError

@@ -216,6 +216,16 @@ def _parse_spice(g: Graphics, el: Element, ctx: ParseContext) -> None:
             g.mousemode = value
 
 
+def _spice_listen_none(g: Graphics) -> None:
+    """virDomainDefPostParseGraphics (libvirt 9.0): SPICE without ports
+    nor autoport listens nowhere, which is listen type 'none'."""
+    first = g.listens[0] if g.listens else None
+    if (first is not None and first.type == "address" and not g.port and not g.tls_port
+            and not g.autoport):
+        first.address = None
+        first.type = "none"
+
+
 def parse_graphics(el: Element, ctx: ParseContext) -> Graphics:
     type_ = el.get("type")
     if type_ is None:
@@ -229,6 +239,12 @@ def parse_graphics(el: Element, ctx: ParseContext) -> Graphics:
         _parse_vnc(g, el, ctx)
     elif type_ == "spice":
         _parse_spice(g, el, ctx)
+    if ctx.modern and type_ in ("vnc", "rdp", "spice") and not g.listens and g.socket is None:
+        # virDomainGraphicsListensParseXML (libvirt 9.0): a listen is
+        # always there, built from the legacy attribute if need be.
+        g.listens.append(GraphicsListen(type="address"))
+    if ctx.modern and type_ == "spice":
+        _spice_listen_none(g)
     elif type_ in ("sdl", "desktop"):
         fullscreen = el.get("fullscreen")
         if fullscreen is not None:

@@ -13,10 +13,12 @@ from ..model.misc import (
     MEMORY_MODELS,
     NVRAM,
     PANIC_MODELS,
+    PANIC_MODELS_MODERN,
     TPM,
     TPM_BACKENDS,
     TPM_DEFAULT_DEVICE,
     TPM_MODELS,
+    VSOCK_MODELS,
     WATCHDOG_ACTIONS,
     WATCHDOG_MODELS,
     Hub,
@@ -25,6 +27,7 @@ from ..model.misc import (
     MemoryDevice,
     Panic,
     Shmem,
+    Vsock,
     Watchdog,
 )
 from ..xmlreader import Element, child, elements, parse_int, scale
@@ -149,7 +152,7 @@ def parse_panic(el: Element, ctx: ParseContext) -> Panic:
     parse_device_info(el, replace(ctx, inactive=False), dev.info)
     model = el.get("model")
     if model is not None:
-        if model not in PANIC_MODELS:
+        if model not in (PANIC_MODELS_MODERN if ctx.modern else PANIC_MODELS):
             raise XMLError(f"unknown panic model '{model}'")
         dev.model = model
     return dev
@@ -237,5 +240,29 @@ def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     if size is None:
         raise XMLError("missing element 'size' in <memory> target")
     dev.size = parse_memory_value(size, ctx, required=True) or 0
+    parse_device_info(el, ctx, dev.info)
+    return dev
+
+
+def parse_vsock(el: Element, ctx: ParseContext) -> Vsock:
+    """virDomainVsockDefParseXML (libvirt 9.0)."""
+    dev = Vsock()
+    model = el.get("model")
+    if model is not None:
+        if model not in VSOCK_MODELS:
+            raise XMLError(f"unknown vsock model '{model}'")
+        dev.model = model
+    cid = child(el, "cid")
+    if cid is not None:
+        address = cid.get("address")
+        if address is not None:
+            if not address.isdigit() or not 3 <= int(address) <= 0xFFFFFFFF:
+                raise XMLError(f"'{address}' is not a valid cid")
+            dev.guest_cid = int(address)
+        auto = cid.get("auto")
+        if auto is not None:
+            if auto not in ("yes", "no"):
+                raise XMLError(f"unable to parse vsock auto value '{auto}'")
+            dev.auto_cid = auto
     parse_device_info(el, ctx, dev.info)
     return dev

@@ -48,7 +48,8 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
     dev.backend = name
     if name == "random":
         text = "".join(map(str, backend.itertext())) or None
-        if text is not None and text not in RANDOM_SOURCES:
+        # libvirt 9.0 takes any file (QEMU's rng-random does).
+        if text is not None and text not in RANDOM_SOURCES and not ctx.modern:
             raise XMLError(f"file '{text}' is not a supported random source")
         dev.file = text
     else:

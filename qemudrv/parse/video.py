@@ -86,6 +86,10 @@ def parse_video(el: Element, ctx: ParseContext) -> Video:
         if type_ not in VIDEO_TYPES:
             raise XMLError(f"unknown video model '{type_}'")
         dev.type = type_
+    elif ctx.modern:
+        # libvirt 9.0: the QEMU driver picks it at post-parse, by machine
+        # and by what QEMU offers.
+        dev.type = "default"
     else:
         dev.type = default_video_type(root)
     if model is not None:

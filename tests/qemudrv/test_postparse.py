@@ -17,6 +17,8 @@ TABLES = {
     "IMPLICIT_CONTROLLER_HOOKS": postparse.IMPLICIT_CONTROLLER_HOOKS,
     "ADDRESS_HOOKS": postparse.ADDRESS_HOOKS,
     "PREPARE_HOOKS": postparse.PREPARE_HOOKS,
+    "MODERN_DEFAULT_DEVICE_HOOKS": postparse.MODERN_DEFAULT_DEVICE_HOOKS,
+    "MODERN_DEVICE_HOOKS": postparse.MODERN_DEVICE_HOOKS,
 }
 
 
@@ -43,7 +45,7 @@ def _defaults_functions() -> dict[str, object]:
 
 def test_every_post_parse_function_is_registered() -> None:
     """A family's *_post_parse written but left out of the table would never run."""
-    registered = set(postparse.DEVICE_HOOKS)
+    registered = set(postparse.DEVICE_HOOKS) | set(postparse.MODERN_DEVICE_HOOKS)
     unregistered = [
         name for name, func in _defaults_functions().items()
         if name.endswith("_post_parse") and func not in registered
