@@ -148,7 +148,7 @@ def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTE
     if case.mode is Mode.ARGV2XML:
         text = unwrap(text)
     return Prepared(caps, text, read_limit,
-                    load_settings(case.manifest.parent.parent.parent).fold_args)
+                    load_settings(case.suite_root).fold_args)
 
 
 def driver_root(driver: object) -> Path | None:

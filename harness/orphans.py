@@ -51,4 +51,7 @@ def find_orphans(
     except SuiteError:
         return None
     real_path = RealPaths()
-    return [p for p in _data_files(manifest.directory) if real_path(p) not in owned]
+    # A walked path found in ``owned`` as it is is a real path already: only
+    # the others need resolving (in a suite reached by no link, none do).
+    return [p for p in _data_files(manifest.directory)
+            if p not in owned and real_path(p) not in owned]

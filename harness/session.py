@@ -101,6 +101,7 @@ class HarnessState:
         self.regen_log = RegenLog()
         self._shared: dict[Path, set[Path]] = {}
         self._inputs: set[Path] | None = None
+        self._owned: dict[Path, set[Path] | None] = {}
         self._obtained_dir: Path | None = None
         # Shared goldens, inputs and ownership compare real paths.
         self.real_path = RealPaths()
@@ -214,6 +215,12 @@ class HarnessState:
     def owned_files(self, suite: Suite) -> set[Path] | None:
         """Real paths of every file a case of the suite names (and of the
         manifests), or None when a manifest cannot be read to say."""
+        # Once per suite: each of its modes asks, and the manifests are read once.
+        if suite.root not in self._owned:
+            self._owned[suite.root] = self._find_owned(suite)
+        return self._owned[suite.root]
+
+    def _find_owned(self, suite: Suite) -> set[Path] | None:
         manifests = [m for mode in Mode if (m := self.manifest(suite, mode)) is not None]
         if any(m.error is not None for m in manifests):
             return None

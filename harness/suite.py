@@ -8,6 +8,7 @@ others still run.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -128,9 +129,10 @@ class Case:
         """The file the output is compared with (the input for identity cases)."""
         return self.golden if self.golden is not None else self.input
 
-    @property
+    @functools.cached_property
     def suite_root(self) -> Path:
         """The suite directory (the manifest is ``SUITE/cases/MODE/cases.toml``)."""
+        # Cached: every read and regeneration of the case asks for it.
         return self.manifest.parents[2]
 
     @property
