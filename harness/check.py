@@ -445,7 +445,6 @@ def _judge_output(
     obtained: list[tuple[str, str]] = []
     problems: list[str] = []
     summaries: list[str] = []
-    label = display_path(expected_path)
     golden_problems = 0
 
     if case.mode is Mode.XML2ARGV:
@@ -465,6 +464,7 @@ def _judge_output(
             state: Literal["missing", "differs", "same"] = "same"
         else:
             state = "differs"
+            label = display_path(expected_path)
             what = "input (identity round trip)" if case.identity else "golden"
             summaries.append(f"output differs from the {what} {label}")
             problems.append(
@@ -475,6 +475,7 @@ def _judge_output(
             golden_problems = 1
     else:
         state = "missing"
+        label = display_path(expected_path)
         summaries.append(f"golden file {label} is missing")
         problems.append(f"golden file {label} is missing (--regen=new creates it)")
         golden_problems = 1
@@ -510,6 +511,7 @@ def _judge_output(
             status_cmp = compare_text(status_expected, status_conv.output)
             obtained.append((".status" + suffix, status_conv.output))
             if not status_cmp.equal:
+                label = display_path(expected_path)
                 summaries.append("status round trip (status_xml) differs")
                 problems.append(
                     "status round trip (status_xml) differs from the wrapped "

@@ -82,14 +82,16 @@ class RealPaths:
         self._dirs: dict[str, str] = {}
 
     def __call__(self, path: Path) -> Path:
-        parent, name = os.path.split(os.fspath(path))
+        text = os.fspath(path)
+        parent, name = os.path.split(text)
         real_dir = self._dirs.get(parent)
         if real_dir is None:
             real_dir = self._dirs[parent] = os.path.realpath(parent)
         candidate = os.path.join(real_dir, name)
         if name in ("", ".", "..") or os.path.islink(candidate):
             return Path(os.path.realpath(candidate))
-        return Path(candidate)
+        # Already real (the usual case): no new Path for each of thousands.
+        return path if candidate == text else Path(candidate)
 
 
 def _kind(mode: int) -> str:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
-from typing import Any
 
 __all__ = ["DEFAULT_TIMEOUT", "CaseTimedOut", "deadline", "parse_timeout"]
 
@@ -49,48 +50,34 @@ def _can_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-class deadline:
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
     """Raise :class:`CaseTimedOut` in the block if it runs longer than ``seconds``.
 
     A handler and timer set by someone else (pytest-timeout, say) are put
     back afterwards, the timer with what remains of its time.
     """
+    if seconds <= 0 or not _can_alarm():
+        yield
+        return
 
-    # A class rather than a @contextmanager generator: it runs for every case.
-    __slots__ = ("_armed", "_previous_handler", "_previous_timer", "_started", "seconds")
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise CaseTimedOut(seconds)
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self._armed = False
-        self._started = 0.0
-        self._previous_handler: Any = None
-        self._previous_timer = (0.0, 0.0)
-
-    def _expire(self, signum: int, frame: FrameType | None) -> None:
-        raise CaseTimedOut(self.seconds)
-
-    def __enter__(self) -> None:
-        if self.seconds <= 0 or not _can_alarm():
-            return
-        self._started = time.monotonic()
-        self._previous_handler = signal.signal(signal.SIGALRM, self._expire)
-        self._previous_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        self._armed = True
-
-    def __exit__(self, *exc_info: object) -> None:
-        if not self._armed:
-            return
-        self._armed = False
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
         try:
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             # Even if the alarm went off just as the block ended.
             # None: a handler installed outside Python, which cannot be put back.
-            previous_handler = self._previous_handler
             signal.signal(signal.SIGALRM,
                           previous_handler if previous_handler is not None else signal.SIG_DFL)
-            previous_delay, previous_interval = self._previous_timer
             if previous_delay > 0:
-                remaining = previous_delay - (time.monotonic() - self._started)
+                remaining = previous_delay - (time.monotonic() - started)
                 # Already due: let it fire now rather than never.
                 signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
