@@ -20,24 +20,34 @@ from .suite import ModeManifest
 __all__ = ["find_orphans"]
 
 
-def _data_files(directory: Path) -> Iterable[Path]:
+def _left_over(path: str, started: float) -> bool:
+    """A temporary file of a golden write that a killed run left: older than
+    this session. A newer one is a write in flight (another xdist worker's)."""
+    try:
+        return os.lstat(path).st_mtime < started
+    except OSError:
+        return False  # renamed into place meanwhile
+
+
+def _data_files(directory: Path, started: float) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(directory):
         # Hidden files and directories are editors' and VCS' business, except
         # the temporary files of a golden write that was killed: those are ours.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
         for name in sorted(filenames):
-            if not name.startswith(".") or TEMP_NAME.fullmatch(name):
+            if not name.startswith(".") or (
+                    TEMP_NAME.fullmatch(name) and _left_over(os.path.join(dirpath, name), started)):
                 yield Path(dirpath) / name
 
 
 def find_orphans(
-    manifest: ModeManifest, ran: set[str], owned: set[Path] | None
+    manifest: ModeManifest, ran: set[str], owned: set[Path] | None, started: float
 ) -> list[Path] | None:
     """The unreferenced files, or None when the mode was not run in full.
 
     ``owned`` holds the real paths of every file the suite's manifests name,
     or is None when one of them cannot be read (then nobody knows what is
-    unreferenced).
+    unreferenced). ``started``: when the session began (time.time()).
     """
     if manifest.error is not None or not manifest.cases or owned is None:
         return None
@@ -53,5 +63,5 @@ def find_orphans(
     real_path = RealPaths()
     # A walked path found in ``owned`` as it is is a real path already: only
     # the others need resolving (in a suite reached by no link, none do).
-    return [p for p in _data_files(manifest.directory)
+    return [p for p in _data_files(manifest.directory, started)
             if p not in owned and real_path(p) not in owned]

@@ -324,14 +324,15 @@ class ModeFacts:
 
     @classmethod
     def of(
-        cls, manifest: ModeManifest, ran: set[str] | None, owned: set[Path] | None
+        cls, manifest: ModeManifest, ran: set[str] | None, owned: set[Path] | None,
+        started: float,
     ) -> ModeFacts:
         """``ran`` None: find the unreferenced files whatever ran. ``owned``:
         the real paths of the files the suite's cases name, in every mode (a
         broken case claims the files it may mean)."""
         ids = frozenset(case.id for case in manifest.cases)
         unreferenced = tuple(
-            find_orphans(manifest, set(ids) if ran is None else ran, owned) or ())
+            find_orphans(manifest, set(ids) if ran is None else ran, owned, started) or ())
         return cls(manifest.mode, manifest.directory,
                    None if manifest.error is not None else len(manifest.cases),
                    ids, unreferenced)
@@ -410,7 +411,7 @@ class SessionHooks:
         manifest = self.state.manifest(suite, mode)
         if manifest is None:
             return None
-        return ModeFacts.of(manifest, ran, self.state.owned_files(suite))
+        return ModeFacts.of(manifest, ran, self.state.owned_files(suite), self.state.started)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
@@ -425,7 +426,7 @@ class SessionHooks:
         if state.is_worker:
             workeroutput: dict[str, Any] = getattr(session.config, "workeroutput", {})
             workeroutput[_INFO] = [
-                {**ModeFacts.of(manifest, None, state.owned_files(suite)).to_dict(),
+                {**ModeFacts.of(manifest, None, state.owned_files(suite), state.started).to_dict(),
                  "root": str(suite.root)}
                 for suite in state.suites for mode in Mode
                 if (manifest := state.manifest(suite, mode)) is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -87,6 +88,8 @@ class HarnessState:
         self.prune = prune
         self.report_path = report_path
         self.is_worker = hasattr(config, "workerinput")
+        # A golden write's temporary file older than this was left by a killed run.
+        self.started = time.time()
         self.exec_timeout = exec_timeout(config)
         self.against_spec: str | None = None
         self._against: Driver | DriverLoadError | None = None
