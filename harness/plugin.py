@@ -424,6 +424,10 @@ class SessionHooks:
         state = self.state
         state.close_drivers()
         if state.is_worker:
+            # One worker's facts are enough (the controller keeps the first it
+            # gets); should none send them, the controller reads the manifests.
+            if getattr(session.config, "workerinput", {}).get("workerid") != "gw0":
+                return
             workeroutput: dict[str, Any] = getattr(session.config, "workeroutput", {})
             workeroutput[_INFO] = [
                 {**ModeFacts.of(manifest, None, state.owned_files(suite), state.started).to_dict(),
