@@ -117,13 +117,9 @@ def test_disks_are_blockdev_graphs_numbered_from_the_last_disk() -> None:
     ("<graphics type='vnc'/>", "none"),
 ])
 def test_the_default_audio_backend_follows_the_graphics(graphics: str, backend: str) -> None:
-    caps = QemuCaps(modern_caps())
-    from qemudrv.cmdline.modern.general import default_audio_backend
-    from qemudrv.parse.context import ParseContext
-    from qemudrv.parse.domain import parse_domain_xml
-
-    dom = parse_domain_xml(domain_xml(graphics), ParseContext(caps, inactive=True))
-    assert default_audio_backend(dom, caps) == backend
+    # Post-parse adds the default <audio>; the command line writes its -audiodev.
+    (audiodev,) = option(argv(graphics, modern_caps()), "-audiodev")
+    assert json.loads(audiodev) == {"id": "audio1", "driver": backend}
 
 
 def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:

@@ -413,43 +413,11 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 # -- audio ------------------------------------------------------------------
 
 
-def default_audio_backend(dom: Domain, caps: QemuCaps) -> str | None:
-    """qemuDomainDefSuggestDefaultAudioBackend: the backend of the audio
-    device libvirt adds to a domain that names none (id 1)."""
-    add_audio = False
-    passthrough = False
-    backend = "none"
-    for graphics in dom.devices.graphics:
-        if graphics.type == "vnc":
-            passthrough = bool(caps.conf("vnc_allow_host_audio", False))
-            if not passthrough:
-                backend = "none"
-            add_audio = True
-        elif graphics.type == "spice":
-            passthrough = False
-            backend = "spice"
-            add_audio = True
-        elif graphics.type == "sdl":
-            passthrough = True
-            add_audio = True
-    if not dom.devices.graphics:
-        passthrough = bool(caps.conf("nogfx_allow_host_audio", False))
-        if not passthrough:
-            backend = "none"
-        add_audio = True
-    if add_audio and passthrough:
-        env = caps.conf("environ", {}) or {}
-        chosen = env.get("QEMU_AUDIO_DRV")
-        if chosen is None:
-            return None
-        backend = str(chosen)
-    return backend if add_audio else None
-
-
 def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    backend = default_audio_backend(dom, caps)
-    if backend is not None:
-        add_audiodev(cmd, {"id": "audio1", "driver": backend})
+    # Post-parse gave the domain its default <audio> (defaults/modern.py
+    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
+    for audio in dom.devices.audios:
+        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
 
 
 # -- tail -------------------------------------------------------------------
