@@ -496,8 +496,6 @@ def _judge_output(
         status_in = case.status.apply(prepared.text)
         try:
             status_conv = _convert(case, driver, prepared.caps, status_in, status=True)
-            if not isinstance(status_conv, Conversion):
-                raise TypeError(f"the converter returned {status_conv!r}, not a Conversion")
         except Rejection as exc:
             summaries.append(f"status round trip: the driver raised {type(exc).__name__}: {exc}")
             problems.append(summaries[-1])
