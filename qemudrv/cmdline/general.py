@@ -454,6 +454,12 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             cmd.add("-boot", ",".join(parts))
         else:
             cmd.add("-boot", "order=" + ",".join(parts))
+    build_direct_kernel(cmd, dom, caps)
+
+
+def build_direct_kernel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """-kernel, -initrd, -append and -dtb: the same in every dialect."""
+    os_ = dom.os
     if os_.kernel:
         cmd.add("-kernel", os_.kernel)
     if os_.initrd:

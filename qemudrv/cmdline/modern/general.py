@@ -400,14 +400,8 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         parts.append(f"splash-time={os_.bm_timeout}")
     parts.append("strict=on")
     cmd.add("-boot", ",".join(parts))
-    if os_.kernel:
-        cmd.add("-kernel", os_.kernel)
-    if os_.initrd:
-        cmd.add("-initrd", os_.initrd)
-    if os_.cmdline:
-        cmd.add("-append", os_.cmdline)
-    if os_.dtb:
-        cmd.add("-dtb", os_.dtb)
+    # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
+    legacy.build_direct_kernel(cmd, dom, caps)
 
 
 # -- audio ------------------------------------------------------------------
