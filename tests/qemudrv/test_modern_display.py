@@ -1,0 +1,64 @@
+"""libvirt 9.0's graphics, audio and sound on the command line."""
+
+from __future__ import annotations
+
+import json
+from types import MappingProxyType
+
+from test_modern_cmdline import argv, modern_caps, option
+
+from harness.protocol import Capabilities
+
+
+def test_audio_backends_carry_their_settings_and_devices_pick_theirs() -> None:
+    args = argv("""
+    <graphics type='vnc'><audio id='2'/></graphics>
+    <sound model='ac97'><audio id='2'/></sound>
+    <sound model='ich9'/>
+    <audio id='1' type='oss' tryMMap='yes' dspPolicy='3' timerPeriod='50'>
+      <input mixingEngine='no' fixedSettings='no' voices='2' dev='/dev/dsp0'>
+        <settings frequency='44100'/>
+      </input>
+    </audio>
+    <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""", modern_caps("vnc"))
+    assert [json.loads(a) for a in option(args, "-audiodev")] == [
+        {"id": "audio1", "driver": "oss", "timer-period": 50, "try-mmap": True,
+         "dsp-policy": 3,
+         # the fixed settings count only when fixedSettings='yes'
+         "in": {"mixing-engine": False, "fixed-settings": False, "voices": 2,
+                "dev": "/dev/dsp0"}},
+        {"id": "audio2", "driver": "pa", "server": "pa.example.org"}]
+    assert option(args, "-vnc")[0].endswith(",audiodev=audio2")
+    devices = [json.loads(d) for d in option(args, "-device")]
+    assert any(d["driver"] == "AC97" and d["audiodev"] == "audio2" for d in devices)
+    # a sound device naming no backend plays through the first one
+    assert any(d["driver"] == "hda-duplex" and d["audiodev"] == "audio1" for d in devices)
+
+
+def test_sdl_audio_names_its_driver_in_the_environment() -> None:
+    args = argv("<audio id='1' type='sdl' driver='pulseaudio'/>", modern_caps())
+    assert "SDL_AUDIODRIVER=pulseaudio" in args
+    assert json.loads(option(args, "-audiodev")[0]) == {"id": "audio1", "driver": "sdl"}
+
+
+def test_socket_listens_default_to_the_domain_directory() -> None:
+    args = argv("""
+    <graphics type='vnc'><listen type='socket'/></graphics>
+    <graphics type='spice'><listen type='socket' socket='/tmp/a,b.sock'/></graphics>""",
+                modern_caps("vnc", "spice"))
+    assert option(args, "-vnc") == ["vnc=unix:/tmp/lib/domain--1-t/vnc.sock,audiodev=audio1"]
+    assert option(args, "-spice") == ["unix,addr=/tmp/a,,b.sock,disable-ticketing=on,"
+                                      "seamless-migration=on"]
+
+
+def test_spice_gl_and_egl_headless_render_on_the_host_s_drm_node() -> None:
+    base = modern_caps("spice", "spice-gl", "spice-rendernode", "egl-headless",
+                       "egl-headless.rendernode", spice_password="x")
+    tables = {**base.tables,
+              "host": MappingProxyType({**base.tables["host"], "drm_render_node": "/dev/dri/foo"})}
+    caps = Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+    args = argv("<graphics type='spice' autoport='no'><gl enable='yes'/></graphics>", caps)
+    assert option(args, "-spice") == ["port=0,gl=on,rendernode=/dev/dri/foo,"
+                                      "seamless-migration=on"]
+    args = argv("<graphics type='vnc'/><graphics type='egl-headless'/>", caps)
+    assert option(args, "-display") == ["egl-headless,rendernode=/dev/dri/foo"]
