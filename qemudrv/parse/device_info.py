@@ -163,6 +163,16 @@ def parse_address(el: Element) -> Address | None:
     raise XMLError(f"unknown address type '{kind}'")
 
 
+# virDomainDeviceAliasIsUserAlias (libvirt 9.0): an alias the user chose
+# survives an inactive parse.
+_USER_ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def _is_user_alias(alias: Element) -> bool:
+    name = alias.get("name") or ""
+    return name.startswith("ua-") and set(name) <= _USER_ALIAS_CHARS
+
+
 def parse_device_info(
     el: Element,
     ctx: ParseContext,
@@ -174,7 +184,9 @@ def parse_device_info(
     """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
     info = info or DeviceInfo()
     # The first child of each name; child() answers from a per-element index.
-    alias = None if ctx.inactive else child(el, "alias")
+    alias = child(el, "alias")
+    if alias is not None and ctx.inactive and not (ctx.modern and _is_user_alias(alias)):
+        alias = None
     address = child(el, "address")
     master = child(el, "master")
     boot = child(el, "boot") if allow_boot else None

@@ -317,6 +317,21 @@ def _parse_modern_only(g: Graphics, el: Element) -> None:
         g.audio_id = _audio_id(el)
 
 
+def _recheck_internal_paths(g: Graphics, ctx: ParseContext) -> None:
+    """qemuDomainRecheckInternalPaths (libvirt 9.0's post-parse, which knows
+    the parse flags): a VNC socket older libvirt generated in the domain's
+    directory is dropped from an inactive definition, and comes from the
+    configuration in a live one."""
+    lib_dir = str(ctx.caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
+    for lis in g.listens:
+        if (g.type == "vnc" and lis.type == "socket" and lis.socket
+                and not lis.auto_generated and lis.socket.startswith(lib_dir)):
+            if ctx.inactive:
+                lis.type, lis.socket = "address", None
+            else:
+                lis.from_config = True
+
+
 def _spice_listen_none(g: Graphics) -> None:
     """virDomainDefPostParseGraphics (libvirt 9.0): SPICE without ports
     nor autoport listens nowhere, which is listen type 'none'."""
@@ -342,6 +357,7 @@ def parse_graphics(el: Element, ctx: ParseContext) -> Graphics:
         _parse_spice(g, el, ctx)
     if ctx.modern:
         _parse_modern_only(g, el)
+        _recheck_internal_paths(g, ctx)
     if ctx.modern and type_ == "spice":
         _spice_listen_none(g)
     elif type_ in ("sdl", "desktop"):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from types import MappingProxyType
 
+import pytest
 from test_modern_cmdline import argv, modern_caps, option
 
 from harness.protocol import Capabilities
+from qemudrv.errors import ConfigError
 
 
 def test_audio_backends_carry_their_settings_and_devices_pick_theirs() -> None:
@@ -62,3 +64,29 @@ def test_spice_gl_and_egl_headless_render_on_the_host_s_drm_node() -> None:
                                       "seamless-migration=on"]
     args = argv("<graphics type='vnc'/><graphics type='egl-headless'/>", caps)
     assert option(args, "-display") == ["egl-headless,rendernode=/dev/dri/foo"]
+
+
+def test_secondary_virtio_video_is_a_gpu_with_its_virtio_switches() -> None:
+    args = argv("""
+    <video><model type='qxl' vram64='131072'/></video>
+    <video><driver iommu='on' ats='off'/><model type='virtio' heads='2'>
+      <resolution x='800' y='600'/></model></video>""",
+                modern_caps("qxl", "virtio-gpu", "qxl.vram64_size_mb"))
+    devices = [json.loads(d) for d in option(args, "-device")]
+    primary = next(d for d in devices if d["id"] == "video0")
+    assert primary["driver"] == "qxl-vga" and primary["vram64_size_mb"] == 128
+    secondary = next(d for d in devices if d["id"] == "video1")
+    assert list(secondary)[:4] == ["driver", "iommu_platform", "ats", "id"]
+    assert secondary["driver"] == "virtio-gpu-pci" and secondary["max_outputs"] == 2
+    assert (secondary["xres"], secondary["yres"]) == (800, 600)
+
+
+@pytest.mark.parametrize("video, message", [
+    ("<video><model type='vga' ram='1024'/></video>",
+     "ram attribute only supported for video type qxl"),
+    ("<video><model type='vga'/></video><video><model type='cirrus'/></video>",
+     "video type 'cirrus' is only valid as primary video device"),
+])
+def test_9_0_video_validation(video: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        argv(video, modern_caps("VGA", "cirrus-vga"))

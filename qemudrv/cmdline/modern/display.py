@@ -11,6 +11,7 @@ from ..command import CommandLine
 from .address import address_props
 from .audio import audio_id_string
 from .props import Props, add_device
+from .virtio import virtio_driver, virtio_props
 
 # -- input --------------------------------------------------------------------
 
@@ -38,24 +39,54 @@ def build_inputs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 # -- video --------------------------------------------------------------------
 
-# qemuDeviceVideoGetModel: the primary card's device, and a secondary's.
+# qemuDeviceVideoGetModel: the primary card's device (with VGA compatibility)...
 _PRIMARY_MODELS = {
     "vga": "VGA", "cirrus": "cirrus-vga", "vmvga": "vmware-svga", "qxl": "qxl-vga",
     "virtio": "virtio-vga", "bochs": "bochs-display", "ramfb": "ramfb",
 }
-_SECONDARY_MODELS = {"qxl": "qxl", "virtio": "virtio-gpu-pci"}
+# ... and a secondary one's (or a primary that cannot be VGA).
+_SECONDARY_MODELS = {"qxl": "qxl", "virtio": "virtio-gpu"}
 
 
-def video_props(dom: Domain, v: Video, alias: str, caps: QemuCaps, primary: bool) -> Props:
+def _supports_vga(v: Video, caps: QemuCaps) -> bool:
+    """qemuDomainSupportsVideoVga."""
+    if v.type != "virtio":
+        return True
+    return caps.has("vhost-user-vga" if v.backend == "vhostuser" else "virtio-vga")
+
+
+def _video_model(v: Video, caps: QemuCaps) -> tuple[str, bool]:
+    """qemuDeviceVideoGetModel: the device and whether it is a virtio one
+    named for its bus."""
+    accel3d = v.accel.accel3d if v.accel is not None else None
+    vga = v.primary and _supports_vga(v, caps)
+    if v.backend == "vhostuser":
+        return ("vhost-user-vga", False) if vga else ("vhost-user-gpu", True)
+    if vga:
+        model = _PRIMARY_MODELS.get(v.type)
+        if model == "virtio-vga" and caps.has("virtio-vga-gl") and accel3d:
+            model = "virtio-vga-gl"
+        if model is not None:
+            return model, False
+    elif v.type == "virtio":
+        gl = caps.has("virtio-gpu-gl-pci") and accel3d
+        return ("virtio-gpu-gl" if gl else "virtio-gpu"), True
+    elif v.type in _SECONDARY_MODELS:
+        return _SECONDARY_MODELS[v.type], False
+    raise UnsupportedError(f"invalid model for video type '{v.type}'", code="internal error")
+
+
+def video_props(dom: Domain, v: Video, alias: str, caps: QemuCaps) -> Props:
     """qemuBuildDeviceVideoCmd."""
-    model = (_PRIMARY_MODELS if primary else _SECONDARY_MODELS).get(v.type)
-    if model is None:
-        raise UnsupportedError(f"video type {v.type} is not supported with QEMU")
-    if model == "virtio-vga" and not caps.has("virtio-vga"):
-        model = "virtio-gpu-pci"
-    props: Props = {"driver": model, "id": alias}
-    if v.type == "virtio" and v.accel is not None and v.accel.accel3d is not None \
-            and caps.has("virtio-gpu.virgl"):
+    model, bus_suffix = _video_model(v, caps)
+    # virtio-vga is a virtio device too, without the bus in its name.
+    is_virtio = bus_suffix or model.startswith("virtio-vga")
+    if bus_suffix:
+        model = virtio_driver(model, v.info.address)
+    props: Props = virtio_props(model, v.virtio) if is_virtio else {"driver": model}
+    props["id"] = alias
+    if v.backend != "vhostuser" and v.type == "virtio" and v.accel is not None \
+            and v.accel.accel3d is not None and caps.has("virtio-gpu.virgl"):
         props["virgl"] = v.accel.accel3d
     if v.type in ("qxl", "virtio") and v.heads:
         props["max_outputs"] = v.heads
@@ -65,23 +96,34 @@ def video_props(dom: Domain, v: Video, alias: str, caps: QemuCaps, primary: bool
         if v.vram:
             props["vram_size"] = v.vram * 1024
         if caps.has("qxl.vram64_size_mb"):
-            props["vram64_size_mb"] = 0
+            props["vram64_size_mb"] = v.vram64 // 1024
         if caps.has("qxl.vgamem_mb"):
             props["vgamem_mb"] = v.vgamem // 1024
+    elif v.backend == "vhostuser":
+        props["chardev"] = f"chr-vu-{alias}"
     elif ((v.type == "vga" and caps.has("VGA.vgamem_mb"))
-          or (v.type == "vmvga" and caps.has("vmware-svga.vgamem_mb"))) and v.vram:
-        props["vgamem_mb"] = v.vram // 1024
+          or (v.type == "vmvga" and caps.has("vmware-svga.vgamem_mb"))):
+        if v.vram // 1024:
+            props["vgamem_mb"] = v.vram // 1024
     elif v.type == "bochs" and v.vram:
         props["vgamem"] = v.vram * 1024
+    if v.resolution is not None:
+        x, y = v.resolution
+        props.update({k: val for k, val in (("xres", x), ("yres", y)) if val})
     props.update(address_props(dom, v.info, caps))
     return props
 
 
 def build_videos(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildVideoCommandLine: a vhost-user card's socket comes as an fd."""
     for i, v in enumerate(dom.devices.videos):
         if v.type == "none":
             continue
-        add_device(cmd, video_props(dom, v, v.info.alias or f"video{i}", caps, i == 0), caps)
+        alias = v.info.alias or f"video{i}"
+        if v.backend == "vhostuser":
+            fd = caps.table("fds").get("video_vhost_user")
+            cmd.add("-chardev", f"socket,id=chr-vu-{alias},fd={fd}")
+        add_device(cmd, video_props(dom, v, alias, caps), caps)
 
 
 # -- sound --------------------------------------------------------------------

@@ -7,6 +7,7 @@ from ...caps import QemuCaps
 from ...errors import ConfigError
 from ...model.domain import Domain
 from ...model.graphics import Graphics
+from ...model.video import Video
 
 
 def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
@@ -44,6 +45,84 @@ def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
             raise ConfigError("The associated audio is not of 'dbus' kind.")
 
 
+# virQEMUCapsFillDomainDeviceVideoCaps: the capability each model needs.
+_VIDEO_CAPS = {"vga": "VGA", "cirrus": "cirrus-vga", "vmvga": "vmware-svga", "qxl": "qxl",
+               "virtio": "virtio-gpu", "bochs": "bochs-display", "ramfb": "ramfb"}
+_UINT_MAX_KIB = 0xFFFFFFFF // 1024
+
+
+def _check_qemu_video(v: Video, caps: QemuCaps) -> None:
+    """qemuValidateDomainDeviceDefVideo."""
+    if v.type == "none":
+        return
+    needed = _VIDEO_CAPS.get(v.type)
+    if needed is None or not caps.has(needed):
+        raise ConfigError(f"domain configuration does not support video model '{v.type}'")
+    if v.type not in ("qxl", "virtio"):
+        if not v.primary:
+            raise ConfigError(f"video type '{v.type}' is only valid as primary video device")
+        if v.heads != 1:
+            raise ConfigError(f"video type '{v.type}' doesn't support multiple 'heads'")
+    if v.accel is not None and v.accel.accel2d:
+        raise ConfigError("qemu does not support the accel2d setting")
+    if v.type == "qxl":
+        for name, size in (("vram", v.vram), ("ram", v.ram)):
+            if size > _UINT_MAX_KIB:
+                raise ConfigError(f"value for '{name}' must be less than '{_UINT_MAX_KIB}'",
+                                  code="value too large")
+        if v.vgamem:
+            if v.vgamem < 1024:
+                raise ConfigError("value for 'vgamem' must be at least 1 MiB (1024 KiB)")
+            if v.vgamem & (v.vgamem - 1):
+                raise ConfigError("value for 'vgamem' must be power of two")
+    if v.type not in ("vga", "qxl", "virtio", "bochs") and v.resolution is not None:
+        raise ConfigError("model resolution is not supported", code="XML error")
+    if v.type in ("vga", "vmvga") and v.vram and v.vram < 1024:
+        raise ConfigError("value for 'vram' must be at least 1 MiB (1024 KiB)")
+    if v.backend == "vhostuser":
+        if v.type == "virtio" and not caps.has("vhost-user-gpu"):
+            raise ConfigError("this QEMU does not support 'vhost-user' video device")
+    elif v.accel is not None and v.accel.accel3d:
+        if v.type != "virtio":
+            raise ConfigError("3d acceleration is supported only with 'virtio' video device")
+        if not any(caps.has(c) for c in ("virtio-gpu.virgl", "virtio-gpu-gl-pci",
+                                         "virtio-vga-gl")):
+            raise ConfigError("3d acceleration is not supported by this QEMU binary")
+    if v.type == "ramfb" and v.info.address is not None:
+        raise ConfigError("'address' is not supported for 'ramfb' video devices")
+
+
+def _check_video(dom: Domain, v: Video) -> None:
+    """virDomainVideoDefValidate."""
+    if v.type == "default":
+        raise ConfigError("missing video model and cannot determine default",
+                          code="internal error")
+    if len(dom.devices.videos) > 1 and any(o.type == "none" for o in dom.devices.videos):
+        raise ConfigError("a 'none' video type must be the only video device defined "
+                          "for the domain")
+    if v.backend == "vhostuser" and v.type != "virtio":
+        raise ConfigError("'vhostuser' driver is only supported with 'virtio' device")
+    if v.backend != "vhostuser" and v.accel is not None and v.accel.rendernode:
+        raise ConfigError("unsupported rendernode accel attribute without 'vhostuser'")
+    if v.resolution is not None and 0 in v.resolution:
+        raise ConfigError("video resolution values must be greater than 0")
+    if v.type != "qxl":
+        for name, size in (("ram", v.ram), ("vram64", v.vram64), ("vgamem", v.vgamem)):
+            if size:
+                raise ConfigError(f"{name} attribute only supported for video type qxl")
+    if v.type == "ramfb" and v.info.address is not None:
+        raise ConfigError("address not supported for video type ramfb")
+    if v.type != "virtio" and v.virtio is not None:
+        for attr in v.virtio.switches:
+            raise ConfigError(f"{attr} driver option is only supported for virtio devices"
+                              if attr != "page_per_vq" else
+                              "page_per_vq option is only supported for virtio devices")
+
+
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
     for g in dom.devices.graphics:
         _check_graphics(dom, g, caps)
+    for v in dom.devices.videos:
+        # the generic device check comes before the driver's
+        _check_video(dom, v)
+        _check_qemu_video(v, caps)
