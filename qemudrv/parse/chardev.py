@@ -17,6 +17,7 @@ from ..model.chardev import (
     CHANNEL_STATES,
     CHANNEL_TARGETS,
     CHR_TYPES,
+    CHR_TYPES_MODERN,
     CONSOLE_TARGETS,
     SERIAL_TARGET_MODELS,
     SERIAL_TARGETS,
@@ -30,6 +31,7 @@ from ..model.chardev import (
     Serial,
 )
 from ..xmlreader import Element, child, elements, where
+from .chardev_source import parse_modern_chr_source
 from .context import ParseContext
 from .device_info import parse_device_info
 from .seclabel import parse_device_seclabels
@@ -40,14 +42,15 @@ _CHANNEL_NAME_CHARS = frozenset(
 )
 
 
-def parse_chr_type(el: Element, attr: str = "type", default: str | None = "pty") -> str:
+def parse_chr_type(el: Element, attr: str = "type", default: str | None = "pty",
+                   *, modern: bool = False) -> str:
     """The ``type`` attribute of a chardev element (pty when absent)."""
     value = el.get(attr)
     if value is None:
         if default is None:
             raise XMLError(f"missing {attr} attribute in <{where(el)}>")
         return default
-    if value not in CHR_TYPES:
+    if value not in (CHR_TYPES_MODERN if modern else CHR_TYPES):
         raise ConfigError(f"unknown type presented to host for character device: {value}")
     return value
 
@@ -67,6 +70,8 @@ def parse_chr_source(
     carry seclabels.
     """
     src = src or ChrSource()
+    if ctx.modern:
+        return parse_modern_chr_source(el, ctx, src, chr_dev)
     t = src.type
     mode: str | None = None
     path = append = channel = master = slave = protocol = None
@@ -227,7 +232,7 @@ def _parse_target(dev: ChrDevice, target: Element | None, ctx: ParseContext) -> 
 
 def _parse_chr(dev: ChrDevice, el: Element, ctx: ParseContext) -> ChrDevice:
     """virDomainChrDefParseXML for any of the four kinds."""
-    dev.source = ChrSource(type=parse_chr_type(el))
+    dev.source = ChrSource(type=parse_chr_type(el, modern=ctx.modern))
     _parse_target(dev, child(el, "target"), ctx)
     parse_chr_source(el, ctx, dev.source, chr_dev=dev)
     if dev.source.type == "spicevmc":

@@ -90,3 +90,25 @@ def test_secondary_virtio_video_is_a_gpu_with_its_virtio_switches() -> None:
 def test_9_0_video_validation(video: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         argv(video, modern_caps("VGA", "cirrus-vga"))
+
+
+def test_tcp_chardev_tls_logs_and_reconnect() -> None:
+    args = argv("""
+    <serial type='tcp'><source mode='connect' host='h' service='5555'>
+      <reconnect enabled='yes' timeout='10'/></source>
+      <log file='/tmp/log' append='on'/><target port='0'/></serial>
+    <channel type='unix'><source mode='connect' path='/tmp/g.sock'/>
+      <target type='guestfwd' address='10.0.2.1' port='4600'/></channel>""",
+                modern_caps(chardev_tls=True, chardev_tls_x509_certdir="/pki"))
+    tls = json.loads(option(args, "-object")[-1])
+    assert tls == {"qom-type": "tls-creds-x509", "id": "objcharserial0_tls0", "dir": "/pki",
+                   "endpoint": "client", "verify-peer": True}
+    assert option(args, "-chardev")[1] == (
+        "socket,id=charserial0,host=h,port=5555,reconnect=10,tls-creds=objcharserial0_tls0,"
+        "logfile=/dev/fdset/0,logappend=on")
+    # libvirt opens the log file and passes it
+    assert option(args, "-add-fd")[0].endswith("opaque=serial0-log")
+    assert option(args, "-chardev")[2] == "socket,id=charchannel0,path=/tmp/g.sock"
+    assert json.loads(option(args, "-netdev")[0]) == {
+        "type": "user", "guestfwd": [{"str": "tcp:10.0.2.1:4600-chardev:charchannel0"}],
+        "id": "channel0"}

@@ -1,5 +1,6 @@
-"""libvirt 9.0's checks of graphics, video and sound devices
-(qemuValidateDomainDeviceDefGraphics and friends), with its messages."""
+"""libvirt 9.0's checks of graphics and video devices
+(qemuValidateDomainDeviceDefGraphics and friends), with its messages; the
+character devices' are in validate_chardev."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from ...errors import ConfigError
 from ...model.domain import Domain
 from ...model.graphics import Graphics
 from ...model.video import Video
+from .validate_chardev import validate_chardevs
 
 
 def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
@@ -120,9 +122,11 @@ def _check_video(dom: Domain, v: Video) -> None:
 
 
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
+    """The graphics, video and character devices' checks."""
     for g in dom.devices.graphics:
         _check_graphics(dom, g, caps)
     for v in dom.devices.videos:
         # the generic device check comes before the driver's
         _check_video(dom, v)
         _check_qemu_video(v, caps)
+    validate_chardevs(dom, caps)
