@@ -76,9 +76,12 @@ def chardev_arg(src: ChrSource, char_id: str, caps: QemuCaps,
         if chardev_tls(src, caps):
             out += f",tls-creds={_tls_alias(char_id)}"
     elif t == "unix":
-        if src.listen:
-            # qemuOpenChrChardevUNIXSocket: libvirt listens and passes the fd.
-            out = f"socket,id={char_id},fd={fds.get('unix_listen', 0)},server=on,wait=off"
+        listen_fd = fds.get("unix_listen")
+        if src.listen and listen_fd is not None:
+            # qemuOpenChrChardevUNIXSocket: the host listens and passes the fd.
+            out = f"socket,id={char_id},fd={listen_fd},server=on,wait=off"
+        elif src.listen:
+            out = f"socket,id={char_id},path={escape_comma(src.path or '')},server=on,wait=off"
         else:
             out = f"socket,id={char_id},path={escape_comma(src.path or '')}"
         out += _reconnect(src)
