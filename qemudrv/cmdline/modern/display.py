@@ -5,34 +5,54 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
 from ...model.domain import Domain
+from ...model.input import Input
 from ...model.sound import SoundCodec
 from ...model.video import Video
 from ..command import CommandLine
 from .address import address_props
 from .audio import audio_id_string
-from .props import Props, add_device
+from .props import Props, add_device, add_object
 from .virtio import virtio_driver, virtio_props
 
 # -- input --------------------------------------------------------------------
 
 _USB_INPUTS = {"mouse": "usb-mouse", "tablet": "usb-tablet", "keyboard": "usb-kbd"}
 _VIRTIO_INPUTS = {"mouse": "virtio-mouse", "tablet": "virtio-tablet",
-                  "keyboard": "virtio-keyboard"}
+                  "keyboard": "virtio-keyboard", "passthrough": "virtio-input-host"}
+
+
+def _evdev_object(cmd: CommandLine, dev: Input, alias: str, caps: QemuCaps) -> None:
+    """qemuBuildInputEvdevProps: a host input device QEMU reads itself."""
+    props: Props = {"evdev": dev.evdev}
+    if dev.repeat is not None:
+        props["repeat"] = dev.repeat
+    if dev.grab == "all":
+        props["grab_all"] = True
+    if dev.grab_toggle is not None:
+        props["grab-toggle"] = dev.grab_toggle
+    add_object(cmd, "input-linux", alias, props, caps)
 
 
 def build_inputs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildInputCommandLine: PS/2 devices come with the machine."""
     for i, dev in enumerate(dom.devices.inputs):
         alias = dev.info.alias or f"input{i}"
+        if dev.type == "evdev":
+            _evdev_object(cmd, dev, alias, caps)
+            continue
         if dev.bus == "usb":
             driver = _USB_INPUTS.get(dev.type)
-        elif dev.bus == "virtio" and dev.type in _VIRTIO_INPUTS:
-            driver = f"{_VIRTIO_INPUTS[dev.type]}-pci"
+            if driver is None:
+                raise UnsupportedError(f"unsupported input device type '{dev.type}'")
+            props: Props = {"driver": driver, "id": alias}
+        elif dev.bus == "virtio":
+            props = virtio_props(virtio_driver(_VIRTIO_INPUTS[dev.type], dev.info.address),
+                                 dev.virtio)
+            props["id"] = alias
+            if dev.type == "passthrough":
+                props["evdev"] = dev.evdev
         else:
             continue
-        if driver is None:
-            raise UnsupportedError(f"unsupported input device type '{dev.type}'")
-        props: Props = {"driver": driver, "id": alias}
         props.update(address_props(dom, dev.info, caps))
         add_device(cmd, props, caps)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import ConfigError
+from ...model.address import CCWAddress
 from ...model.domain import Domain
 from ...model.graphics import Graphics
+from ...model.input import Input
 from ...model.video import Video
 from .validate_chardev import validate_chardevs
 
@@ -121,6 +123,38 @@ def _check_video(dom: Domain, v: Video) -> None:
                               "page_per_vq option is only supported for virtio devices")
 
 
+# qemuValidateDomainDeviceDefInput: the capability a virtio input needs (named
+# as its device), and the one for its CCW form.
+_VIRTIO_INPUT_CAPS = {"mouse": ("virtio-mouse", "virtio-mouse-ccw"),
+                      "tablet": ("virtio-tablet", "virtio-tablet-ccw"),
+                      "keyboard": ("virtio-keyboard", "virtio-keyboard-ccw"),
+                      "passthrough": ("virtio-input-host", None),
+                      "evdev": ("input-linux", None)}
+
+
+def _check_input(dom: Domain, dev: Input, caps: QemuCaps) -> None:
+    """virDomainInputDefValidate, then qemuValidateDomainDeviceDefInput."""
+    if dom.os.type == "hvm":
+        if dev.bus == "ps2" and dev.type not in ("mouse", "keyboard"):
+            raise ConfigError(f"ps2 bus does not support {dev.type} input device",
+                              code="internal error")
+        if dev.bus == "xen":
+            raise ConfigError(f"unsupported input bus {dev.bus}", code="internal error")
+    if dev.bus == "ps2" and dom.os.arch not in ("i686", "x86_64") and not caps.has("i8042"):
+        raise ConfigError(f"{dev.bus} is not supported by this QEMU binary")
+    if dev.bus == "usb" and dev.type == "keyboard" and not caps.has("usb-kbd"):
+        raise ConfigError("usb keyboard is not supported by this QEMU binary")
+    if dev.bus != "virtio":
+        return
+    if dev.model in ("virtio-transitional", "virtio-non-transitional"):
+        raise ConfigError("virtio (non-)transitional models are not supported for "
+                          f"input type={dev.type}")
+    cap, ccw_cap = _VIRTIO_INPUT_CAPS[dev.type]
+    ccw = isinstance(dev.info.address, CCWAddress)
+    if not caps.has(cap) or (ccw and (ccw_cap is None or not caps.has(ccw_cap))):
+        raise ConfigError(f"{cap} is not supported by this QEMU binary")
+
+
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
     """The graphics, video and character devices' checks."""
     for g in dom.devices.graphics:
@@ -129,4 +163,6 @@ def validate_display(dom: Domain, caps: QemuCaps) -> None:
         # the generic device check comes before the driver's
         _check_video(dom, v)
         _check_qemu_video(v, caps)
+    for dev in dom.devices.inputs:
+        _check_input(dom, dev, caps)
     validate_chardevs(dom, caps)
