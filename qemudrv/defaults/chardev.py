@@ -105,13 +105,13 @@ _SERIAL_MODEL_OF_TYPE = {
 }
 
 
-def _is_arm_virt(dom: Domain) -> bool:
+def is_arm_virt(dom: Domain) -> bool:
     m = dom_machine(dom)
     virt = m == "virt" or m.startswith("virt-")
     return dom_arch(dom) in ("armv6l", "armv7l", "aarch64") and virt
 
 
-def _is_riscv_virt(dom: Domain) -> bool:
+def is_riscv_virt(dom: Domain) -> bool:
     m = dom_machine(dom)
     return dom_arch(dom) in ("riscv32", "riscv64") and (m == "virt" or m.startswith("virt-"))
 
@@ -127,15 +127,15 @@ def serial_target_defaults(dom: Domain, serial: ChrDevice) -> None:
             serial.target_type = "isa-serial"
         elif is_pseries(dom):
             serial.target_type = "spapr-vio-serial"
-        elif _is_arm_virt(dom) or _is_riscv_virt(dom):
+        elif is_arm_virt(dom) or is_riscv_virt(dom):
             serial.target_type = "system-serial"
         elif is_s390(dom):
             serial.target_type = "sclp-serial"
     if serial.target_model is None:
         if serial.target_type == "system-serial":
-            if _is_arm_virt(dom):
+            if is_arm_virt(dom):
                 serial.target_model = "pl011"
-            elif _is_riscv_virt(dom):
+            elif is_riscv_virt(dom):
                 serial.target_model = "16550a"
         else:
             serial.target_model = _SERIAL_MODEL_OF_TYPE.get(serial.target_type or "")

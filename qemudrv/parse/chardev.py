@@ -10,6 +10,7 @@ the first <source> that has them wins.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ..errors import ConfigError, XMLError
 from ..model.address import USBAddress
@@ -230,6 +231,23 @@ def _parse_target(dev: ChrDevice, target: Element | None, ctx: ParseContext) -> 
     dev.port = None if port is None else _parse_port(port)
 
 
+def _drop_default_path(dev: ChrDevice, ctx: ParseContext) -> None:
+    """qemuDomainChrDefPostParse (libvirt 9.0's, which knows the parse flags):
+    an inactive definition forgets the socket path libvirt generated for a
+    virtio channel, and a unix source without a path listens."""
+    src = dev.source
+    if (dev.kind == "channel" and dev.target_type == "virtio" and src.type == "unix"
+            and src.path):
+        target_dir = re.escape(str(ctx.caps.conf("channel_target_dir")
+                                   or "/var/lib/libvirt/qemu/channel/target"))
+        name = re.escape(dev.name or "")
+        # libvirt's pattern, alternation precedence included
+        if re.search(f"^{target_dir}/([^/]+\\.)|(domain-[^/]+/){name}$", src.path):
+            src.path = None
+    if src.type == "unix" and not src.path:
+        src.listen = True
+
+
 def _parse_chr(dev: ChrDevice, el: Element, ctx: ParseContext) -> ChrDevice:
     """virDomainChrDefParseXML for any of the four kinds."""
     dev.source = ChrSource(type=parse_chr_type(el, modern=ctx.modern))
@@ -240,6 +258,8 @@ def _parse_chr(dev: ChrDevice, el: Element, ctx: ParseContext) -> ChrDevice:
             raise ConfigError("spicevmc device type only supports virtio")
         dev.source.spicevmc = "vdagent"
     parse_device_info(el, ctx, dev.info)
+    if ctx.modern and ctx.inactive:
+        _drop_default_path(dev, ctx)
     if (
         dev.kind == "serial"
         and dev.target_type == "usb-serial"

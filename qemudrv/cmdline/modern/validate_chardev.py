@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ...caps import QemuCaps
+from ...defaults.chardev import is_arm_virt, is_pseries, is_riscv_virt, is_s390
 from ...errors import ConfigError
 from ...model.address import PCIAddress, USBAddress
 from ...model.chardev import ChrDevice, ChrSource
@@ -80,6 +81,24 @@ def _check_serial_target(dev: ChrDevice) -> None:
                           f"'{_MODEL_TARGET.get(dev.target_model)}'")
 
 
+def _check_machine(dom: Domain, dev: ChrDevice) -> None:
+    """qemuValidateDomainChrDef: what the machine has no place for."""
+    if dev.kind == "parallel" and (is_s390(dom) or is_pseries(dom)):
+        raise ConfigError("parallel ports are not supported")
+    if dev.kind != "serial":
+        return
+    target, model = dev.target_type, dev.target_model
+    compatible = not (
+        (target == "system-serial" and model == "pl011" and not is_arm_virt(dom))
+        or (target == "system-serial" and model == "16550a" and not is_riscv_virt(dom))
+        or (not is_pseries(dom) and (target == "spapr-vio-serial" or model == "spapr-vty"))
+        or (not is_s390(dom) and (target == "sclp-serial"
+                                  or model in ("sclpconsole", "sclplmconsole"))))
+    if not compatible:
+        raise ConfigError(f"Serial device with target type '{target}' and target model "
+                          f"'{model}' not compatible with guest architecture or machine type")
+
+
 def validate_chardevs(dom: Domain, caps: QemuCaps) -> None:
     d = dom.devices
     for dev in (*d.serials, *d.parallels, *d.consoles, *d.channels):
@@ -88,6 +107,7 @@ def validate_chardevs(dom: Domain, caps: QemuCaps) -> None:
         _check_qemu_source(dev.source, dom, caps)
         if dev.kind == "serial":
             _check_serial_target(dev)
+        _check_machine(dom, dev)
     for card in d.smartcards:
         if card.passthru is not None:
             _check_source(card.passthru, None)
