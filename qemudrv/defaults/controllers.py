@@ -405,6 +405,8 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
 
 def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     """virQEMUCapsHasPCIMultiBus (the emulator version is unknown: 0)."""
+    if dom.modern:
+        return has_pci_multibus_9_0(dom)
     if caps.has("pci-multibus"):
         return True
     if dom.os.arch in ("ppc", "ppc64", "ppc64le"):
@@ -412,6 +414,17 @@ def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     if is_s390(dom):
         return True
     return bool(caps.has("gpex-pcihost"))
+
+
+def has_pci_multibus_9_0(dom: Domain) -> bool:
+    """libvirt 9.0's virQEMUCapsHasPCIMultiBus: by architecture and machine
+    alone (every QEMU it supports has the buses)."""
+    arch = dom.os.arch or ""
+    if arch in ("i686", "x86_64", "ppc", "ppc64", "ppc64le", "s390", "s390x"):
+        return True
+    machine = dom.os.machine or ""
+    virt = machine == "virt" or machine.startswith("virt-")
+    return virt and arch in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64")
 
 
 def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:

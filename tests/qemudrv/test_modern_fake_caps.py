@@ -1,0 +1,82 @@
+"""Sets with test-supplied flags ([fake_caps]): completed for the domain's
+architecture as libvirt 9.0's test programs complete theirs."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+from qemudrv_helpers import domain_xml, driver_caps
+
+from harness.protocol import Capabilities
+from qemudrv.caps import QemuCaps, domain_arch
+
+_CPU_MODELS = MappingProxyType({
+    "x86": ("Haswell",), "x86_legacy": ("qemu64",), "arm": ("cortex-a57",),
+    "ppc64": ("POWER8",), "s390x": ("z13",),
+})
+
+
+def fake_caps(program: str = "xml2argv", *flags: str, **config: Any) -> Capabilities:
+    base = driver_caps(*flags, **config)
+    fake: dict[str, Any] = {"program": program, "basic_arch_flags": True,
+                            "arch": "domain" if program == "xml2argv" else "none"}
+    if program == "xml2argv":
+        fake["cpu_models"] = _CPU_MODELS
+    tables = {**base.tables, "libvirt": MappingProxyType({"version": "9.0.0"}),
+              "fake_caps": MappingProxyType(fake)}
+    return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+
+
+def test_the_domain_arch_is_read_before_parsing() -> None:
+    assert domain_arch(domain_xml("", arch="aarch64")) == "aarch64"
+    assert domain_arch("<domain><os firmware='efi'>\n<type machine='pc'>hvm</type></os>"
+                       "</domain>") is None
+    # virArchFromString: an unknown name is no architecture.
+    assert domain_arch(domain_xml("", arch="vax")) is None
+
+
+def test_basic_flags_of_the_domain_arch() -> None:
+    caps = fake_caps("xml2argv", "usb-hub")
+    x86 = QemuCaps(caps, domain_xml("", arch="x86_64"))
+    assert {"no-acpi", "no-hpet", "usb-hub", "tcg"} <= x86.flags
+    assert "gic-version" not in x86.flags
+    arm = QemuCaps(caps, domain_xml("", arch="aarch64", machine="virt"))
+    assert {"no-acpi", "aarch64-off", "gic-version"} <= arm.flags
+    s390 = QemuCaps(caps, domain_xml("", arch="s390x", machine="s390-ccw-virtio"))
+    assert {"aes-key-wrap", "dea-key-wrap", "loadparm"} <= s390.flags
+    assert "no-acpi" not in s390.flags
+    # No arch in the definition: the host's.
+    assert "no-acpi" in QemuCaps(caps, "<domain><os><type>hvm</type></os></domain>").flags
+
+
+def test_machines_and_cpu_models_of_the_domain_arch() -> None:
+    caps = fake_caps("xml2argv")
+    qemu = QemuCaps(caps, domain_xml("", arch="x86_64")).table("qemu")
+    assert qemu["arch"] == "x86_64"
+    assert [m["name"] for m in qemu["machine"] if m["type"] == "tcg"] == ["pc"]
+    assert all("defaultRAMid" not in m for m in qemu["machine"])
+    assert [(c["type"], c["name"]) for c in qemu["cpu"]] == [
+        ("kvm", "Haswell"), ("kvm", "qemu64"), ("tcg", "Haswell"), ("tcg", "qemu64")]
+    skipped = QemuCaps(fake_caps("xml2argv", skip_legacy_cpus=True), domain_xml(""))
+    assert [c["name"] for c in skipped.table("qemu")["cpu"]] == ["Haswell", "Haswell"]
+    s390 = QemuCaps(caps, domain_xml("", arch="s390x")).table("qemu")
+    assert [(c["type"], c["name"]) for c in s390["cpu"]] == [("kvm", "z13")]
+
+
+def test_the_completion_is_shared_by_the_cases_of_a_set() -> None:
+    caps = fake_caps("xml2argv")
+    first = QemuCaps(caps, domain_xml("", arch="ppc64", machine="pseries"))
+    second = QemuCaps(caps, domain_xml("", arch="ppc64", machine="pseries"))
+    assert first.tables is second.tables
+
+
+def test_xml2xml_sets_have_no_architecture() -> None:
+    caps = QemuCaps(fake_caps("xml2xml"), domain_xml("", arch="x86_64"))
+    assert "no-acpi" not in caps.flags
+    assert caps.table("qemu")["arch"] is None
+
+
+def test_sets_without_fake_caps_are_left_alone() -> None:
+    caps = driver_caps("usb-hub")
+    assert QemuCaps(caps, domain_xml("")).flags == {"usb-hub"}
