@@ -55,6 +55,17 @@ def is_s390(dom: Domain) -> bool:
     return dom.os.arch in ("s390", "s390x")
 
 
+def is_pseries(dom: Domain) -> bool:
+    return is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
+
+
+def is_pseries_phb(cont: Controller) -> bool:
+    """virDomainControllerIsPSeriesPHB: a pci-root implemented by a
+    spapr-pci-host-bridge."""
+    return (cont.type == "pci" and cont.model == "pci-root"
+            and cont.model_name == "spapr-pci-host-bridge")
+
+
 # -- lookup and insertion ------------------------------------------------------
 
 
@@ -406,7 +417,7 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
 def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     """virQEMUCapsHasPCIMultiBus (the emulator version is unknown: 0)."""
     if dom.modern:
-        return has_pci_multibus_9_0(dom)
+        return _modern_pci_multibus(dom)
     if caps.has("pci-multibus"):
         return True
     if dom.os.arch in ("ppc", "ppc64", "ppc64le"):
@@ -416,11 +427,11 @@ def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     return bool(caps.has("gpex-pcihost"))
 
 
-def has_pci_multibus_9_0(dom: Domain) -> bool:
-    """libvirt 9.0's virQEMUCapsHasPCIMultiBus: by architecture and machine
-    alone (every QEMU it supports has the buses)."""
+def _modern_pci_multibus(dom: Domain) -> bool:
+    """libvirt 9.0 asks no QEMU: x86, PPC, s390 and the ARM and RISC-V virt
+    boards name their buses pci.N."""
     arch = dom.os.arch or ""
-    if arch in ("i686", "x86_64", "ppc", "ppc64", "ppc64le", "s390", "s390x"):
+    if arch in ("i686", "x86_64", "ppc", "ppc64", "ppc64le") or is_s390(dom):
         return True
     machine = dom.os.machine or ""
     virt = machine == "virt" or machine.startswith("virt-")
