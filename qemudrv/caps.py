@@ -238,7 +238,9 @@ class QemuCaps:
 
     @_cached
     def host_arch(self) -> str:
-        return str(self.host.get("arch", "x86_64"))
+        """The host's architecture; a case may run on another host
+        (config host_arch: the test programs' qemuTestSetHostArch)."""
+        return str(self.conf("host_arch") or self.host.get("arch", "x86_64"))
 
     @_cached
     def cpu_models(self) -> tuple[str, ...]:
@@ -332,8 +334,8 @@ class FakeCapsCompletion:
     tables: Mapping[str, Any]
 
 
-_COMPLETIONS: dict[tuple[int, str | None, bool, str], tuple[Mapping[str, Any],
-                                                          FakeCapsCompletion]] = {}
+_CompletionKey = tuple[int, str | None, bool, str, tuple[tuple[int, bool, bool], ...]]
+_COMPLETIONS: dict[_CompletionKey, tuple[Mapping[str, Any], FakeCapsCompletion]] = {}
 
 
 def complete_fake_caps(caps: QemuCaps, fake: Mapping[str, Any],
@@ -346,21 +348,40 @@ def complete_fake_caps(caps: QemuCaps, fake: Mapping[str, Any],
         arch = domain_arch(domain_xml) or caps.host_arch
     skip_legacy = bool(caps.conf("skip_legacy_cpus", False))
     host_os = str(caps.conf("host_os") or caps.host.get("os", "linux"))
-    key = (id(caps.tables), arch, skip_legacy, host_os)
+    gic = _gic_capabilities(caps)
+    key = (id(caps.tables), arch, skip_legacy, host_os, gic)
     cached = _COMPLETIONS.get(key)
     if cached is not None and cached[0] is caps.tables:
         return cached[1]
-    completion = _complete(caps, fake, arch, skip_legacy, host_os)
+    completion = _complete(caps, fake, arch, skip_legacy, host_os, gic)
     _COMPLETIONS[key] = (caps.tables, completion)
     return completion
 
 
+def _gic_capabilities(caps: QemuCaps) -> tuple[tuple[int, bool, bool], ...]:
+    """testQemuCapsSetGIC: the GIC versions (with their kernel and emulated
+    implementations) a case gives the emulator (config gic_capabilities)."""
+    return tuple((int(entry.get("version", 0)), bool(entry.get("kernel")),
+                  bool(entry.get("emulated")))
+                 for entry in caps.conf("gic_capabilities", ()) or ()
+                 if isinstance(entry, Mapping))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
 def _complete(caps: QemuCaps, fake: Mapping[str, Any], arch: str | None,
-              skip_legacy: bool, host_os: str) -> FakeCapsCompletion:
+              skip_legacy: bool, host_os: str,
+              gic: tuple[tuple[int, bool, bool], ...]) -> FakeCapsCompletion:
     flags: set[str] = set()
     if fake.get("basic_arch_flags") and arch is not None:
         flags |= BASIC_ARCH_FLAGS.get(arch, frozenset())
+    # The [qemu] table in the form of a real set's (machines, CPU models, GIC).
     qemu: dict[str, Any] = {"arch": arch, "version": 0}
+    if gic:
+        qemu["gic"] = [{"version": str(version), "kernel": _yes_no(kernel),
+                        "emulated": _yes_no(emulated)} for version, kernel, emulated in gic]
     if arch is None:
         # Without an architecture every emulator gets a copy with its own
         # machines, all of them TCG ones, plus KVM (HVF) ones by host OS.

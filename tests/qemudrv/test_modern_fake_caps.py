@@ -80,3 +80,12 @@ def test_xml2xml_sets_have_no_architecture() -> None:
 def test_sets_without_fake_caps_are_left_alone() -> None:
     caps = driver_caps("usb-hub")
     assert QemuCaps(caps, domain_xml("")).flags == {"usb-hub"}
+
+
+def test_a_case_gives_the_gic_versions_and_the_host_arch() -> None:
+    gic = ({"version": 3, "kernel": True, "emulated": True},)
+    caps = QemuCaps(fake_caps("xml2argv", gic_capabilities=gic, host_arch="aarch64"),
+                    "<domain><os><type>hvm</type></os></domain>")
+    assert caps.table("qemu")["gic"] == [{"version": "3", "kernel": "yes", "emulated": "yes"}]
+    # Without an arch in the definition the case's host arch counts.
+    assert caps.table("qemu")["arch"] == "aarch64"

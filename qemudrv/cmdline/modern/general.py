@@ -157,7 +157,7 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cpu = dom.cpu
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
         if cpu.mode == "host-passthrough":
-            model = "host,migratable=on"
+            model = _host_passthrough_model(dom, caps)
         elif cpu.model and not cpu.features:
             model = cpu.model
         else:
@@ -169,6 +169,18 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     extra = _cpu_features(dom)
     if model:
         cmd.add("-cpu", ",".join([model, *extra]))
+
+
+def _host_passthrough_model(dom: Domain, caps: QemuCaps) -> str:
+    """The host CPU as such: aarch64=off for a 32-bit ARM guest on an aarch64
+    host, the migratable switch where QEMU has it."""
+    model = "host"
+    if dom.os.arch == "armv7l" and caps.host_arch == "aarch64":
+        model += ",aarch64=off"
+    migratable = dom.cpu.migratable if dom.cpu is not None else None
+    if migratable and caps.has("cpu.migratable"):
+        model += f",migratable={migratable}"
+    return model
 
 
 def _on_off(value: bool) -> str:
