@@ -3,6 +3,7 @@ architecture as libvirt 9.0's test programs complete theirs."""
 
 from __future__ import annotations
 
+import shlex
 from types import MappingProxyType
 from typing import Any
 
@@ -10,6 +11,7 @@ from qemudrv_helpers import domain_xml, driver_caps
 
 from harness.protocol import Capabilities
 from qemudrv.caps import QemuCaps, domain_arch
+from qemudrv.driver import QemuDriver
 
 _CPU_MODELS = MappingProxyType({
     "x86": ("Haswell",), "x86_legacy": ("qemu64",), "arm": ("cortex-a57",),
@@ -89,3 +91,33 @@ def test_a_case_gives_the_gic_versions_and_the_host_arch() -> None:
     assert caps.table("qemu")["gic"] == [{"version": "3", "kernel": "yes", "emulated": "yes"}]
     # Without an arch in the definition the case's host arch counts.
     assert caps.table("qemu")["arch"] == "aarch64"
+
+
+def _argv(xml: str, caps: Capabilities) -> list[str]:
+    return shlex.split(QemuDriver().xml_to_argv(xml, caps).output)
+
+
+def _option(args: list[str], name: str) -> list[str]:
+    return [args[i + 1] for i, a in enumerate(args) if a == name]
+
+
+_NUMA = """<cpu><numa>
+  <cell id='0' cpus='0' memory='109568' unit='KiB'/>
+  <cell id='1' cpus='1' memory='109568' unit='KiB'/>
+</numa></cpu>"""
+
+
+def test_numa_nodes_take_their_size_where_the_machine_can() -> None:
+    xml = domain_xml("", extra=_NUMA).replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    args = _argv(xml, fake_caps("xml2argv"))
+    assert _option(args, "-numa") == ["node,nodeid=0,cpus=0,mem=107",
+                                      "node,nodeid=1,cpus=1,mem=107"]
+    assert not any("ram-node" in arg for arg in _option(args, "-object"))
+
+
+def test_a_gic_v2_needs_no_option_where_qemu_has_none() -> None:
+    xml = domain_xml("", arch="aarch64", machine="virt")
+    with_option = _option(_argv(xml, fake_caps("xml2argv")), "-machine")
+    assert with_option == ["virt,usb=off,gic-version=2,dump-guest-core=off"]
+    x86 = _option(_argv(domain_xml(""), fake_caps("xml2argv")), "-machine")
+    assert x86 == ["pc,usb=off,dump-guest-core=off"]

