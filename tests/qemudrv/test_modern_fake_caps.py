@@ -7,11 +7,13 @@ import shlex
 from types import MappingProxyType
 from typing import Any
 
+import pytest
 from qemudrv_helpers import domain_xml, driver_caps
 
 from harness.protocol import Capabilities
 from qemudrv.caps import QemuCaps, domain_arch
 from qemudrv.driver import QemuDriver
+from qemudrv.errors import ConfigError
 
 _CPU_MODELS = MappingProxyType({
     "x86": ("Haswell",), "x86_legacy": ("qemu64",), "arm": ("cortex-a57",),
@@ -121,3 +123,15 @@ def test_a_gic_v2_needs_no_option_where_qemu_has_none() -> None:
     assert with_option == ["virt,usb=off,gic-version=2,dump-guest-core=off"]
     x86 = _option(_argv(domain_xml(""), fake_caps("xml2argv")), "-machine")
     assert x86 == ["pc,usb=off,dump-guest-core=off"]
+
+
+def test_the_emulator_must_run_the_arch_virt_type_and_machine() -> None:
+    caps = fake_caps("xml2argv")
+    with pytest.raises(ConfigError, match="does not support machine type 'q35'"):
+        QemuDriver().xml_to_argv(domain_xml("", machine="q35"), caps)
+    hvf = domain_xml("").replace("type='qemu'", "type='hvf'", 1)
+    with pytest.raises(ConfigError, match="does not support virt type 'hvf'"):
+        QemuDriver().xml_to_argv(hvf, caps)
+    other = domain_xml("<emulator>/usr/bin/qemu-system-ppc64</emulator>")
+    with pytest.raises(ConfigError, match="does not support arch 'x86_64'"):
+        QemuDriver().xml_to_argv(other, caps)
