@@ -342,7 +342,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 bb, ("manufacturer", "product", "version", "serial", "asset", "location")
             )
         )
-    dom.sysinfo = info
+    dom.sysinfos.append(info)
 
 
 def _sysinfo_entries(el: Element, order: tuple[str, ...]) -> list[SysinfoEntry]:

@@ -135,3 +135,25 @@ def test_the_emulator_must_run_the_arch_virt_type_and_machine() -> None:
     other = domain_xml("<emulator>/usr/bin/qemu-system-ppc64</emulator>")
     with pytest.raises(ConfigError, match="does not support arch 'x86_64'"):
         QemuDriver().xml_to_argv(other, caps)
+
+
+_SYSINFO = """<sysinfo type='smbios'>
+  <system><entry name='uuid'>C7A5FDBD-EDAF-9455-926A-D65C16DB1809</entry></system>
+  <baseBoard><entry name='product'>board</entry></baseBoard>
+</sysinfo>
+<sysinfo type='fwcfg'><entry name='opt/a' file='/tmp//f/'/></sysinfo>"""
+
+
+def test_sysinfo_of_9_0() -> None:
+    xml = domain_xml("", extra=_SYSINFO).replace("<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809"
+                                                 "</uuid>", "")
+    xml = xml.replace("<type arch='x86_64' machine='pc'>hvm</type>",
+                      "<type arch='x86_64' machine='pc'>hvm</type><smbios mode='sysinfo'/>")
+    args = _argv(xml, fake_caps("xml2argv"))
+    # A domain without a UUID takes the system table's.
+    assert _option(args, "-uuid") == ["c7a5fdbd-edaf-9455-926a-d65c16db1809"]
+    assert _option(args, "-smbios") == ["type=1,uuid=c7a5fdbd-edaf-9455-926a-d65c16db1809",
+                                        "type=2,manufacturer=,product=board"]
+    assert _option(args, "-fw_cfg") == ["name=opt/a,file=/tmp/f"]
+    out = QemuDriver().xml_to_xml(xml, fake_caps("xml2xml")).output
+    assert "<sysinfo type='fwcfg'>\n    <entry name='opt/a' file='/tmp/f'/>" in out

@@ -15,6 +15,8 @@ from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
 from ...model.domain import Domain
+from ...model.general import SysinfoEntry
+from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
@@ -518,3 +520,58 @@ def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("log_timestamp", True):
         cmd.add("-msg", "timestamp=on")
+
+
+# -- SMBIOS and fw_cfg ------------------------------------------------------
+
+
+def _smbios_table(kind: int, entries: list[SysinfoEntry],
+                  manufacturer_always: bool = False) -> str:
+    """type=N then the entries (in libvirt's order, commas escaped); a base
+    board or chassis names its manufacturer even when it has none."""
+    parts = [f"type={kind}"]
+    if manufacturer_always and all(e.name != "manufacturer" for e in entries):
+        parts.append("manufacturer=")
+    parts += [f"{e.name}={escape_comma(e.value)}" for e in entries]
+    return ",".join(parts)
+
+
+def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmbiosCommandLine."""
+    mode = dom.os.smbios_mode
+    if mode in (None, "emulate"):
+        return
+    if mode == "host":
+        # The test programs' driver has no host SMBIOS tables.
+        raise UnsupportedError("Host SMBIOS information is not available")
+    src = dom.sysinfo
+    if src is None:
+        raise UnsupportedError(f"Domain '{dom.name}' sysinfo are not available",
+                               code="XML error")
+    if src.bios:
+        cmd.add("-smbios", _smbios_table(0, src.bios))
+    names = {e.name for e in src.system}
+    # libvirt skips a system table holding only a SKU.
+    if src.system and names != {"sku"}:
+        cmd.add("-smbios", _smbios_table(1, src.system))
+    if len(src.base_boards) > 1:
+        raise UnsupportedError("qemu does not support more than one entry to Type 2 "
+                               "in SMBIOS table")
+    for board in src.base_boards:
+        cmd.add("-smbios", _smbios_table(2, board, manufacturer_always=True))
+    if src.chassis:
+        cmd.add("-smbios", _smbios_table(3, src.chassis, manufacturer_always=True))
+    if src.oem_strings is not None:
+        cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
+                                                  for v in src.oem_strings)]))
+
+
+def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSysinfoCommandLine: fw_cfg entries as such (XML-escaped, as
+    libvirt's buffer writes them, commas left alone)."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if entry.value is not None:
+                cmd.add("-fw_cfg", f"name={entry.name},string={xml_escape(entry.value)}")
+            else:
+                cmd.add("-fw_cfg", f"name={entry.name},file={xml_escape(entry.file or '')}")

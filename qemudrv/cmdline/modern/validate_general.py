@@ -1,5 +1,6 @@
-"""qemuValidateDomainDef's first checks: the emulator runs the domain's OS
-type, architecture, accelerator and machine type.
+"""The checks of qemuValidateDomainDef on the general (non-device) parts:
+the emulator runs the domain's OS type, architecture, accelerator and
+machine type; fw_cfg entries stay out of QEMU's and the firmware's names.
 
 The emulator's capabilities are the set's ``[qemu]`` table: its ``emulator``
 binary, ``arch`` and ``machine`` list (a real set's data, or what
@@ -43,7 +44,22 @@ def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> 
                for entry in qemu.get("machine", ()) or ())
 
 
-def validate_emulator(dom: Domain, caps: QemuCaps) -> None:
+def validate_general(dom: Domain, caps: QemuCaps) -> None:
+    _validate_emulator(dom, caps)
+    _validate_fw_cfg(dom)
+
+
+def _validate_fw_cfg(dom: Domain) -> None:
+    """qemuValidateDomainDefSysinfo."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if not entry.name.startswith("opt/"):
+                raise ConfigError("Invalid firmware name")
+            if entry.name.startswith(("opt/ovmf/", "opt/org.qemu/")):
+                raise ConfigError("That firmware name is reserved")
+
+
+def _validate_emulator(dom: Domain, caps: QemuCaps) -> None:
     if "arch" not in caps.table("qemu"):
         return  # a set without emulator data (libvirt 1.3.1 style): nothing to check
     emulator = dom.emulator or ""
