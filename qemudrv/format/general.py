@@ -11,6 +11,7 @@ from ..model.domain import Domain
 from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
+from .features import format_features_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -268,6 +269,9 @@ def _onoff(v: bool | None) -> str | None:
 
 
 def format_features(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_features_modern(w, dom)
+        return
     f = dom.features
     if not f.flags:
         return

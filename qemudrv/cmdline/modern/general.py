@@ -18,6 +18,7 @@ from ...model.domain import Domain
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
+from . import features
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
@@ -120,13 +121,7 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
-    flags = dom.features.flags
-    for feature in ("vmport", "smm"):
-        state = flags.get(feature)
-        if state is not None:
-            opts.append(f"{feature}={'on' if state else 'off'}")
-    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
-        opts.append(f"gic-version={dom.features.gic_version}")
+    opts.extend(features.machine_options(dom, caps))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
@@ -149,7 +144,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
-    cmd.add("-accel", accel or "")
+    cmd.add("-accel", ",".join([accel or "", *features.accel_options(dom)]))
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -166,45 +161,9 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
         default = str(machine_info(dom, caps).get("defaultCPU", ""))
         model = default.removesuffix("-cpu").rsplit("-", 1)[0]
-    extra = _cpu_features(dom)
+    extra = features.cpu_switches(dom)
     if model:
         cmd.add("-cpu", ",".join([model, *extra]))
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def _cpu_features(dom: Domain) -> list[str]:
-    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
-    out: list[str] = []
-    for t in dom.clock.timers:
-        if t.present is None:
-            continue
-        if t.name == "kvmclock":
-            out.append(f"kvmclock={_on_off(t.present)}")
-        elif t.name == "hypervclock":
-            out.append(f"hv-time={_on_off(t.present)}")
-    f = dom.features
-    if f.apic_eoi is not None:
-        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
-    if "pvspinlock" in f.flags:
-        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
-    if f.flags.get("hyperv"):
-        hv = f.hyperv
-        if hv.relaxed is not None:
-            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
-        if hv.vapic is not None:
-            out.append(f"hv-vapic={_on_off(hv.vapic)}")
-        if hv.spinlocks:
-            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
-    if any(p.model == "hyperv" for p in dom.devices.panics):
-        out.append("hv-crash")
-    if f.flags.get("kvm") and f.kvm_hidden:
-        out.append("kvm=off")
-    if "pmu" in f.flags:
-        out.append(f"pmu={_on_off(f.flags['pmu'])}")
-    return out
 
 
 # -- memory and vCPUs -------------------------------------------------------
