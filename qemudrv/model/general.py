@@ -225,6 +225,11 @@ class CPU:
     arch: str | None = None
     # libvirt 9.0: whether a host-passthrough CPU may be migrated.
     migratable: str | None = None
+    # libvirt 9.0: <cache> (level None: any) and <maxphysaddr> (bits None: unset).
+    cache_mode: str | None = None
+    cache_level: int | None = None
+    maxphysaddr_mode: str | None = None
+    maxphysaddr_bits: int | None = None
 
 
 @dataclass

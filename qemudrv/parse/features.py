@@ -11,6 +11,7 @@ from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.general import Features, HypervFeatures
 from ..xmlreader import Element, child, elements, text
+from .xmlprop import enum_attr, switch_attr, uint_attr
 
 # virDomainFeature, in its order (the formatter's order too).
 FEATURES = (
@@ -57,40 +58,6 @@ _UNITS = {
 }
 
 
-def _enum_attr(el: Element, name: str, values: tuple[str, ...], *, required: bool = False,
-               nonzero: bool = False) -> str | None:
-    """virXMLPropEnum: the attribute's value, one of ``values``."""
-    raw = el.get(name)
-    if raw is None:
-        if required:
-            raise XMLError(f"Missing required attribute '{name}' in element '{el.tag}'")
-        return None
-    if raw not in values or (nonzero and raw == values[0]):
-        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{raw}'.")
-    return raw
-
-
-def _switch(el: Element, name: str = "state", *, required: bool = False) -> bool | None:
-    """virXMLPropTristateSwitch: on / off, None when absent."""
-    raw = _enum_attr(el, name, ("absent", "on", "off"), required=required, nonzero=True)
-    return None if raw is None else raw == "on"
-
-
-def _uint_attr(el: Element, name: str) -> int:
-    """virXMLPropUInt with VIR_XML_PROP_REQUIRED."""
-    raw = el.get(name)
-    if raw is None:
-        raise XMLError(f"Missing required attribute '{name}' in element '{el.tag}'")
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        value = -1
-    if value < 0 or value > 0xFFFFFFFF:
-        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
-                       f"'{raw}'. Expected non-negative integer value")
-    return value
-
-
 def _scaled(el: Element | None, default_scale: int) -> int | None:
     """virParseScaledValue: an element's number times its unit, None when absent."""
     if el is None:
@@ -119,10 +86,10 @@ def parse_features_modern(el: Element, dom: Domain) -> None:
         if name in ("acpi", "pae", "viridian", "privnet"):
             f.flags[name] = True
         elif name == "apic":
-            f.apic_eoi = _switch(node, "eoi")
+            f.apic_eoi = switch_attr(node, "eoi")
             f.flags[name] = True
         elif name == "msrs":
-            f.values[name] = str(_enum_attr(node, "unknown", ("ignore", "fault"), required=True))
+            f.values[name] = str(enum_attr(node, "unknown", ("ignore", "fault"), required=True))
             f.flags[name] = True
         elif name == "hyperv":
             _parse_hyperv(node, f)
@@ -134,23 +101,23 @@ def parse_features_modern(el: Element, dom: Domain) -> None:
         elif name == "capabilities":
             _parse_capabilities(node, f)
         elif name in ("vmcoreinfo", "hap", "pmu", "pvspinlock", "vmport"):
-            state = _switch(node)
+            state = switch_attr(node)
             f.flags[name] = True if state is None else state
         elif name == "smm":
             _parse_smm(node, f)
         elif name == "gic":
-            f.gic_version = _enum_attr(node, "version", _GIC_VERSIONS, nonzero=True)
+            f.gic_version = enum_attr(node, "version", _GIC_VERSIONS, nonzero=True)
             f.flags[name] = True
         elif name in ENUM_FEATURES:
             attr, values = ENUM_FEATURES[name]
-            value = _enum_attr(node, attr, values, nonzero=True)
+            value = enum_attr(node, attr, values, nonzero=True)
             if value is not None:
                 f.values[name] = value
                 f.flags[name] = True
         elif name == "hpt":
             _parse_hpt(node, f)
         elif name in ("htm", "nested-hv", "ccf-assist"):
-            f.flags[name] = bool(_switch(node, required=True))
+            f.flags[name] = bool(switch_attr(node, required=True))
         elif name == "tcg":
             cache = _scaled(child(node, "tb-cache"), 1024)
             if cache:
@@ -161,7 +128,7 @@ def parse_features_modern(el: Element, dom: Domain) -> None:
 
 def _parse_hyperv(node: Element, f: Features) -> None:
     hv: HypervFeatures = f.hyperv
-    hv.mode = _enum_attr(node, "mode", ("none", "custom", "passthrough"),
+    hv.mode = enum_attr(node, "mode", ("none", "custom", "passthrough"),
                          nonzero=True) or "custom"
     f.flags["hyperv"] = True
     for h in elements(node):
@@ -169,7 +136,7 @@ def _parse_hyperv(node: Element, f: Features) -> None:
         if name not in HYPERV_FEATURES:
             raise XMLError(f"unsupported HyperV Enlightenment feature: {name}",
                            code="unsupported configuration")
-        value = bool(_switch(h, required=True))
+        value = bool(switch_attr(h, required=True))
         hv.states[name] = value
         if not value:
             continue
@@ -178,9 +145,9 @@ def _parse_hyperv(node: Element, f: Features) -> None:
                 if d.tag != "direct":
                     raise XMLError(f"unsupported Hyper-V stimer feature: {d.tag}",
                                    code="unsupported configuration")
-                hv.stimer_direct = _switch(d, required=True)
+                hv.stimer_direct = switch_attr(d, required=True)
         elif name == "spinlocks":
-            hv.retries = _uint_attr(h, "retries")
+            hv.retries = uint_attr(h, "retries", required=True) or 0
             if hv.retries < 0xFFF:
                 raise XMLError("HyperV spinlock retry count must be at least 4095")
         elif name == "vendor_id":
@@ -200,10 +167,10 @@ def _parse_kvm(node: Element, f: Features) -> None:
         name = str(k.tag)
         if name not in KVM_FEATURES:
             raise XMLError(f"unsupported KVM feature: {name}", code="unsupported configuration")
-        value = bool(_switch(k, required=True))
+        value = bool(switch_attr(k, required=True))
         f.kvm[name] = value
         if name == "dirty-ring" and value:
-            size = _uint_attr(k, "size")
+            size = uint_attr(k, "size", required=True) or 0
             if size & (size - 1) or not 1024 <= size <= 65536:
                 raise XMLError("dirty ring must be power of 2 and ranges [1024, 65536]")
             f.dirty_ring_size = size
@@ -211,18 +178,18 @@ def _parse_kvm(node: Element, f: Features) -> None:
 
 
 def _parse_capabilities(node: Element, f: Features) -> None:
-    f.capabilities_policy = _enum_attr(node, "policy", ("default", "allow", "deny")) or "default"
+    f.capabilities_policy = enum_attr(node, "policy", ("default", "allow", "deny")) or "default"
     f.flags["capabilities"] = True
     for c in elements(node):
         if c.tag not in _PROCESS_CAPS:
             raise XMLError(f"unexpected capability feature '{c.tag}'",
                            code="unsupported configuration")
-        state = _switch(c)
+        state = switch_attr(c)
         f.caps[str(c.tag)] = True if state is None else state
 
 
 def _parse_smm(node: Element, f: Features) -> None:
-    state = _switch(node)
+    state = switch_attr(node)
     on = True if state is None else state
     f.flags["smm"] = on
     if on:
@@ -231,7 +198,7 @@ def _parse_smm(node: Element, f: Features) -> None:
 
 
 def _parse_hpt(node: Element, f: Features) -> None:
-    resizing = _enum_attr(node, "resizing", _HPT_RESIZING, nonzero=True)
+    resizing = enum_attr(node, "resizing", _HPT_RESIZING, nonzero=True)
     try:
         size = _scaled(child(node, "maxpagesize"), 1024) or 0
     except XMLError:
