@@ -13,11 +13,12 @@ from typing import Any
 
 from ...bitmap import format_bitmap
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
+from . import cpu as cpu_model
 from . import features
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
 
@@ -150,20 +151,24 @@ def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
+    arch = dom.os.arch or ""
+    emulator = dom.emulator or ""
+    model: list[str] = []
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
-        if cpu.mode == "host-passthrough":
-            model = "host,migratable=on"
-        elif cpu.model and not cpu.features:
-            model = cpu.model
-        else:
-            raise UnsupportedError("CPU specification not supported by hypervisor")
-    else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
-    extra = features.cpu_switches(dom)
+        model = cpu_model.model_arg(dom, caps)
+    elif arch == "i686" and ("x86_64" in emulator or
+                             (caps.host_arch == "x86_64" and "kvm" in emulator)):
+        # A 32-bit guest on a 64-bit emulator needs a 32-bit CPU.
+        model = ["qemu32"]
+    extra = [*features.cpu_switches(dom), *cpu_model.cache_and_address_switches(dom, caps)]
+    if extra and not model:
+        default = {"i686": "qemu32", "x86_64": "qemu64"}.get(arch)
+        if default is None:
+            raise ConfigError("CPU flags requested but can't determine default CPU "
+                              f"for arch {arch}")
+        model = [default]
     if model:
-        cmd.add("-cpu", ",".join([model, *extra]))
+        cmd.add("-cpu", ",".join([*model, *extra]))
 
 
 # -- memory and vCPUs -------------------------------------------------------
