@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import chardev, controller, disk, display, features, general, misc, net
 
 
 def build_command_line(
@@ -23,6 +23,7 @@ def build_command_line(
     general.build_pflash(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
+    features.build_tseg(cmd, dom, caps)
     general.build_cpu(cmd, dom, caps)
     general.build_loader(cmd, dom, caps)
     general.build_memory(cmd, dom, caps)
@@ -55,6 +56,7 @@ def build_command_line(
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
+    features.build_vmcoreinfo(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)

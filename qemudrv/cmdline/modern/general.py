@@ -13,13 +13,15 @@ from typing import Any
 
 from ...bitmap import format_bitmap
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...model.general import SysinfoEntry
 from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
+from . import cpu as cpu_model
+from . import features
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
@@ -123,12 +125,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
     opts += _key_wrap_options(dom, caps)
-    flags = dom.features.flags
-    for feature in ("vmport", "smm"):
-        state = flags.get(feature)
-        if state is not None:
-            opts.append(f"{feature}={'on' if state else 'off'}")
-    opts += _gic_options(dom, caps)
+    opts.extend(features.machine_options(dom, caps))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
@@ -161,93 +158,36 @@ def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
         name = f"{cipher}-key-wrap"
         if not caps.has(name):
             raise UnsupportedError(f"{name} is not available with this QEMU binary")
-        out.append(f"{name}={_on_off(state)}")
+        out.append(f"{name}={'on' if state else 'off'}")
     return out
-
-
-def _gic_options(dom: Domain, caps: QemuCaps) -> list[str]:
-    """qemuAppendDomainFeaturesMachineParam's GIC: without the gic-version
-    option QEMU gives every guest a GICv2, so only a newer one is an error."""
-    version = dom.features.gic_version
-    if not dom.features.flags.get("gic") or version in (None, "none"):
-        return []
-    if not caps.has("gic-version"):
-        if version == "2":
-            return []
-        raise UnsupportedError("gic-version option is not available with this QEMU binary")
-    return [f"gic-version={version}"]
 
 
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
-    cmd.add("-accel", accel or "")
+    cmd.add("-accel", ",".join([accel or "", *features.accel_options(dom)]))
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
+    arch = dom.os.arch or ""
+    emulator = dom.emulator or ""
+    model: list[str] = []
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
-        if cpu.mode == "host-passthrough":
-            model = _host_passthrough_model(dom, caps)
-        elif cpu.model and not cpu.features:
-            model = cpu.model
-        else:
-            raise UnsupportedError("CPU specification not supported by hypervisor")
-    else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
-    extra = _cpu_features(dom)
+        model = cpu_model.model_arg(dom, caps)
+    elif arch == "i686" and ("x86_64" in emulator or
+                             (caps.host_arch == "x86_64" and "kvm" in emulator)):
+        # A 32-bit guest on a 64-bit emulator needs a 32-bit CPU.
+        model = ["qemu32"]
+    extra = [*features.cpu_switches(dom), *cpu_model.cache_and_address_switches(dom, caps)]
+    if extra and not model:
+        default = {"i686": "qemu32", "x86_64": "qemu64"}.get(arch)
+        if default is None:
+            raise ConfigError("CPU flags requested but can't determine default CPU "
+                              f"for arch {arch}")
+        model = [default]
     if model:
-        cmd.add("-cpu", ",".join([model, *extra]))
-
-
-def _host_passthrough_model(dom: Domain, caps: QemuCaps) -> str:
-    """The host CPU as such: aarch64=off for a 32-bit ARM guest on an aarch64
-    host, the migratable switch where QEMU has it."""
-    model = "host"
-    if dom.os.arch == "armv7l" and caps.host_arch == "aarch64":
-        model += ",aarch64=off"
-    migratable = dom.cpu.migratable if dom.cpu is not None else None
-    if migratable and caps.has("cpu.migratable"):
-        model += f",migratable={migratable}"
-    return model
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def _cpu_features(dom: Domain) -> list[str]:
-    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
-    out: list[str] = []
-    for t in dom.clock.timers:
-        if t.present is None:
-            continue
-        if t.name == "kvmclock":
-            out.append(f"kvmclock={_on_off(t.present)}")
-        elif t.name == "hypervclock":
-            out.append(f"hv-time={_on_off(t.present)}")
-    f = dom.features
-    if f.apic_eoi is not None:
-        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
-    if "pvspinlock" in f.flags:
-        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
-    if f.flags.get("hyperv"):
-        hv = f.hyperv
-        if hv.relaxed is not None:
-            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
-        if hv.vapic is not None:
-            out.append(f"hv-vapic={_on_off(hv.vapic)}")
-        if hv.spinlocks:
-            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
-    if any(p.model == "hyperv" for p in dom.devices.panics):
-        out.append("hv-crash")
-    if f.flags.get("kvm") and f.kvm_hidden:
-        out.append("kvm=off")
-    if "pmu" in f.flags:
-        out.append(f"pmu={_on_off(f.flags['pmu'])}")
-    return out
+        cmd.add("-cpu", ",".join([*model, *extra]))
 
 
 # -- memory and vCPUs -------------------------------------------------------
