@@ -28,6 +28,7 @@ from .defaults import (
     disk,
     hostdev,
     input,
+    memory,
     misc,
     modern,
     net,
@@ -68,6 +69,7 @@ IMPLICIT_CONTROLLER_HOOKS: tuple[Hook, ...] = (
 # xml2argv only: address assignment (qemuDomainAssignAddresses).
 ADDRESS_HOOKS: tuple[Hook, ...] = (
     addresses.assign_addresses,
+    memory.assign_memory_slots,
 )
 
 # xml2argv only, after addresses (and after pci-multibus is added): device

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon, Panic
+from .memory import assign_memory_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
@@ -97,10 +98,13 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.memballoon.info.alias = "balloon0"
     if d.tpm is not None:
         d.tpm.info.alias = "tpm0"
-    for mem in d.memories:
-        index = 0
-        for other in d.memories:
-            n = _alias_index(other.info.alias, "dimm")
-            if n >= index:
-                index = n + 1
-        mem.info.alias = f"dimm{index}"
+    if dom.modern:
+        assign_memory_aliases(dom)
+    else:
+        for mem in d.memories:
+            index = 0
+            for other in d.memories:
+                n = _alias_index(other.info.alias, "dimm")
+                if n >= index:
+                    index = n + 1
+            mem.info.alias = f"dimm{index}"

@@ -11,6 +11,7 @@ from ..model.domain import Domain
 from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
+from .memory import format_memory_backing_modern, has_backing_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -79,7 +80,7 @@ def format_memtune(w: XMLWriter, dom: Domain) -> None:
 
 def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
     mem = dom.memory
-    if not (mem.hugepages or mem.nosharepages or mem.locked):
+    if not (mem.hugepages or mem.nosharepages or mem.locked or has_backing_modern(mem)):
         return
     w.start("memoryBacking")
     if mem.hugepages:
@@ -97,6 +98,7 @@ def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
         w.empty("nosharepages")
     if mem.locked:
         w.empty("locked")
+    format_memory_backing_modern(w, mem)
     w.end("memoryBacking")
 
 

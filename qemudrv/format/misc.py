@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..bitmap import format_bitmap
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
+from .memory import format_memory_device
 
 
 def format_leases(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
@@ -100,21 +100,7 @@ def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 
 def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     for dev in dom.devices.memories:
-        w.start("memory", ("model", dev.model))
-        if dev.pagesize or dev.source_nodes is not None:
-            w.start("source")
-            if dev.source_nodes is not None:
-                w.element("nodemask", format_bitmap(dev.source_nodes))
-            if dev.pagesize:
-                w.element("pagesize", dev.pagesize, ("unit", "KiB"))
-            w.end("source")
-        w.start("target")
-        w.element("size", dev.size, ("unit", "KiB"))
-        if dev.target_node >= 0:
-            w.element("node", dev.target_node)
-        w.end("target")
-        format_device_info(w, dev.info, ctx)
-        w.end("memory")
+        format_memory_device(w, dev, ctx)
 
 
 def format_vsock(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

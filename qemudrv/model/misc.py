@@ -18,6 +18,8 @@ TPM_DEFAULT_DEVICE = "/dev/tpm0"
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
 PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
 MEMORY_MODELS = ("dimm",)
+# virDomainMemoryModel of libvirt 9.0
+MEMORY_MODELS_MODERN = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
 VSOCK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
@@ -64,6 +66,18 @@ class MemoryDevice:
     pagesize: int = 0
     source_nodes: frozenset[int] | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0 (virDomainMemoryDef): the other models' source and target.
+    access: str | None = None  # shared / private
+    discard: bool | None = None
+    uuid: str | None = None  # nvdimm
+    path: str | None = None  # nvdimm, virtio-pmem: the backing file
+    alignsize: int = 0
+    pmem: bool = False
+    labelsize: int = 0
+    readonly: bool = False
+    blocksize: int = 0  # virtio-mem
+    requestedsize: int = 0
+    currentsize: int = 0
 
 
 @dataclass

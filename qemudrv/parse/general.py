@@ -22,6 +22,7 @@ from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
@@ -175,6 +176,8 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
         mem.nosharepages = True
     if child(el, "locked") is not None:
         mem.locked = True
+    if ctx.modern:
+        parse_memory_backing_modern(el, dom)
 
 
 def parse_blkiotune(root: Element, dom: Domain, ctx: ParseContext) -> None:

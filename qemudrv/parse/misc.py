@@ -34,6 +34,7 @@ from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
+from .memory import parse_memory_device
 from .net import sanitize_path
 
 
@@ -210,6 +211,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
 
 def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     """virDomainMemoryDefParseXML."""
+    if ctx.modern:
+        return parse_memory_device(el, ctx)
     model = el.get("model")
     if model is None:
         raise XMLError("missing memory model")

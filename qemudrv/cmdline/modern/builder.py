@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import chardev, controller, disk, display, general, memory, misc, net
 
 
 def build_command_line(
@@ -36,6 +36,7 @@ def build_command_line(
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
     controller.build_controllers(cmd, dom, caps)
+    memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     misc.build_filesystems(cmd, dom, caps)

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
 from ...model.domain import Domain
 from .. import general as legacy
-from .. import general_memory as memory
 from ..command import CommandLine
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from . import memory as guest_memory
+from .props import add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -133,6 +132,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     opts.append(f"dump-guest-core={'on' if dump else 'off'}")
     if dom.memory.nosharepages:
         opts.append("mem-merge=off")
+    opts.extend(guest_memory.machine_memory_params(dom))
     if not _has_numa(dom):
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
@@ -216,101 +216,14 @@ def _has_numa(dom: Domain) -> bool:
 
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
-    mem = dom.memory
-    cells = len(dom.cpu.cells) if dom.cpu else 0
-    for page in mem.hugepages:
-        beyond = sorted(n for n in page.nodeset or () if n >= max(cells, 1))
-        if beyond:
-            raise UnsupportedError(f"hugepages: node {beyond[0]} not found", code="")
-    if mem.max_memory and mem.slots:
-        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
-    else:
-        cmd.add("-m", str(mem.initial // 1024))
     ram_id = machine_info(dom, caps).get("defaultRAMid")
-    if ram_id and not _has_numa(dom):
-        _default_ram_backend(cmd, dom, caps, str(ram_id))
-    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
-
-
-def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: str) -> None:
-    """qemuBuildMemCommandLineMemoryDefaultBackend: the guest's RAM as an object
-    with the ID older QEMUs gave it, so the domain stays migratable."""
-    mem = dom.memory
-    size = mem.initial * 1024
-    page = mem.hugepages[0].size if mem.hugepages else None
-    if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
-        return
-    base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-    props: Props = {"mem-path": f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"}
-    if caps.has("memory-backend-file.x-use-canonical-path-for-ramblock-id"):
-        props["x-use-canonical-path-for-ramblock-id"] = False
-    props["prealloc"] = True
-    props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props, caps)
-
-
-_POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
-
-
-def _cell_host_nodes(dom: Domain, cell: int) -> tuple[list[int], str | None]:
-    """The host nodes and policy of a guest node's memory (numatune)."""
-    tune = dom.numatune
-    if tune is None:
-        return [], None
-    for memnode in tune.memnodes:
-        if memnode.cellid == cell:
-            return sorted(memnode.nodeset), _POLICIES.get(memnode.mode)
-    nodeset = tune.nodeset
-    if tune.placement == "auto":
-        nodeset = dom.numad_nodeset
-    if not tune.memory_set or nodeset is None:
-        return [], None
-    return sorted(nodeset), _POLICIES.get(tune.mode)
-
-
-def _cell_page(dom: Domain, cell: int) -> int | None:
-    """The huge page size backing a guest node, None for normal memory."""
-    for page in dom.memory.hugepages:
-        if page.nodeset is None or cell in page.nodeset:
-            return page.size
-    return None
+    guest_memory.build_memory(cmd, dom, caps, str(ram_id) if ram_id else None)
 
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
-    cells = dom.cpu.cells if dom.cpu else []
-    for i, cell in enumerate(cells):
-        alias = f"ram-node{i}"
-        props: Props = {}
-        page = _cell_page(dom, i)
-        prealloc = False
-        if page is not None and page != memory.system_page_kib(caps):
-            base = memory.hugepage_path_for(caps, page) if page else \
-                memory.default_hugepage_path(caps)
-            domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-            props["mem-path"] = f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
-            if cell.mem_access is not None:
-                props["share"] = cell.mem_access == "shared"
-            props["prealloc"] = prealloc = True
-            qom_type = "memory-backend-file"
-        else:
-            qom_type = "memory-backend-ram"
-        props["size"] = cell.memory * 1024
-        nodes, policy = _cell_host_nodes(dom, i)
-        if nodes and policy:
-            props["host-nodes"] = nodes
-            props["policy"] = policy
-        if prealloc and nodes and policy and caps.has("thread-context"):
-            # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
-            props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props, caps)
-        opt = f"node,nodeid={i}"
-        for cpus in format_bitmap(cell.cpus).split(","):
-            opt += f",cpus={cpus}"
-        cmd.add("-numa", opt + f",memdev={alias}")
+    """qemuBuildNumaCommandLine."""
+    supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
+    guest_memory.build_numa(cmd, dom, caps, supported)
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
