@@ -73,3 +73,13 @@ def assign_memory_aliases(dom: Domain) -> None:
             index = 1 + max((_alias_index(m.info.alias, prefix) for m in dom.devices.memories),
                             default=-1)
         mem.info.alias = f"{prefix}{index}"
+
+
+def memtune_post_parse(dom: Domain, caps: Any) -> None:
+    """virDomainDefPostParseMemtune: without guest NUMA nodes a huge page
+    set of node 0 alone means all the memory."""
+    if dom.cpu is not None and dom.cpu.cells:
+        return
+    for page in dom.memory.hugepages:
+        if page.nodeset is not None and not page.nodeset - {0}:
+            page.nodeset = None

@@ -162,13 +162,13 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                         raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
                 mem.hugepages.append(Hugepage(size, nodeset))
             # A page without a nodeset is the default for the other nodes;
-            # only one may exist.
-            defaults = [p for p in mem.hugepages if p.nodeset is None]
+            # only one may exist (libvirt 9.0 checks it after post-parse).
+            defaults = [p for p in mem.hugepages if p.nodeset is None and not ctx.modern]
             if len(defaults) > 1:
                 raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
             for i, a in enumerate(mem.hugepages):
                 for b in mem.hugepages[i + 1:]:
-                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
+                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset and not ctx.modern:
                         raise XMLError("nodeset attribute of hugepages of sizes overlap")
         else:
             mem.hugepages.append(Hugepage(0, None))

@@ -94,10 +94,14 @@ def _numatune_nodeset(dom: Domain, cell: int) -> frozenset[int] | None:
 
 
 def _check_host_nodes(nodeset: frozenset[int], caps: QemuCaps) -> None:
-    """virNumaNodesetIsAvailable."""
+    """virNumaNodesetIsAvailable (libvirt's test programs replace it with
+    their own, with its own message, where they load qemuxml2argvmock)."""
     max_node = int(caps.host.get("numa_max_node", 0))
     for node in sorted(nodeset):
         if node > max_node:
+            if "qemuxml2argv" in (caps.conf("mocks", ()) or ()):
+                raise UnsupportedError(f"Mock: no numa node set is available at bit {node}",
+                                       code="internal error")
             raise UnsupportedError(f"NUMA node {node} is unavailable")
 
 
@@ -144,6 +148,20 @@ def _default_hugepage_size(caps: QemuCaps) -> int:
     mounts = list(caps.conf("hugetlbfs", ()) or ())
     chosen = next((m for m in mounts if m.get("default")), mounts[0])
     return int(chosen.get("size", 0))
+
+
+def _hugepage_mem_path(dom: Domain, caps: QemuCaps, size: int) -> str:
+    """qemuGetDomainHupageMemPath: the domain's directory on the hugetlbfs
+    mount of that page size."""
+    mounts = list(caps.conf("hugetlbfs", ()) or ())
+    if not mounts:
+        raise UnsupportedError("hugetlbfs filesystem is not mounted or disabled by "
+                               "administrator config", code="internal error")
+    for mount in mounts:
+        if int(mount.get("size", 0)) == size:
+            return f"{legacy_memory.hugepage_path(mount)}/{_short_name(dom, caps)}"
+    raise UnsupportedError(f"Unable to find any usable hugetlbfs mount for {size} KiB",
+                           code="internal error")
 
 
 def _memory_backing_dir(dom: Domain, caps: QemuCaps) -> str:
@@ -196,10 +214,9 @@ def backend_props(dom: Domain, caps: QemuCaps, mem: MemoryDevice, alias: str, *,
         if mem.path:
             props["mem-path"] = mem.path
         elif pages.use:
-            base = legacy_memory.hugepage_path_for(caps, pages.size)
-            props["mem-path"] = f"{base}/{_short_name(dom, caps)}"
+            props["mem-path"] = _hugepage_mem_path(dom, caps, pages.size)
         else:
-            props["mem-path"] = f"{_memory_backing_dir(dom, caps)}/{alias}"
+            props["mem-path"] = f"{_memory_backing_dir(dom, caps)}/{mem.info.alias or alias}"
         if not mem.path and discard is not None:
             props["discard-data"] = discard
         _share(props, access)
@@ -264,8 +281,7 @@ def _mem_path(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> bool:
     path = None
     prealloc = False
     if mem.hugepages and mem.hugepages[0].size != legacy_memory.system_page_kib(caps):
-        size = mem.hugepages[0].size or _default_hugepage_size(caps)
-        path = f"{legacy_memory.hugepage_path_for(caps, size)}/{_short_name(dom, caps)}"
+        path = _hugepage_mem_path(dom, caps, mem.hugepages[0].size or _default_hugepage_size(caps))
         prealloc = True
     elif mem.source == "file":
         path = f"{_memory_backing_dir(dom, caps)}/ram"
