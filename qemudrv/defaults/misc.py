@@ -100,6 +100,8 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.tpm.info.alias = "tpm0"
     if dom.modern:
         assign_memory_aliases(dom)
+        if d.iommu is not None:
+            d.iommu.info.alias = "iommu0"
     else:
         for mem in d.memories:
             index = 0

@@ -275,6 +275,8 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
+    if d.iommu is not None and d.iommu.model == "virtio" and _needs(d.iommu.info):
+        addrs.reserve_next_slot(d.iommu.info, flags)
     if d.vsock is not None and _needs(d.vsock.info):
         addrs.reserve_next_slot(d.vsock.info, flags)
     for mem in pci_memory_devices(dom):

@@ -180,6 +180,9 @@ def device_flags(kind: str, dev: Any, caps: Any) -> int:
     devices and PCIe-native ones want a PCIe slot, the others a PCI one."""
     if kind == "controller":
         return controller_flags(dev, caps)
+    if kind == "iommu":
+        # Integrated: a virtio IOMMU sits on the root complex itself.
+        return PCIE_DEVICE
     model = getattr(dev, "model", None)
     if kind == "net":
         return PCIE if model in ("virtio", "e1000e", "vmxnet3") else PCI
@@ -253,6 +256,8 @@ def _ordered(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _wants(serial.info):
             yield "serial", serial, serial.info
+    if d.iommu is not None and d.iommu.model == "virtio" and _wants(d.iommu.info):
+        yield "iommu", d.iommu, d.iommu.info
     if d.vsock is not None and _wants(d.vsock.info):
         yield "vsock", d.vsock, d.vsock.info
     for mem in pci_memory_devices(dom):

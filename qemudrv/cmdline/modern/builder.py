@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, memory, misc, net
+from . import chardev, controller, disk, display, general, iommu, memory, misc, net
 
 
 def build_command_line(
@@ -35,6 +35,7 @@ def build_command_line(
     general.build_clock(cmd, dom, caps)
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
+    iommu.build_iommu(cmd, dom, caps)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)

@@ -17,6 +17,7 @@ from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
 from . import memory as guest_memory
+from .iommu import machine_iommu_params
 from .props import add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
@@ -126,6 +127,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             opts.append(f"{feature}={'on' if state else 'off'}")
     if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
         opts.append(f"gic-version={dom.features.gic_version}")
+    opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))

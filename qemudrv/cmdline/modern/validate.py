@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .iommu import validate_iommu
 from .memory_validate import validate_memory
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -79,6 +80,7 @@ def _check_disk_targets(dom: Domain) -> None:
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_memory(dom, caps)
+    validate_iommu(dom, caps)
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
         _check_disk(disk)
