@@ -11,6 +11,7 @@ from ..model.domain import Domain
 from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
+from .iothreads import format_iothreads_modern
 from .memory import format_memory_backing_modern, has_backing_modern
 
 
@@ -113,6 +114,9 @@ def format_vcpu(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_iothreads(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_iothreads_modern(w, dom)
+        return
     if not dom.iothreads:
         return
     w.element("iothreads", len(dom.iothreads))

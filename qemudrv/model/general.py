@@ -87,6 +87,17 @@ class Cputune:
 class IOThread:
     id: int
     autofill: bool = False
+    # libvirt 9.0: the thread pool bounds, -1 when not given
+    pool_min: int = -1
+    pool_max: int = -1
+
+
+@dataclass
+class IOThreadPool:
+    """<defaultiothread> (libvirt 9.0): the main loop's thread pool."""
+
+    pool_min: int = -1
+    pool_max: int = -1
 
 
 @dataclass

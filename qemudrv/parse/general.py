@@ -22,6 +22,7 @@ from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .iothreads import parse_default_iothread, parse_pool
 from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
@@ -270,7 +271,10 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
             used.add(tid)
-            threads.append(IOThread(tid))
+            thread = IOThread(tid)
+            if ctx.modern:
+                thread.pool_min, thread.pool_max = parse_pool(n)
+            threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
@@ -279,6 +283,8 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1
     dom.iothreads = threads
+    if ctx.modern:
+        dom.default_iothread = parse_default_iothread(root)
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:

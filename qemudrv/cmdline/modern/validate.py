@@ -15,6 +15,7 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from .iommu import validate_iommu
+from .iothreads_validate import validate_iothreads
 from .memory_validate import validate_memory
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -80,6 +81,7 @@ def _check_disk_targets(dom: Domain) -> None:
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_memory(dom, caps)
+    validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
