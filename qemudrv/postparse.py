@@ -186,6 +186,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
     memory.memtune_post_parse,
+    memory.numa_cpus_post_parse,
 )
 
 

@@ -83,3 +83,12 @@ def memtune_post_parse(dom: Domain, caps: Any) -> None:
     for page in dom.memory.hugepages:
         if page.nodeset is not None and not page.nodeset - {0}:
             page.nodeset = None
+
+
+def numa_cpus_post_parse(dom: Domain, caps: Any) -> None:
+    """qemuDomainDefNumaCPUsRectify: vCPUs no NUMA node names go to node 0."""
+    cells = dom.cpu.cells if dom.cpu else []
+    if not cells or sum(len(c.cpus) for c in cells) >= dom.vcpus.max:
+        return
+    others = frozenset().union(*(c.cpus for c in cells[1:]))
+    cells[0].cpus = frozenset(range(dom.vcpus.max)) - others

@@ -13,6 +13,7 @@ from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .iothreads import format_iothreads_modern
 from .memory import format_memory_backing_modern, has_backing_modern
+from .numa import format_numa_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -367,7 +368,9 @@ def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
         )
     for f in cpu.features:
         w.empty("feature", ("policy", f.policy), ("name", f.name))
-    if cpu.cells:
+    if cpu.cells and modern:
+        format_numa_modern(w, cpu)
+    elif cpu.cells:
         w.start("numa")
         for c in cpu.cells:
             w.empty(

@@ -205,9 +205,8 @@ class NumaCell:
     memory: int  # KiB
     mem_access: str | None = None
     discard: str | None = None  # libvirt 9.0: yes / no
-    # libvirt 9.0: distances to other nodes (by id), HMAT initiator, caches
+    # libvirt 9.0: distances to other nodes (by id), memory-side caches
     distances: dict[int, int] = field(default_factory=dict)
-    initiator: int | None = None
     caches: list[NumaCache] = field(default_factory=list)
 
 

@@ -10,6 +10,7 @@ from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedG
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, uint_value
+from .numa import parse_numa_modern
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
 NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
@@ -213,7 +214,10 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         raise XMLError("Maximum CPUs greater than topology limit")
     numa = child(el, "numa")
     if numa is not None:
-        cpu.cells = _parse_numa_cells(numa, ctx)
+        if ctx.modern:
+            cpu.cells, cpu.interconnects = parse_numa_modern(numa, ctx)
+        else:
+            cpu.cells = _parse_numa_cells(numa, ctx)
         if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
             raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
     dom.cpu = cpu

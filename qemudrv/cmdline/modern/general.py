@@ -141,6 +141,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             opts.append(f"memory-backend={ram_id}")
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
+    opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")

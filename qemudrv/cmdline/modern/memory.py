@@ -54,6 +54,11 @@ def machine_memory_params(dom: Domain) -> list[str]:
     return params
 
 
+def machine_hmat_params(dom: Domain) -> list[str]:
+    """QEMU builds the ACPI HMAT only when asked to."""
+    return ["hmat=on"] if _has_hmat(dom) else []
+
+
 # -- numatune ---------------------------------------------------------------
 
 
@@ -350,7 +355,8 @@ def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps, numa_mem_supported
             for cpus in format_bitmap(cell.cpus).split(","):
                 opt += f",cpus={cpus}"
         if hmat:
-            opt += f",initiator={cell.initiator if cell.initiator is not None else master}"
+            initiator = _initiator(dom, i)
+            opt += f",initiator={initiator if initiator >= 0 else master}"
         if need_backend:
             opt += f",memdev=ram-node{i}"
         else:
@@ -369,8 +375,27 @@ def _has_hmat(dom: Domain) -> bool:
     cpu = dom.cpu
     if cpu is None:
         return False
-    return bool(cpu.interconnects) or any(c.caches or c.initiator is not None
-                                          for c in cpu.cells)
+    return bool(cpu.interconnects) or any(c.caches for c in cpu.cells)
+
+
+def _initiator(dom: Domain, node: int) -> int:
+    """virDomainNumaGetNodeInitiator: a node with vCPUs initiates its own
+    accesses; for the others, the node with the lowest latency to it, else
+    the one with the largest bandwidth; -1 if none."""
+    if _cells(dom)[node].cpus:
+        return node
+    links = [link for link in dom.cpu.interconnects if link.target == node] if dom.cpu else []
+    best_latency: tuple[int, int] | None = None
+    best_bandwidth: tuple[int, int] | None = None
+    for link in links:
+        if link.type == "latency":
+            if best_latency is None or link.value < best_latency[0]:
+                best_latency = (link.value, link.initiator)
+        elif link.value > (best_bandwidth[0] if best_bandwidth else 0):
+            best_bandwidth = (link.value, link.initiator)
+    if best_latency is not None:
+        return best_latency[1]
+    return best_bandwidth[1] if best_bandwidth is not None else -1
 
 
 def _distance(cells: list[NumaCell], src: int, dst: int) -> int:

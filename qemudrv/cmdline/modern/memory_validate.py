@@ -159,8 +159,7 @@ def _check_hotplug(dom: Domain) -> None:
 def validate_memory(dom: Domain, caps: QemuCaps) -> None:
     _check_backing(dom, caps)
     cpu = dom.cpu
-    hmat = cpu is not None and (bool(cpu.interconnects) or any(
-        c.caches or c.initiator is not None for c in cpu.cells))
+    hmat = cpu is not None and (bool(cpu.interconnects) or any(c.caches for c in cpu.cells))
     if hmat and not caps.has("numa.hmat"):
         raise ConfigError("HMAT is not supported with this QEMU")
     _check_hotplug(dom)
