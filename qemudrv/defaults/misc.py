@@ -53,6 +53,9 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
         vsock.auto_cid = "no" if vsock.guest_cid else "yes"
     if vsock is not None and vsock.model is None:
         vsock.model = "virtio"  # qemuDomainVsockDefPostParse
+    for rng in dom.devices.rngs:
+        if dom.modern and rng.backend == "random" and rng.file is None:
+            rng.file = "/dev/random"  # virDomainRNGDefPostParse
     for panic in dom.devices.panics:
         if panic.model == "default":
             if _is_pseries(dom):
@@ -102,6 +105,8 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         assign_memory_aliases(dom)
         if d.iommu is not None:
             d.iommu.info.alias = "iommu0"
+        if d.vsock is not None:
+            d.vsock.info.alias = "vsock0"
     else:
         for mem in d.memories:
             index = 0

@@ -46,7 +46,10 @@ def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
         body.empty("stats", ("period", dev.period))
     format_device_info(body, dev.info, ctx)
     deflate = None if dev.autodeflate is None else ("on" if dev.autodeflate else "off")
-    w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate))
+    reporting = None if dev.free_page_reporting is None else \
+        ("on" if dev.free_page_reporting else "off")
+    w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate),
+           ("freePageReporting", reporting))
 
 
 def format_tpm(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

@@ -54,6 +54,7 @@ class Memballoon:
     autodeflate: bool | None = None
     period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    free_page_reporting: bool | None = None  # libvirt 9.0
 
 
 @dataclass

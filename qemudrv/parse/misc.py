@@ -34,7 +34,7 @@ from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
-from .memory import parse_memory_device
+from .memory import parse_memory_device, prop_enum
 from .net import sanitize_path
 
 
@@ -106,6 +106,10 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
         if deflate not in ("on", "off"):
             raise XMLError(f"invalid autodeflate attribute value '{deflate}'")
         dev.autodeflate = deflate == "on"
+    if ctx.modern:
+        reporting = prop_enum(el, "freePageReporting", ("on", "off"))
+        if reporting is not None:
+            dev.free_page_reporting = reporting == "on"
     stats = child(el, "stats")
     if stats is not None and stats.get("period") is not None:
         try:

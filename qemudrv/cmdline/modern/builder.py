@@ -6,7 +6,18 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, iommu, memory, misc, net
+from . import (
+    chardev,
+    controller,
+    disk,
+    display,
+    general,
+    iommu,
+    memory,
+    misc,
+    misc_devices,
+    net,
+)
 
 
 def build_command_line(
@@ -55,7 +66,10 @@ def build_command_line(
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
+    misc_devices.build_nvram(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
+    misc_devices.build_panics(cmd, dom, caps)
+    misc_devices.build_vsock(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)
     return cmd

@@ -27,6 +27,8 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     props: Props = {"driver": driver, "id": dev.info.alias}
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
+    if dev.free_page_reporting is not None:
+        props["free-page-reporting"] = dev.free_page_reporting
     props.update(address_props(dom, dev.info, caps))
     add_device(cmd, props, caps)
 
