@@ -32,6 +32,7 @@ from .defaults import (
     misc,
     modern,
     net,
+    shmem,
     video,
 )
 from .errors import ConfigError, XMLError
@@ -187,6 +188,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     modern.cpu_post_parse,
     memory.memtune_post_parse,
     memory.numa_cpus_post_parse,
+    shmem.shmem_post_parse,
 )
 
 

@@ -88,6 +88,8 @@ def format_panics(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     for dev in dom.devices.shmems:
         body = w.child()
+        if ctx.modern:
+            body.empty("model", ("type", dev.model))
         if dev.size:
             body.element("size", dev.size >> 20, ("unit", "M"))
         if dev.server:
@@ -98,7 +100,7 @@ def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
                 ioeventfd = "on" if dev.msi_ioeventfd else "off"
             body.empty("msi", ("vectors", dev.msi_vectors or None), ("ioeventfd", ioeventfd))
         format_device_info(body, dev.info, ctx)
-        w.wrap("shmem", body, ("name", dev.name))
+        w.wrap("shmem", body, ("name", dev.name), ("role", dev.role))
 
 
 def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

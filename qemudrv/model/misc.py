@@ -102,6 +102,9 @@ class Shmem:
     msi_vectors: int = 0
     msi_ioeventfd: bool | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0: the QEMU device and the role in a migration
+    model: str = "ivshmem"  # ivshmem / ivshmem-plain / ivshmem-doorbell
+    role: str | None = None  # master / peer
 
 
 @dataclass

@@ -10,7 +10,7 @@ import uuid as uuidlib
 from ..bitmap import parse_bitmap
 from ..errors import XMLError
 from ..model.domain import Domain
-from ..model.misc import MEMORY_MODELS_MODERN, MemoryDevice
+from ..model.misc import MEMORY_MODELS_MODERN, MemoryDevice, Shmem
 from ..xmlreader import Element, child, tag
 from .context import ParseContext
 from .device_info import parse_device_info
@@ -150,3 +150,17 @@ def parse_memory_backing_modern(backing: Element, dom: Domain) -> None:
             raise XMLError("Failed to parse memory allocation threads")
         mem.allocation_threads = int(threads)
     mem.discard = child(backing, "discard") is not None
+
+
+SHMEM_MODELS = ("ivshmem", "ivshmem-plain", "ivshmem-doorbell")
+SHMEM_ROLES = ("master", "peer")
+
+
+def parse_shmem_model(el: Element, dev: Shmem) -> None:
+    """The <shmem> parts libvirt 9.0 added: <model type=> (ivshmem when
+    absent, for compatibility) and the role of the newer models."""
+    model = child(el, "model")
+    if model is not None:
+        dev.model = prop_enum(model, "type", SHMEM_MODELS) or dev.model
+    if dev.model != "ivshmem":
+        dev.role = prop_enum(el, "role", SHMEM_ROLES)

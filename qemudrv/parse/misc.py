@@ -34,7 +34,7 @@ from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
-from .memory import parse_memory_device, prop_enum
+from .memory import parse_memory_device, parse_shmem_model, prop_enum
 from .net import sanitize_path
 
 
@@ -183,6 +183,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
     if name is None:
         raise XMLError("shmem element must contain 'name' attribute")
     dev = Shmem(name=name)
+    if ctx.modern:
+        parse_shmem_model(el, dev)
     size = child(el, "size")
     if size is not None:
         dev.size = _scaled_bytes(size, "./size[1]")

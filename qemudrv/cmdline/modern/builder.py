@@ -70,6 +70,7 @@ def build_command_line(
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     misc_devices.build_panics(cmd, dom, caps)
+    misc_devices.build_shmems(cmd, dom, caps)
     misc_devices.build_vsock(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)
     return cmd

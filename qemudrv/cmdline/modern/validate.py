@@ -17,6 +17,7 @@ from ...model.domain import Domain
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
 from .memory_validate import validate_memory
+from .misc_devices import validate_misc_devices
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -83,6 +84,7 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
+    validate_misc_devices(dom, caps)
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
         _check_disk(disk)
