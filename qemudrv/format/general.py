@@ -13,6 +13,9 @@ from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .cpu import cpu_attrs_modern, format_cpu_body_modern
 from .features import format_features_modern
+from .iothreads import format_iothreads_modern
+from .memory import format_memory_backing_modern, has_backing_modern
+from .numa import format_numa_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -81,7 +84,7 @@ def format_memtune(w: XMLWriter, dom: Domain) -> None:
 
 def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
     mem = dom.memory
-    if not (mem.hugepages or mem.nosharepages or mem.locked):
+    if not (mem.hugepages or mem.nosharepages or mem.locked or has_backing_modern(mem)):
         return
     w.start("memoryBacking")
     if mem.hugepages:
@@ -99,6 +102,7 @@ def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
         w.empty("nosharepages")
     if mem.locked:
         w.empty("locked")
+    format_memory_backing_modern(w, mem)
     w.end("memoryBacking")
 
 
@@ -113,6 +117,9 @@ def format_vcpu(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_iothreads(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_iothreads_modern(w, dom)
+        return
     if not dom.iothreads:
         return
     w.element("iothreads", len(dom.iothreads))
@@ -359,7 +366,7 @@ def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
         format_cpu_body_modern(w, cpu)
     else:
         _cpu_body_legacy(w, cpu)
-    _numa_cells(w, cpu)
+    _numa_cells(w, cpu, modern)
 
 
 def _cpu_body_legacy(w: XMLWriter, cpu: CPU) -> None:
@@ -383,8 +390,10 @@ def _cpu_body_legacy(w: XMLWriter, cpu: CPU) -> None:
         w.empty("feature", ("policy", f.policy), ("name", f.name))
 
 
-def _numa_cells(w: XMLWriter, cpu: CPU) -> None:
-    if cpu.cells:
+def _numa_cells(w: XMLWriter, cpu: CPU, modern: bool) -> None:
+    if cpu.cells and modern:
+        format_numa_modern(w, cpu)
+    elif cpu.cells:
         w.start("numa")
         for c in cpu.cells:
             w.empty(

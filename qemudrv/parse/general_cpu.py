@@ -11,8 +11,10 @@ from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .cpu import parse_cpu_modern
 from .general_values import int_value, parse_memory_value, uint_value
+from .numa import parse_numa_modern
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
+NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
 YES_NO = ("yes", "no")
@@ -137,7 +139,10 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     cpu = parse_cpu_modern(el) if ctx.modern else _parse_cpu(el, dom, ctx)
     numa = child(el, "numa")
     if numa is not None:
-        cpu.cells = _parse_numa_cells(numa, ctx)
+        if ctx.modern:
+            cpu.cells, cpu.interconnects = parse_numa_modern(numa, ctx)
+        else:
+            cpu.cells = _parse_numa_cells(numa, ctx)
         if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
             raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
     dom.cpu = cpu
@@ -260,6 +265,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = tunes[0] if tunes else None
     placement_static = dom.vcpus.placement == "static"
     mem_el = child(el, "memory") if el is not None else None
+    modes = NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES
     mode: str | None = None
     placement: str | None = None
     nodeset = None
@@ -267,7 +273,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         placement = "auto"
     if mem_el is not None:
         mode = mem_el.get("mode")
-        if mode is not None and mode not in NUMATUNE_MODES:
+        if mode is not None and mode not in modes:
             raise ConfigError(f"Unsupported NUMA memory tuning mode '{mode}'")
         placement = mem_el.get("placement")
         if placement is not None and placement not in ("static", "auto"):
@@ -317,8 +323,11 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 if cid in seen:
                     raise XMLError(f"Multiple memnode elements with cellid {cid}")
                 mmode = mn.get("mode", "strict")
-                if mmode not in NUMATUNE_MODES:
+                if mmode not in modes:
                     raise XMLError("Invalid mode attribute in memnode element")
+                if tune.mode == "restrictive" and mmode != "restrictive":
+                    raise XMLError("'restrictive' mode is required in memnode element "
+                                   "when mode is 'restrictive' in memory element")
                 ns = mn.get("nodeset")
                 if ns is None:
                     raise XMLError("Missing required nodeset attribute in memnode element")

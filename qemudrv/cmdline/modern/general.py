@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...model.general import SysinfoEntry
 from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
-from .. import general_memory as memory
 from ..command import CommandLine
 from . import cpu as cpu_model
 from . import features
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from . import memory as guest_memory
+from .iommu import machine_iommu_params
+from .props import add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -126,18 +126,21 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     opts = [dom.machine, "usb=off"]
     opts += _key_wrap_options(dom, caps)
     opts.extend(features.machine_options(dom, caps))
+    opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
     opts.append(f"dump-guest-core={'on' if dump else 'off'}")
     if dom.memory.nosharepages:
         opts.append("mem-merge=off")
+    opts.extend(guest_memory.machine_memory_params(dom))
     if not _has_numa(dom):
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
+    opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")
@@ -199,147 +202,14 @@ def _has_numa(dom: Domain) -> bool:
 
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
-    mem = dom.memory
-    cells = len(dom.cpu.cells) if dom.cpu else 0
-    for page in mem.hugepages:
-        beyond = sorted(n for n in page.nodeset or () if n >= max(cells, 1))
-        if beyond:
-            raise UnsupportedError(f"hugepages: node {beyond[0]} not found", code="")
-    if mem.max_memory and mem.slots:
-        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
-    else:
-        cmd.add("-m", str(mem.initial // 1024))
     ram_id = machine_info(dom, caps).get("defaultRAMid")
-    if ram_id and not _has_numa(dom):
-        _default_ram_backend(cmd, dom, caps, str(ram_id))
-    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
-
-
-def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: str) -> None:
-    """qemuBuildMemCommandLineMemoryDefaultBackend: the guest's RAM as an object
-    with the ID older QEMUs gave it, so the domain stays migratable."""
-    mem = dom.memory
-    size = mem.initial * 1024
-    page = mem.hugepages[0].size if mem.hugepages else None
-    if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
-        return
-    base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-    props: Props = {"mem-path": f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"}
-    if caps.has("memory-backend-file.x-use-canonical-path-for-ramblock-id"):
-        props["x-use-canonical-path-for-ramblock-id"] = False
-    props["prealloc"] = True
-    props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props, caps)
-
-
-_POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
-
-
-def _cell_host_nodes(dom: Domain, cell: int) -> tuple[list[int], str | None]:
-    """The host nodes and policy of a guest node's memory (numatune)."""
-    tune = dom.numatune
-    if tune is None:
-        return [], None
-    for memnode in tune.memnodes:
-        if memnode.cellid == cell:
-            return sorted(memnode.nodeset), _POLICIES.get(memnode.mode)
-    nodeset = tune.nodeset
-    if tune.placement == "auto":
-        nodeset = dom.numad_nodeset
-    if not tune.memory_set or nodeset is None:
-        return [], None
-    return sorted(nodeset), _POLICIES.get(tune.mode)
-
-
-def _cell_page(dom: Domain, cell: int) -> int | None:
-    """The huge page size backing a guest node, None for normal memory."""
-    for page in dom.memory.hugepages:
-        if page.nodeset is None or cell in page.nodeset:
-            return page.size
-    return None
+    guest_memory.build_memory(cmd, dom, caps, str(ram_id) if ram_id else None)
 
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
-    cells = dom.cpu.cells if dom.cpu else []
-    if not cells:
-        return
-    _check_numatune_nodesets(dom, caps)
-    if not _numa_needs_backends(dom, caps):
-        # The machine takes each node's size as such (mem=, in MiB).
-        for i, cell in enumerate(cells):
-            cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},mem={cell.memory // 1024}")
-        return
-    for i, cell in enumerate(cells):
-        alias = f"ram-node{i}"
-        props: Props = {}
-        page = _cell_page(dom, i)
-        prealloc = False
-        if page is not None and page != memory.system_page_kib(caps):
-            base = memory.hugepage_path_for(caps, page) if page else \
-                memory.default_hugepage_path(caps)
-            domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-            props["mem-path"] = f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
-            if cell.mem_access is not None:
-                props["share"] = cell.mem_access == "shared"
-            props["prealloc"] = prealloc = True
-            qom_type = "memory-backend-file"
-        else:
-            qom_type = "memory-backend-ram"
-        props["size"] = cell.memory * 1024
-        nodes, policy = _cell_host_nodes(dom, i)
-        if nodes and policy:
-            props["host-nodes"] = nodes
-            props["policy"] = policy
-        if prealloc and nodes and policy and caps.has("thread-context"):
-            # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
-            props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props, caps)
-        cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},memdev={alias}")
-
-
-def _check_numatune_nodesets(dom: Domain, caps: QemuCaps) -> None:
-    """virDomainNumatuneNodesetIsAvailable: the host nodes the memory is
-    bound to exist (the test programs' mock says so in its own words)."""
-    tune = dom.numatune
-    if tune is None:
-        return
-    nodeset = dom.numad_nodeset if tune.placement == "auto" else tune.nodeset
-    max_node = int(caps.host.get("numa_max_node", 0))
-    mocked = "qemuxml2argv" in (caps.conf("mocks", ()) or ())
-    for nodes in (nodeset, *(m.nodeset for m in tune.memnodes)):
-        beyond = sorted(n for n in nodes or () if n > max_node)
-        if not beyond:
-            continue
-        if mocked:
-            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
-                                   code="internal error")
-        raise UnsupportedError(f"NUMA node {beyond[0]} is unavailable")
-
-
-def _numa_cpus(cpus: frozenset[int]) -> str:
-    """qemuBuildNumaCPUs: one cpus= per range."""
-    return "".join(f",cpus={part}" for part in format_bitmap(cpus).split(","))
-
-
-def _numa_needs_backends(dom: Domain, caps: QemuCaps) -> bool:
-    """qemuBuildNumaCommandLine's needBackend: memory-backend objects where the
-    machine cannot take a node's memory by size, or a node asks for huge
-    pages, its own host nodes or an access mode (qemuBuildMemoryBackendProps
-    returning 0)."""
-    if machine_info(dom, caps).get("numaMemSupported") != "yes":
-        return True
-    tune = dom.numatune
-    own_nodes = {m.cellid for m in tune.memnodes} if tune is not None else set()
-    system_page = memory.system_page_kib(caps)
-    for i, cell in enumerate(dom.cpu.cells if dom.cpu else []):
-        page = _cell_page(dom, i)
-        if (page is not None and page != system_page) or i in own_nodes or cell.mem_access:
-            return True
-    return False
+    """qemuBuildNumaCommandLine."""
+    supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
+    guest_memory.build_numa(cmd, dom, caps, supported)
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
