@@ -14,6 +14,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
     PCI_DEVICE,
@@ -282,8 +283,13 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
+    if d.iommu is not None and d.iommu.model == "virtio" and _needs(d.iommu.info):
+        addrs.reserve_next_slot(d.iommu.info, flags)
     if d.vsock is not None and _needs(d.vsock.info):
         addrs.reserve_next_slot(d.vsock.info, flags)
+    for mem in pci_memory_devices(dom):
+        if _needs(mem.info):
+            addrs.reserve_next_slot(mem.info, flags)
 
 
 def _assign_usb2(

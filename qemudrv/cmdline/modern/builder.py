@@ -6,7 +6,21 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import audio, chardev, controller, disk, display, general, graphics, misc, net
+from . import (
+    audio,
+    chardev,
+    controller,
+    disk,
+    display,
+    features,
+    general,
+    graphics,
+    iommu,
+    memory,
+    misc,
+    misc_devices,
+    net,
+)
 
 
 def build_command_line(
@@ -23,6 +37,7 @@ def build_command_line(
     general.build_pflash(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
+    features.build_tseg(cmd, dom, caps)
     general.build_cpu(cmd, dom, caps)
     general.build_loader(cmd, dom, caps)
     general.build_memory(cmd, dom, caps)
@@ -30,12 +45,16 @@ def build_command_line(
     misc.build_iothreads(cmd, dom, caps)
     general.build_numa(cmd, dom, caps)
     cmd.add("-uuid", dom.uuid or "")
+    general.build_smbios(cmd, dom, caps)
+    general.build_fw_cfg(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
+    iommu.build_iommu(cmd, dom, caps)
     controller.build_controllers(cmd, dom, caps)
+    memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     misc.build_filesystems(cmd, dom, caps)
@@ -55,7 +74,12 @@ def build_command_line(
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
+    misc_devices.build_nvram(cmd, dom, caps)
+    features.build_vmcoreinfo(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
+    misc_devices.build_panics(cmd, dom, caps)
+    misc_devices.build_shmems(cmd, dom, caps)
+    misc_devices.build_vsock(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)
     return cmd
