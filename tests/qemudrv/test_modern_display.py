@@ -22,7 +22,8 @@ def test_audio_backends_carry_their_settings_and_devices_pick_theirs() -> None:
         <settings frequency='44100'/>
       </input>
     </audio>
-    <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""", modern_caps("vnc"))
+    <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""",
+                modern_caps("vnc", "ich9-intel-hda"))
     assert [json.loads(a) for a in option(args, "-audiodev")] == [
         {"id": "audio1", "driver": "oss", "timer-period": 50, "try-mmap": True,
          "dsp-policy": 3,
@@ -112,3 +113,20 @@ def test_tcp_chardev_tls_logs_and_reconnect() -> None:
     assert json.loads(option(args, "-netdev")[0]) == {
         "type": "user", "guestfwd": [{"str": "tcp:10.0.2.1:4600-chardev:charchannel0"}],
         "id": "channel0"}
+
+
+@pytest.mark.parametrize("devices, message", [
+    ("<sound model='ac97'><audio id='2'/></sound>", "no audio device with ID 2"),
+    ("<audio id='1' type='spice'/>", "Spice audio is not supported without spice graphics"),
+    ("<graphics type='sdl'/><graphics type='egl-headless'/>",
+     "graphics type 'egl-headless' is only supported with one of: 'vnc', 'spice'"),
+    ("<parallel type='pty'/>", "parallel ports are not supported"),
+    ("<serial type='tcp'><source mode='bind' host='h' service='1'>"
+     "<reconnect enabled='yes' timeout='1'/></source></serial>",
+     "chardev reconnect is possible only for connect mode"),
+])
+def test_9_0_device_validation(devices: str, message: str) -> None:
+    # s390 guests have no place for a parallel port
+    machine = {"arch": "s390x", "machine": "s390-ccw-virtio"} if "parallel" in devices else {}
+    with pytest.raises(ConfigError, match=message):
+        argv(devices, modern_caps("sdl", "egl-headless"), **machine)

@@ -1,4 +1,4 @@
-"""libvirt 9.0's checks of graphics and video devices
+"""libvirt 9.0's checks of graphics, video, input, sound and audio devices
 (qemuValidateDomainDeviceDefGraphics and friends), with its messages; the
 character devices' are in validate_chardev."""
 
@@ -7,14 +7,35 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...errors import ConfigError
 from ...model.address import CCWAddress
+from ...model.audio import Audio
 from ...model.domain import Domain
 from ...model.graphics import Graphics
 from ...model.input import Input
+from ...model.sound import Sound
 from ...model.video import Video
 from .validate_chardev import validate_chardevs
 
 
+def _ensure_audio_id(dom: Domain, audio_id: int) -> None:
+    """virDomainEnsureAudioID."""
+    if audio_id and not any(a.id == audio_id for a in dom.devices.audios):
+        raise ConfigError(f"no audio device with ID {audio_id}", code="XML error")
+
+
+def _check_generic_graphics(dom: Domain, g: Graphics) -> None:
+    """virDomainGraphicsDefValidate."""
+    if g.type in ("vnc", "spice", "rdp") and any(
+            lis.type == "network" and not lis.network for lis in g.listens):
+        raise ConfigError("'network' attribute is required for listen type 'network'",
+                          code="XML error")
+    if g.type == "vnc":
+        _ensure_audio_id(dom, g.audio_id)
+    elif g.type == "dbus" and g.p2p and g.dbus_address:
+        raise ConfigError("D-Bus p2p with an address is not supported", code="XML error")
+
+
 def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
+    """qemuValidateDomainDeviceDefGraphics."""
     if any(other.type == "egl-headless" for other in dom.devices.graphics):
         # Only VNC and SPICE pair with egl-headless, and SPICE without its own GL.
         if g.type not in ("egl-headless", "vnc", "spice"):
@@ -155,9 +176,43 @@ def _check_input(dom: Domain, dev: Input, caps: QemuCaps) -> None:
         raise ConfigError(f"{cap} is not supported by this QEMU binary")
 
 
+# qemuSoundCodecTypeToCaps
+_CODEC_CAPS = {"duplex": "hda-duplex", "micro": "hda-micro", "output": "hda-output"}
+
+
+def _check_sound(dom: Domain, snd: Sound, caps: QemuCaps) -> None:
+    """virDomainSoundDefValidate, then qemuValidateDomainDeviceDefSound."""
+    _ensure_audio_id(dom, snd.audio_id)
+    if snd.model == "usb" and not caps.has("usb-audio"):
+        raise ConfigError("usb-audio controller is not supported by this QEMU binary")
+    if snd.model == "ich9" and not caps.has("ich9-intel-hda"):
+        raise ConfigError("The ich9-intel-hda audio controller is not supported in this "
+                          "QEMU binary")
+    if snd.model == "ich7":
+        raise ConfigError(f"sound card model '{snd.model}' is not supported by qemu",
+                          code="internal error")
+    for codec in snd.codecs:
+        if not caps.has(_CODEC_CAPS[codec.type]):
+            raise ConfigError(f"hda-{codec.type} not supported in this QEMU binary")
+
+
+def _check_audio(dom: Domain, audio: Audio, caps: QemuCaps) -> None:
+    """virDomainAudioDefValidate, then qemuValidateDomainDeviceDefAudio."""
+    if sum(1 for a in dom.devices.audios if a.id == audio.id) > 1:
+        raise ConfigError(f"audio ID {audio.id} is used multiple times", code="XML error")
+    if audio.type == "spice" and not any(g.type == "spice" for g in dom.devices.graphics):
+        raise ConfigError("Spice audio is not supported without spice graphics")
+    if audio.type == "dbus" and not caps.has("display-dbus"):
+        raise ConfigError("D-Bus audio is not supported with this QEMU")
+
+
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
     """The graphics, video and character devices' checks."""
+    for snd in dom.devices.sounds:
+        _check_sound(dom, snd, caps)
     for g in dom.devices.graphics:
+        # the generic device check comes before the driver's
+        _check_generic_graphics(dom, g)
         _check_graphics(dom, g, caps)
     for v in dom.devices.videos:
         # the generic device check comes before the driver's
@@ -165,4 +220,6 @@ def validate_display(dom: Domain, caps: QemuCaps) -> None:
         _check_qemu_video(v, caps)
     for dev in dom.devices.inputs:
         _check_input(dom, dev, caps)
+    for audio in dom.devices.audios:
+        _check_audio(dom, audio, caps)
     validate_chardevs(dom, caps)
