@@ -19,6 +19,7 @@ from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
 from .props import Props, add_device, add_netdev, add_object, escape_comma
+from .tls import tls_certdir
 
 
 def _on_off(value: bool) -> str:
@@ -124,8 +125,7 @@ def build_chardev(cmd: CommandLine, src: ChrSource, char_id: str, caps: QemuCaps
             raise UnsupportedError("chardev TLS keys with a password are not written in "
                                    "the 9.0 dialect yet")
         add_object(cmd, "tls-creds-x509", _tls_alias(char_id), {
-            "dir": caps.conf("chardev_tls_x509_certdir")
-            or caps.conf("default_tls_x509_certdir"),
+            "dir": tls_certdir(caps, "chardev"),
             "endpoint": "server" if src.listen else "client",
             "verify-peer": bool(caps.conf("chardev_tls_x509_verify", False))
             if src.listen else True}, caps)
