@@ -31,6 +31,7 @@ from .defaults import (
     misc,
     modern,
     net,
+    tpm,
     video,
 )
 from .errors import ConfigError, XMLError
@@ -183,6 +184,7 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
+    tpm.tpm_post_parse,
 )
 
 

@@ -95,8 +95,8 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.watchdog.info.alias = "watchdog0"
     if d.memballoon is not None:
         d.memballoon.info.alias = "balloon0"
-    if d.tpm is not None:
-        d.tpm.info.alias = "tpm0"
+    for i, tpm in enumerate(d.tpms):
+        tpm.info.alias = f"tpm{i}"
     for mem in d.memories:
         index = 0
         for other in d.memories:

@@ -1,4 +1,4 @@
-"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <nvram>,
 <panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
@@ -47,19 +47,6 @@ def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     format_device_info(body, dev.info, ctx)
     deflate = None if dev.autodeflate is None else ("on" if dev.autodeflate else "off")
     w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate))
-
-
-def format_tpm(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    dev = dom.devices.tpm
-    if dev is None:
-        return
-    w.start("tpm", ("model", dev.model))
-    w.start("backend", ("type", dev.backend))
-    if dev.backend == "passthrough":
-        w.empty("device", ("path", dev.path))
-    w.end("backend")
-    format_device_info(w, dev.info, ctx)
-    w.end("tpm")
 
 
 def format_nvram(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

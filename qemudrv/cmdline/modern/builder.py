@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import chardev, controller, disk, display, general, misc, net, tpm
 
 
 def build_command_line(
@@ -44,6 +44,7 @@ def build_command_line(
     chardev.build_parallels(cmd, dom, caps)
     chardev.build_channels(cmd, dom, caps)
     chardev.build_consoles(cmd, dom, caps)
+    tpm.build_tpms(cmd, dom, caps)
     display.build_inputs(cmd, dom, caps)
     general.build_audio(cmd, dom, caps)
     display.build_graphics(cmd, dom, caps)

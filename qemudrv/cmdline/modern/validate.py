@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .tpm import validate_tpms
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -90,5 +91,6 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
+    validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
