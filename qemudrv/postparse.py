@@ -185,6 +185,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
     tpm.tpm_post_parse,
+    hostdev.mdev_post_parse,
 )
 
 

@@ -5,7 +5,8 @@ free unit (virDomainHostdevAssignAddress, done while parsing in libvirt,
 so only devices before it count, and the SCSI controllers they use are
 added as each is read). ``set_default_backend``: the test
 program's rule that a PCI device without a driver name uses the backend
-named by ``[config] hostdev_pci_backend_default``.
+named by ``[config] hostdev_pci_backend_default`` (or the host set's
+``hostdev_pci_backend``).
 """
 
 from __future__ import annotations
@@ -59,8 +60,28 @@ class _ScsiUnits:
         return DriveAddress(len(indexes), 0, 0, 0)
 
 
+def wants_pci_slot(hd: Hostdev) -> bool:
+    """qemuDomainAssignDevicePCISlots: PCI devices, vfio-pci mediated
+    devices and vhost-scsi targets sit on a PCI slot."""
+    if hd.mode != "subsystem":
+        return False
+    if hd.type == "mdev":
+        return hd.mdev_model == "vfio-pci"
+    return hd.type in ("pci", "scsi_host")
+
+
 def usb_disabled(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
+
+
+def _check_disk_conflict(dom: Domain, addr: object) -> None:
+    """libvirt 9.0 refuses a given address a SCSI disk has."""
+    if not isinstance(addr, DriveAddress):
+        return
+    for disk in dom.devices.disks:
+        if disk.bus == "scsi" and disk.info.address == addr:
+            raise XMLError(f"SCSI host address controller='{addr.controller}' bus='{addr.bus}' "
+                           f"target='{addr.target}' unit='{addr.unit}' in use by a SCSI disk")
 
 
 def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
@@ -73,8 +94,13 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
     for hd in hostdevs:
         if not _is_scsi(hd):
             continue
+        if dom.modern and hd.protocol == "iscsi" and "/" not in (hd.iscsi_path or ""):
+            # virDomainPostParseCheckISCSIPath: LUN 0 unless the path names one
+            hd.iscsi_path = f"{hd.iscsi_path}/0"
         if hd.info.address is None:
             hd.info.address = units.first_free()
+        elif dom.modern:
+            _check_disk_conflict(dom, hd.info.address)
         # the controllers up to this device's are there for the next one
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
@@ -83,8 +109,18 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
             add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
 
 
+def mdev_post_parse(dom: Domain, caps: Any) -> None:
+    """qemuDomainHostdevDefMdevPostParse (libvirt 9.0): a vfio-pci mediated
+    device's display is off unless asked for, where QEMU has the switch."""
+    if not caps.has("vfio-pci.display"):
+        return
+    for hd in dom.devices.hostdevs:
+        if hd.type == "mdev" and hd.mdev_model == "vfio-pci" and hd.display is None:
+            hd.display = False
+
+
 def set_default_backend(dom: Domain, caps: Any) -> None:
-    backend = caps.conf("hostdev_pci_backend_default")
+    backend = caps.conf("hostdev_pci_backend_default") or caps.host.get("hostdev_pci_backend")
     if not backend:
         return
     for hd in dom.devices.hostdevs:

@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net, tpm
+from . import chardev, controller, disk, display, general, hostdev, misc, net, tpm
 
 
 def build_command_line(
@@ -51,6 +51,7 @@ def build_command_line(
     display.build_videos(cmd, dom, caps)
     display.build_sounds(cmd, dom, caps)
     misc.build_watchdog(cmd, dom, caps)
+    hostdev.build_hostdevs(cmd, dom, caps, max(disk.node_indexes(dom).values(), default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)

@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .hostdev import validate_hostdevs
 from .tpm import validate_tpms
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -91,6 +92,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
+    validate_hostdevs(dom, caps)
     validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
