@@ -111,6 +111,8 @@ def format_hostdev(w: XMLWriter, hd: Hostdev, ctx: FormatContext) -> None:
         w.start("source")
         w.element(_CAPS_TAGS[hd.type], hd.caps_source)
         w.end("source")
+    if hd.teaming_type is not None:
+        w.empty("teaming", ("type", hd.teaming_type), ("persistent", hd.teaming_persistent))
     if hd.readonly:
         w.empty("readonly")
     if hd.shareable:

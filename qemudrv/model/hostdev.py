@@ -75,5 +75,8 @@ class Hostdev:
     ramfb: bool | None = None
     # capabilities mode: block device, character device or interface name
     caps_source: str | None = None
+    # <teaming type='transient' persistent=...> of a hostdev failing over
+    teaming_type: str | None = None
+    teaming_persistent: str | None = None
     parent: Interface | None = None  # set for the hostdev of a type='hostdev' interface
     info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -29,6 +29,7 @@ from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
 from .disk import parse_auth
+from .net_modern import parse_teaming
 
 
 def _uint(value: str, message: str) -> int:
@@ -333,6 +334,8 @@ def parse_hostdev(el: Element, ctx: ParseContext) -> Hostdev:
     else:
         _parse_caps(el, type_ or "", hd)
     parse_device_info(el, ctx, hd.info, allow_boot=True, allow_rom=True)
+    if ctx.modern:
+        hd.teaming_type, hd.teaming_persistent = parse_teaming(el)
     if hd.mode == "subsystem":
         addr = hd.info.address
         if hd.type == "pci" and addr is not None and addr.type != "pci":
