@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon, Panic
+from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
@@ -78,15 +79,18 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     whatever the flags; everything else needs the 'device' flag.
     """
     d = dom.devices
+    if dom.modern:
+        assign_net_hostdev_aliases(dom)
     for i, net in enumerate(d.interfaces):
-        if net.type != "hostdev":
+        if net.type != "hostdev" and not dom.modern:
             net.info.alias = f"net{i}"
     if not caps.has("device"):
         return
     for i, fs in enumerate(d.filesystems):
         fs.info.alias = f"fs{i}"
     for i, hd in enumerate(d.hostdevs):
-        hd.info.alias = f"hostdev{i}"
+        if not dom.modern:
+            hd.info.alias = f"hostdev{i}"
     for i, hub in enumerate(d.hubs):
         hub.info.alias = f"hub{i}"
     for i, shmem in enumerate(d.shmems):

@@ -13,6 +13,7 @@ from ...model.domain import Domain
 from ...model.hostdev import Hostdev
 from ..command import CommandLine
 from .address import address_props
+from .net import rom_props
 from .props import Props, add_blockdev, add_device
 
 # SCSI controllers whose devices are addressed by bus and scsi-id only.
@@ -74,11 +75,12 @@ def _pci_props(dom: Domain, hd: Hostdev, caps: QemuCaps) -> Props:
     }
     if _boot_index(dom, hd):
         props["bootindex"] = _boot_index(dom, hd)
+    # the standby half of a failover pair names its persistent partner
+    owner = hd.parent if hd.parent is not None else hd
+    if owner.teaming_type == "transient" and owner.teaming_persistent:
+        props["failover_pair_id"] = owner.teaming_persistent
     props.update(address_props(dom, hd.info, caps))
-    if hd.info.rom_bar is not None:
-        props["rombar"] = 1 if hd.info.rom_bar else 0
-    if hd.info.rom_file is not None:
-        props["romfile"] = hd.info.rom_file
+    props.update(rom_props(hd.info))
     return props
 
 
