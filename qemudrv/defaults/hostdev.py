@@ -74,6 +74,20 @@ def usb_disabled(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
 
 
+# the address type a mediated device of each model sits on
+_MDEV_ADDRESS_TYPES = {"vfio-pci": "pci", "vfio-ccw": "ccw"}
+
+
+def _check_mdev_address(hd: Hostdev) -> None:
+    """virDomainHostdevDefPostParse: a vfio-pci device on PCI, a vfio-ccw
+    device on CCW."""
+    addr = hd.info.address
+    wanted = _MDEV_ADDRESS_TYPES.get(hd.mdev_model or "")
+    if addr is not None and wanted is not None and addr.type != wanted:
+        raise XMLError(f"Unsupported address type '{addr.type}' with mediated device "
+                       f"model '{hd.mdev_model}'")
+
+
 def _check_disk_conflict(dom: Domain, addr: object) -> None:
     """libvirt 9.0 refuses a given address a SCSI disk has."""
     if not isinstance(addr, DriveAddress):
@@ -92,6 +106,8 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         raise XMLError("Can't add host USB device: USB is disabled in this host")
     units = _ScsiUnits(dom)
     for hd in hostdevs:
+        if dom.modern and hd.mode == "subsystem" and hd.type == "mdev":
+            _check_mdev_address(hd)
         if not _is_scsi(hd):
             continue
         if dom.modern and hd.protocol == "iscsi" and "/" not in (hd.iscsi_path or ""):

@@ -10,6 +10,7 @@ from ...model.domain import Domain
 from ...model.net import Interface, VirtioOptions
 from ..command import CommandLine
 from .address import address_props
+from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
@@ -200,6 +201,7 @@ def _boot_indexes(dom: Domain) -> dict[int, int]:
 def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     boot = _boot_indexes(dom)
     for net in dom.devices.interfaces:
+        check_actual_net(net)
         if net.type == "hostdev":
             continue
         vdpa_path = None

@@ -15,6 +15,7 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from .hostdev import validate_hostdevs
+from .net_validate import validate_nets
 from .tpm import validate_tpms
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -92,6 +93,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
+    validate_nets(dom, caps)
     validate_hostdevs(dom, caps)
     validate_tpms(dom, caps)
     for disk in dom.devices.disks:
