@@ -82,8 +82,9 @@ def _parse_zpci(el: Element, addr: PCIAddress) -> None:
         except ValueError:
             raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
         if not low <= value <= high:
-            raise XMLError(f"Invalid PCI address {name}='0x{value:x}', "
-                           f"must be > 0x{low:x} and <= 0x{high:x}" if low else
+            # qemuValidateDomainDeviceDefZPCIAddress's wording
+            raise XMLError(f"Invalid PCI address {name}='0x{value:04x}', "
+                           f"must be > 0x0000 and <= 0x{high:04x}" if low else
                            f"Invalid PCI address {name}='0x{value:x}', must be <= 0x{high:x}")
         setattr(addr, f"zpci_{name}", value)
 

@@ -15,6 +15,7 @@ from ..command import CommandLine
 from .address import address_props
 from .net import rom_props
 from .props import Props, add_blockdev, add_device
+from .zpci import add_ext_device
 
 # SCSI controllers whose devices are addressed by bus and scsi-id only.
 _NARROW_SCSI_MODELS = ("lsilogic", "ncr53c90", "dc390", "am53c974")
@@ -154,6 +155,7 @@ def build_hostdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps,
         elif hd.type == "pci":
             if hd.info.address is not None and hd.info.address.type == "unassigned":
                 continue
+            add_ext_device(cmd, hd.info, caps)
             add_device(cmd, _pci_props(dom, hd, caps), caps)
         elif hd.type == "scsi":
             node = f"libvirt-{node_index}-backend"

@@ -12,6 +12,7 @@ from ..command import CommandLine
 from .address import address_props
 from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
+from .zpci import add_ext_device
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
 _HOST_OFFLOADS = (("csum", "csum"), ("gso", "gso"), ("tso4", "host_tso4"),
@@ -20,7 +21,7 @@ _HOST_OFFLOADS = (("csum", "csum"), ("gso", "gso"), ("tso4", "host_tso4"),
 _GUEST_OFFLOADS = (("csum", "guest_csum"), ("tso4", "guest_tso4"), ("tso6", "guest_tso6"),
                    ("ecn", "guest_ecn"), ("ufo", "guest_ufo"))
 # Interface types whose back end is a tap device libvirt opens.
-_TAP_TYPES = ("network", "bridge", "ethernet")
+_TAP_TYPES = ("network", "bridge", "ethernet", "direct")
 
 
 def _is_virtio(net: Interface) -> bool:
@@ -82,10 +83,9 @@ def netdev_props(dom: Domain, net: Interface, caps: QemuCaps,
             props["fd"] = taps[0]
         if net.sndbuf is not None:
             props["sndbuf"] = net.sndbuf
-        # qemuInterfaceOpenVhostNet: vhost only for virtio NICs under KVM.
-        vhost = (_is_virtio(net) and dom.virt_type == "kvm"
-                 and net.driver_name != "qemu")
-        if vhost:
+        # qemuInterfaceOpenVhostNet as the test programs mock it
+        # (qemuxml2argvmock.c): a vhost fd for every queue of a virtio NIC.
+        if _is_virtio(net):
             first_vhost = int(fds.get("vhost_net_first", 44))
             vhostfds = [str(first_vhost + i) for i in range(count)]
             props["vhost"] = True
@@ -212,4 +212,5 @@ def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             fd = int(caps.table("fds").get("vdpa", 0))
             vdpa_path = cmd.add_fd(fd, f"{net.info.alias}-vdpa")
         add_netdev(cmd, netdev_props(dom, net, caps, vdpa_path), caps)
+        add_ext_device(cmd, net.info, caps)
         add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
