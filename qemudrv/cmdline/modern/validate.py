@@ -17,6 +17,7 @@ from ...model.domain import Domain
 from .hostdev import validate_hostdevs
 from .net_validate import validate_nets
 from .tpm import validate_tpms
+from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -91,6 +92,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    validate_general(dom, caps)
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
     validate_nets(dom, caps)
