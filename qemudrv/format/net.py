@@ -177,6 +177,15 @@ def _source_modern(w: XMLWriter, iface: Interface, ctx: FormatContext) -> None:
     elif t == "user":
         passt = iface.backend_type == "passt" and iface.dev
         attrs = [("dev", iface.dev)] if passt else None
+    elif t == "vhostuser" and iface.vhostuser_reconnect is not None:
+        attrs = _source_attrs(iface)
+        body = w.child()
+        enabled = "yes" if iface.vhostuser_reconnect else "no"
+        timeout = iface.vhostuser_reconnect_timeout if iface.vhostuser_reconnect else None
+        body.empty("reconnect", ("enabled", enabled), ("timeout", timeout))
+        _ip_info(body, iface.host_ips, iface.host_routes)
+        w.wrap("source", body, *attrs)
+        return
     elif t == "hostdev" or t in ("server", "client", "mcast", "udp", "vhostuser", "network",
                                  "direct"):
         if not (iface.host_ips or iface.host_routes):

@@ -145,6 +145,9 @@ class Interface:
     local_port: int = 0
     vhostuser_path: str | None = None
     vhostuser_server: bool = False
+    # <reconnect enabled timeout> of a vhost-user client socket
+    vhostuser_reconnect: bool | None = None
+    vhostuser_reconnect_timeout: int = 0
     vdpa_dev: str | None = None
     hostdev: Hostdev | None = None
     # common

@@ -157,10 +157,22 @@ def parse_teaming(el: Element) -> tuple[str | None, str | None]:
     return kind, persistent
 
 
+def _parse_reconnect(el: Element, iface: Interface) -> None:
+    """virDomainChrSourceReconnectDefParseXML."""
+    iface.vhostuser_reconnect = prop_bool(el, "enabled")
+    if iface.vhostuser_reconnect:
+        if el.get("timeout") is None:
+            raise XMLError("Missing required attribute 'timeout' in element 'reconnect'")
+        iface.vhostuser_reconnect_timeout = prop_uint(el, "timeout") or 0
+
+
 def parse_net_modern(el: Element, iface: Interface, ctx: ParseContext) -> None:
     src = child(el, "source")
     if src is not None:
         iface.host_ips, iface.host_routes = _parse_ip_info(src)
+        reconnect = child(src, "reconnect")
+        if iface.type == "vhostuser" and reconnect is not None:
+            _parse_reconnect(reconnect, iface)
         if iface.type == "vdpa":
             iface.vdpa_dev = src.get("dev")
     if iface.type == "vdpa" and not iface.vdpa_dev:

@@ -184,7 +184,12 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
 def _vhostuser_chardev(net: Interface) -> str:
     """The vhost-user socket QEMU opens itself (and, as a server, waits on)."""
     out = f"socket,id=char{net.info.alias},path={escape_comma(net.vhostuser_path or '')}"
-    return out + (",server=on" if net.vhostuser_server else "")
+    if net.vhostuser_server:
+        out += ",server=on"
+    if net.vhostuser_reconnect is not None:
+        # qemuBuildChrChardevReconnectStr: reconnect=0 turns it off
+        out += f",reconnect={net.vhostuser_reconnect_timeout if net.vhostuser_reconnect else 0}"
+    return out
 
 
 def _boot_indexes(dom: Domain) -> dict[int, int]:
