@@ -14,6 +14,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
 from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
@@ -247,7 +248,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        if hd.mode != "subsystem" or hd.type != "pci":
+        if not wants_pci_slot(hd):
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon

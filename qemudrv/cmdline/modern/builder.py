@@ -13,11 +13,13 @@ from . import (
     display,
     features,
     general,
+    hostdev,
     iommu,
     memory,
     misc,
     misc_devices,
     net,
+    tpm,
 )
 
 
@@ -61,12 +63,14 @@ def build_command_line(
     chardev.build_parallels(cmd, dom, caps)
     chardev.build_channels(cmd, dom, caps)
     chardev.build_consoles(cmd, dom, caps)
+    tpm.build_tpms(cmd, dom, caps)
     display.build_inputs(cmd, dom, caps)
     general.build_audio(cmd, dom, caps)
     display.build_graphics(cmd, dom, caps)
     display.build_videos(cmd, dom, caps)
     display.build_sounds(cmd, dom, caps)
     misc.build_watchdog(cmd, dom, caps)
+    hostdev.build_hostdevs(cmd, dom, caps, max(disk.node_indexes(dom).values(), default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
