@@ -7,12 +7,14 @@ from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
 from . import (
+    audio,
     chardev,
     controller,
     disk,
     display,
     features,
     general,
+    graphics,
     hostdev,
     iommu,
     memory,
@@ -59,17 +61,19 @@ def build_command_line(
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     misc.build_filesystems(cmd, dom, caps)
     net.build_interfaces(cmd, dom, caps)
+    chardev.build_smartcards(cmd, dom, caps)
     chardev.build_serials(cmd, dom, caps)
     chardev.build_parallels(cmd, dom, caps)
     chardev.build_channels(cmd, dom, caps)
     chardev.build_consoles(cmd, dom, caps)
     tpm.build_tpms(cmd, dom, caps)
     display.build_inputs(cmd, dom, caps)
-    general.build_audio(cmd, dom, caps)
-    display.build_graphics(cmd, dom, caps)
+    audio.build_audio(cmd, dom)
+    graphics.build_graphics(cmd, dom, caps)
     display.build_videos(cmd, dom, caps)
     display.build_sounds(cmd, dom, caps)
     misc.build_watchdog(cmd, dom, caps)
+    chardev.build_redirdevs(cmd, dom, caps)
     hostdev.build_hostdevs(cmd, dom, caps, max(disk.node_indexes(dom).values(), default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)

@@ -2,7 +2,7 @@
 
 Environment, name, master key secret, -machine and -accel, -cpu for the
 machine's default model, memory with its default RAM backend, -smp, display,
-monitor, clock, power management, boot, audio backends, seccomp sandbox and
+monitor, clock, power management, boot, seccomp sandbox and
 the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
 """
 
@@ -22,7 +22,7 @@ from . import cpu as cpu_model
 from . import features
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
-from .props import add_audiodev, add_blockdev, add_object, escape_comma
+from .props import add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -305,16 +305,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
-
-
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
 
 
 # -- tail -------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
 from .net_validate import validate_nets
 from .tpm import validate_tpms
+from .validate_display import validate_display
 from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -91,6 +92,8 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
+    # the device checks come after the domain's
+    validate_display(dom, caps)
     validate_misc_devices(dom, caps)
     _check_disk_targets(dom)
     validate_nets(dom, caps)
