@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
 from ..limits import INT_MAX
 from ..model.address import DriveAddress
 from ..model.disk import (
     CACHE_MODES,
+    DETECT_ZEROES_MODES,
     DISCARD_MODES,
     DISK_BUSES,
     DISK_DEVICES,
@@ -17,6 +18,10 @@ from ..model.disk import (
     GEOMETRY_TRANS,
     IO_MODES,
     IOTUNE_FIELDS,
+    IOTUNE_MAX_LENGTH_FIELDS,
+    MODERN_IO_MODES,
+    MODERN_NET_PROTOCOLS,
+    NET_DEFAULT_PORTS,
     NET_PROTOCOLS,
     NET_TRANSPORTS,
     POOL_MODES,
@@ -25,6 +30,7 @@ from ..model.disk import (
     STARTUP_POLICIES,
     STORAGE_FORMATS,
     TRAY_STATES,
+    VIRTIO_OPTIONS,
     Disk,
     DiskAuth,
     Encryption,
@@ -33,7 +39,7 @@ from ..model.disk import (
     PoolSource,
     StorageSource,
 )
-from ..xmlreader import Element, child, children, elements
+from ..xmlreader import Element, child, children, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .seclabel import parse_device_seclabels
@@ -149,6 +155,8 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
     """virDomainDiskSourceParse; returns the startupPolicy attribute."""
     if src.type == "file":
         src.path = src_el.get("file")
+        if ctx.modern:
+            src.fdgroup = src_el.get("fdgroup")
     elif src.type == "block":
         src.path = src_el.get("dev")
     elif src.type == "dir":
@@ -157,7 +165,7 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
         protocol = src_el.get("protocol")
         if protocol is None:
             raise XMLError("missing network source protocol type")
-        if protocol not in NET_PROTOCOLS:
+        if protocol not in (MODERN_NET_PROTOCOLS if ctx.modern else NET_PROTOCOLS):
             raise XMLError(f"unknown protocol type '{protocol}'")
         src.protocol = protocol
         name = src_el.get("name")
@@ -165,6 +173,8 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError("missing name for disk source")
         src.path = name
         _parse_hosts(src_el, src)
+        if ctx.modern:
+            _parse_network_modern(src_el, src)
     elif src.type == "volume":
         pool, volume = src_el.get("pool"), src_el.get("volume")
         if pool is None and volume is None:
@@ -176,7 +186,69 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError(f"unknown source mode '{mode}' for volume type disk")
         src.pool = PoolSource(pool, volume, mode)
     src.seclabels = parse_device_seclabels(src_el, ctx)
+    if ctx.modern and not ctx.inactive:
+        src.source_index = _index(src_el.get("index"))
     return src_el.get("startupPolicy")
+
+
+def _index(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise XMLError(f"invalid disk index '{value}'") from None
+
+
+def _tristate(el: Element, name: str) -> bool | None:
+    value = el.get(name)
+    if value is None:
+        return None
+    if value not in ("yes", "no"):
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       f"'{value}'. Expected 'yes' or 'no'")
+    return value == "yes"
+
+
+def _ull(el: Element | None, name: str, message: str) -> int | None:
+    if el is None or el.get(name) is None:
+        return None
+    value = _uint(el.get(name), message)
+    return value
+
+
+def _parse_network_modern(src_el: Element, src: StorageSource) -> None:
+    """libvirt 9.0's virDomainDiskSourceNetworkParse additions: TLS, HTTP
+    options, and the default port of each TCP host."""
+    protocol = src.protocol or ""
+    if protocol in ("gluster", "rbd") and src.path is not None:
+        volume, sep, _ = src.path.partition("/")
+        if not sep or not volume:
+            raise XMLError(f"can't split path '{src.path}' into pool name and image name")
+    src.tls = _tristate(src_el, "tls")
+    src.tls_hostname = src_el.get("tlsHostname")
+    port = NET_DEFAULT_PORTS.get(protocol)
+    for host in src.hosts:
+        if host.transport == "tcp" and not host.port and port:
+            host.port = str(port)
+    if protocol == "iscsi" and src.path is not None and "/" not in src.path:
+        # virDomainPostParseCheckISCSIPath: the LUN defaults to 0
+        src.path += "/0"
+    ssl = child(src_el, "ssl")
+    if protocol in ("https", "ftps") and ssl is not None:
+        src.sslverify = _tristate(ssl, "verify")
+    cookies = child(src_el, "cookies")
+    if protocol in ("http", "https") and cookies is not None:
+        for cookie in children(cookies, "cookie"):
+            name = cookie.get("name")
+            if not name:
+                raise XMLError("missing cookie name")
+            src.cookies.append((name, cookie.text or ""))
+    if protocol in ("http", "https", "ftp", "ftps"):
+        message = "invalid readahead size or timeout"
+        src.readahead = _ull(child(src_el, "readahead"), "size", message)
+        src.timeout = _ull(child(src_el, "timeout"), "seconds", message)
+
 
 
 def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> None:
@@ -190,13 +262,7 @@ def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> Non
         return
     if type_ not in DISK_TYPES:
         raise XMLError(f"unknown disk backing store type '{type_}'")
-    index = node.get("index")
-    idx = None
-    if index is not None:
-        try:
-            idx = int(index)
-        except ValueError:
-            raise XMLError(f"invalid disk index '{index}'") from None
+    idx = None if ctx.modern and ctx.inactive else _index(node.get("index"))
     fmt = child(node, "format")
     if fmt is None or fmt.get("type") is None:
         raise XMLError("missing disk backing store format")
@@ -207,7 +273,10 @@ def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> Non
     if src_el is None:
         raise XMLError("missing disk backing store source")
     backing = StorageSource(type=type_, format=fmt_type)
+    if ctx.modern:
+        backing.metadata_cache_max_size = _metadata_cache(fmt)
     parse_source(src_el, backing, ctx)
+    backing.source_index = idx
     parent.backing = backing
     parent.backing_index = idx
     _parse_backing(node, backing, ctx)
@@ -269,13 +338,21 @@ def parse_auth(el: Element) -> DiskAuth:
     return auth
 
 
-def _parse_encryption(el: Element) -> Encryption:
+def _parse_encryption(el: Element, ctx: ParseContext) -> Encryption:
     fmt = el.get("format")
     if fmt is None:
         raise XMLError("unknown volume encryption format")
-    if fmt not in ("default", "qcow"):
+    formats = ("default", "qcow", "luks", "luks2") if ctx.modern else ("default", "qcow")
+    if fmt not in formats:
         raise XMLError(f"unknown volume encryption format type {fmt}")
     enc = Encryption(format=fmt)
+    if ctx.modern:
+        engine = el.get("engine")
+        if engine is not None and engine not in ("qemu", "librbd"):
+            raise XMLError(f"unknown volume encryption engine type {engine}")
+        enc.engine = engine
+        if child(el, "cipher") is not None or child(el, "ivgen") is not None:
+            enc.has_cipher = True
     for s in children(el, "secret"):
         stype = s.get("type")
         if stype != "passphrase":
@@ -287,8 +364,13 @@ def _parse_encryption(el: Element) -> Encryption:
     return enc
 
 
-def _parse_iotune(el: Element, disk: Disk) -> None:
-    for name in IOTUNE_FIELDS:
+def _parse_iotune(el: Element, disk: Disk, ctx: ParseContext) -> None:
+    fields = IOTUNE_FIELDS + IOTUNE_MAX_LENGTH_FIELDS if ctx.modern else IOTUNE_FIELDS
+    if ctx.modern:
+        group = child(el, "group_name")
+        if group is not None:
+            disk.iotune_group = group.text or ""
+    for name in fields:
         node = child(el, name)
         if node is None:
             continue
@@ -315,7 +397,37 @@ def _parse_iotune(el: Element, disk: Disk) -> None:
         raise XMLError("total and read/write iops_sec_max cannot be set at the same time")
 
 
-def _parse_driver(el: Element, disk: Disk) -> None:
+def _metadata_cache(el: Element) -> int:
+    """<metadata_cache><max_size unit=...> in bytes."""
+    cache = child(el, "metadata_cache")
+    size = child(cache, "max_size") if cache is not None else None
+    if size is None:
+        return 0
+    what = "./metadata_cache/max_size"
+    try:
+        number = int((size.text or "").strip(), 10)
+    except ValueError:
+        raise XMLError(f"could not parse element {what}") from None
+    return scale(number, size.get("unit"), 1, what)
+
+
+def _parse_driver_modern(el: Element, disk: Disk) -> None:
+    """virDomainDiskDefDriverParseXML's attributes new since 1.3.1."""
+    disk.detect_zeroes = _enum(el.get("detect_zeroes"), DETECT_ZEROES_MODES,
+                               "unknown driver detect_zeroes value '%s'")
+    disk.queues = _uint(el.get("queues"), "'queues' attribute must be positive number: %s") or 0
+    disk.queue_size = _uint(el.get("queue_size"),
+                            "'queue_size' attribute must be positive number: %s") or 0
+    for name in VIRTIO_OPTIONS:
+        switch = _on_off(el.get(name), f"invalid {name} value '%s'")
+        if switch is not None:
+            disk.virtio[name] = switch
+    disk.src.metadata_cache_max_size = _metadata_cache(el)
+
+
+def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
+    if ctx.modern:
+        _parse_driver_modern(el, disk)
     disk.driver_name = el.get("name")
     fmt = el.get("type")
     if fmt is not None:
@@ -332,7 +444,8 @@ def _parse_driver(el: Element, disk: Disk) -> None:
     if rerror is not None and rerror not in ERROR_POLICIES[1:4]:
         raise XMLError(f"unknown disk read error policy '{rerror}'")
     disk.rerror_policy = rerror
-    disk.io = _enum(el.get("io"), IO_MODES, "unknown disk io mode '%s'")
+    disk.io = _enum(el.get("io"), MODERN_IO_MODES if ctx.modern else IO_MODES,
+                    "unknown disk io mode '%s'")
     disk.ioeventfd = _on_off(el.get("ioeventfd"), "unknown disk ioeventfd mode '%s'")
     disk.event_idx = _on_off(el.get("event_idx"), "unknown disk event_idx mode '%s'")
     disk.copy_on_read = _on_off(el.get("copy_on_read"), "unknown disk copy_on_read mode '%s'")
@@ -367,12 +480,14 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     disk.sgio = _enum(el.get("sgio"), SGIO_MODES, "unknown disk sgio mode '%s'")
 
     source_seen = False
+    source_el: Element | None = None
     target = None
     startup = None
     for c in elements(el):
         name = c.tag
         if name == "source" and not source_seen:
             source_seen = True
+            source_el = c
             startup = parse_source(c, disk.src, ctx)
         elif name == "target" and target is None:
             target = c
@@ -393,21 +508,23 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 _uint(c.get("physical_block_size"), "invalid physical block size '%s'") or 0
             )
         elif name == "driver" and disk.driver_name is None:
-            _parse_driver(c, disk)
+            _parse_driver(c, disk, ctx)
         elif name == "mirror" and disk.mirror is None and not ctx.inactive:
             _parse_mirror(c, disk, ctx)
         elif name == "auth" and disk.auth is None:
             disk.auth = parse_auth(c)
         elif name == "iotune":
-            _parse_iotune(c, disk)
+            _parse_iotune(c, disk, ctx)
         elif name == "readonly":
             disk.readonly = True
         elif name == "shareable":
             disk.shared = True
         elif name == "transient":
             disk.transient = True
+            if ctx.modern:
+                disk.transient_share_backing = _tristate(c, "shareBacking") is True
         elif name == "encryption" and disk.encryption is None:
-            disk.encryption = _parse_encryption(c)
+            disk.encryption = _parse_encryption(c, ctx)
         elif name == "serial" and disk.serial is None:
             disk.serial = c.text or None
         elif name == "wwn" and disk.wwn is None:
@@ -428,8 +545,10 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 raise XMLError("disk product is not printable string")
         elif name == "backenddomain":
             disk.backend_domain = c.get("name")
-    if not ctx.inactive:
+    if not ctx.inactive or ctx.modern:
         _parse_backing(el, disk.src, ctx)
+    if ctx.modern and source_el is not None:
+        _parse_source_secrets(source_el, disk, ctx)
 
     src = disk.src
     if (
@@ -476,6 +595,23 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     return disk
 
 
+def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> None:
+    """libvirt 9.0 reads <auth> and <encryption> inside <source> too, but
+    only one of the two places (virDomainDiskDefParseSourceXML)."""
+    auth = child(source_el, "auth")
+    if auth is not None:
+        if disk.auth is not None:
+            raise ConfigError("an <auth> definition already found for disk source")
+        disk.auth = parse_auth(auth)
+        disk.auth_in_source = True
+    enc = child(source_el, "encryption")
+    if enc is not None:
+        if disk.encryption is not None:
+            raise ConfigError("an <encryption> definition already found for disk source")
+        disk.encryption = _parse_encryption(enc, ctx)
+        disk.encryption_in_source = True
+
+
 def _parse_target(target: Element, disk: Disk) -> None:
     bus = target.get("bus")
     if bus is not None:
@@ -510,6 +646,11 @@ def _parse_target(target: Element, disk: Disk) -> None:
         if disk.bus != "usb":
             raise XMLError("removable is only valid for usb disks")
         disk.removable = removable == "on"
+    rotation = target.get("rotation_rate")
+    if rotation is not None:
+        disk.rotation_rate = _uint(
+            rotation, "Invalid value for attribute 'rotation_rate' in element 'target': '%s'."
+        ) or 0
 
 
 def _valid_wwn(wwn: str) -> bool:

@@ -12,142 +12,13 @@ from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
 from ...errors import UnsupportedError
 from ...model.address import DriveAddress
-from ...model.disk import Disk, NetHost, StorageSource
+from ...model.disk import Disk
 from ...model.domain import Domain
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
-from .props import Props, add_blockdev, add_device
-
-# qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
-_CACHE_FLAGS = {
-    "writeback": (True, False, False),
-    "writethrough": (False, False, False),
-    "none": (True, True, False),
-    "directsync": (False, True, False),
-    "unsafe": (True, False, True),
-}
-
-# The storage drivers of local sources (qemuBlockStorageSourceGetBackendProps).
-_LOCAL_DRIVERS = {"file": "file", "block": "host_device", "dir": "vvfat"}
-
-
-def _has_source(src: StorageSource) -> bool:
-    return bool(src.path) or src.type == "network"
-
-
-def node_indexes(dom: Domain) -> dict[int, int]:
-    """The libvirt-N index of each disk's top image.
-
-    qemuProcessPrepareDomainStorage walks the disks from the last one, so the
-    first disk gets the highest number.
-    """
-    indexes: dict[int, int] = {}
-    counter = 0
-    for disk in reversed(dom.devices.disks):
-        if not _has_source(disk.src):
-            continue
-        counter += 1
-        indexes[id(disk)] = counter
-    return indexes
-
-
-def _cache_props(disk: Disk) -> Props:
-    if disk.cache is None or disk.cache == "default":
-        return {}
-    _, direct, no_flush = _CACHE_FLAGS[disk.cache]
-    return {"cache": {"direct": direct, "no-flush": no_flush}}
-
-
-# virStorageSourceNetworkDefaultPort.
-_DEFAULT_PORTS = {"nbd": "10809", "gluster": "24007", "iscsi": "3260", "http": "80",
-                  "https": "443", "ftp": "21", "ftps": "990", "ssh": "22"}
-
-
-def _inet(host: NetHost, protocol: str) -> Props:
-    if host.transport == "unix":
-        return {"type": "unix", "path": host.socket}
-    return {"type": "inet", "host": host.name,
-            "port": host.port or _DEFAULT_PORTS.get(protocol, "")}
-
-
-def _network_props(disk: Disk, caps: QemuCaps) -> Props:
-    """qemuBlockStorageSourceGetBackendProps for network protocols."""
-    src = disk.src
-    protocol = src.protocol or ""
-    if disk.auth is not None:
-        raise UnsupportedError(f"authenticated '{protocol}' disks are not written in the "
-                               "9.0 dialect yet")
-    name = src.path or ""
-    hosts = src.hosts
-    if protocol == "nbd":
-        props: Props = {"driver": "nbd", "server": _inet(hosts[0], protocol)}
-        if name:
-            props["export"] = name
-        return props
-    if protocol == "gluster":
-        volume, _, path = name.partition("/")
-        return {"driver": "gluster", "volume": volume, "path": path,
-                "server": [_inet(h, protocol) for h in hosts],
-                "debug": int(caps.conf("gluster_debug_level", 4))}
-    if protocol == "iscsi":
-        target, _, lun = name.rpartition("/") if "/" in name else (name, "", "0")
-        host = hosts[0]
-        addr = f"[{host.name}]" if host.name and ":" in host.name else (host.name or "")
-        return {"driver": "iscsi",
-                "portal": f"{addr}:{host.port or _DEFAULT_PORTS['iscsi']}",
-                "target": target, "lun": int(lun or 0), "transport": "tcp"}
-    if protocol == "rbd":
-        pool, _, image = name.partition("/")
-        props = {"driver": "rbd", "pool": pool, "image": image}
-        if hosts:
-            props["server"] = [{"host": h.name, "port": h.port} if h.port else {"host": h.name}
-                               for h in hosts]
-        return props
-    if protocol in ("http", "https", "ftp", "ftps"):
-        host = hosts[0]
-        port = host.port or _DEFAULT_PORTS[protocol]
-        return {"driver": protocol,
-                "url": f"{protocol}://{host.name}:{port}/{name.lstrip('/')}"}
-    raise UnsupportedError(f"network disk protocol '{protocol}' is not written in the "
-                           "9.0 dialect yet")
-
-
-def _storage_props(dom: Domain, disk: Disk, caps: QemuCaps, node: str) -> Props:
-    src = disk.src
-    kind = src.type
-    props: Props
-    if kind == "network":
-        props = _network_props(disk, caps)
-        props["node-name"] = node
-        props.update(_cache_props(disk))
-        props["auto-read-only"] = True
-        props["discard"] = "unmap"
-        return props
-    if kind not in _LOCAL_DRIVERS:
-        raise UnsupportedError(f"unsupported disk source type '{kind}'")
-    driver = _LOCAL_DRIVERS[kind]
-    cdrom_path = caps.host.get("host_cdrom_path")
-    if (disk.device == "cdrom" and kind == "block" and src.path == cdrom_path
-            and (src.format or "raw") == "raw"):
-        driver = "host_cdrom"
-    props = {"driver": driver, "filename": src.path, "node-name": node}
-    props.update(_cache_props(disk))
-    props["auto-read-only"] = True
-    props["discard"] = "unmap"
-    return props
-
-
-def _format_props(disk: Disk, index: int) -> Props:
-    # A CD-ROM is read-only whatever the XML says.
-    readonly = disk.readonly or disk.device == "cdrom"
-    props: Props = {"node-name": f"libvirt-{index}-format", "read-only": readonly}
-    props.update(_cache_props(disk))
-    if disk.discard is not None:
-        props["discard"] = disk.discard
-    props["driver"] = disk.src.format or "raw"
-    props["file"] = f"libvirt-{index}-storage"
-    return props
+from .blockdev import CACHE_FLAGS, build_chain, disk_images, effective_cache
+from .props import Props, add_device
 
 
 def _drive_address_props(dom: Domain, disk: Disk, caps: QemuCaps) -> Props:
@@ -228,8 +99,9 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
         props["product"] = disk.product
     if disk.bus == "usb" and caps.has("usb-storage.removable"):
         props["removable"] = bool(disk.removable)
-    if disk.cache not in (None, "default") and disk.device != "lun":
-        props["write-cache"] = "on" if _CACHE_FLAGS[disk.cache][0] else "off"
+    cache = effective_cache(disk)
+    if cache is not None and disk.device != "lun":
+        props["write-cache"] = "on" if CACHE_FLAGS[cache][0] else "off"
     for key, value in (("cyls", disk.cyls), ("heads", disk.heads), ("secs", disk.secs)):
         if value:
             props[key] = value
@@ -287,13 +159,10 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, caps: QemuCaps,
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
     _floppy_controller(cmd, dom, caps, boot)
-    indexes = node_indexes(dom)
+    images = disk_images(dom)
     for disk in dom.devices.disks:
-        drive: str | None = None
-        index = indexes.get(id(disk))
-        if index is not None:
-            storage = f"libvirt-{index}-storage"
-            add_blockdev(cmd, _storage_props(dom, disk, caps, storage))
-            add_blockdev(cmd, _format_props(disk, index))
-            drive = f"libvirt-{index}-format"
+        # a transient disk sharing its backing image is hotplugged at start
+        if disk.transient and disk.transient_share_backing:
+            continue
+        drive = build_chain(cmd, dom, disk, images.get(id(disk), []), caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)

@@ -1,0 +1,376 @@
+"""A disk's -blockdev node graph as libvirt 9.0 builds it (qemu_block.c).
+
+Every image of a disk's chain (the top source and each <backingStore>) gets
+an id from one domain-wide counter (qemuDomainStorageIDNew, disks walked from
+the last one, each chain from the top) and two nodes: libvirt-N-storage
+(where the bytes are: a file, a block device, a network protocol) and
+libvirt-N-format (how to read them: raw, qcow2, luks, ...), linked to the
+next image by 'backing'. The chain is written deepest image first, each
+image's secrets before its nodes (qemuBuildDiskSourceCommandLine).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...caps import QemuCaps
+from ...errors import ConfigError, UnsupportedError
+from ...model.disk import NET_DEFAULT_PORTS, Disk, NetHost, StorageSource
+from ...model.domain import Domain
+from ..command import CommandLine
+from .props import Props, add_blockdev
+from .secret import add_secret, secret_value
+
+# qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
+CACHE_FLAGS = {
+    "writeback": (True, False, False),
+    "writethrough": (False, False, False),
+    "none": (True, True, False),
+    "directsync": (False, True, False),
+    "unsafe": (True, False, True),
+}
+
+# Formats that can have a backing image (>= VIR_STORAGE_FILE_BACKING).
+_BACKING_FORMATS = frozenset({"cow", "qcow", "qcow2", "qed", "vmdk"})
+
+# qemuBlockStorageSourceGetBlockdevFormatProps: formats with another driver name.
+_FORMAT_DRIVERS = {"ploop": "parallels", "vhd": "vhdx"}
+_PLAIN_FORMATS = frozenset({"bochs", "cloop", "dmg", "vdi", "vpc", "qed", "vmdk"})
+
+
+@dataclass(frozen=True)
+class Image:
+    """One image of a disk's chain with its node names."""
+
+    src: StorageSource
+    index: int
+    readonly: bool
+    top: bool
+
+    @property
+    def storage_node(self) -> str:
+        return f"libvirt-{self.index}-storage"
+
+    @property
+    def format_node(self) -> str:
+        return f"libvirt-{self.index}-format"
+
+
+def source_chain(src: StorageSource) -> Iterator[StorageSource]:
+    """The top image and its backing images (virStorageSourceIsBacking)."""
+    node: StorageSource | None = src
+    while node is not None:
+        yield node
+        node = node.backing
+
+
+def has_blockdev_chain(disk: Disk) -> bool:
+    """vhost-user disks use a chardev and SD cards -drive, not -blockdev."""
+    return disk.src.type != "vhostuser" and disk.bus != "sd"
+
+
+def disk_images(dom: Domain) -> dict[int, list[Image]]:
+    """qemuProcessPrepareDomainStorage: each disk's images by id(disk)."""
+    images: dict[int, list[Image]] = {}
+    counter = 0
+    for disk in reversed(dom.devices.disks):
+        if not has_blockdev_chain(disk):
+            continue
+        chain = []
+        for pos, src in enumerate(source_chain(disk.src)):
+            counter += 1
+            # a backing image is always read-only; a CD-ROM is too
+            readonly = pos > 0 or disk.readonly or disk.device == "cdrom"
+            chain.append(Image(src, counter, readonly, pos == 0))
+        images[id(disk)] = chain
+    return images
+
+
+def is_empty(src: StorageSource) -> bool:
+    """virStorageSourceIsEmpty: a local source without a path."""
+    return src.type != "network" and not src.path and src.type not in ("nvme", "vhostuser")
+
+
+def cache_props(disk: Disk) -> Props:
+    """qemuBlockStorageSourceGetBlockdevGetCacheProps."""
+    mode = effective_cache(disk)
+    if mode is None:
+        return {}
+    _, direct, no_flush = CACHE_FLAGS[mode]
+    return {"cache": {"direct": direct, "no-flush": no_flush}}
+
+
+def effective_cache(disk: Disk) -> str | None:
+    """qemuDomainPrepareDiskCachemode: a shared writable disk bypasses the
+    host cache unless the XML says otherwise."""
+    if disk.cache not in (None, "default"):
+        return disk.cache
+    if disk.shared and not disk.readonly:
+        return "none"
+    return None
+
+
+# -- storage nodes -------------------------------------------------------------
+
+def _port(host: NetHost, protocol: str) -> str:
+    return host.port or str(NET_DEFAULT_PORTS.get(protocol, 0))
+
+
+def _socket_address(host: NetHost, protocol: str) -> Props:
+    """qemuBlockStorageSourceBuildJSONSocketAddress."""
+    if host.transport == "unix":
+        return {"type": "unix", "path": host.socket}
+    if host.transport != "tcp":
+        raise UnsupportedError(f"transport protocol '{host.transport}' is not yet supported",
+                               code="internal error")
+    return {"type": "inet", "host": host.name, "port": _port(host, protocol)}
+
+
+def _inet_address(host: NetHost, protocol: str) -> Props:
+    """qemuBlockStorageSourceBuildJSONInetSocketAddress."""
+    if host.transport != "tcp":
+        raise UnsupportedError("only TCP protocol can be converted to InetSocketAddress",
+                               code="internal error")
+    return {"host": host.name, "port": _port(host, protocol)}
+
+
+def _one_host(src: StorageSource, protocol: str) -> NetHost:
+    if len(src.hosts) != 1:
+        raise UnsupportedError(f"{protocol} protocol accepts only one host",
+                               code="internal error")
+    return src.hosts[0]
+
+
+def _uri(src: StorageSource, protocol: str) -> str:
+    """qemuBlockStorageSourceGetURI."""
+    if len(src.hosts) != 1:
+        raise UnsupportedError(f"protocol '{protocol}' accepts only one host",
+                               code="internal error")
+    host = src.hosts[0]
+    scheme = protocol if host.transport == "tcp" else f"{protocol}+{host.transport}"
+    server = host.name or ""
+    if ":" in server:
+        server = f"[{server}]"
+    port = f":{_port(host, protocol)}" if host.transport == "tcp" else ""
+    path = ""
+    if src.path:
+        path = src.path if src.path.startswith("/") else f"/{src.path}"
+    return f"{scheme}://{server}{port}{path}"
+
+
+class SecretAliases:
+    """The -object secret aliases of one image (qemuAliasForSecret)."""
+
+    def __init__(self, image: Image) -> None:
+        self.auth = f"{image.storage_node}-auth-secret0"
+        self.encryption = f"{image.format_node}-encryption-secret0"
+        self.cookie = f"{image.storage_node}-httpcookie-secret0"
+
+
+def _network_props(disk: Disk, image: Image) -> Props:
+    """qemuBlockStorageSourceGetBackendProps for network protocols."""
+    src = image.src
+    protocol = src.protocol or ""
+    auth = disk.auth if image.top else None
+    aliases = SecretAliases(image)
+    name = src.path or ""
+    props: Props = {"driver": protocol}
+    if protocol == "gluster":
+        volume, _, path = name.lstrip("/").partition("/")
+        props.update({"volume": volume, "path": path,
+                      "server": [_socket_address(h, protocol) for h in src.hosts]})
+        return props
+    if protocol == "vxhs":
+        props.update({"vdisk-id": name,
+                      "server": _inet_address(_one_host(src, "VxHS"), protocol)})
+        return props
+    if protocol in ("http", "https", "ftp", "ftps", "tftp"):
+        props["url"] = _uri(src, protocol)
+        if auth is not None:
+            props["username"] = auth.username
+            props["password-secret"] = aliases.auth
+        if src.sslverify is not None:
+            props["sslverify"] = src.sslverify
+        if src.cookies:
+            props["cookie-secret"] = aliases.cookie
+        if src.timeout:
+            props["timeout"] = src.timeout
+        if src.readahead:
+            props["readahead"] = src.readahead
+        return props
+    if protocol == "iscsi":
+        target, _, lun = name.partition("/")
+        host = src.hosts[0]
+        address = host.name or ""
+        portal_host = f"[{address}]" if _is_ipv6(address) else address
+        props.update({"portal": f"{portal_host}:{_port(host, protocol)}", "target": target,
+                      "lun": int(lun or 0), "transport": "tcp"})
+        if auth is not None:
+            props["user"] = auth.username
+            props["password-secret"] = aliases.auth
+        return props
+    if protocol == "nbd":
+        props["server"] = _socket_address(_one_host(src, "nbd"), protocol)
+        if src.path:
+            props["export"] = src.path
+        return props
+    if protocol == "rbd":
+        pool, _, image_name = name.partition("/")
+        image_name, _, snapshot = image_name.partition("@")
+        props.update({"pool": pool, "image": image_name})
+        if snapshot:
+            props["snapshot"] = snapshot
+        if src.hosts:
+            props["server"] = [_inet_address(h, protocol) for h in src.hosts]
+        if auth is not None:
+            props.update({"user": auth.username, "auth-client-required": ["cephx", "none"],
+                          "key-secret": aliases.auth})
+        return props
+    if protocol == "sheepdog":
+        props.update({"server": _socket_address(_one_host(src, "sheepdog"), protocol),
+                      "vdi": name})
+        return props
+    if protocol == "ssh":
+        props.update({"path": name, "server": _inet_address(_one_host(src, "ssh"), protocol)})
+        if auth is not None:
+            props["user"] = auth.username
+        return props
+    if protocol == "nfs":
+        host = src.hosts[0]
+        props.update({"server": {"host": host.name, "type": "inet"}, "path": name})
+        return props
+    raise UnsupportedError(f"unknown network disk protocol '{protocol}'", code="internal error")
+
+
+def _is_ipv6(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).version == 6
+    except ValueError:
+        return False
+
+
+def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Props:
+    """qemuBlockStorageSourceGetBackendProps with auto-read-only."""
+    src = image.src
+    props: Props
+    if src.type == "network":
+        props = _network_props(disk, image)
+        if src.protocol == "gluster":
+            props["debug"] = int(caps.conf("gluster_debug_level", 4))
+    elif src.type in ("file", "block"):
+        driver = "file"
+        if src.type == "block":
+            driver = "host_device"
+            if (disk.device == "cdrom" and image.top
+                    and src.path == caps.host.get("host_cdrom_path")
+                    and (src.format or "raw") == "raw"):
+                driver = "host_cdrom"
+        props = {"driver": driver, "filename": src.path}
+        if disk.io not in (None, "default"):
+            props["aio"] = disk.io
+    elif src.type == "dir":
+        props = {"driver": "vvfat", "dir": src.path, "floppy": disk.device == "floppy",
+                 "rw": not image.readonly}
+    else:
+        raise UnsupportedError(f"unsupported disk source type '{src.type}'")
+    props["node-name"] = image.storage_node
+    props.update(cache_props(disk))
+    props["auto-read-only"] = True
+    props["discard"] = "unmap"
+    return props
+
+
+# -- format nodes --------------------------------------------------------------
+
+
+def _detect_zeroes(disk: Disk) -> str | None:
+    """virDomainDiskGetDetectZeroesMode: 'unmap' needs discard='unmap'."""
+    mode = disk.detect_zeroes
+    if mode in (None, "default"):
+        return None
+    if mode == "unmap" and disk.discard != "unmap":
+        return "on"
+    return mode
+
+
+def _encrypted_with_qemu(disk: Disk, image: Image) -> bool:
+    enc = disk.encryption
+    return (image.top and enc is not None and bool(enc.secrets)
+            and (enc.engine or "qemu") == "qemu")
+
+
+def _format_props(disk: Disk, image: Image) -> Props:
+    """qemuBlockStorageSourceGetBlockdevProps."""
+    src = image.src
+    props: Props = {"node-name": image.format_node, "read-only": image.readonly}
+    if disk.discard not in (None, "default"):
+        props["discard"] = disk.discard
+    if image.top and (zeroes := _detect_zeroes(disk)) is not None:
+        props["detect-zeroes"] = zeroes
+    props.update(cache_props(disk))
+    fmt = src.format or "raw"
+    enc = disk.encryption if _encrypted_with_qemu(disk, image) else None
+    key_secret = SecretAliases(image).encryption
+    if fmt in ("raw", "fat"):
+        if enc is not None and enc.format == "luks":
+            props.update({"driver": "luks", "key-secret": key_secret})
+        else:
+            props["driver"] = "raw"
+    elif fmt in ("qcow2", "qcow"):
+        props["driver"] = fmt
+        if enc is not None:
+            props["encrypt"] = {"format": "aes" if enc.format == "qcow" else "luks",
+                                "key-secret": key_secret}
+        if fmt == "qcow2" and src.metadata_cache_max_size:
+            props["cache-size"] = src.metadata_cache_max_size
+    elif fmt in _FORMAT_DRIVERS:
+        props["driver"] = _FORMAT_DRIVERS[fmt]
+    elif fmt in _PLAIN_FORMATS:
+        props["driver"] = fmt
+    else:
+        raise UnsupportedError(f"mishandled storage format '{fmt}'", code="internal error")
+    props["file"] = image.storage_node
+    if src.backing is not None or src.backing_terminated:
+        if fmt in _BACKING_FORMATS:
+            props["backing"] = None if src.backing is None else \
+                f"libvirt-{image.index + 1}-format"
+        elif src.backing is not None:
+            raise ConfigError(f"storage format '{fmt}' does not support backing store")
+    return props
+
+
+# -- the whole chain -----------------------------------------------------------
+
+
+def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCaps) -> None:
+    """qemuBuildBlockStorageSourceAttachDataCommandline's secret objects."""
+    aliases = SecretAliases(image)
+    auth = disk.auth if image.top else None
+    if auth is not None and image.src.type == "network" and image.src.protocol != "ssh":
+        add_secret(cmd, caps, aliases.auth, secret_value(caps, auth.usage))
+    enc = disk.encryption
+    if enc is not None and image.top and enc.secrets:
+        add_secret(cmd, caps, aliases.encryption, secret_value(caps))
+    if image.src.cookies:
+        jar = "; ".join(f"{name}={value}" for name, value in image.src.cookies)
+        add_secret(cmd, caps, aliases.cookie, jar.encode())
+
+
+def build_chain(cmd: CommandLine, dom: Domain, disk: Disk, images: list[Image],
+                caps: QemuCaps) -> str | None:
+    """The nodes of a disk's chain; returns the node its frontend uses."""
+    if not images or is_empty(disk.src):
+        return None
+    for image in reversed(images):
+        _add_image_secrets(cmd, disk, image, caps)
+        add_blockdev(cmd, _storage_props(dom, disk, image, caps))
+        add_blockdev(cmd, _format_props(disk, image))
+    top = images[0].format_node
+    if disk.copy_on_read:
+        node = f"libvirt-CoR-{disk.dst}"
+        add_blockdev(cmd, {"driver": "copy-on-read", "node-name": node, "file": top,
+                           "discard": "unmap"})
+        return node
+    return top

@@ -1,0 +1,88 @@
+"""libvirt 9.0's disks: AES secrets, backing chains and the 9.0 disk XML."""
+
+from __future__ import annotations
+
+import base64
+import json
+from types import MappingProxyType
+
+import pytest
+from qemudrv_helpers import domain_xml
+from test_modern_cmdline import argv, modern_caps, option
+
+from harness.protocol import Capabilities
+from qemudrv.aes import encrypt_block, encrypt_cbc
+from qemudrv.driver import QemuDriver
+
+
+def test_aes_matches_the_fips_197_vectors() -> None:
+    plain = bytes.fromhex("00112233445566778899aabbccddeeff")
+    assert encrypt_block(bytes(range(16)), plain).hex() == "69c4e0d86a7b0430d8cdb78070b4c55a"
+    assert encrypt_block(bytes(range(24)), plain).hex() == "dda97ca4864cdfe06eaf70a0ec0d7191"
+    assert encrypt_block(bytes(range(32)), plain).hex() == "8ea2b7ca516745bfeafc49904b496089"
+
+
+def test_cbc_pads_a_full_block_when_aligned() -> None:
+    assert len(encrypt_cbc(bytes(32), bytes(16), b"x" * 16)) == 32
+    assert len(encrypt_cbc(bytes(32), bytes(16), b"x" * 15)) == 16
+    with pytest.raises(ValueError):
+        encrypt_cbc(bytes(10), bytes(16), b"")
+
+
+def secret_caps() -> Capabilities:
+    base = modern_caps()
+    tables = dict(base.tables)
+    tables["random"] = MappingProxyType({"bytes": "index"})
+    tables["secrets"] = MappingProxyType({"value": "AQCVn5hO6HzFAhAAq0NCv8jtJcIcE+HOBlMQ1A",
+                                          "usage_ids": ["mycluster_myname"]})
+    return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+
+
+def test_an_rbd_disk_with_auth_gets_an_encrypted_secret() -> None:
+    args = argv("""
+    <disk type='network' device='disk'><driver name='qemu' type='raw'/>
+      <auth username='me'><secret type='ceph' usage='mycluster_myname'/></auth>
+      <source protocol='rbd' name='pool/image'><host name='mon' port='6321'/></source>
+      <target dev='vda' bus='virtio'/></disk>""", secret_caps())
+    secret = json.loads(option(args, "-object")[-1])
+    # libvirt 9.0's golden data for this secret value, key and IV
+    assert secret == {"qom-type": "secret", "id": "libvirt-1-storage-auth-secret0",
+                      "data": "9eao5F8qtkGt+seB1HYivWIxbtwUu6MQtg1zpj/oDtUsPr1q8wBYM91uEHCn6j/1",
+                      "keyid": "masterKey0", "iv": base64.b64encode(bytes(range(16))).decode(),
+                      "format": "base64"}
+    storage = json.loads(option(args, "-blockdev")[0])
+    assert storage["user"] == "me" and storage["key-secret"] == secret["id"]
+    assert storage["auth-client-required"] == ["cephx", "none"]
+
+
+def test_a_backing_chain_is_written_deepest_image_first() -> None:
+    args = argv("""
+    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+      <source file='/top.qcow2'/>
+      <backingStore type='file'><format type='qcow2'/><source file='/base.qcow2'/>
+        <backingStore/></backingStore>
+      <target dev='vda' bus='virtio'/></disk>
+    <disk type='file' device='cdrom'><target dev='hdc' bus='ide'/></disk>""", modern_caps())
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    # the empty CD-ROM (last disk) takes id 1 without a node
+    assert [n["node-name"] for n in nodes] == [
+        "libvirt-3-storage", "libvirt-3-format", "libvirt-2-storage", "libvirt-2-format"]
+    assert nodes[1]["read-only"] is True and nodes[1]["backing"] is None
+    assert nodes[3]["read-only"] is False and nodes[3]["backing"] == "libvirt-3-format"
+
+
+def test_the_9_0_driver_attributes_round_trip() -> None:
+    disk = """<disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' discard='unmap' detect_zeroes='unmap' queues='4'>
+        <metadata_cache>
+          <max_size unit='bytes'>1024</max_size>
+        </metadata_cache>
+      </driver>
+      <source file='/a.qcow2'/>
+      <target dev='sda' bus='scsi' rotation_rate='7200'/>
+      <transient shareBacking='yes'/>
+    </disk>"""
+    out = QemuDriver().xml_to_xml(domain_xml(disk), modern_caps("lsi")).output
+    assert "detect_zeroes='unmap' queues='4'>" in out
+    assert "<max_size unit='bytes'>1024</max_size>" in out
+    assert "rotation_rate='7200'/>" in out and "<transient shareBacking='yes'/>" in out
