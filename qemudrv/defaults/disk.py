@@ -50,6 +50,7 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
     driver 'qemu' and, for files and block devices, format 'raw'."""
     order_disks(dom)
     probing = bool(caps.conf("allow_disk_format_probing", False)) if caps is not None else False
+    modern = caps is not None and caps.libvirt_version >= (9, 0)
     for disk in dom.devices.disks:
         if disk.type != "network" and disk.src.protocol is None and disk.src.hosts:
             raise XMLError("<host> is only allowed for network disks")
@@ -61,6 +62,9 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
             disk.src.format = "raw"
         if disk.mirror is not None and disk.mirror.src.format is None:
             disk.mirror.src.format = "raw"
+        if modern and disk.encryption is not None and disk.encryption.engine is None:
+            # qemuDomainDeviceDiskDefPostParse: QEMU decrypts unless told otherwise
+            disk.encryption.engine = "qemu"
 
 
 def translate_pool_sources(dom: Domain, caps: Any) -> None:

@@ -184,8 +184,8 @@ def format_disk(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
         enc = disk.encryption
         if enc.secrets:
             w.start("encryption", ("format", enc.format))
-            for stype, uuid in enc.secrets:
-                w.empty("secret", ("type", stype), ("uuid", uuid))
+            for stype, kind, value in enc.secrets:
+                w.empty("secret", ("type", stype), (kind, value))
             w.end("encryption")
         else:
             w.empty("encryption", ("format", enc.format))

@@ -53,8 +53,8 @@ def format_auth(w: XMLWriter, auth: DiskAuth) -> None:
 def format_encryption(w: XMLWriter, enc: Encryption) -> None:
     """virStorageEncryptionFormat: always an open element in 9.0."""
     w.start("encryption", ("format", enc.format), ("engine", enc.engine))
-    for stype, uuid in enc.secrets:
-        w.empty("secret", ("type", stype), ("uuid", uuid))
+    for stype, kind, value in enc.secrets:
+        w.empty("secret", ("type", stype), (kind, value))
     w.end("encryption")
 
 
@@ -198,7 +198,7 @@ def _format_mirror(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
 
 
 def format_disk_modern(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
-    attrs: list[Attr] = [("type", disk.type), ("device", disk.device)]
+    attrs: list[Attr] = [("type", disk.type), ("device", disk.device), ("model", disk.model)]
     if disk.rawio is not None:
         attrs.append(("rawio", "yes" if disk.rawio else "no"))
     attrs.append(("sgio", disk.sgio))

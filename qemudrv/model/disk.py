@@ -10,6 +10,7 @@ from .chardev import SecLabel
 # Enumerations in libvirt's order (the index matters for sorting and formats).
 DISK_TYPES = ("file", "block", "dir", "network", "volume")
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")
+DISK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")
 CACHE_MODES = ("default", "none", "writethrough", "writeback", "directsync", "unsafe")
 ERROR_POLICIES = ("default", "stop", "report", "ignore", "enospace")
@@ -88,7 +89,8 @@ class Encryption:
     format: str | None = None  # default / qcow (9.0: luks, luks2)
     engine: str | None = None  # 9.0: qemu / librbd
     has_cipher: bool = False  # <cipher> or <ivgen>, which a disk must not give
-    secrets: list[tuple[str, str]] = field(default_factory=list)  # (type, uuid)
+    # (type, "uuid" or "usage", value): how each secret is looked up
+    secrets: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +177,7 @@ class Disk:
     mirror: Mirror | None = None
     backend_domain: str | None = None
     # libvirt 9.0
+    model: str | None = None  # virtio, virtio-transitional, virtio-non-transitional
     detect_zeroes: str | None = None
     queues: int = 0
     queue_size: int = 0

@@ -13,6 +13,7 @@ from ..model.disk import (
     DISCARD_MODES,
     DISK_BUSES,
     DISK_DEVICES,
+    DISK_MODELS,
     DISK_TYPES,
     ERROR_POLICIES,
     GEOMETRY_TRANS,
@@ -357,10 +358,17 @@ def _parse_encryption(el: Element, ctx: ParseContext) -> Encryption:
         stype = s.get("type")
         if stype != "passphrase":
             raise XMLError(f"unknown volume encryption secret type {stype}")
-        uuid = s.get("uuid")
-        if uuid is None:
+        uuid, usage = s.get("uuid"), s.get("usage")
+        if ctx.modern:
+            # virSecretLookupParseSecret: a secret by UUID or by usage
+            if uuid is None and usage is None:
+                raise XMLError("missing secret uuid or usage attribute")
+            if uuid is not None and usage is not None:
+                raise XMLError("either secret uuid or usage expected")
+        elif uuid is None:
             raise XMLError("missing volume encryption uuid")
-        enc.secrets.append((stype, uuid))
+        enc.secrets.append((stype, "uuid", str(uuid)) if uuid is not None
+                           else (stype, "usage", str(usage)))
     return enc
 
 
@@ -471,6 +479,11 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         if device not in DISK_DEVICES:
             raise XMLError(f"unknown disk device '{device}'")
         disk.device = device
+    if ctx.modern:
+        model = el.get("model")
+        if model is not None and model not in DISK_MODELS:
+            raise XMLError(f"Invalid value for attribute 'model' in element 'disk': '{model}'.")
+        disk.model = model
     disk.snapshot = _enum(el.get("snapshot"), SNAPSHOT_MODES, "unknown disk snapshot setting '%s'")
     rawio = el.get("rawio")
     if rawio is not None:

@@ -352,7 +352,9 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
         add_secret(cmd, caps, aliases.auth, secret_value(caps, auth.usage))
     enc = disk.encryption
     if enc is not None and image.top and enc.secrets:
-        add_secret(cmd, caps, aliases.encryption, secret_value(caps))
+        _, kind, value = enc.secrets[0]
+        usage = value if kind == "usage" else None
+        add_secret(cmd, caps, aliases.encryption, secret_value(caps, usage))
     if image.src.cookies:
         jar = "; ".join(f"{name}={value}" for name, value in image.src.cookies)
         add_secret(cmd, caps, aliases.cookie, jar.encode())

@@ -19,6 +19,8 @@ from ..command import CommandLine
 from .address import address_props
 from .blockdev import CACHE_FLAGS, build_chain, disk_images, effective_cache
 from .props import Props, add_device
+from .storage_checks import check_image
+from .virtio import virtio_device_props
 
 
 def _drive_address_props(dom: Domain, disk: Disk, caps: QemuCaps) -> Props:
@@ -54,35 +56,66 @@ def _device_driver(disk: Disk) -> str:
         if disk.device == "lun":
             return "scsi-block"
         return "scsi-cd" if disk.device == "cdrom" else "scsi-hd"
-    if disk.bus == "virtio":
-        return "virtio-blk-pci"
     if disk.bus == "usb":
         return "usb-storage"
     if disk.bus == "fdc":
         return "floppy"
-    raise UnsupportedError(f"unsupported disk bus '{disk.bus}' with device setup")
+    raise UnsupportedError(f"unsupported disk bus '{disk.bus}' with device setup",
+                           code="internal error")
+
+
+def _virtio_props(disk: Disk, caps: QemuCaps) -> Props:
+    """The virtio-blk part of qemuBuildDiskDeviceProps."""
+    base = "vhost-user-blk" if disk.src.type == "vhostuser" else "virtio-blk"
+    props = virtio_device_props(base, disk.info.address, disk.model, disk.virtio, caps)
+    if disk.iothread:
+        props["iothread"] = f"iothread{disk.iothread}"
+    if disk.ioeventfd is not None:
+        props["ioeventfd"] = disk.ioeventfd
+    if disk.event_idx is not None:
+        props["event_idx"] = disk.event_idx
+    if disk.src.type != "vhostuser" and caps.has("virtio-blk-pci.scsi"):
+        if disk.device == "lun":
+            props["scsi"] = True
+        elif not caps.has("virtio-blk-pci.scsi.default.disabled"):
+            props["scsi"] = False
+    if disk.queues:
+        props["num-queues"] = disk.queues
+    if disk.queue_size:
+        props["queue-size"] = disk.queue_size
+    return props
+
+
+def _error_policies(disk: Disk) -> Props:
+    """qemuBuildDiskGetErrorPolicy: enospace is 'enospc' and only for writes."""
+    write = disk.error_policy if disk.error_policy != "default" else None
+    read = disk.rerror_policy if disk.rerror_policy != "default" else None
+    if write == "enospace":
+        write = "enospc"
+    elif read is None:
+        read = write
+    props: Props = {}
+    if write:
+        props["werror"] = write
+    if read:
+        props["rerror"] = read
+    return props
 
 
 def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None,
                       bootindex: int) -> Props:
     """qemuBuildDiskDeviceProps."""
-    props: Props = {"driver": _device_driver(disk)}
-    if disk.bus == "virtio":
-        if disk.iothread:
-            props["iothread"] = f"iothread{disk.iothread}"
-        if disk.ioeventfd is not None:
-            props["ioeventfd"] = disk.ioeventfd
-        if disk.event_idx is not None:
-            props["event_idx"] = disk.event_idx
-        if (caps.has("virtio-blk-pci.scsi") and disk.device != "lun"
-                and not caps.has("virtio-blk-pci.scsi.default.disabled")):
-            props["scsi"] = False
+    virtio = disk.bus == "virtio"
+    props: Props = _virtio_props(disk, caps) if virtio else {"driver": _device_driver(disk)}
     props.update(_drive_address_props(dom, disk, caps) or address_props(dom, disk.info, caps))
     if disk.bus == "scsi" and disk.device != "lun":
+        # the VPD device id QEMU used to take from the -drive name
         props["device_id"] = disk.serial or f"drive-{disk.info.alias}"
     if disk.shared:
         props["share-rw"] = True
-    if drive is not None:
+    if disk.src.type == "vhostuser":
+        props["chardev"] = f"char{disk.info.alias}"
+    elif drive is not None:
         props["drive"] = drive
     props["id"] = disk.info.alias
     if bootindex and disk.device != "floppy":
@@ -93,6 +126,8 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
         props["physical_block_size"] = disk.physical_block_size
     if disk.wwn:
         props["wwn"] = int(disk.wwn, 16)
+    if disk.rotation_rate:
+        props["rotation_rate"] = disk.rotation_rate
     if disk.vendor:
         props["vendor"] = disk.vendor
     if disk.product:
@@ -109,14 +144,7 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
         props["bios-chs-trans"] = disk.trans
     if disk.serial:
         props["serial"] = disk.serial.replace(" ", "\\ ")
-    error = disk.error_policy
-    if error is not None and error != "default":
-        props["werror"] = "enospc" if error == "enospace" else error
-        read = disk.rerror_policy or error
-        if read not in ("enospace",):
-            props["rerror"] = read
-    elif disk.rerror_policy not in (None, "default"):
-        props["rerror"] = disk.rerror_policy
+    props.update(_error_policies(disk))
     return props
 
 
@@ -160,6 +188,10 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
     _floppy_controller(cmd, dom, caps, boot)
     images = disk_images(dom)
+    # qemuProcessPrepareDomainStorage checks every image, last disk first
+    for disk in reversed(dom.devices.disks):
+        for image in images.get(id(disk), []):
+            check_image(disk, image, caps)
     for disk in dom.devices.disks:
         # a transient disk sharing its backing image is hotplugged at start
         if disk.transient and disk.transient_share_backing:
