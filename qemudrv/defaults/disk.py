@@ -58,7 +58,9 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
             continue
         if not disk.driver_name:
             disk.driver_name = "qemu"
-        if disk.src.format is None and disk.type in ("file", "block"):
+        # 9.0 gives every disk but a pool volume a format
+        formatted = disk.type != "volume" if modern else disk.type in ("file", "block")
+        if disk.src.format is None and formatted:
             disk.src.format = "raw"
         if disk.mirror is not None and disk.mirror.src.format is None:
             disk.mirror.src.format = "raw"

@@ -61,9 +61,20 @@ def format_encryption(w: XMLWriter, enc: Encryption) -> None:
 def _network_body(w: XMLWriter, src: StorageSource, ctx: FormatContext) -> None:
     for h in src.hosts:
         w.empty("host", *_host_attrs(h))
+    if src.protocol == "nfs" and (src.nfs_user or src.nfs_group):
+        w.empty("identity", ("user", src.nfs_user), ("group", src.nfs_group))
+    if src.snapshot is not None:
+        w.empty("snapshot", ("name", src.snapshot))
+    if src.config_file is not None:
+        w.empty("config", ("file", src.config_file))
+    if src.initiator_iqn is not None:
+        w.start("initiator")
+        w.empty("iqn", ("name", src.initiator_iqn))
+        w.end("initiator")
     if src.sslverify is not None:
         w.empty("ssl", ("verify", _yes_no(src.sslverify)))
-    if src.cookies and not ctx.secure:
+    # cookies are secrets: only in VIR_DOMAIN_XML_SECURE output
+    if src.cookies and ctx.secure:
         w.start("cookies")
         for name, value in src.cookies:
             w.element("cookie", value, ("name", name))
@@ -76,12 +87,13 @@ def _network_body(w: XMLWriter, src: StorageSource, ctx: FormatContext) -> None:
 
 def format_source(w: XMLWriter, src: StorageSource, ctx: FormatContext, *,
                   startup_policy: str | None = None, auth: DiskAuth | None = None,
-                  encryption: Encryption | None = None) -> None:
-    """virDomainDiskSourceFormat: nothing for an empty source."""
+                  encryption: Encryption | None = None, with_index: bool = True) -> None:
+    """virDomainDiskSourceFormat: nothing for an empty source; a backing
+    image's index is on its <backingStore> instead."""
     attrs: list[Attr]
     if src.type == "network":
-        attrs = [("protocol", src.protocol), ("name", src.path), ("tls", _yes_no(src.tls)),
-                 ("tlsHostname", src.tls_hostname)]
+        attrs = [("protocol", src.protocol), ("name", src.path), ("query", src.query),
+                 ("tls", _yes_no(src.tls)), ("tlsHostname", src.tls_hostname)]
     elif src.type == "file":
         attrs = [("file", src.path), ("fdgroup", src.fdgroup)]
     elif src.type == "block":
@@ -95,7 +107,7 @@ def format_source(w: XMLWriter, src: StorageSource, ctx: FormatContext, *,
                  ("mode", pool.mode if pool else None)]
     if src.type != "network":
         attrs.append(("startupPolicy", startup_policy))
-    if not ctx.inactive:
+    if with_index:
         attrs.append(("index", src.source_index))
     body = w.child()
     if src.type == "network":
@@ -107,6 +119,14 @@ def format_source(w: XMLWriter, src: StorageSource, ctx: FormatContext, *,
         format_auth(body, auth)
     if encryption is not None:
         format_encryption(body, encryption)
+    if src.reservations is not None:
+        managed, path = src.reservations
+        if path is None:
+            body.empty("reservations", ("managed", _yes_no(managed)))
+        else:
+            body.start("reservations", ("managed", _yes_no(managed)))
+            body.empty("source", ("type", "unix"), ("path", path), ("mode", "client"))
+            body.end("reservations")
     if not body.lines and all(v is None for _, v in attrs):
         return
     w.wrap("source", body, *attrs)
@@ -119,10 +139,9 @@ def format_backing_store(w: XMLWriter, src: StorageSource, ctx: FormatContext) -
         if src.backing_terminated:
             w.empty("backingStore")
         return
-    index = None if ctx.inactive else backing.source_index
-    w.start("backingStore", ("type", backing.type), ("index", index))
+    w.start("backingStore", ("type", backing.type), ("index", backing.source_index))
     _format_format(w, backing)
-    format_source(w, backing, ctx)
+    format_source(w, backing, ctx, with_index=False)
     format_backing_store(w, backing, ctx)
     w.end("backingStore")
 

@@ -118,6 +118,14 @@ class StorageSource:
     readahead: int | None = None
     sslverify: bool | None = None
     cookies: list[tuple[str, str]] = field(default_factory=list)
+    query: str | None = None  # http(s)
+    snapshot: str | None = None  # rbd
+    config_file: str | None = None  # rbd
+    initiator_iqn: str | None = None  # iscsi
+    nfs_user: str | None = None
+    nfs_group: str | None = None
+    # <reservations>: (managed, socket path of an unmanaged helper)
+    reservations: tuple[bool, str | None] | None = None
 
 
 @dataclass

@@ -187,8 +187,10 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError(f"unknown source mode '{mode}' for volume type disk")
         src.pool = PoolSource(pool, volume, mode)
     src.seclabels = parse_device_seclabels(src_el, ctx)
-    if ctx.modern and not ctx.inactive:
-        src.source_index = _index(src_el.get("index"))
+    if ctx.modern and src.type in ("file", "block", "dir", "volume"):
+        reservations = child(src_el, "reservations")
+        if reservations is not None:
+            src.reservations = _parse_reservations(reservations)
     return src_el.get("startupPolicy")
 
 
@@ -218,6 +220,28 @@ def _ull(el: Element | None, name: str, message: str) -> int | None:
     return value
 
 
+def _parse_reservations(el: Element) -> tuple[bool, str | None]:
+    """virStoragePRDefParseXML."""
+    managed = _tristate(el, "managed")
+    if managed is None:
+        raise XMLError("missing 'managed' attribute for <reservations/>")
+    source = child(el, "source")
+    if managed or source is None:
+        return managed, None
+    type_, path, mode = source.get("type"), source.get("path"), source.get("mode")
+    if type_ is None:
+        raise XMLError("missing connection type for <reservations/>")
+    if path is None:
+        raise XMLError("missing path for <reservations/>")
+    if mode is None:
+        raise XMLError("missing connection mode for <reservations/>")
+    if type_ != "unix":
+        raise XMLError(f"unsupported connection type for <reservations/>: {type_}")
+    if mode != "client":
+        raise XMLError(f"unsupported connection mode for <reservations/>: {mode}")
+    return managed, path
+
+
 def _parse_network_modern(src_el: Element, src: StorageSource) -> None:
     """libvirt 9.0's virDomainDiskSourceNetworkParse additions: TLS, HTTP
     options, and the default port of each TCP host."""
@@ -228,6 +252,19 @@ def _parse_network_modern(src_el: Element, src: StorageSource) -> None:
             raise XMLError(f"can't split path '{src.path}' into pool name and image name")
     src.tls = _tristate(src_el, "tls")
     src.tls_hostname = src_el.get("tlsHostname")
+    snapshot, config = child(src_el, "snapshot"), child(src_el, "config")
+    src.snapshot = snapshot.get("name") if snapshot is not None else None
+    src.config_file = config.get("file") if config is not None else None
+    if protocol in ("http", "https"):
+        src.query = src_el.get("query")
+    if protocol == "nfs":
+        identity = child(src_el, "identity")
+        if identity is not None:
+            src.nfs_user, src.nfs_group = identity.get("user"), identity.get("group")
+    initiator = child(src_el, "initiator")
+    iqn = child(initiator, "iqn") if initiator is not None else None
+    if iqn is not None:
+        src.initiator_iqn = iqn.get("name")
     port = NET_DEFAULT_PORTS.get(protocol)
     for host in src.hosts:
         if host.transport == "tcp" and not host.port and port:
@@ -307,6 +344,11 @@ def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
         if src_el is None:
             raise XMLError("mirror requires source element")
         parse_source(src_el, mirror.src, ctx)
+        if ctx.modern:
+            mirror.src.source_index = _index(src_el.get("index"))
+            if fmt is not None:
+                mirror.src.metadata_cache_max_size = _metadata_cache(fmt)
+            _parse_backing(el, mirror.src, ctx)
     if mirror.src.format is not None and mirror.src.format not in STORAGE_FORMATS:
         raise XMLError(f"unknown mirror format value '{mirror.src.format}'")
     ready = el.get("ready")
@@ -502,6 +544,8 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
             source_seen = True
             source_el = c
             startup = parse_source(c, disk.src, ctx)
+            if ctx.modern and not ctx.inactive:
+                disk.src.source_index = _index(c.get("index"))
         elif name == "target" and target is None:
             target = c
         elif name == "geometry":
@@ -596,11 +640,14 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     if startup is not None:
         if startup not in STARTUP_POLICIES or startup == "default":
             raise XMLError(f"unknown startupPolicy value '{startup}'")
-        if disk.type not in ("file", "volume"):
+        if ctx.modern:
+            _check_startup_policy_modern(disk, startup)
+        elif disk.type not in ("file", "volume"):
             raise XMLError(
                 f"Setting disk {startup} is allowed only for file or volume disk types"
             )
-        if disk.device != "floppy" and disk.device != "cdrom" and startup == "requisite":
+        if (not ctx.modern and disk.device != "floppy" and disk.device != "cdrom"
+                and startup == "requisite"):
             raise XMLError("Setting disk 'requisite' is allowed only for cdrom or floppy")
         disk.startup_policy = startup
     if disk.info.address is None:
@@ -623,6 +670,16 @@ def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> 
             raise ConfigError("an <encryption> definition already found for disk source")
         disk.encryption = _parse_encryption(enc, ctx)
         disk.encryption_in_source = True
+
+
+def _check_startup_policy_modern(disk: Disk, startup: str) -> None:
+    """virDomainDiskDefValidateStartupPolicy (libvirt 9.0): local storage or
+    a pool volume only."""
+    if disk.type not in ("file", "block", "dir", "volume"):
+        raise XMLError(f"disk startupPolicy '{startup}' is not allowed for disk of "
+                       f"'{disk.type}' type")
+    if disk.device not in ("cdrom", "floppy") and startup == "requisite":
+        raise XMLError("disk startupPolicy 'requisite' is allowed only for cdrom or floppy")
 
 
 def _parse_target(target: Element, disk: Disk) -> None:

@@ -20,7 +20,8 @@ from ...errors import ConfigError, UnsupportedError
 from ...model.disk import NET_DEFAULT_PORTS, Disk, NetHost, StorageSource
 from ...model.domain import Domain
 from ..command import CommandLine
-from .props import Props, add_blockdev
+from .general import domain_lib_dir
+from .props import Props, add_blockdev, add_object
 from .secret import add_secret, secret_value
 
 # qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
@@ -157,7 +158,8 @@ def _uri(src: StorageSource, protocol: str) -> str:
     path = ""
     if src.path:
         path = src.path if src.path.startswith("/") else f"/{src.path}"
-    return f"{scheme}://{server}{port}{path}"
+    query = f"?{src.query}" if src.query else ""
+    return f"{scheme}://{server}{port}{path}{query}"
 
 
 class SecretAliases:
@@ -210,6 +212,8 @@ def _network_props(disk: Disk, image: Image) -> Props:
         if auth is not None:
             props["user"] = auth.username
             props["password-secret"] = aliases.auth
+        if src.initiator_iqn:
+            props["initiator-name"] = src.initiator_iqn
         return props
     if protocol == "nbd":
         props["server"] = _socket_address(_one_host(src, "nbd"), protocol)
@@ -220,8 +224,10 @@ def _network_props(disk: Disk, image: Image) -> Props:
         pool, _, image_name = name.partition("/")
         image_name, _, snapshot = image_name.partition("@")
         props.update({"pool": pool, "image": image_name})
-        if snapshot:
-            props["snapshot"] = snapshot
+        if snapshot or src.snapshot:
+            props["snapshot"] = snapshot or src.snapshot
+        if src.config_file:
+            props["conf"] = src.config_file
         if src.hosts:
             props["server"] = [_inet_address(h, protocol) for h in src.hosts]
         if auth is not None:
@@ -240,8 +246,19 @@ def _network_props(disk: Disk, image: Image) -> Props:
     if protocol == "nfs":
         host = src.hosts[0]
         props.update({"server": {"host": host.name, "type": "inet"}, "path": name})
+        # qemuDomainPrepareStorageSourceNFS: '+N' names the numeric id
+        for key, ident in (("user", src.nfs_user), ("group", src.nfs_group)):
+            if ident is not None:
+                props[key] = _nfs_id(ident, key)
         return props
     raise UnsupportedError(f"unknown network disk protocol '{protocol}'", code="internal error")
+
+
+def _nfs_id(ident: str, kind: str) -> int:
+    if ident.startswith("+") and ident[1:].isdigit():
+        return int(ident[1:])
+    raise UnsupportedError(f"failed to find {kind} record for '{ident}'",
+                           code="internal error")
 
 
 def _is_ipv6(address: str) -> bool:
@@ -270,6 +287,8 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
         props = {"driver": driver, "filename": src.path}
         if disk.io not in (None, "default"):
             props["aio"] = disk.io
+        if src.reservations is not None:
+            props["pr-manager"] = pr_manager_alias(image)
     elif src.type == "dir":
         props = {"driver": "vvfat", "dir": src.path, "floppy": disk.device == "floppy",
                  "rw": not image.readonly}
@@ -344,8 +363,24 @@ def _format_props(disk: Disk, image: Image) -> Props:
 # -- the whole chain -----------------------------------------------------------
 
 
+# qemuDomainGetManagedPRAlias: the one helper libvirt runs for the domain.
+MANAGED_PR_ALIAS = "pr-helper0"
+
+
+def pr_manager_alias(image: Image) -> str:
+    reservations = image.src.reservations
+    if reservations is not None and reservations[0]:
+        return MANAGED_PR_ALIAS
+    return f"pr-helper-{image.storage_node}"
+
+
 def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCaps) -> None:
-    """qemuBuildBlockStorageSourceAttachDataCommandline's secret objects."""
+    """qemuBuildBlockStorageSourceAttachDataCommandline's objects: an
+    unmanaged reservations helper, then the secrets."""
+    reservations = image.src.reservations
+    if reservations is not None and not reservations[0]:
+        add_object(cmd, "pr-manager-helper", pr_manager_alias(image),
+                   {"path": reservations[1]}, caps)
     aliases = SecretAliases(image)
     auth = disk.auth if image.top else None
     if auth is not None and image.src.type == "network" and image.src.protocol != "ssh":
@@ -376,3 +411,14 @@ def build_chain(cmd: CommandLine, dom: Domain, disk: Disk, images: list[Image],
                            "discard": "unmap"})
         return node
     return top
+
+
+def build_managed_pr_helper(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildManagedPRCommandLine: one helper object for every disk with
+    managed reservations."""
+    for disk in dom.devices.disks:
+        for src in source_chain(disk.src):
+            if src.reservations is not None and src.reservations[0]:
+                add_object(cmd, "pr-manager-helper", MANAGED_PR_ALIAS,
+                           {"path": f"{domain_lib_dir(dom, caps)}/{MANAGED_PR_ALIAS}.sock"}, caps)
+                return

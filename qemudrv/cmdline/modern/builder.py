@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import blockdev, chardev, controller, disk, display, general, misc, net
 
 
 def build_command_line(
@@ -20,6 +20,7 @@ def build_command_line(
     general.build_env(cmd, dom, caps)
     general.build_name(cmd, dom, caps)
     general.build_master_key(cmd, dom, caps)
+    blockdev.build_managed_pr_helper(cmd, dom, caps)
     general.build_pflash(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
