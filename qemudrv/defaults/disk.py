@@ -64,9 +64,21 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
             disk.src.format = "raw"
         if disk.mirror is not None and disk.mirror.src.format is None:
             disk.mirror.src.format = "raw"
+        if modern:
+            _post_parse_modern(disk)
         if modern and disk.encryption is not None and disk.encryption.engine is None:
             # qemuDomainDeviceDiskDefPostParse: QEMU decrypts unless told otherwise
             disk.encryption.engine = "qemu"
+
+
+def _post_parse_modern(disk: Disk) -> None:
+    """virDomainDiskDefPostParse (libvirt 9.0): NVMe disks are managed unless
+    told otherwise; vhost-user disks cannot be snapshotted."""
+    nvme = disk.src.nvme
+    if nvme is not None and nvme.managed is None:
+        nvme.managed = True
+    if disk.src.type == "vhostuser" and disk.snapshot is None:
+        disk.snapshot = "no"
 
 
 def translate_pool_sources(dom: Domain, caps: Any) -> None:

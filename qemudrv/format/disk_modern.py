@@ -100,6 +100,11 @@ def format_source(w: XMLWriter, src: StorageSource, ctx: FormatContext, *,
         attrs = [("dev", src.path)]
     elif src.type == "dir":
         attrs = [("dir", src.path)]
+    elif src.type == "nvme" and src.nvme is not None:
+        attrs = [("type", "pci"), ("managed", _yes_no(src.nvme.managed)),
+                 ("namespace", src.nvme.namespace)]
+    elif src.type == "vhostuser" and src.vhostuser is not None:
+        attrs = [("type", "unix"), ("path", src.vhostuser.path)]
     else:  # volume
         pool = src.pool
         attrs = [("pool", pool.pool if pool else None),
@@ -110,6 +115,19 @@ def format_source(w: XMLWriter, src: StorageSource, ctx: FormatContext, *,
     if with_index:
         attrs.append(("index", src.source_index))
     body = w.child()
+    if src.nvme is not None:
+        a = src.nvme.address
+        body.empty("address", ("domain", f"0x{a.domain:04x}"), ("bus", f"0x{a.bus:02x}"),
+                   ("slot", f"0x{a.slot:02x}"), ("function", f"0x{a.function:x}"))
+    vhost = src.vhostuser
+    if vhost is not None and vhost.reconnect is not None:
+        timeout = (vhost.reconnect_timeout or 0) if vhost.reconnect else None
+        body.empty("reconnect", ("enabled", _yes_no(vhost.reconnect)), ("timeout", timeout))
+    if src.slice_storage is not None:
+        body.start("slices")
+        body.empty("slice", ("type", "storage"), ("offset", src.slice_storage[0]),
+                   ("size", src.slice_storage[1]))
+        body.end("slices")
     if src.type == "network":
         _network_body(body, src, ctx)
     else:

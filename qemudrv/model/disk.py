@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .address import DeviceInfo
+from .address import DeviceInfo, PCIAddress
 from .chardev import SecLabel
 
 # Enumerations in libvirt's order (the index matters for sorting and formats).
 DISK_TYPES = ("file", "block", "dir", "network", "volume")
+MODERN_DISK_TYPES = (*DISK_TYPES, "nvme", "vhostuser")
 DISK_DEVICES = ("disk", "cdrom", "floppy", "lun")
 DISK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 DISK_BUSES = ("ide", "fdc", "scsi", "virtio", "xen", "usb", "uml", "sata", "sd")
@@ -94,6 +95,24 @@ class Encryption:
 
 
 @dataclass
+class NVMeSource:
+    """<source type='pci' managed= namespace=><address .../>."""
+
+    address: PCIAddress
+    namespace: int
+    managed: bool | None = None
+
+
+@dataclass
+class VhostUserSource:
+    """<source type='unix' path=><reconnect enabled= timeout=/>."""
+
+    path: str
+    reconnect: bool | None = None
+    reconnect_timeout: int | None = None
+
+
+@dataclass
 class StorageSource:
     """One image of the chain (virStorageSource)."""
 
@@ -124,6 +143,9 @@ class StorageSource:
     initiator_iqn: str | None = None  # iscsi
     nfs_user: str | None = None
     nfs_group: str | None = None
+    nvme: NVMeSource | None = None
+    vhostuser: VhostUserSource | None = None
+    slice_storage: tuple[int, int] | None = None  # (offset, size) in bytes
     # <reservations>: (managed, socket path of an unmanaged helper)
     reservations: tuple[bool, str | None] | None = None
 

@@ -20,6 +20,7 @@ from ..model.disk import (
     IO_MODES,
     IOTUNE_FIELDS,
     IOTUNE_MAX_LENGTH_FIELDS,
+    MODERN_DISK_TYPES,
     MODERN_IO_MODES,
     MODERN_NET_PROTOCOLS,
     NET_DEFAULT_PORTS,
@@ -37,12 +38,14 @@ from ..model.disk import (
     Encryption,
     Mirror,
     NetHost,
+    NVMeSource,
     PoolSource,
     StorageSource,
+    VhostUserSource,
 )
 from ..xmlreader import Element, child, children, elements, scale
 from .context import ParseContext
-from .device_info import parse_device_info
+from .device_info import parse_device_info, parse_pci_address
 from .seclabel import parse_device_seclabels
 
 
@@ -176,6 +179,10 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
         _parse_hosts(src_el, src)
         if ctx.modern:
             _parse_network_modern(src_el, src)
+    elif src.type == "nvme":
+        src.nvme = _parse_nvme(src_el)
+    elif src.type == "vhostuser":
+        src.vhostuser = _parse_vhostuser(src_el)
     elif src.type == "volume":
         pool, volume = src_el.get("pool"), src_el.get("volume")
         if pool is None and volume is None:
@@ -187,6 +194,8 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError(f"unknown source mode '{mode}' for volume type disk")
         src.pool = PoolSource(pool, volume, mode)
     src.seclabels = parse_device_seclabels(src_el, ctx)
+    if ctx.modern:
+        src.slice_storage = _parse_storage_slice(src_el)
     if ctx.modern and src.type in ("file", "block", "dir", "volume"):
         reservations = child(src_el, "reservations")
         if reservations is not None:
@@ -218,6 +227,58 @@ def _ull(el: Element | None, name: str, message: str) -> int | None:
         return None
     value = _uint(el.get(name), message)
     return value
+
+
+def _parse_nvme(el: Element) -> NVMeSource:
+    """virDomainDiskSourceNVMeParse."""
+    type_ = el.get("type")
+    if type_ is None:
+        raise XMLError("missing 'type' attribute to disk source")
+    if type_ != "pci":
+        raise XMLError(f"unsupported source type '{type_}'")
+    namespace = el.get("namespace")
+    if namespace is None:
+        raise XMLError("missing 'namespace' attribute to disk source")
+    number = _uint(namespace, "malformed namespace '%s'")
+    address = child(el, "address")
+    if address is None:
+        raise XMLError("NVMe disk source is missing address")
+    return NVMeSource(parse_pci_address(address), number or 0, _tristate(el, "managed"))
+
+
+def _parse_vhostuser(el: Element) -> VhostUserSource:
+    """virDomainDiskSourceVHostUserParse."""
+    type_, path = el.get("type"), el.get("path")
+    if type_ is None:
+        raise XMLError("missing 'type' attribute for vhostuser disk source")
+    if type_ != "unix":
+        raise XMLError("invalid 'type' attribute for vhostuser disk source")
+    if path is None:
+        raise XMLError("missing 'path' attribute for vhostuser disk source")
+    source = VhostUserSource(path)
+    reconnect = child(el, "reconnect")
+    if reconnect is not None:
+        source.reconnect = _tristate(reconnect, "enabled")
+        timeout = reconnect.get("timeout")
+        if timeout is not None:
+            source.reconnect_timeout = _uint(timeout, "invalid reconnect timeout '%s'")
+    return source
+
+
+def _parse_storage_slice(src_el: Element) -> tuple[int, int] | None:
+    """virDomainStorageSourceParseSlices: the 'storage' slice."""
+    slices = child(src_el, "slices")
+    if slices is None:
+        return None
+    for slice_el in children(slices, "slice"):
+        if slice_el.get("type") != "storage":
+            continue
+        offset, size = slice_el.get("offset"), slice_el.get("size")
+        if offset is None or size is None:
+            raise XMLError("missing offset or size attribute of slice")
+        return (_uint(offset, "malformed value '%s' of 'offset' attribute of slice") or 0,
+                _uint(size, "malformed value '%s' of 'size' attribute of slice") or 0)
+    return None
 
 
 def _parse_reservations(el: Element) -> tuple[bool, str | None]:
@@ -512,7 +573,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     disk = Disk()
     type_ = el.get("type")
     if type_ is not None:
-        if type_ not in DISK_TYPES:
+        if type_ not in (MODERN_DISK_TYPES if ctx.modern else DISK_TYPES):
             raise XMLError(f"unknown disk type '{type_}'")
         disk.type = type_
     disk.src.type = disk.type
@@ -608,7 +669,9 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         _parse_source_secrets(source_el, disk, ctx)
 
     src = disk.src
-    if (
+    if ctx.modern:
+        _check_target_and_source_modern(disk, target)
+    elif (
         src.path is None
         and not src.hosts
         and src.pool is None
@@ -670,6 +733,21 @@ def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> 
             raise ConfigError("an <encryption> definition already found for disk source")
         disk.encryption = _parse_encryption(enc, ctx)
         disk.encryption_in_source = True
+
+
+def _check_target_and_source_modern(disk: Disk, target: Element | None) -> None:
+    """virDomainDiskDefValidate (libvirt 9.0): a target first, then a source
+    unless the device may be empty (CD-ROM, floppy, LUN)."""
+    src = disk.src
+    if target is None or target.get("dev") is None:
+        if src.pool is not None:
+            raise XMLError("missing target information for device "
+                           f"pool = '{src.pool.pool}', volume = '{src.pool.volume}'", code="")
+        suffix = f" {src.path}" if src.path else ""
+        raise XMLError(f"missing target information for device{suffix}", code="")
+    empty = src.type in ("file", "block", "dir") and not src.path
+    if empty and disk.device == "disk":
+        raise XMLError(f"missing source information for device {target.get('dev')}", code="")
 
 
 def _check_startup_policy_modern(disk: Disk, startup: str) -> None:

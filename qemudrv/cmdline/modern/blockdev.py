@@ -21,7 +21,7 @@ from ...model.disk import NET_DEFAULT_PORTS, Disk, NetHost, StorageSource
 from ...model.domain import Domain
 from ..command import CommandLine
 from .general import domain_lib_dir
-from .props import Props, add_blockdev, add_object
+from .props import Props, add_blockdev, add_object, escape_comma
 from .secret import add_secret, secret_value
 
 # qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
@@ -57,6 +57,10 @@ class Image:
     @property
     def format_node(self) -> str:
         return f"libvirt-{self.index}-format"
+
+    @property
+    def slice_node(self) -> str:
+        return f"libvirt-{self.index}-slice-sto"
 
 
 def source_chain(src: StorageSource) -> Iterator[StorageSource]:
@@ -292,6 +296,11 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
     elif src.type == "dir":
         props = {"driver": "vvfat", "dir": src.path, "floppy": disk.device == "floppy",
                  "rw": not image.readonly}
+    elif src.type == "nvme" and src.nvme is not None:
+        a = src.nvme.address
+        props = {"driver": "nvme",
+                 "device": f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function:x}",
+                 "namespace": src.nvme.namespace}
     else:
         raise UnsupportedError(f"unsupported disk source type '{src.type}'")
     props["node-name"] = image.storage_node
@@ -320,6 +329,27 @@ def _encrypted_with_qemu(disk: Disk, image: Image) -> bool:
             and (enc.engine or "qemu") == "qemu")
 
 
+def _needs_slice_node(disk: Disk, image: Image) -> bool:
+    """qemuBlockStorageSourceNeedsStorageSliceLayer: a raw image takes its
+    slice itself unless LUKS sits on it."""
+    if image.src.slice_storage is None:
+        return False
+    if (image.src.format or "raw") != "raw":
+        return True
+    enc = disk.encryption if image.top else None
+    return enc is not None and enc.format == "luks"
+
+
+def _slice_props(disk: Disk, image: Image) -> Props:
+    """qemuBlockStorageSourceGetBlockdevStorageSliceProps."""
+    offset, size = image.src.slice_storage or (0, 0)
+    props: Props = {"driver": "raw", "node-name": image.slice_node, "offset": offset,
+                    "size": size, "file": image.storage_node, "auto-read-only": True,
+                    "discard": "unmap"}
+    props.update(cache_props(disk))
+    return props
+
+
 def _format_props(disk: Disk, image: Image) -> Props:
     """qemuBlockStorageSourceGetBlockdevProps."""
     src = image.src
@@ -337,6 +367,8 @@ def _format_props(disk: Disk, image: Image) -> Props:
             props.update({"driver": "luks", "key-secret": key_secret})
         else:
             props["driver"] = "raw"
+            if src.slice_storage is not None:
+                props.update({"offset": src.slice_storage[0], "size": src.slice_storage[1]})
     elif fmt in ("qcow2", "qcow"):
         props["driver"] = fmt
         if enc is not None:
@@ -350,7 +382,7 @@ def _format_props(disk: Disk, image: Image) -> Props:
         props["driver"] = fmt
     else:
         raise UnsupportedError(f"mishandled storage format '{fmt}'", code="internal error")
-    props["file"] = image.storage_node
+    props["file"] = image.slice_node if _needs_slice_node(disk, image) else image.storage_node
     if src.backing is not None or src.backing_terminated:
         if fmt in _BACKING_FORMATS:
             props["backing"] = None if src.backing is None else \
@@ -395,14 +427,35 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
         add_secret(cmd, caps, aliases.cookie, jar.encode())
 
 
+def vhost_user_chardev_alias(disk: Disk) -> str:
+    """qemuDomainGetVhostUserChrAlias."""
+    return f"chr-vu-{disk.info.alias}"
+
+
+def _build_vhost_user_chardev(cmd: CommandLine, disk: Disk) -> None:
+    """qemuBuildStorageSourceChainAttachPrepareChardev: a client socket."""
+    vhost = disk.src.vhostuser
+    if vhost is None:
+        return
+    opts = f"socket,id={vhost_user_chardev_alias(disk)},path={escape_comma(vhost.path)}"
+    if vhost.reconnect:
+        opts += f",reconnect={vhost.reconnect_timeout or 0}"
+    cmd.add("-chardev", opts)
+
+
 def build_chain(cmd: CommandLine, dom: Domain, disk: Disk, images: list[Image],
                 caps: QemuCaps) -> str | None:
     """The nodes of a disk's chain; returns the node its frontend uses."""
+    if disk.src.type == "vhostuser":
+        _build_vhost_user_chardev(cmd, disk)
+        return None
     if not images or is_empty(disk.src):
         return None
     for image in reversed(images):
         _add_image_secrets(cmd, disk, image, caps)
         add_blockdev(cmd, _storage_props(dom, disk, image, caps))
+        if _needs_slice_node(disk, image):
+            add_blockdev(cmd, _slice_props(disk, image))
         add_blockdev(cmd, _format_props(disk, image))
     top = images[0].format_node
     if disk.copy_on_read:

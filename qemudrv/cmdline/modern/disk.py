@@ -17,7 +17,13 @@ from ...model.domain import Domain
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
-from .blockdev import CACHE_FLAGS, build_chain, disk_images, effective_cache
+from .blockdev import (
+    CACHE_FLAGS,
+    build_chain,
+    disk_images,
+    effective_cache,
+    vhost_user_chardev_alias,
+)
 from .props import Props, add_device
 from .storage_checks import check_image
 from .virtio import virtio_device_props
@@ -114,7 +120,7 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
     if disk.shared:
         props["share-rw"] = True
     if disk.src.type == "vhostuser":
-        props["chardev"] = f"char{disk.info.alias}"
+        props["chardev"] = vhost_user_chardev_alias(disk)
     elif drive is not None:
         props["drive"] = drive
     props["id"] = disk.info.alias
