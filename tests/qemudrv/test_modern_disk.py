@@ -13,6 +13,7 @@ from test_modern_cmdline import argv, modern_caps, option
 from harness.protocol import Capabilities
 from qemudrv.aes import encrypt_block, encrypt_cbc
 from qemudrv.driver import QemuDriver
+from qemudrv.errors import XMLError
 
 
 def test_aes_matches_the_fips_197_vectors() -> None:
@@ -86,3 +87,29 @@ def test_the_9_0_driver_attributes_round_trip() -> None:
     assert "detect_zeroes='unmap' queues='4'>" in out
     assert "<max_size unit='bytes'>1024</max_size>" in out
     assert "rotation_rate='7200'/>" in out and "<transient shareBacking='yes'/>" in out
+
+
+def test_a_disk_without_target_names_its_source_as_9_0_does() -> None:
+    xml = domain_xml("<disk type='file'><source file='/a'/></disk>")
+    with pytest.raises(XMLError) as err:
+        QemuDriver().xml_to_argv(xml, modern_caps())
+    assert str(err.value) == "missing target information for device /a"
+
+
+def test_nvme_and_vhost_user_disks() -> None:
+    args = argv("""
+    <disk type='nvme' device='disk'><driver name='qemu' type='raw'/>
+      <source type='pci' namespace='2'>
+        <address domain='0x0001' bus='0x02' slot='0x00' function='0x0'/></source>
+      <target dev='vda' bus='virtio'/></disk>
+    <disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>
+      <source type='unix' path='/tmp/vu.sock'><reconnect enabled='yes' timeout='10'/></source>
+      <target dev='vdb' bus='virtio'/></disk>""", modern_caps())
+    storage = json.loads(option(args, "-blockdev")[0])
+    assert storage["driver"] == "nvme" and storage["device"] == "0001:02:00.0"
+    assert storage["namespace"] == 2 and storage["node-name"] == "libvirt-1-storage"
+    assert "socket,id=chr-vu-virtio-disk1,path=/tmp/vu.sock,reconnect=10" in option(args,
+                                                                                  "-chardev")
+    devices = [json.loads(d) for d in option(args, "-device")]
+    assert any(d["driver"] == "vhost-user-blk-pci" and d["chardev"] == "chr-vu-virtio-disk1"
+               for d in devices)
