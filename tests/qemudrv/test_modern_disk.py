@@ -113,3 +113,19 @@ def test_nvme_and_vhost_user_disks() -> None:
     devices = [json.loads(d) for d in option(args, "-device")]
     assert any(d["driver"] == "vhost-user-blk-pci" and d["chardev"] == "chr-vu-virtio-disk1"
                for d in devices)
+
+
+def test_a_virtiofs_share_talks_to_virtiofsd_over_a_vhost_user_socket() -> None:
+    fs = """<filesystem type='mount'>
+      <driver type='virtiofs' queue='1024'/>
+      <binary path='/usr/libexec/virtiofsd' xattr='on'><cache mode='always'/></binary>
+      <source dir='/path'/><target dir='tag'/></filesystem>"""
+    args = argv(fs, modern_caps("vhost-user-fs"))
+    assert "socket,id=chr-vu-fs0,path=/tmp/lib/domain--1-t/fs0-fs.sock" in option(args,
+                                                                                "-chardev")
+    device = next(json.loads(d) for d in option(args, "-device") if "vhost-user-fs" in d)
+    assert device["driver"] == "vhost-user-fs-pci" and device["queue-size"] == 1024
+    assert device["chardev"] == "chr-vu-fs0" and device["tag"] == "tag"
+    out = QemuDriver().xml_to_xml(domain_xml(fs), modern_caps("vhost-user-fs")).output
+    assert "<binary path='/usr/libexec/virtiofsd' xattr='on'>" in out
+    assert "<driver type='virtiofs' queue='1024'/>" in out

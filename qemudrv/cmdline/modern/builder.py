@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import blockdev, chardev, controller, disk, display, general, misc, net
+from . import blockdev, chardev, controller, disk, display, filesystem, general, misc, net
 
 
 def build_command_line(
@@ -39,7 +39,7 @@ def build_command_line(
     controller.build_controllers(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
-    misc.build_filesystems(cmd, dom, caps)
+    filesystem.build_filesystems(cmd, dom, caps)
     net.build_interfaces(cmd, dom, caps)
     chardev.build_serials(cmd, dom, caps)
     chardev.build_parallels(cmd, dom, caps)

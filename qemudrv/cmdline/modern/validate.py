@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .filesystem import validate_filesystem
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -92,3 +93,5 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    for fs in dom.devices.filesystems:
+        validate_filesystem(fs, caps)
