@@ -175,7 +175,35 @@ class SecretAliases:
         self.cookie = f"{image.storage_node}-httpcookie-secret0"
 
 
-def _network_props(disk: Disk, image: Image) -> Props:
+@dataclass(frozen=True)
+class TLSSettings:
+    """The x509 credentials of a TLS network image."""
+
+    alias: str
+    certdir: str
+    secret_uuid: str | None
+
+
+def tls_settings(image: Image, caps: QemuCaps) -> TLSSettings | None:
+    """qemuDomainPrepareStorageSourceTLS: NBD and VxHS take TLS from the
+    source or, without tls=, from the driver's configuration."""
+    src = image.src
+    protocol = src.protocol if src.type == "network" else None
+    if protocol not in ("nbd", "vxhs"):
+        if protocol is not None and src.tls:
+            raise ConfigError(f"TLS transport is not supported for disk protocol '{protocol}'")
+        return None
+    tls = src.tls if src.tls is not None else bool(caps.conf(f"{protocol}_tls", False))
+    if not tls:
+        return None
+    if protocol == "nbd" and not caps.has("nbd-tls"):
+        raise ConfigError("this qemu does not support TLS transport for NBD")
+    return TLSSettings(f"obj{image.storage_node}_tls0",
+                       str(caps.conf(f"{protocol}_tls_x509_certdir", "")),
+                       caps.conf(f"{protocol}_tls_x509_secret_uuid"))
+
+
+def _network_props(disk: Disk, image: Image, caps: QemuCaps) -> Props:
     """qemuBlockStorageSourceGetBackendProps for network protocols."""
     src = image.src
     protocol = src.protocol or ""
@@ -188,7 +216,10 @@ def _network_props(disk: Disk, image: Image) -> Props:
         props.update({"volume": volume, "path": path,
                       "server": [_socket_address(h, protocol) for h in src.hosts]})
         return props
+    tls = tls_settings(image, caps)
     if protocol == "vxhs":
+        if tls is not None:
+            props["tls-creds"] = tls.alias
         props.update({"vdisk-id": name,
                       "server": _inet_address(_one_host(src, "VxHS"), protocol)})
         return props
@@ -223,6 +254,10 @@ def _network_props(disk: Disk, image: Image) -> Props:
         props["server"] = _socket_address(_one_host(src, "nbd"), protocol)
         if src.path:
             props["export"] = src.path
+        if tls is not None:
+            props["tls-creds"] = tls.alias
+            if src.tls_hostname:
+                props["tls-hostname"] = src.tls_hostname
         return props
     if protocol == "rbd":
         pool, _, image_name = name.partition("/")
@@ -277,7 +312,7 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
     src = image.src
     props: Props
     if src.type == "network":
-        props = _network_props(disk, image)
+        props = _network_props(disk, image, caps)
         if src.protocol == "gluster":
             props["debug"] = int(caps.conf("gluster_debug_level", 4))
     elif src.type in ("file", "block"):
@@ -425,6 +460,16 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
     if image.src.cookies:
         jar = "; ".join(f"{name}={value}" for name, value in image.src.cookies)
         add_secret(cmd, caps, aliases.cookie, jar.encode())
+    tls = tls_settings(image, caps)
+    if tls is not None:
+        password = None
+        if tls.secret_uuid:
+            password = f"{tls.alias}-secret0"
+            add_secret(cmd, caps, password, secret_value(caps))
+        props: Props = {"dir": tls.certdir, "endpoint": "client", "verify-peer": True}
+        if password:
+            props["passwordid"] = password
+        add_object(cmd, "tls-creds-x509", tls.alias, props, caps)
 
 
 def vhost_user_chardev_alias(disk: Disk) -> str:
