@@ -159,7 +159,8 @@ def format_backing_store(w: XMLWriter, src: StorageSource, ctx: FormatContext) -
         return
     w.start("backingStore", ("type", backing.type), ("index", backing.source_index))
     _format_format(w, backing)
-    format_source(w, backing, ctx, with_index=False)
+    format_source(w, backing, ctx, auth=backing.auth, encryption=backing.encryption,
+                  with_index=False)
     format_backing_store(w, backing, ctx)
     w.end("backingStore")
 

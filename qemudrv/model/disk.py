@@ -143,6 +143,9 @@ class StorageSource:
     initiator_iqn: str | None = None  # iscsi
     nfs_user: str | None = None
     nfs_group: str | None = None
+    # <auth> and <encryption> of a backing image (the top image's are the disk's)
+    auth: DiskAuth | None = None
+    encryption: Encryption | None = None
     nvme: NVMeSource | None = None
     vhostuser: VhostUserSource | None = None
     slice_storage: tuple[int, int] | None = None  # (offset, size) in bytes

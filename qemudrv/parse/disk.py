@@ -375,6 +375,12 @@ def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> Non
     if ctx.modern:
         backing.metadata_cache_max_size = _metadata_cache(fmt)
     parse_source(src_el, backing, ctx)
+    if ctx.modern:
+        auth, enc = child(src_el, "auth"), child(src_el, "encryption")
+        backing.auth = parse_auth(auth, modern=True) if auth is not None else None
+        backing.encryption = _parse_encryption(enc, ctx) if enc is not None else None
+        if backing.encryption is not None and backing.encryption.engine is None:
+            backing.encryption.engine = "qemu"  # qemuDomainDeviceDiskDefPostParse
     backing.source_index = idx
     parent.backing = backing
     parent.backing_index = idx
@@ -420,8 +426,9 @@ def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
     disk.mirror = mirror
 
 
-def parse_auth(el: Element) -> DiskAuth:
-    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev."""
+def parse_auth(el: Element, *, modern: bool = False) -> DiskAuth:
+    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev.
+    libvirt 9.0 leaves the secret's type to validation."""
     auth = DiskAuth(username=el.get("username"))
     if auth.username is None:
         raise XMLError("missing username for auth")
@@ -431,6 +438,12 @@ def parse_auth(el: Element) -> DiskAuth:
     auth.secret_type = secret.get("type")
     auth.uuid = secret.get("uuid")
     auth.usage = secret.get("usage")
+    if modern:
+        if auth.uuid is None and auth.usage is None:
+            raise XMLError("missing secret uuid or usage attribute")
+        if auth.uuid is not None and auth.usage is not None:
+            raise XMLError("either secret uuid or usage expected")
+        return auth
     if auth.uuid and auth.usage:
         raise XMLError("either auth secret uuid or usage expected")
     if not auth.uuid and not auth.usage:
@@ -630,7 +643,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         elif name == "mirror" and disk.mirror is None and not ctx.inactive:
             _parse_mirror(c, disk, ctx)
         elif name == "auth" and disk.auth is None:
-            disk.auth = parse_auth(c)
+            disk.auth = parse_auth(c, modern=ctx.modern)
         elif name == "iotune":
             _parse_iotune(c, disk, ctx)
         elif name == "readonly":
@@ -715,6 +728,8 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         disk.startup_policy = startup
     if disk.info.address is None:
         assign_drive_address(disk)
+    if ctx.modern:
+        _validate_source_modern(disk)
     return disk
 
 
@@ -725,7 +740,7 @@ def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> 
     if auth is not None:
         if disk.auth is not None:
             raise ConfigError("an <auth> definition already found for disk source")
-        disk.auth = parse_auth(auth)
+        disk.auth = parse_auth(auth, modern=True)
         disk.auth_in_source = True
     enc = child(source_el, "encryption")
     if enc is not None:
@@ -733,6 +748,34 @@ def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> 
             raise ConfigError("an <encryption> definition already found for disk source")
         disk.encryption = _parse_encryption(enc, ctx)
         disk.encryption_in_source = True
+
+
+# virSecretUsageType names
+_SECRET_USAGES = ("none", "volume", "ceph", "iscsi", "tls", "vtpm")
+_AUTH_PROTOCOLS = ("iscsi", "http", "https", "ftp", "ftps", "ssh", "rbd")
+
+
+def _validate_source_modern(disk: Disk) -> None:
+    """virDomainDiskDefValidateSourceChainOne of the top image: auth fits the
+    protocol, LUKS needs no cipher, snapshots and config files are rbd's."""
+    src = disk.src
+    auth = disk.auth
+    if src.type == "network" and auth is not None:
+        if src.protocol not in _AUTH_PROTOCOLS:
+            raise ConfigError(f"authentication is not supported for protocol '{src.protocol}'")
+        if auth.secret_type not in _SECRET_USAGES:
+            raise ConfigError(f"unknown secret type '{auth.secret_type or '<null>'}'")
+        wanted = {"iscsi": "iscsi", "rbd": "ceph"}.get(src.protocol or "")
+        if wanted is not None and auth.secret_type != wanted:
+            raise ConfigError(f"invalid secret type '{auth.secret_type}'")
+    enc = disk.encryption
+    if enc is not None and enc.format == "luks" and enc.has_cipher:
+        raise ConfigError("supplying <cipher> for domain disk definition is unnecessary")
+    if src.type != "network":
+        if src.snapshot is not None:
+            raise XMLError("<snapshot> element is currently supported only with 'rbd' disks")
+        if src.config_file is not None:
+            raise XMLError("<config> element is currently supported only with 'rbd' disks")
 
 
 def _check_target_and_source_modern(disk: Disk, target: Element | None) -> None:

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
-from ...model.disk import NET_DEFAULT_PORTS, Disk, NetHost, StorageSource
+from ...model.disk import (
+    NET_DEFAULT_PORTS,
+    Disk,
+    DiskAuth,
+    Encryption,
+    NetHost,
+    StorageSource,
+)
 from ...model.domain import Domain
 from ..command import CommandLine
 from .general import domain_lib_dir
@@ -91,6 +98,14 @@ def disk_images(dom: Domain) -> dict[int, list[Image]]:
             chain.append(Image(src, counter, readonly, pos == 0))
         images[id(disk)] = chain
     return images
+
+
+def image_auth(disk: Disk, image: Image) -> DiskAuth | None:
+    return disk.auth if image.top else image.src.auth
+
+
+def image_encryption(disk: Disk, image: Image) -> Encryption | None:
+    return disk.encryption if image.top else image.src.encryption
 
 
 def is_empty(src: StorageSource) -> bool:
@@ -207,7 +222,7 @@ def _network_props(disk: Disk, image: Image, caps: QemuCaps) -> Props:
     """qemuBlockStorageSourceGetBackendProps for network protocols."""
     src = image.src
     protocol = src.protocol or ""
-    auth = disk.auth if image.top else None
+    auth = image_auth(disk, image)
     aliases = SecretAliases(image)
     name = src.path or ""
     props: Props = {"driver": protocol}
@@ -269,6 +284,9 @@ def _network_props(disk: Disk, image: Image, caps: QemuCaps) -> Props:
             props["conf"] = src.config_file
         if src.hosts:
             props["server"] = [_inet_address(h, protocol) for h in src.hosts]
+        enc = image_encryption(disk, image)
+        if enc is not None and enc.engine == "librbd":
+            props["encrypt"] = {"format": enc.format, "key-secret": aliases.encryption}
         if auth is not None:
             props.update({"user": auth.username, "auth-client-required": ["cephx", "none"],
                           "key-secret": aliases.auth})
@@ -359,9 +377,8 @@ def _detect_zeroes(disk: Disk) -> str | None:
 
 
 def _encrypted_with_qemu(disk: Disk, image: Image) -> bool:
-    enc = disk.encryption
-    return (image.top and enc is not None and bool(enc.secrets)
-            and (enc.engine or "qemu") == "qemu")
+    enc = image_encryption(disk, image)
+    return enc is not None and bool(enc.secrets) and (enc.engine or "qemu") == "qemu"
 
 
 def _needs_slice_node(disk: Disk, image: Image) -> bool:
@@ -371,7 +388,7 @@ def _needs_slice_node(disk: Disk, image: Image) -> bool:
         return False
     if (image.src.format or "raw") != "raw":
         return True
-    enc = disk.encryption if image.top else None
+    enc = image_encryption(disk, image)
     return enc is not None and enc.format == "luks"
 
 
@@ -395,7 +412,7 @@ def _format_props(disk: Disk, image: Image) -> Props:
         props["detect-zeroes"] = zeroes
     props.update(cache_props(disk))
     fmt = src.format or "raw"
-    enc = disk.encryption if _encrypted_with_qemu(disk, image) else None
+    enc = image_encryption(disk, image) if _encrypted_with_qemu(disk, image) else None
     key_secret = SecretAliases(image).encryption
     if fmt in ("raw", "fat"):
         if enc is not None and enc.format == "luks":
@@ -449,11 +466,11 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
         add_object(cmd, "pr-manager-helper", pr_manager_alias(image),
                    {"path": reservations[1]}, caps)
     aliases = SecretAliases(image)
-    auth = disk.auth if image.top else None
+    auth = image_auth(disk, image)
     if auth is not None and image.src.type == "network" and image.src.protocol != "ssh":
         add_secret(cmd, caps, aliases.auth, secret_value(caps, auth.usage))
-    enc = disk.encryption
-    if enc is not None and image.top and enc.secrets:
+    enc = image_encryption(disk, image)
+    if enc is not None and enc.secrets:
         _, kind, value = enc.secrets[0]
         usage = value if kind == "usage" else None
         add_secret(cmd, caps, aliases.encryption, secret_value(caps, usage))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...errors import ConfigError
 from ...model.disk import Disk
-from .blockdev import Image
+from .blockdev import Image, image_encryption
 
 _HTTP = ("http", "https")
 _CURL = ("http", "https", "ftp", "ftps")
@@ -58,7 +58,7 @@ def _check_network(image: Image) -> None:
 
 
 def _check_encryption(disk: Disk, image: Image, caps: QemuCaps) -> None:
-    enc = disk.encryption if image.top else None
+    enc = image_encryption(disk, image)
     if enc is None:
         return
     if enc.format in (None, "default", "qcow"):
