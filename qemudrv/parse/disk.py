@@ -676,6 +676,9 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 raise XMLError("disk product is not printable string")
         elif name == "backenddomain":
             disk.backend_domain = c.get("name")
+    if ctx.modern and source_el is None:
+        # virDomainDiskDefParseSourceXML: no <source>, no storage type
+        disk.type = disk.src.type = "file"
     if not ctx.inactive or ctx.modern:
         _parse_backing(el, disk.src, ctx)
     if ctx.modern and source_el is not None:

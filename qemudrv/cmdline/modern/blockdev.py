@@ -100,6 +100,39 @@ def disk_images(dom: Domain) -> dict[int, list[Image]]:
     return images
 
 
+@dataclass(frozen=True)
+class FDSet:
+    """An -add-fd set of an image opened from passed descriptors."""
+
+    index: int
+    fds: tuple[int, ...]
+
+    @property
+    def path(self) -> str:
+        return f"/dev/fdset/{self.index}"
+
+
+def reserve_fdsets(cmd: CommandLine, dom: Domain, images: dict[int, list[Image]],
+                   caps: QemuCaps) -> dict[int, FDSet]:
+    """qemuDomainPrepareStorageSourceFDs: each image with an fdgroup takes
+    the next fd set when the disks are prepared (last disk first, before any
+    other -add-fd); by id(image source)."""
+    groups = caps.conf("fd_groups", {}) or {}
+    fdsets: dict[int, FDSet] = {}
+    for disk in reversed(dom.devices.disks):
+        for image in images.get(id(disk), []):
+            src = image.src
+            if src.type not in ("file", "block") or src.fdgroup is None:
+                continue
+            fds = groups.get(src.fdgroup)
+            if fds is None:
+                raise ConfigError(f"file descriptor group '{src.fdgroup}' was not associated "
+                                  "with the domain", code="invalid argument")
+            fdsets[id(src)] = FDSet(cmd.fdsets, tuple(int(fd) for fd in fds))
+            cmd.fdsets += 1
+    return fdsets
+
+
 def image_auth(disk: Disk, image: Image) -> DiskAuth | None:
     return disk.auth if image.top else image.src.auth
 
@@ -325,9 +358,11 @@ def _is_ipv6(address: str) -> bool:
         return False
 
 
-def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Props:
+def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps,
+                   fdset: FDSet | None) -> Props:
     """qemuBlockStorageSourceGetBackendProps with auto-read-only."""
     src = image.src
+    read_only: bool | None = None
     props: Props
     if src.type == "network":
         props = _network_props(disk, image, caps)
@@ -341,7 +376,10 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
                     and src.path == caps.host.get("host_cdrom_path")
                     and (src.format or "raw") == "raw"):
                 driver = "host_cdrom"
-        props = {"driver": driver, "filename": src.path}
+        props = {"driver": driver, "filename": fdset.path if fdset else src.path}
+        if fdset is not None and len(fdset.fds) == 1:
+            # QEMU would look for a read-only descriptor first: one will not do
+            read_only = image.readonly
         if disk.io not in (None, "default"):
             props["aio"] = disk.io
         if src.reservations is not None:
@@ -358,7 +396,10 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
         raise UnsupportedError(f"unsupported disk source type '{src.type}'")
     props["node-name"] = image.storage_node
     props.update(cache_props(disk))
-    props["auto-read-only"] = True
+    if read_only is None:
+        props["auto-read-only"] = True
+    else:
+        props["read-only"] = read_only
     props["discard"] = "unmap"
     return props
 
@@ -366,7 +407,7 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps) -> Pro
 # -- format nodes --------------------------------------------------------------
 
 
-def _detect_zeroes(disk: Disk) -> str | None:
+def detect_zeroes(disk: Disk) -> str | None:
     """virDomainDiskGetDetectZeroesMode: 'unmap' needs discard='unmap'."""
     mode = disk.detect_zeroes
     if mode in (None, "default"):
@@ -408,7 +449,7 @@ def _format_props(disk: Disk, image: Image) -> Props:
     props: Props = {"node-name": image.format_node, "read-only": image.readonly}
     if disk.discard not in (None, "default"):
         props["discard"] = disk.discard
-    if image.top and (zeroes := _detect_zeroes(disk)) is not None:
+    if image.top and (zeroes := detect_zeroes(disk)) is not None:
         props["detect-zeroes"] = zeroes
     props.update(cache_props(disk))
     fmt = src.format or "raw"
@@ -506,16 +547,23 @@ def _build_vhost_user_chardev(cmd: CommandLine, disk: Disk) -> None:
 
 
 def build_chain(cmd: CommandLine, dom: Domain, disk: Disk, images: list[Image],
-                caps: QemuCaps) -> str | None:
+                fdsets: dict[int, FDSet], caps: QemuCaps) -> str | None:
     """The nodes of a disk's chain; returns the node its frontend uses."""
     if disk.src.type == "vhostuser":
         _build_vhost_user_chardev(cmd, disk)
         return None
     if not images or is_empty(disk.src):
         return None
+    # qemuBuildDiskSourceCommandLineFDs: the chain's descriptors, top first
+    for image in images:
+        fdset = fdsets.get(id(image.src))
+        if fdset is None:
+            continue
+        for pos, fd in enumerate(fdset.fds):
+            cmd.add("-add-fd", f"set={fdset.index},fd={fd},opaque={image.storage_node}{pos}")
     for image in reversed(images):
         _add_image_secrets(cmd, disk, image, caps)
-        add_blockdev(cmd, _storage_props(dom, disk, image, caps))
+        add_blockdev(cmd, _storage_props(dom, disk, image, caps, fdsets.get(id(image.src))))
         if _needs_slice_node(disk, image):
             add_blockdev(cmd, _slice_props(disk, image))
         add_blockdev(cmd, _format_props(disk, image))

@@ -14,17 +14,20 @@ from ...errors import UnsupportedError
 from ...model.address import DriveAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from ...parse.disk import disk_name_to_index
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
 from .blockdev import (
     CACHE_FLAGS,
     build_chain,
+    detect_zeroes,
     disk_images,
     effective_cache,
+    reserve_fdsets,
     vhost_user_chardev_alias,
 )
-from .props import Props, add_device
+from .props import Props, add_device, escape_comma
 from .storage_checks import check_image
 from .virtio import virtio_device_props
 
@@ -106,6 +109,34 @@ def _error_policies(disk: Disk) -> Props:
     if read:
         props["rerror"] = read
     return props
+
+
+def sd_drive(disk: Disk) -> str:
+    """qemuBuildDriveStr: the -drive of an SD card (local images only)."""
+    src = disk.src
+    if src.type not in ("file", "block", "dir") or disk.encryption is not None:
+        raise UnsupportedError(f"'{src.type}' SD cards are not written in the 9.0 dialect yet")
+    opts = []
+    if src.path is not None:
+        prefix = ("fat:floppy:" if disk.device == "floppy" else "fat:") if src.type == "dir" else ""
+        opts.append(f"file={prefix}{escape_comma(src.path)}")
+        if src.format and src.type != "dir":
+            opts.append(f"format={src.format}")
+    opts.append(f"if=sd,index={disk_name_to_index(disk.dst)}")
+    if disk.readonly or disk.device == "cdrom":
+        opts.append("readonly=on")
+    if src.path is not None:
+        if disk.cache not in (None, "default"):
+            opts.append(f"cache={disk.cache}")
+        if disk.copy_on_read is not None:
+            opts.append(f"copy-on-read={'on' if disk.copy_on_read else 'off'}")
+        if disk.discard not in (None, "default"):
+            opts.append(f"discard={disk.discard}")
+        if (zeroes := detect_zeroes(disk)) is not None:
+            opts.append(f"detect-zeroes={zeroes}")
+        if disk.io not in (None, "default"):
+            opts.append(f"aio={disk.io}")
+    return ",".join(opts)
 
 
 def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None,
@@ -198,9 +229,14 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
     for disk in reversed(dom.devices.disks):
         for image in images.get(id(disk), []):
             check_image(disk, image, caps)
+    fdsets = reserve_fdsets(cmd, dom, images, caps)
     for disk in dom.devices.disks:
         # a transient disk sharing its backing image is hotplugged at start
         if disk.transient and disk.transient_share_backing:
             continue
-        drive = build_chain(cmd, dom, disk, images.get(id(disk), []), caps)
+        if disk.bus == "sd":
+            # SD cards are still -drive if=sd, without a -device
+            cmd.add("-drive", sd_drive(disk))
+            continue
+        drive = build_chain(cmd, dom, disk, images.get(id(disk), []), fdsets, caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)
