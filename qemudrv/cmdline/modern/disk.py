@@ -28,7 +28,7 @@ from .blockdev import (
     vhost_user_chardev_alias,
 )
 from .props import Props, add_device, escape_comma
-from .storage_checks import check_image
+from .storage_checks import check_disk_at_start, check_image
 from .virtio import virtio_device_props
 
 
@@ -224,6 +224,8 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, caps: QemuCaps,
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
     _floppy_controller(cmd, dom, caps, boot)
+    for disk in dom.devices.disks:
+        check_disk_at_start(dom, disk, caps)
     images = disk_images(dom)
     # qemuProcessPrepareDomainStorage checks every image, last disk first
     for disk in reversed(dom.devices.disks):

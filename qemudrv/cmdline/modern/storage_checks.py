@@ -4,8 +4,10 @@ an image, checked for every image of a chain when the disks are prepared."""
 from __future__ import annotations
 
 from ...caps import QemuCaps
-from ...errors import ConfigError
+from ...defaults.chardev import is_pseries
+from ...errors import ConfigError, UnsupportedError
 from ...model.disk import Disk
+from ...model.domain import Domain
 from .blockdev import Image, image_encryption
 
 _HTTP = ("http", "https")
@@ -73,6 +75,17 @@ def _check_encryption(disk: Disk, image: Image, caps: QemuCaps) -> None:
         raise ConfigError("librbd encryption is not supported by this QEMU binary")
     if image.src.type != "network" and image.src.protocol != "rbd":
         raise ConfigError("librbd encryption is supported only with RBD backed disks")
+
+
+def check_disk_at_start(dom: Domain, disk: Disk, caps: QemuCaps) -> None:
+    """qemuProcessStartValidateDisks: what the emulator cannot run at all."""
+    src = disk.src
+    if src.type == "network" and src.protocol == "vxhs" and not caps.has("vxhs"):
+        raise UnsupportedError("VxHS protocol is not supported with this QEMU binary")
+    if disk.device == "floppy" and is_pseries(dom):
+        raise UnsupportedError("PowerPC pseries machines do not support floppy device")
+    if src.type == "nvme" and not caps.has("drive-nvme"):
+        raise UnsupportedError("NVMe disks are not supported with this QEMU binary")
 
 
 def check_image(disk: Disk, image: Image, caps: QemuCaps) -> None:
