@@ -15,6 +15,7 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from .features import validate_features
+from .filesystem import validate_filesystem
 from .hostdev import validate_hostdevs
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
@@ -101,3 +102,5 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    for fs in dom.devices.filesystems:
+        validate_filesystem(fs, caps)
