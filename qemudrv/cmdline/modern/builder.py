@@ -35,6 +35,7 @@ def build_command_line(
     general.build_clock(cmd, dom, caps)
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
+    controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
-from ...model.address import PCIAddress, USBAddress, VirtioSerialAddress
+from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ..chardev import channel_unix_path
@@ -61,10 +61,12 @@ def chardev_arg(src: ChrSource, char_id: str, caps: QemuCaps,
 
 def _serial_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> Props:
     target = dev.target_type or "isa-serial"
-    props: Props = {"driver": target, "chardev": f"char{alias}", "id": alias}
+    # The device is the target's model (spapr-vio-serial: spapr-vty).
+    props: Props = {"driver": dev.target_model or target, "chardev": f"char{alias}",
+                    "id": alias}
     if target == "isa-serial":
         props["index"] = dev.port if dev.port is not None else 0
-    elif isinstance(dev.info.address, (PCIAddress, USBAddress)):
+    else:
         props.update(address_props(dom, dev.info, caps))
     return props
 

@@ -16,7 +16,7 @@ from ...model.disk import Disk, NetHost, StorageSource
 from ...model.domain import Domain
 from ..address import controller_alias
 from ..command import CommandLine
-from .address import address_props
+from .address import address_props, virtio_driver
 from .props import Props, add_blockdev, add_device
 
 # qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
@@ -184,7 +184,7 @@ def _device_driver(disk: Disk) -> str:
             return "scsi-block"
         return "scsi-cd" if disk.device == "cdrom" else "scsi-hd"
     if disk.bus == "virtio":
-        return "virtio-blk-pci"
+        return virtio_driver("virtio-blk", disk.info)
     if disk.bus == "usb":
         return "usb-storage"
     if disk.bus == "fdc":
