@@ -317,7 +317,9 @@ def supports_pci(dom: Domain, caps: Any) -> bool:
 
 
 def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
-    addrs = PCIAddressSet(nbuses, dry_run)
+    # libvirt 9.0 (areMultipleRootsSupported): pSeries grows by PHBs.
+    grow = "pci-root" if dom.modern and ctl.is_pseries(dom) else "pci-bridge"
+    addrs = PCIAddressSet(nbuses, dry_run, grow)
     for cont in dom.devices.controllers:
         if cont.type != "pci":
             continue
@@ -354,7 +356,8 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
         for i in range(1, len(addrs.buses)):
             if ctl.find_controller(dom, "pci", i) is None:
                 ctl.add_controller(dom, "pci", i, addrs.buses[i].model)
-                addrs.reserve_next_slot(None, PCI_DEVICE)
+                if addrs.buses[i].model != "pci-root":  # a root plugs in nowhere
+                    addrs.reserve_next_slot(None, PCI_DEVICE)
         nbuses = len(addrs.buses)
     elif max_idx > 0:
         raise ConfigError("PCI bridges are not supported by this QEMU binary")

@@ -294,13 +294,11 @@ def _make_set(dom: Domain, models: list[str], dry_run: bool, caps: Any) -> _Addr
 
 
 def _models(dom: Domain) -> list[str]:
+    """qemuDomainPCIAddressSetCreate: a bus index without a controller is a
+    root port, added with the others after the dry run."""
     by_index = {c.index: c.model or "" for c in dom.devices.controllers if c.type == "pci"}
     top = max(by_index, default=-1)
-    missing = [i for i in range(top + 1) if i not in by_index]
-    if missing:
-        raise ConfigError(
-            f"Inappropriate new pci controller index {missing[0]} not found in addrs")
-    return [by_index[i] for i in range(top + 1)]
+    return [by_index.get(i, "pcie-root-port") for i in range(top + 1)]
 
 
 def assign_pcie_addresses(dom: Domain, caps: Any) -> None:
