@@ -230,7 +230,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         if cont.info.address is not None:
             continue
         if _is_usb2(cont):
-            _assign_usb2(d.controllers, cont, addrs, flags)
+            _assign_usb2(d.controllers, cont, addrs, flags, dom.modern)
         else:
             addrs.reserve_next_slot(cont.info, flags)
     for disk in d.disks:
@@ -279,7 +279,8 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
 
 
 def _assign_usb2(
-    controllers: list[Controller], cont: Controller, addrs: PCIAddressSet, flags: int
+    controllers: list[Controller], cont: Controller, addrs: PCIAddressSet, flags: int,
+    modern: bool,
 ) -> None:
     """All ICH9 EHCI/UHCI controllers of one index share a slot."""
     base: PCIAddress | None = None
@@ -299,7 +300,9 @@ def _assign_usb2(
         addr = PCIAddress(base.domain, base.bus, base.slot, function, multi)
         found = True
     addrs.reserve_addr(addr, flags, False, found)
-    cont.info.address = addr
+    # libvirt 9.0's dry run keeps a free slot it found to itself.
+    if found or not (addrs.dry_run and modern):
+        cont.info.address = addr
 
 
 def supports_pci(dom: Domain, caps: Any) -> bool:
@@ -346,7 +349,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     pci_indexes = [c.index for c in dom.devices.controllers if c.type == "pci"]
     max_idx = max(pci_indexes, default=-1)
     nbuses = max_idx + 1
-    if nbuses > 0 and caps.has("pci-bridge"):
+    if nbuses > 0 and (dom.modern or caps.has("pci-bridge")):  # 9.0 asks no QEMU
         addrs = _make_set(dom, nbuses, True)
         _validate_chipsets(dom, caps, addrs)
         reserved = all(bus.fully_reserved() for bus in addrs.buses)
