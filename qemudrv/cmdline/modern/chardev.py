@@ -89,7 +89,22 @@ def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for i, dev in enumerate(dom.devices.serials):
         alias = dev.info.alias or f"serial{i}"
         cmd.add("-chardev", chardev_arg(dev.source, f"char{alias}", caps, cmd))
+        if _is_platform_serial(dom, dev):
+            cmd.add("-serial", f"chardev:char{alias}")
+            continue
         add_device(cmd, _serial_props(dom, dev, alias, caps), caps)
+
+
+def _is_platform_serial(dom: Domain, dev: ChrDevice) -> bool:
+    """qemuChrIsPlatformDevice: the boards' own UARTs (pl011 on ARM, 16550a
+    on RISC-V), and a serial of no known target type."""
+    arch = dom.os.arch or ""
+    if dev.target_type == "system-serial":
+        if arch in ("armv6l", "armv7l", "aarch64") and dev.target_model == "pl011":
+            return True
+        if arch in ("riscv32", "riscv64") and dev.target_model == "16550a":
+            return True
+    return dev.target_type is None
 
 
 def build_parallels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

@@ -163,9 +163,13 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         else:
             raise UnsupportedError("CPU specification not supported by hypervisor")
     else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
+        # Post-parse gave the machine's default model where libvirt knows
+        # one; else QEMU picks, but an i686 guest of a 64-bit emulator
+        # needs a 32-bit CPU.
+        emulator = dom.emulator or ""
+        i686 = dom.os.arch == "i686" and (
+            "x86_64" in emulator or (caps.host_arch == "x86_64" and "kvm" in emulator))
+        model = "qemu32" if i686 else ""
     extra = _cpu_features(dom)
     if model:
         cmd.add("-cpu", ",".join([model, *extra]))
