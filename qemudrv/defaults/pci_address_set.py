@@ -92,18 +92,15 @@ def _flags_compatible(
 class PCIAddressSet:
     """virDomainPCIAddressSet: buses with a bitmap of used functions per slot."""
 
-    def __init__(self, nbuses: int, dry_run: bool, grow_model: str = "pci-bridge") -> None:
+    def __init__(self, nbuses: int, dry_run: bool) -> None:
         self.buses = [PCIBus() for _ in range(nbuses)]
         self.dry_run = dry_run
-        # The controller added for more PCI slots (libvirt 9.0's pSeries
-        # adds PHBs: pci-root).
-        self.grow_model = grow_model
         self.last_addr = PCIAddress()
         self.last_flags = 0
         if nbuses:
             self.buses[0].set_model("pci-root")
         for bus in self.buses[1:]:
-            bus.set_model(grow_model)
+            bus.set_model("pci-bridge")
 
     def grow(self, addr: PCIAddress, flags: int) -> int:
         add = addr.bus - len(self.buses) + 1
@@ -116,7 +113,7 @@ class PCIAddressSet:
             )
         for _ in range(add):
             bus = PCIBus()
-            bus.set_model(self.grow_model)
+            bus.set_model("pci-bridge")
             self.buses.append(bus)
         return add
 
