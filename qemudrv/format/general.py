@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..bitmap import format_bitmap
 from ..model.domain import Domain
-from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
+from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 
@@ -184,22 +184,34 @@ def format_resource(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_sysinfo(w: XMLWriter, dom: Domain) -> None:
-    s = dom.sysinfo
-    if s is None:
+    """virSysinfoFormat, for each <sysinfo> in turn."""
+    for s in dom.sysinfos:
+        body = w.child()
+        for tag, entries in (("bios", s.bios), ("system", s.system)):
+            _sysinfo_entries(body, tag, entries)
+        for bb in s.base_boards:
+            _sysinfo_entries(body, "baseBoard", bb)
+        _sysinfo_entries(body, "chassis", s.chassis)
+        if s.oem_strings is not None:
+            body.start("oemStrings")
+            for value in s.oem_strings:
+                body.element("entry", value)
+            body.end("oemStrings")
+        for f in s.fw_cfgs:
+            if f.file is not None:
+                body.empty("entry", ("name", f.name), ("file", f.file))
+            else:
+                body.element("entry", f.value, ("name", f.name))
+        w.wrap("sysinfo", body, ("type", s.type))
+
+
+def _sysinfo_entries(w: XMLWriter, tag: str, entries: list[SysinfoEntry]) -> None:
+    if not entries:
         return
-    w.start("sysinfo", ("type", s.type))
-    for tag, entries in (("bios", s.bios), ("system", s.system)):
-        if entries:
-            w.start(tag)
-            for e in entries:
-                w.element("entry", e.value, ("name", e.name))
-            w.end(tag)
-    for bb in s.base_boards:
-        w.start("baseBoard")
-        for e in bb:
-            w.element("entry", e.value, ("name", e.name))
-        w.end("baseBoard")
-    w.end("sysinfo")
+    w.start(tag)
+    for e in entries:
+        w.element("entry", e.value, ("name", e.name))
+    w.end(tag)
 
 
 def format_os(w: XMLWriter, dom: Domain) -> None:

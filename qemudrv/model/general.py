@@ -106,11 +106,24 @@ class SysinfoEntry:
 
 
 @dataclass
+class FWCfgEntry:
+    """A <sysinfo type='fwcfg'> entry: a string value or a file's contents."""
+
+    name: str
+    value: str | None = None
+    file: str | None = None
+
+
+@dataclass
 class Sysinfo:
     type: str = "smbios"
     bios: list[SysinfoEntry] = field(default_factory=list)
     system: list[SysinfoEntry] = field(default_factory=list)
     base_boards: list[list[SysinfoEntry]] = field(default_factory=list)
+    # libvirt 9.0: SMBIOS type 3 and 11, and the fwcfg type's entries
+    chassis: list[SysinfoEntry] = field(default_factory=list)
+    oem_strings: list[str] | None = None
+    fw_cfgs: list[FWCfgEntry] = field(default_factory=list)
 
 
 @dataclass

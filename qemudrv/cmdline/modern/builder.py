@@ -30,6 +30,8 @@ def build_command_line(
     misc.build_iothreads(cmd, dom, caps)
     general.build_numa(cmd, dom, caps)
     cmd.add("-uuid", dom.uuid or "")
+    general.build_smbios(cmd, dom, caps)
+    general.build_fw_cfg(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)

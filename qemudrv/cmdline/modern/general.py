@@ -15,6 +15,8 @@ from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
 from ...model.domain import Domain
+from ...model.general import SysinfoEntry
+from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
@@ -120,13 +122,13 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
+    opts += _key_wrap_options(dom, caps)
     flags = dom.features.flags
     for feature in ("vmport", "smm"):
         state = flags.get(feature)
         if state is not None:
             opts.append(f"{feature}={'on' if state else 'off'}")
-    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
-        opts.append(f"gic-version={dom.features.gic_version}")
+    opts += _gic_options(dom, caps)
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
@@ -147,6 +149,35 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-machine", ",".join(opts))
 
 
+def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendKeyWrapMachineParms: s390 key wrapping, where QEMU has it."""
+    if dom.keywrap is None:
+        return []
+    out = []
+    for cipher in ("aes", "dea"):
+        state = getattr(dom.keywrap, cipher)
+        if state is None:
+            continue
+        name = f"{cipher}-key-wrap"
+        if not caps.has(name):
+            raise UnsupportedError(f"{name} is not available with this QEMU binary")
+        out.append(f"{name}={_on_off(state)}")
+    return out
+
+
+def _gic_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendDomainFeaturesMachineParam's GIC: without the gic-version
+    option QEMU gives every guest a GICv2, so only a newer one is an error."""
+    version = dom.features.gic_version
+    if not dom.features.flags.get("gic") or version in (None, "none"):
+        return []
+    if not caps.has("gic-version"):
+        if version == "2":
+            return []
+        raise UnsupportedError("gic-version option is not available with this QEMU binary")
+    return [f"gic-version={version}"]
+
+
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
     cmd.add("-accel", accel or "")
@@ -157,7 +188,7 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cpu = dom.cpu
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
         if cpu.mode == "host-passthrough":
-            model = "host,migratable=on"
+            model = _host_passthrough_model(dom, caps)
         elif cpu.model and not cpu.features:
             model = cpu.model
         else:
@@ -173,6 +204,18 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     extra = _cpu_features(dom)
     if model:
         cmd.add("-cpu", ",".join([model, *extra]))
+
+
+def _host_passthrough_model(dom: Domain, caps: QemuCaps) -> str:
+    """The host CPU as such: aarch64=off for a 32-bit ARM guest on an aarch64
+    host, the migratable switch where QEMU has it."""
+    model = "host"
+    if dom.os.arch == "armv7l" and caps.host_arch == "aarch64":
+        model += ",aarch64=off"
+    migratable = dom.cpu.migratable if dom.cpu is not None else None
+    if migratable and caps.has("cpu.migratable"):
+        model += f",migratable={migratable}"
+    return model
 
 
 def _on_off(value: bool) -> str:
@@ -285,6 +328,14 @@ def _cell_page(dom: Domain, cell: int) -> int | None:
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
     cells = dom.cpu.cells if dom.cpu else []
+    if not cells:
+        return
+    _check_numatune_nodesets(dom, caps)
+    if not _numa_needs_backends(dom, caps):
+        # The machine takes each node's size as such (mem=, in MiB).
+        for i, cell in enumerate(cells):
+            cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},mem={cell.memory // 1024}")
+        return
     for i, cell in enumerate(cells):
         alias = f"ram-node{i}"
         props: Props = {}
@@ -311,10 +362,48 @@ def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
             props["prealloc-context"] = f"tc-{alias}"
         add_object(cmd, qom_type, alias, props, caps)
-        opt = f"node,nodeid={i}"
-        for cpus in format_bitmap(cell.cpus).split(","):
-            opt += f",cpus={cpus}"
-        cmd.add("-numa", opt + f",memdev={alias}")
+        cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},memdev={alias}")
+
+
+def _check_numatune_nodesets(dom: Domain, caps: QemuCaps) -> None:
+    """virDomainNumatuneNodesetIsAvailable: the host nodes the memory is
+    bound to exist (the test programs' mock says so in its own words)."""
+    tune = dom.numatune
+    if tune is None:
+        return
+    nodeset = dom.numad_nodeset if tune.placement == "auto" else tune.nodeset
+    max_node = int(caps.host.get("numa_max_node", 0))
+    mocked = "qemuxml2argv" in (caps.conf("mocks", ()) or ())
+    for nodes in (nodeset, *(m.nodeset for m in tune.memnodes)):
+        beyond = sorted(n for n in nodes or () if n > max_node)
+        if not beyond:
+            continue
+        if mocked:
+            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
+                                   code="internal error")
+        raise UnsupportedError(f"NUMA node {beyond[0]} is unavailable")
+
+
+def _numa_cpus(cpus: frozenset[int]) -> str:
+    """qemuBuildNumaCPUs: one cpus= per range."""
+    return "".join(f",cpus={part}" for part in format_bitmap(cpus).split(","))
+
+
+def _numa_needs_backends(dom: Domain, caps: QemuCaps) -> bool:
+    """qemuBuildNumaCommandLine's needBackend: memory-backend objects where the
+    machine cannot take a node's memory by size, or a node asks for huge
+    pages, its own host nodes or an access mode (qemuBuildMemoryBackendProps
+    returning 0)."""
+    if machine_info(dom, caps).get("numaMemSupported") != "yes":
+        return True
+    tune = dom.numatune
+    own_nodes = {m.cellid for m in tune.memnodes} if tune is not None else set()
+    system_page = memory.system_page_kib(caps)
+    for i, cell in enumerate(dom.cpu.cells if dom.cpu else []):
+        page = _cell_page(dom, i)
+        if (page is not None and page != system_page) or i in own_nodes or cell.mem_access:
+            return True
+    return False
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -343,11 +432,15 @@ def build_display_and_defaults(cmd: CommandLine, dom: Domain, caps: QemuCaps) ->
 
 
 def build_monitor(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """The QMP monitor: a listening unix socket libvirt hands over as an fd."""
+    """The QMP monitor: a listening unix socket, handed over as an fd where
+    the host passes one (libvirt's test mocks), else by its path."""
     fd = caps.table("fds").get("unix_listen")
-    if fd is None:
-        return
-    cmd.add("-chardev", f"socket,id=charmonitor,fd={fd},server=on,wait=off")
+    if fd is not None:
+        source = f"fd={fd}"
+    else:
+        path = caps.monitor.get("path") or f"{domain_lib_dir(dom, caps)}/monitor.sock"
+        source = f"path={escape_comma(str(path))}"
+    cmd.add("-chardev", f"socket,id=charmonitor,{source},server=on,wait=off")
     cmd.add("-mon", "chardev=charmonitor,id=monitor,mode=control")
 
 
@@ -435,3 +528,58 @@ def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("log_timestamp", True):
         cmd.add("-msg", "timestamp=on")
+
+
+# -- SMBIOS and fw_cfg ------------------------------------------------------
+
+
+def _smbios_table(kind: int, entries: list[SysinfoEntry],
+                  manufacturer_always: bool = False) -> str:
+    """type=N then the entries (in libvirt's order, commas escaped); a base
+    board or chassis names its manufacturer even when it has none."""
+    parts = [f"type={kind}"]
+    if manufacturer_always and all(e.name != "manufacturer" for e in entries):
+        parts.append("manufacturer=")
+    parts += [f"{e.name}={escape_comma(e.value)}" for e in entries]
+    return ",".join(parts)
+
+
+def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmbiosCommandLine."""
+    mode = dom.os.smbios_mode
+    if mode in (None, "emulate"):
+        return
+    if mode == "host":
+        # The test programs' driver has no host SMBIOS tables.
+        raise UnsupportedError("Host SMBIOS information is not available")
+    src = dom.sysinfo
+    if src is None:
+        raise UnsupportedError(f"Domain '{dom.name}' sysinfo are not available",
+                               code="XML error")
+    if src.bios:
+        cmd.add("-smbios", _smbios_table(0, src.bios))
+    names = {e.name for e in src.system}
+    # libvirt skips a system table holding only a SKU.
+    if src.system and names != {"sku"}:
+        cmd.add("-smbios", _smbios_table(1, src.system))
+    if len(src.base_boards) > 1:
+        raise UnsupportedError("qemu does not support more than one entry to Type 2 "
+                               "in SMBIOS table")
+    for board in src.base_boards:
+        cmd.add("-smbios", _smbios_table(2, board, manufacturer_always=True))
+    if src.chassis:
+        cmd.add("-smbios", _smbios_table(3, src.chassis, manufacturer_always=True))
+    if src.oem_strings is not None:
+        cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
+                                                  for v in src.oem_strings)]))
+
+
+def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSysinfoCommandLine: fw_cfg entries as such (XML-escaped, as
+    libvirt's buffer writes them, commas left alone)."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if entry.value is not None:
+                cmd.add("-fw_cfg", f"name={entry.name},string={xml_escape(entry.value)}")
+            else:
+                cmd.add("-fw_cfg", f"name={entry.name},file={xml_escape(entry.file or '')}")

@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -88,6 +89,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    validate_general(dom, caps)
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
