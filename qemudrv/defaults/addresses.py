@@ -81,7 +81,42 @@ def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
     raise ConfigError("Unable to determine model for scsi controller")
 
 
+def _to_spapr_vio(info: DeviceInfo) -> None:
+    if not isinstance(info.address, SpaprVioAddress):
+        info.address = SpaprVioAddress(None)
+
+
+def _assign_spapr_vio_modern(dom: Domain) -> None:
+    """qemuDomainAssignSpaprVIOAddresses of libvirt 9.0: the spapr-vio
+    devices by model (a serial by its target type), whatever address they
+    had."""
+    regs = _SpaprRegs(dom)
+    for net in dom.devices.interfaces:
+        info = device_info(net)
+        if info is None:
+            continue
+        if net.model == "spapr-vlan":
+            _to_spapr_vio(info)
+        regs.assign(info, VIO_ADDR_NET)
+    for cont in dom.devices.controllers:
+        if cont.type == "scsi" and cont.model == "ibmvscsi":
+            _to_spapr_vio(cont.info)
+        regs.assign(cont.info, VIO_ADDR_SCSI)
+    for serial in dom.devices.serials:
+        if serial.target_type == "spapr-vio-serial":
+            _to_spapr_vio(serial.info)
+        regs.assign(serial.info, VIO_ADDR_SERIAL)
+    nvram = dom.devices.nvram
+    if nvram is not None:
+        if _is_pseries(dom):
+            _to_spapr_vio(nvram.info)
+        regs.assign(nvram.info, VIO_ADDR_NVRAM)
+
+
 def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
+    if dom.modern:
+        _assign_spapr_vio_modern(dom)
+        return
     regs = _SpaprRegs(dom)
     for net in dom.devices.interfaces:
         info = device_info(net)
@@ -309,4 +344,5 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     ctl.assign_aliases(dom, caps)
     if caps.has("device"):
         for disk in dom.devices.disks:
-            disk.info.alias = disk_alias(dom, disk, caps)
+            if not (dom.modern and disk.info.alias):  # 9.0 keeps a user's alias
+                disk.info.alias = disk_alias(dom, disk, caps)

@@ -478,4 +478,6 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
 
 def assign_aliases(dom: Domain, caps: Any) -> None:
     for cont in dom.devices.controllers:
+        if dom.modern and cont.info.alias:
+            continue  # libvirt 9.0 keeps a user's alias
         cont.info.alias = controller_alias(dom, cont, caps)

@@ -70,7 +70,8 @@ def format_device_info(
 ) -> None:
     if allow_boot and info.boot_order:
         w.empty("boot", ("order", info.boot_order))
-    if info.alias and not ctx.inactive:
+    # A libvirt 9.0 definition keeps only user aliases when inactive.
+    if info.alias and (not ctx.inactive or ctx.modern):
         w.empty("alias", ("name", info.alias))
     if info.usb_master_startport is not None:
         w.empty("master", ("startport", info.usb_master_startport))

@@ -174,7 +174,9 @@ def parse_device_info(
     """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
     info = info or DeviceInfo()
     # The first child of each name; child() answers from a per-element index.
-    alias = None if ctx.inactive else child(el, "alias")
+    alias = child(el, "alias")
+    if alias is not None and ctx.inactive and not (ctx.modern and _is_user_alias(alias)):
+        alias = None  # live-only, except a user's own alias (libvirt 9.0)
     address = child(el, "address")
     master = child(el, "master")
     boot = child(el, "boot") if allow_boot else None
@@ -217,3 +219,12 @@ def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
         raise XMLError(f"boot order '{order}' used for more than one device")
     ctx.boot_orders.add(value)
     return value
+
+
+_USER_ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+
+def _is_user_alias(alias: Element) -> bool:
+    """virDomainDeviceAliasIsUserAlias, with the characters a user alias may have."""
+    name = alias.get("name") or ""
+    return name.startswith("ua-") and set(name) <= _USER_ALIAS_CHARS

@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import chardev, controller, disk, display, general, misc, net, platform
 
 
 def build_command_line(
@@ -56,6 +56,7 @@ def build_command_line(
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
+    platform.build_nvram(cmd, dom)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)

@@ -11,6 +11,7 @@ from ...model.controller import Controller
 from ...model.domain import Domain
 from ..command import CommandLine
 from .address import address_props, virtio_driver
+from .platform import add_ext_device
 from .props import Props, add_device
 
 # The order controllers appear on the command line, by type.
@@ -208,6 +209,7 @@ def build_controllers_of_type(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             continue  # the legacy controller (-usb), or none at all on s390
         props = controller_props(dom, cont, caps)
         if props is not None:
+            add_ext_device(cmd, cont.info, caps)
             add_device(cmd, props, caps)
 
 

@@ -17,6 +17,7 @@ from ...model.domain import Domain
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props, virtio_driver
+from .platform import add_ext_device
 from .props import Props, add_blockdev, add_device
 
 # qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
@@ -296,4 +297,5 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             add_blockdev(cmd, _storage_props(dom, disk, caps, storage))
             add_blockdev(cmd, _format_props(disk, index))
             drive = f"libvirt-{index}-format"
+        add_ext_device(cmd, disk.info, caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)

@@ -8,7 +8,7 @@ from ...model.domain import Domain
 from ...model.graphics import SPICE_CHANNEL_NAMES, Graphics
 from ...model.video import Video
 from ..command import CommandLine
-from .address import address_props
+from .address import address_props, virtio_driver
 from .props import Props, add_device, add_object
 
 # The audio backend libvirt adds when the domain names none (its id).
@@ -28,7 +28,7 @@ def build_inputs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if dev.bus == "usb":
             driver = _USB_INPUTS.get(dev.type)
         elif dev.bus == "virtio" and dev.type in _VIRTIO_INPUTS:
-            driver = f"{_VIRTIO_INPUTS[dev.type]}-pci"
+            driver = virtio_driver(_VIRTIO_INPUTS[dev.type], dev.info)
         else:
             continue
         if driver is None:
