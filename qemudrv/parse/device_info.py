@@ -271,3 +271,4 @@ def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
         raise XMLError(f"boot order '{order}' used for more than one device")
     ctx.boot_orders.add(value)
     return value
+

@@ -58,6 +58,7 @@ def build_command_line(
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
     iommu.build_iommu(cmd, dom, caps)
+    controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
