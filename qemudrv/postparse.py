@@ -33,6 +33,8 @@ from .defaults import (
     modern,
     net,
     shmem,
+    tpm,
+    usb_addresses,
     video,
 )
 from .errors import ConfigError, XMLError
@@ -189,6 +191,8 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     memory.memtune_post_parse,
     memory.numa_cpus_post_parse,
     shmem.shmem_post_parse,
+    tpm.tpm_post_parse,
+    hostdev.mdev_post_parse,
 )
 
 
@@ -203,6 +207,7 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
         # libvirt 9.0 assigns addresses while parsing (the assignAddresses
         # callback of virDomainDefPostParse), not only for a command line.
         _call_hooks(ADDRESS_HOOKS, dom, caps)
+        usb_addresses.assign_usb_addresses(dom, new_domain=False)
         return
     _call_hooks(DEFAULT_DEVICE_HOOKS, dom, caps)
     _call_hooks(DEVICE_HOOKS, dom, caps)
@@ -278,6 +283,9 @@ def prepare_for_command_line(
     _rewrite_machine(dom, caps)
     if caps.has("device"):
         _call_hooks(ADDRESS_HOOKS, dom, caps)
+    if dom.modern:
+        # Only a domain started anew gets USB ports for every device.
+        usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
     if dom.os.arch in (caps.conf("pci_multibus_guest_archs", ()) or ()):
         caps.flags.add("pci-multibus")
     _call_hooks(PREPARE_HOOKS, dom, caps)

@@ -14,6 +14,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
 from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
@@ -24,7 +25,7 @@ from .pci_address_set import (
     TYPE_PCIE_SWITCH,
     PCIAddressSet,
 )
-from .pcie_assign import assign_pcie_addresses
+from .pci_assign_modern import assign_pci_addresses_modern
 
 
 def _controller_flags(cont: Controller) -> int:
@@ -89,8 +90,7 @@ def _is_fixed(info: DeviceInfo, slot: int, function: int) -> bool:
 
 
 def _validate_piix3(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    # libvirt 9.0 always places the primary card with -device.
-    video_usable = dom.modern or caps.has("device-video-primary")
+    video_usable = caps.has("device-video-primary")
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
             if isinstance(cont.info.address, PCIAddress):
@@ -140,8 +140,7 @@ def _primary_video(
 
 
 def _validate_q35(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    # libvirt 9.0 always places the primary card with -device.
-    video_usable = dom.modern or caps.has("device-video-primary")
+    video_usable = caps.has("device-video-primary")
     flags = TYPE_PCIE
     for cont in dom.devices.controllers:
         if cont.type == "sata" and cont.index == 0:
@@ -249,7 +248,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        if hd.mode != "subsystem" or hd.type != "pci":
+        if not wants_pci_slot(hd):
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
@@ -346,14 +345,8 @@ def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
 
 def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     """qemuDomainAssignPCIAddresses."""
-    root = ctl.find_controller(dom, "pci", 0)
-    if dom.modern and root is not None and root.model == "pcie-root":
-        if supports_pci(dom, caps):
-            assign_pcie_addresses(dom, caps)
-            for cont in dom.devices.controllers:
-                if cont.type == "pci":
-                    _modern_pci_controller_defaults(dom, cont, caps)
-                    _pci_controller_defaults(cont)
+    if dom.modern:
+        assign_pci_addresses_modern(dom, caps, supports_pci(dom, caps))
         return
     pci_indexes = [c.index for c in dom.devices.controllers if c.type == "pci"]
     max_idx = max(pci_indexes, default=-1)
@@ -379,42 +372,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     _assign_slots(dom, addrs)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
-            if dom.modern:
-                _modern_pci_controller_defaults(dom, cont, caps)
             _pci_controller_defaults(cont)
-
-
-# qemuDomainPCIControllerSetDefaultModelName (libvirt 9.0), where it
-# differs from 1.3.1's table.
-_MODERN_MODEL_NAMES = {
-    "pcie-to-pci-bridge": "pcie-pci-bridge",
-    "pci-expander-bus": "pxb",
-    "pcie-expander-bus": "pxb-pcie",
-}
-
-
-def _modern_pci_controller_defaults(dom: Domain, cont: Controller, caps: Any) -> None:
-    pseries = ctl.is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
-    if cont.model_name is None:
-        if cont.model == "pcie-root-port":
-            # The generic root port where QEMU has it.
-            cont.model_name = "pcie-root-port" if caps.has("pcie-root-port") else "ioh3420"
-        elif cont.model == "pci-root" and pseries:
-            cont.model_name = "spapr-pci-host-bridge"
-        else:
-            cont.model_name = _MODERN_MODEL_NAMES.get(cont.model or "")
-    if cont.model == "pci-root" and pseries and cont.target_index is None:
-        # The implicit PHB is always target index 0; other PHBs take the
-        # first index no PHB uses.
-        if cont.index == 0:
-            cont.target_index = 0
-        else:
-            used = {c.target_index for c in dom.devices.controllers
-                    if c.type == "pci" and c.model == "pci-root"}
-            free = [i for i in range(1, 32) if i not in used]
-            if not free:
-                raise ConfigError(f"No usable target index found for {cont.index}")
-            cont.target_index = free[0]
 
 
 def _pci_controller_defaults(cont: Controller) -> None:

@@ -15,10 +15,14 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from .features import validate_features
+from .filesystem import validate_filesystem
+from .hostdev import validate_hostdevs
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
 from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
+from .net_validate import validate_nets
+from .tpm import validate_tpms
 from .validate_display import validate_display
 from .validate_general import validate_general
 
@@ -93,5 +97,10 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_display(dom, caps)
     validate_misc_devices(dom, caps)
     _check_disk_targets(dom)
+    validate_nets(dom, caps)
+    validate_hostdevs(dom, caps)
+    validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    for fs in dom.devices.filesystems:
+        validate_filesystem(fs, caps)
