@@ -18,8 +18,8 @@ from ...model.smartcard import DEFAULT_DATABASE
 from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
-from .props import Props, add_device, add_netdev, add_object, escape_comma
-from .tls import tls_certdir
+from .props import Props, add_device, add_netdev, escape_comma
+from .tls import add_tls_creds
 
 
 def _on_off(value: bool) -> str:
@@ -121,14 +121,10 @@ def _reconnect(src: ChrSource) -> str:
 def build_chardev(cmd: CommandLine, src: ChrSource, char_id: str, caps: QemuCaps) -> None:
     """qemuBuildChardevCommand: a TLS tcp source's credentials, then -chardev."""
     if chardev_tls(src, caps):
-        if caps.conf("chardev_tls_x509_secret_uuid"):
-            raise UnsupportedError("chardev TLS keys with a password are not written in "
-                                   "the 9.0 dialect yet")
-        add_object(cmd, "tls-creds-x509", _tls_alias(char_id), {
-            "dir": tls_certdir(caps, "chardev"),
-            "endpoint": "server" if src.listen else "client",
-            "verify-peer": bool(caps.conf("chardev_tls_x509_verify", False))
-            if src.listen else True}, caps)
+        # qemuDomainSecretChardevPrepare names the secret after the chardev.
+        add_tls_creds(cmd, caps, "chardev", _tls_alias(char_id), listen=src.listen,
+                      verify=bool(caps.conf("chardev_tls_x509_verify", False)),
+                      secret_alias=f"{char_id}-secret0")
     cmd.add("-chardev", chardev_arg(src, char_id, caps, cmd))
 
 

@@ -14,8 +14,8 @@ from ...model.graphics import SPICE_CHANNEL_NAMES, Graphics
 from ..command import CommandLine
 from .audio import audio_id_string
 from .general import domain_lib_dir
-from .props import add_object, escape_comma
-from .tls import tls_certdir
+from .props import escape_comma
+from .tls import add_tls_creds, tls_certdir
 
 _VNC_TLS_ID = "vnc-tls-creds0"
 
@@ -183,13 +183,11 @@ def spice_arg(dom: Domain, g: Graphics, caps: QemuCaps) -> str:
 
 
 def _vnc_tls_object(cmd: CommandLine, caps: QemuCaps) -> None:
-    """qemuBuildTLSx509CommandLine for the VNC server."""
-    if caps.conf("vnc_tls_x509_secret_uuid"):
-        raise UnsupportedError("VNC TLS keys with a password are not written in the 9.0 "
-                               "dialect yet")
-    add_object(cmd, "tls-creds-x509", _VNC_TLS_ID, {
-        "dir": tls_certdir(caps, "vnc"), "endpoint": "server",
-        "verify-peer": bool(caps.conf("vnc_tls_x509_verify", False))}, caps)
+    """qemuBuildTLSx509CommandLine for the VNC server, after the secret of
+    its key's password where qemu.conf names one."""
+    add_tls_creds(cmd, caps, "vnc", _VNC_TLS_ID, listen=True,
+                  verify=bool(caps.conf("vnc_tls_x509_verify", False)),
+                  secret_alias=f"{_VNC_TLS_ID}-secret0")
 
 
 def _sdl(cmd: CommandLine, g: Graphics) -> None:
