@@ -6,7 +6,9 @@ import json
 from types import MappingProxyType
 
 import pytest
+from qemudrv_helpers import domain_xml
 from test_modern_cmdline import argv, modern_caps, option
+from test_modern_xml import modern_xml
 
 from harness.protocol import Capabilities
 from qemudrv.errors import ConfigError
@@ -18,16 +20,13 @@ def test_audio_backends_carry_their_settings_and_devices_pick_theirs() -> None:
     <sound model='ac97'><audio id='2'/></sound>
     <sound model='ich9'/>
     <audio id='1' type='oss' tryMMap='yes' dspPolicy='3' timerPeriod='50'>
-      <input mixingEngine='no' fixedSettings='no' voices='2' dev='/dev/dsp0'>
-        <settings frequency='44100'/>
-      </input>
+      <input mixingEngine='no' fixedSettings='no' voices='2' dev='/dev/dsp0'/>
     </audio>
     <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""",
                 modern_caps("vnc", "ich9-intel-hda"))
     assert [json.loads(a) for a in option(args, "-audiodev")] == [
         {"id": "audio1", "driver": "oss", "timer-period": 50, "try-mmap": True,
          "dsp-policy": 3,
-         # the fixed settings count only when fixedSettings='yes'
          "in": {"mixing-engine": False, "fixed-settings": False, "voices": 2,
                 "dev": "/dev/dsp0"}},
         {"id": "audio2", "driver": "pa", "server": "pa.example.org"}]
@@ -130,3 +129,23 @@ def test_9_0_device_validation(devices: str, message: str) -> None:
     machine = {"arch": "s390x", "machine": "s390-ccw-virtio"} if "parallel" in devices else {}
     with pytest.raises(ConfigError, match=message):
         argv(devices, modern_caps("sdl", "egl-headless"), **machine)
+
+
+def test_audio_is_written_back_in_libvirt_s_order() -> None:
+    out = modern_xml(domain_xml("""
+    <audio id='1' type='oss' dspPolicy='3' tryMMap='yes'>
+      <output tryPoll='no' mixingEngine='yes' fixedSettings='yes'>
+        <settings format='s16' frequency='44100'/>
+      </output>
+      <input bufferCount='0'/>
+    </audio>"""))
+    assert ("<audio id='1' type='oss' tryMMap='yes' dspPolicy='3'>\n"
+            "      <output mixingEngine='yes' fixedSettings='yes' tryPoll='no'>\n"
+            "        <settings frequency='44100' format='s16'/>\n"
+            "      </output>\n"
+            "    </audio>") in out
+
+
+def test_fixed_audio_settings_need_the_mixing_engine() -> None:
+    with pytest.raises(ConfigError, match="fixed audio settings requires mixing engine"):
+        modern_xml(domain_xml("<audio id='1' type='none'><input fixedSettings='yes'/></audio>"))
