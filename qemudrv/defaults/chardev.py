@@ -154,6 +154,9 @@ def serial_target_defaults(dom: Domain, serial: ChrDevice) -> None:
     """qemuDomainChrDefPostParse (libvirt 9.0): a serial's target type by
     machine ('isa-serial' counts as unset, as it always was the default),
     then the device model of its type."""
+    if serial.target_type == "isa-debug" and dom_arch(dom) not in ("i686", "x86_64"):
+        # virDomainChrDefPostParse
+        raise ConfigError("isa-debug serial type only valid on x86 architecture")
     if serial.target_type == "isa-serial":
         serial.target_type = None
     if serial.target_type is None:
