@@ -9,6 +9,9 @@ from ...errors import ConfigError
 from ...model.address import PCIAddress, USBAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
+from ...model.redirdev import Redirdev
+from ...model.rng import RNG
+from ...model.smartcard import Smartcard
 
 _CHANNEL_NAME_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
@@ -99,21 +102,26 @@ def _check_machine(dom: Domain, dev: ChrDevice) -> None:
                           f"'{model}' not compatible with guest architecture or machine type")
 
 
-def validate_chardevs(dom: Domain, caps: QemuCaps) -> None:
-    d = dom.devices
-    for dev in (*d.serials, *d.parallels, *d.consoles, *d.channels):
-        # the generic device check comes before the driver's
-        _check_source(dev.source, dev)
-        _check_qemu_source(dev.source, dom, caps)
-        if dev.kind == "serial":
-            _check_serial_target(dev)
-        _check_machine(dom, dev)
-    for card in d.smartcards:
-        if card.passthru is not None:
-            _check_source(card.passthru, None)
-            _check_qemu_source(card.passthru, dom, caps)
-    for rng in d.rngs:
-        if rng.backend == "egd" and rng.chardev is not None:
-            _check_source(rng.chardev, None)
-    for redir in d.redirdevs:
-        _check_source(redir.source, None)
+def check_chr_device(dom: Domain, dev: ChrDevice, caps: QemuCaps) -> None:
+    """A serial, parallel, console or channel: the generic device check,
+    then the driver's."""
+    _check_source(dev.source, dev)
+    _check_qemu_source(dev.source, dom, caps)
+    if dev.kind == "serial":
+        _check_serial_target(dev)
+    _check_machine(dom, dev)
+
+
+def check_smartcard_source(dom: Domain, card: Smartcard, caps: QemuCaps) -> None:
+    if card.passthru is not None:
+        _check_source(card.passthru, None)
+        _check_qemu_source(card.passthru, dom, caps)
+
+
+def check_rng_source(rng: RNG) -> None:
+    if rng.backend == "egd" and rng.chardev is not None:
+        _check_source(rng.chardev, None)
+
+
+def check_redirdev_source(redir: Redirdev) -> None:
+    _check_source(redir.source, None)

@@ -13,7 +13,12 @@ from ...model.graphics import Graphics
 from ...model.input import Input
 from ...model.sound import Sound
 from ...model.video import Video
-from .validate_chardev import validate_chardevs
+from .validate_chardev import (
+    check_chr_device,
+    check_redirdev_source,
+    check_rng_source,
+    check_smartcard_source,
+)
 
 
 def _ensure_audio_id(dom: Domain, audio_id: int) -> None:
@@ -34,8 +39,17 @@ def _check_generic_graphics(dom: Domain, g: Graphics) -> None:
         raise ConfigError("D-Bus p2p with an address is not supported", code="XML error")
 
 
+# virQEMUCapsFillDomainDeviceGraphicsCaps: the capability each type needs
+# (none lets rdp or desktop in).
+_GRAPHICS_CAPS = {"sdl": "sdl", "vnc": "vnc", "spice": "spice",
+                  "egl-headless": "egl-headless", "dbus": "display-dbus"}
+
+
 def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
     """qemuValidateDomainDeviceDefGraphics."""
+    needed = _GRAPHICS_CAPS.get(g.type)
+    if needed is None or not caps.has(needed):
+        raise ConfigError(f"{g.type} graphics are not supported with this QEMU")
     if any(other.type == "egl-headless" for other in dom.devices.graphics):
         # Only VNC and SPICE pair with egl-headless, and SPICE without its own GL.
         if g.type not in ("egl-headless", "vnc", "spice"):
@@ -207,19 +221,27 @@ def _check_audio(dom: Domain, audio: Audio, caps: QemuCaps) -> None:
 
 
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
-    """The graphics, video and character devices' checks."""
-    for snd in dom.devices.sounds:
+    """The checks of the families here, in libvirt's device order
+    (virDomainDeviceInfoIterateFlags)."""
+    d = dom.devices
+    for snd in d.sounds:
         _check_sound(dom, snd, caps)
-    for g in dom.devices.graphics:
-        # the generic device check comes before the driver's
-        _check_generic_graphics(dom, g)
-        _check_graphics(dom, g, caps)
-    for v in dom.devices.videos:
+    for v in d.videos:
         # the generic device check comes before the driver's
         _check_video(dom, v)
         _check_qemu_video(v, caps)
-    for dev in dom.devices.inputs:
-        _check_input(dom, dev, caps)
-    for audio in dom.devices.audios:
+    for card in d.smartcards:
+        check_smartcard_source(dom, card, caps)
+    for dev in (*d.serials, *d.parallels, *d.channels, *d.consoles):
+        check_chr_device(dom, dev, caps)
+    for inp in d.inputs:
+        _check_input(dom, inp, caps)
+    for rng in d.rngs:
+        check_rng_source(rng)
+    for redir in d.redirdevs:
+        check_redirdev_source(redir)
+    for g in d.graphics:
+        _check_generic_graphics(dom, g)
+        _check_graphics(dom, g, caps)
+    for audio in d.audios:
         _check_audio(dom, audio, caps)
-    validate_chardevs(dom, caps)
