@@ -54,7 +54,7 @@ def test_socket_listens_default_to_the_domain_directory() -> None:
 
 
 def test_spice_gl_and_egl_headless_render_on_the_host_s_drm_node() -> None:
-    base = modern_caps("spice", "spice-gl", "spice-rendernode", "egl-headless",
+    base = modern_caps("vnc", "spice", "spice-gl", "spice-rendernode", "egl-headless",
                        "egl-headless.rendernode", spice_password="x")
     tables = {**base.tables,
               "host": MappingProxyType({**base.tables["host"], "drm_render_node": "/dev/dri/foo"})}
