@@ -20,7 +20,8 @@ def order_primary(dom: Domain) -> None:
     videos = dom.devices.videos
     primaries = [v for v in videos if v.primary]
     if len(primaries) > 1:
-        raise XMLError("Only one primary video device is supported")
+        raise XMLError("Only one primary video device is supported",
+                       code="unsupported configuration")
     if primaries and videos[0] is not primaries[0]:
         videos.remove(primaries[0])
         videos.insert(0, primaries[0])

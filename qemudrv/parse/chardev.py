@@ -108,7 +108,7 @@ def parse_chr_source(
                 raise ConfigError(f"Invalid append attribute value '{append}'")
             src.append = append == "on"
         if path is None and t != "pty":
-            raise XMLError("Missing source path attribute for char device")
+            raise XMLError("Missing source path attribute for char device", code="internal error")
         src.path = path
     elif t == "nmdm":
         if master is None:
@@ -142,7 +142,7 @@ def parse_chr_source(
             and chr_dev.target_type == "virtio"
         )
         if path is None and not auto_path:
-            raise XMLError("Missing source path attribute for char device")
+            raise XMLError("Missing source path attribute for char device", code="internal error")
         src.listen = mode is not None and mode != "connect"
         src.path = path
     elif t == "spiceport":

@@ -104,7 +104,12 @@ def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
     mem_el = child(root, "memory")
     has_numa = _has_numa_cells(root)
-    total = parse_memory_value(mem_el, ctx, required=not has_numa, what="./memory[1]")
+    total = parse_memory_value(mem_el, ctx, required=not (has_numa or ctx.modern),
+                               what="./memory[1]")
+    if not total and not has_numa and ctx.modern:
+        # 9.0 reads <memory> as optional and checks the size in post-parse.
+        raise XMLError("Memory size must be specified via <memory> or in the <numa> "
+                       "configuration")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")
@@ -158,7 +163,8 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                 if nodeset_s is not None:
                     nodeset = parse_bitmap(nodeset_s, "nodeset")
                     if not nodeset:
-                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
+                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}",
+                                       code="unsupported configuration")
                 mem.hugepages.append(Hugepage(size, nodeset))
             # A page without a nodeset is the default for the other nodes;
             # only one may exist.
@@ -321,7 +327,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
         info.bios = _sysinfo_entries(bios, ("vendor", "version", "date", "release"))
         for e in info.bios:
             if e.name == "date" and not re.fullmatch(r"\d{2}/\d{2}/(\d{2}|\d{4})", e.value):
-                raise XMLError("Invalid BIOS 'date' format")
+                raise XMLError("Invalid BIOS 'date' format", code="")
     system = child(el, "system")
     if system is not None:
         info.system = _sysinfo_entries(
@@ -333,7 +339,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 e.name == "uuid" and dom.uuid is not None
                 and _parse_uuid(e.value) != dom.uuid
             ):
-                raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
+                raise XMLError("UUID mismatch between <uuid> and <sysinfo>", code="")
     for bb in children(el, "baseBoard"):
         info.base_boards.append(
             _sysinfo_entries(

@@ -34,6 +34,7 @@ from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info
 from .hostdev import parse_hostdev_subsys
+from .prop_errors import invalid_uint
 
 # QEMU's OUI, the prefix of the MAC addresses libvirt makes up
 MAC_PREFIX = (0x52, 0x54, 0x00)
@@ -344,7 +345,7 @@ def _parse_source(el: Element, src: Element | None, iface: Interface, ctx: Parse
         iface.hostdev = hd
 
 
-def _parse_driver(drv: Element, iface: Interface) -> None:
+def _parse_driver(drv: Element, iface: Interface, ctx: ParseContext) -> None:
     name = drv.get("name")
     if name is not None:
         if name not in DRIVER_NAMES:
@@ -360,6 +361,8 @@ def _parse_driver(drv: Element, iface: Interface) -> None:
     queues = drv.get("queues")
     if queues is not None:
         q = queues.strip()
+        if (not q.isdigit() or int(q) > 0xFFFFFFFF) and ctx.modern:
+            raise invalid_uint("queues", "driver", queues)
         if not q.isdigit() or int(q) > 0xFFFFFFFF:
             raise XMLError(f"'queues' attribute must be positive number: {queues}")
         # one queue pair is what every NIC has anyway
@@ -470,7 +473,7 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
         iface.ifname_guest_actual = guest_el.get("actual")
 
     if iface.type != "hostdev" and iface.model == "virtio" and driver_el is not None:
-        _parse_driver(driver_el, iface)
+        _parse_driver(driver_el, iface, ctx)
     if backend_el is not None:
         tap = backend_el.get("tap")
         if tap is not None:
