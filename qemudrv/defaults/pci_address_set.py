@@ -161,6 +161,19 @@ class PCIAddressSet:
                 )
             bus.slots[addr.slot] |= 1 << addr.function
 
+    def reserve_function(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
+        """libvirt 9.0's virDomainPCIAddressReserveAddr: one function, never
+        the whole slot; a clash is the config's fault (an XML error) or, for
+        an address libvirt picked, an internal error."""
+        if self.dry_run:
+            self.grow(addr, flags)
+        self.validate(addr, flags, from_config)
+        bus = self.buses[addr.bus]
+        if bus.slots[addr.slot] & (1 << addr.function):
+            raise ConfigError(f"Attempted double use of PCI Address {_addr_str(addr)}",
+                              code="XML error" if from_config else "internal error")
+        bus.slots[addr.slot] |= 1 << addr.function
+
     def reserve_slot(self, addr: PCIAddress, flags: int) -> None:
         self.reserve_addr(addr, flags, True, False)
 

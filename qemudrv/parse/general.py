@@ -27,6 +27,7 @@ VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
     "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
 )
+VIRT_TYPES_SINCE_9_0 = ("vz", "hvf")
 
 
 def _limit_value(el: Element | None, ctx: ParseContext) -> int | None:
@@ -43,7 +44,7 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     virt_type = root.get("type")
     if virt_type is None:
         raise XMLError("missing domain type attribute")
-    if virt_type not in VIRT_TYPES:
+    if virt_type not in VIRT_TYPES and not (ctx.modern and virt_type in VIRT_TYPES_SINCE_9_0):
         raise XMLError(f"invalid domain type {virt_type}")
     dom.virt_type = virt_type
     dom.id = None
@@ -100,16 +101,25 @@ def _parse_metadata(el: Element | None) -> Element | None:
     return meta
 
 
+def _check_hugepage_sets(pages: list[Hugepage]) -> None:
+    # A page without a nodeset is the default for the other nodes; only one
+    # may exist.
+    defaults = [p for p in pages if p.nodeset is None]
+    if len(defaults) > 1:
+        raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
+    for i, a in enumerate(pages):
+        for b in pages[i + 1:]:
+            if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
+                raise XMLError("nodeset attribute of hugepages of sizes overlap")
+
+
 def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
     mem_el = child(root, "memory")
     has_numa = _has_numa_cells(root)
+    # 9.0 reads <memory> as optional and checks the size in post-parse.
     total = parse_memory_value(mem_el, ctx, required=not (has_numa or ctx.modern),
                                what="./memory[1]")
-    if not total and not has_numa and ctx.modern:
-        # 9.0 reads <memory> as optional and checks the size in post-parse.
-        raise XMLError("Memory size must be specified via <memory> or in the <numa> "
-                       "configuration")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")
@@ -166,15 +176,9 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                         raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}",
                                        code="unsupported configuration")
                 mem.hugepages.append(Hugepage(size, nodeset))
-            # A page without a nodeset is the default for the other nodes;
-            # only one may exist.
-            defaults = [p for p in mem.hugepages if p.nodeset is None]
-            if len(defaults) > 1:
-                raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
-            for i, a in enumerate(mem.hugepages):
-                for b in mem.hugepages[i + 1:]:
-                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
-                        raise XMLError("nodeset attribute of hugepages of sizes overlap")
+            # 9.0 checks the page sets when validating the definition.
+            if not ctx.modern:
+                _check_hugepage_sets(mem.hugepages)
         else:
             mem.hugepages.append(Hugepage(0, None))
     if child(el, "nosharepages") is not None:

@@ -19,6 +19,7 @@ from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from .validate import check_hugetlbfs_mounts
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -217,11 +218,7 @@ def _has_numa(dom: Domain) -> bool:
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
     mem = dom.memory
-    cells = len(dom.cpu.cells) if dom.cpu else 0
-    for page in mem.hugepages:
-        beyond = sorted(n for n in page.nodeset or () if n >= max(cells, 1))
-        if beyond:
-            raise UnsupportedError(f"hugepages: node {beyond[0]} not found", code="")
+    check_hugetlbfs_mounts(dom, caps)
     if mem.max_memory and mem.slots:
         cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
     else:

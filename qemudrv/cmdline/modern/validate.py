@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 
 from ...caps import QemuCaps
-from ...errors import ConfigError
+from ...errors import ConfigError, UnsupportedError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from ...validate_modern import (
+    check_disk_addresses_against_hostdevs,
+    check_scsi_hostdev_addresses,
+    validate_devices,
+    validate_domain_internal,
+    validate_hostdevs,
+    validate_qemu_domain,
+)
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -52,7 +60,7 @@ def _check_disk(disk: Disk) -> None:
 
 
 def _check_disk_targets(dom: Domain) -> None:
-    """virDomainDefCheckDuplicateDiskInfo: one disk per target name."""
+    """virDomainDefDuplicateDiskInfoValidate: one disk per target name."""
     seen: dict[str, Disk] = {}
     for disk in dom.devices.disks:
         first = seen.setdefault(disk.dst, disk)
@@ -60,6 +68,10 @@ def _check_disk_targets(dom: Domain) -> None:
             raise ConfigError(f"target '{disk.dst}' duplicated for disk sources "
                               f"'{first.src.path or ''}' and '{disk.src.path or ''}'",
                               code="XML error")
+
+
+def _check_drive_addresses(dom: Domain) -> None:
+    """virDomainDefDuplicateDriveAddressesValidate: one disk per drive address."""
     drives: dict[tuple[str, int, int, int, int], Disk] = {}
     for disk in dom.devices.disks:
         addr = disk.info.address
@@ -76,19 +88,28 @@ def _check_disk_targets(dom: Domain) -> None:
         drives[key] = disk
 
 
-def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildMemoryBackendPropsShare's lookup, made at define time: every
-    huge page size needs a hugetlbfs mount of that size."""
+def check_hugetlbfs_mounts(dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildMemoryBackendProps's lookup when the command line is built:
+    every huge page size needs a hugetlbfs mount of that size."""
     system_kib = int(caps.host.get("page_size", 4096)) // 1024
     sizes = {int(m.get("size", 0)) for m in caps.conf("hugetlbfs", ()) or ()}
     for page in dom.memory.hugepages:
         if page.size and page.size != system_kib and page.size not in sizes:
-            raise ConfigError(f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
-                              code="internal error")
+            raise UnsupportedError(
+                f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
+                code="internal error")
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
-    _check_hugepages(dom, caps)
-    _check_disk_targets(dom)
+    """virDomainDefValidate's stages in libvirt's order (the first check
+    belongs to post-parse, which assigned the disks' drive addresses)."""
+    check_disk_addresses_against_hostdevs(dom)
+    validate_qemu_domain(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    validate_devices(dom, caps)
+    _check_disk_targets(dom)
+    validate_hostdevs(dom)
+    _check_drive_addresses(dom)
+    check_scsi_hostdev_addresses(dom)
+    validate_domain_internal(dom, caps)
