@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from ..caps import QemuCaps
 from ..model.domain import Domain
+from .devices import validate_devices
+from .domain import validate_domain
 from .emulator import validate_emulator
 from .hostdev import (
     check_disk_addresses_against_hostdevs,
@@ -33,10 +35,7 @@ __all__ = [
 def validate_qemu_domain(dom: Domain, caps: QemuCaps) -> None:
     """qemuValidateDomainDef: what the emulator must support."""
     validate_emulator(dom, caps)
-
-
-def validate_devices(dom: Domain, caps: QemuCaps) -> None:
-    """virDomainDeviceDefValidate for the devices without checks elsewhere."""
+    validate_domain(dom, caps)
 
 
 def validate_domain_internal(dom: Domain, caps: QemuCaps) -> None:
