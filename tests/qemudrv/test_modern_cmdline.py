@@ -185,7 +185,9 @@ def test_rng_watchdog_and_9p_shares() -> None:
 def test_a_read_only_pflash_loader_gets_an_nvram_image() -> None:
     os_ = ("<os><type arch='x86_64' machine='pc'>hvm</type>"
            "<loader readonly='yes' type='pflash'>/code.fd</loader></os>")
-    xml = domain_xml("").replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
+    # UEFI on x86 needs ACPI.
+    xml = domain_xml("", extra="<features><acpi/></features>").replace(
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
     args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps(nvram_dir="/nv")).output)
     nodes = [json.loads(b) for b in option(args, "-blockdev")]
     assert [n.get("filename") for n in nodes] == ["/code.fd", None, "/nv/t_VARS.fd", None]
