@@ -33,7 +33,6 @@ from .protocol import (
     Rejection,
 )
 from .suite import Case, Expect
-from .suite_settings import load_settings
 from .timeout import CaseTimedOut, deadline
 from .wrap import line_break_problem, unwrap, wrap
 
@@ -132,7 +131,8 @@ class Result:
     fixable: bool = False
 
 
-def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTES) -> Prepared:
+def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTES,
+            fold_args: bool = True) -> Prepared:
     if case.problems:
         raise case.error("; ".join(case.problems))
     try:
@@ -147,8 +147,7 @@ def prepare(case: Case, library: CapsLibrary, read_limit: int = DEFAULT_MAX_BYTE
         raise case.error(f"input {display_path(case.input)}: {exc.problem}") from None
     if case.mode is Mode.ARGV2XML:
         text = unwrap(text)
-    return Prepared(caps, text, read_limit,
-                    load_settings(case.suite_root).fold_args)
+    return Prepared(caps, text, read_limit, fold_args)
 
 
 def driver_root(driver: object) -> Path | None:

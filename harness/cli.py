@@ -41,9 +41,7 @@ Tools for conformance suites of hypervisor drivers.
                                      the summary of conformance reports (and a page)
   hvharness report --compare OLD.json NEW.json [--html OUT.html]
                                      what regressed or was fixed; exit 1 on a regression
-  hvharness import-libvirt SOURCE DEST
-                                     libvirt's QEMU test data as a suite
-
+{plugins}
 Run 'hvharness COMMAND --help' for the options of a command."""
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
@@ -239,7 +237,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The command's parser, and each subcommand's."""
-    parser = argparse.ArgumentParser(prog="hvharness", description=DESCRIPTION,
+    parser = argparse.ArgumentParser(prog="hvharness",
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parsers = {}
@@ -248,6 +246,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                                                description=command.help)
         command.arguments(parsers[command.name])
     _add_plugin_commands(sub)
+    added = sorted(set(sub.choices) - set(parsers))
+    parser.description = DESCRIPTION.format(
+        plugins=f"  commands of installed packages: {', '.join(added)}\n" if added else "")
     return parser, parsers
 
 

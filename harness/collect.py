@@ -166,7 +166,8 @@ class CaseItem(_HarnessItem):
             if self.case.mode not in self.against.modes:
                 pytest.skip(f"driver {self.against.name!r} (--against) does not support "
                             f"{self.case.mode}")
-        self.prepared = prepare(self.case, state.library(self.suite), state.max_input_bytes)
+        self.prepared = prepare(self.case, state.library(self.suite), state.max_input_bytes,
+                                state.fold_args(self.suite))
 
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None

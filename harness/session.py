@@ -12,13 +12,14 @@ import pytest
 from .caps import CapsLibrary
 from .check import driver_root
 from .drivers import ENTRY_POINT_GROUP, load_driver, registered_drivers
-from .errors import DriverLoadError
+from .errors import DriverLoadError, SuiteError
 from .files import RealPaths, parse_byte_limit
 from .goldens import private_temp_dir, remove_tree
 from .protocol import Driver, Mode
 from .regen import RegenLog, RegenMode
 from .report import ConformanceReport
 from .suite import Case, Expect, ModeManifest, Suite, load_manifest
+from .suite_settings import SuiteSettings, load_settings
 from .timeout import DEFAULT_TIMEOUT, CaseTimedOut, deadline
 
 __all__ = ["OWN_SUITE_NAME", "STATE_KEY", "HarnessState", "suite_names"]
@@ -94,6 +95,7 @@ class HarnessState:
         self.against_spec: str | None = None
         self._against: Driver | DriverLoadError | None = None
         self._libraries: dict[Path, CapsLibrary] = {}
+        self._settings: dict[Path, SuiteSettings | SuiteError] = {}
         self._manifests: dict[tuple[Path, Mode], ModeManifest | None] = {}
         self._driver: Driver | DriverLoadError | None = None
         self.timeout = DEFAULT_TIMEOUT
@@ -118,6 +120,20 @@ class HarnessState:
         if lib is None:
             lib = self._libraries[suite.root] = CapsLibrary(suite.caps_dir)
         return lib
+
+    def fold_args(self, suite: Suite) -> bool:
+        """Whether the suite's regenerated .args goldens are folded (suite.toml),
+        read once a session; a bad suite.toml is an error of each case."""
+        found = self._settings.get(suite.root)
+        if found is None:
+            try:
+                found = load_settings(suite.root)
+            except SuiteError as exc:
+                found = exc
+            self._settings[suite.root] = found
+        if isinstance(found, SuiteError):
+            raise found
+        return found.fold_args
 
     def manifest(self, suite: Suite, mode: Mode) -> ModeManifest | None:
         key = (suite.root, mode)

@@ -14,6 +14,7 @@ skipped with the reason, not failed.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -93,6 +94,15 @@ _HOST_NETDEVS = {
     "l2tpv3": "L2TPv3 networking",
     "netmap": "netmap networking",
 }
+# -blockdev drivers that reach a host device or the network.
+_HOST_BLOCK_DRIVERS = {
+    "host_device": "host block device", "host_cdrom": "host CD-ROM",
+    "nvme": "host NVMe device", "vvfat": "host directory (vvfat)",
+}
+_NETWORK_BLOCK_DRIVERS = frozenset(
+    ["nbd", "rbd", "iscsi", "gluster", "http", "https", "ftp", "ftps", "ssh", "nfs",
+     "sheepdog", "vxhs", "curl"]
+)
 # qemu-img can make an empty image in these formats.
 _CREATABLE = frozenset(["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "parallels"])
 _DISK_SIZE = 1024 * 1024
@@ -376,6 +386,71 @@ class _Rewriter:
                 raise SkipCommand(f"host random source {name}")
         return join_opts(items)
 
+    # -- JSON forms (libvirt 9.0 writes -blockdev, -device, -object and
+    # -netdev as JSON where QEMU takes it) ----------------------------------
+
+    def blockdev(self, value: str, formats: Mapping[str, str]) -> str:
+        """A -blockdev node; a file node becomes an empty image in the format
+        of the node stacked on it (``formats``: node name -> format driver)."""
+        node = _json(value)
+        driver = str(node.get("driver", ""))
+        if driver in _HOST_BLOCK_DRIVERS:
+            raise SkipCommand(_HOST_BLOCK_DRIVERS[driver])
+        if driver in _NETWORK_BLOCK_DRIVERS:
+            raise SkipCommand(f"network storage ({driver})")
+        if driver == "file":
+            node["filename"] = self.disk(formats.get(str(node.get("node-name", ""))))
+        return json.dumps(node, separators=(",", ":"))
+
+    def device_json(self, value: str) -> str:
+        dev = _json(value)
+        driver = str(dev.get("driver", ""))
+        if driver in _HOST_DEVICES:
+            raise SkipCommand(_HOST_DEVICES[driver])
+        if driver.startswith("vhost-user"):
+            raise SkipCommand("vhost-user backend")
+        if any(k in dev for k in ("fd", "vhostfd", "configfd")):
+            raise SkipCommand("inherited file descriptors")
+        if dev.get("romfile"):
+            dev["romfile"] = self.placeholder(4096, "rom")
+        return json.dumps(dev, separators=(",", ":"))
+
+    def object_json(self, value: str) -> str:
+        obj = _json(value)
+        kind = str(obj.get("qom-type", ""))
+        if kind.startswith("tls-creds") or kind == "tls-cipher-suites":
+            raise SkipCommand("TLS certificates")
+        nodes = obj.get("host-nodes")
+        wanted = {int(n) for n in nodes} if isinstance(nodes, list) else set()
+        missing = sorted(wanted - _host_nodes())
+        if missing:
+            raise SkipCommand(f"host NUMA node(s) {missing} absent here")
+        if kind == "memory-backend-file" and obj.get("mem-path"):
+            if "huge" in str(obj["mem-path"]):
+                raise SkipCommand(f"hugepages ({obj['mem-path']})")
+            obj["mem-path"] = str(self.workdir)
+        elif kind == "secret" and obj.get("file"):
+            path = self._path("secret")
+            path.write_text("hvh-secret")
+            obj["file"] = str(path)
+        elif kind == "rng-random":
+            name = str(obj.get("filename") or "/dev/urandom")
+            if not os.path.exists(name):
+                raise SkipCommand(f"host random source {name}")
+        return json.dumps(obj, separators=(",", ":"))
+
+    def netdev_json(self, value: str) -> str:
+        netdev = _json(value)
+        kind = str(netdev.get("type", ""))
+        if kind in _HOST_NETDEVS:
+            raise SkipCommand(_HOST_NETDEVS[kind])
+        if any(k in netdev for k in ("fd", "fds", "vhostfd", "vhostfds")):
+            raise SkipCommand("inherited file descriptors")
+        if kind == "user":
+            netdev.pop("hostfwd", None)  # fixed host ports
+            netdev.pop("guestfwd", None)
+        return json.dumps(netdev, separators=(",", ":"))
+
     def fsdev(self, value: str) -> str:
         items = split_opts(value)
         if get(items, "socket") or get(items, "sock_fd"):
@@ -409,6 +484,28 @@ class _Rewriter:
         return join_opts(items)
 
 
+def _json(value: str) -> dict[str, object]:
+    try:
+        parsed = json.loads(value)
+    except ValueError as exc:
+        raise SkipCommand(f"unreadable JSON option value ({exc})") from None
+    if not isinstance(parsed, dict):
+        raise SkipCommand("a JSON option value that is not an object")
+    return parsed
+
+
+def _blockdev_formats(opts: Sequence[Option]) -> dict[str, str]:
+    """Storage node name -> the format driver of the -blockdev node over it."""
+    formats: dict[str, str] = {}
+    for o in opts:
+        if o.name == "-blockdev" and o.value and o.value.startswith("{"):
+            with suppress(ValueError):
+                node = json.loads(o.value)
+                if isinstance(node, dict) and isinstance(node.get("file"), str):
+                    formats[node["file"]] = str(node.get("driver", "raw"))
+    return formats
+
+
 def _needs_kvm_cpu(opts: Sequence[Option]) -> bool:
     return any(o.name == "-cpu" and (o.value or "").split(",")[0] == "host" for o in opts)
 
@@ -437,6 +534,13 @@ def rewrite(
         "-machine": rw.machine,
         "-M": rw.machine,
     }
+    json_handlers: dict[str, Callable[[str], str]] = {
+        "-blockdev": lambda v: rw.blockdev(v, formats),
+        "-device": rw.device_json,
+        "-object": rw.object_json,
+        "-netdev": rw.netdev_json,
+    }
+    formats = _blockdev_formats(opts)
     for opt in opts:
         name, value = opt.name, opt.value
         if name in _DROPPED or name == "-mon":
@@ -475,6 +579,12 @@ def rewrite(
             value = str(rw._path("out"))
         elif name == "-display" and value is not None:
             value = "none"
+        elif name in json_handlers and value is not None and value.startswith("{"):
+            value = json_handlers[name](value)
+        elif name == "-audiodev" and value is not None and value.startswith("{"):
+            audiodev = _json(value)
+            value = json.dumps({"id": audiodev.get("id"), "driver": "none"},
+                               separators=(",", ":"))
         elif name == "-audiodev" and value is not None:
             items = split_opts(value)
             value = join_opts([("none", None), *items[1:]])

@@ -42,6 +42,9 @@ PROTOCOL = "hvharness-exec/1"
 HERE = Path(__file__).resolve().parent
 NOBODY = 65534
 VIRSH_TIMEOUT = 60.0
+# Variables libvirt hands from its own environment to QEMU's
+# (virCommandAddEnvPassCommon) that no rewrite rule could make up.
+_PASSED_ON = ("USER", "LOGNAME")
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ class LibvirtLive:
         if self.as_nobody:
             argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.home), "LC_ALL": "C"}
+        # libvirt passes USER and LOGNAME on to QEMU: give it the case's.
+        for variable in _PASSED_ON:
+            value = _lookup(caps, f"env.set.{variable}")
+            if value is not None:
+                env[variable] = value
         done = subprocess.run(argv, capture_output=True, text=True, env=env,
                               timeout=VIRSH_TIMEOUT, check=False)
         if done.returncode != 0:

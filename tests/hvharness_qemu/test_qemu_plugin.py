@@ -20,7 +20,8 @@ from hvharness_qemu.checker import QemuChecker, ValidationError, identify, probe
 
 ROOT = Path(__file__).resolve().parents[2]
 QEMU = shutil.which("qemu-system-x86_64")
-PROBED = "qemu-7.2.22-x86_64"
+# The q72 cases' set: libvirt 9.0's own probe of Debian's QEMU 7.2.
+PROBED = "qemu-7.2.22-x86_64.libvirt-9.0.0"
 
 # Identifies itself from the files beside it (version, arch), rejects every
 # command line while a file 'reject' is there, and otherwise reaches prelaunch.
@@ -32,7 +33,8 @@ def read(name, default):
     path = os.path.join(here, name)
     return open(path).read().strip() if os.path.exists(path) else default
 argv = sys.argv[1:]
-if os.path.exists(os.path.join(here, "reject")) and "none" not in argv:
+identifying = any(a in ("-M", "-machine") and b == "none" for a, b in zip(argv, argv[1:]))
+if os.path.exists(os.path.join(here, "reject")) and not identifying:
     sys.stderr.write("qemu-system-x86_64: " + read("reject", "") + "\\n")
     sys.exit(1)
 major, minor, micro = read("version", "7.2.22").split(".")
@@ -150,7 +152,7 @@ def test_an_emulator_that_does_not_start_is_an_error(tmp_path: Path) -> None:
 def project(pytester: pytest.Pytester) -> Path:
     """The project's caps and two of its cases: one probed-set, one qemu-2.5."""
     (pytester.path / "caps").mkdir()
-    for name in ("hvh-host", "qemu-2.5", PROBED):
+    for name in ("hvh-host", "hvh-session", "qemu-2.5", PROBED):
         shutil.copy(ROOT / "caps" / f"{name}.toml", pytester.path / "caps")
     cases = pytester.path / "cases" / "xml2argv"
     cases.mkdir(parents=True)

@@ -47,10 +47,12 @@ def chardev_arg(src: ChrSource, char_id: str, caps: QemuCaps,
             out += ",server=on,wait=off"
         return out
     if t == "unix":
+        listen_fd = caps.table("fds").get("unix_listen")
+        if src.listen and listen_fd is not None:
+            # qemuOpenChrChardevUNIXSocket: the host listens and passes the fd.
+            return f"socket,id={char_id},fd={listen_fd},server=on,wait=off"
         if src.listen:
-            # qemuOpenChrChardevUNIXSocket: libvirt listens and passes the fd.
-            fd = caps.table("fds").get("unix_listen", 0)
-            return f"socket,id={char_id},fd={fd},server=on,wait=off"
+            return f"socket,id={char_id},path={escape_comma(src.path or '')},server=on,wait=off"
         return f"socket,id={char_id},path={escape_comma(src.path or '')}"
     if t == "spicevmc":
         return f"spicevmc,id={char_id},name={src.spicevmc}"

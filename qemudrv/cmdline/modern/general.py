@@ -336,11 +336,15 @@ def build_display_and_defaults(cmd: CommandLine, dom: Domain, caps: QemuCaps) ->
 
 
 def build_monitor(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """The QMP monitor: a listening unix socket libvirt hands over as an fd."""
+    """The QMP monitor: a listening unix socket, handed over as an fd where
+    the host passes one (libvirt's test mocks), else by its path."""
     fd = caps.table("fds").get("unix_listen")
-    if fd is None:
-        return
-    cmd.add("-chardev", f"socket,id=charmonitor,fd={fd},server=on,wait=off")
+    if fd is not None:
+        source = f"fd={fd}"
+    else:
+        path = caps.monitor.get("path") or f"{domain_lib_dir(dom, caps)}/monitor.sock"
+        source = f"path={escape_comma(str(path))}"
+    cmd.add("-chardev", f"socket,id=charmonitor,{source},server=on,wait=off")
     cmd.add("-mon", "chardev=charmonitor,id=monitor,mode=control")
 
 
