@@ -5,7 +5,9 @@ a module of their own, in libvirt's device order."""
 from __future__ import annotations
 
 from ..caps import QemuCaps
+from ..defaults.device_infos import device_infos
 from ..errors import ConfigError
+from ..model.address import PCIAddress
 from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
@@ -34,6 +36,22 @@ _SERIAL_MODEL_TARGET = {
     "sclplmconsole": "sclp-serial",
     "isa-debugcon": "isa-debug",
 }
+
+
+# VIR_DOMAIN_DEVICE_ZPCI_MAX_UID
+_ZPCI_MAX_UID = 0xFFFF
+
+
+def _check_zpci(addr: PCIAddress, caps: QemuCaps) -> None:
+    """qemuValidateDomainDeviceDefZPCIAddress (the fid takes any 32-bit value)."""
+    if addr.zpci_uid is None and addr.zpci_fid is None:
+        return
+    if not caps.has("zpci"):
+        raise ConfigError("This QEMU binary doesn't support zPCI")
+    uid = addr.zpci_uid
+    if uid is not None and not 0 < uid <= _ZPCI_MAX_UID:
+        raise ConfigError(f"Invalid PCI address uid='0x{uid:04x}', must be > 0x0000 and "
+                          f"<= 0x{_ZPCI_MAX_UID:04x}", code="XML error")
 
 
 def _check_serial_target(chr_dev: ChrDevice) -> None:
@@ -90,6 +108,10 @@ def _check_memory_device(mem: MemoryDevice, dom: Domain) -> None:
 
 
 def validate_devices(dom: Domain, caps: QemuCaps) -> None:
+    # qemuValidateDomainDeviceInfo's address checks come first for each device.
+    for _, _, info in device_infos(dom):
+        if isinstance(info.address, PCIAddress):
+            _check_zpci(info.address, caps)
     devices = dom.devices
     for chr_dev in [*devices.serials, *devices.parallels, *devices.channels,
                     *devices.consoles]:
