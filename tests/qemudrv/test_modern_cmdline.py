@@ -129,7 +129,8 @@ def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:
 
 
 def test_a_9_0_rejection_carries_libvirt_s_error_prefix() -> None:
-    xml = domain_xml("<disk type='file'><source file='/a'/></disk>")
+    xml = domain_xml("<disk type='file' device='bogus'><source file='/a'/>"
+                     "<target dev='hda'/></disk>")
     with pytest.raises(XMLError) as modern:
         QemuDriver().xml_to_argv(xml, modern_caps())
     with pytest.raises(XMLError) as legacy:
