@@ -238,4 +238,20 @@ def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
     if value in ctx.boot_orders:
         raise XMLError(f"boot order '{order}' used for more than one device")
     ctx.boot_orders.add(value)
+    loadparm = boot.get("loadparm")
+    if loadparm is not None and ctx.modern:
+        _check_loadparm(loadparm.upper())
     return value
+
+
+_LOADPARM = re.compile(r"[A-Za-z0-9. ]*")
+
+
+def _check_loadparm(loadparm: str) -> None:
+    """virDomainDeviceLoadparmIsValid (9.0): s390 IPL load parameters."""
+    if not 1 <= len(loadparm) <= 8:
+        raise XMLError(f"loadparm value '{loadparm}' must be between 1 and 8 characters",
+                       code="internal error")
+    if not _LOADPARM.fullmatch(loadparm):
+        raise XMLError(f"invalid loadparm value '{loadparm}', expecting chars in set of "
+                       "[a-zA-Z0-9.] and blank spaces", code="internal error")

@@ -13,6 +13,7 @@ from .general_values import int_value, parse_memory_value, uint_value
 from .prop_errors import invalid_value
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
+NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
 CPU_MODES_MODERN = (*CPU_MODES, "maximum")
@@ -298,7 +299,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         placement = "auto"
     if mem_el is not None:
         mode = mem_el.get("mode")
-        if mode is not None and mode not in NUMATUNE_MODES:
+        modes = NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES
+        if mode is not None and mode not in modes:
             raise ConfigError(f"Unsupported NUMA memory tuning mode '{mode}'")
         placement = mem_el.get("placement")
         if placement is not None and placement not in ("static", "auto"):
@@ -350,8 +352,11 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 if cid in seen:
                     raise XMLError(f"Multiple memnode elements with cellid {cid}")
                 mmode = mn.get("mode", "strict")
-                if mmode not in NUMATUNE_MODES:
+                if mmode not in (NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES):
                     raise XMLError("Invalid mode attribute in memnode element")
+                if tune.mode == "restrictive" and mmode != "restrictive":
+                    raise XMLError("'restrictive' mode is required in memnode element when "
+                                   "mode is 'restrictive' in memory element")
                 ns = mn.get("nodeset")
                 if ns is None:
                     raise XMLError("Missing required nodeset attribute in memnode element")

@@ -11,7 +11,7 @@ from test_modern_cmdline import modern_caps
 
 from harness.protocol import Capabilities
 from qemudrv.driver import QemuDriver
-from qemudrv.errors import ConfigError, XMLError
+from qemudrv.errors import ConfigError, UnsupportedError, XMLError
 
 
 def probed_caps(*flags: str) -> Capabilities:
@@ -121,3 +121,30 @@ def test_a_serial_target_needs_its_own_address_type() -> None:
               "<address type='pci' bus='0' slot='9' function='0'/></serial>")
     assert rejection(domain_xml(serial)) == (
         "unsupported configuration: Target type 'isa-serial' requires address type 'isa'")
+
+
+@pytest.mark.parametrize("loadparm, message", [
+    ("sys1?", "invalid loadparm value 'SYS1?', expecting chars in set of [a-zA-Z0-9.] and "
+              "blank spaces"),
+    ("loadparm1", "loadparm value 'LOADPARM1' must be between 1 and 8 characters"),
+])
+def test_a_boot_load_parameter_is_checked_upper_cased(loadparm: str, message: str) -> None:
+    disk = (f"<disk type='file'><source file='/a'/><target dev='vda' bus='virtio'/>"
+            f"<boot order='1' loadparm='{loadparm}'/></disk>")
+    assert rejection(domain_xml(disk)) == f"internal error: {message}"
+
+
+def test_restrictive_numa_tuning_needs_restrictive_memory_nodes() -> None:
+    extra = ("<numatune><memory mode='restrictive' nodeset='0'/>"
+             "<memnode cellid='0' mode='strict' nodeset='0'/></numatune>"
+             "<cpu><numa><cell id='0' cpus='0' memory='219136' unit='KiB'/></numa></cpu>")
+    assert rejection(domain_xml("", extra=extra)) == (
+        "XML error: 'restrictive' mode is required in memnode element when mode is "
+        "'restrictive' in memory element")
+
+
+def test_a_host_numa_node_beyond_the_host_is_refused_when_building() -> None:
+    extra = "<numatune><memory mode='strict' nodeset='9'/></numatune>"
+    with pytest.raises(UnsupportedError, match="^internal error: Mock: no numa node set is "
+                                               "available at bit 9$"):
+        QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())

@@ -19,7 +19,7 @@ from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
-from .validate import check_hugetlbfs_mounts
+from .validate import check_host_numa_nodes, check_hugetlbfs_mounts
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -219,6 +219,7 @@ def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
     mem = dom.memory
     check_hugetlbfs_mounts(dom, caps)
+    check_host_numa_nodes(dom, caps)
     if mem.max_memory and mem.slots:
         cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
     else:

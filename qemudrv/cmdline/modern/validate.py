@@ -100,6 +100,26 @@ def check_hugetlbfs_mounts(dom: Domain, caps: QemuCaps) -> None:
                 code="internal error")
 
 
+def check_host_numa_nodes(dom: Domain, caps: QemuCaps) -> None:
+    """virNumaNodesetIsAvailable for the host nodes the memory backends bind
+    to (qemuBuildMemoryBackendProps, qemuBuildNumaCommandLine): the whole
+    domain's set first, then each guest node's. libvirt's test programs mock
+    the host with nodes 0 to numa_max_node, and the mock words the error."""
+    tune = dom.numatune
+    if tune is None:
+        return
+    nodesets: list[frozenset[int] | None] = [mn.nodeset for mn in tune.memnodes]
+    if tune.memory_set:
+        auto = tune.placement == "auto"
+        nodesets.insert(0, dom.numad_nodeset if auto else tune.nodeset)
+    max_node = int(caps.host.get("numa_max_node", 0))
+    for nodeset in nodesets:
+        beyond = sorted(n for n in nodeset or () if n > max_node)
+        if beyond:
+            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
+                                   code="internal error")
+
+
 def validate(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefValidate's stages in libvirt's order (the first check
     belongs to post-parse, which assigned the disks' drive addresses)."""
