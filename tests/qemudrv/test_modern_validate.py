@@ -145,6 +145,6 @@ def test_restrictive_numa_tuning_needs_restrictive_memory_nodes() -> None:
 
 def test_a_host_numa_node_beyond_the_host_is_refused_when_building() -> None:
     extra = "<numatune><memory mode='strict' nodeset='9'/></numatune>"
-    with pytest.raises(UnsupportedError, match="^internal error: Mock: no numa node set is "
-                                               "available at bit 9$"):
+    with pytest.raises(UnsupportedError, match=r"^internal error: Mock: no numa node set is "
+                                               r"available at bit 9$"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
