@@ -11,6 +11,7 @@ from ..model.address import PCIAddress
 from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
+from .chardev import validate_chr_source
 from .machine import is_arm_virt, is_pseries, is_riscv_virt, is_s390
 
 # qemuValidateChrSerialTargetTypeToAddressType: the address each serial
@@ -82,7 +83,8 @@ def _serial_fits_machine(chr_dev: ChrDevice, dom: Domain) -> bool:
 
 
 def _check_chr(chr_dev: ChrDevice, dom: Domain) -> None:
-    """qemuValidateDomainChrDef (the source checks are the chardev family's)."""
+    """virDomainChrDefValidate, then qemuValidateDomainChrDef."""
+    validate_chr_source(chr_dev.source, chr_dev)
     if chr_dev.kind == "serial":
         _check_serial_target(chr_dev)
     if chr_dev.kind == "parallel" and (is_s390(dom) or is_pseries(dom)):
@@ -113,8 +115,16 @@ def validate_devices(dom: Domain, caps: QemuCaps) -> None:
         if isinstance(info.address, PCIAddress):
             _check_zpci(info.address, caps)
     devices = dom.devices
+    for card in devices.smartcards:
+        if card.passthru is not None:
+            validate_chr_source(card.passthru)
     for chr_dev in [*devices.serials, *devices.parallels, *devices.channels,
                     *devices.consoles]:
         _check_chr(chr_dev, dom)
+    for rng in devices.rngs:
+        if rng.backend == "egd" and rng.chardev is not None:
+            validate_chr_source(rng.chardev)
     for mem in devices.memories:
         _check_memory_device(mem, dom)
+    for redirdev in devices.redirdevs:
+        validate_chr_source(redirdev.source)

@@ -148,3 +148,21 @@ def test_a_host_numa_node_beyond_the_host_is_refused_when_building() -> None:
     with pytest.raises(UnsupportedError, match=r"^internal error: Mock: no numa node set is "
                                                r"available at bit 9$"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
+
+
+@pytest.mark.parametrize("chardev, message", [
+    ("<serial type='file'><target port='0'/></serial>",
+     "internal error: Missing source path attribute for char device"),
+    ("<serial type='tcp'><source mode='connect' service='9999'/></serial>",
+     "internal error: Missing source host attribute for char device"),
+    ("<serial type='nmdm'><source master='/dev/nmdm0A'/></serial>",
+     "internal error: Should define both master and slave path attributes for nmdm device"),
+])
+def test_a_character_device_must_name_its_host_end(chardev: str, message: str) -> None:
+    assert rejection(domain_xml(chardev)) == message
+
+
+def test_a_virtio_channel_may_leave_its_socket_path_to_libvirt() -> None:
+    channel = ("<channel type='unix'><source mode='bind'/>"
+               "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>")
+    QemuDriver().xml_to_argv(domain_xml(channel), modern_caps())
