@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..caps import QemuCaps
 from ..errors import ConfigError
 from ..model.domain import Domain
-from .machine import is_arm_virt, is_pseries, is_q35, is_s390, is_x86
+from .machine import is_arm_virt, is_i440fx, is_pseries, is_q35, is_s390, is_x86
 
 
 def _check_firmware(dom: Domain) -> None:
@@ -26,6 +26,25 @@ def _check_bios_serial(dom: Domain) -> None:
         if not dom.devices.serials:
             raise ConfigError("need at least one serial port to use BIOS serial output",
                               code="XML error")
+
+
+def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefCpu's checks of the CPU mode (the cache and
+    physical address bits are not in the model yet)."""
+    cpu = dom.cpu
+    if cpu is None or not (cpu.model or cpu.mode != "custom"):
+        return
+    # A case's config may move the host (the test program's driver.hostarch).
+    host_arch = caps.conf("host_arch") or caps.host_arch
+    if cpu.mode == "host-passthrough":
+        if dom.arch == "armv7l" and host_arch == "aarch64" and not caps.has("aarch64-off"):
+            raise ConfigError("QEMU binary does not support CPU host-passthrough for armv7l "
+                              "on aarch64 host")
+        if cpu.migratable not in (None, "off") and not caps.has("cpu.migratable"):
+            raise ConfigError("Migratable attribute for host-passthrough CPU is not "
+                              "supported by this QEMU binary")
+    elif cpu.mode == "maximum" and not caps.has("cpu-max"):
+        raise ConfigError("maximum CPU is not supported by QEMU binary")
 
 
 def _check_memory_hotplug(dom: Domain) -> None:
@@ -85,6 +104,32 @@ def _check_pm(dom: Domain, caps: QemuCaps) -> None:
             raise ConfigError(f"setting ACPI {state.upper()} not supported")
 
 
+def _check_features(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefFeatures, for the features the model records."""
+    flags = dom.features.flags
+
+    def unsupported(name: str) -> ConfigError:
+        return ConfigError(f"The '{name}' feature is not supported for architecture "
+                           f"'{dom.arch}' or machine type '{dom.machine}'")
+
+    # In the order of libvirt's feature enum.
+    if "apic" in flags and dom.features.apic_eoi is not None and not is_x86(dom):
+        raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
+                          f"architecture '{dom.arch}' or machine type '{dom.machine}'")
+    if "hyperv" in flags and not is_x86(dom) and not is_arm_virt(dom):
+        raise ConfigError(f"Hyperv features are not supported for architecture "
+                          f"'{dom.arch}' or machine type '{dom.machine}'")
+    if "pvspinlock" in flags and not is_x86(dom):
+        raise unsupported("pvspinlock")
+    if flags.get("pmu") is False and dom.arch in ("ppc64", "ppc64le"):
+        raise ConfigError(f"PMU is always enabled for architecture '{dom.arch}'")
+    if "vmport" in flags and not (caps.has("machine-vmport-opt") and (
+            is_i440fx(dom) or is_q35(dom) or dom.machine == "isapc")):
+        raise ConfigError("vmport is not available with this QEMU binary")
+    if flags.get("gic") is True and not is_arm_virt(dom):
+        raise unsupported("gic")
+
+
 def _check_panics(dom: Domain, caps: QemuCaps) -> None:
     """qemuValidateDomainDefPanic: the firmware-provided models take no address."""
     for panic in dom.devices.panics:
@@ -119,7 +164,9 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError("Parameter 'min_guarantee' not supported by QEMU.")
     _check_firmware(dom)
     _check_bios_serial(dom)
+    _check_cpu_mode(dom, caps)
     _check_memory_hotplug(dom)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
+    _check_features(dom, caps)
     _check_panics(dom, caps)

@@ -166,3 +166,14 @@ def test_a_virtio_channel_may_leave_its_socket_path_to_libvirt() -> None:
     channel = ("<channel type='unix'><source mode='bind'/>"
                "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>")
     QemuDriver().xml_to_argv(domain_xml(channel), modern_caps())
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("<features><gic version='2'/></features>",
+     "The 'gic' feature is not supported for architecture 'x86_64' or machine type "
+     "'pc-i440fx-8.0'"),
+    ("<features><vmport state='on'/></features>", "vmport is not available with this QEMU binary"),
+    ("<cpu mode='maximum'/>", "maximum CPU is not supported by QEMU binary"),
+])
+def test_features_and_cpu_modes_the_machine_or_emulator_lacks(extra: str, message: str) -> None:
+    assert rejection(domain_xml("", extra=extra)) == f"unsupported configuration: {message}"
