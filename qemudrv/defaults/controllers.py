@@ -125,11 +125,11 @@ def _order_parsed(dom: Domain) -> None:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_none = True
             else:
                 if usb_none:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_other = True
         same = by_type.setdefault(cont.type, [])
         if len(same) >= CONTROLLERS_MAX:
@@ -232,8 +232,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pci-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pci-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pci-root")
     if add_pcie_root:
@@ -241,8 +241,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pcie-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pcie-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pcie-root")
         # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge

@@ -73,6 +73,9 @@ def _collect(dom: Domain, addrs: PCIAddressSet) -> None:
                         "Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers"
                     )
                 continue
+        if dom.modern:
+            addrs.reserve_function(addr, flags, True)
+            continue
         entire = addr.function == 0 and addr.multifunction is not True
         addrs.reserve_addr(addr, flags, entire, True)
 
@@ -104,9 +107,27 @@ def _validate_piix3(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
                     raise ConfigError("PIIX3 USB controller must have PCI address 0:0:1.2")
             else:
                 _set_fixed(cont.info, 1, 2)
-    if addrs.buses:
+    if dom.modern:
+        _reserve_piix3_functions(dom, addrs)
+    elif addrs.buses:
         addrs.reserve_slot(PCIAddress(0, 0, 1, 0), PCI_DEVICE)
     _primary_video(dom, addrs, video_usable, 2, PCI_DEVICE)
+
+
+def _reserve_piix3_functions(dom: Domain, addrs: PCIAddressSet) -> None:
+    """libvirt 9.0 reserves the PIIX3's functions one by one: the first IDE
+    and USB controllers (which collecting skipped), the ISA bridge (1.0) and
+    the bridge at 1.3, so a device the config puts on 1.1 clashes with the
+    IDE controller and not with the slot."""
+    if not addrs.buses:
+        return
+    for cont in dom.devices.controllers:
+        if cont.index == 0 and (cont.type == "ide" or (
+                cont.type == "usb" and cont.model in (None, "piix3-uhci"))):
+            assert isinstance(cont.info.address, PCIAddress)
+            addrs.reserve_function(cont.info.address, PCI_DEVICE, True)
+    addrs.reserve_function(PCIAddress(0, 0, 1, 0), PCI_DEVICE, True)
+    addrs.reserve_function(PCIAddress(0, 0, 1, 3), PCI_DEVICE, True)
 
 
 def _primary_video(

@@ -1,6 +1,6 @@
 """libvirt 9.0's checks of graphics, video, input, sound and audio devices
-(qemuValidateDomainDeviceDefGraphics and friends), with its messages; the
-character devices' are in validate_chardev."""
+(qemuValidateDomainDeviceDefGraphics and friends) and the QEMU driver's of
+character devices (validate_chardev), with libvirt's messages."""
 
 from __future__ import annotations
 
@@ -13,12 +13,7 @@ from ...model.graphics import Graphics
 from ...model.input import Input
 from ...model.sound import Sound
 from ...model.video import Video
-from .validate_chardev import (
-    check_chr_device,
-    check_redirdev_source,
-    check_rng_source,
-    check_smartcard_source,
-)
+from .validate_chardev import check_qemu_chr_source
 
 
 def _ensure_audio_id(dom: Domain, audio_id: int) -> None:
@@ -231,15 +226,12 @@ def validate_display(dom: Domain, caps: QemuCaps) -> None:
         _check_video(dom, v)
         _check_qemu_video(v, caps)
     for card in d.smartcards:
-        check_smartcard_source(dom, card, caps)
+        if card.passthru is not None:
+            check_qemu_chr_source(card.passthru, dom, caps)
     for dev in (*d.serials, *d.parallels, *d.channels, *d.consoles):
-        check_chr_device(dom, dev, caps)
+        check_qemu_chr_source(dev.source, dom, caps)
     for inp in d.inputs:
         _check_input(dom, inp, caps)
-    for rng in d.rngs:
-        check_rng_source(rng)
-    for redir in d.redirdevs:
-        check_redirdev_source(redir)
     for g in d.graphics:
         _check_generic_graphics(dom, g)
         _check_graphics(dom, g, caps)
