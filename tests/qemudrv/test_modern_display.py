@@ -149,3 +149,28 @@ def test_audio_is_written_back_in_libvirt_s_order() -> None:
 def test_fixed_audio_settings_need_the_mixing_engine() -> None:
     with pytest.raises(ConfigError, match="fixed audio settings requires mixing engine"):
         modern_xml(domain_xml("<audio id='1' type='none'><input fixedSettings='yes'/></audio>"))
+
+
+def test_9_0_display_and_chardev_xml_round_trips() -> None:
+    devices = """
+    <channel type='qemu-vdagent'>
+      <source>
+        <clipboard copypaste='yes'/>
+        <mouse mode='client'/>
+      </source>
+      <target type='virtio' name='com.redhat.spice.0'/>
+    </channel>
+    <graphics type='vnc' socket='/tmp/vnc.sock' powerControl='yes'>
+      <audio id='1'/>
+    </graphics>
+    <graphics type='egl-headless'>
+      <gl rendernode='/dev/dri/foo'/>
+    </graphics>"""
+    out = modern_xml(domain_xml(devices))
+    assert ("<source>\n        <clipboard copypaste='yes'/>\n        <mouse mode='client'/>\n"
+            "      </source>") in out
+    assert ("<graphics type='vnc' socket='/tmp/vnc.sock' powerControl='yes'>\n"
+            "      <listen type='socket' socket='/tmp/vnc.sock'/>\n"
+            "      <audio id='1'/>\n"
+            "    </graphics>") in out
+    assert "<graphics type='egl-headless'>\n      <gl rendernode='/dev/dri/foo'/>" in out
