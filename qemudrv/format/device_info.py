@@ -69,7 +69,7 @@ def format_device_info(
     allow_rom: bool = False,
 ) -> None:
     if allow_boot and info.boot_order:
-        w.empty("boot", ("order", info.boot_order))
+        w.empty("boot", ("order", info.boot_order), ("loadparm", info.loadparm))
     if info.alias and not ctx.inactive:
         w.empty("alias", ("name", info.alias))
     if info.usb_master_startport is not None:

@@ -148,6 +148,7 @@ class OS:
     cmdline: str | None = None
     dtb: str | None = None
     root: str | None = None
+    slic_table: str | None = None  # libvirt 9.0: <acpi><table type='slic'>
     boot_devs: list[str] = field(default_factory=list)
     bootmenu: bool | None = None
     bm_timeout: int | None = None

@@ -12,6 +12,7 @@ from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandl
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
 from .general_values import tristate_value, uint_value
+from .net import sanitize_path
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -25,6 +26,22 @@ FEATURES = (
     "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
     "pvspinlock", "capabilities", "pmu", "vmport", "gic",
 )
+
+
+def _parse_acpi_table(os_el: Element) -> str | None:
+    """virDomainDefParseBootAcpiOptions: at most one table, a SLIC one."""
+    acpi = child(os_el, "acpi")
+    tables = children(acpi, "table") if acpi is not None else []
+    if len(tables) > 1:
+        raise XMLError("Only one acpi table is supported")
+    if not tables:
+        return None
+    kind = tables[0].get("type")
+    if kind is None:
+        raise XMLError("Missing acpi table type")
+    if kind != "slic":
+        raise XMLError(f"Unknown acpi table type: {kind}")
+    return sanitize_path(text(tables[0]) or "")
 
 
 def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -70,6 +87,8 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 loader.nvram_template = nvram_el.get("template")
             os_.loader = loader
     if os_type == "hvm":
+        if ctx.modern:
+            os_.slic_table = _parse_acpi_table(os_el)
         _parse_boot(os_el, dom, ctx)
         smbios = child(os_el, "smbios")
         if smbios is not None:

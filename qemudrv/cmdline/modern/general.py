@@ -139,6 +139,8 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
+    if caps.has("loadparm"):
+        opts += _loadparm_option(dom)
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     if dom.os.bios_useserial:
@@ -147,6 +149,15 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if hpet is not None and hpet.present is not None and caps.has("machine-hpet"):
         opts.append(f"hpet={'on' if hpet.present else 'off'}")
     cmd.add("-machine", ",".join(opts))
+
+
+def _loadparm_option(dom: Domain) -> list[str]:
+    """qemuAppendLoadparmMachineParm: the loadparm of the first boot device,
+    a disk before a network interface."""
+    for info in (*(d.info for d in dom.devices.disks), *(n.info for n in dom.devices.interfaces)):
+        if info.boot_order == 1 and info.loadparm:
+            return [f"loadparm={info.loadparm}"]
+    return []
 
 
 def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
@@ -495,6 +506,8 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
+    if dom.os.slic_table is not None:
+        cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(dom.os.slic_table)}")
 
 
 # -- audio ------------------------------------------------------------------
