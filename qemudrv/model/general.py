@@ -70,6 +70,11 @@ class Cputune:
     quota: int | None = None
     emulator_period: int | None = None
     emulator_quota: int | None = None
+    # libvirt 9.0: the whole domain's and the I/O threads' bandwidth
+    global_period: int | None = None
+    global_quota: int | None = None
+    iothread_period: int | None = None
+    iothread_quota: int | None = None
     vcpupins: list[VcpuPin] = field(default_factory=list)
     emulatorpin: frozenset[int] | None = None
     iothreadpins: list[VcpuPin] = field(default_factory=list)

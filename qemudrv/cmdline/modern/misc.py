@@ -74,6 +74,9 @@ def _virtio_driver(base: str, address: object) -> str:
 
 
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    if dom.iothreads and not caps.has("iothread"):
+        # qemuProcessStartValidateIOThreads
+        raise UnsupportedError("IOThreads not supported for this QEMU")
     for thread in dom.iothreads:
         add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
 
