@@ -8,7 +8,7 @@ from lxml import etree
 
 from ..bitmap import format_bitmap
 from ..model.domain import Domain
-from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
+from ..model.general import CPU, HypervFeatures, IOThread, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 
@@ -111,17 +111,26 @@ def format_vcpu(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_iothreads(w: XMLWriter, dom: Domain) -> None:
-    if not dom.iothreads:
-        return
-    w.element("iothreads", len(dom.iothreads))
-    if all(t.autofill for t in dom.iothreads):
-        return
-    w.start("iothreadids")
-    for t in dom.iothreads:
-        # libvirt 9.0 writes the ids it filled in too.
-        if not t.autofill or dom.modern:
-            w.empty("iothread", ("id", t.id))
-    w.end("iothreadids")
+    if dom.iothreads:
+        w.element("iothreads", len(dom.iothreads))
+    if any(not t.autofill or _has_pool(t) for t in dom.iothreads):
+        w.start("iothreadids")
+        for t in dom.iothreads:
+            # libvirt 9.0 writes the ids it filled in too.
+            if not t.autofill or dom.modern:
+                w.empty("iothread", ("id", t.id), *_pool_attrs(t))
+        w.end("iothreadids")
+    if dom.default_iothread is not None:
+        w.empty("defaultiothread", *_pool_attrs(dom.default_iothread))
+
+
+def _has_pool(thread: IOThread) -> bool:
+    return thread.thread_pool_min is not None or thread.thread_pool_max is not None
+
+
+def _pool_attrs(thread: IOThread) -> tuple[tuple[str, int | None], ...]:
+    return (("thread_pool_min", thread.thread_pool_min),
+            ("thread_pool_max", thread.thread_pool_max))
 
 
 def _sched(w: XMLWriter, tag: str, attr: str, g: SchedGroup) -> None:

@@ -43,6 +43,8 @@ class Domain:
     blkiotune: Blkiotune = field(default_factory=Blkiotune)
     vcpus: Vcpus = field(default_factory=Vcpus)
     iothreads: list[IOThread] = field(default_factory=list)
+    # libvirt 9.0 <defaultiothread>: the main loop's pool (its id is unused)
+    default_iothread: IOThread | None = None
     cputune: Cputune = field(default_factory=Cputune)
     numatune: Numatune | None = None
     resource_partition: str | None = None

@@ -86,6 +86,9 @@ class Cputune:
 class IOThread:
     id: int
     autofill: bool = False
+    # libvirt 9.0: bounds of the thread's worker pool (None: QEMU's default)
+    thread_pool_min: int | None = None
+    thread_pool_max: int | None = None
 
 
 @dataclass

@@ -15,7 +15,7 @@ import uuid as uuidlib
 from lxml import etree
 
 from ..bitmap import parse_bitmap, shorten
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
 from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
@@ -269,7 +269,10 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
             used.add(tid)
-            threads.append(IOThread(tid))
+            thread = IOThread(tid)
+            if ctx.modern:
+                _parse_thread_pool(n, thread)
+            threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
@@ -278,6 +281,37 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1
     dom.iothreads = threads
+    if ctx.modern:
+        _parse_default_iothread(root, dom)
+
+
+def _parse_thread_pool(el: Element, thread: IOThread) -> None:
+    """thread_pool_min and thread_pool_max (libvirt 9.0), then
+    virDomainDefValidateIOThreadsThreadPool's checks (unset is -1 there)."""
+    for attr in ("thread_pool_min", "thread_pool_max"):
+        raw = el.get(attr)
+        if raw is None:
+            continue
+        if not re.fullmatch(r"\s*\+?\d+\s*", raw):
+            raise XMLError(f"Invalid value for attribute '{attr}' in element '{el.tag}': "
+                           f"'{raw}'. Expected non-negative integer value")
+        setattr(thread, attr, int(raw))
+    low = -1 if thread.thread_pool_min is None else thread.thread_pool_min
+    high = -1 if thread.thread_pool_max is None else thread.thread_pool_max
+    if high == 0:
+        raise ConfigError("thread_pool_max must be a positive integer")
+    if low > high:
+        raise ConfigError("thread_pool_min must be smaller or equal to thread_pool_max")
+
+
+def _parse_default_iothread(root: Element, dom: Domain) -> None:
+    el = child(root, "defaultiothread")
+    if el is None:
+        return
+    thread = IOThread(0)
+    _parse_thread_pool(el, thread)
+    if thread.thread_pool_min is not None or thread.thread_pool_max is not None:
+        dom.default_iothread = thread
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:

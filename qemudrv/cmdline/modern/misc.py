@@ -6,6 +6,7 @@ from ...caps import QemuCaps
 from ...errors import UnsupportedError
 from ...model.address import CCWAddress, VirtioMMIOAddress
 from ...model.domain import Domain
+from ...model.general import IOThread
 from ..command import CommandLine
 from .address import address_props
 from .chardev import chardev_arg
@@ -78,7 +79,18 @@ def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         # qemuProcessStartValidateIOThreads
         raise UnsupportedError("IOThreads not supported for this QEMU")
     for thread in dom.iothreads:
-        add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
+        add_object(cmd, "iothread", f"iothread{thread.id}", _pool_props(thread), caps)
+    if dom.default_iothread is not None:
+        add_object(cmd, "main-loop", "main-loop", _pool_props(dom.default_iothread), caps)
+
+
+def _pool_props(thread: IOThread) -> Props:
+    props: Props = {}
+    if thread.thread_pool_min is not None:
+        props["thread-pool-min"] = thread.thread_pool_min
+    if thread.thread_pool_max is not None:
+        props["thread-pool-max"] = thread.thread_pool_max
+    return props
 
 
 def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
