@@ -197,7 +197,11 @@ def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
         elif name == "gic":
             f.flags[name] = True
             ver = node.get("version")
-            if ver == "host" and ctx.modern:
+            if ctx.modern and ver is not None:
+                # virXMLPropEnum over virGICVersion, 'none' (zero) refused
+                if ver not in ("2", "3", "host"):
+                    raise XMLError(f"Invalid value for attribute 'version' in element "
+                                   f"'gic': '{ver}'.")
                 f.gic_version = ver
             elif ver is not None:
                 try:
