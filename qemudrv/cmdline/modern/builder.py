@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, general, misc, net
+from . import audio, chardev, controller, disk, display, general, misc, net
 
 
 def build_command_line(
@@ -47,7 +47,7 @@ def build_command_line(
     chardev.build_channels(cmd, dom, caps)
     chardev.build_consoles(cmd, dom, caps)
     display.build_inputs(cmd, dom, caps)
-    general.build_audio(cmd, dom, caps)
+    audio.build_audio(cmd, dom)
     display.build_graphics(cmd, dom, caps)
     display.build_videos(cmd, dom, caps)
     display.build_sounds(cmd, dom, caps)

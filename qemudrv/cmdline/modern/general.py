@@ -20,7 +20,7 @@ from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from .props import Props, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -508,16 +508,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     legacy.build_direct_kernel(cmd, dom, caps)
     if dom.os.slic_table is not None:
         cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(dom.os.slic_table)}")
-
-
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
 
 
 # -- tail -------------------------------------------------------------------
