@@ -205,10 +205,20 @@ def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         else:
             raise UnsupportedError("CPU specification not supported by hypervisor")
     else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
+        # Post-parse gave the definition the machine's default model where
+        # libvirt names it; else only a 32-bit guest on a 64-bit x86
+        # emulator needs one.
+        emulator = dom.emulator or ""
+        i686_on_x86_64 = dom.arch == "i686" and (
+            (caps.host_arch == "x86_64" and "kvm" in emulator) or "x86_64" in emulator)
+        model = "qemu32" if i686_on_x86_64 else ""
     extra = _cpu_features(dom)
+    if extra and not model:
+        # CPU flags need a model: QEMU's default one of the architecture.
+        model = {"i686": "qemu32", "x86_64": "qemu64"}.get(dom.arch, "")
+        if not model:
+            raise UnsupportedError("CPU flags requested but can't determine default CPU "
+                                   f"for arch {dom.arch}")
     if model:
         cmd.add("-cpu", ",".join([model, *extra]))
 
