@@ -16,6 +16,7 @@ from .general import (
     Features,
     IdMapEntry,
     IOThread,
+    IOThreadPool,
     Keywrap,
     Lifecycle,
     Memory,
@@ -43,8 +44,7 @@ class Domain:
     blkiotune: Blkiotune = field(default_factory=Blkiotune)
     vcpus: Vcpus = field(default_factory=Vcpus)
     iothreads: list[IOThread] = field(default_factory=list)
-    # libvirt 9.0 <defaultiothread>: the main loop's pool (its id is unused)
-    default_iothread: IOThread | None = None
+    default_iothread: IOThreadPool | None = None
     cputune: Cputune = field(default_factory=Cputune)
     numatune: Numatune | None = None
     resource_partition: str | None = None

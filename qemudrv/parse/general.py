@@ -15,13 +15,15 @@ import uuid as uuidlib
 from lxml import etree
 
 from ..bitmap import parse_bitmap, shorten
-from ..errors import ConfigError, XMLError
+from ..errors import XMLError
 from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .iothreads import parse_default_iothread, parse_pool
+from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
@@ -102,13 +104,25 @@ def _parse_metadata(el: Element | None) -> Element | None:
     return meta
 
 
+def _check_hugepage_sets(pages: list[Hugepage]) -> None:
+    # A page without a nodeset is the default for the other nodes; only one
+    # may exist.
+    defaults = [p for p in pages if p.nodeset is None]
+    if len(defaults) > 1:
+        raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
+    for i, a in enumerate(pages):
+        for b in pages[i + 1:]:
+            if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
+                raise XMLError("nodeset attribute of hugepages of sizes overlap")
+
+
 def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
     mem_el = child(root, "memory")
     has_numa = _has_numa_cells(root)
-    # libvirt 9.0 leaves a missing size to the post-parse check.
-    required = not has_numa and not ctx.modern
-    total = parse_memory_value(mem_el, ctx, required=required, what="./memory[1]")
+    # 9.0 reads <memory> as optional and checks the size in post-parse.
+    total = parse_memory_value(mem_el, ctx, required=not (has_numa or ctx.modern),
+                               what="./memory[1]")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")
@@ -162,23 +176,20 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                 if nodeset_s is not None:
                     nodeset = parse_bitmap(nodeset_s, "nodeset")
                     if not nodeset:
-                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
+                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}",
+                                       code="unsupported configuration")
                 mem.hugepages.append(Hugepage(size, nodeset))
-            # A page without a nodeset is the default for the other nodes;
-            # only one may exist.
-            defaults = [p for p in mem.hugepages if p.nodeset is None]
-            if len(defaults) > 1:
-                raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
-            for i, a in enumerate(mem.hugepages):
-                for b in mem.hugepages[i + 1:]:
-                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
-                        raise XMLError("nodeset attribute of hugepages of sizes overlap")
+            # 9.0 checks the page sets when validating the definition.
+            if not ctx.modern:
+                _check_hugepage_sets(mem.hugepages)
         else:
             mem.hugepages.append(Hugepage(0, None))
     if child(el, "nosharepages") is not None:
         mem.nosharepages = True
     if child(el, "locked") is not None:
         mem.locked = True
+    if ctx.modern:
+        parse_memory_backing_modern(el, dom)
 
 
 def parse_blkiotune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -273,7 +284,7 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             used.add(tid)
             thread = IOThread(tid)
             if ctx.modern:
-                _parse_thread_pool(n, thread)
+                thread.pool_min, thread.pool_max = parse_pool(n)
             threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
@@ -284,36 +295,7 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         next_id += 1
     dom.iothreads = threads
     if ctx.modern:
-        _parse_default_iothread(root, dom)
-
-
-def _parse_thread_pool(el: Element, thread: IOThread) -> None:
-    """thread_pool_min and thread_pool_max (libvirt 9.0), then
-    virDomainDefValidateIOThreadsThreadPool's checks (unset is -1 there)."""
-    for attr in ("thread_pool_min", "thread_pool_max"):
-        raw = el.get(attr)
-        if raw is None:
-            continue
-        if not re.fullmatch(r"\s*\+?\d+\s*", raw):
-            raise XMLError(f"Invalid value for attribute '{attr}' in element '{el.tag}': "
-                           f"'{raw}'. Expected non-negative integer value")
-        setattr(thread, attr, int(raw))
-    low = -1 if thread.thread_pool_min is None else thread.thread_pool_min
-    high = -1 if thread.thread_pool_max is None else thread.thread_pool_max
-    if high == 0:
-        raise ConfigError("thread_pool_max must be a positive integer")
-    if low > high:
-        raise ConfigError("thread_pool_min must be smaller or equal to thread_pool_max")
-
-
-def _parse_default_iothread(root: Element, dom: Domain) -> None:
-    el = child(root, "defaultiothread")
-    if el is None:
-        return
-    thread = IOThread(0)
-    _parse_thread_pool(el, thread)
-    if thread.thread_pool_min is not None or thread.thread_pool_max is not None:
-        dom.default_iothread = thread
+        dom.default_iothread = parse_default_iothread(root)
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -359,7 +341,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
         info.bios = _sysinfo_entries(bios, ("vendor", "version", "date", "release"))
         for e in info.bios:
             if e.name == "date" and not re.fullmatch(r"\d{2}/\d{2}/(\d{2}|\d{4})", e.value):
-                raise XMLError("Invalid BIOS 'date' format")
+                raise XMLError("Invalid BIOS 'date' format", code="")
     system = child(el, "system")
     if system is not None:
         info.system = _sysinfo_entries(
@@ -371,7 +353,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 e.name == "uuid" and dom.uuid is not None
                 and _parse_uuid(e.value) != dom.uuid
             ):
-                raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
+                raise XMLError("UUID mismatch between <uuid> and <sysinfo>", code="")
     for bb in children(el, "baseBoard"):
         info.base_boards.append(
             _sysinfo_entries(

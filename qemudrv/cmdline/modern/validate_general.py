@@ -63,25 +63,7 @@ def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> 
 
 def validate_general(dom: Domain, caps: QemuCaps) -> None:
     _validate_emulator(dom, caps)
-    _validate_machine_features(dom)
     _validate_fw_cfg(dom)
-
-
-def _not_for_machine(feature: str, dom: Domain) -> ConfigError:
-    return ConfigError(f"The '{feature}' feature is not supported for architecture "
-                       f"'{dom.arch}' or machine type '{dom.machine}'")
-
-
-def _validate_machine_features(dom: Domain) -> None:
-    """qemuValidateDomainDefFeatures for the features bound to an
-    architecture or machine type: the GIC (ARM virt), pvspinlock (x86)."""
-    flags = dom.features.flags
-    arm_virt = dom.arch in ("armv6l", "armv7l", "aarch64") and (
-        dom.machine == "virt" or dom.machine.startswith("virt-"))
-    if flags.get("gic") is True and not arm_virt:
-        raise _not_for_machine("gic", dom)
-    if "pvspinlock" in flags and dom.arch not in ("i686", "x86_64"):
-        raise _not_for_machine("pvspinlock", dom)
 
 
 def _validate_fw_cfg(dom: Domain) -> None:
