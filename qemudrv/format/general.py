@@ -448,6 +448,8 @@ def format_clock(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("basis", c.basis or "utc"))
     elif c.offset == "timezone":
         attrs.append(("timezone", c.timezone))
+    elif c.offset == "absolute":
+        attrs.append(("start", c.start))
     body = w.child()
     for t in c.timers:
         _format_timer(body, t)
