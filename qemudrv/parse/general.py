@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import XMLError
-from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
 from ..xmlreader import Element, child, child_text, children, text
@@ -250,7 +250,8 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
         v.placement = placement
         v.placement_set = True
     if v.placement != "auto" and el.get("cpuset") is not None:
-        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset")
+        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset",
+                              CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN)
         if not cpuset:
             raise XMLError(f"Invalid value of 'cpuset': {shorten(el.get('cpuset') or '')}")
         v.cpuset = cpuset

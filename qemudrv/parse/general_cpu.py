@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
-from ..limits import UINT_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, UINT_MAX
 from ..model.domain import Domain
 from ..model.general import (
     CPU,
@@ -99,6 +99,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if ctx.modern:
         _parse_bandwidth_9_0(el, t)
 
+    cpumask = CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
         vcpu = uint_value(pin.get("vcpu"), "vcpupin vcpu")
@@ -112,7 +113,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset")))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", cpumask)))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -121,7 +122,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset")
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", cpumask)
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -140,7 +141,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset")))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", cpumask)))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 

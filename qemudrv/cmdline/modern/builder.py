@@ -40,6 +40,7 @@ def build_command_line(
     general.build_master_key(cmd, dom, caps)
     blockdev.build_managed_pr_helper(cmd, dom, caps)
     general.build_pflash(cmd, dom, caps)
+    general.build_fips(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
     features.build_tseg(cmd, dom, caps)

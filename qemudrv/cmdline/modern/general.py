@@ -134,6 +134,13 @@ def build_pflash(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                            "driver": "raw", "file": f"{node}-storage"})
 
 
+def build_fips(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """-enable-fips where the host runs in FIPS mode (config host_fips) and
+    QEMU still has the switch (deprecated since QEMU 5.2)."""
+    if caps.conf("host_fips") and caps.has("enable-fips"):
+        cmd.add("-enable-fips")
+
+
 def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios."""
     ld = dom.os.loader
