@@ -260,9 +260,11 @@ def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         opt += f",maxcpus={v.max}"
     cpu = dom.cpu
     if cpu is not None and cpu.sockets:
+        if cpu.dies != 1 and not caps.has("smp-dies"):
+            raise UnsupportedError("Only 1 die per socket is supported")
         opt += f",sockets={cpu.sockets}"
         if caps.has("smp-dies"):
-            opt += ",dies=1"
+            opt += f",dies={cpu.dies}"
         opt += f",cores={cpu.cores},threads={cpu.threads}"
     else:
         opt += f",sockets={v.max},cores=1,threads=1"
