@@ -62,11 +62,30 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
         dom.uuid = str(uuidlib.uuid4())
     else:
         dom.uuid = _parse_uuid(raw_uuid)
+    if ctx.modern:
+        _parse_genid(root, dom, ctx)
     dom.title = child_text(root, "title")
     if dom.title is not None and "\n" in dom.title:
         raise XMLError("Domain title can't contain newlines")
     dom.description = child_text(root, "description")
     dom.metadata = _parse_metadata(child(root, "metadata"))
+
+
+def _parse_genid(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    """<genid>: given, or generated when the element is empty."""
+    nodes = children(root, "genid")
+    if len(nodes) > 1:
+        raise XMLError("element 'genid' can only appear once")
+    if not nodes:
+        return
+    raw = text(nodes[0])
+    if not raw:
+        dom.genid = ctx.caps.generate_uuid()
+        return
+    try:
+        dom.genid = _parse_uuid(raw)
+    except XMLError:
+        raise XMLError("malformed genid element", code="internal error") from None
 
 
 def _parse_uuid(raw: str) -> str:

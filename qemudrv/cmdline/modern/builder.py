@@ -53,6 +53,7 @@ def build_command_line(
     cmd.add("-uuid", dom.uuid or "")
     general.build_smbios(cmd, dom, caps)
     general.build_fw_cfg(cmd, dom, caps)
+    general.build_vmgenid(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)

@@ -22,7 +22,7 @@ from . import cpu as cpu_model
 from . import features
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
-from .props import add_blockdev, add_object, escape_comma
+from .props import add_blockdev, add_device, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -413,6 +413,12 @@ def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if src.oem_strings is not None:
         cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
                                                   for v in src.oem_strings)]))
+
+
+def build_vmgenid(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildVMGenIDCommandLine."""
+    if dom.genid is not None:
+        add_device(cmd, {"driver": "vmgenid", "guid": dom.genid, "id": "vmgenid0"}, caps)
 
 
 def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

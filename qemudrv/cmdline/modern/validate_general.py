@@ -63,6 +63,8 @@ def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> 
 
 def validate_general(dom: Domain, caps: QemuCaps) -> None:
     _validate_emulator(dom, caps)
+    if dom.genid is not None and not caps.has("vmgenid"):
+        raise ConfigError("this QEMU does not support the 'genid' capability")
     _validate_fw_cfg(dom)
 
 
