@@ -26,6 +26,7 @@ from .defaults import (
     chardev,
     controllers,
     disk,
+    firmware,
     hostdev,
     input,
     misc,
@@ -183,6 +184,7 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
+    firmware.os_post_parse,
 )
 
 

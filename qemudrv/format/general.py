@@ -13,6 +13,7 @@ from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .cpu import cpu_attrs_modern, format_cpu_body_modern
 from .features import format_features_modern
+from .firmware import format_firmware_features, format_loader_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -209,12 +210,15 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     if os_.bootloader:
         w.element("bootloader", os_.bootloader)
         w.element("bootloader_args", os_.bootloader_args)
-    w.start("os")
+    w.start("os", ("firmware", os_.firmware))
     w.element("type", os_.type, ("arch", os_.arch), ("machine", os_.machine))
+    format_firmware_features(w, os_)
     w.element("init", os_.init)
     for a in os_.initargs:
         w.element("initarg", a)
-    if os_.loader is not None:
+    if os_.loader is not None and dom.modern:
+        format_loader_modern(w, os_.loader)
+    elif os_.loader is not None:
         ld = os_.loader
         ro = None if ld.readonly is None else ("yes" if ld.readonly else "no")
         if ld.path is not None:

@@ -120,11 +120,20 @@ class Loader:
     type: str | None = None  # rom / pflash
     nvram: str | None = None
     nvram_template: str | None = None
+    # libvirt 9.0: secure boot, a stateless firmware, and the type of a
+    # new-style <nvram type=...><source/></nvram> (None: the path as text).
+    secure: bool | None = None
+    stateless: bool | None = None
+    nvram_type: str | None = None
 
 
 @dataclass
 class OS:
     type: str = "hvm"
+    # libvirt 9.0: firmware autoselection (bios / efi) and the firmware
+    # features it asks for, by name in libvirt's order.
+    firmware: str | None = None
+    firmware_features: dict[str, bool] | None = None
     arch: str | None = None
     machine: str | None = None
     init: str | None = None

@@ -12,6 +12,7 @@ from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandl
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
 from .features import parse_features_modern
+from .firmware import parse_firmware_options, parse_loader_options
 from .general_values import tristate_value, uint_value
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -56,7 +57,11 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
         os_.cmdline = child_text(os_el, "cmdline")
         os_.dtb = child_text(os_el, "dtb")
         os_.root = child_text(os_el, "root")
-        loader_el = child(os_el, "loader")
+        if ctx.modern:
+            if os_type == "hvm":
+                parse_firmware_options(os_el, dom, ctx)
+            parse_loader_options(os_el, dom)
+        loader_el = None if ctx.modern else child(os_el, "loader")
         nvram_el = child(os_el, "nvram")
         if loader_el is not None:
             loader = Loader()

@@ -92,8 +92,9 @@ def _pflash_images(dom: Domain, caps: QemuCaps) -> list[tuple[str, str, bool]]:
     images = [("libvirt-pflash0", ld.path, bool(ld.readonly))]
     nvram = ld.nvram
     nvram_dir = caps.conf("nvram_dir")
-    if not nvram and ld.readonly and nvram_dir:
-        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here.
+    if not nvram and ld.readonly and nvram_dir and not ld.stateless:
+        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here
+        # (a stateless firmware keeps none).
         nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
     if nvram:
         images.append(("libvirt-pflash1", nvram, False))

@@ -15,6 +15,7 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from .features import validate_features
+from .firmware import validate_os
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -89,6 +90,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    validate_os(dom)
     validate_features(dom, caps)
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)
