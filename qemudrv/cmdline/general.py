@@ -317,6 +317,9 @@ def clock_arg(dom: Domain, caps: QemuCaps) -> str:
             raise UnsupportedError(
                 f"clock adjustment {adjustment} gives a date QEMU cannot take"
             ) from None
+    elif c.offset == "absolute" and c.start is not None:
+        # libvirt 9.0: a fixed start time.
+        opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(c.start))
     else:
         raise UnsupportedError(f"unsupported clock offset '{c.offset}'")
     rtc = c.timer("rtc")
@@ -327,6 +330,8 @@ def clock_arg(dom: Domain, caps: QemuCaps) -> str:
             opt += ",clock=vm"
         elif rtc.track == "wall":
             opt += ",clock=host"
+        elif rtc.track == "realtime":
+            opt += ",clock=rt"
         if rtc.tickpolicy == "catchup":
             opt += ",driftfix=slew"
         elif rtc.tickpolicy in ("merge", "discard"):

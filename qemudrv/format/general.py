@@ -402,18 +402,20 @@ def format_clock(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("basis", c.basis or "utc"))
     elif c.offset == "timezone":
         attrs.append(("timezone", c.timezone))
+    elif c.offset == "absolute":
+        attrs.append(("start", c.start))
     body = w.child()
     for t in c.timers:
-        _format_timer(body, t)
+        _format_timer(body, t, dom.modern)
     w.wrap("clock", body, *attrs)
 
 
-def _format_timer(w: XMLWriter, t: Timer) -> None:
+def _format_timer(w: XMLWriter, t: Timer, modern: bool) -> None:
     attrs: list[tuple[str, str | int | None]] = [("name", t.name)]
     if t.present is not None:
         attrs.append(("present", "yes" if t.present else "no"))
     attrs.append(("tickpolicy", t.tickpolicy))
-    if t.name == "rtc":
+    if t.name == "rtc" or modern:
         attrs.append(("track", t.track))
     if t.name == "tsc":
         if t.frequency:

@@ -36,6 +36,7 @@ class Domain:
     id: int | None = None
     name: str = ""
     uuid: str | None = None
+    genid: str | None = None  # libvirt 9.0: the VM generation ID (<genid>)
     title: str | None = None
     description: str | None = None
     metadata: Any = None  # an lxml element holding the kept children

@@ -261,6 +261,7 @@ class Clock:
     adjustment: int | None = None
     adjustment_set: bool = False  # utc/localtime adjustment attr given
     timezone: str | None = None
+    start: int | None = None  # libvirt 9.0, offset='absolute': seconds since the epoch
     timers: list[Timer] = field(default_factory=list)
 
     def timer(self, name: str) -> Timer | None:

@@ -27,6 +27,7 @@ VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
     "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
 )
+VIRT_TYPES_MODERN = (*VIRT_TYPES, "vz", "hvf")
 
 
 def _limit_value(el: Element | None, ctx: ParseContext) -> int | None:
@@ -43,7 +44,7 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     virt_type = root.get("type")
     if virt_type is None:
         raise XMLError("missing domain type attribute")
-    if virt_type not in VIRT_TYPES:
+    if virt_type not in (VIRT_TYPES_MODERN if ctx.modern else VIRT_TYPES):
         raise XMLError(f"invalid domain type {virt_type}")
     dom.virt_type = virt_type
     dom.id = None
@@ -58,6 +59,8 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
         dom.uuid = str(uuidlib.uuid4())
     else:
         dom.uuid = _parse_uuid(raw_uuid)
+    if ctx.modern:
+        dom.genid = _parse_genid(root, ctx)
     dom.title = child_text(root, "title")
     if dom.title is not None and "\n" in dom.title:
         raise XMLError("Domain title can't contain newlines")
@@ -72,6 +75,33 @@ def _parse_uuid(raw: str) -> str:
         raise XMLError("malformed uuid element")
     d = digits.lower()
     return f"{d[0:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:32]}"
+
+
+def _parse_genid(root: Element, ctx: ParseContext) -> str | None:
+    """<genid>: the VM generation ID, generated when empty (libvirt 9.0)."""
+    el = child(root, "genid")
+    if el is None:
+        return None
+    raw = text(el)
+    if raw is not None:
+        try:
+            return _parse_uuid(raw)
+        except XMLError:
+            raise XMLError("malformed genid element") from None
+    return _random_uuid(ctx)
+
+
+def _random_uuid(ctx: ParseContext) -> str:
+    """virUUIDGenerate: a version 4 UUID from virRandomBytes, which libvirt's
+    test mock makes byte i equal i."""
+    mocked = "virrandom" in (ctx.caps.conf("mocks") or ()) and \
+        ctx.caps.table("random").get("bytes") == "index"
+    if not mocked:
+        return str(uuidlib.uuid4())
+    data = bytearray(range(16))
+    data[6] = (data[6] & 0x0F) | 0x40
+    data[8] = (data[8] & 0x3F) | 0x80
+    return str(uuidlib.UUID(bytes=bytes(data)))
 
 
 def _parse_metadata(el: Element | None) -> Element | None:

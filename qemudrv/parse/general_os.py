@@ -23,6 +23,11 @@ LIFECYCLE = ("destroy", "restart", "rename-restart", "preserve")
 CRASH = (*LIFECYCLE, "coredump-destroy", "coredump-restart")
 LOCKFAILURE = ("default", "poweroff", "restart", "pause", "ignore")
 TIMER_NAMES = ("platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock")
+TIMER_NAMES_MODERN = (*TIMER_NAMES, "armvtimer")
+TIMER_TRACKS = ("boot", "guest", "wall")
+TIMER_TRACKS_MODERN = (*TIMER_TRACKS, "realtime")
+CLOCK_OFFSETS = ("utc", "localtime", "variable", "timezone")
+CLOCK_OFFSETS_MODERN = (*CLOCK_OFFSETS, "absolute")
 FEATURES = (
     "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
     "pvspinlock", "capabilities", "pmu", "vmport", "gic",
@@ -112,7 +117,8 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
             except ValueError:
                 t = -1
             if t < 0 or t > 65535:
-                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]")
+                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]",
+                               code="unsupported configuration")
             os_.bm_timeout = t
     bios = child(os_el, "bios")
     if bios is not None:
@@ -235,7 +241,7 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if el is None:
         return
     offset = el.get("offset", "utc")
-    if offset not in ("utc", "localtime", "variable", "timezone"):
+    if offset not in (CLOCK_OFFSETS_MODERN if ctx.modern else CLOCK_OFFSETS):
         raise XMLError(f"unknown clock offset '{offset}'")
     clock.offset = offset
     adj = el.get("adjustment")
@@ -262,15 +268,21 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if tz is None:
             raise XMLError("missing 'timezone' attribute for clock with offset='timezone'")
         clock.timezone = tz
+    elif offset == "absolute":
+        start = el.get("start")
+        if start is None or not start.strip().isdigit():
+            raise XMLError("missing 'start' attribute for clock with offset='absolute'",
+                           code="internal error")
+        clock.start = int(start)
     for t in children(el, "timer"):
-        clock.timers.append(_parse_timer(t))
+        clock.timers.append(_parse_timer(t, ctx.modern))
 
 
-def _parse_timer(el: Element) -> Timer:
+def _parse_timer(el: Element, modern: bool) -> Timer:
     name = el.get("name")
     if name is None:
         raise XMLError("missing timer name")
-    if name not in TIMER_NAMES:
+    if name not in (TIMER_NAMES_MODERN if modern else TIMER_NAMES):
         raise XMLError(f"unknown timer name '{name}'")
     t = Timer(name)
     present = el.get("present")
@@ -283,7 +295,7 @@ def _parse_timer(el: Element) -> Timer:
         t.tickpolicy = tp
     track = el.get("track")
     if track is not None:
-        if track not in ("boot", "guest", "wall"):
+        if track not in (TIMER_TRACKS_MODERN if modern else TIMER_TRACKS):
             raise XMLError(f"unknown timer track '{track}'")
         t.track = track
     freq = el.get("frequency")

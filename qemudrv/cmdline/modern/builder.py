@@ -6,7 +6,7 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, features, general, misc, net
+from . import chardev, controller, disk, display, features, general, misc, net, platform
 
 
 def build_command_line(
@@ -31,6 +31,7 @@ def build_command_line(
     misc.build_iothreads(cmd, dom, caps)
     general.build_numa(cmd, dom, caps)
     cmd.add("-uuid", dom.uuid or "")
+    platform.build_vmgenid(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...defaults.chardev import is_pseries
-from ...errors import ConfigError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...parse.features import HYPERV_FEATURES
 from ..command import CommandLine
@@ -40,10 +40,17 @@ def _on_off(value: bool) -> str:
 
 
 def machine_options(dom: Domain, caps: QemuCaps) -> list[str]:
-    """The -machine properties of the features, in libvirt's order."""
+    """The -machine properties of <keywrap> and the features, in libvirt's order."""
     f = dom.features
     flags = f.flags
     opts: list[str] = []
+    if dom.keywrap is not None:
+        for name, state in (("aes", dom.keywrap.aes), ("dea", dom.keywrap.dea)):
+            if state is None:
+                continue
+            if not caps.has(f"{name}-key-wrap"):
+                raise UnsupportedError(f"{name}-key-wrap is not available with this QEMU binary")
+            opts.append(f"{name}-key-wrap={_on_off(state)}")
     for name in ("vmport", "smm"):
         if name in flags:
             opts.append(f"{name}={_on_off(flags[name])}")

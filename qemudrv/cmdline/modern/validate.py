@@ -16,6 +16,7 @@ from ...model.disk import Disk
 from ...model.domain import Domain
 from .features import validate_features
 from .firmware import validate_os
+from .platform import validate_platform
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -91,6 +92,7 @@ def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_os(dom)
+    validate_platform(dom, caps)
     validate_features(dom, caps)
     _check_hugepages(dom, caps)
     _check_disk_targets(dom)

@@ -1,0 +1,35 @@
+"""libvirt 9.0's general sections: <genid>, the absolute clock, hvf domains."""
+
+from __future__ import annotations
+
+import shlex
+from types import MappingProxyType
+
+from qemudrv_helpers import domain_xml
+from test_modern_cmdline import argv, modern_caps, option
+from test_modern_xml import modern_caps as modern_xml_caps
+
+from harness.protocol import Capabilities
+from qemudrv.driver import QemuDriver
+
+
+def test_an_empty_genid_is_generated_from_libvirts_mocked_random_bytes() -> None:
+    base = modern_caps("vmgenid", mocks=["virrandom"])
+    caps = Capabilities(base.name, base.flags, base.config, MappingProxyType(
+        {**base.tables, "random": MappingProxyType({"bytes": "index"})}))
+    xml = domain_xml("").replace("<memory", "<genid/>\n  <memory")
+    args = shlex.split(QemuDriver().xml_to_argv(xml, caps).output)
+    assert '{"driver":"vmgenid","guid":"00010203-0405-4607-8809-0a0b0c0d0e0f",' \
+        '"id":"vmgenid0"}' in option(args, "-device")
+
+
+def test_an_absolute_clock_starts_at_its_time() -> None:
+    args = argv("", modern_caps(), extra="<clock offset='absolute' start='1234567890'>"
+                "<timer name='rtc' track='realtime'/></clock>")
+    assert option(args, "-rtc") == ["base=2009-02-13T23:31:30,clock=rt"]
+
+
+def test_hvf_domains_are_read() -> None:
+    xml = domain_xml("").replace("type='qemu'", "type='hvf'")
+    out = QemuDriver().xml_to_xml(xml, modern_xml_caps()).output
+    assert out.startswith("<domain type='hvf'>")
