@@ -17,6 +17,7 @@ from .general import (
     IdMapEntry,
     IOThread,
     Keywrap,
+    LaunchSecurity,
     Lifecycle,
     Memory,
     Numatune,
@@ -59,6 +60,7 @@ class Domain:
     seclabels: list[SecLabel] = field(default_factory=list)
     qemu_cmdline: QemuCommandline | None = None
     keywrap: Keywrap | None = None
+    launch_security: LaunchSecurity | None = None  # libvirt 9.0
     devices: Devices = field(default_factory=Devices)
     status: Status | None = None
     # Filled by post-parse for the command line

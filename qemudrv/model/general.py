@@ -289,6 +289,19 @@ class QemuCommandline:
 
 
 @dataclass
+class LaunchSecurity:
+    """libvirt 9.0's <launchSecurity>: AMD SEV (its parameters) or s390 PV."""
+
+    type: str  # sev / s390-pv
+    kernel_hashes: bool | None = None
+    cbitpos: int | None = None
+    reduced_phys_bits: int | None = None
+    policy: int = 0
+    dh_cert: str | None = None
+    session: str | None = None
+
+
+@dataclass
 class Keywrap:
     aes: bool | None = None
     dea: bool | None = None

@@ -33,3 +33,21 @@ def test_hvf_domains_are_read() -> None:
     xml = domain_xml("").replace("type='qemu'", "type='hvf'")
     out = QemuDriver().xml_to_xml(xml, modern_xml_caps()).output
     assert out.startswith("<domain type='hvf'>")
+
+
+def test_sev_launch_security_round_trips_and_becomes_an_object() -> None:
+    sev = ("<launchSecurity type='sev' kernelHashes='yes'><policy>0x0003</policy>"
+           "<dhCert>CERT</dhCert></launchSecurity>")
+    xml = domain_xml("").replace("</domain>", sev + "\n</domain>")
+    out = QemuDriver().xml_to_xml(xml, modern_xml_caps()).output
+    assert "<launchSecurity type='sev' kernelHashes='yes'>\n    <policy>0x0003</policy>\n" \
+        "    <dhCert>CERT</dhCert>\n  </launchSecurity>" in out
+    base = modern_caps("sev-guest", "sev-guest-kernel-hashes", "confidential-guest-support")
+    caps = Capabilities(base.name, base.flags, base.config, MappingProxyType(
+        {**base.tables, "qemu": MappingProxyType({**base.tables["qemu"], "sev": (
+            MappingProxyType({"cbitpos": 47, "reducedPhysBits": 1}),)})}))
+    args = shlex.split(QemuDriver().xml_to_argv(xml, caps).output)
+    assert option(args, "-machine")[0].endswith(",confidential-guest-support=lsec0")
+    assert '{"qom-type":"sev-guest","id":"lsec0","cbitpos":47,"reduced-phys-bits":1,' \
+        '"policy":3,"dh-cert-file":"/tmp/lib/domain--1-t/dh_cert.base64",' \
+        '"kernel-hashes":true}' in option(args, "-object")

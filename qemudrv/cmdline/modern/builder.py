@@ -6,7 +6,18 @@ from ...caps import QemuCaps
 from ...model.domain import Domain
 from .. import general as legacy
 from ..command import CommandLine
-from . import chardev, controller, disk, display, features, general, misc, net, platform
+from . import (
+    chardev,
+    controller,
+    disk,
+    display,
+    features,
+    general,
+    launch_security,
+    misc,
+    net,
+    platform,
+)
 
 
 def build_command_line(
@@ -56,6 +67,7 @@ def build_command_line(
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)
     features.build_vmcoreinfo(cmd, dom, caps)
+    launch_security.build_launch_security(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     general.build_msg_timestamp(cmd, dom, caps)

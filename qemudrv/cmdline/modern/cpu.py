@@ -178,6 +178,8 @@ def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     if _unsupported_mode(dom, caps, cpu, cpus):
         raise UnsupportedError(f"CPU mode '{cpu.mode}' for {arch} {dom.virt_type} domain on "
                                f"{_host_arch(caps)} host is not supported by hypervisor")
+    if cpu.mode == "host-model" and arch in _PPC64 and cpu.check != "none":
+        _check_ppc64_compat(caps, arch, cpu)
     if cpu.mode not in ("host-passthrough", "maximum") and \
             not (cpu.mode == "host-model" and arch in _PPC64):
         cpu = _update(cpu, arch, cpus)
@@ -191,6 +193,30 @@ def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
             cpu.features = [f for f in cpu.features
                             if f.policy not in ("disable", "forbid") or f.name in known]
     return cpu
+
+
+def _power_level(name: str, prefix: str) -> int | None:
+    level = name.removeprefix(prefix)
+    if name.startswith(prefix) and level.isdigit() and 6 <= int(level) <= 10:
+        return int(level)
+    return None
+
+
+def _check_ppc64_compat(caps: QemuCaps, arch: str, cpu: CPU) -> None:
+    """virCPUCompare for a pSeries host-model CPU (ppc64CheckCompatibilityMode):
+    the compatibility mode may not be newer than the host's POWER generation."""
+    host_model = caps.host_cpu.get("model")
+    if not cpu.model or not host_model or not _is_native(_host_arch(caps), arch):
+        return
+    host = _power_level(str(host_model), "POWER")
+    if host is None:
+        raise UnsupportedError("Host CPU does not support compatibility modes",
+                               code="internal error")
+    compat = _power_level(cpu.model, "power")
+    if compat is None:
+        raise UnsupportedError(f"Unknown compatibility mode {cpu.model}", code="internal error")
+    if compat > host:
+        raise UnsupportedError("the CPU is incompatible with host CPU", code="")
 
 
 def _update(cpu: CPU, arch: str, cpus: _AccelCPUs) -> CPU:

@@ -19,7 +19,7 @@ from .. import general as legacy
 from .. import general_memory as memory
 from ..command import CommandLine
 from . import cpu as cpu_model
-from . import features
+from . import features, platform
 from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
@@ -134,6 +134,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
+    opts.extend(platform.machine_options(dom, caps))
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     if dom.os.bios_useserial:
