@@ -98,6 +98,14 @@ def _qemu_cpus(caps: QemuCaps, arch: str, accel: str) -> _AccelCPUs:
             host = _HostModel(str(entry.get("model")), tuple(
                 CPUFeature(str(p["name"]), "require" if p.get("value") == "true" else "disable")
                 for p in props if p.get("type") == "boolean"))
+        elif arch in _X86:
+            values: dict[str, object] = {
+                _LIBVIRT_FEATURE_NAMES.get(str(p.get("name")), str(p.get("name"))):
+                    p.get("value") == "true" if p.get("type") == "boolean" else p.get("value")
+                for p in props}
+            decoded = cpu_x86.host_model_from_expansion(values, models)
+            if decoded is not None:
+                host = _HostModel(decoded[0], tuple(decoded[1]))
     return _AccelCPUs(models, host, known)
 
 
