@@ -351,7 +351,8 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
         info.bios = _sysinfo_entries(bios, ("vendor", "version", "date", "release"))
         for e in info.bios:
             if e.name == "date" and not re.fullmatch(r"\d{2}/\d{2}/(\d{2}|\d{4})", e.value):
-                raise XMLError("Invalid BIOS 'date' format")
+                # VIR_ERR_XML_DETAIL: no prefix in libvirt 9.0.
+                raise XMLError("Invalid BIOS 'date' format", code="")
     system = child(el, "system")
     if system is not None:
         info.system = _sysinfo_entries(
@@ -363,7 +364,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 e.name == "uuid" and dom.uuid is not None
                 and _parse_uuid(e.value) != dom.uuid
             ):
-                raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
+                raise XMLError("UUID mismatch between <uuid> and <sysinfo>", code="")
     for bb in children(el, "baseBoard"):
         info.base_boards.append(
             _sysinfo_entries(
