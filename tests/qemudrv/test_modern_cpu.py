@@ -66,6 +66,7 @@ def _fake_caps(models: tuple[str, ...], host_features: tuple[str, ...]) -> Capab
     base = modern_cmdline_caps()
     tables = dict(base.tables)
     tables["fake_caps"] = MappingProxyType({
+        "arch": "domain",
         "update_host_cpu_model": True,
         "cpu_models": MappingProxyType({"x86": models}),
     })

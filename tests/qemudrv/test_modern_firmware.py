@@ -50,7 +50,8 @@ def test_new_style_nvram_keeps_its_source() -> None:
 ])
 def test_inconsistent_firmware_is_refused(os_children: str, firmware: str,
                                           message: str) -> None:
-    xml = domain_xml("").replace(
+    # x86 UEFI needs ACPI, which is checked first.
+    xml = domain_xml("", extra="<features><acpi/></features>").replace(
         "<os><type arch='x86_64' machine='pc'>hvm</type></os>",
         f"<os{firmware}><type arch='x86_64' machine='pc'>hvm</type>{os_children}</os>")
     with pytest.raises(DefinitionRejected, match=re.escape(message)):

@@ -18,6 +18,7 @@ from typing import Any
 
 from ... import cpu_x86
 from ...caps import QemuCaps
+from ...defaults.chardev import is_pseries
 from ...defaults.modern import S390_PASSTHROUGH_ONLY_MACHINES
 from ...errors import UnsupportedError
 from ...model.domain import Domain
@@ -315,6 +316,14 @@ def model_arg(dom: Domain, caps: QemuCaps) -> list[str]:
         out.append(f"vendor={cpu.vendor_id}")
     out.extend(_feature_switches(arch, cpu.features))
     return out
+
+
+def machine_options(dom: Domain) -> list[str]:
+    """-machine's max-cpu-compat: a pSeries host-model CPU's compatibility level."""
+    cpu = dom.cpu
+    if cpu is not None and cpu.model and cpu.mode == "host-model" and is_pseries(dom):
+        return [f"max-cpu-compat={cpu.model}"]
+    return []
 
 
 def cache_and_address_switches(dom: Domain, caps: QemuCaps) -> list[str]:

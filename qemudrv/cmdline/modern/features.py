@@ -40,22 +40,14 @@ def _on_off(value: bool) -> str:
 
 
 def machine_options(dom: Domain, caps: QemuCaps) -> list[str]:
-    """The -machine properties of <keywrap> and the features, in libvirt's order."""
+    """The -machine properties of the features, in libvirt's order."""
     f = dom.features
     flags = f.flags
     opts: list[str] = []
-    if dom.keywrap is not None:
-        for name, state in (("aes", dom.keywrap.aes), ("dea", dom.keywrap.dea)):
-            if state is None:
-                continue
-            if not caps.has(f"{name}-key-wrap"):
-                raise UnsupportedError(f"{name}-key-wrap is not available with this QEMU binary")
-            opts.append(f"{name}-key-wrap={_on_off(state)}")
     for name in ("vmport", "smm"):
         if name in flags:
             opts.append(f"{name}={_on_off(flags[name])}")
-    if flags.get("gic") and f.gic_version and f.gic_version != "none":
-        opts.append(f"gic-version={f.gic_version}")
+    opts += _gic_options(dom, caps)
     ioapic = f.values.get("ioapic")
     if ioapic == "qemu":
         opts.append("kernel_irqchip=split")
@@ -73,6 +65,19 @@ def machine_options(dom: Domain, caps: QemuCaps) -> list[str]:
         if name in f.values:
             opts.append(f"cap-{name}={f.values[name]}")
     return opts
+
+
+def _gic_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendDomainFeaturesMachineParam's GIC: without the gic-version
+    option QEMU gives every guest a GICv2, so only a newer one is an error."""
+    version = dom.features.gic_version
+    if not dom.features.flags.get("gic") or version in (None, "none"):
+        return []
+    if not caps.has("gic-version"):
+        if version == "2":
+            return []
+        raise UnsupportedError("gic-version option is not available with this QEMU binary")
+    return [f"gic-version={version}"]
 
 
 def accel_options(dom: Domain) -> list[str]:
@@ -150,19 +155,15 @@ def _is_x86(dom: Domain) -> bool:
     return dom.os.arch in ("i686", "x86_64")
 
 
-def _is_arm_virt(dom: Domain) -> bool:
-    machine = dom.machine
-    return dom.os.arch in ("aarch64", "armv7l") and (machine == "virt"
-                                                      or machine.startswith("virt-"))
-
-
 def _not_supported(dom: Domain, name: str) -> ConfigError:
     return ConfigError(f"The '{name}' feature is not supported for architecture "
                        f"'{dom.os.arch}' or machine type '{dom.machine}'")
 
 
 def validate_features(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefFeatures and qemuDomainDefTsegPostParse."""
+    """qemuValidateDomainDefFeatures (the machine and architecture checks of
+    apic, gic, hyperv, pmu, pvspinlock and vmport are validate_modern's) and
+    qemuDomainDefTsegPostParse."""
     f = dom.features
     flags = f.flags
     if "ioapic" in f.values and not _is_x86(dom):
@@ -170,20 +171,8 @@ def validate_features(dom: Domain, caps: QemuCaps) -> None:
     for name in ("hpt", *_PSERIES_CAPS):
         if name in flags:
             _check_pseries_feature(dom, caps, name)
-    if flags.get("gic") and not _is_arm_virt(dom):
-        raise _not_supported(dom, "gic")
     if flags.get("vmcoreinfo") and not caps.has("vmcoreinfo"):
         raise ConfigError("vmcoreinfo is not available with this QEMU binary")
-    if flags.get("apic") and f.apic_eoi is not None and not _is_x86(dom):
-        raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
-                          f"architecture '{dom.os.arch}' or machine type '{dom.machine}'")
-    if "pvspinlock" in flags and not _is_x86(dom):
-        raise _not_supported(dom, "pvspinlock")
-    if flags.get("hyperv") and not _is_x86(dom) and not _is_arm_virt(dom):
-        raise ConfigError(f"Hyperv features are not supported for architecture "
-                          f"'{dom.os.arch}' or machine type '{dom.machine}'")
-    if flags.get("pmu") is False and (dom.os.arch or "").startswith("ppc64"):
-        raise ConfigError(f"PMU is always enabled for architecture '{dom.os.arch}'")
     if flags.get("tcg"):
         if dom.virt_type != "qemu":
             raise ConfigError(f"TCG features are incompatible with domain type "

@@ -2,7 +2,7 @@
 
 Environment, name, master key secret, -machine and -accel, -cpu for the
 machine's default model, memory with its default RAM backend, -smp, display,
-monitor, clock, power management, boot, audio backends, seccomp sandbox and
+monitor, clock, power management, boot, seccomp sandbox and
 the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
 """
 
@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
+from ...model.general import SysinfoEntry
+from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
-from .. import general_memory as memory
 from ..command import CommandLine
 from . import cpu as cpu_model
-from . import features, platform
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from . import features, launch_security
+from . import memory as guest_memory
+from .iommu import machine_iommu_params
+from .props import add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -29,11 +31,17 @@ _SHORT_NAME_MAX = 20
 _PASSED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR")
 
 
+def domain_dir_name(dom: Domain, caps: QemuCaps) -> str:
+    """qemuDomainSetPrivatePaths: 'domain-' and the short name (ID-NAME) of
+    the domain's directories under lib_dir and channel_target_dir."""
+    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
+    return f"domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+
+
 def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
     """priv->libDir: the domain's private directory under the driver's lib_dir."""
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
     lib_dir = str(caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
-    return f"{lib_dir}/domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+    return f"{lib_dir}/{domain_dir_name(dom, caps)}"
 
 
 def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:
@@ -123,26 +131,47 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
+    opts += _key_wrap_options(dom, caps)
     opts.extend(features.machine_options(dom, caps))
+    opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
     opts.append(f"dump-guest-core={'on' if dump else 'off'}")
     if dom.memory.nosharepages:
         opts.append("mem-merge=off")
+    opts.extend(guest_memory.machine_memory_params(dom))
     if not _has_numa(dom):
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
-    opts.extend(platform.machine_options(dom, caps))
+    opts.extend(cpu_model.machine_options(dom))
+    opts.extend(launch_security.machine_options(dom, caps))
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
+    opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")
     if hpet is not None and hpet.present is not None and caps.has("machine-hpet"):
         opts.append(f"hpet={'on' if hpet.present else 'off'}")
     cmd.add("-machine", ",".join(opts))
+
+
+def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendKeyWrapMachineParms: s390 key wrapping, where QEMU has it."""
+    if dom.keywrap is None:
+        return []
+    out = []
+    for cipher in ("aes", "dea"):
+        state = getattr(dom.keywrap, cipher)
+        if state is None:
+            continue
+        name = f"{cipher}-key-wrap"
+        if not caps.has(name):
+            raise UnsupportedError(f"{name} is not available with this QEMU binary")
+        out.append(f"{name}={'on' if state else 'off'}")
+    return out
 
 
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -182,101 +211,14 @@ def _has_numa(dom: Domain) -> bool:
 
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
-    mem = dom.memory
-    cells = len(dom.cpu.cells) if dom.cpu else 0
-    for page in mem.hugepages:
-        beyond = sorted(n for n in page.nodeset or () if n >= max(cells, 1))
-        if beyond:
-            raise UnsupportedError(f"hugepages: node {beyond[0]} not found", code="")
-    if mem.max_memory and mem.slots:
-        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
-    else:
-        cmd.add("-m", str(mem.initial // 1024))
     ram_id = machine_info(dom, caps).get("defaultRAMid")
-    if ram_id and not _has_numa(dom):
-        _default_ram_backend(cmd, dom, caps, str(ram_id))
-    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
-
-
-def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: str) -> None:
-    """qemuBuildMemCommandLineMemoryDefaultBackend: the guest's RAM as an object
-    with the ID older QEMUs gave it, so the domain stays migratable."""
-    mem = dom.memory
-    size = mem.initial * 1024
-    page = mem.hugepages[0].size if mem.hugepages else None
-    if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
-        return
-    base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-    props: Props = {"mem-path": f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"}
-    if caps.has("memory-backend-file.x-use-canonical-path-for-ramblock-id"):
-        props["x-use-canonical-path-for-ramblock-id"] = False
-    props["prealloc"] = True
-    props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props, caps)
-
-
-_POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
-
-
-def _cell_host_nodes(dom: Domain, cell: int) -> tuple[list[int], str | None]:
-    """The host nodes and policy of a guest node's memory (numatune)."""
-    tune = dom.numatune
-    if tune is None:
-        return [], None
-    for memnode in tune.memnodes:
-        if memnode.cellid == cell:
-            return sorted(memnode.nodeset), _POLICIES.get(memnode.mode)
-    nodeset = tune.nodeset
-    if tune.placement == "auto":
-        nodeset = dom.numad_nodeset
-    if not tune.memory_set or nodeset is None:
-        return [], None
-    return sorted(nodeset), _POLICIES.get(tune.mode)
-
-
-def _cell_page(dom: Domain, cell: int) -> int | None:
-    """The huge page size backing a guest node, None for normal memory."""
-    for page in dom.memory.hugepages:
-        if page.nodeset is None or cell in page.nodeset:
-            return page.size
-    return None
+    guest_memory.build_memory(cmd, dom, caps, str(ram_id) if ram_id else None)
 
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
-    cells = dom.cpu.cells if dom.cpu else []
-    for i, cell in enumerate(cells):
-        alias = f"ram-node{i}"
-        props: Props = {}
-        page = _cell_page(dom, i)
-        prealloc = False
-        if page is not None and page != memory.system_page_kib(caps):
-            base = memory.hugepage_path_for(caps, page) if page else \
-                memory.default_hugepage_path(caps)
-            domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-            props["mem-path"] = f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
-            if cell.mem_access is not None:
-                props["share"] = cell.mem_access == "shared"
-            props["prealloc"] = prealloc = True
-            qom_type = "memory-backend-file"
-        else:
-            qom_type = "memory-backend-ram"
-        props["size"] = cell.memory * 1024
-        nodes, policy = _cell_host_nodes(dom, i)
-        if nodes and policy:
-            props["host-nodes"] = nodes
-            props["policy"] = policy
-        if prealloc and nodes and policy and caps.has("thread-context"):
-            # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
-            props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props, caps)
-        opt = f"node,nodeid={i}"
-        for cpus in format_bitmap(cell.cpus).split(","):
-            opt += f",cpus={cpus}"
-        cmd.add("-numa", opt + f",memdev={alias}")
+    """qemuBuildNumaCommandLine."""
+    supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
+    guest_memory.build_numa(cmd, dom, caps, supported)
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -374,16 +316,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     legacy.build_direct_kernel(cmd, dom, caps)
 
 
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
-
-
 # -- tail -------------------------------------------------------------------
 
 
@@ -401,3 +333,58 @@ def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("log_timestamp", True):
         cmd.add("-msg", "timestamp=on")
+
+
+# -- SMBIOS and fw_cfg ------------------------------------------------------
+
+
+def _smbios_table(kind: int, entries: list[SysinfoEntry],
+                  manufacturer_always: bool = False) -> str:
+    """type=N then the entries (in libvirt's order, commas escaped); a base
+    board or chassis names its manufacturer even when it has none."""
+    parts = [f"type={kind}"]
+    if manufacturer_always and all(e.name != "manufacturer" for e in entries):
+        parts.append("manufacturer=")
+    parts += [f"{e.name}={escape_comma(e.value)}" for e in entries]
+    return ",".join(parts)
+
+
+def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmbiosCommandLine."""
+    mode = dom.os.smbios_mode
+    if mode in (None, "emulate"):
+        return
+    if mode == "host":
+        # The test programs' driver has no host SMBIOS tables.
+        raise UnsupportedError("Host SMBIOS information is not available")
+    src = dom.sysinfo
+    if src is None:
+        raise UnsupportedError(f"Domain '{dom.name}' sysinfo are not available",
+                               code="XML error")
+    if src.bios:
+        cmd.add("-smbios", _smbios_table(0, src.bios))
+    names = {e.name for e in src.system}
+    # libvirt skips a system table holding only a SKU.
+    if src.system and names != {"sku"}:
+        cmd.add("-smbios", _smbios_table(1, src.system))
+    if len(src.base_boards) > 1:
+        raise UnsupportedError("qemu does not support more than one entry to Type 2 "
+                               "in SMBIOS table")
+    for board in src.base_boards:
+        cmd.add("-smbios", _smbios_table(2, board, manufacturer_always=True))
+    if src.chassis:
+        cmd.add("-smbios", _smbios_table(3, src.chassis, manufacturer_always=True))
+    if src.oem_strings is not None:
+        cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
+                                                  for v in src.oem_strings)]))
+
+
+def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSysinfoCommandLine: fw_cfg entries as such (XML-escaped, as
+    libvirt's buffer writes them, commas left alone)."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if entry.value is not None:
+                cmd.add("-fw_cfg", f"name={entry.name},string={xml_escape(entry.value)}")
+            else:
+                cmd.add("-fw_cfg", f"name={entry.name},file={xml_escape(entry.file or '')}")

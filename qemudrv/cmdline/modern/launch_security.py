@@ -1,7 +1,7 @@
-"""The launch security object of libvirt 9.0's command line
-(qemuBuildSecCommandLine), SEV's platform values filled in from the
-emulator's SEV capabilities where the definition has none
-(qemuProcessUpdateSEVInfo)."""
+"""Launch security on libvirt 9.0's command line: the -machine property, the
+object (qemuBuildSecCommandLine) with SEV's platform values filled in from
+the emulator's SEV capabilities where the definition has none
+(qemuProcessUpdateSEVInfo), and qemuValidateDomainDef's checks."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ..command import CommandLine
-from .general import domain_lib_dir
+from . import general
 from .props import Props, add_object
 
 
@@ -34,7 +34,7 @@ def build_launch_security(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None
         else platform.get("reducedPhysBits")
     if cbitpos is None or reduced is None:
         raise UnsupportedError("SEV is not supported by this host", code="operation failed")
-    lib_dir = domain_lib_dir(dom, caps)
+    lib_dir = general.domain_lib_dir(dom, caps)
     props: Props = {"cbitpos": int(cbitpos), "reduced-phys-bits": int(reduced),
                     "policy": sec.policy}
     if sec.dh_cert:
@@ -44,3 +44,26 @@ def build_launch_security(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None
     if sec.kernel_hashes is not None:
         props["kernel-hashes"] = sec.kernel_hashes
     add_object(cmd, "sev-guest", "lsec0", props, caps)
+
+
+def machine_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    sec = dom.launch_security
+    if sec is None:
+        return []
+    if sec.type == "sev" and not caps.has("confidential-guest-support"):
+        return ["memory-encryption=lsec0"]
+    return ["confidential-guest-support=lsec0"]
+
+
+def validate_launch_security(dom: Domain, caps: QemuCaps) -> None:
+    sec = dom.launch_security
+    if sec is None:
+        return
+    if sec.type == "sev":
+        if not caps.has("sev-guest"):
+            raise ConfigError("SEV launch security is not supported with this QEMU binary")
+        if sec.kernel_hashes and not caps.has("sev-guest-kernel-hashes"):
+            raise ConfigError("SEV measured direct kernel boot is not supported with this "
+                              "QEMU binary")
+    elif not (caps.has("confidential-guest-support") and caps.has("s390-pv-guest")):
+        raise ConfigError("S390 PV launch security is not supported with this QEMU binary")
