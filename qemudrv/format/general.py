@@ -255,6 +255,10 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     w.element("cmdline", os_.cmdline)
     w.element("dtb", os_.dtb)
     w.element("root", os_.root)
+    if os_.slic_table is not None:
+        w.start("acpi")
+        w.element("table", os_.slic_table, ("type", "slic"))
+        w.end("acpi")
     if not os_.bootloader:
         for dev in os_.boot_devs:
             w.empty("boot", ("dev", dev))

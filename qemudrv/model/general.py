@@ -164,6 +164,7 @@ class OS:
     # features it asks for, by name in libvirt's order.
     firmware: str | None = None
     firmware_features: dict[str, bool] | None = None
+    slic_table: str | None = None  # libvirt 9.0: <acpi><table type='slic'>
     arch: str | None = None
     machine: str | None = None
     init: str | None = None

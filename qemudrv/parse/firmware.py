@@ -77,3 +77,30 @@ def _parse_nvram(el: Element, loader: Loader) -> None:
         raise XMLError("missing source for NVRAM", code="internal error")
     loader.nvram_type = nvram_type
     loader.nvram = source.get(attr)
+
+
+def parse_acpi_options(os_el: Element, dom: Domain) -> None:
+    """virDomainDefParseBootAcpiOptions: one SLIC table at most."""
+    acpi = child(os_el, "acpi")
+    tables = children(acpi, "table") if acpi is not None else []
+    if len(tables) > 1:
+        raise XMLError("Only one acpi table is supported")
+    if not tables:
+        return
+    table_type = tables[0].get("type")
+    if table_type is None:
+        raise XMLError("Missing acpi table type")
+    if table_type != "slic":
+        raise XMLError(f"Unknown acpi table type: {table_type}")
+    dom.os.slic_table = sanitize_path(text(tables[0]) or "")
+
+
+def sanitize_path(path: str) -> str:
+    """virFileSanitizePath: no repeated slashes and no trailing one (a
+    leading double slash is kept, as POSIX allows)."""
+    lead = "//" if path.startswith("//") and not path.startswith("///") else ""
+    parts = [p for p in path.split("/") if p]
+    body = "/".join(parts)
+    if lead:
+        return lead + body
+    return "/" + body if path.startswith("/") else body

@@ -12,7 +12,7 @@ from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandl
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
 from .features import parse_features_modern
-from .firmware import parse_firmware_options, parse_loader_options
+from .firmware import parse_acpi_options, parse_firmware_options, parse_loader_options
 from .general_values import tristate_value, uint_value
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -66,6 +66,8 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if os_type == "hvm":
                 parse_firmware_options(os_el, dom, ctx)
             parse_loader_options(os_el, dom)
+            if os_type == "hvm":
+                parse_acpi_options(os_el, dom)
         loader_el = None if ctx.modern else child(os_el, "loader")
         nvram_el = child(os_el, "nvram")
         if loader_el is not None:

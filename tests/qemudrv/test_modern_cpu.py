@@ -124,3 +124,23 @@ def test_the_host_model_is_decoded_from_qemus_expansion() -> None:
                   "bogus": True})
     assert cpu_x86.host_model_from_expansion(props, ("Conroe", "Penryn", "Opteron_G1")) == (
         "Conroe", [CPUFeature("mds-no", "require"), CPUFeature("lm", "disable")])
+
+
+@pytest.mark.parametrize(("cpu", "message"), [
+    ("<cpu><cache level='2' mode='emulate'/></cpu>",
+     "CPU cache mode 'emulate' can only be used with level='3'"),
+    ("<cpu><maxphysaddr mode='emulate'/></cpu>",
+     "if using CPU maximum physical address mode='emulate', bits= must be specified too"),
+    ("<cpu><topology sockets='2' cores='1' threads='1'/></cpu>",
+     "CPU topology doesn't match maximum vcpu count"),
+])
+def test_cpus_qemu_cannot_run_are_refused(cpu: str, message: str) -> None:
+    with pytest.raises(DefinitionRejected, match=re.escape(message)):
+        argv("", modern_cmdline_caps("query-hotpluggable-cpus"), extra=cpu)
+
+
+def test_dies_reach_the_smp_option() -> None:
+    xml = domain_xml("", extra="<cpu><topology sockets='1' dies='2' cores='1' threads='1'/>"
+                     "</cpu>").replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    out = QemuDriver().xml_to_argv(xml, modern_cmdline_caps("smp-dies")).output
+    assert "-smp 2,sockets=1,dies=2,cores=1,threads=1 " in out

@@ -56,3 +56,14 @@ def test_inconsistent_firmware_is_refused(os_children: str, firmware: str,
         f"<os{firmware}><type arch='x86_64' machine='pc'>hvm</type>{os_children}</os>")
     with pytest.raises(DefinitionRejected, match=re.escape(message)):
         QemuDriver().xml_to_argv(xml, modern_caps())
+
+
+def test_a_slic_table_is_kept_and_passed_to_qemu() -> None:
+    assert _os_lines("<acpi><table type='slic'>/var//acpi/slic.dat/</table></acpi>")[2:5] == [
+        "<acpi>", "<table type='slic'>/var/acpi/slic.dat</table>", "</acpi>"]
+    xml = domain_xml("").replace(
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>",
+        "<os><type arch='x86_64' machine='pc'>hvm</type>"
+        "<acpi><table type='slic'>/a,b.dat</table></acpi></os>")
+    assert "-acpitable sig=SLIC,file=/a,,b.dat " in QemuDriver().xml_to_argv(
+        xml, modern_caps()).output

@@ -21,7 +21,7 @@ from ... import cpu_x86
 from ...caps import QemuCaps
 from ...defaults.chardev import is_pseries
 from ...defaults.modern import S390_PASSTHROUGH_ONLY_MACHINES
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...model.general import CPU, CPUFeature
 
@@ -351,3 +351,56 @@ def cache_and_address_switches(dom: Domain, caps: QemuCaps) -> list[str]:
     elif cpu.maxphysaddr_mode == "emulate":
         out.append(f"phys-bits={cpu.maxphysaddr_bits}")
     return out
+
+
+# -- qemuValidateDomainDefCpu and qemuValidateDomainVCpuTopology ----------------
+
+
+def validate_cpu(dom: Domain, caps: QemuCaps) -> None:
+    cpu = dom.cpu
+    arch = dom.os.arch or ""
+    if cpu is not None and cpu.maxphysaddr_mode:
+        _check_maxphysaddr(cpu, arch, caps)
+    if cpu is not None and cpu.cache_mode:
+        _check_cache(cpu, arch)
+    _check_topology(dom, caps)
+
+
+def _check_maxphysaddr(cpu: CPU, arch: str, caps: QemuCaps) -> None:
+    if arch not in _X86:
+        raise ConfigError("CPU maximum physical address bits specification is not "
+                          f"supported for '{arch}' architecture")
+    if cpu.maxphysaddr_mode == "passthrough" and cpu.maxphysaddr_bits is not None:
+        raise ConfigError("CPU maximum physical address bits number specification cannot "
+                          "be used with mode='passthrough'")
+    if cpu.maxphysaddr_mode == "emulate" and cpu.maxphysaddr_bits is None:
+        raise ConfigError("if using CPU maximum physical address mode='emulate', bits= "
+                          "must be specified too")
+
+
+def _check_cache(cpu: CPU, arch: str) -> None:
+    if arch not in _X86:
+        raise ConfigError(f"CPU cache specification is not supported for '{arch}' "
+                          "architecture")
+    mode = cpu.cache_mode
+    if mode == "emulate" and cpu.cache_level != 3:
+        raise ConfigError(f"CPU cache mode '{mode}' can only be used with level='3'")
+    if mode == "passthrough" and cpu.mode not in ("host-passthrough", "maximum"):
+        raise ConfigError(f"CPU cache mode '{mode}' can only be used with "
+                          "'host-passthrough' / 'maximum' CPUs")
+    if mode in ("passthrough", "disable") and cpu.cache_level is not None:
+        raise ConfigError(f"unsupported CPU cache level for mode '{mode}'")
+
+
+def _check_topology(dom: Domain, caps: QemuCaps) -> None:
+    """The topology must describe exactly the maximum vCPUs, and pSeries
+    guests start whole cores (QEMU 2.7+, query-hotpluggable-cpus)."""
+    cpu = dom.cpu
+    if not caps.has("query-hotpluggable-cpus") or cpu is None or not cpu.sockets:
+        return
+    if cpu.sockets * cpu.dies * cpu.cores * cpu.threads != dom.vcpus.max:
+        raise ConfigError("CPU topology doesn't match maximum vcpu count")
+    granularity = cpu.threads if is_pseries(dom) else 1
+    if dom.vcpus.current % granularity:
+        raise ConfigError("vCPUs count must be a multiple of the vCPU hotplug granularity "
+                          f"({granularity})")

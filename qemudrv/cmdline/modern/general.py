@@ -136,10 +136,13 @@ def build_pflash(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios."""
+    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios; a secure
+    flash loader makes the flash devices secure."""
     ld = dom.os.loader
     if ld is not None and ld.path and (ld.type or "rom") == "rom":
         cmd.add("-bios", ld.path)
+    elif ld is not None and ld.type == "pflash" and ld.secure:
+        cmd.add("-global", "driver=cfi.pflash01,property=secure,value=on")
 
 
 # -- machine, accelerator, CPU ----------------------------------------------
@@ -245,9 +248,11 @@ def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         opt += f",maxcpus={v.max}"
     cpu = dom.cpu
     if cpu is not None and cpu.sockets:
+        if cpu.dies != 1 and not caps.has("smp-dies"):
+            raise UnsupportedError("Only 1 die per socket is supported")
         opt += f",sockets={cpu.sockets}"
         if caps.has("smp-dies"):
-            opt += ",dies=1"
+            opt += f",dies={cpu.dies}"
         opt += f",cores={cpu.cores},threads={cpu.threads}"
     else:
         opt += f",sockets={v.max},cores=1,threads=1"
@@ -331,6 +336,8 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
+    if os_.slic_table is not None:
+        cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(os_.slic_table)}")
 
 
 # -- tail -------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ...validate_modern import (
     validate_hostdevs,
     validate_qemu_domain,
 )
+from .cpu import validate_cpu
 from .features import validate_features
 from .filesystem import validate_filesystem
 from .firmware import validate_os
@@ -113,6 +114,7 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_vmgenid(dom, caps)
     validate_launch_security(dom, caps)
     validate_features(dom, caps)
+    validate_cpu(dom, caps)
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
