@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
-from ..limits import UINT_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, UINT_MAX
 from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
 from ..xmlreader import Element, child, child_text, children, text
@@ -52,6 +52,11 @@ def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
+def _cpumask_len(ctx: ParseContext) -> int:
+    """VIR_DOMAIN_CPUMASK_LEN of the dialect: the highest host CPU number + 1."""
+    return CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
+
+
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "cputune")
     t = dom.cputune
@@ -90,7 +95,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset")))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -99,7 +104,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset")
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -118,7 +123,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset")))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 
