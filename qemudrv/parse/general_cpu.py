@@ -6,7 +6,16 @@ from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
 from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, UINT_MAX
 from ..model.domain import Domain
-from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
+from ..model.general import (
+    CPU,
+    CPUFeature,
+    Cputune,
+    MemNode,
+    NumaCell,
+    Numatune,
+    SchedGroup,
+    VcpuPin,
+)
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .cpu import parse_cpu_modern
@@ -81,6 +90,8 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     eq = child_text(el, "emulator_quota")
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
+    if ctx.modern:
+        _parse_cputune_bandwidth(el, t)
 
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
@@ -142,6 +153,17 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if other.ids & g.ids:
                 raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
+
+
+def _parse_cputune_bandwidth(el: Element, t: Cputune) -> None:
+    """libvirt 9.0's periods and quotas of the whole domain and the IOThreads."""
+    for scope in ("global", "iothread"):
+        period = child_text(el, f"{scope}_period")
+        if period is not None:
+            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
+        quota = child_text(el, f"{scope}_quota")
+        if quota is not None:
+            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
 
 
 def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:

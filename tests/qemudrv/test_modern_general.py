@@ -51,3 +51,13 @@ def test_sev_launch_security_round_trips_and_becomes_an_object() -> None:
     assert '{"qom-type":"sev-guest","id":"lsec0","cbitpos":47,"reduced-phys-bits":1,' \
         '"policy":3,"dh-cert-file":"/tmp/lib/domain--1-t/dh_cert.base64",' \
         '"kernel-hashes":true}' in option(args, "-object")
+
+
+def test_cputune_keeps_global_bandwidth_and_one_scheduler_per_vcpu() -> None:
+    tune = ("<cputune><global_period>1000000</global_period><global_quota>-1</global_quota>"
+            "<vcpusched vcpus='0-1' scheduler='fifo' priority='1'/></cputune>")
+    xml = domain_xml("", extra=tune).replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    out = QemuDriver().xml_to_xml(xml, modern_xml_caps()).output
+    assert "<global_period>1000000</global_period>\n    <global_quota>-1</global_quota>\n" \
+        "    <vcpusched vcpus='0' scheduler='fifo' priority='1'/>\n" \
+        "    <vcpusched vcpus='1' scheduler='fifo' priority='1'/>\n" in out

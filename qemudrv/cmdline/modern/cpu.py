@@ -28,6 +28,9 @@ from ...model.general import CPU, CPUFeature
 _X86 = ("i686", "x86_64")
 _S390 = ("s390", "s390x")
 _PPC64 = ("ppc64", "ppc64le")
+_ARM = ("armv6l", "armv7l", "armv7b", "aarch64")
+# The CPU features of libvirt's ARM map.
+_ARM_FEATURES = frozenset({"sve", *(f"sve{128 * n}" for n in range(1, 17))})
 # virQEMUCapsCPUFeaturesX86: libvirt's feature names QEMU spells differently.
 _QEMU_FEATURE_NAMES = {
     "cmp_legacy": "cmp-legacy", "ds_cpl": "ds-cpl", "fxsr_opt": "fxsr-opt",
@@ -186,6 +189,11 @@ def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     cpu = dataclasses.replace(dom.cpu, features=[dataclasses.replace(f)
                                                  for f in dom.cpu.features])
     arch = dom.os.arch or ""
+    if arch in _ARM:
+        # virCPUarmValidateFeatures: only the map's features (SVE and its lengths).
+        for f in cpu.features:
+            if f.name not in _ARM_FEATURES:
+                raise UnsupportedError(f"unknown CPU feature: {f.name}")
     cpus = _accel_cpus(dom, caps)
     if _unsupported_mode(dom, caps, cpu, cpus):
         raise UnsupportedError(f"CPU mode '{cpu.mode}' for {arch} {dom.virt_type} domain on "
