@@ -26,6 +26,7 @@ from .defaults import (
     chardev,
     controllers,
     disk,
+    firmware,
     hostdev,
     input,
     memory,
@@ -205,6 +206,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     shmem.shmem_post_parse,
     tpm.tpm_post_parse,
     hostdev.mdev_post_parse,
+    firmware.os_post_parse,
 )
 
 

@@ -72,6 +72,11 @@ def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
+def _cpumask_len(ctx: ParseContext) -> int:
+    """VIR_DOMAIN_CPUMASK_LEN of the dialect: the highest host CPU number + 1."""
+    return CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
+
+
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "cputune")
     t = dom.cputune
@@ -97,9 +102,8 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
     if ctx.modern:
-        _parse_bandwidth_9_0(el, t)
+        _parse_cputune_bandwidth(el, t)
 
-    cpumask = CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
         vcpu = uint_value(pin.get("vcpu"), "vcpupin vcpu")
@@ -113,7 +117,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", cpumask)))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -122,7 +126,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", cpumask)
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -141,7 +145,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", cpumask)))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 
@@ -160,6 +164,17 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if other.ids & g.ids:
                 raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
+
+
+def _parse_cputune_bandwidth(el: Element, t: Cputune) -> None:
+    """libvirt 9.0's periods and quotas of the whole domain and the IOThreads."""
+    for scope in ("global", "iothread"):
+        period = child_text(el, f"{scope}_period")
+        if period is not None:
+            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
+        quota = child_text(el, f"{scope}_quota")
+        if quota is not None:
+            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
 
 
 def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
