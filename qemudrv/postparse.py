@@ -26,6 +26,7 @@ from .defaults import (
     chardev,
     controllers,
     disk,
+    firmware,
     hostdev,
     input,
     memory,
@@ -205,6 +206,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     shmem.shmem_post_parse,
     tpm.tpm_post_parse,
     hostdev.mdev_post_parse,
+    firmware.os_post_parse,
 )
 
 
@@ -245,7 +247,8 @@ def _numad(dom: Domain, caps: QemuCaps) -> None:
     )
     if not auto:
         return
-    advice = caps.conf("numad_nodeset")
+    # The test programs give a fixed advice (config, else the host table).
+    advice = caps.conf("numad_nodeset") or caps.host.get("numad_nodeset")
     if advice:
         dom.numad_nodeset = parse_bitmap(str(advice), "numad nodeset")
 
