@@ -5,6 +5,8 @@ so the formatter and the command line can rely on it."""
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ConfigError, XMLError
 from ..model.audio import (
     AUDIO_IO_BACKEND_ATTRS,
@@ -24,6 +26,8 @@ AUDIO_TYPES = (
 # virTristateBool attributes and the enums of libvirt's audio definition
 _TRISTATES = frozenset({"mixingEngine", "fixedSettings", "exactName", "tryPoll", "tryMMap",
                         "exclusive"})
+# virXMLPropInt (dspPolicy)
+_INT = re.compile(r"-?[0-9]+")
 # VIR_XML_PROP_NONZERO numbers
 _NONZERO = frozenset({"timerPeriod", "voices", "bufferLength", "frequency", "channels"})
 _ENUMS = {"format": ("u8", "s8", "u16", "s16", "u32", "s32", "f32"),
@@ -39,12 +43,12 @@ def _check_values(el: Element, names: tuple[str, ...]) -> None:
         where = f"attribute '{name}' in element '{tag(el)}': '{value}'"
         if name in _TRISTATES and value not in ("yes", "no"):
             raise XMLError(f"Invalid value for {where}. Expected one of 'yes', 'no'")
-        if name in AUDIO_UINT_ATTRS and not value.isdigit():
+        if name in AUDIO_UINT_ATTRS and not value.isdecimal():
             raise XMLError(f"Invalid value for {where}. Expected non-negative integer value")
         if name in _NONZERO and int(value) == 0:
             raise XMLError(f"Invalid value for attribute '{name}' in element '{tag(el)}': "
                            "Zero is not permitted")
-        if name == "dspPolicy" and not value.lstrip("-").isdigit():
+        if name == "dspPolicy" and not _INT.fullmatch(value):
             raise XMLError(f"Invalid value for {where}. Expected integer value")
         if name in _ENUMS and value not in _ENUMS[name]:
             raise XMLError(f"Invalid value for {where}.")
@@ -77,7 +81,7 @@ def parse_audio(el: Element, ctx: ParseContext) -> Audio:
     if type_ not in AUDIO_TYPES:
         raise XMLError(f"unknown audio type '{type_}'")
     id_s = el.get("id")
-    if id_s is None or not id_s.isdigit() or int(id_s) < 1:
+    if id_s is None or not id_s.isdecimal() or int(id_s) < 1:
         raise XMLError("missing audio 'id' attribute" if id_s is None
                        else f"invalid audio 'id' value '{id_s}'")
     _check_values(el, ("timerPeriod", *AUDIO_TYPE_ATTRS.get(type_, ())))

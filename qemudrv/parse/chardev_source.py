@@ -42,7 +42,7 @@ def _reconnect(src: ChrSource, source: Element) -> None:
         timeout = cur.get("timeout")
         if timeout is None:
             raise XMLError("Missing required attribute 'timeout' in element 'reconnect'")
-        if not timeout.isdigit():
+        if not timeout.isdecimal():
             raise XMLError(f"Invalid value for attribute 'timeout' in element 'reconnect': "
                            f"'{timeout}'. Expected non-negative integer value")
         src.reconnect_timeout = int(timeout)

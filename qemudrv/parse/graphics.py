@@ -291,7 +291,7 @@ def _audio_id(el: Element) -> int:
         value = audio.get("id")
         if value is None:
             raise XMLError("Missing required attribute 'id' in element 'audio'")
-        if not value.isdigit() or int(value) == 0:
+        if not value.isdecimal() or int(value) == 0:
             raise XMLError(f"Invalid value for attribute 'id' in element 'audio': '{value}'. "
                            "Expected non-zero value")
         return int(value)

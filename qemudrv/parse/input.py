@@ -81,11 +81,13 @@ def parse_modern_input(el: Element, ctx: ParseContext) -> Input:
     ):
         raise XMLError("Invalid address for a USB device")
     source = child(el, "source")
-    if source is not None:
-        evdev = source.get({"passthrough": "evdev", "evdev": "dev"}.get(type_, ""))
+    # only passthrough (evdev=) and evdev (dev=) inputs read a host device
+    path_attr = {"passthrough": "evdev", "evdev": "dev"}.get(type_)
+    if source is not None and path_attr is not None:
+        evdev = source.get(path_attr)
         if evdev:
             dev.evdev = sanitize_path(evdev)
-        if type_ in ("passthrough", "evdev") and dev.evdev is None:
+        if dev.evdev is None:
             raise XMLError("Missing evdev path for input device")
         if type_ == "evdev":
             dev.grab = _enum(source, "grab", INPUT_GRABS)

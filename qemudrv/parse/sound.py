@@ -32,7 +32,7 @@ def parse_sound(el: Element, ctx: ParseContext) -> Sound:
     if ctx.modern:
         for audio in elements(el, "audio"):
             value = audio.get("id")
-            if value is None or not value.isdigit() or int(value) == 0:
+            if value is None or not value.isdecimal() or int(value) == 0:
                 raise XMLError(f"Invalid value for attribute 'id' in element 'audio': "
                                f"'{value}'. Expected non-zero value" if value is not None
                                else "Missing required attribute 'id' in element 'audio'")

@@ -91,7 +91,7 @@ def _modern_uint(model: Element | None, name: str) -> int:
     if value is None:
         return 0
     v = value.strip()
-    if not v.isdigit() or int(v) > 0xFFFFFFFF:
+    if not v.isdecimal() or int(v) > 0xFFFFFFFF:
         raise XMLError(f"cannot parse video {name} '{value}'",
                        code="internal error" if name == "heads" else None)
     return int(v)
@@ -138,7 +138,7 @@ def parse_modern_video(el: Element, ctx: ParseContext) -> Video:
             if x is None or y is None:
                 raise XMLError(f"Missing required attribute '{'x' if x is None else 'y'}' "
                                "in element 'resolution'")
-            if not x.isdigit() or not y.isdigit():
+            if not x.isdecimal() or not y.isdecimal():
                 raise XMLError("Invalid value for attribute 'x' in element 'resolution'")
             dev.resolution = (int(x), int(y))
     driver = child(el, "driver")

@@ -174,3 +174,9 @@ def test_9_0_display_and_chardev_xml_round_trips() -> None:
             "      <audio id='1'/>\n"
             "    </graphics>") in out
     assert "<graphics type='egl-headless'>\n      <gl rendernode='/dev/dri/foo'/>" in out
+
+
+def test_a_source_on_a_plain_input_is_ignored() -> None:
+    # only passthrough and evdev inputs read their <source>
+    out = modern_xml(domain_xml("<input type='tablet' bus='usb'><source evdev='/dev/x'/></input>"))
+    assert "<input type='tablet' bus='usb'>" not in out and "<input type='tablet' bus='usb'/>" in out
