@@ -11,6 +11,7 @@ from ..model.domain import Domain
 from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
+from .cputune import format_cputune_modern
 from .iothreads import format_iothreads_modern
 from .memory import format_memory_backing_modern, has_backing_modern
 from .numa import format_numa_modern
@@ -140,6 +141,9 @@ def _sched(w: XMLWriter, tag: str, attr: str, g: SchedGroup) -> None:
 
 
 def format_cputune(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_cputune_modern(w, dom)
+        return
     t = dom.cputune
     body = w.child()
     if t.shares is not None:

@@ -81,6 +81,12 @@ class Cputune:
     iothreadpins: list[VcpuPin] = field(default_factory=list)
     vcpusched: list[SchedGroup] = field(default_factory=list)
     iothreadsched: list[SchedGroup] = field(default_factory=list)
+    # libvirt 9.0
+    global_period: int | None = None
+    global_quota: int | None = None
+    iothread_period: int | None = None
+    iothread_quota: int | None = None
+    emulator_sched: SchedGroup | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
+from .cputune import parse_cputune_modern
 from .general_values import int_value, parse_memory_value, uint_value
 from .numa import parse_numa_modern
 
@@ -116,6 +117,9 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 
+    if ctx.modern:
+        parse_cputune_modern(el, dom)
+        return
     for s in children(el, "vcpusched"):
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:
