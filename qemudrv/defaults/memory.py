@@ -92,3 +92,35 @@ def numa_cpus_post_parse(dom: Domain, caps: Any) -> None:
         return
     others = frozenset().union(*(c.cpus for c in cells[1:]))
     cells[0].cpus = frozenset(range(dom.vcpus.max)) - others
+
+
+# pSeries aligns memory modules to 256 MiB.
+PPC64_MODULE_ALIGN = 256 * 1024
+
+
+def is_ppc64(dom: Domain) -> bool:
+    return dom.os.arch in ("ppc64", "ppc64le")
+
+
+def align_nvdimm_pseries(mem: MemoryDevice) -> None:
+    """qemuDomainNVDimmAlignSizePseries: the guest visible part (the size
+    without the label) is aligned down, so the file is never outgrown."""
+    guest_area = mem.size - mem.labelsize
+    if guest_area < PPC64_MODULE_ALIGN:
+        raise ConfigError("minimum target size for the NVDIMM must be 256MB plus the "
+                          "label size", code="XML error")
+    mem.size = guest_area // PPC64_MODULE_ALIGN * PPC64_MODULE_ALIGN + mem.labelsize
+
+
+def memory_device_post_parse(dom: Domain, caps: Any) -> None:
+    """qemuDomainMemoryDefPostParse: with VIR_DOMAIN_DEF_PARSE_ABI_UPDATE
+    (a new definition) pSeries modules are aligned at once."""
+    if not dom.modern or not is_ppc64(dom):
+        return
+    if "abi-update" not in (caps.conf("parse_flags", ()) or ()):
+        return
+    for mem in dom.devices.memories:
+        if mem.model == "nvdimm":
+            align_nvdimm_pseries(mem)
+        else:
+            mem.size = -(-mem.size // PPC64_MODULE_ALIGN) * PPC64_MODULE_ALIGN

@@ -106,7 +106,9 @@ def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
     mem_el = child(root, "memory")
     has_numa = _has_numa_cells(root)
-    total = parse_memory_value(mem_el, ctx, required=not has_numa, what="./memory[1]")
+    # libvirt 9.0 leaves a missing size to post-parse, which can infer it.
+    total = parse_memory_value(mem_el, ctx, required=not has_numa and not ctx.modern,
+                               what="./memory[1]")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")

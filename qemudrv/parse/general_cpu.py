@@ -307,7 +307,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if ns is not None:
             nodeset = parse_bitmap(ns, "nodeset")
             if not nodeset:
-                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                               code="unsupported configuration")
     tune = Numatune()
     if mode is not None or placement is not None or nodeset is not None:
         tune.mode = mode or "strict"
@@ -318,7 +319,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if placement is None:
             placement = "static" if placement_static else "auto"
         if placement == "static" and tune.nodeset is None:
-            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'")
+            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'",
+                           code="unsupported configuration")
         if placement == "auto":
             tune.nodeset = None
         tune.placement = placement
@@ -358,7 +360,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                     raise XMLError("Missing required nodeset attribute in memnode element")
                 bits = parse_bitmap(ns, "nodeset")
                 if not bits:
-                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                                   code="unsupported configuration")
                 seen[cid] = MemNode(cid, mmode, bits)
             tune.memnodes = [seen[k] for k in sorted(seen)]
     if tune.memory_set or tune.memnodes:
