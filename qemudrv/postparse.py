@@ -33,6 +33,7 @@ from .defaults import (
     modern,
     net,
     shmem,
+    tpm,
     video,
 )
 from .errors import ConfigError, UnsupportedError, XMLError
@@ -190,6 +191,8 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     memory.memtune_post_parse,
     memory.numa_cpus_post_parse,
     shmem.shmem_post_parse,
+    tpm.tpm_post_parse,
+    hostdev.mdev_post_parse,
 )
 
 

@@ -43,8 +43,8 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         yield "nvram", d.nvram
     for redirdev in d.redirdevs:
         yield "redirdev", redirdev
-    if d.tpm is not None:
-        yield "tpm", d.tpm
+    for tpm in d.tpms:
+        yield "tpm", tpm
     for panic in d.panics:
         yield "panic", panic
     for memory in d.memories:

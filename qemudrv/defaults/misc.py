@@ -15,6 +15,7 @@ from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon, Panic
 from .memory import assign_memory_aliases
+from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
@@ -82,15 +83,18 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     whatever the flags; everything else needs the 'device' flag.
     """
     d = dom.devices
+    if dom.modern:
+        assign_net_hostdev_aliases(dom)
     for i, net in enumerate(d.interfaces):
-        if net.type != "hostdev":
+        if net.type != "hostdev" and not dom.modern:
             net.info.alias = f"net{i}"
     if not caps.has("device"):
         return
     for i, fs in enumerate(d.filesystems):
         fs.info.alias = f"fs{i}"
     for i, hd in enumerate(d.hostdevs):
-        hd.info.alias = f"hostdev{i}"
+        if not dom.modern:
+            hd.info.alias = f"hostdev{i}"
     for i, hub in enumerate(d.hubs):
         hub.info.alias = f"hub{i}"
     for i, shmem in enumerate(d.shmems):
@@ -99,8 +103,8 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.watchdog.info.alias = "watchdog0"
     if d.memballoon is not None:
         d.memballoon.info.alias = "balloon0"
-    if d.tpm is not None:
-        d.tpm.info.alias = "tpm0"
+    for i, tpm in enumerate(d.tpms):
+        tpm.info.alias = f"tpm{i}"
     if dom.modern:
         assign_memory_aliases(dom)
         if d.iommu is not None:

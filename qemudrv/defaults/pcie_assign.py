@@ -23,6 +23,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
 from .memory import pci_memory_devices
 
 # virDomainPCIConnectFlags
@@ -233,7 +234,7 @@ def _ordered(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
             yield "disk", disk, disk.info
     for hd in d.hostdevs:
         info = device_info(hd)
-        if hd.mode == "subsystem" and hd.type == "pci" and info is not None and _wants(info):
+        if wants_pci_slot(hd) and info is not None and _wants(info):
             yield "hostdev", hd, info
     bal = d.memballoon
     if bal is not None and bal.model == "virtio" and _wants(bal.info):

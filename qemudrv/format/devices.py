@@ -21,6 +21,7 @@ from . import (
     rng,
     smartcard,
     sound,
+    tpm,
     video,
 )
 from .context import FormatContext
@@ -50,7 +51,7 @@ ORDER: list[Formatter] = [
     misc.format_watchdog,
     misc.format_memballoon,
     rng.format_rngs,
-    misc.format_tpm,
+    tpm.format_tpms,
     misc.format_nvram,
     misc.format_panics,
     misc.format_shmems,
@@ -60,9 +61,9 @@ ORDER: list[Formatter] = [
 # libvirt 9.0 writes the TPM after the inputs and the audio backends after
 # the sound devices.
 ORDER_MODERN: list[Formatter] = [
-    f for f in ORDER if f is not misc.format_tpm
+    f for f in ORDER if f is not tpm.format_tpms
 ]
-ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), misc.format_tpm)
+ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), tpm.format_tpms)
 ORDER_MODERN.insert(ORDER_MODERN.index(sound.format_sounds) + 1, audio.format_audios)
 ORDER_MODERN.append(format_iommu)
 ORDER_MODERN.append(misc.format_vsock)

@@ -1,4 +1,4 @@
-"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <nvram>,
 <panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
@@ -50,19 +50,6 @@ def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
         ("on" if dev.free_page_reporting else "off")
     w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate),
            ("freePageReporting", reporting))
-
-
-def format_tpm(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    dev = dom.devices.tpm
-    if dev is None:
-        return
-    w.start("tpm", ("model", dev.model))
-    w.start("backend", ("type", dev.backend))
-    if dev.backend == "passthrough":
-        w.empty("device", ("path", dev.path))
-    w.end("backend")
-    format_device_info(w, dev.info, ctx)
-    w.end("tpm")
 
 
 def format_nvram(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

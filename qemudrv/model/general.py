@@ -129,11 +129,24 @@ class SysinfoEntry:
 
 
 @dataclass
+class FWCfgEntry:
+    """A <sysinfo type='fwcfg'> entry: a string value or a file's contents."""
+
+    name: str
+    value: str | None = None
+    file: str | None = None
+
+
+@dataclass
 class Sysinfo:
     type: str = "smbios"
     bios: list[SysinfoEntry] = field(default_factory=list)
     system: list[SysinfoEntry] = field(default_factory=list)
     base_boards: list[list[SysinfoEntry]] = field(default_factory=list)
+    # libvirt 9.0: SMBIOS type 3 and 11, and the fwcfg type's entries
+    chassis: list[SysinfoEntry] = field(default_factory=list)
+    oem_strings: list[str] | None = None
+    fw_cfgs: list[FWCfgEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +194,12 @@ class HypervFeatures:
     vapic: bool | None = None
     spinlocks: bool | None = None
     retries: int | None = None
+    # libvirt 9.0: the mode (custom / passthrough), every enlightenment's
+    # state by name, stimer's <direct> and the vendor_id value.
+    mode: str = "custom"
+    states: dict[str, bool] = field(default_factory=dict)
+    stimer_direct: bool | None = None
+    vendor_id: str | None = None
 
 
 @dataclass
@@ -193,6 +212,16 @@ class Features:
     capabilities_policy: str | None = None
     caps: dict[str, bool] = field(default_factory=dict)
     gic_version: str | None = None
+    # libvirt 9.0: <kvm> children's states, the dirty ring size, the value of
+    # enum-valued features (ioapic driver, cfpc/sbbc/ibs value, hpt resizing,
+    # msrs unknown), SMM's TSEG size in bytes (None: not given), the HPT
+    # maximum page size and the TCG translation block cache, both in KiB.
+    kvm: dict[str, bool] = field(default_factory=dict)
+    dirty_ring_size: int = 0
+    values: dict[str, str] = field(default_factory=dict)
+    tseg_size: int | None = None
+    hpt_maxpagesize: int = 0
+    tb_cache: int = 0
 
     def on(self, name: str) -> bool:
         return self.flags.get(name) is True
@@ -259,6 +288,11 @@ class CPU:
     arch: str | None = None
     # libvirt 9.0: whether a host-passthrough CPU may be migrated.
     migratable: str | None = None
+    # libvirt 9.0: <cache> (level None: any) and <maxphysaddr> (bits None: unset).
+    cache_mode: str | None = None
+    cache_level: int | None = None
+    maxphysaddr_mode: str | None = None
+    maxphysaddr_bits: int | None = None
 
 
 @dataclass

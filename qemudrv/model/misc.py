@@ -1,4 +1,4 @@
-"""Model of the smaller devices: leases, hubs, watchdog, memory balloon, TPM,
+"""Model of the smaller devices: leases, hubs, watchdog, memory balloon,
 NVRAM, panic notifiers, shared memory and memory modules (libvirt 1.3.1)."""
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ HUB_TYPES = ("usb",)
 WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
 WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
 MEMBALLOON_MODELS = ("virtio", "xen", "none")
-TPM_MODELS = ("tpm-tis",)
-TPM_BACKENDS = ("passthrough",)
-TPM_DEFAULT_DEVICE = "/dev/tpm0"
 # virDomainPanicModel of 1.3.1 ("default" is the unset model)
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
 PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
@@ -105,14 +102,6 @@ class Shmem:
     # libvirt 9.0: the QEMU device and the role in a migration
     model: str = "ivshmem"  # ivshmem / ivshmem-plain / ivshmem-doorbell
     role: str | None = None  # master / peer
-
-
-@dataclass
-class TPM:
-    model: str = "tpm-tis"
-    backend: str = "passthrough"
-    path: str = TPM_DEFAULT_DEVICE
-    info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
 @dataclass

@@ -29,6 +29,8 @@ VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
     "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
 )
+# virDomainVirt of libvirt 9.0: Virtuozzo and macOS's Hypervisor.framework.
+VIRT_TYPES_9_0 = (*VIRT_TYPES, "vz", "hvf")
 
 
 def _limit_value(el: Element | None, ctx: ParseContext) -> int | None:
@@ -45,7 +47,7 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     virt_type = root.get("type")
     if virt_type is None:
         raise XMLError("missing domain type attribute")
-    if virt_type not in VIRT_TYPES:
+    if virt_type not in (VIRT_TYPES_9_0 if ctx.modern else VIRT_TYPES):
         raise XMLError(f"invalid domain type {virt_type}")
     dom.virt_type = virt_type
     dom.id = None
@@ -351,7 +353,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 bb, ("manufacturer", "product", "version", "serial", "asset", "location")
             )
         )
-    dom.sysinfo = info
+    dom.sysinfos.append(info)
 
 
 def _sysinfo_entries(el: Element, order: tuple[str, ...]) -> list[SysinfoEntry]:

@@ -1,4 +1,4 @@
-"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <nvram>,
 <panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from ..model.misc import (
     NVRAM,
     PANIC_MODELS,
     PANIC_MODELS_MODERN,
-    TPM,
-    TPM_BACKENDS,
-    TPM_DEFAULT_DEVICE,
-    TPM_MODELS,
     VSOCK_MODELS,
     WATCHDOG_ACTIONS,
     WATCHDOG_MODELS,
@@ -118,28 +114,6 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
             raise XMLError("invalid statistics collection period") from None
         if not 0 <= dev.period <= 0xFFFFFFFF:
             raise XMLError("invalid statistics collection period")
-    parse_device_info(el, ctx, dev.info)
-    return dev
-
-
-def parse_tpm(el: Element, ctx: ParseContext) -> TPM:
-    model = el.get("model")
-    if model is not None and model not in TPM_MODELS:
-        raise XMLError(f"Unknown TPM frontend model '{model}'")
-    backends = list(elements(el, "backend"))
-    if len(backends) > 1:
-        raise XMLError("only one TPM backend is supported")
-    if not backends:
-        raise XMLError("missing TPM device backend")
-    backend = backends[0].get("type")
-    if backend is None:
-        raise XMLError("missing TPM device backend type")
-    if backend not in TPM_BACKENDS:
-        raise XMLError(f"Unknown TPM backend type '{backend}'")
-    dev = TPM(backend=backend)
-    device = child(backends[0], "device")
-    path = device.get("path") if device is not None else None
-    dev.path = path or TPM_DEFAULT_DEVICE
     parse_device_info(el, ctx, dev.info)
     return dev
 

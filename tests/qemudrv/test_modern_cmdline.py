@@ -21,6 +21,12 @@ _MACHINES = tuple(
     for accel in ("kvm", "tcg")
 )
 
+# query-cpu-definitions: the machines' default CPU is a model QEMU lists.
+_CPUS = tuple(
+    MappingProxyType({"type": accel, "name": "qemu64", "typename": "qemu64-x86_64-cpu"})
+    for accel in ("kvm", "tcg")
+)
+
 
 JSON_FLAGS = ("device.json+hotplug", "object.qapified", "netdev.json")
 
@@ -35,7 +41,7 @@ def modern_caps(*flags: str, json_options: bool = True, **config: Any) -> Capabi
                        pci_multibus_guest_archs=["x86_64"], **config)
     tables = dict(base.tables)
     tables["libvirt"] = MappingProxyType({"version": "9.0.0"})
-    tables["qemu"] = MappingProxyType({"machine": _MACHINES})
+    tables["qemu"] = MappingProxyType({"machine": _MACHINES, "cpu": _CPUS})
     tables["fds"] = MappingProxyType({"unix_listen": 1729})
     tables["host"] = MappingProxyType({**base.tables["host"], "domain_id": -1})
     return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))

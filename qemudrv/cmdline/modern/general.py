@@ -2,7 +2,7 @@
 
 Environment, name, master key secret, -machine and -accel, -cpu for the
 machine's default model, memory with its default RAM backend, -smp, display,
-monitor, clock, power management, boot, audio backends, seccomp sandbox and
+monitor, clock, power management, boot, seccomp sandbox and
 the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
 """
 
@@ -12,13 +12,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
+from ...model.general import SysinfoEntry
+from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from ..command import CommandLine
+from . import cpu as cpu_model
+from . import features
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
-from .props import add_audiodev, add_blockdev, add_object, escape_comma
+from .props import add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -120,13 +124,8 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
-    flags = dom.features.flags
-    for feature in ("vmport", "smm"):
-        state = flags.get(feature)
-        if state is not None:
-            opts.append(f"{feature}={'on' if state else 'off'}")
-    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
-        opts.append(f"gic-version={dom.features.gic_version}")
+    opts += _key_wrap_options(dom, caps)
+    opts.extend(features.machine_options(dom, caps))
     opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
@@ -150,64 +149,48 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-machine", ",".join(opts))
 
 
+def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendKeyWrapMachineParms: s390 key wrapping, where QEMU has it."""
+    if dom.keywrap is None:
+        return []
+    out = []
+    for cipher in ("aes", "dea"):
+        state = getattr(dom.keywrap, cipher)
+        if state is None:
+            continue
+        name = f"{cipher}-key-wrap"
+        if not caps.has(name):
+            raise UnsupportedError(f"{name} is not available with this QEMU binary")
+        out.append(f"{name}={'on' if state else 'off'}")
+    return out
+
+
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
-    cmd.add("-accel", accel or "")
+    cmd.add("-accel", ",".join([accel or "", *features.accel_options(dom)]))
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
+    arch = dom.os.arch or ""
+    emulator = dom.emulator or ""
+    model: list[str] = []
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
-        if cpu.mode == "host-passthrough":
-            model = "host,migratable=on"
-        elif cpu.model and not cpu.features:
-            model = cpu.model
-        else:
-            raise UnsupportedError("CPU specification not supported by hypervisor")
-    else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
-    extra = _cpu_features(dom)
+        model = cpu_model.model_arg(dom, caps)
+    elif arch == "i686" and ("x86_64" in emulator or
+                             (caps.host_arch == "x86_64" and "kvm" in emulator)):
+        # A 32-bit guest on a 64-bit emulator needs a 32-bit CPU.
+        model = ["qemu32"]
+    extra = [*features.cpu_switches(dom), *cpu_model.cache_and_address_switches(dom, caps)]
+    if extra and not model:
+        default = {"i686": "qemu32", "x86_64": "qemu64"}.get(arch)
+        if default is None:
+            raise ConfigError("CPU flags requested but can't determine default CPU "
+                              f"for arch {arch}")
+        model = [default]
     if model:
-        cmd.add("-cpu", ",".join([model, *extra]))
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def _cpu_features(dom: Domain) -> list[str]:
-    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
-    out: list[str] = []
-    for t in dom.clock.timers:
-        if t.present is None:
-            continue
-        if t.name == "kvmclock":
-            out.append(f"kvmclock={_on_off(t.present)}")
-        elif t.name == "hypervclock":
-            out.append(f"hv-time={_on_off(t.present)}")
-    f = dom.features
-    if f.apic_eoi is not None:
-        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
-    if "pvspinlock" in f.flags:
-        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
-    if f.flags.get("hyperv"):
-        hv = f.hyperv
-        if hv.relaxed is not None:
-            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
-        if hv.vapic is not None:
-            out.append(f"hv-vapic={_on_off(hv.vapic)}")
-        if hv.spinlocks:
-            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
-    if any(p.model == "hyperv" for p in dom.devices.panics):
-        out.append("hv-crash")
-    if f.flags.get("kvm") and f.kvm_hidden:
-        out.append("kvm=off")
-    if "pmu" in f.flags:
-        out.append(f"pmu={_on_off(f.flags['pmu'])}")
-    return out
+        cmd.add("-cpu", ",".join([*model, *extra]))
 
 
 # -- memory and vCPUs -------------------------------------------------------
@@ -324,16 +307,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     legacy.build_direct_kernel(cmd, dom, caps)
 
 
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
-
-
 # -- tail -------------------------------------------------------------------
 
 
@@ -351,3 +324,58 @@ def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("log_timestamp", True):
         cmd.add("-msg", "timestamp=on")
+
+
+# -- SMBIOS and fw_cfg ------------------------------------------------------
+
+
+def _smbios_table(kind: int, entries: list[SysinfoEntry],
+                  manufacturer_always: bool = False) -> str:
+    """type=N then the entries (in libvirt's order, commas escaped); a base
+    board or chassis names its manufacturer even when it has none."""
+    parts = [f"type={kind}"]
+    if manufacturer_always and all(e.name != "manufacturer" for e in entries):
+        parts.append("manufacturer=")
+    parts += [f"{e.name}={escape_comma(e.value)}" for e in entries]
+    return ",".join(parts)
+
+
+def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmbiosCommandLine."""
+    mode = dom.os.smbios_mode
+    if mode in (None, "emulate"):
+        return
+    if mode == "host":
+        # The test programs' driver has no host SMBIOS tables.
+        raise UnsupportedError("Host SMBIOS information is not available")
+    src = dom.sysinfo
+    if src is None:
+        raise UnsupportedError(f"Domain '{dom.name}' sysinfo are not available",
+                               code="XML error")
+    if src.bios:
+        cmd.add("-smbios", _smbios_table(0, src.bios))
+    names = {e.name for e in src.system}
+    # libvirt skips a system table holding only a SKU.
+    if src.system and names != {"sku"}:
+        cmd.add("-smbios", _smbios_table(1, src.system))
+    if len(src.base_boards) > 1:
+        raise UnsupportedError("qemu does not support more than one entry to Type 2 "
+                               "in SMBIOS table")
+    for board in src.base_boards:
+        cmd.add("-smbios", _smbios_table(2, board, manufacturer_always=True))
+    if src.chassis:
+        cmd.add("-smbios", _smbios_table(3, src.chassis, manufacturer_always=True))
+    if src.oem_strings is not None:
+        cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
+                                                  for v in src.oem_strings)]))
+
+
+def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSysinfoCommandLine: fw_cfg entries as such (XML-escaped, as
+    libvirt's buffer writes them, commas left alone)."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if entry.value is not None:
+                cmd.add("-fw_cfg", f"name={entry.name},string={xml_escape(entry.value)}")
+            else:
+                cmd.add("-fw_cfg", f"name={entry.name},file={xml_escape(entry.file or '')}")

@@ -14,10 +14,16 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .features import validate_features
+from .hostdev import validate_hostdevs
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
 from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
+from .net_validate import validate_nets
+from .tpm import validate_tpms
+from .validate_display import validate_display
+from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -81,10 +87,17 @@ def _check_disk_targets(dom: Domain) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    validate_general(dom, caps)
+    validate_features(dom, caps)
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
+    # the device checks come after the domain's
+    validate_display(dom, caps)
     validate_misc_devices(dom, caps)
     _check_disk_targets(dom)
+    validate_nets(dom, caps)
+    validate_hostdevs(dom, caps)
+    validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
