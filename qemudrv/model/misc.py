@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .virtio_options import VirtioOptions
 
 HUB_TYPES = ("usb",)
 WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
@@ -28,6 +29,7 @@ class Vsock:
     auto_cid: str | None = None  # yes / no
     guest_cid: int = 0
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    virtio: VirtioOptions | None = None
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Memballoon:
     period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
     free_page_reporting: bool | None = None  # libvirt 9.0
+    virtio: VirtioOptions | None = None
 
 
 @dataclass

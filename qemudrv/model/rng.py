@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .address import DeviceInfo
 from .chardev import ChrSource
+from .virtio_options import VirtioOptions
 
 RNG_MODELS = ("virtio",)
 RNG_BACKENDS = ("random", "egd")
@@ -22,3 +23,4 @@ class RNG:
     rate: int = 0  # bytes per period; 0 = unlimited
     period: int = 0  # milliseconds
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    virtio: VirtioOptions | None = None  # libvirt 9.0

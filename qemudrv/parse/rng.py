@@ -9,6 +9,7 @@ from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
 from .device_info import parse_device_info
+from .virtio_options import parse_virtio_options
 
 # the only host sources QEMU's rng-random accepts
 RANDOM_SOURCES = ("/dev/random", "/dev/hwrng")
@@ -62,5 +63,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
         except ConfigError:
             raise XMLError(f"unknown backend type '{type_}' for egd") from None
         dev.chardev = parse_chr_source(backend, ctx, src)
+    if ctx.modern:
+        dev.virtio = parse_virtio_options(child(el, "driver"))
     parse_device_info(el, ctx, dev.info)
     return dev
