@@ -111,7 +111,41 @@ _SHMEM_CAPS = {"ivshmem": "ivshmem", "ivshmem-plain": "ivshmem-plain",
                "ivshmem-doorbell": "ivshmem-doorbell"}
 
 
+# qemuValidateDomainDefPanic: the models that are no device and the guests
+# that have them, as its errors name them.
+_PANIC_GUESTS = {"s390": "S390 guests", "hyperv": "i686 and x86_64 guests",
+                 "pseries": "pSeries guests"}
+
+
+def _has_panic_model(dom: Domain, model: str) -> bool:
+    arch = dom.os.arch
+    if model == "s390":
+        return arch in ("s390", "s390x")
+    if model == "hyperv":
+        return arch in ("i686", "x86_64")
+    return arch in ("ppc64", "ppc64le") and dom.machine.startswith("pseries")
+
+
+def _validate_panics(dom: Domain, caps: QemuCaps) -> None:
+    for panic in dom.devices.panics:
+        addr = panic.info.address
+        guests = _PANIC_GUESTS.get(panic.model)
+        if guests is not None:
+            if not _has_panic_model(dom, panic.model):
+                raise ConfigError(f"only {guests} support panic device of model "
+                                  f"'{panic.model}'")
+            if addr is not None:
+                raise ConfigError("setting the panic device address is not supported for "
+                                  f"model '{panic.model}'")
+        elif panic.model == "isa":
+            if not caps.has("pvpanic"):
+                raise ConfigError("the QEMU binary does not support the ISA panic device")
+            if addr is not None and not isinstance(addr, ISAAddress):
+                raise ConfigError("panic is supported only with ISA address type")
+
+
 def validate_misc_devices(dom: Domain, caps: QemuCaps) -> None:
+    _validate_panics(dom, caps)
     for shm in dom.devices.shmems:
         if caps.has(_SHMEM_CAPS[shm.model]):
             continue
