@@ -84,9 +84,10 @@ def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props:
     if cont.type == "scsi":
         model = scsi_controller_model(dom, cont, caps)
         if model == "virtio-scsi":
-            props = {"driver": _virtio_driver("virtio-scsi", cont), "id": alias}
+            props = {"driver": _virtio_driver("virtio-scsi", cont)}
             if cont.iothread:
                 props["iothread"] = f"iothread{cont.iothread}"
+            props["id"] = alias
         elif model in _SCSI_DEVICES:
             props = {"driver": _SCSI_DEVICES[model], "id": alias}
         else:
