@@ -104,3 +104,23 @@ def test_intel_iommu_switches_are_device_properties() -> None:
 def test_intel_iommu_needs_a_q35_machine() -> None:
     with pytest.raises(ConfigError, match="only supported with Q35 machines"):
         argv("<iommu model='intel'/>", modern_caps("intel-iommu"))
+
+
+def test_diag288_watchdog_is_for_s390_only() -> None:
+    with pytest.raises(ConfigError, match="allowed for s390 and s390x only"):
+        argv("<watchdog model='diag288' action='reset'/>", modern_caps())
+
+
+def test_plain_shared_memory_is_a_shared_file_backend() -> None:
+    devices = "<shmem name='shm0' role='peer'><model type='ivshmem-plain'/></shmem>"
+    args = argv(devices, modern_caps("ivshmem-plain"))
+    assert {"qom-type": "memory-backend-file", "id": "shmmem-shmem0",
+            "mem-path": "/dev/shm/shm0", "size": 4 << 20, "share": True} in _objects(args)
+    shmem = [json.loads(d) for d in option(args, "-device") if "ivshmem" in d]
+    assert shmem[0]["memdev"] == "shmmem-shmem0" and shmem[0]["master"] == "off"
+
+
+def test_a_doorbell_without_a_server_is_refused() -> None:
+    with pytest.raises(ConfigError, match="only with server option enabled"):
+        argv("<shmem name='shm0'><model type='ivshmem-doorbell'/></shmem>",
+             modern_caps("ivshmem-doorbell"))

@@ -144,8 +144,31 @@ def _validate_panics(dom: Domain, caps: QemuCaps) -> None:
                 raise ConfigError("panic is supported only with ISA address type")
 
 
+def _validate_watchdog(dom: Domain) -> None:
+    """qemuValidateDomainWatchdogDef: where each model may sit."""
+    dev = dom.devices.watchdog
+    if dev is None:
+        return
+    addr = dev.info.address
+    if dev.model == "i6300esb":
+        if addr is not None and not isinstance(addr, PCIAddress):
+            raise ConfigError(f"{dev.model} model of watchdog can go only on PCI bus")
+    elif dev.model == "ib700":
+        if addr is not None:
+            raise ConfigError(f"{dev.model} model of watchdog does not support configuring "
+                              "the address")
+    elif dev.model == "diag288":
+        if addr is not None:
+            raise ConfigError(f"{dev.model} model of watchdog is virtual and cannot go on "
+                              "any bus.")
+        if dom.os.arch not in ("s390", "s390x"):
+            raise ConfigError(f"{dev.model} model of watchdog is allowed for s390 and s390x "
+                              "only")
+
+
 def validate_misc_devices(dom: Domain, caps: QemuCaps) -> None:
     _validate_panics(dom, caps)
+    _validate_watchdog(dom)
     for shm in dom.devices.shmems:
         if caps.has(_SHMEM_CAPS[shm.model]):
             continue
