@@ -273,6 +273,13 @@ def _collect(dom: Domain, addrs: _AddressSet, caps: Any) -> None:
             continue
         if isinstance(dev, Hostdev) and dev.parent is not None:
             continue
+        if kind == "iommu" and addr.bus != 0:
+            # virDomainPCIAddressFlagsCompatible: an integrated device sits
+            # on the root bus itself.
+            raise ConfigError(
+                f"The device at PCI address {addr.domain:04x}:{addr.bus:02x}:"
+                f"{addr.slot:02x}.{addr.function} needs to be an integrated device (bus=0)",
+                code="XML error")
         addrs.reserve(addr, device_flags(kind, dev, caps), from_config=True)
 
 
