@@ -75,16 +75,6 @@ def assign_memory_aliases(dom: Domain) -> None:
         mem.info.alias = f"{prefix}{index}"
 
 
-def memtune_post_parse(dom: Domain, caps: Any) -> None:
-    """virDomainDefPostParseMemtune: without guest NUMA nodes a huge page
-    set of node 0 alone means all the memory."""
-    if dom.cpu is not None and dom.cpu.cells:
-        return
-    for page in dom.memory.hugepages:
-        if page.nodeset is not None and not page.nodeset - {0}:
-            page.nodeset = None
-
-
 def numa_cpus_post_parse(dom: Domain, caps: Any) -> None:
     """qemuDomainDefNumaCPUsRectify: vCPUs no NUMA node names go to node 0."""
     cells = dom.cpu.cells if dom.cpu else []

@@ -13,6 +13,7 @@ from .cpu import parse_cpu_modern
 from .cputune import parse_cputune_modern
 from .general_values import int_value, parse_memory_value, uint_value
 from .numa import parse_numa_modern
+from .prop_errors import invalid_value
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
 NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
@@ -43,6 +44,13 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
             raise XMLError("Missing scheduler priority")
         priority = int_value(p, "scheduler priority")
     return SchedGroup(ids, policy, priority)
+
+
+def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
+    # 9.0 quotes the element's name and reports it as XML detail (no prefix).
+    if ctx.modern:
+        return XMLError(f"'{what}' attributes '{attr}' must not overlap", code="")
+    return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -104,7 +112,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if not tid:
             raise XMLError("zero is an invalid iothread id value")
         if tid not in iothread_ids:
-            raise XMLError(f"Cannot find 'iothread' : {tid}")
+            raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         if tid in pinned:
             raise XMLError("duplicate iothreadpin for same iothread")
         pinned.add(tid)
@@ -122,16 +130,16 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:
             if other.ids & g.ids:
-                raise XMLError("vcpusched attributes 'vcpus' must not overlap")
+                raise _sched_overlap("vcpusched", "vcpus", ctx)
         t.vcpusched.append(g)
     for s in children(el, "iothreadsched"):
         g = _sched_group(s, "iothreads", "iothreadsched")
         for tid in g.ids:
             if tid not in iothread_ids:
-                raise XMLError(f"Cannot find 'iothread' : {tid}")
+                raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         for other in t.iothreadsched:
             if other.ids & g.ids:
-                raise XMLError("iothreadsched attributes 'iothreads' must not overlap")
+                raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
 
 
@@ -253,6 +261,8 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
             required=True, what="./@memory",
         )
         access = node.get("memAccess")
+        if access is not None and access not in MEM_ACCESS and ctx.modern:
+            raise invalid_value("memAccess", "cell", access)
         if access is not None and access not in MEM_ACCESS:
             raise XMLError(f"Invalid 'memAccess' attribute value '{access}'")
         discard = node.get("discard") if ctx.modern else None
