@@ -9,6 +9,7 @@ from .chardev import ChrSource
 from .virtio_options import VirtioOptions
 
 RNG_MODELS = ("virtio",)
+RNG_MODELS_MODERN = (*RNG_MODELS, "virtio-transitional", "virtio-non-transitional")
 RNG_BACKENDS = ("random", "egd")
 RNG_BACKENDS_MODERN = (*RNG_BACKENDS, "builtin")  # libvirt 9.0
 

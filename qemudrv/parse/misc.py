@@ -10,6 +10,7 @@ from ..errors import XMLError
 from ..model.misc import (
     HUB_TYPES,
     MEMBALLOON_MODELS,
+    MEMBALLOON_MODELS_MODERN,
     MEMORY_MODELS,
     NVRAM,
     PANIC_MODELS,
@@ -95,7 +96,7 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
     model = el.get("model")
     if model is None:
         raise XMLError("balloon memory must contain model name")
-    if model not in MEMBALLOON_MODELS:
+    if model not in (MEMBALLOON_MODELS_MODERN if ctx.modern else MEMBALLOON_MODELS):
         raise XMLError(f"unknown memory balloon model '{model}'")
     dev = Memballoon(model=model)
     deflate = el.get("autodeflate")

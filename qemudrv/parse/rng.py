@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from ..errors import ConfigError, XMLError
 from ..model.chardev import ChrSource
-from ..model.rng import RNG, RNG_BACKENDS, RNG_BACKENDS_MODERN, RNG_MODELS
+from ..model.rng import (
+    RNG,
+    RNG_BACKENDS,
+    RNG_BACKENDS_MODERN,
+    RNG_MODELS,
+    RNG_MODELS_MODERN,
+)
 from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
@@ -29,7 +35,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
     model = el.get("model")
     if model is None:
         raise XMLError("missing RNG device model")
-    if model not in RNG_MODELS:
+    if model not in (RNG_MODELS_MODERN if ctx.modern else RNG_MODELS):
         raise XMLError(f"unknown RNG model '{model}'")
     dev = RNG(model=model)
     rate = child(el, "rate")

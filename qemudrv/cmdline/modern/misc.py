@@ -10,7 +10,7 @@ from ..command import CommandLine
 from .address import address_props
 from .chardev import chardev_arg
 from .props import Props, add_device, add_object
-from .virtio import virtio_driver, virtio_props
+from .virtio import virtio_device_name, virtio_props
 
 
 def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -18,7 +18,8 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     dev = dom.devices.memballoon
     if dev is None or dev.model == "none":
         return
-    props = virtio_props(virtio_driver("virtio-balloon", dev.info.address), dev.virtio)
+    props = virtio_props(virtio_device_name("virtio-balloon", dev.info.address, dev.model, caps),
+                         dev.virtio)
     props["id"] = dev.info.alias
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
@@ -52,7 +53,8 @@ def build_rngs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             add_object(cmd, "rng-egd", f"obj{alias}", {"chardev": f"char{alias}"}, caps)
         else:
             add_object(cmd, f"rng-{rng.backend}", f"obj{alias}", {}, caps)
-        props = virtio_props(virtio_driver("virtio-rng", rng.info.address), rng.virtio)
+        props = virtio_props(virtio_device_name("virtio-rng", rng.info.address, rng.model, caps),
+                             rng.virtio)
         props["rng"] = f"obj{alias}"
         props["id"] = alias
         if rng.rate:

@@ -12,7 +12,7 @@ from ...model.misc import Shmem
 from ..command import CommandLine
 from .address import address_props
 from .props import Props, add_device, add_object, escape_comma
-from .virtio import virtio_driver, virtio_props
+from .virtio import virtio_device_name, virtio_props
 
 
 def build_nvram(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -48,7 +48,8 @@ def build_vsock(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if vsock.auto_cid == "yes":
         # qemuProcessPrepareDomain picks a free cid; the tests fix it.
         cid = int(caps.host.get("vsock_auto_cid", cid))
-    props = virtio_props(virtio_driver("vhost-vsock", vsock.info.address), vsock.virtio)
+    props = virtio_props(virtio_device_name("vhost-vsock", vsock.info.address, vsock.model, caps),
+                         vsock.virtio)
     props.update({"id": vsock.info.alias or "vsock0", "guest-cid": cid,
                   "vhostfd": str(caps.table("fds").get("vsock_vhost", -1))})
     props.update(address_props(dom, vsock.info, caps))
