@@ -1,10 +1,13 @@
-"""libvirt 9.0's defaults for memory devices: DIMM slots
-(qemuDomainAssignMemorySlots) and aliases (qemuAssignDeviceMemoryAlias)."""
+"""libvirt 9.0's defaults for memory devices: post-parse (shared virtio-pmem,
+pSeries NVDIMM UUIDs and sizes), DIMM slots (qemuDomainAssignMemorySlots),
+aliases (qemuAssignDeviceMemoryAlias) and the NUMA nodes' vCPUs."""
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from typing import Any
 
+from ..cmdline.modern.secret import random_bytes
 from ..errors import ConfigError
 from ..model.address import DIMMAddress
 from ..model.domain import Domain
@@ -102,10 +105,27 @@ def align_nvdimm_pseries(mem: MemoryDevice) -> None:
     mem.size = guest_area // PPC64_MODULE_ALIGN * PPC64_MODULE_ALIGN + mem.labelsize
 
 
+def _generated_uuid(caps: Any) -> str:
+    """virUUIDGenerate: random bytes made a version 4 UUID."""
+    raw = bytearray(random_bytes(caps, 16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuidlib.UUID(bytes=bytes(raw)))
+
+
 def memory_device_post_parse(dom: Domain, caps: Any) -> None:
-    """qemuDomainMemoryDefPostParse: with VIR_DOMAIN_DEF_PARSE_ABI_UPDATE
-    (a new definition) pSeries modules are aligned at once."""
-    if not dom.modern or not is_ppc64(dom):
+    """virDomainMemoryDefPostParse and qemuDomainMemoryDefPostParse: a
+    virtio-pmem file is shared, a pSeries NVDIMM gets a UUID, and with
+    VIR_DOMAIN_DEF_PARSE_ABI_UPDATE (a new definition) pSeries modules are
+    aligned at once."""
+    if not dom.modern:
+        return
+    for mem in dom.devices.memories:
+        if mem.model == "virtio-pmem" and mem.access is None:
+            mem.access = "shared"
+        elif mem.model == "nvdimm" and is_ppc64(dom) and mem.uuid is None:
+            mem.uuid = _generated_uuid(caps)
+    if not is_ppc64(dom):
         return
     if "abi-update" not in (caps.conf("parse_flags", ()) or ()):
         return

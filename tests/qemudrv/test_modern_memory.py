@@ -124,3 +124,17 @@ def test_a_doorbell_without_a_server_is_refused() -> None:
     with pytest.raises(ConfigError, match="only with server option enabled"):
         argv("<shmem name='shm0'><model type='ivshmem-doorbell'/></shmem>",
              modern_caps("ivshmem-doorbell"))
+
+
+def test_virtio_pmem_is_shared_and_a_pseries_nvdimm_gets_a_uuid() -> None:
+    pmem = ("<memory model='virtio-pmem'><source><path>/tmp/pmem</path></source>"
+            "<target><size unit='KiB'>524288</size></target></memory>")
+    extra = "<maxMemory slots='4' unit='KiB'>2097152</maxMemory>" \
+            "<cpu><numa><cell id='0' cpus='0' memory='219136' unit='KiB'/></numa></cpu>"
+    assert "<memory model='virtio-pmem' access='shared'>" in _xml2xml(extra, pmem)
+    nvdimm = ("<memory model='nvdimm'><source><path>/tmp/nvdimm</path></source>"
+              "<target><size unit='KiB'>524288</size><label><size unit='KiB'>128</size>"
+              "</label></target></memory>")
+    text = domain_xml(nvdimm, arch="ppc64", machine="pseries", extra=extra)
+    out = QemuDriver().xml_to_xml(text, modern_caps()).output
+    assert "<uuid>00010203-0405-4607-8809-0a0b0c0d0e0f</uuid>" in out
