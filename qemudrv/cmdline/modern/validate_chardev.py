@@ -112,5 +112,9 @@ def validate_chardevs(dom: Domain, caps: QemuCaps) -> None:
         if card.passthru is not None:
             _check_source(card.passthru, None)
             _check_qemu_source(card.passthru, dom, caps)
+    for rng in d.rngs:
+        if rng.chardev is not None:  # the egd backend's daemon
+            _check_source(rng.chardev, None)
+            _check_qemu_source(rng.chardev, dom, caps)
     for redir in d.redirdevs:
         _check_source(redir.source, None)
