@@ -25,6 +25,7 @@ from ..model.domain import Domain
 from . import controllers as ctl
 from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
+from .hostdev import prime_vfio_ccw
 from .pci_assign import assign_pci_addresses
 
 # -- spapr-vio ------------------------------------------------------------------
@@ -135,6 +136,9 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
             cont.type == "virtio-serial" or (cont.type == "scsi" and cont.model == "virtio-scsi")
         ) and cont.info.address is None:
             cont.info.address = make()
+    for hd in d.hostdevs:
+        if hd.mode == "subsystem" and hd.type == "scsi_host" and hd.info.address is None:
+            hd.info.address = make()
     bal = d.memballoon
     if (
         bal is not None and device_info(bal) is not None
@@ -156,6 +160,8 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     # libvirt 9.0 no longer asks QEMU: an s390-ccw machine has CCW.
     ccw = caps.has("virtio-ccw") or dom.modern
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
+        if caps.has("vfio-ccw"):
+            prime_vfio_ccw(dom, lambda: CCWAddress(-1, -1, -1))
         _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
         used: set[tuple[int, int, int]] = set()
         for _, _, info in device_infos(dom):
@@ -163,8 +169,10 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
             if isinstance(a, CCWAddress) and a.devno >= 0:
                 key = _ccw_key(a)
                 if key in used:
+                    # 1.3.1's message ended in a blank, 9.0's does not
                     raise XMLError(
-                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already "
+                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already"
+                        + ("" if dom.modern else " ")
                     )
                 used.add(key)
         nxt = [0xFE, 0, 0]

@@ -11,10 +11,11 @@ named by ``[config] hostdev_pci_backend_default`` (or the host set's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import XMLError
-from ..model.address import DriveAddress
+from ..model.address import Address, DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from .controllers import add_controllers_up_to
@@ -68,6 +69,18 @@ def wants_pci_slot(hd: Hostdev) -> bool:
     if hd.type == "mdev":
         return hd.mdev_model == "vfio-pci"
     return hd.type in ("pci", "scsi_host")
+
+
+def prime_vfio_ccw(dom: Domain, make: Callable[[], Address]) -> None:
+    """qemuDomainPrimeVfioDeviceAddresses: vfio-ccw mediated devices go on
+    the channel subsystem, vfio-ap ones on no bus at all."""
+    for hd in dom.devices.hostdevs:
+        if hd.mode != "subsystem" or hd.type != "mdev":
+            continue
+        if hd.mdev_model == "vfio-ccw" and hd.info.address is None:
+            hd.info.address = make()
+        elif hd.mdev_model == "vfio-ap":
+            hd.info.address = None
 
 
 def usb_disabled(dom: Domain) -> bool:
