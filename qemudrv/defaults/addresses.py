@@ -102,7 +102,12 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         info = device_info(serial)
         if info is None:
             continue
-        if _is_pseries(dom) and info.address is None:
+        if dom.modern:
+            # libvirt 9.0: by target type, not by machine
+            if serial.target_type == "spapr-vio-serial" and not isinstance(
+                    info.address, SpaprVioAddress):
+                info.address = SpaprVioAddress(None)
+        elif _is_pseries(dom) and info.address is None:
             info.address = SpaprVioAddress(None)
         regs.assign(info, VIO_ADDR_SERIAL)
     nvram = dom.devices.nvram

@@ -49,6 +49,8 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         yield "panic", panic
     for memory in d.memories:
         yield "memory", memory
+    if d.iommu is not None:
+        yield "iommu", d.iommu
     if d.vsock is not None:
         yield "vsock", d.vsock
 

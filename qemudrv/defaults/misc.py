@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon, Panic
+from .memory import assign_memory_aliases
 from .net import assign_net_hostdev_aliases
 
 
@@ -53,6 +54,9 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
         vsock.auto_cid = "no" if vsock.guest_cid else "yes"
     if vsock is not None and vsock.model is None:
         vsock.model = "virtio"  # qemuDomainVsockDefPostParse
+    for rng in dom.devices.rngs:
+        if dom.modern and rng.backend == "random" and rng.file is None:
+            rng.file = "/dev/random"  # virDomainRNGDefPostParse
     for panic in dom.devices.panics:
         if panic.model == "default":
             if _is_pseries(dom):
@@ -101,10 +105,17 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.memballoon.info.alias = "balloon0"
     for i, tpm in enumerate(d.tpms):
         tpm.info.alias = f"tpm{i}"
-    for mem in d.memories:
-        index = 0
-        for other in d.memories:
-            n = _alias_index(other.info.alias, "dimm")
-            if n >= index:
-                index = n + 1
-        mem.info.alias = f"dimm{index}"
+    if dom.modern:
+        assign_memory_aliases(dom)
+        if d.iommu is not None:
+            d.iommu.info.alias = "iommu0"
+        if d.vsock is not None:
+            d.vsock.info.alias = "vsock0"
+    else:
+        for mem in d.memories:
+            index = 0
+            for other in d.memories:
+                n = _alias_index(other.info.alias, "dimm")
+                if n >= index:
+                    index = n + 1
+            mem.info.alias = f"dimm{index}"

@@ -25,6 +25,7 @@ from . import (
     video,
 )
 from .context import FormatContext
+from .iommu import format_iommu
 
 Formatter = Callable[[XMLWriter, Domain, FormatContext], None]
 
@@ -64,6 +65,7 @@ ORDER_MODERN: list[Formatter] = [
 ]
 ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), tpm.format_tpms)
 ORDER_MODERN.insert(ORDER_MODERN.index(sound.format_sounds) + 1, audio.format_audios)
+ORDER_MODERN.append(format_iommu)
 ORDER_MODERN.append(misc.format_vsock)
 
 

@@ -12,6 +12,7 @@ from .filesystem import Filesystem
 from .graphics import Graphics
 from .hostdev import Hostdev
 from .input import Input
+from .iommu import IOMMU
 from .misc import (
     NVRAM,
     Hub,
@@ -63,3 +64,4 @@ class Devices:
     shmems: list[Shmem] = field(default_factory=list)
     memories: list[MemoryDevice] = field(default_factory=list)
     vsock: Vsock | None = None
+    iommu: IOMMU | None = None

@@ -15,6 +15,8 @@ MEMBALLOON_MODELS = ("virtio", "xen", "none")
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
 PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
 MEMORY_MODELS = ("dimm",)
+# virDomainMemoryModel of libvirt 9.0
+MEMORY_MODELS_MODERN = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
 VSOCK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
@@ -49,6 +51,7 @@ class Memballoon:
     autodeflate: bool | None = None
     period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    free_page_reporting: bool | None = None  # libvirt 9.0
 
 
 @dataclass
@@ -61,6 +64,18 @@ class MemoryDevice:
     pagesize: int = 0
     source_nodes: frozenset[int] | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0 (virDomainMemoryDef): the other models' source and target.
+    access: str | None = None  # shared / private
+    discard: bool | None = None
+    uuid: str | None = None  # nvdimm
+    path: str | None = None  # nvdimm, virtio-pmem: the backing file
+    alignsize: int = 0
+    pmem: bool = False
+    labelsize: int = 0
+    readonly: bool = False
+    blocksize: int = 0  # virtio-mem
+    requestedsize: int = 0
+    currentsize: int = 0
 
 
 @dataclass
@@ -84,6 +99,9 @@ class Shmem:
     msi_vectors: int = 0
     msi_ioeventfd: bool | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0: the QEMU device and the role in a migration
+    model: str = "ivshmem"  # ivshmem / ivshmem-plain / ivshmem-doorbell
+    role: str | None = None  # master / peer
 
 
 @dataclass

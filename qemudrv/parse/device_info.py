@@ -164,6 +164,8 @@ def parse_address(el: Element) -> Address | None:
     raise XMLError(f"unknown address type '{kind}'")
 
 
+
+
 def parse_device_info(
     el: Element,
     ctx: ParseContext,

@@ -31,6 +31,7 @@ from . import (
     video,
 )
 from .context import ParseContext
+from .iommu import parse_iommu
 
 Parser = Callable[[Element, ParseContext], Any]
 
@@ -75,6 +76,7 @@ _SINGLE: dict[str, tuple[Parser, str, str]] = {
     ),
     "nvram": (misc.parse_nvram, "nvram", "only a single nvram device is supported"),
     "vsock": (misc.parse_vsock, "vsock", "only a single vsock device is supported"),
+    "iommu": (parse_iommu, "iommu", "only a single IOMMU device is supported"),
 }
 
 # The order in which libvirt's parser visits device kinds; errors of an
@@ -87,7 +89,8 @@ _ORDER = [
 ]
 # libvirt 9.0 reads <audio> right after <sound>.
 _ORDER_MODERN = [
-    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "vsock",
+    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "iommu",
+    "vsock",
 ]
 
 

@@ -30,6 +30,7 @@ from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
+from .memory import parse_memory_device, parse_shmem_model, prop_enum
 from .net import sanitize_path
 
 
@@ -101,6 +102,10 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
         if deflate not in ("on", "off"):
             raise XMLError(f"invalid autodeflate attribute value '{deflate}'")
         dev.autodeflate = deflate == "on"
+    if ctx.modern:
+        reporting = prop_enum(el, "freePageReporting", ("on", "off"))
+        if reporting is not None:
+            dev.free_page_reporting = reporting == "on"
     stats = child(el, "stats")
     if stats is not None and stats.get("period") is not None:
         try:
@@ -152,6 +157,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
     if name is None:
         raise XMLError("shmem element must contain 'name' attribute")
     dev = Shmem(name=name)
+    if ctx.modern:
+        parse_shmem_model(el, dev)
     size = child(el, "size")
     if size is not None:
         dev.size = _scaled_bytes(size, "./size[1]")
@@ -184,6 +191,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
 
 def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     """virDomainMemoryDefParseXML."""
+    if ctx.modern:
+        return parse_memory_device(el, ctx)
     model = el.get("model")
     if model is None:
         raise XMLError("missing memory model")
