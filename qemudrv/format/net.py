@@ -13,7 +13,6 @@ from ..model.net import (
     Interface,
     IPAddress,
     IPRoute,
-    VirtioOptions,
     VirtualPort,
     Vlan,
 )
@@ -21,6 +20,7 @@ from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
 from .hostdev import format_hostdev_subsys
+from .virtio_options import virtio_options_attrs
 
 
 def _on_off(value: bool | None) -> str | None:
@@ -144,12 +144,6 @@ def _filterref(w: XMLWriter, iface: Interface) -> None:
             if n == name:
                 w.empty("parameter", ("name", n), ("value", value))
     w.end("filterref")
-
-
-def virtio_options_attrs(opts: VirtioOptions) -> list[tuple[str, str | int | None]]:
-    """virDomainVirtioOptionsFormat."""
-    return [("iommu", _on_off(opts.iommu)), ("ats", _on_off(opts.ats)),
-            ("packed", _on_off(opts.packed)), ("page_per_vq", _on_off(opts.page_per_vq))]
 
 
 def _ip_info(w: XMLWriter, ips: list[IPAddress], routes: list[IPRoute]) -> None:

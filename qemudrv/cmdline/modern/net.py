@@ -7,11 +7,12 @@ from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
 from ...model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
 from ...model.domain import Domain
-from ...model.net import Interface, VirtioOptions
+from ...model.net import Interface
 from ..command import CommandLine
 from .address import address_props
 from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
+from .virtio import virtio_props
 from .zpci import add_ext_device
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
@@ -110,16 +111,6 @@ def _virtio_driver(net: Interface) -> str:
     return f"virtio-net-pci{suffix}"
 
 
-def virtio_options_props(opts: VirtioOptions) -> Props:
-    """The transport switches qemuBuildVirtioDevProps adds after the driver."""
-    props: Props = {}
-    for key, value in (("iommu_platform", opts.iommu), ("ats", opts.ats),
-                       ("packed", opts.packed), ("page-per-vq", opts.page_per_vq)):
-        if value is not None:
-            props[key] = value
-    return props
-
-
 def rom_props(info: DeviceInfo) -> Props:
     """qemuBuildRomProps: a disabled ROM is an empty romfile."""
     if info.rom_enabled is None and info.rom_bar is None and info.rom_file is None:
@@ -140,7 +131,7 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     """qemuBuildNicDevProps."""
     props: Props
     if _is_virtio(net):
-        props = {"driver": _virtio_driver(net), **virtio_options_props(net.virtio)}
+        props = virtio_props(_virtio_driver(net), net.virtio)
         if net.txmode in _TX_MODES:
             props["tx"] = _TX_MODES[net.txmode]
         if net.ioeventfd is not None:
