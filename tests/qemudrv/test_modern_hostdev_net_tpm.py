@@ -112,3 +112,22 @@ def test_an_iscsi_host_device_without_a_lun_reads_lun_0() -> None:
                      "<host name='example.org' port='3260'/></source></hostdev>")
     out = QemuDriver().xml_to_xml(doc, modern_caps("virtio-scsi-pci")).output
     assert "name='iqn.1992-01.com.example/0'" in out
+
+
+@pytest.mark.parametrize(("flags", "driver"), [
+    ((), "virtio-net-pci"),
+    (("virtio-pci-non-transitional",), "virtio-net-pci-transitional"),
+])
+def test_a_transitional_nic_has_its_own_device_only_where_qemu_has_one(
+        flags: tuple[str, ...], driver: str) -> None:
+    doc = ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+           "<model type='virtio-transitional'/></interface>")
+    nic = option(argv(doc, modern_caps(*flags)), "-device")[1]
+    assert nic.startswith(f'{{"driver":"{driver}",')
+
+
+def test_a_non_transitional_nic_needs_qemu_s_non_transitional_devices() -> None:
+    doc = ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+           "<model type='virtio-non-transitional'/></interface>")
+    with pytest.raises(ConfigError, match="virtio non-transitional model not supported"):
+        argv(doc, modern_caps())

@@ -8,13 +8,14 @@ from ...caps import QemuCaps
 from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
 from ...errors import ConfigError, UnsupportedError, XMLError
-from ...model.address import CCWAddress, DriveAddress, VirtioMMIOAddress
+from ...model.address import DriveAddress
 from ...model.domain import Domain
 from ...model.hostdev import Hostdev
 from ..command import CommandLine
 from .address import address_props
 from .net import rom_props
 from .props import Props, add_blockdev, add_device
+from .virtio import virtio_model_driver
 from .zpci import add_ext_device
 
 # SCSI controllers whose devices are addressed by bus and scsi-id only.
@@ -104,22 +105,11 @@ def _scsi_backend(hd: Hostdev, node: str, caps: QemuCaps) -> Props:
     return props
 
 
-def _virtio_suffix(hd: Hostdev) -> str:
-    """qemuBuildVirtioDevGetConfig: the bus and transitional variant."""
-    a = hd.info.address
-    if isinstance(a, CCWAddress):
-        return "-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return "-device"
-    return {"virtio-transitional": "-pci-transitional",
-            "virtio-non-transitional": "-pci-non-transitional"}.get(
-                hd.scsi_host_model or "", "-pci")
-
-
 def _vhost_scsi_props(dom: Domain, hd: Hostdev, caps: QemuCaps) -> Props:
     """qemuBuildSCSIVHostHostdevDevProps: libvirt opens /dev/vhost-scsi."""
     fd = caps.table("fds").get("vhost_scsi", 0)
-    props: Props = {"driver": f"vhost-scsi{_virtio_suffix(hd)}", "wwpn": hd.wwpn,
+    driver = virtio_model_driver("vhost-scsi", hd.info.address, hd.scsi_host_model, caps)
+    props: Props = {"driver": driver, "wwpn": hd.wwpn,
                     "vhostfd": str(fd), "id": hd.info.alias}
     props.update(address_props(dom, hd.info, caps))
     return props

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
-from ...model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
+from ...model.address import CCWAddress, DeviceInfo, PCIAddress
 from ...model.domain import Domain
 from ...model.net import Interface
 from ..command import CommandLine
 from .address import address_props
 from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
-from .virtio import virtio_props
+from .virtio import virtio_model_driver, virtio_props
 from .zpci import add_ext_device
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
@@ -100,17 +100,6 @@ def netdev_props(dom: Domain, net: Interface, caps: QemuCaps,
     return props
 
 
-def _virtio_driver(net: Interface) -> str:
-    a = net.info.address
-    if isinstance(a, CCWAddress):
-        return "virtio-net-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return "virtio-net-device"
-    suffix = {"virtio-transitional": "-transitional",
-              "virtio-non-transitional": "-non-transitional"}.get(net.model or "", "")
-    return f"virtio-net-pci{suffix}"
-
-
 def rom_props(info: DeviceInfo) -> Props:
     """qemuBuildRomProps: a disabled ROM is an empty romfile."""
     if info.rom_enabled is None and info.rom_bar is None and info.rom_file is None:
@@ -131,7 +120,8 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     """qemuBuildNicDevProps."""
     props: Props
     if _is_virtio(net):
-        props = virtio_props(_virtio_driver(net), net.virtio)
+        props = virtio_props(
+            virtio_model_driver("virtio-net", net.info.address, net.model, caps), net.virtio)
         if net.txmode in _TX_MODES:
             props["tx"] = _TX_MODES[net.txmode]
         if net.ioeventfd is not None:

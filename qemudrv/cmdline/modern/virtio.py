@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from ...model.address import CCWAddress, VirtioMMIOAddress, VirtioS390Address
+from ...caps import QemuCaps
+from ...errors import ConfigError
+from ...model.address import CCWAddress, PCIAddress, VirtioMMIOAddress, VirtioS390Address
 from ...model.virtio_options import VIRTIO_OPTIONS, VirtioOptions
 from .props import Props
 
@@ -17,6 +19,26 @@ def virtio_driver(base: str, address: object) -> str:
     if isinstance(address, VirtioS390Address):
         return f"{base}-s390"
     return f"{base}-pci"
+
+
+def virtio_model_driver(base: str, address: object, model: str | None,
+                        caps: QemuCaps) -> str:
+    """qemuBuildVirtioDevGetConfig for a device with a (non-)transitional
+    model: the suffix where QEMU has those devices; a transitional device
+    without them is a plain one on a conventional PCI slot."""
+    driver = virtio_driver(base, address)
+    if model not in ("virtio-transitional", "virtio-non-transitional"):
+        return driver
+    if not isinstance(address, PCIAddress):
+        kind = getattr(address, "type", "none")
+        raise ConfigError(f"virtio (non-)transitional models are not supported for "
+                          f"address type={kind}")
+    if caps.has("virtio-pci-non-transitional"):
+        return driver + ("-transitional" if model == "virtio-transitional"
+                         else "-non-transitional")
+    if model == "virtio-non-transitional":
+        raise ConfigError("virtio non-transitional model not supported for this qemu")
+    return driver
 
 
 def virtio_props(driver: str, opts: VirtioOptions | None) -> Props:
