@@ -131,3 +131,27 @@ def test_a_non_transitional_nic_needs_qemu_s_non_transitional_devices() -> None:
            "<model type='virtio-non-transitional'/></interface>")
     with pytest.raises(ConfigError, match="virtio non-transitional model not supported"):
         argv(doc, modern_caps())
+
+
+@pytest.mark.parametrize(("iface", "message"), [
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/><port isolated='yes'/>"
+     "</interface>", "<port isolated='yes'/> is not supported"),
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+     "<target dev='tap7' managed='no'/></interface>", "unmanaged target dev is not supported"),
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/><model type='rtl8139'/>"
+     "<driver iommu='on'/></interface>", "iommu driver option is only supported"),
+    ("<interface type='network'><mac address='52:54:00:00:00:01'/>"
+     "<source network='default'/><teaming type='persistent' persistent='ua-x'/></interface>",
+     "teaming persistent attribute not allowed"),
+])
+def test_libvirt_s_generic_interface_checks(iface: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        argv(iface, modern_caps("rtl8139"))
+
+
+def test_a_pci_host_device_on_a_drive_address_is_refused_at_validation() -> None:
+    pci = ("<hostdev mode='subsystem' type='pci'><source>"
+           "<address domain='0' bus='6' slot='18' function='5'/></source>"
+           "<address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>")
+    with pytest.raises(ConfigError, match="must use 'pci' or 'unassigned' address type"):
+        argv(pci, modern_caps("vfio-pci"))

@@ -217,6 +217,37 @@ def _validate_mdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
                           "version of QEMU")
 
 
+# virDomainHostdevDefValidate: the address types each subsystem may sit on,
+# and the message (with its error code) for any other.
+_ADDRESS_TYPES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "pci": (("pci", "unassigned"), "PCI host devices must use 'pci' or 'unassigned' address type",
+            "internal error"),
+    "scsi": (("drive",), "SCSI host device must use 'drive' address type",
+             "unsupported configuration"),
+    "scsi_host": (("pci", "ccw"), "SCSI_host host device must use 'pci' or 'ccw' address type",
+                  "unsupported configuration"),
+    "usb": (("usb",), "USB host device must use 'usb' address type",
+            "unsupported configuration"),
+}
+
+
+def _validate_hostdev_generic(hd: Hostdev) -> None:
+    """virDomainHostdevDefValidate."""
+    addr = hd.info.address
+    rule = _ADDRESS_TYPES.get(hd.type) if hd.mode == "subsystem" else None
+    if rule is not None and addr is not None and addr.type not in rule[0]:
+        raise ConfigError(rule[1], code=rule[2])
+    if hd.mode == "subsystem" and hd.type == "scsi" and hd.sgio == "unfiltered":
+        raise ConfigError("unfiltered sgio is no longer supported")
+    if hd.teaming_type is not None:
+        if hd.teaming_type != "transient":
+            raise ConfigError("teaming hostdev devices must have type='transient'")
+        if not hd.teaming_persistent:
+            raise ConfigError("missing required persistent attribute in hostdev teaming element")
+        if hd.mode != "subsystem" or hd.type != "pci":
+            raise ConfigError("teaming is only supported for pci hostdev devices")
+
+
 def _validate_hostdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
     if hd.mode == "capabilities":
         raise ConfigError(f"hostdev mode 'capabilities' is not supported in {dom.virt_type}")
@@ -266,4 +297,5 @@ def validate_hostdevs(dom: Domain, caps: QemuCaps) -> None:
             ramfb = True
     _validate_drive_addresses(dom)
     for hd in hostdevs:
+        _validate_hostdev_generic(hd)
         _validate_hostdev(dom, hd, caps)

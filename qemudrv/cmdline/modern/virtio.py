@@ -49,3 +49,12 @@ def virtio_props(driver: str, opts: VirtioOptions | None) -> Props:
             if attr in opts.switches:
                 props[key] = opts.switches[attr]
     return props
+
+
+def check_virtio_options_absent(opts: VirtioOptions | None) -> None:
+    """virDomainCheckVirtioOptionsAreAbsent: the switches of a device that
+    is not virtio."""
+    for attr, _ in VIRTIO_OPTIONS:
+        if opts is not None and attr in opts.switches:
+            what = "page_per_vq option" if attr == "page_per_vq" else f"{attr} driver option"
+            raise ConfigError(f"{what} is only supported for virtio devices")
