@@ -107,7 +107,8 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
             except ValueError:
                 t = -1
             if t < 0 or t > 65535:
-                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]")
+                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]",
+                               code="unsupported configuration")
             os_.bm_timeout = t
     bios = child(os_el, "bios")
     if bios is not None:
@@ -346,7 +347,7 @@ def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
     models = [s.model for s in labels if s.model]
     if len(models) != len(set(models)):
         dup = next(m for m in models if models.count(m) > 1)
-        raise XMLError(f"seclabel for model {dup} is already provided")
+        raise XMLError(f"seclabel for model {dup} is already provided", code="")
     if len(labels) > 1 and any(s.model is None for s in labels):
         raise XMLError("missing security model when using multiple labels")
     secmodels = ctx.caps.host.get("secmodels", ())

@@ -8,11 +8,13 @@ from .. import general as legacy
 from ..command import CommandLine
 from . import (
     audio,
+    blockdev,
     chardev,
     controller,
     disk,
     display,
     features,
+    filesystem,
     general,
     graphics,
     hostdev,
@@ -36,6 +38,7 @@ def build_command_line(
     general.build_env(cmd, dom, caps)
     general.build_name(cmd, dom, caps)
     general.build_master_key(cmd, dom, caps)
+    blockdev.build_managed_pr_helper(cmd, dom, caps)
     general.build_pflash(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
@@ -55,11 +58,12 @@ def build_command_line(
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
     iommu.build_iommu(cmd, dom, caps)
+    controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
-    misc.build_filesystems(cmd, dom, caps)
+    filesystem.build_filesystems(cmd, dom, caps)
     net.build_interfaces(cmd, dom, caps)
     chardev.build_smartcards(cmd, dom, caps)
     chardev.build_serials(cmd, dom, caps)
@@ -74,7 +78,9 @@ def build_command_line(
     display.build_sounds(cmd, dom, caps)
     misc.build_watchdog(cmd, dom, caps)
     chardev.build_redirdevs(cmd, dom, caps)
-    hostdev.build_hostdevs(cmd, dom, caps, max(disk.node_indexes(dom).values(), default=0) + 1)
+    # Host SCSI devices take node names after every disk image's.
+    images = [image.index for chain in blockdev.disk_images(dom).values() for image in chain]
+    hostdev.build_hostdevs(cmd, dom, caps, max(images, default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)

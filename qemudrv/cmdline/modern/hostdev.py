@@ -15,7 +15,7 @@ from ..command import CommandLine
 from .address import address_props
 from .net import rom_props
 from .props import Props, add_blockdev, add_device
-from .virtio import virtio_model_driver
+from .virtio import virtio_device_name
 from .zpci import add_ext_device
 
 # SCSI controllers whose devices are addressed by bus and scsi-id only.
@@ -108,7 +108,7 @@ def _scsi_backend(hd: Hostdev, node: str, caps: QemuCaps) -> Props:
 def _vhost_scsi_props(dom: Domain, hd: Hostdev, caps: QemuCaps) -> Props:
     """qemuBuildSCSIVHostHostdevDevProps: libvirt opens /dev/vhost-scsi."""
     fd = caps.table("fds").get("vhost_scsi", 0)
-    driver = virtio_model_driver("vhost-scsi", hd.info.address, hd.scsi_host_model, caps)
+    driver = virtio_device_name("vhost-scsi", hd.info.address, hd.scsi_host_model, caps)
     props: Props = {"driver": driver, "wwpn": hd.wwpn,
                     "vhostfd": str(fd), "id": hd.info.alias}
     props.update(address_props(dom, hd.info, caps))

@@ -9,7 +9,7 @@ from ...model.domain import Domain
 from ..command import CommandLine
 from .address import address_props
 from .chardev import chardev_arg
-from .props import Props, add_device, add_object, escape_comma
+from .props import Props, add_device, add_object
 
 
 def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -94,25 +94,3 @@ def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if pool is not None:
         add_object(cmd, "main-loop", "main-loop", _pool_props(pool.pool_min, pool.pool_max),
                    caps)
-
-
-def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildFSDevCommandLine for 9p shares: -fsdev and virtio-9p."""
-    for i, fs in enumerate(dom.devices.filesystems):
-        alias = fs.info.alias or f"fs{i}"
-        if fs.driver not in ("default", "path", "handle") or fs.type != "mount":
-            raise UnsupportedError(f"filesystem driver '{fs.driver}' is not supported")
-        opts = ["local" if fs.driver != "handle" else "handle"]
-        if fs.driver != "handle":
-            opts.append(f"security_model={fs.accessmode}")
-        if fs.wrpolicy == "immediate":
-            opts.append("writeout=immediate")
-        opts.append(f"id=fsdev-{alias}")
-        opts.append(f"path={escape_comma(fs.source or '')}")
-        if fs.readonly:
-            opts.append("readonly=on")
-        cmd.add("-fsdev", ",".join(opts))
-        props: Props = {"driver": _virtio_driver("virtio-9p", fs.info.address), "id": alias,
-                        "fsdev": f"fsdev-{alias}", "mount_tag": fs.target}
-        props.update(address_props(dom, fs.info, caps))
-        add_device(cmd, props, caps)

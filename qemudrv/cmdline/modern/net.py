@@ -12,7 +12,7 @@ from ..command import CommandLine
 from .address import address_props
 from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
-from .virtio import virtio_model_driver, virtio_props
+from .virtio import virtio_device_name, virtio_props
 from .zpci import add_ext_device
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
@@ -121,7 +121,7 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     props: Props
     if _is_virtio(net):
         props = virtio_props(
-            virtio_model_driver("virtio-net", net.info.address, net.model, caps), net.virtio)
+            virtio_device_name("virtio-net", net.info.address, net.model, caps), net.virtio)
         if net.txmode in _TX_MODES:
             props["tx"] = _TX_MODES[net.txmode]
         if net.ioeventfd is not None:

@@ -9,6 +9,11 @@ from ...model.address import CCWAddress, PCIAddress, VirtioMMIOAddress, VirtioS3
 from ...model.virtio_options import VIRTIO_OPTIONS, VirtioOptions
 from .props import Props
 
+# <driver> attribute -> QEMU property, in the order libvirt adds them (the
+# disk and filesystem families keep their switches in a plain mapping).
+_OPTION_PROPS = (("iommu", "iommu_platform"), ("ats", "ats"), ("packed", "packed"),
+                 ("page_per_vq", "page-per-vq"))
+
 
 def virtio_driver(base: str, address: object) -> str:
     """The QEMU device for the bus the device sits on."""
@@ -19,26 +24,6 @@ def virtio_driver(base: str, address: object) -> str:
     if isinstance(address, VirtioS390Address):
         return f"{base}-s390"
     return f"{base}-pci"
-
-
-def virtio_model_driver(base: str, address: object, model: str | None,
-                        caps: QemuCaps) -> str:
-    """qemuBuildVirtioDevGetConfig for a device with a (non-)transitional
-    model: the suffix where QEMU has those devices; a transitional device
-    without them is a plain one on a conventional PCI slot."""
-    driver = virtio_driver(base, address)
-    if model not in ("virtio-transitional", "virtio-non-transitional"):
-        return driver
-    if not isinstance(address, PCIAddress):
-        kind = getattr(address, "type", "none")
-        raise ConfigError(f"virtio (non-)transitional models are not supported for "
-                          f"address type={kind}")
-    if caps.has("virtio-pci-non-transitional"):
-        return driver + ("-transitional" if model == "virtio-transitional"
-                         else "-non-transitional")
-    if model == "virtio-non-transitional":
-        raise ConfigError("virtio non-transitional model not supported for this qemu")
-    return driver
 
 
 def virtio_props(driver: str, opts: VirtioOptions | None) -> Props:
@@ -58,3 +43,28 @@ def check_virtio_options_absent(opts: VirtioOptions | None) -> None:
         if opts is not None and attr in opts.switches:
             what = "page_per_vq option" if attr == "page_per_vq" else f"{attr} driver option"
             raise ConfigError(f"{what} is only supported for virtio devices")
+
+
+def virtio_device_name(base: str, address: object, model: str | None,
+                       caps: QemuCaps) -> str:
+    """qemuBuildVirtioDevGetConfig: base, bus suffix, (non-)transitional."""
+    name = virtio_driver(base, address)
+    if model in ("virtio-transitional", "virtio-non-transitional"):
+        if not isinstance(address, PCIAddress):
+            kind = getattr(address, "type", "none")
+            raise ConfigError("virtio (non-)transitional models are not supported for "
+                              f"address type={kind}")
+        if caps.has("virtio-pci-non-transitional"):
+            name += "-transitional" if model == "virtio-transitional" else "-non-transitional"
+        elif model == "virtio-non-transitional":
+            raise ConfigError("virtio non-transitional model not supported for this qemu")
+    return name
+
+
+def virtio_device_props(base: str, address: object, model: str | None,
+                        options: dict[str, bool], caps: QemuCaps) -> Props:
+    props: Props = {"driver": virtio_device_name(base, address, model, caps)}
+    for option, prop in _OPTION_PROPS:
+        if option in options:
+            props[prop] = options[option]
+    return props
