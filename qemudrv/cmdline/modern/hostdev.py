@@ -15,6 +15,7 @@ from ..command import CommandLine
 from .address import address_props
 from .net import rom_props
 from .props import Props, add_blockdev, add_device
+from .secret import add_secret, secret_value
 from .virtio import virtio_device_name
 from .zpci import add_ext_device
 
@@ -93,12 +94,13 @@ def _scsi_backend(hd: Hostdev, node: str, caps: QemuCaps) -> Props:
         path = str(caps.host.get("scsi_generic_path", "/dev/sg0"))
         return {"driver": "host_device", "filename": path, "node-name": node,
                 "read-only": hd.readonly}
-    if hd.iscsi_auth is not None:
-        raise UnsupportedError("authenticated iSCSI host devices are not supported yet")
     target, _, lun = (hd.iscsi_path or "").partition("/")
     host = hd.iscsi_hosts[0]
     props: Props = {"driver": "iscsi", "portal": f"{host.name}:{host.port or 3260}",
                     "target": target, "lun": int(lun or 0), "transport": "tcp"}
+    if hd.iscsi_auth is not None:
+        props["user"] = hd.iscsi_auth.username
+        props["password-secret"] = f"{node}-secret0"
     if hd.iscsi_initiator is not None:
         props["initiator-name"] = hd.iscsi_initiator
     props.update({"node-name": node, "read-only": hd.readonly})
@@ -150,6 +152,10 @@ def build_hostdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps,
         elif hd.type == "scsi":
             node = f"libvirt-{node_index}-backend"
             node_index += 1
+            if hd.protocol == "iscsi" and hd.iscsi_auth is not None:
+                # the CHAP password, AES-encrypted under the master key
+                add_secret(cmd, caps, f"{node}-secret0",
+                           secret_value(caps, hd.iscsi_auth.usage))
             add_blockdev(cmd, _scsi_backend(hd, node, caps))
             props: Props = {"driver": "scsi-generic", "drive": node, "id": hd.info.alias}
             if _boot_index(dom, hd):
