@@ -242,6 +242,8 @@ def _format_interface_modern(w: XMLWriter, iface: Interface, ctx: FormatContext)
     _ip_info(w, iface.guest_ips, iface.guest_routes)
     if iface.script is not None:
         w.empty("script", ("path", iface.script))
+    if iface.downscript is not None:
+        w.empty("downscript", ("path", iface.downscript))
     _target_modern(w, iface, ctx)
     if iface.ifname_guest or iface.ifname_guest_actual:
         w.empty("guest", ("dev", iface.ifname_guest), ("actual", iface.ifname_guest_actual))

@@ -139,6 +139,7 @@ class Interface:
     hostdev: Hostdev | None = None
     # common
     script: str | None = None
+    downscript: str | None = None  # libvirt 9.0
     ifname: str | None = None  # <target dev>
     ifname_guest: str | None = None
     ifname_guest_actual: str | None = None

@@ -170,6 +170,9 @@ def parse_net_modern(el: Element, iface: Interface, ctx: ParseContext) -> None:
     if iface.type == "vdpa" and not iface.vdpa_dev:
         raise XMLError("missing vDPA device path")
     iface.guest_ips, iface.guest_routes = _parse_ip_info(el)
+    downscript = child(el, "downscript")
+    if downscript is not None:
+        iface.downscript = downscript.get("path")
     mac = child(el, "mac")
     if mac is not None:
         mac_type = mac.get("type")

@@ -155,3 +155,4 @@ def test_a_pci_host_device_on_a_drive_address_is_refused_at_validation() -> None
            "<address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>")
     with pytest.raises(ConfigError, match="must use 'pci' or 'unassigned' address type"):
         argv(pci, modern_caps("vfio-pci"))
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
-from ...model.address import CCWAddress, DeviceInfo, PCIAddress
+from ...model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
 from ...model.domain import Domain
 from ...model.net import Interface
 from ..command import CommandLine
@@ -162,6 +162,21 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     return props
 
 
+def supports_nicdev(dom: Domain, net: Interface) -> bool:
+    """qemuDomainSupportsNicdev: ARM boards take a NIC that is neither on
+    PCI nor virtio-mmio only as a legacy -net nic."""
+    if dom.os.arch in ("armv6l", "armv7l", "aarch64"):
+        return isinstance(net.info.address, (PCIAddress, VirtioMMIOAddress))
+    return True
+
+
+def _legacy_nic(net: Interface) -> str:
+    """qemuBuildLegacyNicStr."""
+    alias = net.info.alias
+    model = f",model={net.model}" if net.model else ""
+    return f"nic,macaddr={net.mac},netdev=host{alias}{model},id={alias}"
+
+
 def _vhostuser_chardev(net: Interface) -> str:
     """The vhost-user socket QEMU opens itself (and, as a server, waits on)."""
     out = f"socket,id=char{net.info.alias},path={escape_comma(net.vhostuser_path or '')}"
@@ -199,4 +214,9 @@ def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             vdpa_path = cmd.add_fd(fd, f"{net.info.alias}-vdpa")
         add_netdev(cmd, netdev_props(dom, net, caps, vdpa_path), caps)
         add_ext_device(cmd, net.info, caps)
-        add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
+        if supports_nicdev(dom, net):
+            add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
+        elif net.type == "vhostuser":
+            raise UnsupportedError("Nicdev support unavailable", code="internal error")
+        else:
+            cmd.add("-net", _legacy_nic(net))
