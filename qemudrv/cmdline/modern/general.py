@@ -31,22 +31,45 @@ _SHORT_NAME_MAX = 20
 _PASSED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR")
 
 
+def domain_dir_name(dom: Domain, caps: QemuCaps) -> str:
+    """qemuDomainSetPrivatePaths: 'domain-' and the short name (ID-NAME) of
+    the domain's directories under lib_dir and channel_target_dir."""
+    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
+    return f"domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+
+
 def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
     """priv->libDir: the domain's private directory under the driver's lib_dir."""
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
     lib_dir = str(caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
-    return f"{lib_dir}/domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+    return f"{lib_dir}/{domain_dir_name(dom, caps)}"
+
+
+_MachineIndex = dict[tuple[str | None, str], Mapping[str, Any]]
+_MACHINES: dict[int, tuple[Mapping[str, Any], _MachineIndex]] = {}
+
+
+def _machine_index(qemu: Mapping[str, Any]) -> _MachineIndex:
+    """(accelerator, name or alias) -> the machine's entry, the first one
+    winning; built once per set (its tables are shared by its cases)."""
+    cached = _MACHINES.get(id(qemu))
+    if cached is not None and cached[0] is qemu:
+        return cached[1]
+    index: _MachineIndex = {}
+    for entry in qemu.get("machine", ()) or ():
+        for name in (entry.get("name"), entry.get("alias")):
+            if name is not None:
+                index.setdefault((entry.get("type"), str(name)), entry)
+    _MACHINES[id(qemu)] = (qemu, index)
+    return index
 
 
 def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:
     """The emulator's entry for the domain's machine type and accelerator."""
     accel = "kvm" if dom.virt_type == "kvm" else "tcg"
-    for entry in caps.table("qemu").get("machine", ()):
-        if entry.get("type", accel) != accel:
-            continue
-        if dom.machine in (entry.get("name"), entry.get("alias")):
-            return entry  # type: ignore[no-any-return]
-    return {}
+    index = _machine_index(caps.table("qemu"))
+    machine = dom.machine or ""
+    # An entry without a type is any accelerator's.
+    return index.get((accel, machine)) or index.get((None, machine)) or {}
 
 
 # -- environment and header -------------------------------------------------
