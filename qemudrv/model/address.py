@@ -89,6 +89,14 @@ class ISAAddress:
 
 
 @dataclass
+class UnassignedAddress:
+    """libvirt 9.0's <address type='unassigned'/>: a PCI host device kept
+    off the guest's buses."""
+
+    type = "unassigned"
+
+
+@dataclass
 class DIMMAddress:
     slot: int = 0
     base: int = 0
@@ -108,6 +116,7 @@ Address = (
     | VirtioMMIOAddress
     | ISAAddress
     | DIMMAddress
+    | UnassignedAddress
 )
 
 
