@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
-from ...errors import ConfigError, UnsupportedError, XMLError
+from ...errors import ConfigError, UnsupportedError
 from ...model.address import DriveAddress
 from ...model.domain import Domain
 from ...model.hostdev import Hostdev
@@ -168,27 +168,7 @@ def build_hostdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             add_device(cmd, _mdev_props(dom, hd, caps), caps)
 
 
-# -- validation (qemuValidateDomainDeviceDefHostdev, virDomainDefHostdevValidate)
-
-
-def _source_key(hd: Hostdev) -> tuple[object, ...]:
-    """What virDomainHostdevMatch compares: the host side of a device."""
-    if hd.mode != "subsystem":
-        return (hd.mode, hd.type, hd.caps_source)
-    if hd.type == "pci":
-        return ("pci", hd.domain, hd.bus, hd.slot, hd.function)
-    if hd.type == "usb":
-        if hd.bus and hd.device:
-            return ("usb", hd.bus, hd.device)
-        return ("usb-id", hd.vendor, hd.product)
-    if hd.type == "scsi":
-        if hd.protocol == "iscsi":
-            host = hd.iscsi_hosts[0].name if hd.iscsi_hosts else None
-            return ("iscsi", hd.iscsi_path, host)
-        return ("scsi", hd.adapter, hd.bus, hd.target, hd.unit)
-    if hd.type == "scsi_host":
-        return ("scsi_host", hd.wwpn)
-    return ("mdev", hd.mdev_uuid)
+# -- validation (virDomainHostdevDefValidate, qemuValidateDomainDeviceDefHostdev)
 
 
 def _validate_mdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
@@ -271,37 +251,9 @@ def _validate_hostdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
         _validate_mdev(dom, hd, caps)
 
 
-def _validate_drive_addresses(dom: Domain) -> None:
-    """virDomainDefDuplicateDriveAddressesValidate for SCSI host devices
-    (libvirt's messages name the bus first and the controller second)."""
-    scsi = [hd.info.address for hd in dom.devices.hostdevs
-            if hd.mode == "subsystem" and hd.type == "scsi"]
-    disks = [d.info.address for d in dom.devices.disks if d.bus == "scsi"]
-    for i, addr in enumerate(scsi):
-        if not isinstance(addr, DriveAddress):
-            continue
-        where = (f"SCSI host address controller='{addr.bus}' bus='{addr.controller}' "
-                 f"target='{addr.target}' unit='{addr.unit}'")
-        if addr in scsi[i + 1:]:
-            raise ConfigError(f"{where} in use by another SCSI host device")
-        if addr in disks:
-            raise ConfigError(f"{where} in use by another SCSI disk")
-
-
 def validate_hostdevs(dom: Domain, caps: QemuCaps) -> None:
-    hostdevs = dom.devices.hostdevs
-    seen: set[tuple[object, ...]] = set()
-    ramfb = False
-    for hd in hostdevs:
-        key = _source_key(hd)
-        if key in seen:
-            raise XMLError("Hostdev already exists in the domain configuration")
-        seen.add(key)
-        if hd.type == "mdev" and hd.ramfb:
-            if ramfb:
-                raise ConfigError("Only one vgpu device can have 'ramfb' enabled")
-            ramfb = True
-    _validate_drive_addresses(dom)
-    for hd in hostdevs:
+    """virDomainHostdevDefValidate and qemuValidateDomainDeviceDefHostdev
+    of each host device."""
+    for hd in dom.devices.hostdevs:
         _validate_hostdev_generic(hd)
         _validate_hostdev(dom, hd, caps)
