@@ -19,6 +19,7 @@ from ..limits import check_controller_index
 from ..model.address import Address, DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
+from ..validate_modern.hostdev import check_disk_addresses_against_hostdevs
 from .controllers import (
     add_controllers_up_to,
     find_controller,
@@ -163,6 +164,10 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):
         raise XMLError("Can't add host USB device: USB is disabled in this host")
+    if dom.modern:
+        # the disks' post-parse, which libvirt runs first, refuses a default
+        # drive address a SCSI host device has
+        check_disk_addresses_against_hostdevs(dom)
     units = _ScsiUnits(dom)
     highest, model = -1, None
     for hd in hostdevs:
