@@ -25,6 +25,7 @@ from ..model.domain import Domain
 from . import controllers as ctl
 from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
+from .hostdev import prime_vfio_ccw
 from .pci_assign import assign_pci_addresses
 
 # -- spapr-vio ------------------------------------------------------------------
@@ -225,6 +226,8 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     ccw = caps.has("virtio-ccw") or dom.modern
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         if dom.modern:
+            if caps.has("vfio-ccw"):
+                prime_vfio_ccw(dom, lambda: CCWAddress(-1, -1, -1))
             _prime_virtio_modern(dom, lambda: CCWAddress(-1, -1, -1), ccw=True)
         else:
             _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
@@ -234,8 +237,10 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
             if isinstance(a, CCWAddress) and a.devno >= 0:
                 key = _ccw_key(a)
                 if key in used:
+                    # 1.3.1's message ended in a blank, 9.0's does not
                     raise XMLError(
-                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already "
+                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already"
+                        + ("" if dom.modern else " ")
                     )
                 used.add(key)
         nxt = [0xFE, 0, 0]
@@ -296,31 +301,44 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
+    # zPCI extension flags are set before PCI assignment: the controllers it
+    # adds get no zPCI address
+    present = {id(info) for _, _, info in device_infos(dom)}
     assign_pci_addresses(dom, caps)
     if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
-        _assign_zpci(dom)
+        _assign_zpci(dom, present)
 
 
-def _assign_zpci(dom: Domain) -> None:
+def _assign_zpci(dom: Domain, present: set[int]) -> None:
     """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
-    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique."""
-    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
-    uids = {a.zpci_uid for a in pci if a.zpci_uid is not None}
-    fids = {a.zpci_fid for a in pci if a.zpci_fid is not None}
-    next_uid, next_fid = 1, 0
-    for a in pci:
-        if a.zpci_uid is None:
-            while next_uid in uids:
-                next_uid += 1
-            if next_uid > 0xFFFF:
-                raise ConfigError("No more available zPCI uids")
-            a.zpci_uid = next_uid
-            uids.add(next_uid)
-        if a.zpci_fid is None:
-            while next_fid in fids:
-                next_fid += 1
-            a.zpci_fid = next_fid
-            fids.add(next_fid)
+    of an s390 guest gets a unique zPCI uid (from 1) and fid (from 0). The
+    devices the config gives an id go first, in device order, each taking
+    the lowest id free so far for the half it lacks; then the others
+    (of the devices ``present`` before PCI addresses were assigned)."""
+    pci = [a for _, _, info in device_infos(dom)
+           if isinstance(a := info.address, PCIAddress) and id(info) in present]
+    uids: set[int] = set()
+    fids: set[int] = set()
+    given = [a for a in pci if a.zpci_uid is not None or a.zpci_fid is not None]
+    for a in given + [a for a in pci if a.zpci_uid is None and a.zpci_fid is None]:
+        # virDomainZPCIAddressEnsureAddr
+        a.zpci_uid = _zpci_id(a.zpci_uid, uids, 1, 0xFFFF, "uid")
+        a.zpci_fid = _zpci_id(a.zpci_fid, fids, 0, 0xFFFFFFFF, "fid")
+
+
+def _zpci_id(value: int | None, taken: set[int], low: int, high: int, name: str) -> int:
+    """virDomainZPCIAddressAssignId, then virDomainZPCIAddressReserveId
+    (whose message prints the id in octal)."""
+    if value is None:
+        value = low
+        while value in taken:
+            if value == high:
+                raise ConfigError(f"There is no more free {name}.", code="internal error")
+            value += 1
+    elif value in taken:
+        raise ConfigError(f"zPCI {name} {value:o} is already reserved", code="internal error")
+    taken.add(value)
+    return value
 
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:

@@ -11,13 +11,21 @@ named by ``[config] hostdev_pci_backend_default`` (or the host set's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import XMLError
-from ..model.address import DriveAddress
+from ..limits import check_controller_index
+from ..model.address import Address, DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from .controllers import add_controllers_up_to
+from ..validate_modern.hostdev import check_disk_addresses_against_hostdevs
+from .controllers import (
+    add_controllers_up_to,
+    find_controller,
+    is_pseries,
+    maybe_add_controller,
+)
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -70,6 +78,58 @@ def wants_pci_slot(hd: Hostdev) -> bool:
     return hd.type in ("pci", "scsi_host")
 
 
+def prime_vfio_ccw(dom: Domain, make: Callable[[], Address]) -> None:
+    """qemuDomainPrimeVfioDeviceAddresses: vfio-ccw mediated devices go on
+    the channel subsystem, vfio-ap ones on no bus at all."""
+    for hd in dom.devices.hostdevs:
+        if hd.mode != "subsystem" or hd.type != "mdev":
+            continue
+        if hd.mdev_model == "vfio-ccw" and hd.info.address is None:
+            hd.info.address = make()
+        elif hd.mdev_model == "vfio-ap":
+            hd.info.address = None
+
+
+_IOMMU_GROUPS: dict[int, tuple[Any, dict[tuple[int, int, int, int], int]]] = {}
+
+
+def _iommu_groups(caps: Any) -> dict[tuple[int, int, int, int], int]:
+    """The fake host's IOMMU group of each PCI device (the [pci] devices of
+    the host set), indexed once per set."""
+    table = caps.table("pci")
+    cached = _IOMMU_GROUPS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    groups: dict[tuple[int, int, int, int], int] = {}
+    for dev in table.get("devices", ()):
+        domain, bus, rest = str(dev["address"]).split(":")
+        slot, function = rest.split(".")
+        if "iommu_group" in dev:
+            groups[(int(domain, 16), int(bus, 16), int(slot, 16), int(function))] = int(
+                dev["iommu_group"])
+    _IOMMU_GROUPS[id(table)] = (table, groups)
+    return groups
+
+
+def setup_isolation_groups(dom: Domain, caps: Any) -> None:
+    """qemuDomainSetupIsolationGroups: on pSeries the default PHB is kept
+    for emulated devices and each PCI host device is isolated by its IOMMU
+    group (shifted by one: 0 is the emulated devices' group)."""
+    if not is_pseries(dom):
+        return
+    root = find_controller(dom, "pci", 0)
+    if root is None:
+        return
+    root.info.isolation_group_locked = True
+    groups = _iommu_groups(caps)
+    for hd in dom.devices.hostdevs:
+        if hd.mode != "subsystem" or hd.type != "pci" or hd.info.isolation_group > 0:
+            continue
+        group = groups.get((hd.domain, hd.bus, hd.slot, hd.function))
+        if group is not None:
+            hd.info.isolation_group = group + 1
+
+
 def usb_disabled(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
 
@@ -104,7 +164,12 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):
         raise XMLError("Can't add host USB device: USB is disabled in this host")
+    if dom.modern:
+        # the disks' post-parse, which libvirt runs first, refuses a default
+        # drive address a SCSI host device has
+        check_disk_addresses_against_hostdevs(dom)
     units = _ScsiUnits(dom)
+    highest, model = -1, None
     for hd in hostdevs:
         if dom.modern and hd.mode == "subsystem" and hd.type == "mdev":
             _check_mdev_address(hd)
@@ -120,9 +185,20 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         # the controllers up to this device's are there for the next one
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
-        if isinstance(addr, DriveAddress):
-            units.take(addr)
+        if not isinstance(addr, DriveAddress):
+            continue
+        units.take(addr)
+        if not dom.modern:
             add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
+        elif addr.controller > highest:
+            # libvirt 9.0 gives added controllers the model of the one the
+            # device with the highest controller index so far sits on
+            highest = addr.controller
+            cont = find_controller(dom, "scsi", addr.controller)
+            model = cont.model if cont is not None and cont.model else model
+            check_controller_index("scsi", highest, "a SCSI host device")
+            for index in range(highest + 1):
+                maybe_add_controller(dom, "scsi", index, model)
 
 
 def mdev_post_parse(dom: Domain, caps: Any) -> None:

@@ -89,6 +89,14 @@ class ISAAddress:
 
 
 @dataclass
+class UnassignedAddress:
+    """libvirt 9.0's <address type='unassigned'/>: a PCI host device kept
+    off the guest's buses."""
+
+    type = "unassigned"
+
+
+@dataclass
 class DIMMAddress:
     slot: int = 0
     base: int = 0
@@ -108,6 +116,7 @@ Address = (
     | VirtioMMIOAddress
     | ISAAddress
     | DIMMAddress
+    | UnassignedAddress
 )
 
 
@@ -128,6 +137,10 @@ class DeviceInfo:
     rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>
     acpi_index: int | None = None  # libvirt 9.0's <acpi index>
     usb_master_startport: int | None = None
+    # libvirt 9.0's PCI isolation group (pSeries: devices of one IOMMU group
+    # share a PHB); never written out
+    isolation_group: int = 0
+    isolation_group_locked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def pci(self) -> PCIAddress | None:
