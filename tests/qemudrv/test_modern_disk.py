@@ -104,7 +104,7 @@ def test_nvme_and_vhost_user_disks() -> None:
       <target dev='vda' bus='virtio'/></disk>
     <disk type='vhostuser' device='disk'><driver name='qemu' type='raw'/>
       <source type='unix' path='/tmp/vu.sock'><reconnect enabled='yes' timeout='10'/></source>
-      <target dev='vdb' bus='virtio'/></disk>""", modern_caps())
+      <target dev='vdb' bus='virtio'/></disk>""", modern_caps("drive-nvme"))
     storage = json.loads(option(args, "-blockdev")[0])
     assert storage["driver"] == "nvme" and storage["device"] == "0001:02:00.0"
     assert storage["namespace"] == 2 and storage["node-name"] == "libvirt-1-storage"
