@@ -28,9 +28,12 @@ from .defaults import (
     disk,
     hostdev,
     input,
+    memory,
     misc,
     modern,
     net,
+    shmem,
+    tpm,
     video,
 )
 from .errors import ConfigError, XMLError
@@ -68,6 +71,7 @@ IMPLICIT_CONTROLLER_HOOKS: tuple[Hook, ...] = (
 # xml2argv only: address assignment (qemuDomainAssignAddresses).
 ADDRESS_HOOKS: tuple[Hook, ...] = (
     addresses.assign_addresses,
+    memory.assign_memory_slots,
 )
 
 # xml2argv only, after addresses (and after pci-multibus is added): device
@@ -183,6 +187,11 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
+    memory.memtune_post_parse,
+    memory.numa_cpus_post_parse,
+    shmem.shmem_post_parse,
+    tpm.tpm_post_parse,
+    hostdev.mdev_post_parse,
 )
 
 

@@ -33,6 +33,7 @@ from .pci_assign import assign_pci_addresses
 VIO_ADDR_NET = 0x1000
 VIO_ADDR_SCSI = 0x2000
 VIO_ADDR_SERIAL = 0x30000000
+VIO_ADDR_TPM = 0x4000
 VIO_ADDR_NVRAM = 0x3000
 
 
@@ -100,7 +101,12 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         info = device_info(serial)
         if info is None:
             continue
-        if _is_pseries(dom) and info.address is None:
+        if dom.modern:
+            # libvirt 9.0: by target type, not by machine
+            if serial.target_type == "spapr-vio-serial" and not isinstance(
+                    info.address, SpaprVioAddress):
+                info.address = SpaprVioAddress(None)
+        elif _is_pseries(dom) and info.address is None:
             info.address = SpaprVioAddress(None)
         regs.assign(info, VIO_ADDR_SERIAL)
     nvram = dom.devices.nvram
@@ -108,6 +114,11 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         if _is_pseries(dom) and nvram.info.address is None:
             nvram.info.address = SpaprVioAddress(None)
         regs.assign(nvram.info, VIO_ADDR_NVRAM)
+    if dom.modern:
+        for tpm in dom.devices.tpms:
+            if tpm.model != "spapr-tpm-proxy" and _is_pseries(dom) and tpm.info.address is None:
+                tpm.info.address = SpaprVioAddress(None)
+            regs.assign(tpm.info, VIO_ADDR_TPM)
 
 
 # -- virtio devices on s390 and ARM ---------------------------------------------

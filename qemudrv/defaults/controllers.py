@@ -55,6 +55,17 @@ def is_s390(dom: Domain) -> bool:
     return dom.os.arch in ("s390", "s390x")
 
 
+def is_pseries(dom: Domain) -> bool:
+    return is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
+
+
+def is_pseries_phb(cont: Controller) -> bool:
+    """virDomainControllerIsPSeriesPHB: a pci-root implemented by a
+    spapr-pci-host-bridge."""
+    return (cont.type == "pci" and cont.model == "pci-root"
+            and cont.model_name == "spapr-pci-host-bridge")
+
+
 # -- lookup and insertion ------------------------------------------------------
 
 
@@ -405,6 +416,8 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
 
 def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     """virQEMUCapsHasPCIMultiBus (the emulator version is unknown: 0)."""
+    if dom.modern:
+        return _modern_pci_multibus(dom)
     if caps.has("pci-multibus"):
         return True
     if dom.os.arch in ("ppc", "ppc64", "ppc64le"):
@@ -412,6 +425,17 @@ def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     if is_s390(dom):
         return True
     return bool(caps.has("gpex-pcihost"))
+
+
+def _modern_pci_multibus(dom: Domain) -> bool:
+    """libvirt 9.0 asks no QEMU: x86, PPC, s390 and the ARM and RISC-V virt
+    boards name their buses pci.N."""
+    arch = dom.os.arch or ""
+    if arch in ("i686", "x86_64", "ppc", "ppc64", "ppc64le") or is_s390(dom):
+        return True
+    machine = dom.os.machine or ""
+    virt = machine == "virt" or machine.startswith("virt-")
+    return virt and arch in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64")
 
 
 def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:

@@ -14,6 +14,8 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
+from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
     PCI_DEVICE,
@@ -112,6 +114,8 @@ def _primary_video(
     dom: Domain, addrs: PCIAddressSet, video_usable: bool, slot: int, flags: int
 ) -> None:
     videos = dom.devices.videos
+    if videos and dom.modern and videos[0].type in ("none", "ramfb"):
+        return  # libvirt 9.0: no PCI device
     if videos:
         primary = videos[0]
         info = primary.info
@@ -246,7 +250,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        if hd.mode != "subsystem" or hd.type != "pci":
+        if not wants_pci_slot(hd):
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
@@ -258,13 +262,19 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     wd = d.watchdog
     if wd is not None and wd.model == "i6300esb" and _needs(device_info(wd)):
         addrs.reserve_next_slot(wd.info, flags)
-    if d.videos and d.videos[0].info.address is None:
-        addrs.reserve_next_slot(d.videos[0].info, flags)
-    for video in d.videos[1:]:
-        if video.type != "qxl":
-            raise ConfigError("non-primary video device must be type of 'qxl'")
-        if video.info.address is None:
-            addrs.reserve_next_slot(video.info, flags)
+    if dom.modern:
+        # libvirt 9.0 gives any card but none and ramfb a slot.
+        for video in d.videos:
+            if video.type not in ("none", "ramfb") and video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
+    else:
+        if d.videos and d.videos[0].info.address is None:
+            addrs.reserve_next_slot(d.videos[0].info, flags)
+        for video in d.videos[1:]:
+            if video.type != "qxl":
+                raise ConfigError("non-primary video device must be type of 'qxl'")
+            if video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
     for shmem in d.shmems:
         if _needs(device_info(shmem)):
             addrs.reserve_next_slot(shmem.info, flags)
@@ -274,8 +284,13 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
+    if d.iommu is not None and d.iommu.model == "virtio" and _needs(d.iommu.info):
+        addrs.reserve_next_slot(d.iommu.info, flags)
     if d.vsock is not None and _needs(d.vsock.info):
         addrs.reserve_next_slot(d.vsock.info, flags)
+    for mem in pci_memory_devices(dom):
+        if _needs(mem.info):
+            addrs.reserve_next_slot(mem.info, flags)
 
 
 def _assign_usb2(

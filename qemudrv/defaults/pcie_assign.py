@@ -23,6 +23,8 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
+from .memory import pci_memory_devices
 
 # virDomainPCIConnectFlags
 HOTPLUG = 1 << 0
@@ -179,10 +181,13 @@ def device_flags(kind: str, dev: Any, caps: Any) -> int:
     devices and PCIe-native ones want a PCIe slot, the others a PCI one."""
     if kind == "controller":
         return controller_flags(dev, caps)
+    if kind == "iommu":
+        # Integrated: a virtio IOMMU sits on the root complex itself.
+        return PCIE_DEVICE
     model = getattr(dev, "model", None)
     if kind == "net":
         return PCIE if model in ("virtio", "e1000e", "vmxnet3") else PCI
-    if kind in ("disk", "memballoon", "rng", "input", "fs", "vsock"):
+    if kind in ("disk", "memballoon", "rng", "input", "fs", "vsock", "memory"):
         return PCIE
     if kind == "sound":
         return PCIE if model == "ich9" else PCI
@@ -229,7 +234,7 @@ def _ordered(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
             yield "disk", disk, disk.info
     for hd in d.hostdevs:
         info = device_info(hd)
-        if hd.mode == "subsystem" and hd.type == "pci" and info is not None and _wants(info):
+        if wants_pci_slot(hd) and info is not None and _wants(info):
             yield "hostdev", hd, info
     bal = d.memballoon
     if bal is not None and bal.model == "virtio" and _wants(bal.info):
@@ -252,8 +257,13 @@ def _ordered(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _wants(serial.info):
             yield "serial", serial, serial.info
+    if d.iommu is not None and d.iommu.model == "virtio" and _wants(d.iommu.info):
+        yield "iommu", d.iommu, d.iommu.info
     if d.vsock is not None and _wants(d.vsock.info):
         yield "vsock", d.vsock, d.vsock.info
+    for mem in pci_memory_devices(dom):
+        if _wants(mem.info):
+            yield "memory", mem, mem.info
 
 
 def _collect(dom: Domain, addrs: _AddressSet, caps: Any) -> None:

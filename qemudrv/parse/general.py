@@ -22,11 +22,15 @@ from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .iothreads import parse_default_iothread, parse_pool
+from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
     "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
 )
+# virDomainVirt of libvirt 9.0: Virtuozzo and macOS's Hypervisor.framework.
+VIRT_TYPES_9_0 = (*VIRT_TYPES, "vz", "hvf")
 
 
 def _limit_value(el: Element | None, ctx: ParseContext) -> int | None:
@@ -43,7 +47,7 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     virt_type = root.get("type")
     if virt_type is None:
         raise XMLError("missing domain type attribute")
-    if virt_type not in VIRT_TYPES:
+    if virt_type not in (VIRT_TYPES_9_0 if ctx.modern else VIRT_TYPES):
         raise XMLError(f"invalid domain type {virt_type}")
     dom.virt_type = virt_type
     dom.id = None
@@ -161,13 +165,13 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                         raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
                 mem.hugepages.append(Hugepage(size, nodeset))
             # A page without a nodeset is the default for the other nodes;
-            # only one may exist.
-            defaults = [p for p in mem.hugepages if p.nodeset is None]
+            # only one may exist (libvirt 9.0 checks it after post-parse).
+            defaults = [p for p in mem.hugepages if p.nodeset is None and not ctx.modern]
             if len(defaults) > 1:
                 raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
             for i, a in enumerate(mem.hugepages):
                 for b in mem.hugepages[i + 1:]:
-                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
+                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset and not ctx.modern:
                         raise XMLError("nodeset attribute of hugepages of sizes overlap")
         else:
             mem.hugepages.append(Hugepage(0, None))
@@ -175,6 +179,8 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
         mem.nosharepages = True
     if child(el, "locked") is not None:
         mem.locked = True
+    if ctx.modern:
+        parse_memory_backing_modern(el, dom)
 
 
 def parse_blkiotune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -267,7 +273,10 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
             used.add(tid)
-            threads.append(IOThread(tid))
+            thread = IOThread(tid)
+            if ctx.modern:
+                thread.pool_min, thread.pool_max = parse_pool(n)
+            threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
@@ -276,6 +285,8 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1
     dom.iothreads = threads
+    if ctx.modern:
+        dom.default_iothread = parse_default_iothread(root)
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -340,7 +351,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 bb, ("manufacturer", "product", "version", "serial", "asset", "location")
             )
         )
-    dom.sysinfo = info
+    dom.sysinfos.append(info)
 
 
 def _sysinfo_entries(el: Element, order: tuple[str, ...]) -> list[SysinfoEntry]:

@@ -20,6 +20,8 @@ def address_props(dom: Domain, info: DeviceInfo, caps: QemuCaps) -> Props:
         if a.multifunction is not None:
             props["multifunction"] = a.multifunction
         props["addr"] = f"0x{a.slot:x}" + (f".0x{a.function:x}" if a.function else "")
+        if info.acpi_index:
+            props["acpi-index"] = info.acpi_index
         return props
     if isinstance(a, USBAddress):
         return {"bus": f"{controller_alias(dom, 'usb', a.bus)}.0", "port": str(a.port)}

@@ -27,6 +27,8 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     props: Props = {"driver": driver, "id": dev.info.alias}
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
+    if dev.free_page_reporting is not None:
+        props["free-page-reporting"] = dev.free_page_reporting
     props.update(address_props(dom, dev.info, caps))
     add_device(cmd, props, caps)
 
@@ -73,6 +75,23 @@ def _virtio_driver(base: str, address: object) -> str:
     return f"{base}-pci"
 
 
+def _pool_props(pool_min: int, pool_max: int) -> Props:
+    props: Props = {}
+    if pool_min >= 0:
+        props["thread-pool-min"] = pool_min
+    if pool_max >= 0:
+        props["thread-pool-max"] = pool_max
+    return props
+
+
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildIOThreadCommandLine: the I/O threads, then the main loop's
+    thread pool."""
     for thread in dom.iothreads:
-        add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
+        add_object(cmd, "iothread", f"iothread{thread.id}",
+                   _pool_props(thread.pool_min, thread.pool_max), caps)
+    pool = dom.default_iothread
+    if pool is not None:
+        add_object(cmd, "main-loop", "main-loop", _pool_props(pool.pool_min, pool.pool_max),
+                   caps)
+

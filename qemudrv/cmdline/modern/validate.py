@@ -14,7 +14,17 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .features import validate_features
 from .filesystem import validate_filesystem
+from .hostdev import validate_hostdevs
+from .iommu import validate_iommu
+from .iothreads_validate import validate_iothreads
+from .memory_validate import validate_memory
+from .misc_devices import validate_misc_devices
+from .net_validate import validate_nets
+from .tpm import validate_tpms
+from .validate_display import validate_display
+from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -77,20 +87,19 @@ def _check_disk_targets(dom: Domain) -> None:
         drives[key] = disk
 
 
-def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildMemoryBackendPropsShare's lookup, made at define time: every
-    huge page size needs a hugetlbfs mount of that size."""
-    system_kib = int(caps.host.get("page_size", 4096)) // 1024
-    sizes = {int(m.get("size", 0)) for m in caps.conf("hugetlbfs", ()) or ()}
-    for page in dom.memory.hugepages:
-        if page.size and page.size != system_kib and page.size not in sizes:
-            raise ConfigError(f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
-                              code="internal error")
-
-
 def validate(dom: Domain, caps: QemuCaps) -> None:
-    _check_hugepages(dom, caps)
+    validate_general(dom, caps)
+    validate_features(dom, caps)
+    validate_memory(dom, caps)
+    validate_iothreads(dom, caps)
+    validate_iommu(dom, caps)
+    # the device checks come after the domain's
+    validate_display(dom, caps)
+    validate_misc_devices(dom, caps)
     _check_disk_targets(dom)
+    validate_nets(dom, caps)
+    validate_hostdevs(dom, caps)
+    validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
     for fs in dom.devices.filesystems:
