@@ -107,7 +107,8 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
             except ValueError:
                 t = -1
             if t < 0 or t > 65535:
-                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]")
+                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]",
+                               code="unsupported configuration")
             os_.bm_timeout = t
     bios = child(os_el, "bios")
     if bios is not None:
