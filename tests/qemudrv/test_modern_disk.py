@@ -129,3 +129,29 @@ def test_a_virtiofs_share_talks_to_virtiofsd_over_a_vhost_user_socket() -> None:
     out = QemuDriver().xml_to_xml(domain_xml(fs), modern_caps("vhost-user-fs")).output
     assert "<binary path='/usr/libexec/virtiofsd' xattr='on'>" in out
     assert "<driver type='virtiofs' queue='1024'/>" in out
+
+
+def pool_caps() -> Capabilities:
+    base = modern_caps()
+    tables = dict(base.tables)
+    tables["storage"] = MappingProxyType({
+        "pools": MappingProxyType({"p": MappingProxyType({"xml": "<pool type='dir'/>"})}),
+        "volume_types": ("file", "block", "dir"),
+        "volume_path": "/some/{type}/device/{name}",
+    })
+    return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+
+
+def test_a_pool_volume_is_written_as_its_actual_storage() -> None:
+    args = argv("""
+    <disk type='volume' device='disk'><source pool='p' volume='block+v1'/>
+      <target dev='vda' bus='virtio'/></disk>
+    <disk type='volume' device='disk'><source pool='p' volume='dir+v2'/>
+      <target dev='vdb' bus='virtio'/><readonly/></disk>""", pool_caps())
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    assert nodes[0]["driver"] == "host_device"
+    assert nodes[0]["filename"] == "/some/block/device/v1"
+    assert nodes[1]["driver"] == "raw"
+    # a directory volume is a virtual FAT disk with a raw layer on top
+    assert nodes[2]["driver"] == "vvfat" and nodes[2]["dir"] == "/some/dir/device/v2"
+    assert nodes[3]["driver"] == "raw"
