@@ -34,6 +34,7 @@ from .defaults import (
     net,
     shmem,
     tpm,
+    usb_addresses,
     video,
 )
 from .errors import ConfigError, XMLError
@@ -127,7 +128,9 @@ def _apply_guest_defaults(dom: Domain, caps: QemuCaps) -> None:
         dom.os.arch = arch
     guest = find_guest(caps, dom)
     if guest is None:
-        if dom.devices.emulator and dom.os.machine:
+        # 9.0 takes the machine from the named emulator's capabilities and
+        # leaves an arch it cannot run to validation.
+        if dom.devices.emulator and (dom.os.machine or dom.modern):
             return
         raise ConfigError(f"No guest options available for arch '{dom.os.arch}'")
     if not dom.devices.emulator:
@@ -172,6 +175,16 @@ def _post_parse_memory(dom: Domain) -> None:
         raise XMLError("maximum memory size must be equal or greater than the actual memory size")
 
 
+def _post_parse_hugepages(dom: Domain) -> None:
+    """virDomainDefPostParseMemtune (9.0): without guest NUMA, a page set for
+    node 0 alone is the page size of all memory, not a node's."""
+    if dom.cpu and dom.cpu.cells:
+        return
+    for page in dom.memory.hugepages:
+        if page.nodeset == frozenset({0}):
+            page.nodeset = None
+
+
 # libvirt 9.0's qemuDomainDefPostParse, in its order: the implicit inputs
 # come first, the audio backend last of the default devices; then the
 # machine's canonical name and default CPU.
@@ -202,10 +215,12 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
         _call_hooks(MODERN_DEFAULT_DEVICE_HOOKS, dom, caps)
         _call_hooks(MODERN_DEVICE_HOOKS, dom, caps)
         _post_parse_memory(dom)
+        _post_parse_hugepages(dom)
         _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
         # libvirt 9.0 assigns addresses while parsing (the assignAddresses
         # callback of virDomainDefPostParse), not only for a command line.
         _call_hooks(ADDRESS_HOOKS, dom, caps)
+        usb_addresses.assign_usb_addresses(dom, new_domain=False)
         return
     _call_hooks(DEFAULT_DEVICE_HOOKS, dom, caps)
     _call_hooks(DEVICE_HOOKS, dom, caps)
@@ -281,6 +296,9 @@ def prepare_for_command_line(
     _rewrite_machine(dom, caps)
     if caps.has("device"):
         _call_hooks(ADDRESS_HOOKS, dom, caps)
+    if dom.modern:
+        # Only a domain started anew gets USB ports for every device.
+        usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
     if dom.os.arch in (caps.conf("pci_multibus_guest_archs", ()) or ()):
         caps.flags.add("pci-multibus")
     _call_hooks(PREPARE_HOOKS, dom, caps)

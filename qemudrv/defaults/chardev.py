@@ -58,7 +58,8 @@ def number_ports(dom: Domain) -> None:
 
 def resolve_console_targets(dom: Domain) -> None:
     """A console without a target type is virtio on s390 (libvirt 1.3.1's
-    QEMU driver rule) and serial everywhere else (and always in 9.0)."""
+    QEMU driver; 9.0 makes it the sclp serial port) and serial everywhere
+    else."""
     for dev in dom.devices.consoles:
         if dev.target_type == "none":
             dev.target_type = "virtio" if is_s390(dom) and not dom.modern else "serial"

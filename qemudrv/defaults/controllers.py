@@ -125,11 +125,11 @@ def _order_parsed(dom: Domain) -> None:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_none = True
             else:
                 if usb_none:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_other = True
         same = by_type.setdefault(cont.type, [])
         if len(same) >= CONTROLLERS_MAX:
@@ -232,8 +232,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pci-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pci-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pci-root")
     if add_pcie_root:
@@ -241,8 +241,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pcie-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pcie-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pcie-root")
         # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge
@@ -276,6 +276,8 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
                 and (cont.ports or 0) > XHCI_MAX_PORTS):
             raise ConfigError(f"'{cont.model}' controller only supports up to "
                               f"'{XHCI_MAX_PORTS}' ports")
+        if dom.modern and cont.type == "pci":
+            check_pci_controller(dom, cont)
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (
@@ -285,6 +287,24 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             raise XMLError(
                 "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
             )
+
+
+def check_pci_controller(dom: Domain, cont: Controller) -> None:
+    """The PCI part of qemuDomainControllerDefPostParse (libvirt 9.0)."""
+    if cont.model in ("pci-root", "pcie-root") and cont.index != 0 and not is_pseries(dom):
+        # Only pSeries has more than one root (PHB).
+        raise XMLError("pci-root and pcie-root controllers should have index 0")
+    if cont.model == "pci-expander-bus" and not machine_is_i440fx(dom):
+        raise ConfigError("pci-expander-bus controllers are only supported on 440fx-based "
+                          "machinetypes")
+    if cont.model == "pcie-expander-bus" and not (machine_is_q35(dom) or machine_is_virt(dom)):
+        raise ConfigError("pcie-expander-bus controllers are not supported with this "
+                          "machine type")
+    cells = len(dom.cpu.cells) if dom.cpu else 0
+    if cont.numa_node is not None and cont.numa_node >= cells:
+        raise XMLError(f"{cont.model} with index {cont.index} is configured for a NUMA node "
+                       f"({cont.numa_node}) not present in the domain's <cpu><numa> array "
+                       f"({cells})")
 
 
 def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
@@ -458,4 +478,6 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
 
 def assign_aliases(dom: Domain, caps: Any) -> None:
     for cont in dom.devices.controllers:
+        if dom.modern and cont.info.alias:
+            continue  # libvirt 9.0 keeps a user's alias
         cont.info.alias = controller_alias(dom, cont, caps)

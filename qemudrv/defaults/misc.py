@@ -47,7 +47,8 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
     if dom.devices.hubs and any(
         c.type == "usb" and c.model == "none" for c in dom.devices.controllers
     ):
-        raise XMLError("Can't add USB hub: USB is disabled for this domain")
+        raise XMLError("Can't add USB hub: USB is disabled for this domain",
+                       code="unsupported configuration")
     vsock = dom.devices.vsock
     if vsock is not None and vsock.auto_cid is None:
         # virDomainVsockDefPostParse: no cid given means an automatic one.

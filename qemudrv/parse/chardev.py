@@ -108,18 +108,20 @@ def parse_chr_source(
         elif c.tag == "protocol" and protocol is None:
             protocol = c.get("type")
 
+    # 9.0 checks that the source names its end when validating the device.
+    strict = not ctx.modern
     if t in ("pty", "dev", "file", "pipe"):
         if append is not None and t == "file":
             if append not in ("on", "off"):
                 raise ConfigError(f"Invalid append attribute value '{append}'")
             src.append = append == "on"
-        if path is None and t != "pty":
-            raise XMLError("Missing source path attribute for char device")
+        if path is None and t != "pty" and strict:
+            raise XMLError("Missing source path attribute for char device", code="internal error")
         src.path = path
     elif t == "nmdm":
-        if master is None:
+        if master is None and strict:
             raise XMLError("Missing master path attribute for nmdm device")
-        if slave is None:
+        if slave is None and strict:
             raise XMLError("Missing slave path attribute for nmdm device")
         src.master, src.slave = master, slave
     elif t == "tcp":
@@ -127,9 +129,9 @@ def parse_chr_source(
             host, service, src.listen = connect_host, connect_service, False
         else:
             host, service, src.listen = bind_host, bind_service, True
-        if host is None:
+        if host is None and strict:
             raise XMLError("Missing source host attribute for char device")
-        if service is None:
+        if service is None and strict:
             raise XMLError("Missing source service attribute for char device")
         src.host, src.service = host, service
         if protocol is not None:
@@ -137,7 +139,7 @@ def parse_chr_source(
                 raise ConfigError(f"Unknown protocol '{protocol}'")
             src.protocol = protocol
     elif t == "udp":
-        if connect_service is None:
+        if connect_service is None and strict:
             raise XMLError("Missing source service attribute for char device")
         src.connect_host, src.connect_service = connect_host, connect_service
         src.bind_host, src.bind_service = bind_host, bind_service
@@ -147,14 +149,15 @@ def parse_chr_source(
             and chr_dev.kind == "channel"
             and chr_dev.target_type == "virtio"
         )
-        if path is None and not auto_path:
-            raise XMLError("Missing source path attribute for char device")
+        if path is None and not auto_path and strict:
+            raise XMLError("Missing source path attribute for char device", code="internal error")
         src.listen = mode is not None and mode != "connect"
         src.path = path
     elif t == "spiceport":
-        if channel is None:
+        if channel is None and strict:
             raise XMLError("Missing source channel attribute for char device")
-        if any(ch not in _CHANNEL_NAME_CHARS for ch in channel):
+        if channel is not None and strict and any(
+                ch not in _CHANNEL_NAME_CHARS for ch in channel):
             raise XMLError("Invalid character in source channel for char device")
         src.channel = channel
     return src

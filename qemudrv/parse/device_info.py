@@ -23,6 +23,7 @@ from ..model.address import (
 )
 from ..xmlreader import Element, child, elements, parse_int
 from .context import ParseContext
+from .prop_errors import invalid_uint
 
 
 def _uint(el: Element, name: str, base: int = 10, default: int = 0,
@@ -51,7 +52,7 @@ def _controller(el: Element) -> int:
     return number
 
 
-def parse_pci_address(el: Element) -> PCIAddress:
+def parse_pci_address(el: Element, *, modern: bool = False) -> PCIAddress:
     addr = PCIAddress(
         domain=_uint(el, "domain", 0),
         bus=_uint(el, "bus", 0),
@@ -67,8 +68,27 @@ def parse_pci_address(el: Element) -> PCIAddress:
         validate_pci_address(addr)
     zpci = next(iter(elements(el, "zpci")), None)
     if zpci is not None:
-        _parse_zpci(zpci, addr)
+        if modern:
+            _parse_zpci_modern(zpci, addr)
+        else:
+            _parse_zpci(zpci, addr)
     return addr
+
+
+def _parse_zpci_modern(el: Element, addr: PCIAddress) -> None:
+    """9.0 reads any unsigned uid and fid (virXMLPropUInt, base 0) and leaves
+    the uid's range to validation."""
+    for name in ("uid", "fid"):
+        raw = el.get(name)
+        if raw is None:
+            continue
+        try:
+            value = int(raw, 0)
+        except ValueError:
+            raise invalid_uint(name, "zpci", raw) from None
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise invalid_uint(name, "zpci", raw)
+        setattr(addr, f"zpci_{name}", value)
 
 
 def _parse_zpci(el: Element, addr: PCIAddress) -> None:
@@ -103,12 +123,12 @@ def validate_pci_address(addr: PCIAddress) -> None:
 _USB_PORT = re.compile(r"^[0-9]+(\.[0-9]+){0,3}$")
 
 
-def parse_address(el: Element) -> Address | None:
+def parse_address(el: Element, *, modern: bool = False) -> Address | None:
     kind = el.get("type")
     if not kind:
         raise XMLError("No type specified for device address")
     if kind == "pci":
-        return parse_pci_address(el)
+        return parse_pci_address(el, modern=modern)
     if kind == "drive":
         return DriveAddress(
             _controller(el), _uint(el, "bus"), _uint(el, "target"), _uint(el, "unit")
@@ -119,6 +139,8 @@ def parse_address(el: Element) -> Address | None:
         return CCIDAddress(_controller(el), _uint(el, "slot"))
     if kind == "usb":
         port = el.get("port")
+        if port is not None and not _USB_PORT.match(port) and modern:
+            raise XMLError("Cannot parse <address> 'port' attribute", code="internal error")
         if port is not None and not _USB_PORT.match(port):
             raise XMLError(f"Cannot parse <address> 'port' attribute: '{port}'")
         return USBAddress(_uint(el, "bus"), port)
@@ -211,7 +233,7 @@ def parse_device_info(
         if acpi is not None and acpi.get("index") is not None:
             info.acpi_index = _acpi_index(acpi.get("index") or "")
     if address is not None:
-        info.address = parse_address(address)
+        info.address = parse_address(address, modern=ctx.modern)
     return info
 
 
@@ -270,4 +292,20 @@ def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
     if value in ctx.boot_orders:
         raise XMLError(f"boot order '{order}' used for more than one device")
     ctx.boot_orders.add(value)
+    loadparm = boot.get("loadparm")
+    if loadparm is not None and ctx.modern:
+        _check_loadparm(loadparm.upper())
     return value
+
+
+_LOADPARM = re.compile(r"[A-Za-z0-9. ]*")
+
+
+def _check_loadparm(loadparm: str) -> None:
+    """virDomainDeviceLoadparmIsValid (9.0): s390 IPL load parameters."""
+    if not 1 <= len(loadparm) <= 8:
+        raise XMLError(f"loadparm value '{loadparm}' must be between 1 and 8 characters",
+                       code="internal error")
+    if not _LOADPARM.fullmatch(loadparm):
+        raise XMLError(f"invalid loadparm value '{loadparm}', expecting chars in set of "
+                       "[a-zA-Z0-9.] and blank spaces", code="internal error")

@@ -582,6 +582,15 @@ def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
         disk.iothread = value
 
 
+def _missing_target(src: StorageSource) -> XMLError:
+    """9.0's VIR_ERR_NO_TARGET, whose text names the source if it has one."""
+    if src.pool is not None:
+        named = f" pool = '{src.pool.pool}', volume = '{src.pool.volume}'"
+    else:
+        named = f" {src.path}" if src.path else ""
+    return XMLError(f"missing target information for device{named}", code="")
+
+
 def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     disk = Disk()
     type_ = el.get("type")
@@ -696,6 +705,8 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     ):
         raise XMLError(f"no source device {target.get('dev') if target is not None else ''}")
 
+    if (target is None or target.get("dev") is None) and ctx.modern:
+        raise _missing_target(src)
     if target is None or target.get("dev") is None:
         if src.pool is not None:
             raise XMLError(

@@ -12,6 +12,7 @@ from .context import ParseContext
 from .cpu import parse_cpu_modern
 from .general_values import int_value, parse_memory_value, uint_value
 from .numa import parse_numa_modern
+from .prop_errors import invalid_value
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
 NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
@@ -42,6 +43,13 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
             raise XMLError("Missing scheduler priority")
         priority = int_value(p, "scheduler priority")
     return SchedGroup(ids, policy, priority)
+
+
+def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
+    # 9.0 quotes the element's name and reports it as XML detail (no prefix).
+    if ctx.modern:
+        return XMLError(f"'{what}' attributes '{attr}' must not overlap", code="")
+    return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -103,7 +111,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if not tid:
             raise XMLError("zero is an invalid iothread id value")
         if tid not in iothread_ids:
-            raise XMLError(f"Cannot find 'iothread' : {tid}")
+            raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         if tid in pinned:
             raise XMLError("duplicate iothreadpin for same iothread")
         pinned.add(tid)
@@ -118,16 +126,16 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:
             if other.ids & g.ids:
-                raise XMLError("vcpusched attributes 'vcpus' must not overlap")
+                raise _sched_overlap("vcpusched", "vcpus", ctx)
         t.vcpusched.append(g)
     for s in children(el, "iothreadsched"):
         g = _sched_group(s, "iothreads", "iothreadsched")
         for tid in g.ids:
             if tid not in iothread_ids:
-                raise XMLError(f"Cannot find 'iothread' : {tid}")
+                raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         for other in t.iothreadsched:
             if other.ids & g.ids:
-                raise XMLError("iothreadsched attributes 'iothreads' must not overlap")
+                raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
 
 
@@ -249,6 +257,8 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
             required=True, what="./@memory",
         )
         access = node.get("memAccess")
+        if access is not None and access not in MEM_ACCESS and ctx.modern:
+            raise invalid_value("memAccess", "cell", access)
         if access is not None and access not in MEM_ACCESS:
             raise XMLError(f"Invalid 'memAccess' attribute value '{access}'")
         discard = node.get("discard") if ctx.modern else None
@@ -282,7 +292,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if ns is not None:
             nodeset = parse_bitmap(ns, "nodeset")
             if not nodeset:
-                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                               code="unsupported configuration")
     tune = Numatune()
     if mode is not None or placement is not None or nodeset is not None:
         tune.mode = mode or "strict"
@@ -293,7 +304,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if placement is None:
             placement = "static" if placement_static else "auto"
         if placement == "static" and tune.nodeset is None:
-            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'")
+            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'",
+                           code="unsupported configuration")
         if placement == "auto":
             tune.nodeset = None
         tune.placement = placement
@@ -333,7 +345,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                     raise XMLError("Missing required nodeset attribute in memnode element")
                 bits = parse_bitmap(ns, "nodeset")
                 if not bits:
-                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                                   code="unsupported configuration")
                 seen[cid] = MemNode(cid, mmode, bits)
             tune.memnodes = [seen[k] for k in sorted(seen)]
     if tune.memory_set or tune.memnodes:

@@ -347,7 +347,7 @@ def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
     models = [s.model for s in labels if s.model]
     if len(models) != len(set(models)):
         dup = next(m for m in models if models.count(m) > 1)
-        raise XMLError(f"seclabel for model {dup} is already provided")
+        raise XMLError(f"seclabel for model {dup} is already provided", code="")
     if len(labels) > 1 and any(s.model is None for s in labels):
         raise XMLError("missing security model when using multiple labels")
     secmodels = ctx.caps.host.get("secmodels", ())

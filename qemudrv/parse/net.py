@@ -37,6 +37,7 @@ from .context import ParseContext
 from .device_info import parse_device_info
 from .hostdev import parse_hostdev_subsys
 from .net_modern import canonical_model, parse_net_modern
+from .prop_errors import invalid_uint
 
 # QEMU's OUI, the prefix of the MAC addresses libvirt makes up
 MAC_PREFIX = (0x52, 0x54, 0x00)
@@ -347,7 +348,7 @@ def _parse_source(el: Element, src: Element | None, iface: Interface, ctx: Parse
         iface.hostdev = hd
 
 
-def _parse_driver(drv: Element, iface: Interface) -> None:
+def _parse_driver(drv: Element, iface: Interface, ctx: ParseContext) -> None:
     name = drv.get("name")
     if name is not None:
         if name not in DRIVER_NAMES:
@@ -363,6 +364,8 @@ def _parse_driver(drv: Element, iface: Interface) -> None:
     queues = drv.get("queues")
     if queues is not None:
         q = queues.strip()
+        if (not q.isdigit() or int(q) > 0xFFFFFFFF) and ctx.modern:
+            raise invalid_uint("queues", "driver", queues)
         if not q.isdigit() or int(q) > 0xFFFFFFFF:
             raise XMLError(f"'queues' attribute must be positive number: {queues}")
         # one queue pair is what every NIC has anyway
@@ -476,7 +479,7 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
 
     virtio_models = VIRTIO_MODELS if ctx.modern else ("virtio",)
     if iface.type != "hostdev" and iface.model in virtio_models and driver_el is not None:
-        _parse_driver(driver_el, iface)
+        _parse_driver(driver_el, iface, ctx)
     if backend_el is not None:
         tap = backend_el.get("tap")
         if tap is not None:

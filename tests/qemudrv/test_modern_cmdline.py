@@ -135,7 +135,8 @@ def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:
 
 
 def test_a_9_0_rejection_carries_libvirt_s_error_prefix() -> None:
-    xml = domain_xml("<disk type='bogus'><source file='/a'/></disk>")
+    xml = domain_xml("<disk type='file' device='bogus'><source file='/a'/>"
+                     "<target dev='hda'/></disk>")
     with pytest.raises(XMLError) as modern:
         QemuDriver().xml_to_argv(xml, modern_caps())
     with pytest.raises(XMLError) as legacy:
@@ -191,7 +192,9 @@ def test_rng_watchdog_and_9p_shares() -> None:
 def test_a_read_only_pflash_loader_gets_an_nvram_image() -> None:
     os_ = ("<os><type arch='x86_64' machine='pc'>hvm</type>"
            "<loader readonly='yes' type='pflash'>/code.fd</loader></os>")
-    xml = domain_xml("").replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
+    # UEFI on x86 needs ACPI.
+    xml = domain_xml("", extra="<features><acpi/></features>").replace(
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
     args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps(nvram_dir="/nv")).output)
     nodes = [json.loads(b) for b in option(args, "-blockdev")]
     assert [n.get("filename") for n in nodes] == ["/code.fd", None, "/nv/t_VARS.fd", None]

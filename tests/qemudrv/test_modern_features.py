@@ -80,7 +80,8 @@ def test_hyperv_and_kvm_switches_follow_the_model() -> None:
 
 
 def test_machine_properties_of_features() -> None:
-    args = argv("", modern_caps(), extra="<features><smm state='off'/><ioapic driver='kvm'/>"
+    args = argv("", modern_caps("machine-vmport-opt"),
+                extra="<features><smm state='off'/><ioapic driver='kvm'/>"
                 "<vmport state='on'/></features>")
     machine = option(args, "-machine")[0]
     assert machine.startswith("pc-i440fx-8.0,usb=off,vmport=on,smm=off,kernel_irqchip=on,dump-guest-core")

@@ -134,12 +134,6 @@ def reserve_fdsets(cmd: CommandLine, dom: Domain, images: dict[int, list[Image]]
     return fdsets
 
 
-def next_storage_id(dom: Domain) -> int:
-    """The qemuDomainStorageIDNew value after the disks' images (SCSI host
-    devices take their ids from the same counter)."""
-    return sum(len(chain) for chain in disk_images(dom).values()) + 1
-
-
 def image_auth(disk: Disk, image: Image) -> DiskAuth | None:
     return disk.auth if image.top else image.src.auth
 

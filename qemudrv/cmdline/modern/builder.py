@@ -58,6 +58,7 @@ def build_command_line(
     general.build_pm(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
     iommu.build_iommu(cmd, dom, caps)
+    controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
@@ -77,7 +78,9 @@ def build_command_line(
     display.build_sounds(cmd, dom, caps)
     misc.build_watchdog(cmd, dom, caps)
     chardev.build_redirdevs(cmd, dom, caps)
-    hostdev.build_hostdevs(cmd, dom, caps, blockdev.next_storage_id(dom))
+    # Host SCSI devices take node names after every disk image's.
+    images = [image.index for chain in blockdev.disk_images(dom).values() for image in chain]
+    hostdev.build_hostdevs(cmd, dom, caps, max(images, default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)
     misc.build_rngs(cmd, dom, caps)

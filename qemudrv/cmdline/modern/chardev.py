@@ -15,9 +15,9 @@ from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ...model.smartcard import DEFAULT_DATABASE
-from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
+from .general import domain_dir_name
 from .props import Props, add_device, add_netdev, add_object, escape_comma
 
 
@@ -159,11 +159,6 @@ def virtio_port_props(dev: ChrDevice, alias: str) -> Props:
     return props
 
 
-def _is_platform_serial(dev: ChrDevice) -> bool:
-    """qemuChrIsPlatformDevice: pl011 and 16550a are the machine's own."""
-    return dev.target_type == "system-serial"
-
-
 def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     have_spice = any(g.type == "spice" for g in dom.devices.graphics)
     for i, dev in enumerate(dom.devices.serials):
@@ -171,10 +166,22 @@ def build_serials(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         if dev.source.type == "spiceport" and not have_spice:
             continue
         build_chardev(cmd, dev.source, f"char{alias}", caps)
-        if _is_platform_serial(dev):
+        if _is_platform_serial(dom, dev):
             cmd.add("-serial", f"chardev:char{alias}")
         else:
             add_device(cmd, _serial_props(dom, dev, alias, caps), caps)
+
+
+def _is_platform_serial(dom: Domain, dev: ChrDevice) -> bool:
+    """qemuChrIsPlatformDevice: the boards' own UARTs (pl011 on ARM, 16550a
+    on RISC-V), and a serial of no known target type."""
+    arch = dom.os.arch or ""
+    if dev.target_type == "system-serial":
+        if arch in ("armv6l", "armv7l", "aarch64") and dev.target_model == "pl011":
+            return True
+        if arch in ("riscv32", "riscv64") and dev.target_model == "16550a":
+            return True
+    return dev.target_type is None
 
 
 def build_parallels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -189,7 +196,11 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         alias = dev.info.alias or f"channel{i}"
         src = dev.source
         if dev.target_type == "virtio" and src.type == "unix" and src.path is None:
-            src = ChrSource(type="unix", path=channel_unix_path(dom, dev, caps), listen=True)
+            # qemuDomainPrepareChannel: a socket per target name in the
+            # domain's directory under channel_target_dir.
+            base = caps.conf("channel_target_dir") or "/var/lib/libvirt/qemu/channel/target"
+            path = f"{base}/{domain_dir_name(dom, caps)}/{dev.name or 'unknown.sock'}"
+            src = ChrSource(type="unix", path=path, listen=True)
         build_chardev(cmd, src, f"char{alias}", caps)
         if dev.target_type == "guestfwd":
             # qemuBuildChannelGuestfwdNetdevProps: an array of one {str}

@@ -27,6 +27,7 @@ from .blockdev import (
     reserve_fdsets,
     vhost_user_chardev_alias,
 )
+from .platform import add_ext_device
 from .props import Props, add_device, escape_comma
 from .storage_checks import check_disk_at_start, check_image
 from .virtio import virtio_device_props
@@ -241,4 +242,5 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             cmd.add("-drive", sd_drive(disk))
             continue
         drive = build_chain(cmd, dom, disk, images.get(id(disk), []), fdsets, caps)
+        add_ext_device(cmd, disk.info, caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)

@@ -31,11 +31,17 @@ _SHORT_NAME_MAX = 20
 _PASSED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR")
 
 
+def domain_dir_name(dom: Domain, caps: QemuCaps) -> str:
+    """qemuDomainSetPrivatePaths: 'domain-' and the short name (ID-NAME) of
+    the domain's directories under lib_dir and channel_target_dir."""
+    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
+    return f"domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+
+
 def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
     """priv->libDir: the domain's private directory under the driver's lib_dir."""
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
     lib_dir = str(caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
-    return f"{lib_dir}/domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+    return f"{lib_dir}/{domain_dir_name(dom, caps)}"
 
 
 def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:

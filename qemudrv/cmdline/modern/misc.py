@@ -94,4 +94,3 @@ def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if pool is not None:
         add_object(cmd, "main-loop", "main-loop", _pool_props(pool.pool_min, pool.pool_max),
                    caps)
-

@@ -14,9 +14,17 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from ...validate_modern import (
+    check_disk_addresses_against_hostdevs,
+    check_scsi_hostdev_addresses,
+    validate_devices,
+    validate_domain_internal,
+    validate_hostdevs,
+    validate_qemu_domain,
+)
 from .features import validate_features
 from .filesystem import validate_filesystem
-from .hostdev import validate_hostdevs
+from .hostdev import validate_hostdevs as validate_hostdev_devices
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
 from .memory_validate import validate_memory
@@ -63,7 +71,7 @@ def _check_disk(disk: Disk) -> None:
 
 
 def _check_disk_targets(dom: Domain) -> None:
-    """virDomainDefCheckDuplicateDiskInfo: one disk per target name."""
+    """virDomainDefDuplicateDiskInfoValidate: one disk per target name."""
     seen: dict[str, Disk] = {}
     for disk in dom.devices.disks:
         first = seen.setdefault(disk.dst, disk)
@@ -71,6 +79,10 @@ def _check_disk_targets(dom: Domain) -> None:
             raise ConfigError(f"target '{disk.dst}' duplicated for disk sources "
                               f"'{first.src.path or ''}' and '{disk.src.path or ''}'",
                               code="XML error")
+
+
+def _check_drive_addresses(dom: Domain) -> None:
+    """virDomainDefDuplicateDriveAddressesValidate: one disk per drive address."""
     drives: dict[tuple[str, int, int, int, int], Disk] = {}
     for disk in dom.devices.disks:
         addr = disk.info.address
@@ -88,19 +100,29 @@ def _check_disk_targets(dom: Domain) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    """virDomainDefValidate's stages in libvirt's order (the first check
+    belongs to post-parse, which assigned the disks' drive addresses):
+    the domain (qemuValidateDomainDef), each device
+    (qemuValidateDomainDeviceDef), then virDomainDefValidateInternal."""
+    check_disk_addresses_against_hostdevs(dom)
+    validate_qemu_domain(dom, caps)
     validate_general(dom, caps)
     validate_features(dom, caps)
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
-    # the device checks come after the domain's
-    validate_display(dom, caps)
-    validate_misc_devices(dom, caps)
-    _check_disk_targets(dom)
-    validate_nets(dom, caps)
-    validate_hostdevs(dom, caps)
-    validate_tpms(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    validate_devices(dom, caps)
+    validate_display(dom, caps)
+    validate_misc_devices(dom, caps)
+    validate_nets(dom, caps)
+    validate_hostdev_devices(dom, caps)
+    validate_tpms(dom, caps)
     for fs in dom.devices.filesystems:
         validate_filesystem(fs, caps)
+    _check_disk_targets(dom)
+    validate_hostdevs(dom)
+    _check_drive_addresses(dom)
+    check_scsi_hostdev_addresses(dom)
+    validate_domain_internal(dom, caps)

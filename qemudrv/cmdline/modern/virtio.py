@@ -9,6 +9,11 @@ from ...model.address import CCWAddress, PCIAddress, VirtioMMIOAddress, VirtioS3
 from ...model.virtio_options import VIRTIO_OPTIONS, VirtioOptions
 from .props import Props
 
+# <driver> attribute -> QEMU property, in the order libvirt adds them (the
+# disk and filesystem families keep their switches in a plain mapping).
+_OPTION_PROPS = (("iommu", "iommu_platform"), ("ats", "ats"), ("packed", "packed"),
+                 ("page_per_vq", "page-per-vq"))
+
 
 def virtio_driver(base: str, address: object) -> str:
     """The QEMU device for the bus the device sits on."""
@@ -33,8 +38,7 @@ def virtio_props(driver: str, opts: VirtioOptions | None) -> Props:
 
 def virtio_device_name(base: str, address: object, model: str | None,
                        caps: QemuCaps) -> str:
-    """The bus's driver with a (non-)transitional model's suffix, for PCI
-    only (qemuBuildVirtioDevGetConfig)."""
+    """qemuBuildVirtioDevGetConfig: base, bus suffix, (non-)transitional."""
     name = virtio_driver(base, address)
     if model in ("virtio-transitional", "virtio-non-transitional"):
         if not isinstance(address, PCIAddress):
@@ -48,7 +52,9 @@ def virtio_device_name(base: str, address: object, model: str | None,
 
 
 def virtio_device_props(base: str, address: object, model: str | None,
-                        switches: dict[str, bool], caps: QemuCaps) -> Props:
-    """qemuBuildVirtioDevProps for a device keeping its switches by attribute."""
-    return virtio_props(virtio_device_name(base, address, model, caps),
-                        VirtioOptions(switches) if switches else None)
+                        options: dict[str, bool], caps: QemuCaps) -> Props:
+    props: Props = {"driver": virtio_device_name(base, address, model, caps)}
+    for option, prop in _OPTION_PROPS:
+        if option in options:
+            props[prop] = options[option]
+    return props
