@@ -742,6 +742,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         disk.startup_policy = startup
     if disk.info.address is None:
         assign_drive_address(disk)
+        disk.address_from_target = True
     if ctx.modern:
         _validate_source_modern(disk)
     return disk

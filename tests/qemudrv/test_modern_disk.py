@@ -13,7 +13,7 @@ from test_modern_cmdline import argv, modern_caps, option
 from harness.protocol import Capabilities
 from qemudrv.aes import encrypt_block, encrypt_cbc
 from qemudrv.driver import QemuDriver
-from qemudrv.errors import XMLError
+from qemudrv.errors import ConfigError, XMLError
 
 
 def test_aes_matches_the_fips_197_vectors() -> None:
@@ -155,3 +155,16 @@ def test_a_pool_volume_is_written_as_its_actual_storage() -> None:
     # a directory volume is a virtual FAT disk with a raw layer on top
     assert nodes[2]["driver"] == "vvfat" and nodes[2]["dir"] == "/some/dir/device/v2"
     assert nodes[3]["driver"] == "raw"
+
+
+def test_a_scsi_disk_address_from_its_target_must_not_be_a_host_device_s() -> None:
+    xml = domain_xml("""
+    <disk type='block' device='disk'><source dev='/dev/a'/><target dev='sda' bus='scsi'/></disk>
+    <hostdev mode='subsystem' type='scsi' managed='no'>
+      <source><adapter name='scsi_host2'/><address bus='0' target='0' unit='1'/></source>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>
+    <controller type='scsi' index='0' model='virtio-scsi'/>""")
+    with pytest.raises(ConfigError, match="using disk target name 'sda' conflicts with SCSI host "
+                                          "device address controller='0' bus='0' target='0' "
+                                          "unit='0$"):
+        QemuDriver().xml_to_argv(xml, modern_caps("virtio-scsi-pci"))
