@@ -168,3 +168,18 @@ def test_a_scsi_disk_address_from_its_target_must_not_be_a_host_device_s() -> No
         QemuDriver().xml_to_argv(xml, modern_caps("virtio-scsi-pci"))
     assert str(err.value).endswith("using disk target name 'sda' conflicts with SCSI host device "
                                    "address controller='0' bus='0' target='0' unit='0")
+
+
+@pytest.mark.parametrize("driver, message", [
+    ("queues='-5'", "Invalid value for attribute 'queues' in element 'driver': '-5'. "
+                    "Expected non-negative integer value"),
+    ("cache='default'", "Invalid value for attribute 'cache' in element 'driver': 'default'."),
+    ("iothread='0'", "Invalid value for attribute 'iothread' in element 'driver': "
+                     "Zero is not permitted"),
+])
+def test_9_0_driver_attributes_are_refused_in_libvirt_s_words(driver: str, message: str) -> None:
+    xml = domain_xml(f"<disk type='file'><driver name='qemu' {driver}/><source file='/a'/>"
+                     "<target dev='vda' bus='virtio'/></disk>")
+    with pytest.raises(XMLError) as err:
+        QemuDriver().xml_to_xml(xml, modern_caps())
+    assert str(err.value) == message
