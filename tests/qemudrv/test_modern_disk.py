@@ -183,3 +183,18 @@ def test_9_0_driver_attributes_are_refused_in_libvirt_s_words(driver: str, messa
     with pytest.raises(XMLError) as err:
         QemuDriver().xml_to_xml(xml, modern_caps())
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize("fs, flags, message", [
+    ("<filesystem type='ram'><source usage='1024'/><target dir='t'/></filesystem>", (),
+     "only supports mount filesystem type"),
+    ("<filesystem type='mount'><driver type='virtiofs'/><source dir='/p'/><target dir='t'/>"
+     "<readonly/></filesystem>", ("vhost-user-fs",),
+     "virtiofs does not yet support read-only mode"),
+    ("<filesystem type='mount' accessmode='passthrough' fmode='644'><source dir='/p'/>"
+     "<target dir='t'/></filesystem>", (), "fmode and dmode must be used with accessmode=mapped"),
+])
+def test_9_0_filesystem_checks(fs: str, flags: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        QemuDriver().xml_to_argv(domain_xml(fs), modern_caps(*flags))
+    assert str(err.value).endswith(message)
