@@ -1,4 +1,6 @@
-"""Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1)."""
+"""Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1; a 9.0 set
+adds 9.0's source types, source details and <driver> attributes, with
+its messages)."""
 
 from __future__ import annotations
 
