@@ -44,15 +44,32 @@ def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
     return f"{lib_dir}/{domain_dir_name(dom, caps)}"
 
 
+_MachineIndex = dict[tuple[str | None, str], Mapping[str, Any]]
+_MACHINES: dict[int, tuple[Mapping[str, Any], _MachineIndex]] = {}
+
+
+def _machine_index(qemu: Mapping[str, Any]) -> _MachineIndex:
+    """(accelerator, name or alias) -> the machine's entry, the first one
+    winning; built once per set (its tables are shared by its cases)."""
+    cached = _MACHINES.get(id(qemu))
+    if cached is not None and cached[0] is qemu:
+        return cached[1]
+    index: _MachineIndex = {}
+    for entry in qemu.get("machine", ()) or ():
+        for name in (entry.get("name"), entry.get("alias")):
+            if name is not None:
+                index.setdefault((entry.get("type"), str(name)), entry)
+    _MACHINES[id(qemu)] = (qemu, index)
+    return index
+
+
 def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:
     """The emulator's entry for the domain's machine type and accelerator."""
     accel = "kvm" if dom.virt_type == "kvm" else "tcg"
-    for entry in caps.table("qemu").get("machine", ()):
-        if entry.get("type", accel) != accel:
-            continue
-        if dom.machine in (entry.get("name"), entry.get("alias")):
-            return entry  # type: ignore[no-any-return]
-    return {}
+    index = _machine_index(caps.table("qemu"))
+    machine = dom.machine or ""
+    # An entry without a type is any accelerator's.
+    return index.get((accel, machine)) or index.get((None, machine)) or {}
 
 
 # -- environment and header -------------------------------------------------
