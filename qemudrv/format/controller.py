@@ -32,9 +32,11 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             body.wrap("target", node, *target)
         elif any(value is not None for _, value in target):
             body.empty("target", *target)
+    virtio = cont.virtio.items() if cont.virtio is not None else []
     if (
         cont.queues or cont.cmd_per_lun or cont.max_sectors
         or cont.ioeventfd is not None or cont.iothread
+        or any(value is not None for _, value in virtio)
     ):
         ioeventfd = None if cont.ioeventfd is None else ("on" if cont.ioeventfd else "off")
         body.empty(
@@ -44,6 +46,7 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             ("max_sectors", cont.max_sectors or None),
             ("ioeventfd", ioeventfd),
             ("iothread", cont.iothread or None),
+            *virtio,
         )
     format_device_info(body, cont.info, ctx)
     if cont.type == "pci" and cont.pcihole64_set:
