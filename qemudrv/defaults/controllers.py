@@ -125,17 +125,29 @@ def _order_parsed(dom: Domain) -> None:
         if cont.type == "usb":
             if cont.model == "none":
                 if usb_other:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_none = True
             else:
                 if usb_none:
-                    raise XMLError(_USB_DISABLED)
+                    raise XMLError(_USB_DISABLED, code="")
                 usb_other = True
         same = by_type.setdefault(cont.type, [])
         if len(same) >= CONTROLLERS_MAX:
             raise XMLError(f"more than {CONTROLLERS_MAX} '{cont.type}' controllers")
         insert_controller(same, cont)
     dom.devices.controllers = [cont for same in by_type.values() for cont in same]
+    if dom.modern:
+        _check_usb_masters_and_inputs(dom, usb_none, usb_other)
+
+
+def _check_usb_masters_and_inputs(dom: Domain, usb_none: bool, usb_other: bool) -> None:
+    """The end of libvirt 9.0's controller and input parsing: USB companions
+    need a master, and USB inputs a USB bus."""
+    if usb_other and all(c.info.usb_master_startport is not None
+                         for c in dom.devices.controllers if c.type == "usb"):
+        raise XMLError("No master USB controller specified", code="")
+    if usb_none and any(i.bus == "usb" for i in dom.devices.inputs):
+        raise ConfigError("Can't add USB input device. USB bus is disabled")
 
 
 # -- virDomainAssignControllerIndexes (libvirt 9.0) -------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import XMLError
+from ..errors import ConfigError
 from ..model.domain import Domain
 from ..model.input import Input
 from ..model.misc import Memballoon, Panic
@@ -60,7 +60,7 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
     if dom.devices.hubs and any(
         c.type == "usb" and c.model == "none" for c in dom.devices.controllers
     ):
-        raise XMLError("Can't add USB hub: USB is disabled for this domain")
+        raise ConfigError("Can't add USB hub: USB is disabled for this domain")
     vsock = dom.devices.vsock
     if vsock is not None and vsock.auto_cid is None:
         # virDomainVsockDefPostParse: no cid given means an automatic one.

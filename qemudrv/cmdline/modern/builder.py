@@ -39,6 +39,7 @@ def build_command_line(
     general.build_boot(cmd, dom, caps)
     controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
+    controller.build_hubs(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     misc.build_filesystems(cmd, dom, caps)
