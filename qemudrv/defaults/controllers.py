@@ -236,6 +236,10 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
 
     if add_usb and find_controller(dom, "usb", 0) is None:
         add_controller(dom, "usb", 0, usb_model)
+        if dom.modern and usb_model == "ich9-ehci1":
+            # virDomainDefAddUSBController: an ICH9 EHCI comes with its companions.
+            for model, startport in zip(USB_COMPANIONS, (0, 2, 4), strict=True):
+                add_controller(dom, "usb", 0, model).info.usb_master_startport = startport
     if add_sata:
         maybe_add_controller(dom, "sata", 0)
     root = find_controller(dom, "pci", 0)
@@ -338,16 +342,22 @@ def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
 
 def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
     """qemuDomainControllerDefPostParse (libvirt 9.0): PIIX3 UHCI where
-    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI.
-    (ppc64 keeps its legacy controller: an update of the ABI is never
-    asked for here.)"""
+    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI."""
     if caps.has("piix3-usb-uhci"):
         cont.model = "piix3-uhci"
     if is_s390(dom):
         if cont.info.address is None:
             cont.model = "none"
     elif is_ppc64(dom):
-        cont.model = "pci-ohci" if caps.has("pci-ohci") else None
+        # A new definition (an update of the ABI) gets USB3, an existing
+        # one keeps the OHCI it had.
+        abi_update = "abi-update" in (caps.conf("parse_flags", ()) or ())
+        if abi_update and caps.has("qemu-xhci"):
+            cont.model = "qemu-xhci"
+        elif abi_update and caps.has("nec-usb-xhci"):
+            cont.model = "nec-xhci"
+        else:
+            cont.model = "pci-ohci" if caps.has("pci-ohci") else None
     elif dom.os.arch == "aarch64":
         if caps.has("qemu-xhci"):
             cont.model = "qemu-xhci"
