@@ -14,6 +14,7 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from .validate_controller import validate_controllers
 from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -94,3 +95,4 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_disk_targets(dom)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    validate_controllers(dom, caps)
