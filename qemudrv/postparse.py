@@ -28,9 +28,12 @@ from .defaults import (
     disk,
     hostdev,
     input,
+    memory,
     misc,
     modern,
     net,
+    shmem,
+    tpm,
     usb_addresses,
     video,
 )
@@ -69,6 +72,7 @@ IMPLICIT_CONTROLLER_HOOKS: tuple[Hook, ...] = (
 # xml2argv only: address assignment (qemuDomainAssignAddresses).
 ADDRESS_HOOKS: tuple[Hook, ...] = (
     addresses.assign_addresses,
+    memory.assign_memory_slots,
 )
 
 # xml2argv only, after addresses (and after pci-multibus is added): device
@@ -124,7 +128,9 @@ def _apply_guest_defaults(dom: Domain, caps: QemuCaps) -> None:
         dom.os.arch = arch
     guest = find_guest(caps, dom)
     if guest is None:
-        if dom.devices.emulator and dom.os.machine:
+        # 9.0 takes the machine from the named emulator's capabilities and
+        # leaves an arch it cannot run to validation.
+        if dom.devices.emulator and (dom.os.machine or dom.modern):
             return
         raise ConfigError(f"No guest options available for arch '{dom.os.arch}'")
     if not dom.devices.emulator:
@@ -169,6 +175,16 @@ def _post_parse_memory(dom: Domain) -> None:
         raise XMLError("maximum memory size must be equal or greater than the actual memory size")
 
 
+def _post_parse_hugepages(dom: Domain) -> None:
+    """virDomainDefPostParseMemtune (9.0): without guest NUMA, a page set for
+    node 0 alone is the page size of all memory, not a node's."""
+    if dom.cpu and dom.cpu.cells:
+        return
+    for page in dom.memory.hugepages:
+        if page.nodeset == frozenset({0}):
+            page.nodeset = None
+
+
 # libvirt 9.0's qemuDomainDefPostParse, in its order: the implicit inputs
 # come first, the audio backend last of the default devices; then the
 # machine's canonical name and default CPU.
@@ -184,6 +200,11 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
+    memory.memtune_post_parse,
+    memory.numa_cpus_post_parse,
+    shmem.shmem_post_parse,
+    tpm.tpm_post_parse,
+    hostdev.mdev_post_parse,
 )
 
 
@@ -194,6 +215,7 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
         _call_hooks(MODERN_DEFAULT_DEVICE_HOOKS, dom, caps)
         _call_hooks(MODERN_DEVICE_HOOKS, dom, caps)
         _post_parse_memory(dom)
+        _post_parse_hugepages(dom)
         _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
         # libvirt 9.0 assigns addresses while parsing (the assignAddresses
         # callback of virDomainDefPostParse), not only for a command line.

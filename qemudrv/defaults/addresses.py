@@ -33,6 +33,7 @@ from .pci_assign import assign_pci_addresses
 VIO_ADDR_NET = 0x1000
 VIO_ADDR_SCSI = 0x2000
 VIO_ADDR_SERIAL = 0x30000000
+VIO_ADDR_TPM = 0x4000
 VIO_ADDR_NVRAM = 0x3000
 
 
@@ -111,6 +112,10 @@ def _assign_spapr_vio_modern(dom: Domain) -> None:
         if _is_pseries(dom):
             _to_spapr_vio(nvram.info)
         regs.assign(nvram.info, VIO_ADDR_NVRAM)
+    for tpm in dom.devices.tpms:
+        if tpm.model != "spapr-tpm-proxy" and _is_pseries(dom) and tpm.info.address is None:
+            tpm.info.address = SpaprVioAddress(None)
+        regs.assign(tpm.info, VIO_ADDR_TPM)
 
 
 def _assign_spapr_vio(dom: Domain, caps: Any) -> None:

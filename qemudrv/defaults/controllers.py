@@ -248,8 +248,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pci-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pci-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pci-root")
     if add_pcie_root:
@@ -257,8 +257,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             if root.model != "pcie-root":
                 raise ConfigError(
                     "The PCI controller with index='0' must be model='pcie-root' for this "
-                    f"machine type, but model='{root.model}' was found instead"
-                )
+                    f"machine type, but model='{root.model}' was found instead",
+                    code="XML error")
         else:
             add_controller(dom, "pci", 0, "pcie-root")
         # standard PCI devices need a pci-bridge behind a dmi-to-pci-bridge

@@ -50,9 +50,16 @@ class PCIBus:
         return all(self.slots[i] for i in range(self.min_slot, self.max_slot + 1))
 
 
+def _address_error_code(from_config: bool) -> str:
+    return "XML error" if from_config else "internal error"
+
+
 def _flags_compatible(
     addr: PCIAddress, bus_flags: int, dev_flags: int, report: bool, from_config: bool
 ) -> bool:
+    # libvirt 9.0 words an address from the config as an XML error, one of
+    # its own choosing as an internal error.
+    code = _address_error_code(from_config)
     if from_config:
         # An address from the config may put a PCI device on a PCIe bus
         # (and vice versa) where the bus allows it, and hot-plug is not
@@ -71,20 +78,18 @@ def _flags_compatible(
             else:
                 raise ConfigError(
                     f"The device information for {_addr_str(addr)} "
-                    "has no PCI connection types listed"
-                )
+                    "has no PCI connection types listed", code=code)
             raise ConfigError(
                 f"PCI bus is not compatible with the device at {_addr_str(addr)}. "
-                f"Device requires {need}, which is not provided by bus {where}"
-            )
+                f"Device requires {need}, which is not provided by bus {where}", code=code)
         return False
     if dev_flags & HOTPLUGGABLE and not bus_flags & HOTPLUGGABLE:
         if report:
             where = f"{addr.domain:04x}:{addr.bus:02x}"
             raise ConfigError(
                 f"PCI bus is not compatible with the device at {_addr_str(addr)}. "
-                f"Device requires hot-plug capability, which is not provided by bus {where}"
-            )
+                f"Device requires hot-plug capability, which is not provided by bus {where}",
+                code=code)
         return False
     return True
 
@@ -119,23 +124,27 @@ class PCIAddressSet:
 
     def validate(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
         s = _addr_str  # formatted only for an error: this runs for every device
+        code = _address_error_code(from_config)
         if not self.buses:
-            raise ConfigError("No PCI buses available")
+            raise ConfigError("No PCI buses available", code=code)
         if addr.domain != 0:
-            raise ConfigError(f"Invalid PCI address {s(addr)}. Only PCI domain 0 is available")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. Only PCI domain 0 is available",
+                              code=code)
         if addr.bus >= len(self.buses):
             raise ConfigError(
                 f"Invalid PCI address {s(addr)}. "
-                f"Only PCI buses up to {len(self.buses) - 1} are available"
-            )
+                f"Only PCI buses up to {len(self.buses) - 1} are available", code=code)
         bus = self.buses[addr.bus]
         _flags_compatible(addr, bus.flags, flags, True, from_config)
         if bus.min_slot and addr.slot < bus.min_slot:
-            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be >= {bus.min_slot}")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be >= {bus.min_slot}",
+                              code=code)
         if addr.slot > bus.max_slot:
-            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be <= {bus.max_slot}")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. slot must be <= {bus.max_slot}",
+                              code=code)
         if addr.function > 7:
-            raise ConfigError(f"Invalid PCI address {s(addr)}. function must be <= 7")
+            raise ConfigError(f"Invalid PCI address {s(addr)}. function must be <= 7",
+                              code=code)
 
     def reserve_addr(
         self, addr: PCIAddress, flags: int, entire_slot: bool, from_config: bool
@@ -160,6 +169,19 @@ class PCIAddressSet:
                     "(may need \"multifunction='on'\" for device on function 0)"
                 )
             bus.slots[addr.slot] |= 1 << addr.function
+
+    def reserve_function(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
+        """libvirt 9.0's virDomainPCIAddressReserveAddr: one function, never
+        the whole slot; a clash is the config's fault (an XML error) or, for
+        an address libvirt picked, an internal error."""
+        if self.dry_run:
+            self.grow(addr, flags)
+        self.validate(addr, flags, from_config)
+        bus = self.buses[addr.bus]
+        if bus.slots[addr.slot] & (1 << addr.function):
+            raise ConfigError(f"Attempted double use of PCI Address {_addr_str(addr)}",
+                              code="XML error" if from_config else "internal error")
+        bus.slots[addr.slot] |= 1 << addr.function
 
     def reserve_slot(self, addr: PCIAddress, flags: int) -> None:
         self.reserve_addr(addr, flags, True, False)

@@ -14,6 +14,8 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
+from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
     PCI_DEVICE,
@@ -71,6 +73,9 @@ def _collect(dom: Domain, addrs: PCIAddressSet) -> None:
                         "Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers"
                     )
                 continue
+        if dom.modern:
+            addrs.reserve_function(addr, flags, True)
+            continue
         entire = addr.function == 0 and addr.multifunction is not True
         addrs.reserve_addr(addr, flags, entire, True)
 
@@ -102,15 +107,35 @@ def _validate_piix3(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
                     raise ConfigError("PIIX3 USB controller must have PCI address 0:0:1.2")
             else:
                 _set_fixed(cont.info, 1, 2)
-    if addrs.buses:
+    if dom.modern:
+        _reserve_piix3_functions(dom, addrs)
+    elif addrs.buses:
         addrs.reserve_slot(PCIAddress(0, 0, 1, 0), PCI_DEVICE)
     _primary_video(dom, addrs, video_usable, 2, PCI_DEVICE)
+
+
+def _reserve_piix3_functions(dom: Domain, addrs: PCIAddressSet) -> None:
+    """libvirt 9.0 reserves the PIIX3's functions one by one: the first IDE
+    and USB controllers (which collecting skipped), the ISA bridge (1.0) and
+    the bridge at 1.3, so a device the config puts on 1.1 clashes with the
+    IDE controller and not with the slot."""
+    if not addrs.buses:
+        return
+    for cont in dom.devices.controllers:
+        if cont.index == 0 and (cont.type == "ide" or (
+                cont.type == "usb" and cont.model in (None, "piix3-uhci"))):
+            assert isinstance(cont.info.address, PCIAddress)
+            addrs.reserve_function(cont.info.address, PCI_DEVICE, True)
+    addrs.reserve_function(PCIAddress(0, 0, 1, 0), PCI_DEVICE, True)
+    addrs.reserve_function(PCIAddress(0, 0, 1, 3), PCI_DEVICE, True)
 
 
 def _primary_video(
     dom: Domain, addrs: PCIAddressSet, video_usable: bool, slot: int, flags: int
 ) -> None:
     videos = dom.devices.videos
+    if videos and dom.modern and videos[0].type in ("none", "ramfb"):
+        return  # libvirt 9.0: no PCI device
     if videos:
         primary = videos[0]
         info = primary.info
@@ -244,7 +269,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        if hd.mode != "subsystem" or hd.type != "pci":
+        if not wants_pci_slot(hd):
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
@@ -256,13 +281,19 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     wd = d.watchdog
     if wd is not None and wd.model == "i6300esb" and _needs(device_info(wd)):
         addrs.reserve_next_slot(wd.info, flags)
-    if d.videos and d.videos[0].info.address is None:
-        addrs.reserve_next_slot(d.videos[0].info, flags)
-    for video in d.videos[1:]:
-        if video.type != "qxl":
-            raise ConfigError("non-primary video device must be type of 'qxl'")
-        if video.info.address is None:
-            addrs.reserve_next_slot(video.info, flags)
+    if dom.modern:
+        # libvirt 9.0 gives any card but none and ramfb a slot.
+        for video in d.videos:
+            if video.type not in ("none", "ramfb") and video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
+    else:
+        if d.videos and d.videos[0].info.address is None:
+            addrs.reserve_next_slot(d.videos[0].info, flags)
+        for video in d.videos[1:]:
+            if video.type != "qxl":
+                raise ConfigError("non-primary video device must be type of 'qxl'")
+            if video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
     for shmem in d.shmems:
         if _needs(device_info(shmem)):
             addrs.reserve_next_slot(shmem.info, flags)
@@ -272,8 +303,13 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
+    if d.iommu is not None and d.iommu.model == "virtio" and _needs(d.iommu.info):
+        addrs.reserve_next_slot(d.iommu.info, flags)
     if d.vsock is not None and _needs(d.vsock.info):
         addrs.reserve_next_slot(d.vsock.info, flags)
+    for mem in pci_memory_devices(dom):
+        if _needs(mem.info):
+            addrs.reserve_next_slot(mem.info, flags)
 
 
 def _assign_usb2(

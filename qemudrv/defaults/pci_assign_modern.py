@@ -24,6 +24,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
 
 # virDomainPCIConnectFlags
 AUTOASSIGN = 1 << 0
@@ -399,6 +400,9 @@ def device_flags(kind: str, dev: Any, f: _Flags) -> int:
         return f.pci if model == "virtio-transitional" else f.virtio
     if kind == "serial":
         return f.pci if dev.target_type == "pci-serial" else 0
+    if kind == "iommu":
+        # A virtio IOMMU is integrated into the root complex.
+        return f.virtio | INTEGRATED
     if kind == "vsock":
         return f.pci if model == "virtio-transitional" else f.virtio
     if kind == "memory":
@@ -460,8 +464,7 @@ def _ordered(dom: Domain, caps: Any) -> Iterator[tuple[str, Any, DeviceInfo]]:
         yield "disk", disk, disk.info
     for hd in d.hostdevs:
         info = device_info(hd)
-        if (info is not None and pci_wanted(info) and hd.mode == "subsystem"
-                and hd.type in ("pci", "scsi_host")):
+        if info is not None and pci_wanted(info) and wants_pci_slot(hd):
             yield "hostdev", hd, info
     bal = d.memballoon
     if bal is not None and bal.model != "none" and pci_wanted(bal.info):
@@ -484,6 +487,8 @@ def _ordered(dom: Domain, caps: Any) -> Iterator[tuple[str, Any, DeviceInfo]]:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and pci_wanted(serial.info):
             yield "serial", serial, serial.info
+    if d.iommu is not None and d.iommu.model == "virtio" and pci_wanted(d.iommu.info):
+        yield "iommu", d.iommu, d.iommu.info
     if d.vsock is not None and pci_wanted(d.vsock.info):
         yield "vsock", d.vsock, d.vsock.info
     for mem in d.memories:

@@ -7,6 +7,7 @@ from ..model.domain import Domain
 from ..xmlwriter import Attr, XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
+from .virtio_options import virtio_options_attrs
 
 
 def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> None:
@@ -32,7 +33,7 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             body.wrap("target", node, *target)
         elif any(value is not None for _, value in target):
             body.empty("target", *target)
-    virtio = cont.virtio.items() if cont.virtio is not None else []
+    virtio = virtio_options_attrs(cont.virtio)
     if (
         cont.queues or cont.cmd_per_lun or cont.max_sectors
         or cont.ioeventfd is not None or cont.iothread

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
-from .virtio import VirtioOptions
+from .virtio_options import VirtioOptions
 
 # virDomainControllerType, in libvirt's order.
 CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci")

@@ -16,6 +16,7 @@ from .general import (
     Features,
     IdMapEntry,
     IOThread,
+    IOThreadPool,
     Keywrap,
     Lifecycle,
     Memory,
@@ -43,6 +44,7 @@ class Domain:
     blkiotune: Blkiotune = field(default_factory=Blkiotune)
     vcpus: Vcpus = field(default_factory=Vcpus)
     iothreads: list[IOThread] = field(default_factory=list)
+    default_iothread: IOThreadPool | None = None
     cputune: Cputune = field(default_factory=Cputune)
     numatune: Numatune | None = None
     resource_partition: str | None = None

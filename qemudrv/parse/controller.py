@@ -15,7 +15,8 @@ from ..model.controller import (
 from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
-from .virtio import parse_virtio_options
+from .prop_errors import invalid_value
+from .virtio_options import parse_virtio_options
 
 # Default master start port of the ICH9 UHCI companions.
 _COMPANION_START = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
@@ -31,6 +32,16 @@ def _uint(value: str | None, message: str, limit: int = 2**32 - 1) -> int | None
     if number < 0 or number > limit:
         raise XMLError(message % value)
     return number
+
+
+def _check_index(index: str) -> None:
+    """9.0 reads the index with virXMLPropInt(VIR_XML_PROP_NONNEGATIVE)."""
+    try:
+        number = int(index, 10)
+    except ValueError:
+        raise invalid_value("index", "controller", index, "integer") from None
+    if number < 0:
+        raise invalid_value("index", "controller", index, "non-negative")
 
 
 def _int_any_base(value: str | None, what: str) -> int | None:
@@ -52,6 +63,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     index = el.get("index")
     if index is None and ctx.modern:
         cont.index = -1  # libvirt 9.0 picks one after parsing
+    if index is not None and ctx.modern:
+        _check_index(index)
     if index is not None:
         cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
         if cont.index >= CONTROLLERS_MAX:
@@ -147,7 +160,8 @@ def _parse_pci(el: Element, cont: Controller, modern: bool) -> None:
     # (pSeries has more than one) and validation.
     if cont.model in ("pci-root", "pcie-root") and not modern:
         if cont.info.address is not None:
-            raise XMLError("pci-root and pcie-root controllers should not have an address")
+            raise XMLError("pci-root and pcie-root controllers should not have an address",
+                           code="unsupported configuration")
         if cont.index > 0:  # (-1: libvirt 9.0 assigns one later)
             raise XMLError("pci-root and pcie-root controllers should have index 0")
     hole = child(el, "pcihole64")

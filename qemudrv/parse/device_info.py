@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
 from ..limits import CONTROLLERS_MAX, UINT_MAX, ULLONG_MAX
 from ..model.address import (
     Address,
@@ -23,6 +23,7 @@ from ..model.address import (
 )
 from ..xmlreader import Element, child, elements, parse_int
 from .context import ParseContext
+from .prop_errors import invalid_uint
 
 
 def _uint(el: Element, name: str, base: int = 10, default: int = 0,
@@ -51,7 +52,7 @@ def _controller(el: Element) -> int:
     return number
 
 
-def parse_pci_address(el: Element) -> PCIAddress:
+def parse_pci_address(el: Element, *, modern: bool = False) -> PCIAddress:
     addr = PCIAddress(
         domain=_uint(el, "domain", 0),
         bus=_uint(el, "bus", 0),
@@ -67,8 +68,27 @@ def parse_pci_address(el: Element) -> PCIAddress:
         validate_pci_address(addr)
     zpci = next(iter(elements(el, "zpci")), None)
     if zpci is not None:
-        _parse_zpci(zpci, addr)
+        if modern:
+            _parse_zpci_modern(zpci, addr)
+        else:
+            _parse_zpci(zpci, addr)
     return addr
+
+
+def _parse_zpci_modern(el: Element, addr: PCIAddress) -> None:
+    """9.0 reads any unsigned uid and fid (virXMLPropUInt, base 0) and leaves
+    the uid's range to validation."""
+    for name in ("uid", "fid"):
+        raw = el.get(name)
+        if raw is None:
+            continue
+        try:
+            value = int(raw, 0)
+        except ValueError:
+            raise invalid_uint(name, "zpci", raw) from None
+        if not 0 <= value <= 0xFFFFFFFF:
+            raise invalid_uint(name, "zpci", raw)
+        setattr(addr, f"zpci_{name}", value)
 
 
 def _parse_zpci(el: Element, addr: PCIAddress) -> None:
@@ -82,8 +102,9 @@ def _parse_zpci(el: Element, addr: PCIAddress) -> None:
         except ValueError:
             raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
         if not low <= value <= high:
-            raise XMLError(f"Invalid PCI address {name}='0x{value:x}', "
-                           f"must be > 0x{low:x} and <= 0x{high:x}" if low else
+            # qemuValidateDomainDeviceDefZPCIAddress's wording
+            raise XMLError(f"Invalid PCI address {name}='0x{value:04x}', "
+                           f"must be > 0x0000 and <= 0x{high:04x}" if low else
                            f"Invalid PCI address {name}='0x{value:x}', must be <= 0x{high:x}")
         setattr(addr, f"zpci_{name}", value)
 
@@ -102,12 +123,12 @@ def validate_pci_address(addr: PCIAddress) -> None:
 _USB_PORT = re.compile(r"^[0-9]+(\.[0-9]+){0,3}$")
 
 
-def parse_address(el: Element) -> Address | None:
+def parse_address(el: Element, *, modern: bool = False) -> Address | None:
     kind = el.get("type")
     if not kind:
         raise XMLError("No type specified for device address")
     if kind == "pci":
-        return parse_pci_address(el)
+        return parse_pci_address(el, modern=modern)
     if kind == "drive":
         return DriveAddress(
             _controller(el), _uint(el, "bus"), _uint(el, "target"), _uint(el, "unit")
@@ -118,6 +139,8 @@ def parse_address(el: Element) -> Address | None:
         return CCIDAddress(_controller(el), _uint(el, "slot"))
     if kind == "usb":
         port = el.get("port")
+        if port is not None and not _USB_PORT.match(port) and modern:
+            raise XMLError("Cannot parse <address> 'port' attribute", code="internal error")
         if port is not None and not _USB_PORT.match(port):
             raise XMLError(f"Cannot parse <address> 'port' attribute: '{port}'")
         return USBAddress(_uint(el, "bus"), port)
@@ -163,6 +186,8 @@ def parse_address(el: Element) -> Address | None:
     raise XMLError(f"unknown address type '{kind}'")
 
 
+
+
 def parse_device_info(
     el: Element,
     ctx: ParseContext,
@@ -175,8 +200,9 @@ def parse_device_info(
     info = info or DeviceInfo()
     # The first child of each name; child() answers from a per-element index.
     alias = child(el, "alias")
-    if alias is not None and ctx.inactive and not (ctx.modern and _is_user_alias(alias)):
-        alias = None  # live-only, except a user's own alias (libvirt 9.0)
+    if alias is not None and ctx.inactive and not (
+            ctx.modern and _is_user_alias(alias.get("name"))):
+        alias = None
     address = child(el, "address")
     master = child(el, "master")
     boot = child(el, "boot") if allow_boot else None
@@ -193,16 +219,64 @@ def parse_device_info(
             raise XMLError(f"Cannot parse 'startport' attribute '{startport}'") from None
     if boot is not None:
         info.boot_order = parse_boot_order(boot, ctx)
-    if rom is not None:
+    if rom is not None and ctx.modern:
+        _parse_rom_modern(rom, info)
+    elif rom is not None:
         bar = rom.get("bar")
         if bar is not None:
             if bar not in ("on", "off"):
                 raise XMLError(f"unknown rom bar value '{bar}'")
             info.rom_bar = bar == "on"
         info.rom_file = rom.get("file")
+    if ctx.modern:
+        acpi = child(el, "acpi")
+        if acpi is not None and acpi.get("index") is not None:
+            info.acpi_index = _acpi_index(acpi.get("index") or "")
     if address is not None:
-        info.address = parse_address(address)
+        info.address = parse_address(address, modern=ctx.modern)
     return info
+
+
+# virDomainDeviceAliasIsUserAlias and USER_ALIAS_CHARS: libvirt 9.0 keeps an
+# alias the user chose (ua-...) in a persistent definition.
+_USER_ALIAS = re.compile(r"ua-[A-Za-z0-9_-]*")
+
+
+def _is_user_alias(name: str | None) -> bool:
+    return name is not None and _USER_ALIAS.fullmatch(name) is not None
+
+
+def _tristate(el: Element, name: str, values: tuple[str, str]) -> bool | None:
+    """virXMLPropTristateBool/Switch: ``values`` are the true and false words."""
+    value = el.get(name)
+    if value is None:
+        return None
+    if value not in values:
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{value}'.")
+    return value == values[0]
+
+
+def _parse_rom_modern(rom: Element, info: DeviceInfo) -> None:
+    info.rom_enabled = _tristate(rom, "enabled", ("yes", "no"))
+    info.rom_bar = _tristate(rom, "bar", ("on", "off"))
+    info.rom_file = rom.get("file")
+    if info.rom_enabled is False and (info.rom_bar is not None or info.rom_file is not None):
+        raise ConfigError("ROM tuning is not supported when ROM is disabled")
+
+
+def _acpi_index(value: str) -> int:
+    """virXMLPropUInt with VIR_XML_PROP_NONZERO."""
+    try:
+        number = int(value, 10)
+    except ValueError:
+        number = -1
+    if number < 0 or number > 0xFFFFFFFF:
+        raise XMLError(f"Invalid value for attribute 'index' in element 'acpi': '{value}'. "
+                       "Expected non-negative integer value")
+    if number == 0:
+        raise XMLError("Invalid value for attribute 'index' in element 'acpi': "
+                       "Zero is not permitted")
+    return number
 
 
 def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
@@ -218,13 +292,20 @@ def parse_boot_order(boot: Element, ctx: ParseContext) -> int:
     if value in ctx.boot_orders:
         raise XMLError(f"boot order '{order}' used for more than one device")
     ctx.boot_orders.add(value)
+    loadparm = boot.get("loadparm")
+    if loadparm is not None and ctx.modern:
+        _check_loadparm(loadparm.upper())
     return value
 
 
-_USER_ALIAS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_LOADPARM = re.compile(r"[A-Za-z0-9. ]*")
 
 
-def _is_user_alias(alias: Element) -> bool:
-    """virDomainDeviceAliasIsUserAlias, with the characters a user alias may have."""
-    name = alias.get("name") or ""
-    return name.startswith("ua-") and set(name) <= _USER_ALIAS_CHARS
+def _check_loadparm(loadparm: str) -> None:
+    """virDomainDeviceLoadparmIsValid (9.0): s390 IPL load parameters."""
+    if not 1 <= len(loadparm) <= 8:
+        raise XMLError(f"loadparm value '{loadparm}' must be between 1 and 8 characters",
+                       code="internal error")
+    if not _LOADPARM.fullmatch(loadparm):
+        raise XMLError(f"invalid loadparm value '{loadparm}', expecting chars in set of "
+                       "[a-zA-Z0-9.] and blank spaces", code="internal error")

@@ -53,6 +53,7 @@ def _check_boot_order(dom: Domain, ctx: ParseContext) -> None:
     if dom.os.type != "hvm":
         return
     if ctx.boot_orders and dom.os.boot_devs:
-        raise XMLError("per-device boot elements cannot be used together with os/boot elements")
+        raise XMLError("per-device boot elements cannot be used together with os/boot elements",
+                       code="unsupported configuration")
     if not ctx.boot_orders and not dom.os.boot_devs:
         dom.os.boot_devs = ["hd"]

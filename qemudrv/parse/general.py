@@ -22,6 +22,8 @@ from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .iothreads import parse_default_iothread, parse_pool
+from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
@@ -102,11 +104,25 @@ def _parse_metadata(el: Element | None) -> Element | None:
     return meta
 
 
+def _check_hugepage_sets(pages: list[Hugepage]) -> None:
+    # A page without a nodeset is the default for the other nodes; only one
+    # may exist.
+    defaults = [p for p in pages if p.nodeset is None]
+    if len(defaults) > 1:
+        raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
+    for i, a in enumerate(pages):
+        for b in pages[i + 1:]:
+            if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
+                raise XMLError("nodeset attribute of hugepages of sizes overlap")
+
+
 def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
     mem_el = child(root, "memory")
     has_numa = _has_numa_cells(root)
-    total = parse_memory_value(mem_el, ctx, required=not has_numa, what="./memory[1]")
+    # 9.0 reads <memory> as optional and checks the size in post-parse.
+    total = parse_memory_value(mem_el, ctx, required=not (has_numa or ctx.modern),
+                               what="./memory[1]")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")
@@ -160,23 +176,20 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
                 if nodeset_s is not None:
                     nodeset = parse_bitmap(nodeset_s, "nodeset")
                     if not nodeset:
-                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}")
+                        raise XMLError(f"Invalid value of 'nodeset': {shorten(nodeset_s)}",
+                                       code="unsupported configuration")
                 mem.hugepages.append(Hugepage(size, nodeset))
-            # A page without a nodeset is the default for the other nodes;
-            # only one may exist.
-            defaults = [p for p in mem.hugepages if p.nodeset is None]
-            if len(defaults) > 1:
-                raise XMLError("Specifying hugepages without nodeset more than once is not allowed")
-            for i, a in enumerate(mem.hugepages):
-                for b in mem.hugepages[i + 1:]:
-                    if a.nodeset and b.nodeset and a.nodeset & b.nodeset:
-                        raise XMLError("nodeset attribute of hugepages of sizes overlap")
+            # 9.0 checks the page sets when validating the definition.
+            if not ctx.modern:
+                _check_hugepage_sets(mem.hugepages)
         else:
             mem.hugepages.append(Hugepage(0, None))
     if child(el, "nosharepages") is not None:
         mem.nosharepages = True
     if child(el, "locked") is not None:
         mem.locked = True
+    if ctx.modern:
+        parse_memory_backing_modern(el, dom)
 
 
 def parse_blkiotune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -269,7 +282,10 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
             used.add(tid)
-            threads.append(IOThread(tid))
+            thread = IOThread(tid)
+            if ctx.modern:
+                thread.pool_min, thread.pool_max = parse_pool(n)
+            threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
@@ -278,6 +294,8 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1
     dom.iothreads = threads
+    if ctx.modern:
+        dom.default_iothread = parse_default_iothread(root)
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -323,7 +341,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
         info.bios = _sysinfo_entries(bios, ("vendor", "version", "date", "release"))
         for e in info.bios:
             if e.name == "date" and not re.fullmatch(r"\d{2}/\d{2}/(\d{2}|\d{4})", e.value):
-                raise XMLError("Invalid BIOS 'date' format")
+                raise XMLError("Invalid BIOS 'date' format", code="")
     system = child(el, "system")
     if system is not None:
         info.system = _sysinfo_entries(
@@ -335,7 +353,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 e.name == "uuid" and dom.uuid is not None
                 and _parse_uuid(e.value) != dom.uuid
             ):
-                raise XMLError("UUID mismatch between <uuid> and <sysinfo>")
+                raise XMLError("UUID mismatch between <uuid> and <sysinfo>", code="")
     for bb in children(el, "baseBoard"):
         info.base_boards.append(
             _sysinfo_entries(

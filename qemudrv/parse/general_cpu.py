@@ -9,14 +9,15 @@ from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
+from .cpu import parse_cpu_modern
 from .general_values import int_value, parse_memory_value, uint_value
+from .numa import parse_numa_modern
+from .prop_errors import invalid_value
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
+NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
-CPU_MODES_MODERN = (*CPU_MODES, "maximum")
-CPU_CHECKS = ("none", "partial", "full")
-ON_OFF = ("on", "off")
 YES_NO = ("yes", "no")
 CPU_MATCHES = ("minimum", "exact", "strict")
 CPU_POLICIES = ("force", "require", "optional", "disable", "forbid")
@@ -42,6 +43,13 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
             raise XMLError("Missing scheduler priority")
         priority = int_value(p, "scheduler priority")
     return SchedGroup(ids, policy, priority)
+
+
+def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
+    # 9.0 quotes the element's name and reports it as XML detail (no prefix).
+    if ctx.modern:
+        return XMLError(f"'{what}' attributes '{attr}' must not overlap", code="")
+    return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -103,7 +111,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if not tid:
             raise XMLError("zero is an invalid iothread id value")
         if tid not in iothread_ids:
-            raise XMLError(f"Cannot find 'iothread' : {tid}")
+            raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         if tid in pinned:
             raise XMLError("duplicate iothreadpin for same iothread")
         pinned.add(tid)
@@ -118,16 +126,16 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:
             if other.ids & g.ids:
-                raise XMLError("vcpusched attributes 'vcpus' must not overlap")
+                raise _sched_overlap("vcpusched", "vcpus", ctx)
         t.vcpusched.append(g)
     for s in children(el, "iothreadsched"):
         g = _sched_group(s, "iothreads", "iothreadsched")
         for tid in g.ids:
             if tid not in iothread_ids:
-                raise XMLError(f"Cannot find 'iothread' : {tid}")
+                raise XMLError(f"Cannot find 'iothread' : {tid}", code="unsupported configuration")
         for other in t.iothreadsched:
             if other.ids & g.ids:
-                raise XMLError("iothreadsched attributes 'iothreads' must not overlap")
+                raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
 
 
@@ -136,14 +144,26 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "cpu")
     if el is None:
         return
+    cpu = parse_cpu_modern(el) if ctx.modern else _parse_cpu(el, dom, ctx)
+    numa = child(el, "numa")
+    if numa is not None:
+        if ctx.modern:
+            cpu.cells, cpu.interconnects = parse_numa_modern(numa, ctx)
+        else:
+            cpu.cells = _parse_numa_cells(numa, ctx)
+        if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
+            raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
+    dom.cpu = cpu
+
+
+def _parse_cpu(el: Element, dom: Domain, ctx: ParseContext) -> CPU:
+    """<cpu> itself as libvirt 1.3.1 reads it."""
     cpu = CPU()
     mode = el.get("mode")
     if mode is not None:
-        if mode not in (CPU_MODES_MODERN if ctx.modern else CPU_MODES):
+        if mode not in CPU_MODES:
             raise XMLError(f"Invalid mode attribute '{mode}'")
         cpu.mode = mode
-    if ctx.modern:
-        _parse_modern_cpu_attrs(el, cpu)
     model_el = child(el, "model")
     if cpu.mode == "custom":
         match = el.get("match")
@@ -185,12 +205,6 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if not n or n > UINT_MAX:
                 raise XMLError(f"Invalid '{name}' value in CPU topology")
             setattr(cpu, name, n)
-        dies = topo.get("dies") if ctx.modern else None
-        if dies is not None:
-            n = uint_value(dies, "'dies' attribute in CPU topology")
-            if not n or n > UINT_MAX:
-                raise XMLError("Invalid 'dies' value in CPU topology")
-            cpu.dies = n
     feats = children(el, "feature")
     if feats and cpu.model is None and cpu.mode == "custom":
         raise XMLError("Non-empty feature list specified without CPU model")
@@ -210,29 +224,7 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpu.features.append(CPUFeature(feature_name, policy))
     if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.dies * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
-    numa = child(el, "numa")
-    if numa is not None:
-        cpu.cells = _parse_numa_cells(numa, ctx)
-        if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
-            raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
-    dom.cpu = cpu
-
-
-def _parse_modern_cpu_attrs(el: Element, cpu: CPU) -> None:
-    """virCPUDefParseXML (libvirt 9.0): check and migratable."""
-    check = el.get("check")
-    if check is not None:
-        if check not in CPU_CHECKS:
-            raise XMLError(f"Invalid check attribute for CPU specification: '{check}'")
-        cpu.check = check
-    migratable = el.get("migratable")
-    if migratable is not None:
-        if migratable not in ON_OFF:
-            raise XMLError(f"Invalid value in migratable attribute: '{migratable}'")
-        if cpu.mode not in ("host-passthrough", "maximum"):
-            raise XMLError("Attribute migratable is only allowed for "
-                           "'host-passthrough' / 'maximum' CPU mode")
-        cpu.migratable = migratable
+    return cpu
 
 
 def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
@@ -265,6 +257,8 @@ def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
             required=True, what="./@memory",
         )
         access = node.get("memAccess")
+        if access is not None and access not in MEM_ACCESS and ctx.modern:
+            raise invalid_value("memAccess", "cell", access)
         if access is not None and access not in MEM_ACCESS:
             raise XMLError(f"Invalid 'memAccess' attribute value '{access}'")
         discard = node.get("discard") if ctx.modern else None
@@ -281,6 +275,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = tunes[0] if tunes else None
     placement_static = dom.vcpus.placement == "static"
     mem_el = child(el, "memory") if el is not None else None
+    modes = NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES
     mode: str | None = None
     placement: str | None = None
     nodeset = None
@@ -288,7 +283,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         placement = "auto"
     if mem_el is not None:
         mode = mem_el.get("mode")
-        if mode is not None and mode not in NUMATUNE_MODES:
+        if mode is not None and mode not in modes:
             raise ConfigError(f"Unsupported NUMA memory tuning mode '{mode}'")
         placement = mem_el.get("placement")
         if placement is not None and placement not in ("static", "auto"):
@@ -297,7 +292,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if ns is not None:
             nodeset = parse_bitmap(ns, "nodeset")
             if not nodeset:
-                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                               code="unsupported configuration")
     tune = Numatune()
     if mode is not None or placement is not None or nodeset is not None:
         tune.mode = mode or "strict"
@@ -308,7 +304,8 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if placement is None:
             placement = "static" if placement_static else "auto"
         if placement == "static" and tune.nodeset is None:
-            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'")
+            raise XMLError("nodeset for NUMA memory tuning must be set if 'placement' is 'static'",
+                           code="unsupported configuration")
         if placement == "auto":
             tune.nodeset = None
         tune.placement = placement
@@ -338,14 +335,18 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 if cid in seen:
                     raise XMLError(f"Multiple memnode elements with cellid {cid}")
                 mmode = mn.get("mode", "strict")
-                if mmode not in NUMATUNE_MODES:
+                if mmode not in modes:
                     raise XMLError("Invalid mode attribute in memnode element")
+                if tune.mode == "restrictive" and mmode != "restrictive":
+                    raise XMLError("'restrictive' mode is required in memnode element "
+                                   "when mode is 'restrictive' in memory element")
                 ns = mn.get("nodeset")
                 if ns is None:
                     raise XMLError("Missing required nodeset attribute in memnode element")
                 bits = parse_bitmap(ns, "nodeset")
                 if not bits:
-                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}")
+                    raise XMLError(f"Invalid value of 'nodeset': {shorten(ns)}",
+                                   code="unsupported configuration")
                 seen[cid] = MemNode(cid, mmode, bits)
             tune.memnodes = [seen[k] for k in sorted(seen)]
     if tune.memory_set or tune.memnodes:

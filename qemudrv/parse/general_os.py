@@ -11,6 +11,7 @@ from ..model.domain import Domain
 from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
+from .features import parse_features_modern
 from .general_values import tristate_value, uint_value
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -106,7 +107,8 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
             except ValueError:
                 t = -1
             if t < 0 or t > 65535:
-                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]")
+                raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]",
+                               code="unsupported configuration")
             os_.bm_timeout = t
     bios = child(os_el, "bios")
     if bios is not None:
@@ -133,6 +135,9 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
 def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "features")
     if el is None:
+        return
+    if ctx.modern:
+        parse_features_modern(el, dom)
         return
     f = dom.features
     for node in elements(el):
@@ -178,9 +183,7 @@ def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
         elif name == "gic":
             f.flags[name] = True
             ver = node.get("version")
-            if ver == "host" and ctx.modern:
-                f.gic_version = ver
-            elif ver is not None:
+            if ver is not None:
                 try:
                     if int(ver) <= 0:
                         raise ValueError
@@ -344,7 +347,7 @@ def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
     models = [s.model for s in labels if s.model]
     if len(models) != len(set(models)):
         dup = next(m for m in models if models.count(m) > 1)
-        raise XMLError(f"seclabel for model {dup} is already provided")
+        raise XMLError(f"seclabel for model {dup} is already provided", code="")
     if len(labels) > 1 and any(s.model is None for s in labels):
         raise XMLError("missing security model when using multiple labels")
     secmodels = ctx.caps.host.get("secmodels", ())

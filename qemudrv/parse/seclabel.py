@@ -33,8 +33,8 @@ def parse_device_seclabels(src_el: Element, ctx: ParseContext) -> list[SecLabel]
     models = [s.model for s in out if s.model]
     for m in models:
         if models.count(m) > 1:
-            raise XMLError(f"seclabel for model {m} is already provided")
+            raise XMLError(f"seclabel for model {m} is already provided", code="")
     for s in out:
         if s.model is None and len(out) > 1:
-            raise XMLError("seclabel for model is already provided")
+            raise XMLError("seclabel for model is already provided", code="")
     return out

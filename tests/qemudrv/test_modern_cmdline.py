@@ -13,7 +13,7 @@ from qemudrv_helpers import domain_xml, driver_caps
 from harness.protocol import Capabilities
 from qemudrv.caps import RETIRED_BY_9_0, QemuCaps
 from qemudrv.driver import QemuDriver
-from qemudrv.errors import ConfigError, XMLError, with_code
+from qemudrv.errors import ConfigError, UnsupportedError, XMLError, with_code
 
 _MACHINES = tuple(
     MappingProxyType({"type": accel, "name": "pc-i440fx-8.0", "alias": "pc",
@@ -21,7 +21,7 @@ _MACHINES = tuple(
     for accel in ("kvm", "tcg")
 )
 
-# The CPU models the machines' defaultCPU types name.
+# query-cpu-definitions: the machines' default CPU is a model QEMU lists.
 _CPUS = tuple(
     MappingProxyType({"type": accel, "name": "qemu64", "typename": "qemu64-x86_64-cpu"})
     for accel in ("kvm", "tcg")
@@ -135,7 +135,8 @@ def test_a_9_0_set_has_the_capabilities_libvirt_retired() -> None:
 
 
 def test_a_9_0_rejection_carries_libvirt_s_error_prefix() -> None:
-    xml = domain_xml("<disk type='file'><source file='/a'/></disk>")
+    xml = domain_xml("<disk type='file' device='bogus'><source file='/a'/>"
+                     "<target dev='hda'/></disk>")
     with pytest.raises(XMLError) as modern:
         QemuDriver().xml_to_argv(xml, modern_caps())
     with pytest.raises(XMLError) as legacy:
@@ -191,7 +192,9 @@ def test_rng_watchdog_and_9p_shares() -> None:
 def test_a_read_only_pflash_loader_gets_an_nvram_image() -> None:
     os_ = ("<os><type arch='x86_64' machine='pc'>hvm</type>"
            "<loader readonly='yes' type='pflash'>/code.fd</loader></os>")
-    xml = domain_xml("").replace("<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
+    # UEFI on x86 needs ACPI.
+    xml = domain_xml("", extra="<features><acpi/></features>").replace(
+        "<os><type arch='x86_64' machine='pc'>hvm</type></os>", os_)
     args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps(nvram_dir="/nv")).output)
     nodes = [json.loads(b) for b in option(args, "-blockdev")]
     assert [n.get("filename") for n in nodes] == ["/code.fd", None, "/nv/t_VARS.fd", None]
@@ -253,8 +256,12 @@ def test_default_ram_on_huge_pages_is_a_file_backend() -> None:
 
 
 def test_a_huge_page_size_without_a_mount_is_refused() -> None:
+    # libvirt looks the mount up while building the backend, not at define time.
     extra = "<memoryBacking><hugepages><page size='5120' unit='KiB'/></hugepages></memoryBacking>"
-    with pytest.raises(ConfigError, match=r"^internal error: Unable to find any usable"):
+    caps = modern_caps(hugetlbfs=[{"mnt_dir": "/dev/hp2M", "size": 2048, "default": True}])
+    with pytest.raises(UnsupportedError, match=r"^internal error: Unable to find any usable"):
+        QemuDriver().xml_to_argv(domain_xml("", extra=extra), caps)
+    with pytest.raises(UnsupportedError, match=r"^internal error: hugetlbfs filesystem is not"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
 
 

@@ -12,10 +12,10 @@ from ...model.address import (
     PCIAddress,
     SpaprVioAddress,
     USBAddress,
-    VirtioMMIOAddress,
 )
 from ...model.domain import Domain
 from ..address import controller_alias
+from . import virtio
 from .props import Props
 
 USER_ALIAS_PREFIX = "ua-"
@@ -50,12 +50,7 @@ def pci_bus_name(dom: Domain, a: PCIAddress) -> str:
 def virtio_driver(base: str, info: DeviceInfo) -> str:
     """qemuBuildVirtioDevGetConfig: a virtio device's QEMU type says its
     transport, from the address (PCI when there is none yet)."""
-    a = info.address
-    if isinstance(a, CCWAddress):
-        return f"{base}-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return f"{base}-device"
-    return f"{base}-pci"
+    return virtio.virtio_driver(base, info.address)
 
 
 def address_props(dom: Domain, info: DeviceInfo, caps: QemuCaps) -> Props:
@@ -69,6 +64,8 @@ def address_props(dom: Domain, info: DeviceInfo, caps: QemuCaps) -> Props:
         if a.multifunction is not None:
             props["multifunction"] = a.multifunction
         props["addr"] = f"0x{a.slot:x}" + (f".0x{a.function:x}" if a.function else "")
+        if info.acpi_index:
+            props["acpi-index"] = info.acpi_index
         return props
     if isinstance(a, USBAddress):
         return {"bus": f"{controller_alias(dom, 'usb', a.bus)}.0", "port": str(a.port)}

@@ -13,7 +13,7 @@ from ..command import CommandLine
 from .address import address_props, virtio_driver
 from .platform import add_ext_device
 from .props import Props, add_device
-from .virtio import virtio_option_props
+from .virtio import virtio_props
 
 # The order controllers appear on the command line, by type.
 _ORDER = ("pci", "usb", "scsi", "ide", "sata", "virtio-serial")
@@ -58,7 +58,7 @@ def _virtio_props(base: str, cont: Controller, caps: QemuCaps) -> Props:
                 else "-non-transitional"
         elif cont.model == "virtio-non-transitional":
             raise UnsupportedError("virtio non-transitional model not supported for this qemu")
-    return {"driver": driver, **virtio_option_props(cont.virtio)}
+    return virtio_props(driver, cont.virtio)
 
 
 def _usb_master_alias(dom: Domain, cont: Controller) -> str:

@@ -2,7 +2,7 @@
 
 Environment, name, master key secret, -machine and -accel, -cpu for the
 machine's default model, memory with its default RAM backend, -smp, display,
-monitor, clock, power management, boot, audio backends, seccomp sandbox and
+monitor, clock, power management, boot, seccomp sandbox and
 the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
 """
 
@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...bitmap import format_bitmap
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...model.general import SysinfoEntry
 from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
-from .. import general_memory as memory
 from ..command import CommandLine
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
+from . import cpu as cpu_model
+from . import features
+from . import memory as guest_memory
+from .iommu import machine_iommu_params
+from .props import add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -123,24 +125,22 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
     opts += _key_wrap_options(dom, caps)
-    flags = dom.features.flags
-    for feature in ("vmport", "smm"):
-        state = flags.get(feature)
-        if state is not None:
-            opts.append(f"{feature}={'on' if state else 'off'}")
-    opts += _gic_options(dom, caps)
+    opts.extend(features.machine_options(dom, caps))
+    opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
     opts.append(f"dump-guest-core={'on' if dump else 'off'}")
     if dom.memory.nosharepages:
         opts.append("mem-merge=off")
+    opts.extend(guest_memory.machine_memory_params(dom))
     if not _has_numa(dom):
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
+    opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")
@@ -161,97 +161,36 @@ def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
         name = f"{cipher}-key-wrap"
         if not caps.has(name):
             raise UnsupportedError(f"{name} is not available with this QEMU binary")
-        out.append(f"{name}={_on_off(state)}")
+        out.append(f"{name}={'on' if state else 'off'}")
     return out
-
-
-def _gic_options(dom: Domain, caps: QemuCaps) -> list[str]:
-    """qemuAppendDomainFeaturesMachineParam's GIC: without the gic-version
-    option QEMU gives every guest a GICv2, so only a newer one is an error."""
-    version = dom.features.gic_version
-    if not dom.features.flags.get("gic") or version in (None, "none"):
-        return []
-    if not caps.has("gic-version"):
-        if version == "2":
-            return []
-        raise UnsupportedError("gic-version option is not available with this QEMU binary")
-    return [f"gic-version={version}"]
 
 
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
-    cmd.add("-accel", accel or "")
+    cmd.add("-accel", ",".join([accel or "", *features.accel_options(dom)]))
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
+    arch = dom.os.arch or ""
+    emulator = dom.emulator or ""
+    model: list[str] = []
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
-        if cpu.mode == "host-passthrough":
-            model = _host_passthrough_model(dom, caps)
-        elif cpu.model and not cpu.features:
-            model = cpu.model
-        else:
-            raise UnsupportedError("CPU specification not supported by hypervisor")
-    else:
-        # Post-parse gave the machine's default model where libvirt knows
-        # one; else QEMU picks, but an i686 guest of a 64-bit emulator
-        # needs a 32-bit CPU.
-        emulator = dom.emulator or ""
-        i686 = dom.os.arch == "i686" and (
-            "x86_64" in emulator or (caps.host_arch == "x86_64" and "kvm" in emulator))
-        model = "qemu32" if i686 else ""
-    extra = _cpu_features(dom)
+        model = cpu_model.model_arg(dom, caps)
+    elif arch == "i686" and ("x86_64" in emulator or
+                             (caps.host_arch == "x86_64" and "kvm" in emulator)):
+        # A 32-bit guest on a 64-bit emulator needs a 32-bit CPU.
+        model = ["qemu32"]
+    extra = [*features.cpu_switches(dom), *cpu_model.cache_and_address_switches(dom, caps)]
+    if extra and not model:
+        default = {"i686": "qemu32", "x86_64": "qemu64"}.get(arch)
+        if default is None:
+            raise ConfigError("CPU flags requested but can't determine default CPU "
+                              f"for arch {arch}")
+        model = [default]
     if model:
-        cmd.add("-cpu", ",".join([model, *extra]))
-
-
-def _host_passthrough_model(dom: Domain, caps: QemuCaps) -> str:
-    """The host CPU as such: aarch64=off for a 32-bit ARM guest on an aarch64
-    host, the migratable switch where QEMU has it."""
-    model = "host"
-    if dom.os.arch == "armv7l" and caps.host_arch == "aarch64":
-        model += ",aarch64=off"
-    migratable = dom.cpu.migratable if dom.cpu is not None else None
-    if migratable and caps.has("cpu.migratable"):
-        model += f",migratable={migratable}"
-    return model
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def _cpu_features(dom: Domain) -> list[str]:
-    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
-    out: list[str] = []
-    for t in dom.clock.timers:
-        if t.present is None:
-            continue
-        if t.name == "kvmclock":
-            out.append(f"kvmclock={_on_off(t.present)}")
-        elif t.name == "hypervclock":
-            out.append(f"hv-time={_on_off(t.present)}")
-    f = dom.features
-    if f.apic_eoi is not None:
-        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
-    if "pvspinlock" in f.flags:
-        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
-    if f.flags.get("hyperv"):
-        hv = f.hyperv
-        if hv.relaxed is not None:
-            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
-        if hv.vapic is not None:
-            out.append(f"hv-vapic={_on_off(hv.vapic)}")
-        if hv.spinlocks:
-            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
-    if any(p.model == "hyperv" for p in dom.devices.panics):
-        out.append("hv-crash")
-    if f.flags.get("kvm") and f.kvm_hidden:
-        out.append("kvm=off")
-    if "pmu" in f.flags:
-        out.append(f"pmu={_on_off(f.flags['pmu'])}")
-    return out
+        cmd.add("-cpu", ",".join([*model, *extra]))
 
 
 # -- memory and vCPUs -------------------------------------------------------
@@ -263,147 +202,14 @@ def _has_numa(dom: Domain) -> bool:
 
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
-    mem = dom.memory
-    cells = len(dom.cpu.cells) if dom.cpu else 0
-    for page in mem.hugepages:
-        beyond = sorted(n for n in page.nodeset or () if n >= max(cells, 1))
-        if beyond:
-            raise UnsupportedError(f"hugepages: node {beyond[0]} not found", code="")
-    if mem.max_memory and mem.slots:
-        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
-    else:
-        cmd.add("-m", str(mem.initial // 1024))
     ram_id = machine_info(dom, caps).get("defaultRAMid")
-    if ram_id and not _has_numa(dom):
-        _default_ram_backend(cmd, dom, caps, str(ram_id))
-    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
-
-
-def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: str) -> None:
-    """qemuBuildMemCommandLineMemoryDefaultBackend: the guest's RAM as an object
-    with the ID older QEMUs gave it, so the domain stays migratable."""
-    mem = dom.memory
-    size = mem.initial * 1024
-    page = mem.hugepages[0].size if mem.hugepages else None
-    if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
-        return
-    base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-    props: Props = {"mem-path": f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"}
-    if caps.has("memory-backend-file.x-use-canonical-path-for-ramblock-id"):
-        props["x-use-canonical-path-for-ramblock-id"] = False
-    props["prealloc"] = True
-    props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props, caps)
-
-
-_POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
-
-
-def _cell_host_nodes(dom: Domain, cell: int) -> tuple[list[int], str | None]:
-    """The host nodes and policy of a guest node's memory (numatune)."""
-    tune = dom.numatune
-    if tune is None:
-        return [], None
-    for memnode in tune.memnodes:
-        if memnode.cellid == cell:
-            return sorted(memnode.nodeset), _POLICIES.get(memnode.mode)
-    nodeset = tune.nodeset
-    if tune.placement == "auto":
-        nodeset = dom.numad_nodeset
-    if not tune.memory_set or nodeset is None:
-        return [], None
-    return sorted(nodeset), _POLICIES.get(tune.mode)
-
-
-def _cell_page(dom: Domain, cell: int) -> int | None:
-    """The huge page size backing a guest node, None for normal memory."""
-    for page in dom.memory.hugepages:
-        if page.nodeset is None or cell in page.nodeset:
-            return page.size
-    return None
+    guest_memory.build_memory(cmd, dom, caps, str(ram_id) if ram_id else None)
 
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
-    cells = dom.cpu.cells if dom.cpu else []
-    if not cells:
-        return
-    _check_numatune_nodesets(dom, caps)
-    if not _numa_needs_backends(dom, caps):
-        # The machine takes each node's size as such (mem=, in MiB).
-        for i, cell in enumerate(cells):
-            cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},mem={cell.memory // 1024}")
-        return
-    for i, cell in enumerate(cells):
-        alias = f"ram-node{i}"
-        props: Props = {}
-        page = _cell_page(dom, i)
-        prealloc = False
-        if page is not None and page != memory.system_page_kib(caps):
-            base = memory.hugepage_path_for(caps, page) if page else \
-                memory.default_hugepage_path(caps)
-            domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-            props["mem-path"] = f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
-            if cell.mem_access is not None:
-                props["share"] = cell.mem_access == "shared"
-            props["prealloc"] = prealloc = True
-            qom_type = "memory-backend-file"
-        else:
-            qom_type = "memory-backend-ram"
-        props["size"] = cell.memory * 1024
-        nodes, policy = _cell_host_nodes(dom, i)
-        if nodes and policy:
-            props["host-nodes"] = nodes
-            props["policy"] = policy
-        if prealloc and nodes and policy and caps.has("thread-context"):
-            # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
-            props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props, caps)
-        cmd.add("-numa", f"node,nodeid={i}{_numa_cpus(cell.cpus)},memdev={alias}")
-
-
-def _check_numatune_nodesets(dom: Domain, caps: QemuCaps) -> None:
-    """virDomainNumatuneNodesetIsAvailable: the host nodes the memory is
-    bound to exist (the test programs' mock says so in its own words)."""
-    tune = dom.numatune
-    if tune is None:
-        return
-    nodeset = dom.numad_nodeset if tune.placement == "auto" else tune.nodeset
-    max_node = int(caps.host.get("numa_max_node", 0))
-    mocked = "qemuxml2argv" in (caps.conf("mocks", ()) or ())
-    for nodes in (nodeset, *(m.nodeset for m in tune.memnodes)):
-        beyond = sorted(n for n in nodes or () if n > max_node)
-        if not beyond:
-            continue
-        if mocked:
-            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
-                                   code="internal error")
-        raise UnsupportedError(f"NUMA node {beyond[0]} is unavailable")
-
-
-def _numa_cpus(cpus: frozenset[int]) -> str:
-    """qemuBuildNumaCPUs: one cpus= per range."""
-    return "".join(f",cpus={part}" for part in format_bitmap(cpus).split(","))
-
-
-def _numa_needs_backends(dom: Domain, caps: QemuCaps) -> bool:
-    """qemuBuildNumaCommandLine's needBackend: memory-backend objects where the
-    machine cannot take a node's memory by size, or a node asks for huge
-    pages, its own host nodes or an access mode (qemuBuildMemoryBackendProps
-    returning 0)."""
-    if machine_info(dom, caps).get("numaMemSupported") != "yes":
-        return True
-    tune = dom.numatune
-    own_nodes = {m.cellid for m in tune.memnodes} if tune is not None else set()
-    system_page = memory.system_page_kib(caps)
-    for i, cell in enumerate(dom.cpu.cells if dom.cpu else []):
-        page = _cell_page(dom, i)
-        if (page is not None and page != system_page) or i in own_nodes or cell.mem_access:
-            return True
-    return False
+    """qemuBuildNumaCommandLine."""
+    supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
+    guest_memory.build_numa(cmd, dom, caps, supported)
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -499,16 +305,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
-
-
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
 
 
 # -- tail -------------------------------------------------------------------

@@ -14,7 +14,25 @@ from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
+from ...validate_modern import (
+    check_disk_addresses_against_hostdevs,
+    check_scsi_hostdev_addresses,
+    validate_devices,
+    validate_domain_internal,
+    validate_hostdevs,
+    validate_qemu_domain,
+)
+from .features import validate_features
+from .filesystem import validate_filesystem
+from .hostdev import validate_hostdevs as validate_hostdev_devices
+from .iommu import validate_iommu
+from .iothreads_validate import validate_iothreads
+from .memory_validate import validate_memory
+from .misc_devices import validate_misc_devices
+from .net_validate import validate_nets
+from .tpm import validate_tpms
 from .validate_controller import validate_controllers
+from .validate_display import validate_display
 from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
@@ -54,7 +72,7 @@ def _check_disk(disk: Disk) -> None:
 
 
 def _check_disk_targets(dom: Domain) -> None:
-    """virDomainDefCheckDuplicateDiskInfo: one disk per target name."""
+    """virDomainDefDuplicateDiskInfoValidate: one disk per target name."""
     seen: dict[str, Disk] = {}
     for disk in dom.devices.disks:
         first = seen.setdefault(disk.dst, disk)
@@ -62,6 +80,10 @@ def _check_disk_targets(dom: Domain) -> None:
             raise ConfigError(f"target '{disk.dst}' duplicated for disk sources "
                               f"'{first.src.path or ''}' and '{disk.src.path or ''}'",
                               code="XML error")
+
+
+def _check_drive_addresses(dom: Domain) -> None:
+    """virDomainDefDuplicateDriveAddressesValidate: one disk per drive address."""
     drives: dict[tuple[str, int, int, int, int], Disk] = {}
     for disk in dom.devices.disks:
         addr = disk.info.address
@@ -78,21 +100,31 @@ def _check_disk_targets(dom: Domain) -> None:
         drives[key] = disk
 
 
-def _check_hugepages(dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildMemoryBackendPropsShare's lookup, made at define time: every
-    huge page size needs a hugetlbfs mount of that size."""
-    system_kib = int(caps.host.get("page_size", 4096)) // 1024
-    sizes = {int(m.get("size", 0)) for m in caps.conf("hugetlbfs", ()) or ()}
-    for page in dom.memory.hugepages:
-        if page.size and page.size != system_kib and page.size not in sizes:
-            raise ConfigError(f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
-                              code="internal error")
-
-
 def validate(dom: Domain, caps: QemuCaps) -> None:
+    """virDomainDefValidate's stages in libvirt's order (the first check
+    belongs to post-parse, which assigned the disks' drive addresses):
+    the domain (qemuValidateDomainDef), each device
+    (qemuValidateDomainDeviceDef), then virDomainDefValidateInternal."""
+    check_disk_addresses_against_hostdevs(dom)
+    validate_qemu_domain(dom, caps)
     validate_general(dom, caps)
-    _check_hugepages(dom, caps)
-    _check_disk_targets(dom)
+    validate_features(dom, caps)
+    validate_memory(dom, caps)
+    validate_iothreads(dom, caps)
+    validate_iommu(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    validate_devices(dom, caps)
     validate_controllers(dom, caps)
+    validate_display(dom, caps)
+    validate_misc_devices(dom, caps)
+    validate_nets(dom, caps)
+    validate_hostdev_devices(dom, caps)
+    validate_tpms(dom, caps)
+    for fs in dom.devices.filesystems:
+        validate_filesystem(fs, caps)
+    _check_disk_targets(dom)
+    validate_hostdevs(dom)
+    _check_drive_addresses(dom)
+    check_scsi_hostdev_addresses(dom)
+    validate_domain_internal(dom, caps)
