@@ -20,6 +20,9 @@ from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
+    # libvirt 9.0 adds 32-bit ARM and SPARC to the boards without one.
+    if dom.modern:
+        return dom.os.arch in ("armv6l", "armv7l", "aarch64", "sparc")
     return dom.os.arch in ("armv7l", "aarch64")
 
 

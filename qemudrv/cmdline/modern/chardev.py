@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
-from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ...model.smartcard import DEFAULT_DATABASE
+from ..address import controller_alias
 from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
@@ -142,16 +142,13 @@ def _serial_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> Pr
     return props
 
 
-def virtio_port_props(dev: ChrDevice, alias: str) -> Props:
+def virtio_port_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> Props:
     """qemuBuildVirtioSerialPortDevProps: a virtconsole or virtserialport."""
     if dev.kind == "channel" and dev.source.type == "spicevmc" and dev.name \
             and dev.name != "com.redhat.spice.0":
         raise UnsupportedError(f"Unsupported spicevmc target name '{dev.name}'")
     props: Props = {"driver": "virtconsole" if dev.kind == "console" else "virtserialport"}
-    addr = dev.info.address
-    if isinstance(addr, VirtioSerialAddress):
-        props["bus"] = f"virtio-serial{addr.controller}.{addr.bus}"
-        props["nr"] = addr.port
+    props.update(address_props(dom, dev.info, caps))
     props["chardev"] = f"char{alias}"
     props["id"] = alias
     if dev.kind == "channel" and (dev.source.type == "spicevmc" or dev.name):
@@ -204,7 +201,7 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                 {"str": f"tcp:{dev.fwd_address}:{dev.fwd_port}-chardev:char{alias}"}],
                 "id": alias}, caps)
         elif dev.target_type == "virtio":
-            add_device(cmd, virtio_port_props(dev, alias), caps)
+            add_device(cmd, virtio_port_props(dom, dev, alias, caps), caps)
         else:
             raise UnsupportedError(f"unsupported channel target type {dev.target_type}")
 
@@ -218,7 +215,7 @@ def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             props: Props = {"driver": f"{dev.target_type}console", "chardev": f"char{alias}",
                             "id": alias}
         elif dev.target_type == "virtio":
-            props = virtio_port_props(dev, alias)
+            props = virtio_port_props(dom, dev, alias, caps)
         else:
             raise UnsupportedError(f"unsupported console target type {dev.target_type}")
         build_chardev(cmd, dev.source, f"char{alias}", caps)
@@ -241,7 +238,8 @@ def build_smartcards(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         build_chardev(cmd, card.passthru or ChrSource(), f"char{alias}", caps)
         props = {"driver": "ccid-card-passthru", "chardev": f"char{alias}"}
     controller = getattr(card.info.address, "controller", 0)
-    props.update({"id": alias, "bus": f"ccid{controller}.0"})
+    # The bus is the CCID controller's, by its alias (a user's one too).
+    props.update({"id": alias, "bus": f"{controller_alias(dom, 'ccid', controller)}.0"})
     add_device(cmd, props, caps)
 
 

@@ -114,8 +114,9 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_iommu(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
-    validate_devices(dom, caps)
+    # Controllers come before the character devices in libvirt's device order.
     validate_controllers(dom, caps)
+    validate_devices(dom, caps)
     validate_display(dom, caps)
     validate_misc_devices(dom, caps)
     validate_nets(dom, caps)
