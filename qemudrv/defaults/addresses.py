@@ -296,31 +296,60 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
+    zpci = dom.modern and ctl.is_s390(dom) and caps.has("zpci")
+    # qemuDomainFillAllPCIExtensionFlags: the devices present before PCI
+    # assignment (not the controllers it adds), character devices aside.
+    zpci_infos = {id(info) for kind, _, info in device_infos(dom)
+                  if kind not in ("serial", "parallel", "channel", "console")} if zpci else set()
     assign_pci_addresses(dom, caps)
-    if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
-        _assign_zpci(dom)
+    if zpci:
+        _assign_zpci(dom, zpci_infos)
 
 
-def _assign_zpci(dom: Domain) -> None:
+def _assign_zpci(dom: Domain, eligible: set[int]) -> None:
     """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
-    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique."""
-    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
-    uids = {a.zpci_uid for a in pci if a.zpci_uid is not None}
-    fids = {a.zpci_fid for a in pci if a.zpci_fid is not None}
-    next_uid, next_fid = 1, 0
+    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique.
+    A device giving one of the two gets the other while its address is
+    collected, before the devices giving neither get both."""
+    pci = [a for _, _, info in device_infos(dom)
+           if isinstance(a := info.address, PCIAddress) and id(info) in eligible]
+    ids = _ZPCIIds()
     for a in pci:
+        if a.zpci_uid is not None or a.zpci_fid is not None:
+            ids.ensure(a)
+    for a in pci:
+        if a.zpci_uid is None or a.zpci_fid is None:
+            ids.ensure(a)
+
+
+class _ZPCIIds:
+    """virDomainZPCIAddressIds: the uids and fids in use."""
+
+    def __init__(self) -> None:
+        self.uids: set[int] = set()
+        self.fids: set[int] = set()
+
+    def ensure(self, a: PCIAddress) -> None:
+        """virDomainZPCIAddressEnsureAddr: the missing ids are the first
+        free ones; both are then reserved."""
         if a.zpci_uid is None:
-            while next_uid in uids:
-                next_uid += 1
-            if next_uid > 0xFFFF:
-                raise ConfigError("No more available zPCI uids")
-            a.zpci_uid = next_uid
-            uids.add(next_uid)
+            a.zpci_uid = _next_free(self.uids, 1, 0xFFFF, "uid")
         if a.zpci_fid is None:
-            while next_fid in fids:
-                next_fid += 1
-            a.zpci_fid = next_fid
-            fids.add(next_fid)
+            a.zpci_fid = _next_free(self.fids, 0, 0xFFFFFFFF, "fid")
+        for name, used, value in (("uid", self.uids, a.zpci_uid), ("fid", self.fids, a.zpci_fid)):
+            if value in used:
+                raise ConfigError(f"zPCI {name} {value:o} is already reserved",
+                                  code="internal error")
+            used.add(value)
+
+
+def _next_free(used: set[int], first: int, last: int, name: str) -> int:
+    value = first
+    while value in used:
+        value += 1
+    if value > last:
+        raise ConfigError(f"There is no more free {name}.", code="internal error")
+    return value
 
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:

@@ -51,11 +51,15 @@ PCI_MODEL_NAMES_MODERN = (
 )
 
 
+VIRTIO_SERIAL_MODELS_MODERN = ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
 def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     """The model names a controller type accepts (None: no model attribute)."""
     if modern:
         return {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
-                "pci": PCI_MODELS_MODERN}.get(type_)
+                "pci": PCI_MODELS_MODERN,
+                "virtio-serial": VIRTIO_SERIAL_MODELS_MODERN}.get(type_)
     return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
 
 
