@@ -47,6 +47,16 @@ def machine_is_virt(dom: Domain) -> bool:
     return dom.os.arch in ("armv7l", "aarch64") and (m == "virt" or m.startswith("virt-"))
 
 
+def has_builtin_esp(dom: Domain) -> bool:
+    """qemuDomainHasBuiltinESP: boards whose first SCSI controller is an
+    ncr53c90 of their own."""
+    arch = dom.os.arch or ""
+    machine = dom.os.machine or ""
+    return (arch == "sparc"
+            or (arch in ("mips64", "mips64el") and machine in ("magnum", "pica61"))
+            or (arch == "m68k" and machine == "q800"))
+
+
 def is_ppc64(dom: Domain) -> bool:
     return dom.os.arch in ("ppc64", "ppc64le")
 
@@ -233,6 +243,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         add_usb = False
         # libvirt 9.0: zPCI gives s390 a PCI root.
         add_pci_root = dom.modern and caps is not None and caps.has("zpci")
+    elif dom.modern:
+        add_usb, add_pci_root = _other_board_defaults(dom)
 
     if add_usb and find_controller(dom, "usb", 0) is None:
         add_controller(dom, "usb", 0, usb_model)
@@ -266,6 +278,22 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         if not dom.modern:
             maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
             maybe_add_controller(dom, "pci", 2, "pci-bridge")
+
+
+def _other_board_defaults(dom: Domain) -> tuple[bool, bool]:
+    """qemuDomainDefAddDefaultDevices of libvirt 9.0 for the remaining
+    boards: (add a USB controller, add a pci-root)."""
+    arch = dom.os.arch or ""
+    machine = dom.os.machine or ""
+    if arch == "armv6l":
+        return False, machine == "versatilepb"
+    if arch == "sparc":
+        return False, False
+    if arch == "sparc64":
+        return True, True
+    if arch in ("mips", "mipsel", "mips64", "mips64el"):
+        return True, machine == "malta"
+    return True, False
 
 
 def reject_duplicates(dom: Domain) -> None:
@@ -495,6 +523,8 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
             return "ide"
     elif cont.type == "usb" and cont.index == 0:
         return "usb"
+    elif cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90" and dom.modern:
+        return "scsi"  # a board's own ESP (libvirt 9.0)
     return f"{cont.type}{cont.index}"
 
 

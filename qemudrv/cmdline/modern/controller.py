@@ -189,6 +189,8 @@ def _skipped(dom: Domain, cont: Controller) -> bool:
         return True
     if cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom):
         return True
+    if cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90":
+        return ctl.has_builtin_esp(dom)
     return cont.type == "ide" and cont.index == 0 and ctl.machine_has_builtin_ide(dom)
 
 

@@ -163,6 +163,11 @@ def _validate_scsi(dom: Domain, cont: Controller, caps: QemuCaps) -> None:
         raise ConfigError(f"This QEMU doesn't support {needed[1]}")
     if model in ("auto", "buslogic"):
         raise ConfigError(f"Unsupported controller model: {model}")
+    if model == "ncr53c90":
+        if cont.index != 0:
+            raise ConfigError("ncr53c90 can only be used as first SCSI controller")
+        if not ctl.has_builtin_esp(dom):
+            raise ConfigError("ncr53c90 SCSI controller is not a built-in for this machine")
     if model in _VIRTIO_SCSI and cont.iothread:
         if cont.info.address is not None and cont.info.address.type not in ("pci", "ccw"):
             raise ConfigError("virtio-scsi IOThreads only available for virtio pci and "
