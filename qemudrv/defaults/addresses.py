@@ -212,6 +212,19 @@ def _prime_virtio_modern(dom: Domain, make: Any, ccw: bool = False) -> None:
             info.address = make()
 
 
+def _prime_vfio_ccw(dom: Domain) -> None:
+    """qemuDomainPrimeVfioDeviceAddresses: a vfio-ccw mediated device sits
+    on the channel subsystem; a vfio-ap one has no address."""
+    for hd in dom.devices.hostdevs:
+        info = device_info(hd)
+        if info is None or hd.mode != "subsystem" or hd.type != "mdev":
+            continue
+        if hd.mdev_model == "vfio-ccw" and info.address is None:
+            info.address = CCWAddress(-1, -1, -1)
+        elif hd.mdev_model == "vfio-ap":
+            info.address = None
+
+
 def _has_virtio_mmio(dom: Domain) -> bool:
     return any(isinstance(info.address, VirtioMMIOAddress) for _, _, info in device_infos(dom))
 
@@ -225,6 +238,8 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     ccw = caps.has("virtio-ccw") or dom.modern
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         if dom.modern:
+            if caps.has("vfio-ccw"):
+                _prime_vfio_ccw(dom)
             _prime_virtio_modern(dom, lambda: CCWAddress(-1, -1, -1), ccw=True)
         else:
             _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))

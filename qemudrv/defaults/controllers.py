@@ -396,7 +396,8 @@ def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
 # -- virDomainDefAddImplicitControllers ------------------------------------------
 
 
-def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str) -> None:
+def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str,
+                          model: str | None = None) -> None:
     """Every ``type_`` controller from 0 to ``highest`` that is missing
     (virDomainDefMaybeAddController in a loop, without its quadratic
     lookups)."""
@@ -406,7 +407,7 @@ def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str) -> No
     present = {c.index for c in dom.devices.controllers if c.type == type_}
     for idx in range(highest + 1):
         if idx not in present:
-            add_controller(dom, type_, idx)
+            add_controller(dom, type_, idx, model)
 
 
 def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
@@ -457,12 +458,19 @@ def _is_scsi_hostdev(dev: Hostdev) -> bool:
 
 
 def _hostdev_scsi_controllers(dom: Domain) -> None:
+    """virDomainDefMaybeAddHostdevSCSIcontroller: libvirt 9.0 gives the
+    controllers it adds the model of the one the last host device is on."""
     highest = -1
+    model: str | None = None
     for dev in dom.devices.hostdevs:
         addr = dev.info.address
-        if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress):
-            highest = max(highest, addr.controller)
-    add_controllers_up_to(dom, "scsi", highest, "a SCSI host device")
+        if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress) and addr.controller > highest:
+            highest = addr.controller
+            cont = find_controller(dom, "scsi", addr.controller)
+            if cont is not None and cont.model is not None:
+                model = cont.model
+    add_controllers_up_to(dom, "scsi", highest, "a SCSI host device",
+                          model if dom.modern else None)
 
 
 def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
