@@ -115,9 +115,15 @@ class _Bus:
     max_slot: int
     functions: list[int] = field(default_factory=lambda: [0] * (SLOT_LAST + 1))
     aggregate: list[bool] = field(default_factory=lambda: [False] * (SLOT_LAST + 1))
+    # pSeries: the IOMMU group (plus one) of the host devices on the bus
+    isolation_group: int = 0
+    isolation_locked: bool = False
 
     def fully_reserved(self) -> bool:
         return all(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+
+    def empty(self) -> bool:
+        return not any(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
 
 
 def _bus(model: str, hotplug: bool = True) -> _Bus:
@@ -176,11 +182,13 @@ class _AddressSet:
     """virDomainPCIAddressSet."""
 
     def __init__(self, buses: list[_Bus], dry_run: bool, multiple_roots: bool,
-                 pcie_to_pci: bool) -> None:
+                 pcie_to_pci: bool, groups: dict[int, int]) -> None:
         self.buses = buses
         self.dry_run = dry_run
         self.multiple_roots = multiple_roots
         self.pcie_to_pci = pcie_to_pci
+        # id(DeviceInfo) -> isolation group, for the devices that have one
+        self.groups = groups
 
     def validate(self, a: PCIAddress, flags: int, from_config: bool) -> None:
         """virDomainPCIAddressValidate."""
@@ -206,7 +214,8 @@ class _AddressSet:
             raise ConfigError(f"Invalid PCI address {where}. function must be <= 7",
                               code=code)
 
-    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True) -> None:
+    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
+                group: int = 0) -> None:
         """virDomainPCIAddressReserveAddrInternal."""
         if self.dry_run:
             self.grow(a, flags)
@@ -218,6 +227,12 @@ class _AddressSet:
         # The device first on a slot says whether others may share it.
         if not bus.functions[a.slot] and flags & AGGREGATE:
             bus.aggregate[a.slot] = True
+        # The first device on a bus decides its isolation group; a
+        # configured address elsewhere gives isolation up.
+        if bus.empty() and not bus.isolation_locked:
+            bus.isolation_group = group
+        elif bus.isolation_group != group and from_config:
+            bus.isolation_group = 0
         bus.functions[a.slot] |= 1 << a.function
 
     def in_use(self, a: PCIAddress) -> bool:
@@ -283,11 +298,21 @@ class _AddressSet:
                         return PCIAddress(0, b, slot, free)
         return None
 
-    def next_addr(self, flags: int, function: int | None = None) -> PCIAddress:
-        """virDomainPCIAddressGetNextAddr (``function`` None: any)."""
+    def next_addr(self, flags: int, function: int | None = None, group: int = 0
+                  ) -> PCIAddress:
+        """virDomainPCIAddressGetNextAddr (``function`` None: any): a bus of
+        the device's isolation group, else an empty one that may take it."""
         if not self.buses:
             raise ConfigError("No PCI buses available", code="XML error")
         for b, bus in enumerate(self.buses):
+            if bus.isolation_group != group:
+                continue
+            found = self._free_on_bus(b, bus, flags, function)
+            if found is not None:
+                return found
+        for b, bus in enumerate(self.buses):
+            if not bus.empty() or bus.isolation_locked:
+                continue
             found = self._free_on_bus(b, bus, flags, function)
             if found is not None:
                 return found
@@ -302,8 +327,9 @@ class _AddressSet:
                      function: int | None = None) -> PCIAddress:
         """virDomainPCIAddressReserveNextAddr: the address is the device's
         only on the real pass."""
-        a = self.next_addr(flags, function)
-        self.reserve(a, flags, from_config=False)
+        group = self.groups.get(id(info), 0)
+        a = self.next_addr(flags, function, group)
+        self.reserve(a, flags, from_config=False, group=group)
         if not self.dry_run and info is not None:
             old = info.address
             if isinstance(old, PCIAddress):
@@ -517,7 +543,7 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
                  if _is_usb2(c) and c.index == cont.index and pci_present(c.info)), None)
     if isinstance(base, PCIAddress):
         a = PCIAddress(base.domain, base.bus, base.slot, function, multi)
-        addrs.reserve(a, flags)
+        addrs.reserve(a, flags, group=addrs.groups.get(id(cont.info), 0))
         cont.info.address = a
         return
     addrs.reserve_next(cont.info, flags, function)
@@ -625,7 +651,8 @@ def _has_pci_root(dom: Domain) -> bool:
     return root is not None and root.model == "pci-root"
 
 
-def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags) -> _AddressSet:
+def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
+              groups: dict[int, int]) -> _AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
     models: list[_Bus | None] = [None] * nbuses
     for cont in dom.devices.controllers:
@@ -645,7 +672,11 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags) -> 
     else:
         default = "pci-bridge"
     buses = [bus if bus is not None else _bus(default) for bus in models]
-    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")))
+    if buses and ctl.is_pseries(dom):
+        # qemuDomainSetupIsolationGroups: no host device on the default PHB.
+        buses[0].isolation_locked = True
+    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")),
+                        groups)
     _collect(dom, addrs, f)
     return addrs
 
@@ -666,7 +697,8 @@ def _collect(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
                 raise ConfigError("Bus 0 must be PCI for integrated PIIX3 USB or IDE "
                                   "controllers", code="internal error")
             continue
-        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE)
+        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE,
+                      group=addrs.groups.get(id(info), 0))
 
 
 def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
@@ -679,10 +711,11 @@ def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> None:
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
     f = _connect_flags(dom, caps)
+    groups = _isolation_groups(dom, caps)
     max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:
-        dry = _make_set(dom, caps, nbuses, True, f)
+        dry = _make_set(dom, caps, nbuses, True, f, groups)
         _chipset(dom, dry, f)
         if _has_pci_root(dom) and not all(bus.fully_reserved() for bus in dry.buses):
             # A spare slot, for a bridge to come.
@@ -700,7 +733,7 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
                     dry.reserve_next(None, controller_flags(cont, f))
             index += 1
         nbuses = len(dry.buses)
-    final = _make_set(dom, caps, nbuses, False, f)
+    final = _make_set(dom, caps, nbuses, False, f, groups)
     if not supports_pci:
         return
     _chipset(dom, final, f)
@@ -709,6 +742,26 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _controller_defaults(dom, cont, caps)
+
+
+def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
+    """qemuDomainSetupIsolationGroups (pSeries only): a PCI host device's
+    group is its host IOMMU group plus one."""
+    if not ctl.is_pseries(dom):
+        return {}
+    iommu: dict[str, int] = {}
+    for dev in caps.table("pci").get("devices", ()) or ():
+        if dev.get("iommu_group") is not None:
+            iommu[str(dev.get("address"))] = int(dev["iommu_group"])
+    groups: dict[int, int] = {}
+    for hd in dom.devices.hostdevs:
+        info = device_info(hd)
+        if info is None or hd.mode != "subsystem" or hd.type != "pci":
+            continue
+        where = f"{hd.domain:04x}:{hd.bus:02x}:{hd.slot:02x}.{hd.function:x}"
+        if where in iommu:
+            groups[id(info)] = iommu[where] + 1
+    return groups
 
 
 def _set_multifunction(dom: Domain) -> None:
