@@ -47,10 +47,17 @@ class _SpaprRegs:
     one scan of the devices instead of one per candidate reg."""
 
     def __init__(self, dom: Domain) -> None:
-        self.count: Counter[int] = Counter(
-            a.reg for _, _, info in device_infos(dom)
-            if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
-        )
+        self.dom = dom
+        self._count: Counter[int] | None = None  # counted at the first spapr-vio device
+
+    @property
+    def count(self) -> Counter[int]:
+        if self._count is None:
+            self._count = Counter(
+                a.reg for _, _, info in device_infos(self.dom)
+                if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
+            )
+        return self._count
 
     def assign(self, info: DeviceInfo, default_reg: int) -> None:
         """A reg given in the definition must be free; a device without one

@@ -94,6 +94,11 @@ def _addr_str(a: PCIAddress) -> str:
     return f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
 
 
+def _code(from_config: bool) -> str:
+    """An address from the definition is the user's error, else libvirt's."""
+    return "XML error" if from_config else "internal error"
+
+
 def pci_wanted(info: DeviceInfo | None) -> bool:
     """virDeviceInfoPCIAddressIsWanted: no address, or a PCI one left empty."""
     if info is None:
@@ -139,13 +144,12 @@ def _bus(model: str, hotplug: bool = True) -> _Bus:
 def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
                 from_config: bool) -> bool:
     """virDomainPCIAddressFlagsCompatible."""
-    code = "XML error" if from_config else "internal error"
-    where = _addr_str(a)
+    # (The messages are formatted only when reported: this runs per slot.)
     if flags & INTEGRATED:
         if a.bus != 0:
             if report:
-                raise ConfigError(f"The device at PCI address {where} needs to be an "
-                                  "integrated device (bus=0)", code=code)
+                raise ConfigError(f"The device at PCI address {_addr_str(a)} needs to be an "
+                                  "integrated device (bus=0)", code=_code(from_config))
             return False
         bus_flags |= AUTOASSIGN
     if from_config:
@@ -155,26 +159,27 @@ def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
             flags |= PCI_DEVICE
     elif flags & AUTOASSIGN and not bus_flags & AUTOASSIGN:
         if report:
-            raise ConfigError(f"The device at PCI address {where} was auto-assigned this "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} was auto-assigned this "
                               f"address, but the PCI controller with index='{a.bus}' "
-                              "doesn't allow auto-assignment", code=code)
+                              "doesn't allow auto-assignment", code=_code(from_config))
         return False
     if flags & HOTPLUG and not bus_flags & HOTPLUG:
         if report:
-            raise ConfigError(f"The device at PCI address {where} requires hotplug "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} requires hotplug "
                               f"capability, but the PCI controller with index='{a.bus}' "
-                              "doesn't support hotplug", code=code)
+                              "doesn't support hotplug", code=_code(from_config))
         return False
     if not flags & bus_flags & TYPES:
         if not report:
             return False
         name = next((n for bit, n in _CONNECT_NAMES if flags & bit), None)
         if name is None:
-            raise ConfigError(f"The device at PCI address {where} has unrecognized "
-                              f"connection type flags 0x{flags & TYPES:02x}", code=code)
-        raise ConfigError(f"The device at PCI address {where} cannot be plugged into the "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} has unrecognized "
+                              f"connection type flags 0x{flags & TYPES:02x}",
+                              code=_code(from_config))
+        raise ConfigError(f"The device at PCI address {_addr_str(a)} cannot be plugged into the "
                           f"PCI controller with index='{a.bus}'. It requires a "
-                          f"controller that accepts a {name}.", code=code)
+                          f"controller that accepts a {name}.", code=_code(from_config))
     return True
 
 
@@ -192,26 +197,25 @@ class _AddressSet:
 
     def validate(self, a: PCIAddress, flags: int, from_config: bool) -> None:
         """virDomainPCIAddressValidate."""
-        code = "XML error" if from_config else "internal error"
-        where = _addr_str(a)
+        code = _code(from_config)
         if not self.buses:
             raise ConfigError("No PCI buses available", code=code)
         if a.domain != 0:
-            raise ConfigError(f"Invalid PCI address {where}. Only PCI domain 0 is available",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI domain 0 is available",
                               code=code)
         if a.bus >= len(self.buses):
-            raise ConfigError(f"Invalid PCI address {where}. Only PCI buses up to "
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI buses up to "
                               f"{len(self.buses) - 1} are available", code=code)
         bus = self.buses[a.bus]
         _compatible(a, bus.flags, flags, True, from_config)
         if bus.min_slot and a.slot < bus.min_slot:
-            raise ConfigError(f"Invalid PCI address {where}. slot must be >= {bus.min_slot}",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be >= {bus.min_slot}",
                               code=code)
         if a.slot > bus.max_slot:
-            raise ConfigError(f"Invalid PCI address {where}. slot must be <= {bus.max_slot}",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be <= {bus.max_slot}",
                               code=code)
         if a.function > 7:
-            raise ConfigError(f"Invalid PCI address {where}. function must be <= 7",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. function must be <= 7",
                               code=code)
 
     def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
@@ -229,10 +233,11 @@ class _AddressSet:
             bus.aggregate[a.slot] = True
         # The first device on a bus decides its isolation group; a
         # configured address elsewhere gives isolation up.
-        if bus.empty() and not bus.isolation_locked:
-            bus.isolation_group = group
-        elif bus.isolation_group != group and from_config:
-            bus.isolation_group = 0
+        if bus.isolation_group != group:
+            if not bus.isolation_locked and bus.empty():
+                bus.isolation_group = group
+            elif from_config:
+                bus.isolation_group = 0
         bus.functions[a.slot] |= 1 << a.function
 
     def in_use(self, a: PCIAddress) -> bool:
@@ -767,15 +772,10 @@ def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
 def _set_multifunction(dom: Domain) -> None:
     """virDomainPCIAddressSetAllMulti: function 0 of a slot with other
     functions in use says multifunction='on' unless told otherwise."""
-    used: set[tuple[int, int, int]] = set()
-    for _, _, info in device_infos(dom):
-        a = info.address
-        if isinstance(a, PCIAddress) and a.function != 0:
-            used.add((a.domain, a.bus, a.slot))
-    for _, _, info in device_infos(dom):
-        a = info.address
-        if (isinstance(a, PCIAddress) and a.function == 0 and a.multifunction is None
-                and (a.domain, a.bus, a.slot) in used):
+    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
+    used = {(a.domain, a.bus, a.slot) for a in pci if a.function != 0}
+    for a in pci:
+        if a.function == 0 and a.multifunction is None and (a.domain, a.bus, a.slot) in used:
             a.multifunction = True
 
 
