@@ -313,8 +313,12 @@ def prepare_for_command_line(
     if caps.has("device"):
         _call_hooks(ADDRESS_HOOKS, dom, caps)
     if dom.modern:
-        # Only a domain started anew gets USB ports for every device.
-        usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
+        # Only a domain started anew gets USB ports for every device; a
+        # failure here refuses the start, whatever the error's kind.
+        try:
+            usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
+        except (XMLError, ConfigError) as exc:
+            raise UnsupportedError(str(exc), code=exc.code) from None
     if dom.os.arch in (caps.conf("pci_multibus_guest_archs", ()) or ()):
         caps.flags.add("pci-multibus")
     _call_hooks(PREPARE_HOOKS, dom, caps)

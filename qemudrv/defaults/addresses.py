@@ -25,7 +25,6 @@ from ..model.domain import Domain
 from . import controllers as ctl
 from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
-from .hostdev import prime_vfio_ccw
 from .pci_assign import assign_pci_addresses
 
 # -- spapr-vio ------------------------------------------------------------------
@@ -48,10 +47,17 @@ class _SpaprRegs:
     one scan of the devices instead of one per candidate reg."""
 
     def __init__(self, dom: Domain) -> None:
-        self.count: Counter[int] = Counter(
-            a.reg for _, _, info in device_infos(dom)
-            if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
-        )
+        self.dom = dom
+        self._count: Counter[int] | None = None  # counted at the first spapr-vio device
+
+    @property
+    def count(self) -> Counter[int]:
+        if self._count is None:
+            self._count = Counter(
+                a.reg for _, _, info in device_infos(self.dom)
+                if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
+            )
+        return self._count
 
     def assign(self, info: DeviceInfo, default_reg: int) -> None:
         """A reg given in the definition must be free; a device without one
@@ -213,6 +219,19 @@ def _prime_virtio_modern(dom: Domain, make: Any, ccw: bool = False) -> None:
             info.address = make()
 
 
+def _prime_vfio_ccw(dom: Domain) -> None:
+    """qemuDomainPrimeVfioDeviceAddresses: a vfio-ccw mediated device sits
+    on the channel subsystem; a vfio-ap one has no address."""
+    for hd in dom.devices.hostdevs:
+        info = device_info(hd)
+        if info is None or hd.mode != "subsystem" or hd.type != "mdev":
+            continue
+        if hd.mdev_model == "vfio-ccw" and info.address is None:
+            info.address = CCWAddress(-1, -1, -1)
+        elif hd.mdev_model == "vfio-ap":
+            info.address = None
+
+
 def _has_virtio_mmio(dom: Domain) -> bool:
     return any(isinstance(info.address, VirtioMMIOAddress) for _, _, info in device_infos(dom))
 
@@ -227,7 +246,7 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         if dom.modern:
             if caps.has("vfio-ccw"):
-                prime_vfio_ccw(dom, lambda: CCWAddress(-1, -1, -1))
+                _prime_vfio_ccw(dom)
             _prime_virtio_modern(dom, lambda: CCWAddress(-1, -1, -1), ccw=True)
         else:
             _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
@@ -301,43 +320,59 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
-    # zPCI extension flags are set before PCI assignment: the controllers it
-    # adds get no zPCI address
-    present = {id(info) for _, _, info in device_infos(dom)}
+    zpci = dom.modern and ctl.is_s390(dom) and caps.has("zpci")
+    # qemuDomainFillAllPCIExtensionFlags: the devices present before PCI
+    # assignment (not the controllers it adds), character devices aside.
+    zpci_infos = {id(info) for kind, _, info in device_infos(dom)
+                  if kind not in ("serial", "parallel", "channel", "console")} if zpci else set()
     assign_pci_addresses(dom, caps)
-    if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
-        _assign_zpci(dom, present)
+    if zpci:
+        _assign_zpci(dom, zpci_infos)
 
 
-def _assign_zpci(dom: Domain, present: set[int]) -> None:
+def _assign_zpci(dom: Domain, eligible: set[int]) -> None:
     """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
-    of an s390 guest gets a unique zPCI uid (from 1) and fid (from 0). The
-    devices the config gives an id go first, in device order, each taking
-    the lowest id free so far for the half it lacks; then the others
-    (of the devices ``present`` before PCI addresses were assigned)."""
+    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique.
+    A device giving one of the two gets the other while its address is
+    collected, before the devices giving neither get both."""
     pci = [a for _, _, info in device_infos(dom)
-           if isinstance(a := info.address, PCIAddress) and id(info) in present]
-    uids: set[int] = set()
-    fids: set[int] = set()
-    given = [a for a in pci if a.zpci_uid is not None or a.zpci_fid is not None]
-    for a in given + [a for a in pci if a.zpci_uid is None and a.zpci_fid is None]:
-        # virDomainZPCIAddressEnsureAddr
-        a.zpci_uid = _zpci_id(a.zpci_uid, uids, 1, 0xFFFF, "uid")
-        a.zpci_fid = _zpci_id(a.zpci_fid, fids, 0, 0xFFFFFFFF, "fid")
+           if isinstance(a := info.address, PCIAddress) and id(info) in eligible]
+    ids = _ZPCIIds()
+    for a in pci:
+        if a.zpci_uid is not None or a.zpci_fid is not None:
+            ids.ensure(a)
+    for a in pci:
+        if a.zpci_uid is None or a.zpci_fid is None:
+            ids.ensure(a)
 
 
-def _zpci_id(value: int | None, taken: set[int], low: int, high: int, name: str) -> int:
-    """virDomainZPCIAddressAssignId, then virDomainZPCIAddressReserveId
-    (whose message prints the id in octal)."""
-    if value is None:
-        value = low
-        while value in taken:
-            if value == high:
-                raise ConfigError(f"There is no more free {name}.", code="internal error")
-            value += 1
-    elif value in taken:
-        raise ConfigError(f"zPCI {name} {value:o} is already reserved", code="internal error")
-    taken.add(value)
+class _ZPCIIds:
+    """virDomainZPCIAddressIds: the uids and fids in use."""
+
+    def __init__(self) -> None:
+        self.uids: set[int] = set()
+        self.fids: set[int] = set()
+
+    def ensure(self, a: PCIAddress) -> None:
+        """virDomainZPCIAddressEnsureAddr: the missing ids are the first
+        free ones; both are then reserved."""
+        if a.zpci_uid is None:
+            a.zpci_uid = _next_free(self.uids, 1, 0xFFFF, "uid")
+        if a.zpci_fid is None:
+            a.zpci_fid = _next_free(self.fids, 0, 0xFFFFFFFF, "fid")
+        for name, used, value in (("uid", self.uids, a.zpci_uid), ("fid", self.fids, a.zpci_fid)):
+            if value in used:
+                raise ConfigError(f"zPCI {name} {value:o} is already reserved",
+                                  code="internal error")
+            used.add(value)
+
+
+def _next_free(used: set[int], first: int, last: int, name: str) -> int:
+    value = first
+    while value in used:
+        value += 1
+    if value > last:
+        raise ConfigError(f"There is no more free {name}.", code="internal error")
     return value
 
 

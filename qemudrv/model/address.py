@@ -81,19 +81,18 @@ class VirtioMMIOAddress:
 
 
 @dataclass
+class UnassignedAddress:
+    """libvirt 9.0: a host device kept out of the guest's PCI topology."""
+
+    type = "unassigned"
+
+
+@dataclass
 class ISAAddress:
     iobase: int | None = None
     irq: int | None = None
 
     type = "isa"
-
-
-@dataclass
-class UnassignedAddress:
-    """libvirt 9.0's <address type='unassigned'/>: a PCI host device kept
-    off the guest's buses."""
-
-    type = "unassigned"
 
 
 @dataclass
@@ -114,9 +113,9 @@ Address = (
     | CCWAddress
     | VirtioS390Address
     | VirtioMMIOAddress
+    | UnassignedAddress
     | ISAAddress
     | DIMMAddress
-    | UnassignedAddress
 )
 
 
@@ -137,10 +136,6 @@ class DeviceInfo:
     rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>
     acpi_index: int | None = None  # libvirt 9.0's <acpi index>
     usb_master_startport: int | None = None
-    # libvirt 9.0's PCI isolation group (pSeries: devices of one IOMMU group
-    # share a PHB); never written out
-    isolation_group: int = 0
-    isolation_group_locked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def pci(self) -> PCIAddress | None:

@@ -171,6 +171,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
         return VirtioS390Address()
     if kind == "virtio-mmio":
         return VirtioMMIOAddress()
+    if kind == "unassigned" and modern:
+        return UnassignedAddress()
     if kind == "isa":
         iobase = el.get("iobase")
         irq = el.get("irq")
