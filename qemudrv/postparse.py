@@ -26,6 +26,7 @@ from .defaults import (
     chardev,
     controllers,
     disk,
+    firmware,
     hostdev,
     input,
     memory,
@@ -208,6 +209,7 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     shmem.shmem_post_parse,
     tpm.tpm_post_parse,
     hostdev.mdev_post_parse,
+    firmware.os_post_parse,
 )
 
 
@@ -248,7 +250,7 @@ def _numad(dom: Domain, caps: QemuCaps) -> None:
     )
     if not auto:
         return
-    # libvirt 9.0's imported sets keep the test's fixed advice with the host.
+    # The test programs give a fixed advice (config, else the host table).
     advice = caps.conf("numad_nodeset") or caps.host.get("numad_nodeset")
     if advice:
         dom.numad_nodeset = parse_bitmap(str(advice), "numad nodeset")
@@ -311,8 +313,12 @@ def prepare_for_command_line(
     if caps.has("device"):
         _call_hooks(ADDRESS_HOOKS, dom, caps)
     if dom.modern:
-        # Only a domain started anew gets USB ports for every device.
-        usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
+        # Only a domain started anew gets USB ports for every device; a
+        # failure here refuses the start, whatever the error's kind.
+        try:
+            usb_addresses.assign_usb_addresses(dom, new_domain=not migrate_from)
+        except (XMLError, ConfigError) as exc:
+            raise UnsupportedError(str(exc), code=exc.code) from None
     if dom.os.arch in (caps.conf("pci_multibus_guest_archs", ()) or ()):
         caps.flags.add("pci-multibus")
     _call_hooks(PREPARE_HOOKS, dom, caps)

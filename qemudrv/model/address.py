@@ -81,6 +81,13 @@ class VirtioMMIOAddress:
 
 
 @dataclass
+class UnassignedAddress:
+    """libvirt 9.0: a host device kept out of the guest's PCI topology."""
+
+    type = "unassigned"
+
+
+@dataclass
 class ISAAddress:
     iobase: int | None = None
     irq: int | None = None
@@ -106,6 +113,7 @@ Address = (
     | CCWAddress
     | VirtioS390Address
     | VirtioMMIOAddress
+    | UnassignedAddress
     | ISAAddress
     | DIMMAddress
 )
@@ -122,6 +130,7 @@ class DeviceInfo:
     alias: str | None = None
     address: Address | None = None
     boot_order: int | None = None
+    loadparm: str | None = None  # libvirt 9.0: the s390 boot loader's parameter
     rom_bar: bool | None = None
     rom_file: str | None = None
     rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>

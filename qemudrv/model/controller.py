@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .virtio_options import VirtioOptions
 
 # virDomainControllerType, in libvirt's order.
 CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci")
@@ -79,6 +80,7 @@ class Controller:
     max_sectors: int | None = None
     ioeventfd: bool | None = None
     iothread: int | None = None
+    virtio: VirtioOptions | None = None  # libvirt 9.0
     # pci: <model name=>, <target chassisNr chassis port>, <pcihole64>
     model_name: str | None = None
     chassis_nr: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..caps import QemuCaps
-from ..limits import CPUMASK_LEN, CPUMASK_LEN_MODERN
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0
 
 
 @dataclass
@@ -26,4 +26,4 @@ class ParseContext:
     @property
     def cpumask_len(self) -> int:
         """VIR_DOMAIN_CPUMASK_LEN: the bound of host CPU numbers."""
-        return CPUMASK_LEN_MODERN if self.modern else CPUMASK_LEN
+        return CPUMASK_LEN_9_0 if self.modern else CPUMASK_LEN

@@ -75,8 +75,7 @@ def test_iothread_pools_reach_the_iothread_and_main_loop_objects() -> None:
     extra = ("<iothreads>2</iothreads><iothreadids>"
              "<iothread id='2' thread_pool_min='1' thread_pool_max='4'/></iothreadids>"
              "<defaultiothread thread_pool_max='8'/>")
-    objects = _objects(argv("", modern_caps("iothread", "iothread.thread-pool-max"),
-                                extra=extra))
+    objects = _objects(argv("", modern_caps("iothread", "iothread.thread-pool-max"), extra=extra))
     assert {"qom-type": "iothread", "id": "iothread2", "thread-pool-min": 1,
             "thread-pool-max": 4} in objects
     assert {"qom-type": "iothread", "id": "iothread1"} in objects
@@ -95,7 +94,8 @@ def test_a_pool_minimum_without_a_maximum_is_refused() -> None:
 def test_intel_iommu_switches_are_device_properties() -> None:
     devices = "<iommu model='intel'><driver caching_mode='on' aw_bits='48'/></iommu>"
     args = argv(devices, modern_caps("intel-iommu", "intel-iommu.caching-mode",
-                                     "intel-iommu.aw-bits"), machine="q35")
+                                     "intel-iommu.aw-bits", "pcie-root-port",
+                                     "virtio-pci-non-transitional"), machine="q35")
     iommu = [json.loads(d) for d in option(args, "-device") if "intel-iommu" in d]
     assert iommu == [{"driver": "intel-iommu", "id": "iommu0", "caching-mode": True,
                       "aw-bits": 48}]
