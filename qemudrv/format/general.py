@@ -8,10 +8,11 @@ from lxml import etree
 
 from ..bitmap import format_bitmap
 from ..model.domain import Domain
-from ..model.general import CPU, Cputune, HypervFeatures, SchedGroup, SysinfoEntry, Timer
+from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .cpu import cpu_attrs_modern, format_cpu_body_modern
+from .cputune import format_cputune_modern
 from .features import format_features_modern
 from .firmware import format_firmware_features, format_loader_modern
 from .iothreads import format_iothreads_modern
@@ -157,6 +158,9 @@ def _sched_per_thread(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_cputune(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_cputune_modern(w, dom)
+        return
     t = dom.cputune
     body = w.child()
     if t.shares is not None:
@@ -173,50 +177,17 @@ def format_cputune(w: XMLWriter, dom: Domain) -> None:
         body.element("emulator_period", t.emulator_period)
     if t.emulator_quota:
         body.element("emulator_quota", t.emulator_quota)
-    if dom.modern:
-        _cputune_bandwidth_modern(body, t)
     for p in t.vcpupins:
         body.empty("vcpupin", ("vcpu", p.id), ("cpuset", format_bitmap(p.cpuset)))
     if t.emulatorpin is not None:
         body.empty("emulatorpin", ("cpuset", format_bitmap(t.emulatorpin)))
     for p in t.iothreadpins:
         body.empty("iothreadpin", ("iothread", p.id), ("cpuset", format_bitmap(p.cpuset)))
-    if dom.modern:
-        _sched_modern(body, dom)
-    else:
-        for g in t.vcpusched:
-            _sched(body, "vcpusched", "vcpus", g)
-        for g in t.iothreadsched:
-            _sched(body, "iothreadsched", "iothreads", g)
+    for g in t.vcpusched:
+        _sched(body, "vcpusched", "vcpus", g)
+    for g in t.iothreadsched:
+        _sched(body, "iothreadsched", "iothreads", g)
     w.wrap_if("cputune", body)
-
-
-def _cputune_bandwidth_modern(w: XMLWriter, t: Cputune) -> None:
-    """libvirt 9.0 writes the global and IOThread periods and quotas after
-    the emulator's (zero: unset)."""
-    if t.global_period:
-        w.element("global_period", t.global_period)
-    if t.global_quota:
-        w.element("global_quota", t.global_quota)
-    if t.iothread_period:
-        w.element("iothread_period", t.iothread_period)
-    if t.iothread_quota:
-        w.element("iothread_quota", t.iothread_quota)
-
-
-def _sched_modern(w: XMLWriter, dom: Domain) -> None:
-    """libvirt 9.0 keeps a scheduler per vCPU and per IOThread and writes one
-    element each, vCPUs by number, IOThreads in their order."""
-    t = dom.cputune
-    for vcpu, group in sorted((i, g) for g in t.vcpusched for i in g.ids):
-        _sched(w, "vcpusched", "vcpus",
-               SchedGroup(frozenset({vcpu}), group.policy, group.priority))
-    by_thread = {i: g for g in t.iothreadsched for i in g.ids}
-    for th in dom.iothreads:
-        thread_group = by_thread.get(th.id)
-        if thread_group is not None:
-            _sched(w, "iothreadsched", "iothreads",
-                   SchedGroup(frozenset({th.id}), thread_group.policy, thread_group.priority))
 
 
 def format_numatune(w: XMLWriter, dom: Domain) -> None:

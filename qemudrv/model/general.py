@@ -86,6 +86,8 @@ class Cputune:
     iothreadpins: list[VcpuPin] = field(default_factory=list)
     vcpusched: list[SchedGroup] = field(default_factory=list)
     iothreadsched: list[SchedGroup] = field(default_factory=list)
+    # libvirt 9.0
+    emulator_sched: SchedGroup | None = None
 
 
 @dataclass

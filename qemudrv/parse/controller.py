@@ -16,6 +16,7 @@ from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .prop_errors import invalid_value
+from .virtio_options import parse_virtio_options
 
 # Default master start port of the ICH9 UHCI companions.
 _COMPANION_START = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
@@ -97,6 +98,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         cont.iothread = _uint(
             driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'"
         )
+        if ctx.modern:
+            cont.virtio = parse_virtio_options(driver)
     if model_el is not None:
         name = model_el.get("name")
         names = PCI_MODEL_NAMES_MODERN if ctx.modern else PCI_MODEL_NAMES

@@ -196,13 +196,16 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
         if pages:
             for page in pages:
                 size_s = page.get("size")
-                if size_s is None:
+                if size_s is None and not ctx.modern:
                     raise XMLError("missing hugepage size")
+                # libvirt 9.0 names the attribute's XPath and reports a zero
+                # size as a detail (no prefix).
                 size = parse_memory_value(
-                    None, ctx, value=size_s, unit=page.get("unit"), what="hugepage size"
+                    None, ctx, value=size_s, unit=page.get("unit"), required=ctx.modern,
+                    what="./@size" if ctx.modern else "hugepage size",
                 )
                 if not size:
-                    raise XMLError("hugepage size can't be zero")
+                    raise XMLError("hugepage size can't be zero", code="" if ctx.modern else None)
                 nodeset = None
                 nodeset_s = page.get("nodeset")
                 if nodeset_s is not None:

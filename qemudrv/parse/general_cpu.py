@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
-from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, UINT_MAX
+from ..limits import UINT_MAX
 from ..model.domain import Domain
 from ..model.general import (
     CPU,
@@ -19,6 +19,7 @@ from ..model.general import (
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .cpu import parse_cpu_modern
+from .cputune import parse_cputune_modern
 from .general_values import int_value, parse_memory_value, uint_value
 from .numa import parse_numa_modern
 from .prop_errors import invalid_value
@@ -72,11 +73,6 @@ def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     return XMLError(f"{what} attributes '{attr}' must not overlap")
 
 
-def _cpumask_len(ctx: ParseContext) -> int:
-    """VIR_DOMAIN_CPUMASK_LEN of the dialect: the highest host CPU number + 1."""
-    return CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
-
-
 def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "cputune")
     t = dom.cputune
@@ -117,7 +113,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -126,7 +122,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -145,10 +141,13 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", _cpumask_len(ctx))))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 
+    if ctx.modern:
+        parse_cputune_modern(el, dom)
+        return
     for s in children(el, "vcpusched"):
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:

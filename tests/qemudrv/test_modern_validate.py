@@ -76,7 +76,7 @@ def test_two_scsi_host_devices_on_one_drive_address_name_it_as_libvirt_does() ->
                "<address type='drive' controller='0' bus='1' target='0' unit='3'/></hostdev>")
     devices = (hostdev.format(n=0) + hostdev.format(n=1)
                + "<controller type='scsi' index='0' model='virtio-scsi'/>")
-    assert rejection(domain_xml(devices)) == (
+    assert rejection(domain_xml(devices), modern_caps("virtio-scsi-pci")) == (
         "unsupported configuration: SCSI host address controller='1' bus='0' target='0' "
         "unit='3' in use by another SCSI host device")
 

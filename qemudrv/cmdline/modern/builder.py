@@ -65,6 +65,7 @@ def build_command_line(
     controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
+    controller.build_hubs(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     filesystem.build_filesystems(cmd, dom, caps)

@@ -244,6 +244,7 @@ def build_smartcards(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         build_chardev(cmd, card.passthru or ChrSource(), f"char{alias}", caps)
         props = {"driver": "ccid-card-passthru", "chardev": f"char{alias}"}
     controller = getattr(card.info.address, "controller", 0)
+    # The bus is the CCID controller's, by its alias (a user's one too).
     props.update({"id": alias, "bus": f"{controller_alias(dom, 'ccid', controller)}.0"})
     add_device(cmd, props, caps)
 

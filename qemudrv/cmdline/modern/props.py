@@ -20,9 +20,13 @@ from ..command import CommandLine
 Props = dict[str, Any]
 
 
+# virJSONValueToString without pretty-printing: no spaces, raw UTF-8. One
+# encoder for every option (json.dumps with options builds one a call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def to_json(props: Props) -> str:
-    # virJSONValueToString without pretty-printing: no spaces, raw UTF-8.
-    return json.dumps(props, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(props)
 
 
 def _opt_value(value: Any) -> str:

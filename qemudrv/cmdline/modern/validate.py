@@ -34,6 +34,7 @@ from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
 from .net_validate import validate_nets
 from .tpm import validate_tpms
+from .validate_controller import validate_controllers
 from .validate_display import validate_display
 from .validate_general import validate_general
 from .vmgenid import validate_vmgenid
@@ -120,6 +121,8 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     validate_iommu(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    # Controllers come before the character devices in libvirt's device order.
+    validate_controllers(dom, caps)
     validate_devices(dom, caps)
     validate_display(dom, caps)
     validate_misc_devices(dom, caps)
