@@ -131,14 +131,9 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
 
 def _parse_modern_target(target: Element, cont: Controller) -> None:
     """virDomainControllerDefParseXML (libvirt 9.0): busNr, index, hotplug
-    and the NUMA node of PCI controllers."""
+    and the NUMA node of PCI controllers (their ranges are validated later)."""
     cont.bus_nr = _int_any_base(target.get("busNr"), "busNr")
-    if cont.bus_nr is not None and not 1 <= cont.bus_nr <= 254:
-        raise XMLError(f"PCI controller busNr '{cont.bus_nr}' out of range - must be 1-254")
     cont.target_index = _int_any_base(target.get("index"), "index")
-    if cont.target_index is not None and not 0 <= cont.target_index <= 31:
-        raise XMLError(f"PCI controller target index '{cont.target_index}' out of range "
-                       "- must be 0-31")
     hotplug = target.get("hotplug")
     if hotplug is not None:
         if hotplug not in ("on", "off"):
@@ -150,6 +145,10 @@ def _parse_modern_target(target: Element, cont: Controller) -> None:
         if not value.isdigit():
             raise XMLError(f"Invalid NUMA node in target, '{value}'")
         cont.numa_node = int(value)
+
+
+# 9.0 makes the range checks when validating, under this code.
+_VALIDATION_CODE = "unsupported configuration"
 
 
 def _parse_pci(el: Element, cont: Controller) -> None:
@@ -173,9 +172,11 @@ def _parse_pci(el: Element, cont: Controller) -> None:
         cont.pcihole64_set = True
     if cont.chassis_nr is not None and not 1 <= cont.chassis_nr <= 255:
         raise XMLError(
-            f"PCI controller chassisNr '{cont.chassis_nr}' out of range - must be 1-255"
-        )
+            f"PCI controller chassisNr '{cont.chassis_nr}' out of range - must be 1-255",
+            code=_VALIDATION_CODE)
     if cont.chassis is not None and not 0 <= cont.chassis <= 255:
-        raise XMLError(f"PCI controller chassis '{cont.chassis}' out of range - must be 0-255")
+        raise XMLError(f"PCI controller chassis '{cont.chassis}' out of range - must be 0-255",
+                       code=_VALIDATION_CODE)
     if cont.port is not None and not 0 <= cont.port <= 255:
-        raise XMLError(f"PCI controller port '{cont.port}' out of range - must be 0-255")
+        raise XMLError(f"PCI controller port '{cont.port}' out of range - must be 0-255",
+                       code=_VALIDATION_CODE)

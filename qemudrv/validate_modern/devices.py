@@ -12,6 +12,7 @@ from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
 from .chardev import validate_chr_source
+from .controller import validate_controller
 from .machine import is_arm_virt, is_pseries, is_riscv_virt, is_s390
 
 # qemuValidateChrSerialTargetTypeToAddressType: the address each serial
@@ -115,6 +116,8 @@ def validate_devices(dom: Domain, caps: QemuCaps) -> None:
         if isinstance(info.address, PCIAddress):
             _check_zpci(info.address, caps)
     devices = dom.devices
+    for cont in devices.controllers:
+        validate_controller(cont, caps)
     for card in devices.smartcards:
         if card.passthru is not None:
             validate_chr_source(card.passthru)

@@ -177,3 +177,14 @@ def test_a_virtio_channel_may_leave_its_socket_path_to_libvirt() -> None:
 ])
 def test_features_and_cpu_modes_the_machine_or_emulator_lacks(extra: str, message: str) -> None:
     assert rejection(domain_xml("", extra=extra)) == f"unsupported configuration: {message}"
+
+
+@pytest.mark.parametrize("controller, message", [
+    ("<controller type='pci' index='0' model='pci-root'><target hotplug='off'/></controller>",
+     "setting the 'hotplug' property on a 'pci-root' device is not supported by this QEMU "
+     "binary"),
+    ("<controller type='pci' index='1' model='pci-bridge'><target chassisNr='0'/></controller>",
+     "PCI controller chassisNr '0' out of range - must be 1-255"),
+])
+def test_pci_controller_options(controller: str, message: str) -> None:
+    assert rejection(domain_xml(controller)) == f"unsupported configuration: {message}"
