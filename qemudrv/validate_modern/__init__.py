@@ -21,6 +21,7 @@ from .hostdev import (
     validate_hostdevs,
 )
 from .memory import validate_memtune
+from .start import validate_start
 
 __all__ = [
     "check_disk_addresses_against_hostdevs",
@@ -29,6 +30,7 @@ __all__ = [
     "validate_domain_internal",
     "validate_hostdevs",
     "validate_qemu_domain",
+    "validate_start",
 ]
 
 

@@ -188,3 +188,10 @@ def test_features_and_cpu_modes_the_machine_or_emulator_lacks(extra: str, messag
 ])
 def test_pci_controller_options(controller: str, message: str) -> None:
     assert rejection(domain_xml(controller)) == f"unsupported configuration: {message}"
+
+
+def test_start_checks_refuse_the_command_line_not_the_definition() -> None:
+    extra = "<iothreads>1</iothreads>"
+    with pytest.raises(UnsupportedError, match=r"^unsupported configuration: IOThreads not "
+                                               r"supported for this QEMU$"):
+        QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
