@@ -8,6 +8,7 @@ models, the process environment, the monitor, fake secrets and storage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -139,15 +140,25 @@ RETIRED_BY_9_0 = frozenset({
 
 
 class QemuCaps:
-    """Flags, configuration and host/guest tables of one case."""
+    """Flags, configuration and host/guest tables of one case.
 
-    def __init__(self, caps: Capabilities) -> None:
+    ``domain_xml`` is the definition being converted: a set with test-supplied
+    flags (``[fake_caps]``) is completed for its architecture, as libvirt's
+    test programs complete theirs before parsing it.
+    """
+
+    def __init__(self, caps: Capabilities, domain_xml: str | None = None) -> None:
         self.raw = caps
         self.flags: set[str] = set(caps.flags)
         self.config: Mapping[str, Any] = caps.config
         self.tables: Mapping[str, Any] = caps.tables
         if self.libvirt_version >= (9, 0):
             self.flags |= RETIRED_BY_9_0
+            fake = self.table("fake_caps")
+            if fake:
+                completion = complete_fake_caps(self, fake, domain_xml)
+                self.flags |= completion.flags
+                self.tables = completion.tables
 
     def has(self, flag: str) -> bool:
         return flag in self.flags
@@ -227,7 +238,9 @@ class QemuCaps:
 
     @_cached
     def host_arch(self) -> str:
-        return str(self.host.get("arch", "x86_64"))
+        """The host's architecture; a case may run on another host
+        (config host_arch: the test programs' qemuTestSetHostArch)."""
+        return str(self.conf("host_arch") or self.host.get("arch", "x86_64"))
 
     @_cached
     def cpu_models(self) -> tuple[str, ...]:
@@ -253,3 +266,168 @@ class QemuCaps:
     @_cached
     def storage(self) -> Mapping[str, Any]:
         return self.table("storage")
+
+
+# -- sets with test-supplied flags -------------------------------------------
+
+X86_ARCHS = ("i686", "x86_64")
+ARM_ARCHS = ("armv6l", "armv7l", "armv7b", "aarch64")
+PPC64_ARCHS = ("ppc64", "ppc64le")
+S390_ARCHS = ("s390", "s390x")
+
+# virarch.c virArchTable: the names virArchFromString knows.
+KNOWN_ARCHS = frozenset({
+    "alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686", "ia64", "lm32",
+    "m68k", "microblaze", "microblazeel", "mips", "mipsel", "mips64", "mips64el", "or32",
+    "parisc", "parisc64", "ppc", "ppcle", "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64",
+    "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64", "unicore32", "x86_64", "xtensa",
+    "xtensaeb",
+})
+
+# virQEMUCapsInitQMPBasicArch: what every QEMU of an architecture has
+# but QMP cannot tell (ACPI and HPET on x86, GIC and aarch64=off on
+# aarch64, key wrapping and loadparm on s390).
+BASIC_ARCH_FLAGS: Mapping[str, frozenset[str]] = {
+    **dict.fromkeys(X86_ARCHS, frozenset({"no-acpi", "no-hpet"})),
+    "aarch64": frozenset({"no-acpi", "aarch64-off", "gic-version"}),
+    **dict.fromkeys(S390_ARCHS, frozenset({"aes-key-wrap", "dea-key-wrap", "loadparm"})),
+}
+
+# testAddCPUModels: the [fake_caps.cpu_models] list each architecture family
+# gets, and the accelerators it gets them for (s390x: KVM only).
+_CPU_MODEL_LISTS: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = (
+    (X86_ARCHS, "x86", ("kvm", "tcg")),
+    (ARM_ARCHS, "arm", ("kvm", "tcg")),
+    (PPC64_ARCHS, "ppc64", ("kvm", "tcg")),
+    (S390_ARCHS, "s390x", ("kvm",)),
+)
+
+# qemuTestCapsPopulateFakeMachines: the flag a machine list of each
+# accelerator sets, and the host OS it is populated on.
+_MACHINE_ACCELS = (("qemu", "tcg", None), ("kvm", "kvm", "linux"), ("hvf", "hvf", "macos"))
+
+_OS_TYPE = re.compile(r"<os\b[^>]*>.*?<type\b([^>]*)>", re.S)
+_ARCH_ATTR = re.compile(r"""\barch\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+
+
+def domain_arch(domain_xml: str | None) -> str | None:
+    """The definition's ``os/type/@arch`` when libvirt knows the name
+    (the test programs read it before parsing the definition)."""
+    if not domain_xml:
+        return None
+    os_type = _OS_TYPE.search(domain_xml)
+    if os_type is None:
+        return None
+    attr = _ARCH_ATTR.search(os_type.group(1))
+    if attr is None:
+        return None
+    arch = attr.group(1) if attr.group(1) is not None else attr.group(2)
+    return arch if arch in KNOWN_ARCHS else None
+
+
+@dataclass(frozen=True)
+class FakeCapsCompletion:
+    """What a set with test-supplied flags gains for one architecture:
+    flags, and tables whose ``[qemu]`` holds the machines and CPU models."""
+
+    flags: frozenset[str]
+    tables: Mapping[str, Any]
+
+
+_CompletionKey = tuple[int, str | None, bool, str, tuple[tuple[int, bool, bool], ...]]
+_COMPLETIONS: dict[_CompletionKey, tuple[Mapping[str, Any], FakeCapsCompletion]] = {}
+
+
+def complete_fake_caps(caps: QemuCaps, fake: Mapping[str, Any],
+                       domain_xml: str | None) -> FakeCapsCompletion:
+    """testUpdateQEMUCaps / testXML2XMLCommon and qemuTestCapsCacheInsert,
+    cached per set, architecture and the settings that change the result
+    (the harness shares one tables mapping between the cases of a set)."""
+    arch: str | None = None
+    if fake.get("arch") == "domain":
+        arch = domain_arch(domain_xml) or caps.host_arch
+    skip_legacy = bool(caps.conf("skip_legacy_cpus", False))
+    host_os = str(caps.conf("host_os") or caps.host.get("os", "linux"))
+    gic = _gic_capabilities(caps)
+    key = (id(caps.tables), arch, skip_legacy, host_os, gic)
+    cached = _COMPLETIONS.get(key)
+    if cached is not None and cached[0] is caps.tables:
+        return cached[1]
+    completion = _complete(caps, fake, arch, skip_legacy, host_os, gic)
+    _COMPLETIONS[key] = (caps.tables, completion)
+    return completion
+
+
+def _gic_capabilities(caps: QemuCaps) -> tuple[tuple[int, bool, bool], ...]:
+    """testQemuCapsSetGIC: the GIC versions (with their kernel and emulated
+    implementations) a case gives the emulator (config gic_capabilities)."""
+    return tuple((int(entry.get("version", 0)), bool(entry.get("kernel")),
+                  bool(entry.get("emulated")))
+                 for entry in caps.conf("gic_capabilities", ()) or ()
+                 if isinstance(entry, Mapping))
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _complete(caps: QemuCaps, fake: Mapping[str, Any], arch: str | None,
+              skip_legacy: bool, host_os: str,
+              gic: tuple[tuple[int, bool, bool], ...]) -> FakeCapsCompletion:
+    flags: set[str] = set()
+    if fake.get("basic_arch_flags") and arch is not None:
+        flags |= BASIC_ARCH_FLAGS.get(arch, frozenset())
+    # The [qemu] table in the form of a real set's (machines, CPU models, GIC).
+    qemu: dict[str, Any] = {"arch": arch, "version": 0}
+    if gic:
+        qemu["gic"] = [{"version": str(version), "kernel": _yes_no(kernel),
+                        "emulated": _yes_no(emulated)} for version, kernel, emulated in gic]
+    if arch is None:
+        # Without an architecture every emulator gets a copy with its own
+        # machines, all of them TCG ones, plus KVM (HVF) ones by host OS.
+        for each in caps.guests:
+            flags |= _machine_flags(each, host_os)
+        return FakeCapsCompletion(frozenset(flags), {**caps.tables, "qemu": qemu})
+    qemu["cpu"] = _fake_cpu_models(fake, arch, skip_legacy)
+    guest = caps.guest("hvm", arch)
+    if guest is not None:
+        # Only the architecture's own emulator has machines; version 0
+        # predates default-ram-id, so the machines have none.
+        qemu["emulator"] = guest.emulator
+        qemu["machine"] = [
+            {"type": accel, "name": machine.name, "numaMemSupported": "yes"}
+            for virt_type, accel, os_name in _MACHINE_ACCELS
+            if os_name in (None, host_os)
+            for machine in _accel_machines(guest, virt_type)
+        ]
+        flags |= _machine_flags(guest, host_os)
+    return FakeCapsCompletion(frozenset(flags), {**caps.tables, "qemu": qemu})
+
+
+def _accel_machines(guest: Guest, virt_type: str) -> tuple[GuestMachine, ...]:
+    if virt_type == "qemu":
+        return guest.machines
+    dom = guest.domain(virt_type)
+    return dom.machines if dom is not None else ()
+
+
+def _machine_flags(guest: Guest, host_os: str) -> set[str]:
+    return {accel for virt_type, accel, os_name in _MACHINE_ACCELS
+            if os_name in (None, host_os) and _accel_machines(guest, virt_type)}
+
+
+def _fake_cpu_models(fake: Mapping[str, Any], arch: str,
+                     skip_legacy: bool) -> list[Mapping[str, Any]]:
+    lists = fake.get("cpu_models")
+    if not isinstance(lists, Mapping):
+        return []
+    usable = str(fake.get("cpu_models_usable", "unknown"))
+    for archs, family, accels in _CPU_MODEL_LISTS:
+        if arch not in archs:
+            continue
+        names = list(lists.get(family, ()))
+        if family == "x86" and not skip_legacy:
+            names += lists.get("x86_legacy", ())
+        return [{"type": accel, "name": name, "usable": usable}
+                for accel in accels for name in names]
+    return []

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .cpumap_x86 import FEATURES, MODELS
+from .cpumap_x86 import FEATURES, MODELS, REMOVED_FEATURES
 from .errors import UnsupportedError
 from .model.general import CPU, CPUFeature
 
@@ -149,4 +149,57 @@ def decode(
             best = (name, feats)
     if best is None:
         raise UnsupportedError("Cannot find suitable CPU model for given data")
+    return best
+
+
+# -- libvirt 9.0 (virCPUx86Update, virCPUx86Translate, x86Decode) -------------
+
+
+def model_features_modern(name: str) -> frozenset[str]:
+    """A model's features in libvirt 9.0's map: its removed ones are not part of it."""
+    return _model(name) - frozenset(REMOVED_FEATURES.get(name, ()))
+
+
+def removed_features(name: str) -> tuple[str, ...]:
+    return REMOVED_FEATURES.get(name, ())
+
+
+def cpu_data(cpu: CPU) -> tuple[str | None, frozenset[str]]:
+    """x86ModelFromCPU with every policy: the model's vendor and its features
+    with the required ones added and the disabled ones taken away."""
+    vendor = MODELS[cpu.model][0] if cpu.model in MODELS else None
+    data = set(model_features_modern(cpu.model)) if cpu.model else set()
+    for f in cpu.features:
+        if f.name not in _KNOWN:
+            raise UnsupportedError(f"unknown CPU feature {f.name}", code="internal error")
+        if f.policy in ("force", "require"):
+            data.add(f.name)
+        elif f.policy in ("disable", "forbid"):
+            data.discard(f.name)
+    return vendor, frozenset(data)
+
+
+def _in_map_order(names: frozenset[str]) -> list[str]:
+    return sorted((n for n in names if n in _POSITION), key=_POSITION.__getitem__)
+
+
+def decode_modern(vendor: str | None, data: frozenset[str],
+                  allowed: Sequence[str]) -> tuple[str, list[CPUFeature]]:
+    """x86Decode: of the allowed models (in map order) of the data's vendor,
+    the one needing the fewest features added or disabled; the first on a tie."""
+    best: tuple[str, list[CPUFeature]] | None = None
+    for name in _MODEL_ORDER:
+        model_vendor = MODELS[name][0]
+        if name not in allowed or (vendor and model_vendor and vendor != model_vendor):
+            continue
+        model = model_features_modern(name)
+        feats = [CPUFeature(f, "require") for f in _in_map_order(data - model)]
+        feats += [CPUFeature(f, "disable") for f in _in_map_order(model - data)]
+        feats += [CPUFeature(f, "disable") for f in removed_features(name)
+                  if f not in data]
+        if best is None or len(best[1]) > len(feats):
+            best = (name, feats)
+    if best is None:
+        raise UnsupportedError("Cannot find suitable CPU model for given data",
+                               code="internal error")
     return best

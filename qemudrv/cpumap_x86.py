@@ -403,3 +403,16 @@ MODELS: dict[str, tuple[str | None, frozenset[str]]] = {
         "xgetbv1 xsave xsavec xsaveopt "
     )),
 }
+
+# The features libvirt 9.0's map marks removed='yes' in a model: no longer
+# part of it, and disabled explicitly whenever the model is used.
+REMOVED_FEATURES: dict[str, tuple[str, ...]] = {
+    "Opteron_G3": ("monitor",),
+    "EPYC": ("monitor",),
+    "EPYC-IBPB": ("monitor",),
+    "Dhyana": ("monitor",),
+    "Icelake-Client": ("intel-pt",),
+    "Icelake-Client-noTSX": ("intel-pt",),
+    "Icelake-Server": ("intel-pt",),
+    "Icelake-Server-noTSX": ("intel-pt",),
+}

@@ -32,7 +32,7 @@ class QemuDriver:
         migrate_from: str | None = None,
         migrate_fd: int | None = None,
     ) -> Conversion:
-        qcaps = QemuCaps(caps)
+        qcaps = QemuCaps(caps, xml)
         try:
             dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
             post_parse(dom, qcaps)
@@ -58,7 +58,7 @@ class QemuDriver:
         active: bool = False,
         status: bool = False,
     ) -> Conversion:
-        qcaps = QemuCaps(caps)
+        qcaps = QemuCaps(caps, xml)
         pctx = ParseContext(qcaps, inactive=not active, status=status)
         if status:
             dom = parse_status_xml(xml, pctx)

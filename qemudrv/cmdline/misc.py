@@ -87,9 +87,9 @@ def _escape_comma(value: str) -> str:
 
 
 def build_tpm(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    dev = dom.devices.tpm
-    if dev is None:
+    if not dom.devices.tpms:
         return
+    dev = dom.devices.tpms[0]
     alias = dev.info.alias
     emulator = dom.devices.emulator or ""
     backend = f"{dev.backend},id=tpm-{alias}"

@@ -33,6 +33,7 @@ from .pci_assign import assign_pci_addresses
 VIO_ADDR_NET = 0x1000
 VIO_ADDR_SCSI = 0x2000
 VIO_ADDR_SERIAL = 0x30000000
+VIO_ADDR_TPM = 0x4000
 VIO_ADDR_NVRAM = 0x3000
 
 
@@ -81,7 +82,46 @@ def scsi_controller_model(dom: Domain, cont: Controller, caps: Any) -> str:
     raise ConfigError("Unable to determine model for scsi controller")
 
 
+def _to_spapr_vio(info: DeviceInfo) -> None:
+    if not isinstance(info.address, SpaprVioAddress):
+        info.address = SpaprVioAddress(None)
+
+
+def _assign_spapr_vio_modern(dom: Domain) -> None:
+    """qemuDomainAssignSpaprVIOAddresses of libvirt 9.0: the spapr-vio
+    devices by model (a serial by its target type), whatever address they
+    had."""
+    regs = _SpaprRegs(dom)
+    for net in dom.devices.interfaces:
+        info = device_info(net)
+        if info is None:
+            continue
+        if net.model == "spapr-vlan":
+            _to_spapr_vio(info)
+        regs.assign(info, VIO_ADDR_NET)
+    for cont in dom.devices.controllers:
+        if cont.type == "scsi" and cont.model == "ibmvscsi":
+            _to_spapr_vio(cont.info)
+        regs.assign(cont.info, VIO_ADDR_SCSI)
+    for serial in dom.devices.serials:
+        if serial.target_type == "spapr-vio-serial":
+            _to_spapr_vio(serial.info)
+        regs.assign(serial.info, VIO_ADDR_SERIAL)
+    nvram = dom.devices.nvram
+    if nvram is not None:
+        if _is_pseries(dom):
+            _to_spapr_vio(nvram.info)
+        regs.assign(nvram.info, VIO_ADDR_NVRAM)
+    for tpm in dom.devices.tpms:
+        if tpm.model != "spapr-tpm-proxy" and _is_pseries(dom) and tpm.info.address is None:
+            tpm.info.address = SpaprVioAddress(None)
+        regs.assign(tpm.info, VIO_ADDR_TPM)
+
+
 def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
+    if dom.modern:
+        _assign_spapr_vio_modern(dom)
+        return
     regs = _SpaprRegs(dom)
     for net in dom.devices.interfaces:
         info = device_info(net)
@@ -100,13 +140,7 @@ def _assign_spapr_vio(dom: Domain, caps: Any) -> None:
         info = device_info(serial)
         if info is None:
             continue
-        if dom.modern:
-            # 9.0 goes by the target type: a pci-serial or usb-serial on
-            # pSeries takes a PCI or USB address.
-            if serial.target_type == "spapr-vio-serial" and not isinstance(
-                    info.address, SpaprVioAddress):
-                info.address = SpaprVioAddress(None)
-        elif _is_pseries(dom) and info.address is None:
+        if _is_pseries(dom) and info.address is None:
             info.address = SpaprVioAddress(None)
         regs.assign(info, VIO_ADDR_SERIAL)
     nvram = dom.devices.nvram
@@ -148,6 +182,40 @@ def _prime_virtio(dom: Domain, make: Any) -> None:
         d.vsock.info.address = make()
 
 
+_VIRTIO_NET_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
+def _prime_virtio_modern(dom: Domain, make: Any, ccw: bool = False) -> None:
+    """qemuDomainPrimeVirtioDeviceAddresses of libvirt 9.0: address-less
+    virtio devices (every SCSI controller, balloon and RNG the QEMU driver
+    takes is virtio) get an address of the given kind; filesystems and
+    vsock only on CCW."""
+    d = dom.devices
+    wanted: list[DeviceInfo | None] = [disk.info for disk in d.disks if disk.bus == "virtio"]
+    wanted += [device_info(net) for net in d.interfaces if net.model in _VIRTIO_NET_MODELS]
+    wanted += [video.info for video in d.videos if video.type == "virtio"]
+    wanted += [inp.info for inp in d.inputs if inp.bus == "virtio"]
+    wanted += [cont.info for cont in d.controllers if cont.type in ("virtio-serial", "scsi")]
+    wanted += [device_info(hd) for hd in d.hostdevs
+               if hd.mode == "subsystem" and hd.type == "scsi_host"]
+    if d.memballoon is not None and d.memballoon.model != "none":
+        wanted.append(device_info(d.memballoon))
+    wanted += [rng.info for rng in d.rngs]
+    wanted += [device_info(mem) for mem in d.memories
+               if getattr(mem, "model", None) in ("virtio-pmem", "virtio-mem")]
+    if ccw:
+        wanted += [device_info(fs) for fs in d.filesystems]
+        if d.vsock is not None:
+            wanted.append(d.vsock.info)
+    for info in wanted:
+        if info is not None and info.address is None:
+            info.address = make()
+
+
+def _has_virtio_mmio(dom: Domain) -> bool:
+    return any(isinstance(info.address, VirtioMMIOAddress) for _, _, info in device_infos(dom))
+
+
 def _ccw_key(a: CCWAddress) -> tuple[int, int, int]:
     return (a.cssid, a.ssid, a.devno)
 
@@ -156,7 +224,10 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     # libvirt 9.0 no longer asks QEMU: an s390-ccw machine has CCW.
     ccw = caps.has("virtio-ccw") or dom.modern
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
-        _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
+        if dom.modern:
+            _prime_virtio_modern(dom, lambda: CCWAddress(-1, -1, -1), ccw=True)
+        else:
+            _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
         used: set[tuple[int, int, int]] = set()
         for _, _, info in device_infos(dom):
             a = info.address
@@ -184,7 +255,29 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
         _prime_virtio(dom, VirtioS390Address)
 
 
+def _assign_virtio_mmio_modern(dom: Domain, caps: Any) -> None:
+    """qemuDomainAssignVirtioMMIOAddresses of libvirt 9.0: virtio-mmio on
+    ARM and RISC-V boards only where PCIe root ports are missing, or where
+    a device already asks for it."""
+    machine = dom.os.machine or ""
+    board = (dom.os.arch in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64")
+             and (machine.startswith("vexpress-") or machine == "virt"
+                  or machine.startswith("virt-")))
+    if not board:
+        return
+    root = ctl.find_controller(dom, "pci", 0)
+    pcie = (root is not None and root.model == "pcie-root"
+            and (caps.has("pcie-root-port") or caps.has("ioh3420")))
+    if pcie and not _has_virtio_mmio(dom):
+        return  # PCI addresses come with the other PCI devices
+    if caps.has("virtio-mmio"):
+        _prime_virtio_modern(dom, VirtioMMIOAddress)
+
+
 def _assign_virtio_mmio(dom: Domain, caps: Any) -> None:
+    if dom.modern:
+        _assign_virtio_mmio_modern(dom, caps)
+        return
     m = dom.os.machine or ""
     if (
         dom.os.arch in ("armv7l", "aarch64")
@@ -256,4 +349,5 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     ctl.assign_aliases(dom, caps)
     if caps.has("device"):
         for disk in dom.devices.disks:
-            disk.info.alias = disk_alias(dom, disk, caps)
+            if not (dom.modern and disk.info.alias):  # 9.0 keeps a user's alias
+                disk.info.alias = disk_alias(dom, disk, caps)

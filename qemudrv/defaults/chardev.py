@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import ConfigError, XMLError
 from ..model.address import VirtioSerialAddress
 from ..model.chardev import ChrDevice, Console, Serial
+from ..model.controller import Controller
 from ..model.domain import Domain
 
 # virtio-serial controllers have this many ports unless <controller ports=>
@@ -56,11 +57,12 @@ def number_ports(dom: Domain) -> None:
 
 
 def resolve_console_targets(dom: Domain) -> None:
-    """A console without a target type is virtio on s390 (the QEMU
-    driver's rule) and serial everywhere else."""
+    """A console without a target type is virtio on s390 (libvirt 1.3.1's
+    QEMU driver; 9.0 makes it the sclp serial port) and serial everywhere
+    else."""
     for dev in dom.devices.consoles:
         if dev.target_type == "none":
-            dev.target_type = "virtio" if is_s390(dom) else "serial"
+            dev.target_type = "virtio" if is_s390(dom) and not dom.modern else "serial"
 
 
 def add_console_compat(dom: Domain) -> None:
@@ -105,13 +107,13 @@ _SERIAL_MODEL_OF_TYPE = {
 }
 
 
-def _is_arm_virt(dom: Domain) -> bool:
+def is_arm_virt(dom: Domain) -> bool:
     m = dom_machine(dom)
     virt = m == "virt" or m.startswith("virt-")
     return dom_arch(dom) in ("armv6l", "armv7l", "aarch64") and virt
 
 
-def _is_riscv_virt(dom: Domain) -> bool:
+def is_riscv_virt(dom: Domain) -> bool:
     m = dom_machine(dom)
     return dom_arch(dom) in ("riscv32", "riscv64") and (m == "virt" or m.startswith("virt-"))
 
@@ -127,15 +129,15 @@ def serial_target_defaults(dom: Domain, serial: ChrDevice) -> None:
             serial.target_type = "isa-serial"
         elif is_pseries(dom):
             serial.target_type = "spapr-vio-serial"
-        elif _is_arm_virt(dom) or _is_riscv_virt(dom):
+        elif is_arm_virt(dom) or is_riscv_virt(dom):
             serial.target_type = "system-serial"
         elif is_s390(dom):
             serial.target_type = "sclp-serial"
     if serial.target_model is None:
         if serial.target_type == "system-serial":
-            if _is_arm_virt(dom):
+            if is_arm_virt(dom):
                 serial.target_model = "pl011"
-            elif _is_riscv_virt(dom):
+            elif is_riscv_virt(dom):
                 serial.target_model = "16550a"
         else:
             serial.target_model = _SERIAL_MODEL_OF_TYPE.get(serial.target_type or "")
@@ -170,10 +172,12 @@ def _vioserial_controllers(dom: Domain) -> list[tuple[int, int]]:
 
 
 class _PortSet:
-    def __init__(self, controllers: list[tuple[int, int]]) -> None:
+    def __init__(self, controllers: list[tuple[int, int]], autoadd: Domain | None) -> None:
         self.order = [idx for idx, _ in controllers]
         self.size = dict(controllers)
         self.used: dict[int, set[int]] = {idx: set() for idx, _ in controllers}
+        # libvirt 9.0 adds a controller to the domain when all ports are taken
+        self.autoadd = autoadd
 
     def reserve(self, addr: VirtioSerialAddress) -> None:
         if addr.port == 0:
@@ -204,7 +208,20 @@ class _PortSet:
             port = self._free(idx, 0 if allow_zero else 1)
             if port is not None:
                 return VirtioSerialAddress(idx, 0, port)
+        if self.autoadd is not None:
+            return self._add_controller(self.autoadd, 0 if allow_zero else 1)
         raise ConfigError("Unable to find a free virtio-serial port")
+
+    def _add_controller(self, dom: Domain, port: int) -> VirtioSerialAddress:
+        """virDomainVirtioSerialAddrSetAutoaddController: the first free
+        controller index gets a controller with the default ports."""
+        used = {c.index for c in dom.devices.controllers if c.type == "virtio-serial"}
+        idx = next(i for i in range(len(used) + 1) if i not in used)
+        dom.devices.controllers.append(Controller(type="virtio-serial", index=idx))
+        self.order.append(idx)
+        self.size[idx] = DEFAULT_VIRTIO_SERIAL_PORTS
+        self.used[idx] = set()
+        return VirtioSerialAddress(idx, 0, port)
 
     def next_on(self, idx: int) -> VirtioSerialAddress:
         if idx not in self.size:
@@ -223,7 +240,7 @@ def assign_virtio_serial_ports(dom: Domain) -> None:
     channel takes the first free port from 1, on its own controller if the
     definition named one.
     """
-    ports = _PortSet(_vioserial_controllers(dom))
+    ports = _PortSet(_vioserial_controllers(dom), dom if dom.modern else None)
     for dev in _all_chr(dom):
         addr = dev.info.address
         if isinstance(addr, VirtioSerialAddress):

@@ -55,6 +55,17 @@ def is_s390(dom: Domain) -> bool:
     return dom.os.arch in ("s390", "s390x")
 
 
+def is_pseries(dom: Domain) -> bool:
+    return is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
+
+
+def is_pseries_phb(cont: Controller) -> bool:
+    """virDomainControllerIsPSeriesPHB: a pci-root implemented by a
+    spapr-pci-host-bridge."""
+    return (cont.type == "pci" and cont.model == "pci-root"
+            and cont.model_name == "spapr-pci-host-bridge")
+
+
 # -- lookup and insertion ------------------------------------------------------
 
 
@@ -265,6 +276,8 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
                 and (cont.ports or 0) > XHCI_MAX_PORTS):
             raise ConfigError(f"'{cont.model}' controller only supports up to "
                               f"'{XHCI_MAX_PORTS}' ports")
+        if dom.modern and cont.type == "pci":
+            check_pci_controller(dom, cont)
         if cont.iothread and cont.model != "virtio-scsi":
             raise XMLError("'iothread' attribute only supported for virtio scsi controllers")
         if (
@@ -274,6 +287,24 @@ def controller_post_parse(dom: Domain, caps: Any = None) -> None:
             raise XMLError(
                 "Setting the 64-bit PCI hole size is not supported for non-root PCI controllers"
             )
+
+
+def check_pci_controller(dom: Domain, cont: Controller) -> None:
+    """The PCI part of qemuDomainControllerDefPostParse (libvirt 9.0)."""
+    if cont.model in ("pci-root", "pcie-root") and cont.index != 0 and not is_pseries(dom):
+        # Only pSeries has more than one root (PHB).
+        raise XMLError("pci-root and pcie-root controllers should have index 0")
+    if cont.model == "pci-expander-bus" and not machine_is_i440fx(dom):
+        raise ConfigError("pci-expander-bus controllers are only supported on 440fx-based "
+                          "machinetypes")
+    if cont.model == "pcie-expander-bus" and not (machine_is_q35(dom) or machine_is_virt(dom)):
+        raise ConfigError("pcie-expander-bus controllers are not supported with this "
+                          "machine type")
+    cells = len(dom.cpu.cells) if dom.cpu else 0
+    if cont.numa_node is not None and cont.numa_node >= cells:
+        raise XMLError(f"{cont.model} with index {cont.index} is configured for a NUMA node "
+                       f"({cont.numa_node}) not present in the domain's <cpu><numa> array "
+                       f"({cells})")
 
 
 def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
@@ -405,6 +436,8 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
 
 def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     """virQEMUCapsHasPCIMultiBus (the emulator version is unknown: 0)."""
+    if dom.modern:
+        return _modern_pci_multibus(dom)
     if caps.has("pci-multibus"):
         return True
     if dom.os.arch in ("ppc", "ppc64", "ppc64le"):
@@ -412,6 +445,17 @@ def has_pci_multibus(dom: Domain, caps: Any) -> bool:
     if is_s390(dom):
         return True
     return bool(caps.has("gpex-pcihost"))
+
+
+def _modern_pci_multibus(dom: Domain) -> bool:
+    """libvirt 9.0 asks no QEMU: x86, PPC, s390 and the ARM and RISC-V virt
+    boards name their buses pci.N."""
+    arch = dom.os.arch or ""
+    if arch in ("i686", "x86_64", "ppc", "ppc64", "ppc64le") or is_s390(dom):
+        return True
+    machine = dom.os.machine or ""
+    virt = machine == "virt" or machine.startswith("virt-")
+    return virt and arch in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64")
 
 
 def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
@@ -434,4 +478,6 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
 
 def assign_aliases(dom: Domain, caps: Any) -> None:
     for cont in dom.devices.controllers:
+        if dom.modern and cont.info.alias:
+            continue  # libvirt 9.0 keeps a user's alias
         cont.info.alias = controller_alias(dom, cont, caps)

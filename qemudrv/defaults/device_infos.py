@@ -43,12 +43,14 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         yield "nvram", d.nvram
     for redirdev in d.redirdevs:
         yield "redirdev", redirdev
-    if d.tpm is not None:
-        yield "tpm", d.tpm
+    for tpm in d.tpms:
+        yield "tpm", tpm
     for panic in d.panics:
         yield "panic", panic
     for memory in d.memories:
         yield "memory", memory
+    if d.iommu is not None:
+        yield "iommu", d.iommu
     if d.vsock is not None:
         yield "vsock", d.vsock
 

@@ -50,6 +50,7 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
     driver 'qemu' and, for files and block devices, format 'raw'."""
     order_disks(dom)
     probing = bool(caps.conf("allow_disk_format_probing", False)) if caps is not None else False
+    modern = caps is not None and caps.libvirt_version >= (9, 0)
     for disk in dom.devices.disks:
         if disk.type != "network" and disk.src.protocol is None and disk.src.hosts:
             raise XMLError("<host> is only allowed for network disks")
@@ -57,10 +58,27 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
             continue
         if not disk.driver_name:
             disk.driver_name = "qemu"
-        if disk.src.format is None and disk.type in ("file", "block"):
+        # 9.0 gives every disk but a pool volume a format
+        formatted = disk.type != "volume" if modern else disk.type in ("file", "block")
+        if disk.src.format is None and formatted:
             disk.src.format = "raw"
         if disk.mirror is not None and disk.mirror.src.format is None:
             disk.mirror.src.format = "raw"
+        if modern:
+            _post_parse_modern(disk)
+        if modern and disk.encryption is not None and disk.encryption.engine is None:
+            # qemuDomainDeviceDiskDefPostParse: QEMU decrypts unless told otherwise
+            disk.encryption.engine = "qemu"
+
+
+def _post_parse_modern(disk: Disk) -> None:
+    """virDomainDiskDefPostParse (libvirt 9.0): NVMe disks are managed unless
+    told otherwise; vhost-user disks cannot be snapshotted."""
+    nvme = disk.src.nvme
+    if nvme is not None and nvme.managed is None:
+        nvme.managed = True
+    if disk.src.type == "vhostuser" and disk.snapshot is None:
+        disk.snapshot = "no"
 
 
 def translate_pool_sources(dom: Domain, caps: Any) -> None:

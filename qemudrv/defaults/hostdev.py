@@ -5,7 +5,8 @@ free unit (virDomainHostdevAssignAddress, done while parsing in libvirt,
 so only devices before it count, and the SCSI controllers they use are
 added as each is read). ``set_default_backend``: the test
 program's rule that a PCI device without a driver name uses the backend
-named by ``[config] hostdev_pci_backend_default``.
+named by ``[config] hostdev_pci_backend_default`` (or the host set's
+``hostdev_pci_backend``).
 """
 
 from __future__ import annotations
@@ -59,8 +60,42 @@ class _ScsiUnits:
         return DriveAddress(len(indexes), 0, 0, 0)
 
 
+def wants_pci_slot(hd: Hostdev) -> bool:
+    """qemuDomainAssignDevicePCISlots: PCI devices, vfio-pci mediated
+    devices and vhost-scsi targets sit on a PCI slot."""
+    if hd.mode != "subsystem":
+        return False
+    if hd.type == "mdev":
+        return hd.mdev_model == "vfio-pci"
+    return hd.type in ("pci", "scsi_host")
+
+
 def usb_disabled(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
+
+
+# the address type a mediated device of each model sits on
+_MDEV_ADDRESS_TYPES = {"vfio-pci": "pci", "vfio-ccw": "ccw"}
+
+
+def _check_mdev_address(hd: Hostdev) -> None:
+    """virDomainHostdevDefPostParse: a vfio-pci device on PCI, a vfio-ccw
+    device on CCW."""
+    addr = hd.info.address
+    wanted = _MDEV_ADDRESS_TYPES.get(hd.mdev_model or "")
+    if addr is not None and wanted is not None and addr.type != wanted:
+        raise XMLError(f"Unsupported address type '{addr.type}' with mediated device "
+                       f"model '{hd.mdev_model}'")
+
+
+def _check_disk_conflict(dom: Domain, addr: object) -> None:
+    """libvirt 9.0 refuses a given address a SCSI disk has."""
+    if not isinstance(addr, DriveAddress):
+        return
+    for disk in dom.devices.disks:
+        if disk.bus == "scsi" and disk.info.address == addr:
+            raise XMLError(f"SCSI host address controller='{addr.controller}' bus='{addr.bus}' "
+                           f"target='{addr.target}' unit='{addr.unit}' in use by a SCSI disk")
 
 
 def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
@@ -71,10 +106,17 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         raise XMLError("Can't add host USB device: USB is disabled in this host")
     units = _ScsiUnits(dom)
     for hd in hostdevs:
+        if dom.modern and hd.mode == "subsystem" and hd.type == "mdev":
+            _check_mdev_address(hd)
         if not _is_scsi(hd):
             continue
+        if dom.modern and hd.protocol == "iscsi" and "/" not in (hd.iscsi_path or ""):
+            # virDomainPostParseCheckISCSIPath: LUN 0 unless the path names one
+            hd.iscsi_path = f"{hd.iscsi_path}/0"
         if hd.info.address is None:
             hd.info.address = units.first_free()
+        elif dom.modern:
+            _check_disk_conflict(dom, hd.info.address)
         # the controllers up to this device's are there for the next one
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
@@ -83,8 +125,18 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
             add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
 
 
+def mdev_post_parse(dom: Domain, caps: Any) -> None:
+    """qemuDomainHostdevDefMdevPostParse (libvirt 9.0): a vfio-pci mediated
+    device's display is off unless asked for, where QEMU has the switch."""
+    if not caps.has("vfio-pci.display"):
+        return
+    for hd in dom.devices.hostdevs:
+        if hd.type == "mdev" and hd.mdev_model == "vfio-pci" and hd.display is None:
+            hd.display = False
+
+
 def set_default_backend(dom: Domain, caps: Any) -> None:
-    backend = caps.conf("hostdev_pci_backend_default")
+    backend = caps.conf("hostdev_pci_backend_default") or caps.host.get("hostdev_pci_backend")
     if not backend:
         return
     for hd in dom.devices.hostdevs:

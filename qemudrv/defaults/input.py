@@ -18,6 +18,11 @@ def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
     if dom.modern:
         if arch in ("i686", "x86_64"):
             _maybe_add(dom, "ps2")
+        elif arch in ("ppc64", "ppc64le") and dom.devices.graphics:
+            # qemuDomainDefAddDefaultDevices: ppc64 guests with graphics get a
+            # USB keyboard, and a USB mouse unless a USB tablet points already.
+            tablet = any(i.type == "tablet" and i.bus == "usb" for i in dom.devices.inputs)
+            _maybe_add(dom, "usb", ("keyboard",) if tablet else ("keyboard", "mouse"))
         return
     if not dom.devices.graphics:
         return
@@ -26,7 +31,7 @@ def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
     _maybe_add(dom, "ps2" if dom_os_type(dom) == "hvm" else "xen")
 
 
-def _maybe_add(dom: Domain, bus: str) -> None:
-    for type_ in ("mouse", "keyboard"):
+def _maybe_add(dom: Domain, bus: str, types: tuple[str, ...] = ("mouse", "keyboard")) -> None:
+    for type_ in types:
         if not any(i.type == type_ and i.bus == bus for i in dom.devices.inputs):
             dom.devices.inputs.append(Input(type=type_, bus=bus))

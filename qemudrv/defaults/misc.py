@@ -14,6 +14,8 @@ from typing import Any
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..model.misc import Memballoon, Panic
+from .memory import assign_memory_aliases
+from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
@@ -53,6 +55,9 @@ def misc_post_parse(dom: Domain, caps: Any = None) -> None:
         vsock.auto_cid = "no" if vsock.guest_cid else "yes"
     if vsock is not None and vsock.model is None:
         vsock.model = "virtio"  # qemuDomainVsockDefPostParse
+    for rng in dom.devices.rngs:
+        if dom.modern and rng.backend == "random" and rng.file is None:
+            rng.file = "/dev/random"  # virDomainRNGDefPostParse
     for panic in dom.devices.panics:
         if panic.model == "default":
             if _is_pseries(dom):
@@ -79,15 +84,18 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
     whatever the flags; everything else needs the 'device' flag.
     """
     d = dom.devices
+    if dom.modern:
+        assign_net_hostdev_aliases(dom)
     for i, net in enumerate(d.interfaces):
-        if net.type != "hostdev":
+        if net.type != "hostdev" and not dom.modern:
             net.info.alias = f"net{i}"
     if not caps.has("device"):
         return
     for i, fs in enumerate(d.filesystems):
         fs.info.alias = f"fs{i}"
     for i, hd in enumerate(d.hostdevs):
-        hd.info.alias = f"hostdev{i}"
+        if not dom.modern:
+            hd.info.alias = f"hostdev{i}"
     for i, hub in enumerate(d.hubs):
         hub.info.alias = f"hub{i}"
     for i, shmem in enumerate(d.shmems):
@@ -96,12 +104,19 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         d.watchdog.info.alias = "watchdog0"
     if d.memballoon is not None:
         d.memballoon.info.alias = "balloon0"
-    if d.tpm is not None:
-        d.tpm.info.alias = "tpm0"
-    for mem in d.memories:
-        index = 0
-        for other in d.memories:
-            n = _alias_index(other.info.alias, "dimm")
-            if n >= index:
-                index = n + 1
-        mem.info.alias = f"dimm{index}"
+    for i, tpm in enumerate(d.tpms):
+        tpm.info.alias = f"tpm{i}"
+    if dom.modern:
+        assign_memory_aliases(dom)
+        if d.iommu is not None:
+            d.iommu.info.alias = "iommu0"
+        if d.vsock is not None:
+            d.vsock.info.alias = "vsock0"
+    else:
+        for mem in d.memories:
+            index = 0
+            for other in d.memories:
+                n = _alias_index(other.info.alias, "dimm")
+                if n >= index:
+                    index = n + 1
+            mem.info.alias = f"dimm{index}"

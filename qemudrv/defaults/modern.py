@@ -21,6 +21,9 @@ from ..model.general import CPU, CPUFeature
 
 X86_ARCHS = ("i686", "x86_64")
 S390_ARCHS = ("s390", "s390x")
+S390_PASSTHROUGH_ONLY_MACHINES = (
+    "s390-ccw-virtio-2.4", "s390-ccw-virtio-2.5", "s390-ccw-virtio-2.6", "s390-ccw-virtio-2.7",
+)
 PPC64_ARCHS = ("ppc64", "ppc64le")
 # cpu.c virCPUArchIsSupported: the architectures with a CPU driver.
 CPU_DRIVER_ARCHS = (*X86_ARCHS, *PPC64_ARCHS, *S390_ARCHS, "armv6l", "armv7b", "armv7l", "aarch64")
@@ -129,7 +132,9 @@ def set_default_cpu(dom: Domain, caps: QemuCaps) -> None:
     if cpu is None:
         cpu = dom.cpu = CPU()
     if model == "host":
-        cpu.mode = "host-model" if arch in S390_ARCHS else "host-passthrough"
+        # virQEMUCapsIsCPUModeSupported: old s390 machines only pass the host CPU through.
+        host_model = arch in S390_ARCHS and dom.os.machine not in S390_PASSTHROUGH_ONLY_MACHINES
+        cpu.mode = "host-model" if host_model else "host-passthrough"
         return
     # The default model (qemu64...) may not run on the host as such: QEMU
     # drops what it cannot provide, so nothing is checked.

@@ -14,6 +14,8 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
+from .hostdev import wants_pci_slot
+from .memory import pci_memory_devices
 from .pci_address_set import (
     EITHER_IF_CONFIG,
     PCI_DEVICE,
@@ -23,7 +25,7 @@ from .pci_address_set import (
     TYPE_PCIE_SWITCH,
     PCIAddressSet,
 )
-from .pcie_assign import assign_pcie_addresses
+from .pci_assign_modern import assign_pci_addresses_modern
 
 
 def _controller_flags(cont: Controller) -> int:
@@ -91,8 +93,7 @@ def _is_fixed(info: DeviceInfo, slot: int, function: int) -> bool:
 
 
 def _validate_piix3(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    # libvirt 9.0 always places the primary card with -device.
-    video_usable = dom.modern or caps.has("device-video-primary")
+    video_usable = caps.has("device-video-primary")
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
             if isinstance(cont.info.address, PCIAddress):
@@ -133,6 +134,8 @@ def _primary_video(
     dom: Domain, addrs: PCIAddressSet, video_usable: bool, slot: int, flags: int
 ) -> None:
     videos = dom.devices.videos
+    if videos and dom.modern and videos[0].type in ("none", "ramfb"):
+        return  # libvirt 9.0: no PCI device
     if videos:
         primary = videos[0]
         info = primary.info
@@ -158,8 +161,7 @@ def _primary_video(
 
 
 def _validate_q35(dom: Domain, caps: Any, addrs: PCIAddressSet) -> None:
-    # libvirt 9.0 always places the primary card with -device.
-    video_usable = dom.modern or caps.has("device-video-primary")
+    video_usable = caps.has("device-video-primary")
     flags = TYPE_PCIE
     for cont in dom.devices.controllers:
         if cont.type == "sata" and cont.index == 0:
@@ -267,7 +269,7 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
         info = device_info(hd)
         if not _needs(info):
             continue
-        if hd.mode != "subsystem" or hd.type != "pci":
+        if not wants_pci_slot(hd):
             continue
         addrs.reserve_next_slot(info, flags)
     bal = d.memballoon
@@ -279,13 +281,19 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     wd = d.watchdog
     if wd is not None and wd.model == "i6300esb" and _needs(device_info(wd)):
         addrs.reserve_next_slot(wd.info, flags)
-    if d.videos and d.videos[0].info.address is None:
-        addrs.reserve_next_slot(d.videos[0].info, flags)
-    for video in d.videos[1:]:
-        if video.type != "qxl":
-            raise ConfigError("non-primary video device must be type of 'qxl'")
-        if video.info.address is None:
-            addrs.reserve_next_slot(video.info, flags)
+    if dom.modern:
+        # libvirt 9.0 gives any card but none and ramfb a slot.
+        for video in d.videos:
+            if video.type not in ("none", "ramfb") and video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
+    else:
+        if d.videos and d.videos[0].info.address is None:
+            addrs.reserve_next_slot(d.videos[0].info, flags)
+        for video in d.videos[1:]:
+            if video.type != "qxl":
+                raise ConfigError("non-primary video device must be type of 'qxl'")
+            if video.info.address is None:
+                addrs.reserve_next_slot(video.info, flags)
     for shmem in d.shmems:
         if _needs(device_info(shmem)):
             addrs.reserve_next_slot(shmem.info, flags)
@@ -295,8 +303,13 @@ def _assign_slots(dom: Domain, addrs: PCIAddressSet) -> None:
     for serial in d.serials:
         if serial.target_type == "pci-serial" and _needs(serial.info):
             addrs.reserve_next_slot(serial.info, flags)
+    if d.iommu is not None and d.iommu.model == "virtio" and _needs(d.iommu.info):
+        addrs.reserve_next_slot(d.iommu.info, flags)
     if d.vsock is not None and _needs(d.vsock.info):
         addrs.reserve_next_slot(d.vsock.info, flags)
+    for mem in pci_memory_devices(dom):
+        if _needs(mem.info):
+            addrs.reserve_next_slot(mem.info, flags)
 
 
 def _assign_usb2(
@@ -353,14 +366,8 @@ def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
 
 def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     """qemuDomainAssignPCIAddresses."""
-    root = ctl.find_controller(dom, "pci", 0)
-    if dom.modern and root is not None and root.model == "pcie-root":
-        if supports_pci(dom, caps):
-            assign_pcie_addresses(dom, caps)
-            for cont in dom.devices.controllers:
-                if cont.type == "pci":
-                    _modern_pci_controller_defaults(dom, cont, caps)
-                    _pci_controller_defaults(cont)
+    if dom.modern:
+        assign_pci_addresses_modern(dom, caps, supports_pci(dom, caps))
         return
     pci_indexes = [c.index for c in dom.devices.controllers if c.type == "pci"]
     max_idx = max(pci_indexes, default=-1)
@@ -386,42 +393,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     _assign_slots(dom, addrs)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
-            if dom.modern:
-                _modern_pci_controller_defaults(dom, cont, caps)
             _pci_controller_defaults(cont)
-
-
-# qemuDomainPCIControllerSetDefaultModelName (libvirt 9.0), where it
-# differs from 1.3.1's table.
-_MODERN_MODEL_NAMES = {
-    "pcie-to-pci-bridge": "pcie-pci-bridge",
-    "pci-expander-bus": "pxb",
-    "pcie-expander-bus": "pxb-pcie",
-}
-
-
-def _modern_pci_controller_defaults(dom: Domain, cont: Controller, caps: Any) -> None:
-    pseries = ctl.is_ppc64(dom) and (dom.os.machine or "").startswith("pseries")
-    if cont.model_name is None:
-        if cont.model == "pcie-root-port":
-            # The generic root port where QEMU has it.
-            cont.model_name = "pcie-root-port" if caps.has("pcie-root-port") else "ioh3420"
-        elif cont.model == "pci-root" and pseries:
-            cont.model_name = "spapr-pci-host-bridge"
-        else:
-            cont.model_name = _MODERN_MODEL_NAMES.get(cont.model or "")
-    if cont.model == "pci-root" and pseries and cont.target_index is None:
-        # The implicit PHB is always target index 0; other PHBs take the
-        # first index no PHB uses.
-        if cont.index == 0:
-            cont.target_index = 0
-        else:
-            used = {c.target_index for c in dom.devices.controllers
-                    if c.type == "pci" and c.model == "pci-root"}
-            free = [i for i in range(1, 32) if i not in used]
-            if not free:
-                raise ConfigError(f"No usable target index found for {cont.index}")
-            cont.target_index = free[0]
 
 
 def _pci_controller_defaults(cont: Controller) -> None:

@@ -21,7 +21,7 @@ def order_primary(dom: Domain) -> None:
     primaries = [v for v in videos if v.primary]
     if len(primaries) > 1:
         raise XMLError("Only one primary video device is supported",
-                       code="unsupported configuration")
+                       code="unsupported configuration" if dom.modern else None)
     if primaries and videos[0] is not primaries[0]:
         videos.remove(primaries[0])
         videos.insert(0, primaries[0])
@@ -63,18 +63,42 @@ def _modern_default_type(dom: Domain, caps: Any) -> str:
     return "default"  # left for validation to refuse
 
 
+def _round_up_power_of_two(value: int) -> int:
+    return 1 << (value - 1).bit_length() if value > 0 else 0
+
+
 def _resolve_modern_defaults(dom: Domain, caps: Any) -> None:
+    """qemuDomainDeviceVideoDefPostParse then virDomainVideoDefPostParse
+    (libvirt 9.0): the model, qxl's vgamem, the default sizes rounded up to
+    a power of two."""
     for v in dom.devices.videos:
         if v.type == "default":
             v.type = _modern_default_type(dom, caps)
-            if not v.vram and v.type != "default":
-                v.vram = default_video_ram(dom.virt_type, v.type)
+        if v.type == "qxl" and not v.vgamem:
+            v.vgamem = QXL_VGAMEM_DEFAULT
+        if not v.ram and v.type == "qxl":
+            v.ram = default_video_ram(dom.virt_type, v.type)
+        if not v.vram:
+            v.vram = default_video_ram(dom.virt_type, v.type)
+        v.ram = _round_up_power_of_two(v.ram)
+        v.vram = _round_up_power_of_two(v.vram)
+    videos = dom.devices.videos
+    if videos and videos[0].type == "none":
+        # virDomainDefPostParseVideo: nothing filled in for 'none' is kept,
+        # but its alias.
+        alias = videos[0].info.alias
+        videos[0] = Video(type="none", heads=0)
+        videos[0].info.alias = alias
 
 
 def add_implicit_video(dom: Domain, caps: Any = None) -> None:
     """A guest with graphics but no <video> gets the default card."""
     if dom.devices.graphics and not dom.devices.videos:
-        type_ = _modern_default_type(dom, caps) if dom.modern else _default_type(dom)
+        if dom.modern:
+            # the model and sizes are post-parse's
+            dom.devices.videos.append(Video(type="default"))
+            return
+        type_ = _default_type(dom)
         dom.devices.videos.append(
             Video(type=type_, vram=default_video_ram(dom.virt_type, type_), heads=1)
         )
@@ -99,7 +123,8 @@ def video_post_parse(dom: Domain, caps: Any = None) -> None:
     add_implicit_video(dom, caps)
     if dom.modern:
         _resolve_modern_defaults(dom, caps)
-    qemu_video_defaults(dom)
+    else:
+        qemu_video_defaults(dom)
     videos = dom.devices.videos
     # virDomainDefPostParseVideo (libvirt 9.0): the first card is the
     # primary one, and says so.

@@ -58,22 +58,55 @@ def format_chr_source(w: XMLWriter, src: ChrSource, ctx: FormatContext) -> None:
             if host is not None or service is not None:
                 w.empty("source", ("mode", mode), ("host", host), ("service", service))
     elif t == "tcp":
-        w.empty(
-            "source",
-            ("mode", "bind" if src.listen else "connect"),
-            ("host", src.host),
-            ("service", src.service),
-        )
+        attrs_list: list[tuple[str, str | None]] = [
+            ("mode", "bind" if src.listen else "connect"), ("host", src.host),
+            ("service", src.service)]
+        if src.tls is not None:
+            attrs_list.append(("tls", "yes" if src.tls else "no"))
+        if ctx.status and ctx.modern:
+            attrs_list.append(("tlsFromConfig", str(int(src.tls_from_config))))
+        if _has_reconnect(src):
+            w.start("source", *attrs_list)
+            _format_reconnect(w, src)
+            w.end("source")
+        else:
+            w.empty("source", *attrs_list)
         w.empty("protocol", ("type", src.protocol))
     elif t == "unix":
         if src.path is None and ctx.modern:
-            return  # libvirt 9.0 writes no <source> without a path
-        attrs = f" mode='{'bind' if src.listen else 'connect'}'"
-        if src.path is not None:
-            attrs += f" path='{escape(src.path)}'"
-        _source_line(w, attrs, src.seclabels, ctx)
-    elif t == "spiceport":
+            pass  # libvirt 9.0 writes no <source> without a path
+        elif _has_reconnect(src):
+            w.start("source", ("mode", "bind" if src.listen else "connect"), ("path", src.path))
+            format_seclabels(w, src.seclabels, ctx)
+            _format_reconnect(w, src)
+            w.end("source")
+        else:
+            attrs = f" mode='{'bind' if src.listen else 'connect'}'"
+            if src.path is not None:
+                attrs += f" path='{escape(src.path)}'"
+            _source_line(w, attrs, src.seclabels, ctx)
+    elif t in ("spiceport", "dbus"):
         w.empty("source", ("channel", src.channel))
+    elif t == "qemu-vdagent" and (src.clipboard is not None or src.mouse is not None):
+        w.start("source")
+        if src.clipboard is not None:
+            w.empty("clipboard", ("copypaste", "yes" if src.clipboard else "no"))
+        if src.mouse is not None:
+            w.empty("mouse", ("mode", src.mouse))
+        w.end("source")
+    if src.log_file is not None:
+        w.empty("log", ("file", src.log_file), ("append", None if src.log_append is None
+                                                  else "on" if src.log_append else "off"))
+
+
+def _has_reconnect(src: ChrSource) -> bool:
+    return src.reconnect is not None
+
+
+def _format_reconnect(w: XMLWriter, src: ChrSource) -> None:
+    """virDomainChrSourceReconnectDefFormat (libvirt 9.0)."""
+    w.empty("reconnect", ("enabled", "yes" if src.reconnect else "no"),
+            ("timeout", src.reconnect_timeout if src.reconnect else None))
 
 
 def _target(w: XMLWriter, dev: ChrDevice, ctx: FormatContext) -> None:

@@ -70,13 +70,19 @@ def format_device_info(
 ) -> None:
     if allow_boot and info.boot_order:
         w.empty("boot", ("order", info.boot_order))
-    if info.alias and not ctx.inactive:
+    # libvirt 9.0 keeps only user aliases in a persistent definition, and
+    # writes whatever alias it kept.
+    if info.alias and (ctx.modern or not ctx.inactive):
         w.empty("alias", ("name", info.alias))
     if info.usb_master_startport is not None:
         w.empty("master", ("startport", info.usb_master_startport))
-    if allow_rom and (info.rom_bar is not None or info.rom_file is not None):
+    if allow_rom and (info.rom_bar is not None or info.rom_file is not None
+                      or info.rom_enabled is not None):
+        enabled = None if info.rom_enabled is None else ("yes" if info.rom_enabled else "no")
         bar = None if info.rom_bar is None else ("on" if info.rom_bar else "off")
-        w.empty("rom", ("bar", bar), ("file", info.rom_file))
+        w.empty("rom", ("enabled", enabled), ("bar", bar), ("file", info.rom_file))
+    if info.acpi_index:
+        w.empty("acpi", ("index", info.acpi_index))
     line = format_address_attrs(info, ctx.modern)
     if line is None:
         return

@@ -21,9 +21,11 @@ from . import (
     rng,
     smartcard,
     sound,
+    tpm,
     video,
 )
 from .context import FormatContext
+from .iommu import format_iommu
 
 Formatter = Callable[[XMLWriter, Domain, FormatContext], None]
 
@@ -49,7 +51,7 @@ ORDER: list[Formatter] = [
     misc.format_watchdog,
     misc.format_memballoon,
     rng.format_rngs,
-    misc.format_tpm,
+    tpm.format_tpms,
     misc.format_nvram,
     misc.format_panics,
     misc.format_shmems,
@@ -59,10 +61,11 @@ ORDER: list[Formatter] = [
 # libvirt 9.0 writes the TPM after the inputs and the audio backends after
 # the sound devices.
 ORDER_MODERN: list[Formatter] = [
-    f for f in ORDER if f is not misc.format_tpm
+    f for f in ORDER if f is not tpm.format_tpms
 ]
-ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), misc.format_tpm)
+ORDER_MODERN.insert(ORDER_MODERN.index(graphics.format_graphics), tpm.format_tpms)
 ORDER_MODERN.insert(ORDER_MODERN.index(sound.format_sounds) + 1, audio.format_audios)
+ORDER_MODERN.append(format_iommu)
 ORDER_MODERN.append(misc.format_vsock)
 
 

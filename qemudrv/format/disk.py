@@ -7,6 +7,7 @@ from ..model.domain import Domain
 from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
+from .disk_modern import format_disk_modern
 from .seclabel import format_seclabel
 
 
@@ -98,6 +99,9 @@ def _format_mirror(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
 
 
 def format_disk(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
+    if ctx.modern:
+        format_disk_modern(w, disk, ctx)
+        return
     attrs: list[tuple[str, str | int | None]] = [("type", disk.type), ("device", disk.device)]
     if disk.rawio is not None:
         attrs.append(("rawio", "yes" if disk.rawio else "no"))
@@ -180,8 +184,8 @@ def format_disk(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
         enc = disk.encryption
         if enc.secrets:
             w.start("encryption", ("format", enc.format))
-            for stype, uuid in enc.secrets:
-                w.empty("secret", ("type", stype), ("uuid", uuid))
+            for stype, kind, value in enc.secrets:
+                w.empty("secret", ("type", stype), (kind, value))
             w.end("encryption")
         else:
             w.empty("encryption", ("format", enc.format))

@@ -8,9 +8,14 @@ from lxml import etree
 
 from ..bitmap import format_bitmap
 from ..model.domain import Domain
-from ..model.general import CPU, HypervFeatures, SchedGroup, Timer
+from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
+from .cpu import cpu_attrs_modern, format_cpu_body_modern
+from .features import format_features_modern
+from .iothreads import format_iothreads_modern
+from .memory import format_memory_backing_modern, has_backing_modern
+from .numa import format_numa_modern
 
 
 def memory_total(dom: Domain) -> int:
@@ -79,7 +84,7 @@ def format_memtune(w: XMLWriter, dom: Domain) -> None:
 
 def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
     mem = dom.memory
-    if not (mem.hugepages or mem.nosharepages or mem.locked):
+    if not (mem.hugepages or mem.nosharepages or mem.locked or has_backing_modern(mem)):
         return
     w.start("memoryBacking")
     if mem.hugepages:
@@ -97,6 +102,7 @@ def format_memory_backing(w: XMLWriter, dom: Domain) -> None:
         w.empty("nosharepages")
     if mem.locked:
         w.empty("locked")
+    format_memory_backing_modern(w, mem)
     w.end("memoryBacking")
 
 
@@ -111,6 +117,9 @@ def format_vcpu(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_iothreads(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_iothreads_modern(w, dom)
+        return
     if not dom.iothreads:
         return
     w.element("iothreads", len(dom.iothreads))
@@ -184,22 +193,34 @@ def format_resource(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_sysinfo(w: XMLWriter, dom: Domain) -> None:
-    s = dom.sysinfo
-    if s is None:
+    """virSysinfoFormat, for each <sysinfo> in turn."""
+    for s in dom.sysinfos:
+        body = w.child()
+        for tag, entries in (("bios", s.bios), ("system", s.system)):
+            _sysinfo_entries(body, tag, entries)
+        for bb in s.base_boards:
+            _sysinfo_entries(body, "baseBoard", bb)
+        _sysinfo_entries(body, "chassis", s.chassis)
+        if s.oem_strings is not None:
+            body.start("oemStrings")
+            for value in s.oem_strings:
+                body.element("entry", value)
+            body.end("oemStrings")
+        for f in s.fw_cfgs:
+            if f.file is not None:
+                body.empty("entry", ("name", f.name), ("file", f.file))
+            else:
+                body.element("entry", f.value, ("name", f.name))
+        w.wrap("sysinfo", body, ("type", s.type))
+
+
+def _sysinfo_entries(w: XMLWriter, tag: str, entries: list[SysinfoEntry]) -> None:
+    if not entries:
         return
-    w.start("sysinfo", ("type", s.type))
-    for tag, entries in (("bios", s.bios), ("system", s.system)):
-        if entries:
-            w.start(tag)
-            for e in entries:
-                w.element("entry", e.value, ("name", e.name))
-            w.end(tag)
-    for bb in s.base_boards:
-        w.start("baseBoard")
-        for e in bb:
-            w.element("entry", e.value, ("name", e.name))
-        w.end("baseBoard")
-    w.end("sysinfo")
+    w.start(tag)
+    for e in entries:
+        w.element("entry", e.value, ("name", e.name))
+    w.end(tag)
 
 
 def format_os(w: XMLWriter, dom: Domain) -> None:
@@ -268,6 +289,9 @@ def _onoff(v: bool | None) -> str | None:
 
 
 def format_features(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_features_modern(w, dom)
+        return
     f = dom.features
     if not f.flags:
         return
@@ -326,24 +350,29 @@ def format_cpu(w: XMLWriter, dom: Domain) -> None:
     _cpu_body(body, cpu, dom.modern)
     if not body and cpu.mode == "custom" and cpu.model is None:
         return
+    if dom.modern:
+        w.wrap("cpu", body, *cpu_attrs_modern(cpu))
+        return
     attrs: list[tuple[str, str | int | None]] = []
     if cpu.mode != "custom" or cpu.model:
         attrs.append(("mode", cpu.mode))
     if cpu.model and cpu.mode == "custom":
         attrs.append(("match", cpu.match or "exact"))
-    if dom.modern:
-        attrs.append(("check", cpu.check))
-        if cpu.mode in ("host-passthrough", "maximum"):
-            attrs.append(("migratable", cpu.migratable))
     w.wrap("cpu", body, *attrs)
 
 
 def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
+    if modern:
+        format_cpu_body_modern(w, cpu)
+    else:
+        _cpu_body_legacy(w, cpu)
+    _numa_cells(w, cpu, modern)
+
+
+def _cpu_body_legacy(w: XMLWriter, cpu: CPU) -> None:
     format_model = cpu.mode == "custom"
     format_fallback = cpu.mode == "host-model" or (cpu.mode == "custom" and cpu.model is not None)
-    # libvirt 9.0 writes no bare <model> for the default fallback.
-    fallback_worth = format_fallback and (not modern or (cpu.fallback or "allow") != "allow")
-    if (format_model and cpu.model) or fallback_worth:
+    if (format_model and cpu.model) or format_fallback:
         attrs: list[tuple[str, str | int | None]] = []
         if format_fallback:
             attrs.append(("fallback", cpu.fallback or "allow"))
@@ -355,13 +384,16 @@ def _cpu_body(w: XMLWriter, cpu: CPU, modern: bool) -> None:
     if format_model and cpu.vendor:
         w.element("vendor", cpu.vendor)
     if cpu.sockets and cpu.cores and cpu.threads:
-        w.empty(
-            "topology", ("sockets", cpu.sockets), ("dies", cpu.dies if modern else None),
-            ("cores", cpu.cores), ("threads", cpu.threads),
-        )
+        w.empty("topology", ("sockets", cpu.sockets), ("cores", cpu.cores),
+                ("threads", cpu.threads))
     for f in cpu.features:
         w.empty("feature", ("policy", f.policy), ("name", f.name))
-    if cpu.cells:
+
+
+def _numa_cells(w: XMLWriter, cpu: CPU, modern: bool) -> None:
+    if cpu.cells and modern:
+        format_numa_modern(w, cpu)
+    elif cpu.cells:
         w.start("numa")
         for c in cpu.cells:
             w.empty(

@@ -34,6 +34,15 @@ def format_hostdev_subsys(
         attrs.append(("startupPolicy", hd.startup_policy))
         if hd.missing and not ctx.inactive:
             attrs.append(("missing", "yes"))
+        attrs.append(("guestReset", hd.guest_reset))
+    if hd.type == "scsi_host":
+        w.empty("source", ("protocol", hd.protocol), ("wwpn", hd.wwpn))
+        return
+    if hd.type == "mdev":
+        w.start("source")
+        w.empty("address", ("uuid", hd.mdev_uuid))
+        w.end("source")
+        return
     if hd.type == "scsi" and hd.protocol == "iscsi":
         attrs += [("protocol", "iscsi"), ("name", hd.iscsi_path)]
     w.start("source", *attrs)
@@ -69,7 +78,15 @@ def format_hostdev_subsys(
         w.line(f"<address {kind}bus='{hd.bus}' target='{hd.target}' unit='{hd.unit}'/>")
     if hd.type == "scsi" and hd.protocol == "iscsi" and hd.iscsi_auth is not None:
         format_auth(w, hd.iscsi_auth)
+    if hd.type == "scsi" and hd.iscsi_initiator is not None:
+        w.start("initiator")
+        w.empty("iqn", ("name", hd.iscsi_initiator))
+        w.end("initiator")
     w.end("source")
+
+
+def _switch(value: bool | None) -> str | None:
+    return None if value is None else ("on" if value else "off")
 
 
 _CAPS_TAGS = {"storage": "block", "misc": "char", "net": "interface"}
@@ -83,6 +100,10 @@ def format_hostdev(w: XMLWriter, hd: Hostdev, ctx: FormatContext) -> None:
             attrs.append(("sgio", hd.sgio))
             if hd.rawio is not None:
                 attrs.append(("rawio", "yes" if hd.rawio else "no"))
+        attrs.append(("model", hd.scsi_host_model if hd.type == "scsi_host" else hd.mdev_model))
+        if hd.type == "mdev":
+            attrs.append(("display", _switch(hd.display)))
+            attrs.append(("ramfb", _switch(hd.ramfb)))
     w.start("hostdev", *attrs)
     if hd.mode == "subsystem":
         format_hostdev_subsys(w, hd, ctx, False)
@@ -90,6 +111,8 @@ def format_hostdev(w: XMLWriter, hd: Hostdev, ctx: FormatContext) -> None:
         w.start("source")
         w.element(_CAPS_TAGS[hd.type], hd.caps_source)
         w.end("source")
+    if hd.teaming_type is not None:
+        w.empty("teaming", ("type", hd.teaming_type), ("persistent", hd.teaming_persistent))
     if hd.readonly:
         w.empty("readonly")
     if hd.shareable:

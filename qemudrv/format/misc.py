@@ -1,15 +1,15 @@
-"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+"""Formatting of <lease>, <hub>, <watchdog>, <memballoon>, <nvram>,
 <panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from ..bitmap import format_bitmap
 from ..model.domain import Domain
 from ..xmlwriter import XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
+from .memory import format_memory_device
 
 
 def format_leases(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
@@ -46,20 +46,10 @@ def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
         body.empty("stats", ("period", dev.period))
     format_device_info(body, dev.info, ctx)
     deflate = None if dev.autodeflate is None else ("on" if dev.autodeflate else "off")
-    w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate))
-
-
-def format_tpm(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
-    dev = dom.devices.tpm
-    if dev is None:
-        return
-    w.start("tpm", ("model", dev.model))
-    w.start("backend", ("type", dev.backend))
-    if dev.backend == "passthrough":
-        w.empty("device", ("path", dev.path))
-    w.end("backend")
-    format_device_info(w, dev.info, ctx)
-    w.end("tpm")
+    reporting = None if dev.free_page_reporting is None else \
+        ("on" if dev.free_page_reporting else "off")
+    w.wrap("memballoon", body, ("model", dev.model), ("autodeflate", deflate),
+           ("freePageReporting", reporting))
 
 
 def format_nvram(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
@@ -85,6 +75,8 @@ def format_panics(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     for dev in dom.devices.shmems:
         body = w.child()
+        if ctx.modern:
+            body.empty("model", ("type", dev.model))
         if dev.size:
             body.element("size", dev.size >> 20, ("unit", "M"))
         if dev.server:
@@ -95,26 +87,12 @@ def format_shmems(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
                 ioeventfd = "on" if dev.msi_ioeventfd else "off"
             body.empty("msi", ("vectors", dev.msi_vectors or None), ("ioeventfd", ioeventfd))
         format_device_info(body, dev.info, ctx)
-        w.wrap("shmem", body, ("name", dev.name))
+        w.wrap("shmem", body, ("name", dev.name), ("role", dev.role))
 
 
 def format_memories(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     for dev in dom.devices.memories:
-        w.start("memory", ("model", dev.model))
-        if dev.pagesize or dev.source_nodes is not None:
-            w.start("source")
-            if dev.source_nodes is not None:
-                w.element("nodemask", format_bitmap(dev.source_nodes))
-            if dev.pagesize:
-                w.element("pagesize", dev.pagesize, ("unit", "KiB"))
-            w.end("source")
-        w.start("target")
-        w.element("size", dev.size, ("unit", "KiB"))
-        if dev.target_node >= 0:
-            w.element("node", dev.target_node)
-        w.end("target")
-        format_device_info(w, dev.info, ctx)
-        w.end("memory")
+        format_memory_device(w, dev, ctx)
 
 
 def format_vsock(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:

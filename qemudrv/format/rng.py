@@ -23,6 +23,8 @@ def format_rng(w: XMLWriter, dev: RNG, ctx: FormatContext) -> None:
         w.start("backend", ("model", dev.backend), ("type", dev.chardev.type))
         format_chr_source(w, dev.chardev, ctx)
         w.end("backend")
+    else:
+        w.empty("backend", ("model", dev.backend))
     format_device_info(w, dev.info, ctx)
     w.end("rng")
 

@@ -13,6 +13,8 @@ def format_sound(w: XMLWriter, dev: Sound, ctx: FormatContext) -> None:
     body = w.child()
     for codec in dev.codecs:
         body.empty("codec", ("type", codec.type))
+    if dev.audio_id > 0:
+        body.empty("audio", ("id", dev.audio_id))
     format_device_info(body, dev.info, ctx)
     w.wrap("sound", body, ("model", dev.model))
 

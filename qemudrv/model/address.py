@@ -124,6 +124,8 @@ class DeviceInfo:
     boot_order: int | None = None
     rom_bar: bool | None = None
     rom_file: str | None = None
+    rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>
+    acpi_index: int | None = None  # libvirt 9.0's <acpi index>
     usb_master_startport: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

@@ -16,6 +16,8 @@ CHR_TYPES = (
     "null", "vc", "pty", "dev", "file", "pipe", "stdio", "udp", "tcp", "unix",
     "spicevmc", "spiceport", "nmdm",
 )
+# libvirt 9.0 adds these source types.
+CHR_TYPES_MODERN = (*CHR_TYPES, "qemu-vdagent", "dbus")
 TCP_PROTOCOLS = ("raw", "telnet", "telnets", "tls")
 SPICEVMC_NAMES = ("vdagent", "smartcard", "usbredir")
 
@@ -72,6 +74,18 @@ class ChrSource:
     master: str | None = None
     slave: str | None = None
     seclabels: list[SecLabel] = field(default_factory=list)
+    # libvirt 9.0: tcp tls='yes|no' (and whether qemu.conf decided it, in
+    # status XML), tcp/unix <reconnect enabled= timeout=>, <log file= append=>,
+    # qemu-vdagent's <clipboard copypaste=> and <mouse mode=>; a dbus
+    # source's name is ``channel``
+    tls: bool | None = None
+    tls_from_config: bool = False
+    reconnect: bool | None = None
+    reconnect_timeout: int = 0
+    log_file: str | None = None
+    log_append: bool | None = None
+    clipboard: bool | None = None
+    mouse: str | None = None
 
     def same_as(self, other: ChrSource) -> bool:
         """virDomainChrSourceDefIsEqual: do both describe one host end?"""
@@ -98,7 +112,7 @@ class ChrSource:
             return self.listen == other.listen and self.path == other.path
         if t == "spicevmc":
             return self.spicevmc == other.spicevmc
-        if t == "spiceport":
+        if t in ("spiceport", "dbus"):
             return self.channel == other.channel
         if t == "nmdm":
             return self.master == other.master and self.slave == other.slave

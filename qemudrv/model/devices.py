@@ -12,9 +12,9 @@ from .filesystem import Filesystem
 from .graphics import Graphics
 from .hostdev import Hostdev
 from .input import Input
+from .iommu import IOMMU
 from .misc import (
     NVRAM,
-    TPM,
     Hub,
     Lease,
     Memballoon,
@@ -29,6 +29,7 @@ from .redirdev import Redirdev, RedirFilter
 from .rng import RNG
 from .smartcard import Smartcard
 from .sound import Sound
+from .tpm import TPM
 from .video import Video
 
 
@@ -57,9 +58,10 @@ class Devices:
     watchdog: Watchdog | None = None
     memballoon: Memballoon | None = None
     rngs: list[RNG] = field(default_factory=list)
-    tpm: TPM | None = None
+    tpms: list[TPM] = field(default_factory=list)
     nvram: NVRAM | None = None
     panics: list[Panic] = field(default_factory=list)
     shmems: list[Shmem] = field(default_factory=list)
     memories: list[MemoryDevice] = field(default_factory=list)
     vsock: Vsock | None = None
+    iommu: IOMMU | None = None

@@ -16,6 +16,7 @@ from .general import (
     Features,
     IdMapEntry,
     IOThread,
+    IOThreadPool,
     Keywrap,
     Lifecycle,
     Memory,
@@ -43,10 +44,12 @@ class Domain:
     blkiotune: Blkiotune = field(default_factory=Blkiotune)
     vcpus: Vcpus = field(default_factory=Vcpus)
     iothreads: list[IOThread] = field(default_factory=list)
+    default_iothread: IOThreadPool | None = None
     cputune: Cputune = field(default_factory=Cputune)
     numatune: Numatune | None = None
     resource_partition: str | None = None
-    sysinfo: Sysinfo | None = None
+    # <sysinfo> elements in document order (libvirt 9.0 takes several)
+    sysinfos: list[Sysinfo] = field(default_factory=list)
     os: OS = field(default_factory=OS)
     uidmap: list[IdMapEntry] = field(default_factory=list)
     gidmap: list[IdMapEntry] = field(default_factory=list)
@@ -62,6 +65,11 @@ class Domain:
     status: Status | None = None
     # Filled by post-parse for the command line
     numad_nodeset: frozenset[int] | None = None
+
+    @property
+    def sysinfo(self) -> Sysinfo | None:
+        """The SMBIOS tables <smbios mode='sysinfo'/> refers to."""
+        return next((s for s in self.sysinfos if s.type == "smbios"), None)
 
     @property
     def emulator(self) -> str | None:

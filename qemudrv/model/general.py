@@ -32,6 +32,12 @@ class Memory:
     soft_limit: int | None = None
     min_guarantee: int | None = None
     swap_hard_limit: int | None = None
+    # libvirt 9.0's <memoryBacking> children.
+    source: str | None = None  # file / anonymous / memfd
+    access: str | None = None  # shared / private
+    allocation: str | None = None  # immediate / ondemand
+    allocation_threads: int = 0
+    discard: bool = False
 
 
 @dataclass
@@ -81,6 +87,17 @@ class Cputune:
 class IOThread:
     id: int
     autofill: bool = False
+    # libvirt 9.0: the thread pool bounds, -1 when not given
+    pool_min: int = -1
+    pool_max: int = -1
+
+
+@dataclass
+class IOThreadPool:
+    """<defaultiothread> (libvirt 9.0): the main loop's thread pool."""
+
+    pool_min: int = -1
+    pool_max: int = -1
 
 
 @dataclass
@@ -106,11 +123,24 @@ class SysinfoEntry:
 
 
 @dataclass
+class FWCfgEntry:
+    """A <sysinfo type='fwcfg'> entry: a string value or a file's contents."""
+
+    name: str
+    value: str | None = None
+    file: str | None = None
+
+
+@dataclass
 class Sysinfo:
     type: str = "smbios"
     bios: list[SysinfoEntry] = field(default_factory=list)
     system: list[SysinfoEntry] = field(default_factory=list)
     base_boards: list[list[SysinfoEntry]] = field(default_factory=list)
+    # libvirt 9.0: SMBIOS type 3 and 11, and the fwcfg type's entries
+    chassis: list[SysinfoEntry] = field(default_factory=list)
+    oem_strings: list[str] | None = None
+    fw_cfgs: list[FWCfgEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -158,6 +188,12 @@ class HypervFeatures:
     vapic: bool | None = None
     spinlocks: bool | None = None
     retries: int | None = None
+    # libvirt 9.0: the mode (custom / passthrough), every enlightenment's
+    # state by name, stimer's <direct> and the vendor_id value.
+    mode: str = "custom"
+    states: dict[str, bool] = field(default_factory=dict)
+    stimer_direct: bool | None = None
+    vendor_id: str | None = None
 
 
 @dataclass
@@ -170,6 +206,16 @@ class Features:
     capabilities_policy: str | None = None
     caps: dict[str, bool] = field(default_factory=dict)
     gic_version: str | None = None
+    # libvirt 9.0: <kvm> children's states, the dirty ring size, the value of
+    # enum-valued features (ioapic driver, cfpc/sbbc/ibs value, hpt resizing,
+    # msrs unknown), SMM's TSEG size in bytes (None: not given), the HPT
+    # maximum page size and the TCG translation block cache, both in KiB.
+    kvm: dict[str, bool] = field(default_factory=dict)
+    dirty_ring_size: int = 0
+    values: dict[str, str] = field(default_factory=dict)
+    tseg_size: int | None = None
+    hpt_maxpagesize: int = 0
+    tb_cache: int = 0
 
     def on(self, name: str) -> bool:
         return self.flags.get(name) is True
@@ -188,6 +234,32 @@ class NumaCell:
     memory: int  # KiB
     mem_access: str | None = None
     discard: str | None = None  # libvirt 9.0: yes / no
+    # libvirt 9.0: distances to other nodes (by id), memory-side caches
+    distances: dict[int, int] = field(default_factory=dict)
+    caches: list[NumaCache] = field(default_factory=list)
+
+
+@dataclass
+class NumaCache:
+    """A memory-side cache of a NUMA node (<cell><cache>, libvirt 9.0)."""
+
+    level: int
+    associativity: str  # none / direct / full
+    policy: str  # none / writeback / writethrough
+    size: int  # KiB
+    line: int = 0  # bytes
+
+
+@dataclass
+class NumaInterconnect:
+    """<interconnects><latency|bandwidth> (libvirt 9.0): HMAT data."""
+
+    type: str  # latency / bandwidth
+    initiator: int
+    target: int
+    cache: int  # 0: memory itself
+    access: str  # access / read / write
+    value: int  # latency in ns, bandwidth in KiB/s
 
 
 @dataclass
@@ -206,9 +278,15 @@ class CPU:
     dies: int = 1  # libvirt 9.0
     features: list[CPUFeature] = field(default_factory=list)
     cells: list[NumaCell] = field(default_factory=list)
+    interconnects: list[NumaInterconnect] = field(default_factory=list)
     arch: str | None = None
     # libvirt 9.0: whether a host-passthrough CPU may be migrated.
     migratable: str | None = None
+    # libvirt 9.0: <cache> (level None: any) and <maxphysaddr> (bits None: unset).
+    cache_mode: str | None = None
+    cache_level: int | None = None
+    maxphysaddr_mode: str | None = None
+    maxphysaddr_bits: int | None = None
 
 
 @dataclass

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from .address import DeviceInfo
 
 GRAPHICS_TYPES = ("sdl", "vnc", "rdp", "desktop", "spice")
+# libvirt 9.0's additions to the graphics and listen types.
+MODERN_GRAPHICS_TYPES = (*GRAPHICS_TYPES, "egl-headless", "dbus")
 LISTEN_TYPES = ("none", "address", "network")
+MODERN_LISTEN_TYPES = (*LISTEN_TYPES, "socket")
 VNC_SHARE_POLICIES = ("default", "allow-exclusive", "force-shared", "ignore")
 AUTH_CONNECTED = ("default", "fail", "disconnect", "keep")
 
@@ -27,7 +30,9 @@ class GraphicsListen:
     type: str = "address"
     address: str | None = None
     network: str | None = None
+    socket: str | None = None  # listen type 'socket' (libvirt 9.0)
     from_config: bool = False
+    auto_generated: bool = False
 
 
 @dataclass
@@ -69,4 +74,12 @@ class Graphics:
     # rdp
     replace_user: bool = False
     multi_user: bool = False
+    # libvirt 9.0: <gl enable= rendernode=> (spice, sdl, dbus, egl-headless),
+    # <audio id=> (vnc, dbus), powerControl (vnc), p2p and address (dbus)
+    gl: bool | None = None
+    rendernode: str | None = None
+    audio_id: int = 0
+    power_control: bool | None = None
+    p2p: bool = False
+    dbus_address: str | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)

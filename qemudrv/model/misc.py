@@ -1,4 +1,4 @@
-"""Model of the smaller devices: leases, hubs, watchdog, memory balloon, TPM,
+"""Model of the smaller devices: leases, hubs, watchdog, memory balloon,
 NVRAM, panic notifiers, shared memory and memory modules (libvirt 1.3.1)."""
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ HUB_TYPES = ("usb",)
 WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
 WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
 MEMBALLOON_MODELS = ("virtio", "xen", "none")
-TPM_MODELS = ("tpm-tis",)
-TPM_BACKENDS = ("passthrough",)
-TPM_DEFAULT_DEVICE = "/dev/tpm0"
 # virDomainPanicModel of 1.3.1 ("default" is the unset model)
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
 PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
 MEMORY_MODELS = ("dimm",)
+# virDomainMemoryModel of libvirt 9.0
+MEMORY_MODELS_MODERN = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc")
 VSOCK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
@@ -52,6 +51,7 @@ class Memballoon:
     autodeflate: bool | None = None
     period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    free_page_reporting: bool | None = None  # libvirt 9.0
 
 
 @dataclass
@@ -64,6 +64,18 @@ class MemoryDevice:
     pagesize: int = 0
     source_nodes: frozenset[int] | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0 (virDomainMemoryDef): the other models' source and target.
+    access: str | None = None  # shared / private
+    discard: bool | None = None
+    uuid: str | None = None  # nvdimm
+    path: str | None = None  # nvdimm, virtio-pmem: the backing file
+    alignsize: int = 0
+    pmem: bool = False
+    labelsize: int = 0
+    readonly: bool = False
+    blocksize: int = 0  # virtio-mem
+    requestedsize: int = 0
+    currentsize: int = 0
 
 
 @dataclass
@@ -87,14 +99,9 @@ class Shmem:
     msi_vectors: int = 0
     msi_ioeventfd: bool | None = None
     info: DeviceInfo = field(default_factory=DeviceInfo)
-
-
-@dataclass
-class TPM:
-    model: str = "tpm-tis"
-    backend: str = "passthrough"
-    path: str = TPM_DEFAULT_DEVICE
-    info: DeviceInfo = field(default_factory=DeviceInfo)
+    # libvirt 9.0: the QEMU device and the role in a migration
+    model: str = "ivshmem"  # ivshmem / ivshmem-plain / ivshmem-doorbell
+    role: str | None = None  # master / peer
 
 
 @dataclass

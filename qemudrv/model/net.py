@@ -1,4 +1,5 @@
-"""Model of network interfaces (libvirt 1.3.1's virDomainNetDef)."""
+"""Model of network interfaces (libvirt 1.3.1's virDomainNetDef, grown with
+what libvirt 9.0 added)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,19 @@ NET_TYPES = (
     "user", "ethernet", "vhostuser", "server", "client", "mcast", "network",
     "bridge", "internal", "direct", "hostdev", "udp",
 )
+# libvirt 9.0 adds vDPA devices, a NIC with no back end and VMware switches.
+NET_TYPES_MODERN = (*NET_TYPES, "vdpa", "null", "vds")
 SOCKET_TYPES = ("server", "client", "mcast", "udp")
+# virDomainNetModelType: models libvirt 9.0 knows, matched case-insensitively.
+KNOWN_MODELS = (
+    "unknown", "netfront", "rtl8139", "virtio", "e1000", "e1000e",
+    "virtio-transitional", "virtio-non-transitional", "usb-net",
+    "spapr-vlan", "lan9118", "scm91c111", "vlance", "vmxnet", "vmxnet2",
+    "vmxnet3", "Am79C970A", "Am79C973", "82540EM", "82545EM", "82543GC",
+)
+VIRTIO_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
+TEAMING_TYPES = ("none", "persistent", "transient")
+BACKEND_TYPES = ("default", "passt")
 DIRECT_MODES = ("vepa", "private", "bridge", "passthrough")
 DRIVER_NAMES = ("qemu", "vhost")
 TX_MODES = ("iothread", "timer")
@@ -61,6 +74,42 @@ class Bandwidth:
 
 
 @dataclass
+class IPAddress:
+    """An <ip> of a NIC's host or guest side (virNetDevIPAddr)."""
+
+    address: str
+    family: str | None = None  # ipv4 or ipv6
+    prefix: int = 0
+    peer: str | None = None
+
+
+@dataclass
+class IPRoute:
+    """A <route> (virNetDevIPRoute); ``address``/``gateway`` as written."""
+
+    address: str
+    gateway: str
+    family: str | None = None
+    netmask: str | None = None
+    prefix: int | None = None
+    metric: int | None = None
+
+
+@dataclass
+class VirtioOptions:
+    """The virtio transport switches of a device's <driver>
+    (virDomainVirtioOptions)."""
+
+    iommu: bool | None = None
+    ats: bool | None = None
+    packed: bool | None = None
+    page_per_vq: bool | None = None
+
+    def any(self) -> bool:
+        return any(v is not None for v in (self.iommu, self.ats, self.packed, self.page_per_vq))
+
+
+@dataclass
 class Interface:
     type: str = "user"
     mac: str = ""  # lowercase aa:bb:cc:dd:ee:ff
@@ -73,9 +122,16 @@ class Interface:
     queues: int = 0
     host_offloads: dict[str, bool] = field(default_factory=dict)
     guest_offloads: dict[str, bool] = field(default_factory=dict)
-    # <backend tap= vhost=>
+    rx_queue_size: int | None = None
+    tx_queue_size: int | None = None
+    rss: bool | None = None
+    rss_hash_report: bool | None = None
+    virtio: VirtioOptions = field(default_factory=VirtioOptions)
+    # <backend type= tap= vhost= logFile=>
+    backend_type: str | None = None
     backend_tap: str | None = None
     backend_vhost: str | None = None
+    backend_log_file: str | None = None
     # per-type source
     network: str | None = None
     portgroup: str | None = None
@@ -89,6 +145,10 @@ class Interface:
     local_port: int = 0
     vhostuser_path: str | None = None
     vhostuser_server: bool = False
+    # <reconnect enabled timeout> of a vhost-user client socket
+    vhostuser_reconnect: bool | None = None
+    vhostuser_reconnect_timeout: int = 0
+    vdpa_dev: str | None = None
     hostdev: Hostdev | None = None
     # common
     script: str | None = None
@@ -103,4 +163,17 @@ class Interface:
     link_state: str | None = None
     sndbuf: int | None = None
     trust_guest_rx_filters: bool | None = None
+    # libvirt 9.0
+    mac_type: str | None = None
+    mac_check: bool | None = None
+    managed_tap: bool | None = None  # <target managed>
+    host_ips: list[IPAddress] = field(default_factory=list)  # <source><ip>
+    host_routes: list[IPRoute] = field(default_factory=list)
+    guest_ips: list[IPAddress] = field(default_factory=list)  # <ip> of the guest
+    guest_routes: list[IPRoute] = field(default_factory=list)
+    isolated_port: bool | None = None
+    teaming_type: str | None = None
+    teaming_persistent: str | None = None
+    mtu: int = 0
+    coalesce_rx_frames: int = 0
     info: DeviceInfo = field(default_factory=DeviceInfo)

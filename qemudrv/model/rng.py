@@ -9,6 +9,7 @@ from .chardev import ChrSource
 
 RNG_MODELS = ("virtio",)
 RNG_BACKENDS = ("random", "egd")
+RNG_BACKENDS_MODERN = (*RNG_BACKENDS, "builtin")  # libvirt 9.0
 
 
 @dataclass

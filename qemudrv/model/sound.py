@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from .address import DeviceInfo
 
 SOUND_MODELS = ("sb16", "es1370", "pcspk", "ac97", "ich6", "ich9", "usb")
+MODERN_SOUND_MODELS = (*SOUND_MODELS, "ich7")
 CODEC_TYPES = ("duplex", "micro")
+MODERN_CODEC_TYPES = (*CODEC_TYPES, "output")
 
 
 @dataclass
@@ -20,4 +22,5 @@ class SoundCodec:
 class Sound:
     model: str = "ich6"
     codecs: list[SoundCodec] = field(default_factory=list)
+    audio_id: int = 0  # <audio id=> (libvirt 9.0): the backend it plays through
     info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -10,6 +10,7 @@ the first <source> that has them wins.
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ..errors import ConfigError, XMLError
 from ..model.address import USBAddress
@@ -17,6 +18,7 @@ from ..model.chardev import (
     CHANNEL_STATES,
     CHANNEL_TARGETS,
     CHR_TYPES,
+    CHR_TYPES_MODERN,
     CONSOLE_TARGETS,
     SERIAL_TARGET_MODELS,
     SERIAL_TARGETS,
@@ -30,6 +32,7 @@ from ..model.chardev import (
     Serial,
 )
 from ..xmlreader import Element, child, elements, where
+from .chardev_source import parse_modern_chr_source
 from .context import ParseContext
 from .device_info import parse_device_info
 from .seclabel import parse_device_seclabels
@@ -40,14 +43,15 @@ _CHANNEL_NAME_CHARS = frozenset(
 )
 
 
-def parse_chr_type(el: Element, attr: str = "type", default: str | None = "pty") -> str:
+def parse_chr_type(el: Element, attr: str = "type", default: str | None = "pty",
+                   *, modern: bool = False) -> str:
     """The ``type`` attribute of a chardev element (pty when absent)."""
     value = el.get(attr)
     if value is None:
         if default is None:
             raise XMLError(f"missing {attr} attribute in <{where(el)}>")
         return default
-    if value not in CHR_TYPES:
+    if value not in (CHR_TYPES_MODERN if modern else CHR_TYPES):
         raise ConfigError(f"unknown type presented to host for character device: {value}")
     return value
 
@@ -67,6 +71,8 @@ def parse_chr_source(
     carry seclabels.
     """
     src = src or ChrSource()
+    if ctx.modern:
+        return parse_modern_chr_source(el, ctx, src, chr_dev)
     t = src.type
     mode: str | None = None
     path = append = channel = master = slave = protocol = None
@@ -228,9 +234,26 @@ def _parse_target(dev: ChrDevice, target: Element | None, ctx: ParseContext) -> 
     dev.port = None if port is None else _parse_port(port)
 
 
+def _drop_default_path(dev: ChrDevice, ctx: ParseContext) -> None:
+    """qemuDomainChrDefPostParse (libvirt 9.0's, which knows the parse flags):
+    an inactive definition forgets the socket path libvirt generated for a
+    virtio channel, and a unix source without a path listens."""
+    src = dev.source
+    if (dev.kind == "channel" and dev.target_type == "virtio" and src.type == "unix"
+            and src.path):
+        target_dir = re.escape(str(ctx.caps.conf("channel_target_dir")
+                                   or "/var/lib/libvirt/qemu/channel/target"))
+        name = re.escape(dev.name or "")
+        # libvirt's pattern, alternation precedence included
+        if re.search(f"^{target_dir}/([^/]+\\.)|(domain-[^/]+/){name}$", src.path):
+            src.path = None
+    if src.type == "unix" and not src.path:
+        src.listen = True
+
+
 def _parse_chr(dev: ChrDevice, el: Element, ctx: ParseContext) -> ChrDevice:
     """virDomainChrDefParseXML for any of the four kinds."""
-    dev.source = ChrSource(type=parse_chr_type(el))
+    dev.source = ChrSource(type=parse_chr_type(el, modern=ctx.modern))
     _parse_target(dev, child(el, "target"), ctx)
     parse_chr_source(el, ctx, dev.source, chr_dev=dev)
     if dev.source.type == "spicevmc":
@@ -238,6 +261,8 @@ def _parse_chr(dev: ChrDevice, el: Element, ctx: ParseContext) -> ChrDevice:
             raise ConfigError("spicevmc device type only supports virtio")
         dev.source.spicevmc = "vdagent"
     parse_device_info(el, ctx, dev.info)
+    if ctx.modern and ctx.inactive:
+        _drop_default_path(dev, ctx)
     if (
         dev.kind == "serial"
         and dev.target_type == "usb-serial"

@@ -125,7 +125,7 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         if start is not None and cont.info.usb_master_startport is None:
             cont.info.usb_master_startport = start
     elif cont.type == "pci":
-        _parse_pci(el, cont)
+        _parse_pci(el, cont, ctx.modern)
     return cont
 
 
@@ -151,8 +151,10 @@ def _parse_modern_target(target: Element, cont: Controller) -> None:
 _VALIDATION_CODE = "unsupported configuration"
 
 
-def _parse_pci(el: Element, cont: Controller) -> None:
-    if cont.model in ("pci-root", "pcie-root"):
+def _parse_pci(el: Element, cont: Controller, modern: bool) -> None:
+    # libvirt 9.0 checks the roots later: in the controller post-parse
+    # (pSeries has more than one) and validation.
+    if cont.model in ("pci-root", "pcie-root") and not modern:
         if cont.info.address is not None:
             raise XMLError("pci-root and pcie-root controllers should not have an address",
                            code="unsupported configuration")

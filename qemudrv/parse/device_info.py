@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
 from ..limits import CONTROLLERS_MAX, UINT_MAX, ULLONG_MAX
 from ..model.address import (
     Address,
@@ -102,8 +102,9 @@ def _parse_zpci(el: Element, addr: PCIAddress) -> None:
         except ValueError:
             raise XMLError(f"Cannot parse <address> '{name}' attribute") from None
         if not low <= value <= high:
-            raise XMLError(f"Invalid PCI address {name}='0x{value:x}', "
-                           f"must be > 0x{low:x} and <= 0x{high:x}" if low else
+            # qemuValidateDomainDeviceDefZPCIAddress's wording
+            raise XMLError(f"Invalid PCI address {name}='0x{value:04x}', "
+                           f"must be > 0x0000 and <= 0x{high:04x}" if low else
                            f"Invalid PCI address {name}='0x{value:x}', must be <= 0x{high:x}")
         setattr(addr, f"zpci_{name}", value)
 
@@ -185,6 +186,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
     raise XMLError(f"unknown address type '{kind}'")
 
 
+
+
 def parse_device_info(
     el: Element,
     ctx: ParseContext,
@@ -196,7 +199,10 @@ def parse_device_info(
     """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
     info = info or DeviceInfo()
     # The first child of each name; child() answers from a per-element index.
-    alias = None if ctx.inactive else child(el, "alias")
+    alias = child(el, "alias")
+    if alias is not None and ctx.inactive and not (
+            ctx.modern and _is_user_alias(alias.get("name"))):
+        alias = None
     address = child(el, "address")
     master = child(el, "master")
     boot = child(el, "boot") if allow_boot else None
@@ -213,16 +219,64 @@ def parse_device_info(
             raise XMLError(f"Cannot parse 'startport' attribute '{startport}'") from None
     if boot is not None:
         info.boot_order = parse_boot_order(boot, ctx)
-    if rom is not None:
+    if rom is not None and ctx.modern:
+        _parse_rom_modern(rom, info)
+    elif rom is not None:
         bar = rom.get("bar")
         if bar is not None:
             if bar not in ("on", "off"):
                 raise XMLError(f"unknown rom bar value '{bar}'")
             info.rom_bar = bar == "on"
         info.rom_file = rom.get("file")
+    if ctx.modern:
+        acpi = child(el, "acpi")
+        if acpi is not None and acpi.get("index") is not None:
+            info.acpi_index = _acpi_index(acpi.get("index") or "")
     if address is not None:
         info.address = parse_address(address, modern=ctx.modern)
     return info
+
+
+# virDomainDeviceAliasIsUserAlias and USER_ALIAS_CHARS: libvirt 9.0 keeps an
+# alias the user chose (ua-...) in a persistent definition.
+_USER_ALIAS = re.compile(r"ua-[A-Za-z0-9_-]*")
+
+
+def _is_user_alias(name: str | None) -> bool:
+    return name is not None and _USER_ALIAS.fullmatch(name) is not None
+
+
+def _tristate(el: Element, name: str, values: tuple[str, str]) -> bool | None:
+    """virXMLPropTristateBool/Switch: ``values`` are the true and false words."""
+    value = el.get(name)
+    if value is None:
+        return None
+    if value not in values:
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{value}'.")
+    return value == values[0]
+
+
+def _parse_rom_modern(rom: Element, info: DeviceInfo) -> None:
+    info.rom_enabled = _tristate(rom, "enabled", ("yes", "no"))
+    info.rom_bar = _tristate(rom, "bar", ("on", "off"))
+    info.rom_file = rom.get("file")
+    if info.rom_enabled is False and (info.rom_bar is not None or info.rom_file is not None):
+        raise ConfigError("ROM tuning is not supported when ROM is disabled")
+
+
+def _acpi_index(value: str) -> int:
+    """virXMLPropUInt with VIR_XML_PROP_NONZERO."""
+    try:
+        number = int(value, 10)
+    except ValueError:
+        number = -1
+    if number < 0 or number > 0xFFFFFFFF:
+        raise XMLError(f"Invalid value for attribute 'index' in element 'acpi': '{value}'. "
+                       "Expected non-negative integer value")
+    if number == 0:
+        raise XMLError("Invalid value for attribute 'index' in element 'acpi': "
+                       "Zero is not permitted")
+    return number
 
 
 def parse_boot_order(boot: Element, ctx: ParseContext) -> int:

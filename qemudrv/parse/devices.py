@@ -27,9 +27,11 @@ from . import (
     rng,
     smartcard,
     sound,
+    tpm,
     video,
 )
 from .context import ParseContext
+from .iommu import parse_iommu
 
 Parser = Callable[[Element, ParseContext], Any]
 
@@ -57,6 +59,7 @@ _LISTS: dict[str, tuple[Parser, str]] = {
     "shmem": (misc.parse_shmem, "shmems"),
     "memory": (misc.parse_memory, "memories"),
     "audio": (audio.parse_audio, "audios"),
+    "tpm": (tpm.parse_tpm, "tpms"),
 }
 
 _SINGLE: dict[str, tuple[Parser, str, str]] = {
@@ -71,9 +74,9 @@ _SINGLE: dict[str, tuple[Parser, str, str]] = {
         "memballoon",
         "only a single memory balloon device is supported",
     ),
-    "tpm": (misc.parse_tpm, "tpm", "only a single TPM device is supported"),
     "nvram": (misc.parse_nvram, "nvram", "only a single nvram device is supported"),
     "vsock": (misc.parse_vsock, "vsock", "only a single vsock device is supported"),
+    "iommu": (parse_iommu, "iommu", "only a single IOMMU device is supported"),
 }
 
 # The order in which libvirt's parser visits device kinds; errors of an
@@ -86,7 +89,8 @@ _ORDER = [
 ]
 # libvirt 9.0 reads <audio> right after <sound>.
 _ORDER_MODERN = [
-    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "vsock",
+    *_ORDER[:_ORDER.index("sound") + 1], "audio", *_ORDER[_ORDER.index("sound") + 1:], "iommu",
+    "vsock",
 ]
 
 
@@ -105,6 +109,8 @@ def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
         if name in _LISTS:
             parser, attr = _LISTS[name]
             target = getattr(devices, attr)
+            if name == "tpm":
+                tpm.check_tpm_count(len(found), ctx)
             for item in found:
                 target.append(parser(item, ctx))
         else:

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
 from ..limits import INT_MAX
 from ..model.address import DriveAddress
 from ..model.disk import (
     CACHE_MODES,
+    DETECT_ZEROES_MODES,
     DISCARD_MODES,
     DISK_BUSES,
     DISK_DEVICES,
+    DISK_MODELS,
     DISK_TYPES,
     ERROR_POLICIES,
     GEOMETRY_TRANS,
     IO_MODES,
     IOTUNE_FIELDS,
+    IOTUNE_MAX_LENGTH_FIELDS,
+    MODERN_DISK_TYPES,
+    MODERN_IO_MODES,
+    MODERN_NET_PROTOCOLS,
+    NET_DEFAULT_PORTS,
     NET_PROTOCOLS,
     NET_TRANSPORTS,
     POOL_MODES,
@@ -25,17 +32,20 @@ from ..model.disk import (
     STARTUP_POLICIES,
     STORAGE_FORMATS,
     TRAY_STATES,
+    VIRTIO_OPTIONS,
     Disk,
     DiskAuth,
     Encryption,
     Mirror,
     NetHost,
+    NVMeSource,
     PoolSource,
     StorageSource,
+    VhostUserSource,
 )
-from ..xmlreader import Element, child, children, elements
+from ..xmlreader import Element, child, children, elements, scale
 from .context import ParseContext
-from .device_info import parse_device_info
+from .device_info import parse_device_info, parse_pci_address
 from .seclabel import parse_device_seclabels
 
 
@@ -149,6 +159,8 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
     """virDomainDiskSourceParse; returns the startupPolicy attribute."""
     if src.type == "file":
         src.path = src_el.get("file")
+        if ctx.modern:
+            src.fdgroup = src_el.get("fdgroup")
     elif src.type == "block":
         src.path = src_el.get("dev")
     elif src.type == "dir":
@@ -157,7 +169,7 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
         protocol = src_el.get("protocol")
         if protocol is None:
             raise XMLError("missing network source protocol type")
-        if protocol not in NET_PROTOCOLS:
+        if protocol not in (MODERN_NET_PROTOCOLS if ctx.modern else NET_PROTOCOLS):
             raise XMLError(f"unknown protocol type '{protocol}'")
         src.protocol = protocol
         name = src_el.get("name")
@@ -165,6 +177,12 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError("missing name for disk source")
         src.path = name
         _parse_hosts(src_el, src)
+        if ctx.modern:
+            _parse_network_modern(src_el, src)
+    elif src.type == "nvme":
+        src.nvme = _parse_nvme(src_el)
+    elif src.type == "vhostuser":
+        src.vhostuser = _parse_vhostuser(src_el)
     elif src.type == "volume":
         pool, volume = src_el.get("pool"), src_el.get("volume")
         if pool is None and volume is None:
@@ -176,7 +194,160 @@ def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str 
             raise XMLError(f"unknown source mode '{mode}' for volume type disk")
         src.pool = PoolSource(pool, volume, mode)
     src.seclabels = parse_device_seclabels(src_el, ctx)
+    if ctx.modern:
+        src.slice_storage = _parse_storage_slice(src_el)
+    if ctx.modern and src.type in ("file", "block", "dir", "volume"):
+        reservations = child(src_el, "reservations")
+        if reservations is not None:
+            src.reservations = _parse_reservations(reservations)
     return src_el.get("startupPolicy")
+
+
+def _index(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise XMLError(f"invalid disk index '{value}'") from None
+
+
+def _tristate(el: Element, name: str) -> bool | None:
+    value = el.get(name)
+    if value is None:
+        return None
+    if value not in ("yes", "no"):
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       f"'{value}'. Expected 'yes' or 'no'")
+    return value == "yes"
+
+
+def _ull(el: Element | None, name: str, message: str) -> int | None:
+    if el is None or el.get(name) is None:
+        return None
+    value = _uint(el.get(name), message)
+    return value
+
+
+def _parse_nvme(el: Element) -> NVMeSource:
+    """virDomainDiskSourceNVMeParse."""
+    type_ = el.get("type")
+    if type_ is None:
+        raise XMLError("missing 'type' attribute to disk source")
+    if type_ != "pci":
+        raise XMLError(f"unsupported source type '{type_}'")
+    namespace = el.get("namespace")
+    if namespace is None:
+        raise XMLError("missing 'namespace' attribute to disk source")
+    number = _uint(namespace, "malformed namespace '%s'")
+    address = child(el, "address")
+    if address is None:
+        raise XMLError("NVMe disk source is missing address")
+    return NVMeSource(parse_pci_address(address), number or 0, _tristate(el, "managed"))
+
+
+def _parse_vhostuser(el: Element) -> VhostUserSource:
+    """virDomainDiskSourceVHostUserParse."""
+    type_, path = el.get("type"), el.get("path")
+    if type_ is None:
+        raise XMLError("missing 'type' attribute for vhostuser disk source")
+    if type_ != "unix":
+        raise XMLError("invalid 'type' attribute for vhostuser disk source")
+    if path is None:
+        raise XMLError("missing 'path' attribute for vhostuser disk source")
+    source = VhostUserSource(path)
+    reconnect = child(el, "reconnect")
+    if reconnect is not None:
+        source.reconnect = _tristate(reconnect, "enabled")
+        timeout = reconnect.get("timeout")
+        if timeout is not None:
+            source.reconnect_timeout = _uint(timeout, "invalid reconnect timeout '%s'")
+    return source
+
+
+def _parse_storage_slice(src_el: Element) -> tuple[int, int] | None:
+    """virDomainStorageSourceParseSlices: the 'storage' slice."""
+    slices = child(src_el, "slices")
+    if slices is None:
+        return None
+    for slice_el in children(slices, "slice"):
+        if slice_el.get("type") != "storage":
+            continue
+        offset, size = slice_el.get("offset"), slice_el.get("size")
+        if offset is None or size is None:
+            raise XMLError("missing offset or size attribute of slice")
+        return (_uint(offset, "malformed value '%s' of 'offset' attribute of slice") or 0,
+                _uint(size, "malformed value '%s' of 'size' attribute of slice") or 0)
+    return None
+
+
+def _parse_reservations(el: Element) -> tuple[bool, str | None]:
+    """virStoragePRDefParseXML."""
+    managed = _tristate(el, "managed")
+    if managed is None:
+        raise XMLError("missing 'managed' attribute for <reservations/>")
+    source = child(el, "source")
+    if managed or source is None:
+        return managed, None
+    type_, path, mode = source.get("type"), source.get("path"), source.get("mode")
+    if type_ is None:
+        raise XMLError("missing connection type for <reservations/>")
+    if path is None:
+        raise XMLError("missing path for <reservations/>")
+    if mode is None:
+        raise XMLError("missing connection mode for <reservations/>")
+    if type_ != "unix":
+        raise XMLError(f"unsupported connection type for <reservations/>: {type_}")
+    if mode != "client":
+        raise XMLError(f"unsupported connection mode for <reservations/>: {mode}")
+    return managed, path
+
+
+def _parse_network_modern(src_el: Element, src: StorageSource) -> None:
+    """libvirt 9.0's virDomainDiskSourceNetworkParse additions: TLS, HTTP
+    options, and the default port of each TCP host."""
+    protocol = src.protocol or ""
+    if protocol in ("gluster", "rbd") and src.path is not None:
+        volume, sep, _ = src.path.partition("/")
+        if not sep or not volume:
+            raise XMLError(f"can't split path '{src.path}' into pool name and image name")
+    src.tls = _tristate(src_el, "tls")
+    src.tls_hostname = src_el.get("tlsHostname")
+    snapshot, config = child(src_el, "snapshot"), child(src_el, "config")
+    src.snapshot = snapshot.get("name") if snapshot is not None else None
+    src.config_file = config.get("file") if config is not None else None
+    if protocol in ("http", "https"):
+        src.query = src_el.get("query")
+    if protocol == "nfs":
+        identity = child(src_el, "identity")
+        if identity is not None:
+            src.nfs_user, src.nfs_group = identity.get("user"), identity.get("group")
+    initiator = child(src_el, "initiator")
+    iqn = child(initiator, "iqn") if initiator is not None else None
+    if iqn is not None:
+        src.initiator_iqn = iqn.get("name")
+    port = NET_DEFAULT_PORTS.get(protocol)
+    for host in src.hosts:
+        if host.transport == "tcp" and not host.port and port:
+            host.port = str(port)
+    if protocol == "iscsi" and src.path is not None and "/" not in src.path:
+        # virDomainPostParseCheckISCSIPath: the LUN defaults to 0
+        src.path += "/0"
+    ssl = child(src_el, "ssl")
+    if protocol in ("https", "ftps") and ssl is not None:
+        src.sslverify = _tristate(ssl, "verify")
+    cookies = child(src_el, "cookies")
+    if protocol in ("http", "https") and cookies is not None:
+        for cookie in children(cookies, "cookie"):
+            name = cookie.get("name")
+            if not name:
+                raise XMLError("missing cookie name")
+            src.cookies.append((name, cookie.text or ""))
+    if protocol in ("http", "https", "ftp", "ftps"):
+        message = "invalid readahead size or timeout"
+        src.readahead = _ull(child(src_el, "readahead"), "size", message)
+        src.timeout = _ull(child(src_el, "timeout"), "seconds", message)
+
 
 
 def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> None:
@@ -190,13 +361,7 @@ def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> Non
         return
     if type_ not in DISK_TYPES:
         raise XMLError(f"unknown disk backing store type '{type_}'")
-    index = node.get("index")
-    idx = None
-    if index is not None:
-        try:
-            idx = int(index)
-        except ValueError:
-            raise XMLError(f"invalid disk index '{index}'") from None
+    idx = None if ctx.modern and ctx.inactive else _index(node.get("index"))
     fmt = child(node, "format")
     if fmt is None or fmt.get("type") is None:
         raise XMLError("missing disk backing store format")
@@ -207,7 +372,16 @@ def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> Non
     if src_el is None:
         raise XMLError("missing disk backing store source")
     backing = StorageSource(type=type_, format=fmt_type)
+    if ctx.modern:
+        backing.metadata_cache_max_size = _metadata_cache(fmt)
     parse_source(src_el, backing, ctx)
+    if ctx.modern:
+        auth, enc = child(src_el, "auth"), child(src_el, "encryption")
+        backing.auth = parse_auth(auth, modern=True) if auth is not None else None
+        backing.encryption = _parse_encryption(enc, ctx) if enc is not None else None
+        if backing.encryption is not None and backing.encryption.engine is None:
+            backing.encryption.engine = "qemu"  # qemuDomainDeviceDiskDefPostParse
+    backing.source_index = idx
     parent.backing = backing
     parent.backing_index = idx
     _parse_backing(node, backing, ctx)
@@ -237,6 +411,11 @@ def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
         if src_el is None:
             raise XMLError("mirror requires source element")
         parse_source(src_el, mirror.src, ctx)
+        if ctx.modern:
+            mirror.src.source_index = _index(src_el.get("index"))
+            if fmt is not None:
+                mirror.src.metadata_cache_max_size = _metadata_cache(fmt)
+            _parse_backing(el, mirror.src, ctx)
     if mirror.src.format is not None and mirror.src.format not in STORAGE_FORMATS:
         raise XMLError(f"unknown mirror format value '{mirror.src.format}'")
     ready = el.get("ready")
@@ -247,8 +426,9 @@ def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
     disk.mirror = mirror
 
 
-def parse_auth(el: Element) -> DiskAuth:
-    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev."""
+def parse_auth(el: Element, *, modern: bool = False) -> DiskAuth:
+    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev.
+    libvirt 9.0 leaves the secret's type to validation."""
     auth = DiskAuth(username=el.get("username"))
     if auth.username is None:
         raise XMLError("missing username for auth")
@@ -258,6 +438,12 @@ def parse_auth(el: Element) -> DiskAuth:
     auth.secret_type = secret.get("type")
     auth.uuid = secret.get("uuid")
     auth.usage = secret.get("usage")
+    if modern:
+        if auth.uuid is None and auth.usage is None:
+            raise XMLError("missing secret uuid or usage attribute")
+        if auth.uuid is not None and auth.usage is not None:
+            raise XMLError("either secret uuid or usage expected")
+        return auth
     if auth.uuid and auth.usage:
         raise XMLError("either auth secret uuid or usage expected")
     if not auth.uuid and not auth.usage:
@@ -269,26 +455,46 @@ def parse_auth(el: Element) -> DiskAuth:
     return auth
 
 
-def _parse_encryption(el: Element) -> Encryption:
+def _parse_encryption(el: Element, ctx: ParseContext) -> Encryption:
     fmt = el.get("format")
     if fmt is None:
         raise XMLError("unknown volume encryption format")
-    if fmt not in ("default", "qcow"):
+    formats = ("default", "qcow", "luks", "luks2") if ctx.modern else ("default", "qcow")
+    if fmt not in formats:
         raise XMLError(f"unknown volume encryption format type {fmt}")
     enc = Encryption(format=fmt)
+    if ctx.modern:
+        engine = el.get("engine")
+        if engine is not None and engine not in ("qemu", "librbd"):
+            raise XMLError(f"unknown volume encryption engine type {engine}")
+        enc.engine = engine
+        if child(el, "cipher") is not None or child(el, "ivgen") is not None:
+            enc.has_cipher = True
     for s in children(el, "secret"):
         stype = s.get("type")
         if stype != "passphrase":
             raise XMLError(f"unknown volume encryption secret type {stype}")
-        uuid = s.get("uuid")
-        if uuid is None:
+        uuid, usage = s.get("uuid"), s.get("usage")
+        if ctx.modern:
+            # virSecretLookupParseSecret: a secret by UUID or by usage
+            if uuid is None and usage is None:
+                raise XMLError("missing secret uuid or usage attribute")
+            if uuid is not None and usage is not None:
+                raise XMLError("either secret uuid or usage expected")
+        elif uuid is None:
             raise XMLError("missing volume encryption uuid")
-        enc.secrets.append((stype, uuid))
+        enc.secrets.append((stype, "uuid", str(uuid)) if uuid is not None
+                           else (stype, "usage", str(usage)))
     return enc
 
 
-def _parse_iotune(el: Element, disk: Disk) -> None:
-    for name in IOTUNE_FIELDS:
+def _parse_iotune(el: Element, disk: Disk, ctx: ParseContext) -> None:
+    fields = IOTUNE_FIELDS + IOTUNE_MAX_LENGTH_FIELDS if ctx.modern else IOTUNE_FIELDS
+    if ctx.modern:
+        group = child(el, "group_name")
+        if group is not None:
+            disk.iotune_group = group.text or ""
+    for name in fields:
         node = child(el, name)
         if node is None:
             continue
@@ -315,7 +521,37 @@ def _parse_iotune(el: Element, disk: Disk) -> None:
         raise XMLError("total and read/write iops_sec_max cannot be set at the same time")
 
 
-def _parse_driver(el: Element, disk: Disk) -> None:
+def _metadata_cache(el: Element) -> int:
+    """<metadata_cache><max_size unit=...> in bytes."""
+    cache = child(el, "metadata_cache")
+    size = child(cache, "max_size") if cache is not None else None
+    if size is None:
+        return 0
+    what = "./metadata_cache/max_size"
+    try:
+        number = int((size.text or "").strip(), 10)
+    except ValueError:
+        raise XMLError(f"could not parse element {what}") from None
+    return scale(number, size.get("unit"), 1, what)
+
+
+def _parse_driver_modern(el: Element, disk: Disk) -> None:
+    """virDomainDiskDefDriverParseXML's attributes new since 1.3.1."""
+    disk.detect_zeroes = _enum(el.get("detect_zeroes"), DETECT_ZEROES_MODES,
+                               "unknown driver detect_zeroes value '%s'")
+    disk.queues = _uint(el.get("queues"), "'queues' attribute must be positive number: %s") or 0
+    disk.queue_size = _uint(el.get("queue_size"),
+                            "'queue_size' attribute must be positive number: %s") or 0
+    for name in VIRTIO_OPTIONS:
+        switch = _on_off(el.get(name), f"invalid {name} value '%s'")
+        if switch is not None:
+            disk.virtio[name] = switch
+    disk.src.metadata_cache_max_size = _metadata_cache(el)
+
+
+def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
+    if ctx.modern:
+        _parse_driver_modern(el, disk)
     disk.driver_name = el.get("name")
     fmt = el.get("type")
     if fmt is not None:
@@ -332,7 +568,8 @@ def _parse_driver(el: Element, disk: Disk) -> None:
     if rerror is not None and rerror not in ERROR_POLICIES[1:4]:
         raise XMLError(f"unknown disk read error policy '{rerror}'")
     disk.rerror_policy = rerror
-    disk.io = _enum(el.get("io"), IO_MODES, "unknown disk io mode '%s'")
+    disk.io = _enum(el.get("io"), MODERN_IO_MODES if ctx.modern else IO_MODES,
+                    "unknown disk io mode '%s'")
     disk.ioeventfd = _on_off(el.get("ioeventfd"), "unknown disk ioeventfd mode '%s'")
     disk.event_idx = _on_off(el.get("event_idx"), "unknown disk event_idx mode '%s'")
     disk.copy_on_read = _on_off(el.get("copy_on_read"), "unknown disk copy_on_read mode '%s'")
@@ -358,7 +595,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     disk = Disk()
     type_ = el.get("type")
     if type_ is not None:
-        if type_ not in DISK_TYPES:
+        if type_ not in (MODERN_DISK_TYPES if ctx.modern else DISK_TYPES):
             raise XMLError(f"unknown disk type '{type_}'")
         disk.type = type_
     disk.src.type = disk.type
@@ -367,6 +604,11 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         if device not in DISK_DEVICES:
             raise XMLError(f"unknown disk device '{device}'")
         disk.device = device
+    if ctx.modern:
+        model = el.get("model")
+        if model is not None and model not in DISK_MODELS:
+            raise XMLError(f"Invalid value for attribute 'model' in element 'disk': '{model}'.")
+        disk.model = model
     disk.snapshot = _enum(el.get("snapshot"), SNAPSHOT_MODES, "unknown disk snapshot setting '%s'")
     rawio = el.get("rawio")
     if rawio is not None:
@@ -376,13 +618,17 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     disk.sgio = _enum(el.get("sgio"), SGIO_MODES, "unknown disk sgio mode '%s'")
 
     source_seen = False
+    source_el: Element | None = None
     target = None
     startup = None
     for c in elements(el):
         name = c.tag
         if name == "source" and not source_seen:
             source_seen = True
+            source_el = c
             startup = parse_source(c, disk.src, ctx)
+            if ctx.modern and not ctx.inactive:
+                disk.src.source_index = _index(c.get("index"))
         elif name == "target" and target is None:
             target = c
         elif name == "geometry":
@@ -402,21 +648,23 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 _uint(c.get("physical_block_size"), "invalid physical block size '%s'") or 0
             )
         elif name == "driver" and disk.driver_name is None:
-            _parse_driver(c, disk)
+            _parse_driver(c, disk, ctx)
         elif name == "mirror" and disk.mirror is None and not ctx.inactive:
             _parse_mirror(c, disk, ctx)
         elif name == "auth" and disk.auth is None:
-            disk.auth = parse_auth(c)
+            disk.auth = parse_auth(c, modern=ctx.modern)
         elif name == "iotune":
-            _parse_iotune(c, disk)
+            _parse_iotune(c, disk, ctx)
         elif name == "readonly":
             disk.readonly = True
         elif name == "shareable":
             disk.shared = True
         elif name == "transient":
             disk.transient = True
+            if ctx.modern:
+                disk.transient_share_backing = _tristate(c, "shareBacking") is True
         elif name == "encryption" and disk.encryption is None:
-            disk.encryption = _parse_encryption(c)
+            disk.encryption = _parse_encryption(c, ctx)
         elif name == "serial" and disk.serial is None:
             disk.serial = c.text or None
         elif name == "wwn" and disk.wwn is None:
@@ -437,11 +685,18 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 raise XMLError("disk product is not printable string")
         elif name == "backenddomain":
             disk.backend_domain = c.get("name")
-    if not ctx.inactive:
+    if ctx.modern and source_el is None:
+        # virDomainDiskDefParseSourceXML: no <source>, no storage type
+        disk.type = disk.src.type = "file"
+    if not ctx.inactive or ctx.modern:
         _parse_backing(el, disk.src, ctx)
+    if ctx.modern and source_el is not None:
+        _parse_source_secrets(source_el, disk, ctx)
 
     src = disk.src
-    if (
+    if ctx.modern:
+        _check_target_and_source_modern(disk, target)
+    elif (
         src.path is None
         and not src.hosts
         and src.pool is None
@@ -475,16 +730,91 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     if startup is not None:
         if startup not in STARTUP_POLICIES or startup == "default":
             raise XMLError(f"unknown startupPolicy value '{startup}'")
-        if disk.type not in ("file", "volume"):
+        if ctx.modern:
+            _check_startup_policy_modern(disk, startup)
+        elif disk.type not in ("file", "volume"):
             raise XMLError(
                 f"Setting disk {startup} is allowed only for file or volume disk types"
             )
-        if disk.device != "floppy" and disk.device != "cdrom" and startup == "requisite":
+        if (not ctx.modern and disk.device != "floppy" and disk.device != "cdrom"
+                and startup == "requisite"):
             raise XMLError("Setting disk 'requisite' is allowed only for cdrom or floppy")
         disk.startup_policy = startup
     if disk.info.address is None:
         assign_drive_address(disk)
+    if ctx.modern:
+        _validate_source_modern(disk)
     return disk
+
+
+def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> None:
+    """libvirt 9.0 reads <auth> and <encryption> inside <source> too, but
+    only one of the two places (virDomainDiskDefParseSourceXML)."""
+    auth = child(source_el, "auth")
+    if auth is not None:
+        if disk.auth is not None:
+            raise ConfigError("an <auth> definition already found for disk source")
+        disk.auth = parse_auth(auth, modern=True)
+        disk.auth_in_source = True
+    enc = child(source_el, "encryption")
+    if enc is not None:
+        if disk.encryption is not None:
+            raise ConfigError("an <encryption> definition already found for disk source")
+        disk.encryption = _parse_encryption(enc, ctx)
+        disk.encryption_in_source = True
+
+
+# virSecretUsageType names
+_SECRET_USAGES = ("none", "volume", "ceph", "iscsi", "tls", "vtpm")
+_AUTH_PROTOCOLS = ("iscsi", "http", "https", "ftp", "ftps", "ssh", "rbd")
+
+
+def _validate_source_modern(disk: Disk) -> None:
+    """virDomainDiskDefValidateSourceChainOne of the top image: auth fits the
+    protocol, LUKS needs no cipher, snapshots and config files are rbd's."""
+    src = disk.src
+    auth = disk.auth
+    if src.type == "network" and auth is not None:
+        if src.protocol not in _AUTH_PROTOCOLS:
+            raise ConfigError(f"authentication is not supported for protocol '{src.protocol}'")
+        if auth.secret_type not in _SECRET_USAGES:
+            raise ConfigError(f"unknown secret type '{auth.secret_type or '<null>'}'")
+        wanted = {"iscsi": "iscsi", "rbd": "ceph"}.get(src.protocol or "")
+        if wanted is not None and auth.secret_type != wanted:
+            raise ConfigError(f"invalid secret type '{auth.secret_type}'")
+    enc = disk.encryption
+    if enc is not None and enc.format == "luks" and enc.has_cipher:
+        raise ConfigError("supplying <cipher> for domain disk definition is unnecessary")
+    if src.type != "network":
+        if src.snapshot is not None:
+            raise XMLError("<snapshot> element is currently supported only with 'rbd' disks")
+        if src.config_file is not None:
+            raise XMLError("<config> element is currently supported only with 'rbd' disks")
+
+
+def _check_target_and_source_modern(disk: Disk, target: Element | None) -> None:
+    """virDomainDiskDefValidate (libvirt 9.0): a target first, then a source
+    unless the device may be empty (CD-ROM, floppy, LUN)."""
+    src = disk.src
+    if target is None or target.get("dev") is None:
+        if src.pool is not None:
+            raise XMLError("missing target information for device "
+                           f"pool = '{src.pool.pool}', volume = '{src.pool.volume}'", code="")
+        suffix = f" {src.path}" if src.path else ""
+        raise XMLError(f"missing target information for device{suffix}", code="")
+    empty = src.type in ("file", "block", "dir") and not src.path
+    if empty and disk.device == "disk":
+        raise XMLError(f"missing source information for device {target.get('dev')}", code="")
+
+
+def _check_startup_policy_modern(disk: Disk, startup: str) -> None:
+    """virDomainDiskDefValidateStartupPolicy (libvirt 9.0): local storage or
+    a pool volume only."""
+    if disk.type not in ("file", "block", "dir", "volume"):
+        raise XMLError(f"disk startupPolicy '{startup}' is not allowed for disk of "
+                       f"'{disk.type}' type")
+    if disk.device not in ("cdrom", "floppy") and startup == "requisite":
+        raise XMLError("disk startupPolicy 'requisite' is allowed only for cdrom or floppy")
 
 
 def _parse_target(target: Element, disk: Disk) -> None:
@@ -521,6 +851,11 @@ def _parse_target(target: Element, disk: Disk) -> None:
         if disk.bus != "usb":
             raise XMLError("removable is only valid for usb disks")
         disk.removable = removable == "on"
+    rotation = target.get("rotation_rate")
+    if rotation is not None:
+        disk.rotation_rate = _uint(
+            rotation, "Invalid value for attribute 'rotation_rate' in element 'target': '%s'."
+        ) or 0
 
 
 def _valid_wwn(wwn: str) -> bool:

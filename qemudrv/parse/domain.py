@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..errors import XMLError
 from ..model.domain import Domain
 from ..xmlreader import Element, child, parse_document
-from . import general, general_cpu, general_os
+from . import general, general_cpu, general_os, sysinfo
 from .context import ParseContext
 from .devices import parse_devices
 
@@ -34,7 +34,10 @@ def parse_domain(root: Element, ctx: ParseContext) -> Domain:
     general_os.parse_lifecycle(root, dom, ctx)
     general_os.parse_pm(root, dom, ctx)
     general_os.parse_clock(root, dom, ctx)
-    general.parse_sysinfo(root, dom, ctx)
+    if ctx.modern:
+        sysinfo.parse_sysinfos(root, dom)
+    else:
+        general.parse_sysinfo(root, dom, ctx)
     general_os.parse_os(root, dom, ctx)
     general_os.parse_seclabels(root, dom, ctx)
     dom.devices = parse_devices(child(root, "devices"), ctx)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from ..errors import XMLError
-from ..model.disk import STORAGE_FORMATS
+from ..model.disk import STORAGE_FORMATS, VIRTIO_OPTIONS
 from ..model.filesystem import (
     FS_ACCESS_MODES,
+    FS_CACHE_MODES,
     FS_DRIVERS,
+    FS_MODELS,
+    FS_MULTIDEVS,
+    FS_SANDBOX_MODES,
     FS_TYPES,
     FS_WRPOLICIES,
+    MODERN_FS_DRIVERS,
     SOURCE_ATTRS,
     Filesystem,
+    VirtiofsBinary,
 )
 from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
@@ -60,6 +66,85 @@ def _parse_ram_usage(usage: str | None, units: str | None) -> int:
     return value
 
 
+def _switch(el: Element | None, name: str) -> bool | None:
+    """virXMLPropTristateSwitch of an optional element."""
+    if el is None or el.get(name) is None:
+        return None
+    value = el.get(name)
+    if value not in ("on", "off"):
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       f"'{value}'. Expected 'on' or 'off'")
+    return value == "on"
+
+
+def _choice(el: Element | None, name: str, choices: tuple[str, ...]) -> str | None:
+    """virXMLPropEnum of an optional element."""
+    if el is None or el.get(name) is None:
+        return None
+    value = el.get(name)
+    if value not in choices:
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       f"'{value}'.")
+    return value
+
+
+def _mode(el: Element, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 0
+    try:
+        number = int(value, 8)
+    except ValueError:
+        raise XMLError(f"Invalid value for attribute '{name}' in element 'filesystem': "
+                       f"'{value}'. Expected octal integer value") from None
+    if number > 0o777:
+        raise XMLError(f"invalid {name}: '0{number:o}'")
+    return number
+
+
+def _parse_modern(el: Element, fs: Filesystem) -> None:
+    """libvirt 9.0's virDomainFSDefParseXML additions: 9p modes, model and
+    multidevs, virtio options, and how virtiofsd runs."""
+    if el.get("accessmode") is None and fs.socket is not None:
+        fs.accessmode = ""  # post-parse leaves an external virtiofsd's mode unset
+    fs.fmode = _mode(el, "fmode")
+    fs.dmode = _mode(el, "dmode")
+    fs.model = _choice(el, "model", FS_MODELS)
+    fs.multidevs = _choice(el, "multidevs", FS_MULTIDEVS)
+    driver = child(el, "driver")
+    if driver is not None:
+        for name in VIRTIO_OPTIONS:
+            value = _switch(driver, name)
+            if value is not None:
+                fs.virtio[name] = value
+    if fs.driver != "virtiofs":
+        return
+    queue = driver.get("queue") if driver is not None else None
+    if queue is not None:
+        try:
+            fs.queue_size = int(queue, 10)
+        except ValueError:
+            raise XMLError(f"cannot parse queue size '{queue}' for virtiofs") from None
+    binary_el = child(el, "binary")
+    binary = VirtiofsBinary()
+    if binary_el is not None:
+        binary.path = binary_el.get("path")
+        binary.xattr = _switch(binary_el, "xattr")
+        binary.cache = _choice(child(binary_el, "cache"), "mode", FS_CACHE_MODES)
+        binary.sandbox = _choice(child(binary_el, "sandbox"), "mode", FS_SANDBOX_MODES)
+        lock = child(binary_el, "lock")
+        binary.posix_lock = _switch(lock, "posix")
+        binary.flock = _switch(lock, "flock")
+        pool = child(binary_el, "thread_pool")
+        size = pool.get("size") if pool is not None else None
+        if size is not None:
+            try:
+                binary.thread_pool_size = int(size, 10)
+            except ValueError:
+                raise XMLError(f"cannot parse thread pool size '{size}' for virtiofs") from None
+    fs.binary = binary
+
+
 def parse_filesystem(el: Element, ctx: ParseContext) -> Filesystem:
     fs = Filesystem()
     type_ = el.get("type")
@@ -81,8 +166,10 @@ def parse_filesystem(el: Element, ctx: ParseContext) -> Filesystem:
                 # libvirt keeps no source string here: the last <source> wins
                 usage, units = c.get("usage"), c.get("units")
             else:
+                if ctx.modern and fs.type in ("mount", "bind"):
+                    fs.socket = c.get("socket")
                 source = c.get(SOURCE_ATTRS[fs.type])
-                seen_source = source is not None
+                seen_source = source is not None or fs.socket is not None
         elif c.tag == "target" and not seen_target:
             target = c.get("dir")
             seen_target = target is not None
@@ -95,7 +182,10 @@ def parse_filesystem(el: Element, ctx: ParseContext) -> Filesystem:
                 fmt = c.get("format")
             seen_driver = driver is not None
     if driver is not None:
-        fs.driver = _enum(driver, FS_DRIVERS, "unknown fs driver type '{}'", False)
+        drivers = MODERN_FS_DRIVERS if ctx.modern else FS_DRIVERS
+        fs.driver = _enum(driver, drivers, "unknown fs driver type '{}'", False)
+    if ctx.modern:
+        _parse_modern(el, fs)
     if fmt is not None:
         if fmt not in STORAGE_FORMATS or fmt == "none":
             raise XMLError(f"unknown driver format value '{fmt}'")
@@ -105,7 +195,7 @@ def parse_filesystem(el: Element, ctx: ParseContext) -> Filesystem:
             wrpolicy, FS_WRPOLICIES, "unknown filesystem write policy '{}'", False
         )
 
-    if source is None and fs.type != "ram":
+    if source is None and fs.type != "ram" and fs.socket is None:
         raise XMLError(
             f"missing source information for {target}" if target else "missing source information"
         )
@@ -116,5 +206,5 @@ def parse_filesystem(el: Element, ctx: ParseContext) -> Filesystem:
     if fs.type == "ram":
         fs.usage = _parse_ram_usage(usage, units)
     fs.source, fs.target = source, target
-    parse_device_info(el, ctx, fs.info)
+    parse_device_info(el, ctx, fs.info, allow_boot=ctx.modern)
     return fs

@@ -22,12 +22,15 @@ from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
+from .iothreads import parse_default_iothread, parse_pool
+from .memory import parse_memory_backing_modern
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
     "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve",
 )
-VIRT_TYPES_SINCE_9_0 = ("vz", "hvf")
+# virDomainVirt of libvirt 9.0: Virtuozzo and macOS's Hypervisor.framework.
+VIRT_TYPES_9_0 = (*VIRT_TYPES, "vz", "hvf")
 
 
 def _limit_value(el: Element | None, ctx: ParseContext) -> int | None:
@@ -44,7 +47,7 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     virt_type = root.get("type")
     if virt_type is None:
         raise XMLError("missing domain type attribute")
-    if virt_type not in VIRT_TYPES and not (ctx.modern and virt_type in VIRT_TYPES_SINCE_9_0):
+    if virt_type not in (VIRT_TYPES_9_0 if ctx.modern else VIRT_TYPES):
         raise XMLError(f"invalid domain type {virt_type}")
     dom.virt_type = virt_type
     dom.id = None
@@ -185,6 +188,8 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
         mem.nosharepages = True
     if child(el, "locked") is not None:
         mem.locked = True
+    if ctx.modern:
+        parse_memory_backing_modern(el, dom)
 
 
 def parse_blkiotune(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -277,7 +282,10 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if tid in used:
                 raise XMLError(f"duplicate iothread id '{tid}' found")
             used.add(tid)
-            threads.append(IOThread(tid))
+            thread = IOThread(tid)
+            if ctx.modern:
+                thread.pool_min, thread.pool_max = parse_pool(n)
+            threads.append(thread)
     # Missing ids are filled from 1 upwards, skipping used ones.
     next_id = 1
     while len(threads) < count:
@@ -286,6 +294,8 @@ def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:
         threads.append(IOThread(next_id, autofill=True))
         next_id += 1
     dom.iothreads = threads
+    if ctx.modern:
+        dom.default_iothread = parse_default_iothread(root)
 
 
 def parse_resource(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -350,7 +360,7 @@ def parse_sysinfo(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 bb, ("manufacturer", "product", "version", "serial", "asset", "location")
             )
         )
-    dom.sysinfo = info
+    dom.sysinfos.append(info)
 
 
 def _sysinfo_entries(el: Element, order: tuple[str, ...]) -> list[SysinfoEntry]:

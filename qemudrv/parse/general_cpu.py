@@ -9,16 +9,15 @@ from ..model.domain import Domain
 from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
+from .cpu import parse_cpu_modern
 from .general_values import int_value, parse_memory_value, uint_value
+from .numa import parse_numa_modern
 from .prop_errors import invalid_value
 
 NUMATUNE_MODES = ("strict", "preferred", "interleave")
-NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")
+NUMATUNE_MODES_MODERN = (*NUMATUNE_MODES, "restrictive")  # libvirt 9.0
 SCHED_POLICIES = ("batch", "idle", "fifo", "rr")
 CPU_MODES = ("custom", "host-model", "host-passthrough")
-CPU_MODES_MODERN = (*CPU_MODES, "maximum")
-CPU_CHECKS = ("none", "partial", "full")
-ON_OFF = ("on", "off")
 YES_NO = ("yes", "no")
 CPU_MATCHES = ("minimum", "exact", "strict")
 CPU_POLICIES = ("force", "require", "optional", "disable", "forbid")
@@ -145,14 +144,26 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "cpu")
     if el is None:
         return
+    cpu = parse_cpu_modern(el) if ctx.modern else _parse_cpu(el, dom, ctx)
+    numa = child(el, "numa")
+    if numa is not None:
+        if ctx.modern:
+            cpu.cells, cpu.interconnects = parse_numa_modern(numa, ctx)
+        else:
+            cpu.cells = _parse_numa_cells(numa, ctx)
+        if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
+            raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
+    dom.cpu = cpu
+
+
+def _parse_cpu(el: Element, dom: Domain, ctx: ParseContext) -> CPU:
+    """<cpu> itself as libvirt 1.3.1 reads it."""
     cpu = CPU()
     mode = el.get("mode")
     if mode is not None:
-        if mode not in (CPU_MODES_MODERN if ctx.modern else CPU_MODES):
+        if mode not in CPU_MODES:
             raise XMLError(f"Invalid mode attribute '{mode}'")
         cpu.mode = mode
-    if ctx.modern:
-        _parse_modern_cpu_attrs(el, cpu)
     model_el = child(el, "model")
     if cpu.mode == "custom":
         match = el.get("match")
@@ -194,12 +205,6 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if not n or n > UINT_MAX:
                 raise XMLError(f"Invalid '{name}' value in CPU topology")
             setattr(cpu, name, n)
-        dies = topo.get("dies") if ctx.modern else None
-        if dies is not None:
-            n = uint_value(dies, "'dies' attribute in CPU topology")
-            if not n or n > UINT_MAX:
-                raise XMLError("Invalid 'dies' value in CPU topology")
-            cpu.dies = n
     feats = children(el, "feature")
     if feats and cpu.model is None and cpu.mode == "custom":
         raise XMLError("Non-empty feature list specified without CPU model")
@@ -219,29 +224,7 @@ def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpu.features.append(CPUFeature(feature_name, policy))
     if cpu.sockets and dom.vcpus.max > cpu.sockets * cpu.dies * cpu.cores * cpu.threads:
         raise XMLError("Maximum CPUs greater than topology limit")
-    numa = child(el, "numa")
-    if numa is not None:
-        cpu.cells = _parse_numa_cells(numa, ctx)
-        if sum(len(c.cpus) for c in cpu.cells) > dom.vcpus.max:
-            raise XMLError("Number of CPUs in <numa> exceeds the <vcpu> count")
-    dom.cpu = cpu
-
-
-def _parse_modern_cpu_attrs(el: Element, cpu: CPU) -> None:
-    """virCPUDefParseXML (libvirt 9.0): check and migratable."""
-    check = el.get("check")
-    if check is not None:
-        if check not in CPU_CHECKS:
-            raise XMLError(f"Invalid check attribute for CPU specification: '{check}'")
-        cpu.check = check
-    migratable = el.get("migratable")
-    if migratable is not None:
-        if migratable not in ON_OFF:
-            raise XMLError(f"Invalid value in migratable attribute: '{migratable}'")
-        if cpu.mode not in ("host-passthrough", "maximum"):
-            raise XMLError("Attribute migratable is only allowed for "
-                           "'host-passthrough' / 'maximum' CPU mode")
-        cpu.migratable = migratable
+    return cpu
 
 
 def _parse_numa_cells(el: Element, ctx: ParseContext) -> list[NumaCell]:
@@ -292,6 +275,7 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = tunes[0] if tunes else None
     placement_static = dom.vcpus.placement == "static"
     mem_el = child(el, "memory") if el is not None else None
+    modes = NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES
     mode: str | None = None
     placement: str | None = None
     nodeset = None
@@ -299,7 +283,6 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         placement = "auto"
     if mem_el is not None:
         mode = mem_el.get("mode")
-        modes = NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES
         if mode is not None and mode not in modes:
             raise ConfigError(f"Unsupported NUMA memory tuning mode '{mode}'")
         placement = mem_el.get("placement")
@@ -352,11 +335,11 @@ def parse_numatune(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 if cid in seen:
                     raise XMLError(f"Multiple memnode elements with cellid {cid}")
                 mmode = mn.get("mode", "strict")
-                if mmode not in (NUMATUNE_MODES_MODERN if ctx.modern else NUMATUNE_MODES):
+                if mmode not in modes:
                     raise XMLError("Invalid mode attribute in memnode element")
                 if tune.mode == "restrictive" and mmode != "restrictive":
-                    raise XMLError("'restrictive' mode is required in memnode element when "
-                                   "mode is 'restrictive' in memory element")
+                    raise XMLError("'restrictive' mode is required in memnode element "
+                                   "when mode is 'restrictive' in memory element")
                 ns = mn.get("nodeset")
                 if ns is None:
                     raise XMLError("Missing required nodeset attribute in memnode element")

@@ -11,8 +11,8 @@ from ..model.domain import Domain
 from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
+from .features import parse_features_modern
 from .general_values import tristate_value, uint_value
-from .prop_errors import invalid_value
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -136,6 +136,9 @@ def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "features")
     if el is None:
         return
+    if ctx.modern:
+        parse_features_modern(el, dom)
+        return
     f = dom.features
     for node in elements(el):
         name = str(node.tag)
@@ -180,11 +183,7 @@ def parse_features(root: Element, dom: Domain, ctx: ParseContext) -> None:
         elif name == "gic":
             f.flags[name] = True
             ver = node.get("version")
-            if ctx.modern and ver is not None and ver not in ("host", "2", "3"):
-                raise invalid_value("version", "gic", ver)
-            if ver == "host" and ctx.modern:
-                f.gic_version = ver
-            elif ver is not None:
+            if ver is not None:
                 try:
                     if int(ver) <= 0:
                         raise ValueError

@@ -6,22 +6,30 @@ whose source is a PCI (or USB) host device too.
 
 from __future__ import annotations
 
-from ..errors import XMLError
+import re
+import uuid
+
+from ..errors import ConfigError, XMLError
 from ..model.disk import NetHost
 from ..model.hostdev import (
     CAPS_TYPES,
+    MDEV_MODELS,
     MODES,
     PCI_BACKENDS,
+    SCSI_HOST_MODELS,
     SCSI_PROTOCOLS,
     SGIO_MODES,
     STARTUP_POLICIES,
     SUBSYS_TYPES,
+    SUBSYS_TYPES_MODERN,
+    USB_GUEST_RESETS,
     Hostdev,
 )
 from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
 from .disk import parse_auth
+from .net_modern import parse_teaming
 
 
 def _uint(value: str, message: str) -> int:
@@ -35,7 +43,29 @@ def _uint(value: str, message: str) -> int:
     return number
 
 
-def _parse_usb_source(src: Element, hd: Hostdev) -> None:
+def _prop_enum(el: Element, name: str, values: tuple[str, ...], *, required: bool = False,
+               nonzero: bool = False) -> str | None:
+    """virXMLPropEnum of libvirt 9.0 (``nonzero``: the first value, libvirt's
+    'default', may not be given)."""
+    value = el.get(name)
+    if value is None:
+        if required:
+            raise XMLError(f"Missing required attribute '{name}' in element '{el.tag}'")
+        return None
+    if value not in values or (nonzero and value == values[0]):
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{value}'.")
+    return value
+
+
+def _prop_switch(el: Element, name: str) -> bool | None:
+    """virXMLPropTristateSwitch: on/off or absent."""
+    value = _prop_enum(el, name, ("absent", "on", "off"), nonzero=True)
+    return None if value is None else value == "on"
+
+
+def _parse_usb_source(src: Element, hd: Hostdev, ctx: ParseContext) -> None:
+    if ctx.modern:
+        hd.guest_reset = _prop_enum(src, "guestReset", USB_GUEST_RESETS, nonzero=True)
     policy = src.get("startupPolicy")
     if policy is not None:
         if policy not in STARTUP_POLICIES or policy == "default":
@@ -146,6 +176,58 @@ def _parse_iscsi_source(src: Element, hd: Hostdev) -> None:
         if auth.secret_type != "iscsi":
             raise XMLError(f"hostdev invalid secret type '{auth.secret_type}'")
         hd.iscsi_auth = auth
+    initiator = child(src, "initiator")
+    iqn = child(initiator, "iqn") if initiator is not None else None
+    if iqn is not None:
+        hd.iscsi_initiator = iqn.get("name")
+
+
+def _parse_modern_models(el: Element, hd: Hostdev) -> None:
+    """The model (and mdev display) attributes of libvirt 9.0's subsystems."""
+    if hd.type == "scsi_host":
+        model = _prop_enum(el, "model", SCSI_HOST_MODELS)
+        hd.scsi_host_model = None if model in (None, "default") else model
+    elif hd.type == "mdev":
+        hd.mdev_model = _prop_enum(el, "model", MDEV_MODELS, required=True)
+        hd.display = _prop_switch(el, "display")
+        hd.ramfb = _prop_switch(el, "ramfb")
+    elif el.get("model") is not None:
+        raise XMLError(f"'model' attribute in <hostdev> is only supported when type='{hd.type}'")
+
+
+# virValidateWWN: 16 hex digits (after the 'naa.' prefix here)
+_WWN = re.compile(r"(0x)?[0-9a-fA-F]{16}")
+
+
+def _parse_scsi_host_vhost(src: Element, hd: Hostdev) -> None:
+    """virDomainHostdevSubsysSCSIVHostDefParseXML: only protocol='vhost'."""
+    protocol = src.get("protocol")
+    if protocol is None:
+        raise XMLError("Missing scsi_host subsystem protocol")
+    if protocol != "vhost":
+        raise ConfigError(f"Unknown scsi_host subsystem protocol '{protocol}'")
+    wwpn = src.get("wwpn")
+    if wwpn is None:
+        raise XMLError("missing vhost-scsi hostdev source wwpn")
+    if not wwpn.startswith("naa.") or not _WWN.fullmatch(wwpn[4:]):
+        raise XMLError("malformed 'wwpn' value")
+    hd.protocol = protocol
+    hd.wwpn = wwpn
+
+
+def _parse_mdev_source(src: Element, hd: Hostdev) -> None:
+    """virDomainHostdevSubsysMediatedDevDefParseXML."""
+    addr = child(src, "address")
+    if addr is None:
+        raise ConfigError("Missing <address> element")
+    raw = addr.get("uuid")
+    if raw is None:
+        raise ConfigError("Missing 'uuid' attribute for element <address>")
+    digits = re.sub(r"[-\s]", "", raw)
+    if not re.fullmatch(r"[0-9a-fA-F]{32}", digits):
+        raise ConfigError("Cannot parse uuid attribute of element <address>",
+                          code="internal error")
+    hd.mdev_uuid = str(uuid.UUID(digits))
 
 
 def parse_hostdev_subsys(
@@ -160,8 +242,9 @@ def parse_hostdev_subsys(
     rawio = el.get("rawio")
     if type_ is None:
         raise XMLError("missing source address type")
-    if type_ not in SUBSYS_TYPES:
-        raise XMLError(f"unknown host device source address type '{type_}'")
+    if type_ not in (SUBSYS_TYPES_MODERN if ctx.modern else SUBSYS_TYPES):
+        message = f"unknown host device source address type '{type_}'"
+        raise ConfigError(message) if ctx.modern else XMLError(message)
     hd.type = type_
     src = child(el, "source")
     if src is None:
@@ -180,6 +263,8 @@ def parse_hostdev_subsys(
         if rawio not in ("yes", "no"):
             raise XMLError(f"unknown hostdev rawio setting '{rawio}'")
         hd.rawio = rawio == "yes"
+    if ctx.modern:
+        _parse_modern_models(el, hd)
     if type_ == "pci":
         _parse_pci_source(src, hd, ctx)
         driver = child(el, "driver")
@@ -189,7 +274,11 @@ def parse_hostdev_subsys(
                 raise XMLError(f"Unknown PCI device <driver name='{name}'/> has been specified")
             hd.backend = name
     elif type_ == "usb":
-        _parse_usb_source(src, hd)
+        _parse_usb_source(src, hd, ctx)
+    elif type_ == "scsi_host":
+        _parse_scsi_host_vhost(src, hd)
+    elif type_ == "mdev":
+        _parse_mdev_source(src, hd)
     else:
         protocol = src.get("protocol")
         if protocol is not None:
@@ -245,6 +334,8 @@ def parse_hostdev(el: Element, ctx: ParseContext) -> Hostdev:
     else:
         _parse_caps(el, type_ or "", hd)
     parse_device_info(el, ctx, hd.info, allow_boot=True, allow_rom=True)
+    if ctx.modern:
+        hd.teaming_type, hd.teaming_persistent = parse_teaming(el)
     if hd.mode == "subsystem":
         addr = hd.info.address
         if hd.type == "pci" and addr is not None and addr.type != "pci":

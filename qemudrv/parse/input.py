@@ -6,10 +6,20 @@ import re
 
 from ..errors import ConfigError, XMLError
 from ..model.address import USBAddress
-from ..model.input import INPUT_BUSES, INPUT_TYPES, Input
+from ..model.input import (
+    INPUT_BUSES,
+    INPUT_GRAB_TOGGLES,
+    INPUT_GRABS,
+    INPUT_MODELS,
+    INPUT_TYPES,
+    MODERN_INPUT_BUSES,
+    MODERN_INPUT_TYPES,
+    Input,
+)
 from ..xmlreader import Element, child, elements
 from .context import ParseContext
 from .device_info import parse_device_info
+from .virtio_options import parse_virtio_options
 
 X86_ARCHES = ("i686", "x86_64")
 
@@ -33,8 +43,63 @@ def sanitize_path(path: str) -> str:
     return out
 
 
+def _modern_default_bus(type_: str, os_type: str, arch: str | None) -> str:
+    if os_type != "hvm":
+        return "xen"
+    if type_ in ("mouse", "keyboard") and (arch is None or arch in X86_ARCHES):
+        return "ps2"
+    if (arch or "").startswith("s390") or type_ == "passthrough":
+        return "virtio"
+    return "none" if type_ == "evdev" else "usb"
+
+
+def _enum(source: Element, name: str, choices: tuple[str, ...]) -> str | None:
+    value = source.get(name)
+    if value is not None and value not in choices:
+        raise XMLError(f"Invalid value for attribute '{name}' in element 'source': "
+                       f"'{value}'.")
+    return value
+
+
+def parse_modern_input(el: Element, ctx: ParseContext) -> Input:
+    """virDomainInputDefParseXML (libvirt 9.0): the bus checks are
+    validation's."""
+    type_, bus, model = el.get("type"), el.get("bus"), el.get("model")
+    if type_ is None:
+        raise XMLError("missing input device type", code="internal error")
+    if type_ not in MODERN_INPUT_TYPES:
+        raise ConfigError(f"unknown input device type '{type_}'")
+    if model is not None and model not in INPUT_MODELS:
+        raise ConfigError(f"unknown input model '{model}'")
+    if bus is not None and bus not in MODERN_INPUT_BUSES:
+        raise ConfigError(f"unknown input bus type '{bus}'")
+    os_type, arch = guest_os(el)
+    dev = Input(type=type_, bus=bus or _modern_default_bus(type_, os_type, arch), model=model)
+    parse_device_info(el, ctx, dev.info)
+    if dev.bus == "usb" and dev.info.address is not None and not isinstance(
+        dev.info.address, USBAddress
+    ):
+        raise XMLError("Invalid address for a USB device")
+    source = child(el, "source")
+    if source is not None:
+        evdev = source.get({"passthrough": "evdev", "evdev": "dev"}.get(type_, ""))
+        if evdev:
+            dev.evdev = sanitize_path(evdev)
+        if type_ in ("passthrough", "evdev") and dev.evdev is None:
+            raise XMLError("Missing evdev path for input device")
+        if type_ == "evdev":
+            dev.grab = _enum(source, "grab", INPUT_GRABS)
+            dev.grab_toggle = _enum(source, "grabToggle", INPUT_GRAB_TOGGLES)
+            repeat = _enum(source, "repeat", ("on", "off"))
+            dev.repeat = None if repeat is None else repeat == "on"
+    dev.virtio = parse_virtio_options(child(el, "driver"))
+    return dev
+
+
 def parse_input(el: Element, ctx: ParseContext) -> Input:
     """virDomainInputDefParseXML."""
+    if ctx.modern:
+        return parse_modern_input(el, ctx)
     type_ = el.get("type")
     bus = el.get("bus")
     if type_ is None:

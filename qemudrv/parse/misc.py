@@ -1,4 +1,4 @@
-"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <tpm>, <nvram>,
+"""Parsing of <lease>, <hub>, <watchdog>, <memballoon>, <nvram>,
 <panic>, <shmem> and <memory> (libvirt 1.3.1's domain_conf.c)."""
 
 from __future__ import annotations
@@ -14,10 +14,6 @@ from ..model.misc import (
     NVRAM,
     PANIC_MODELS,
     PANIC_MODELS_MODERN,
-    TPM,
-    TPM_BACKENDS,
-    TPM_DEFAULT_DEVICE,
-    TPM_MODELS,
     VSOCK_MODELS,
     WATCHDOG_ACTIONS,
     WATCHDOG_MODELS,
@@ -34,6 +30,7 @@ from ..xmlreader import Element, child, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
+from .memory import parse_memory_device, parse_shmem_model, prop_enum
 from .net import sanitize_path
 
 
@@ -105,6 +102,10 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
         if deflate not in ("on", "off"):
             raise XMLError(f"invalid autodeflate attribute value '{deflate}'")
         dev.autodeflate = deflate == "on"
+    if ctx.modern:
+        reporting = prop_enum(el, "freePageReporting", ("on", "off"))
+        if reporting is not None:
+            dev.free_page_reporting = reporting == "on"
     stats = child(el, "stats")
     if stats is not None and stats.get("period") is not None:
         try:
@@ -113,28 +114,6 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
             raise XMLError("invalid statistics collection period") from None
         if not 0 <= dev.period <= 0xFFFFFFFF:
             raise XMLError("invalid statistics collection period")
-    parse_device_info(el, ctx, dev.info)
-    return dev
-
-
-def parse_tpm(el: Element, ctx: ParseContext) -> TPM:
-    model = el.get("model")
-    if model is not None and model not in TPM_MODELS:
-        raise XMLError(f"Unknown TPM frontend model '{model}'")
-    backends = list(elements(el, "backend"))
-    if len(backends) > 1:
-        raise XMLError("only one TPM backend is supported")
-    if not backends:
-        raise XMLError("missing TPM device backend")
-    backend = backends[0].get("type")
-    if backend is None:
-        raise XMLError("missing TPM device backend type")
-    if backend not in TPM_BACKENDS:
-        raise XMLError(f"Unknown TPM backend type '{backend}'")
-    dev = TPM(backend=backend)
-    device = child(backends[0], "device")
-    path = device.get("path") if device is not None else None
-    dev.path = path or TPM_DEFAULT_DEVICE
     parse_device_info(el, ctx, dev.info)
     return dev
 
@@ -178,6 +157,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
     if name is None:
         raise XMLError("shmem element must contain 'name' attribute")
     dev = Shmem(name=name)
+    if ctx.modern:
+        parse_shmem_model(el, dev)
     size = child(el, "size")
     if size is not None:
         dev.size = _scaled_bytes(size, "./size[1]")
@@ -210,6 +191,8 @@ def parse_shmem(el: Element, ctx: ParseContext) -> Shmem:
 
 def parse_memory(el: Element, ctx: ParseContext) -> MemoryDevice:
     """virDomainMemoryDefParseXML."""
+    if ctx.modern:
+        return parse_memory_device(el, ctx)
     model = el.get("model")
     if model is None:
         raise XMLError("missing memory model")

@@ -21,8 +21,10 @@ from ..model.net import (
     LINK_STATES,
     NATIVE_VLAN_MODES,
     NET_TYPES,
+    NET_TYPES_MODERN,
     SOCKET_TYPES,
     TX_MODES,
+    VIRTIO_MODELS,
     VPORT_TYPES,
     Bandwidth,
     BandwidthRate,
@@ -34,6 +36,7 @@ from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info
 from .hostdev import parse_hostdev_subsys
+from .net_modern import canonical_model, parse_net_modern
 from .prop_errors import invalid_uint
 
 # QEMU's OUI, the prefix of the MAC addresses libvirt makes up
@@ -385,7 +388,7 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
     iface = Interface()
     type_ = el.get("type")
     if type_ is not None:
-        if type_ not in NET_TYPES:
+        if type_ not in (NET_TYPES_MODERN if ctx.modern else NET_TYPES):
             raise XMLError(f"unknown interface type '{type_}'")
         iface.type = type_
     trust = el.get("trustGuestRxFilters")
@@ -455,6 +458,8 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
     if model_el is not None:
         model = model_el.get("type")
         if model is not None:
+            if ctx.modern:
+                model = canonical_model(model)
             if not _MODEL_CHARS.match(model):
                 raise XMLError("Model name contains invalid characters")
             iface.model = model
@@ -472,14 +477,15 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
         iface.ifname_guest = guest_el.get("dev")
         iface.ifname_guest_actual = guest_el.get("actual")
 
-    if iface.type != "hostdev" and iface.model == "virtio" and driver_el is not None:
+    virtio_models = VIRTIO_MODELS if ctx.modern else ("virtio",)
+    if iface.type != "hostdev" and iface.model in virtio_models and driver_el is not None:
         _parse_driver(driver_el, iface, ctx)
     if backend_el is not None:
         tap = backend_el.get("tap")
         if tap is not None:
             iface.backend_tap = sanitize_path(tap)
         vhost = backend_el.get("vhost")
-        if vhost is not None and iface.type != "hostdev" and iface.model == "virtio":
+        if vhost is not None and iface.type != "hostdev" and iface.model in virtio_models:
             iface.backend_vhost = sanitize_path(vhost)
 
     if link_el is not None:
@@ -501,6 +507,8 @@ def parse_interface(el: Element, ctx: ParseContext) -> Interface:
             if not raw.isdigit():
                 raise XMLError("sndbuf must be a positive integer")
             iface.sndbuf = int(raw)
+    if ctx.modern:
+        parse_net_modern(el, iface, ctx)
     return iface
 
 

@@ -6,7 +6,7 @@ import re
 
 from ..errors import ConfigError, XMLError
 from ..model.address import USBAddress
-from ..model.chardev import CHR_TYPES, ChrSource
+from ..model.chardev import CHR_TYPES, CHR_TYPES_MODERN, ChrSource
 from ..model.redirdev import REDIRDEV_BUSES, Redirdev, RedirFilter, RedirFilterUSBDev
 from ..xmlreader import Element, elements, parse_int
 from .chardev import parse_chr_source
@@ -25,11 +25,14 @@ def parse_redirdev(el: Element, ctx: ParseContext) -> Redirdev:
     type_ = el.get("type")
     if type_ is None:
         raise XMLError("missing type in redirdev")
-    if type_ not in CHR_TYPES:
-        raise XMLError(f"unknown redirdev character device type '{type_}'")
+    if type_ not in (CHR_TYPES_MODERN if ctx.modern else CHR_TYPES):
+        raise XMLError(f"unknown redirdev character device type '{type_}'",
+                       code="unsupported configuration" if ctx.modern else None)
     dev.source = parse_chr_source(el, ctx, ChrSource(type=type_))
     if type_ == "spicevmc":
         dev.source.spicevmc = "usbredir"
+    if type_ == "dbus" and not dev.source.channel:
+        dev.source.channel = "org.qemu.usbredir"
     parse_device_info(el, ctx, dev.info, allow_boot=True)
     if dev.bus == "usb" and dev.info.address is not None and not isinstance(
         dev.info.address, USBAddress

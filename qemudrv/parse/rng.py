@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import ConfigError, XMLError
 from ..model.chardev import ChrSource
-from ..model.rng import RNG, RNG_BACKENDS, RNG_MODELS
+from ..model.rng import RNG, RNG_BACKENDS, RNG_BACKENDS_MODERN, RNG_MODELS
 from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
@@ -43,8 +43,9 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
     name = backend.get("model")
     if name is None:
         raise XMLError("missing RNG device backend model")
-    if name not in RNG_BACKENDS:
-        raise XMLError(f"unknown RNG backend model '{name}'")
+    if name not in (RNG_BACKENDS_MODERN if ctx.modern else RNG_BACKENDS):
+        raise XMLError(f"unknown RNG backend model '{name}'",
+                       code="unsupported configuration")
     dev.backend = name
     if name == "random":
         text = "".join(map(str, backend.itertext())) or None
@@ -52,7 +53,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
         if text is not None and text not in RANDOM_SOURCES and not ctx.modern:
             raise XMLError(f"file '{text}' is not a supported random source")
         dev.file = text
-    else:
+    elif name == "egd":
         type_ = backend.get("type")
         if type_ is None:
             raise XMLError("missing EGD backend type")

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from ..errors import ConfigError, XMLError
-from ..model.video import VIDEO_TYPES, Video, VideoAccel
+from ..model.video import (
+    MODERN_VIDEO_TYPES,
+    VGA_CONFS,
+    VIDEO_BACKENDS,
+    VIDEO_TYPES,
+    Video,
+    VideoAccel,
+)
 from ..xmlreader import Element, child, elements
 from .context import ParseContext
 from .device_info import parse_device_info
+from .virtio_options import parse_virtio_options
 
 
 def default_video_type(root: Element) -> str:
@@ -35,6 +43,8 @@ def default_video_ram(virt_type: str, video_type: str) -> int:
     """virDomainVideoDefaultRAM, in KiB."""
     if virt_type == "xen":
         return 0  # the Xen drivers choose
+    if video_type == "bochs":  # libvirt 9.0
+        return 16 * 1024
     if video_type in ("vga", "cirrus", "vmvga"):
         if virt_type == "vbox":
             return 8 * 1024
@@ -76,7 +86,84 @@ def _model_attr(model: Element | None, name: str) -> str | None:
     return None if model is None else model.get(name)
 
 
+def _modern_uint(model: Element | None, name: str) -> int:
+    value = _model_attr(model, name)
+    if value is None:
+        return 0
+    v = value.strip()
+    if not v.isdigit() or int(v) > 0xFFFFFFFF:
+        raise XMLError(f"cannot parse video {name} '{value}'",
+                       code="internal error" if name == "heads" else None)
+    return int(v)
+
+
+def _modern_accel(model: Element) -> VideoAccel | None:
+    """virDomainVideoAccelDefParseXML (libvirt 9.0)."""
+    acc = next(elements(model, "acceleration"), None)
+    if acc is None:
+        return None
+    out = VideoAccel(rendernode=acc.get("rendernode"))
+    for name in ("accel3d", "accel2d"):
+        value = acc.get(name)
+        if value is None:
+            continue
+        if value not in ("yes", "no"):
+            raise XMLError(f"Invalid value for attribute '{name}' in element 'acceleration': "
+                           f"'{value}'. Expected one of 'yes', 'no'")
+        setattr(out, name, value == "yes")
+    if out.rendernode is None and out.accel3d is None and out.accel2d is None:
+        raise ConfigError("missing values for acceleration")
+    return out
+
+
+def _enum_attr(el: Element, name: str, choices: tuple[str, ...]) -> str | None:
+    value = el.get(name)
+    if value is not None and value not in choices:
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       f"'{value}'.")
+    return value
+
+
+def parse_modern_video(el: Element, ctx: ParseContext) -> Video:
+    """virDomainVideoDefParseXML (libvirt 9.0): sizes stay unset until
+    post-parse, heads is 1 unless given, the model's checks are validation's."""
+    model = child(el, "model")
+    dev = Video(type="default")
+    if model is not None:
+        dev.primary = _model_attr(model, "primary") == "yes"
+        dev.accel = _modern_accel(model)
+        res = next(elements(model, "resolution"), None)
+        if res is not None:
+            x, y = res.get("x"), res.get("y")
+            if x is None or y is None:
+                raise XMLError(f"Missing required attribute '{'x' if x is None else 'y'}' "
+                               "in element 'resolution'")
+            if not x.isdigit() or not y.isdigit():
+                raise XMLError("Invalid value for attribute 'x' in element 'resolution'")
+            dev.resolution = (int(x), int(y))
+    driver = child(el, "driver")
+    if driver is not None:
+        dev.backend = _enum_attr(driver, "name", VIDEO_BACKENDS)
+        dev.vgaconf = _enum_attr(driver, "vgaconf", VGA_CONFS)
+        dev.virtio = parse_virtio_options(driver)
+    type_ = _model_attr(model, "type")
+    if type_ is not None:
+        if type_ not in MODERN_VIDEO_TYPES:
+            raise ConfigError(f"unknown video model '{type_}'")
+        dev.type = type_
+    dev.ram = _modern_uint(model, "ram")
+    dev.vram = _modern_uint(model, "vram")
+    dev.vram64 = _modern_uint(model, "vram64")
+    dev.vgamem = _modern_uint(model, "vgamem")
+    if _model_attr(model, "heads") is not None:
+        dev.heads = _modern_uint(model, "heads")
+    parse_device_info(el, ctx, dev.info)
+    return dev
+
+
 def parse_video(el: Element, ctx: ParseContext) -> Video:
+    if ctx.modern:
+        return parse_modern_video(el, ctx)
     root = el.getroottree().getroot()
     virt = root.get("type") or ""
     model = child(el, "model")
@@ -86,10 +173,6 @@ def parse_video(el: Element, ctx: ParseContext) -> Video:
         if type_ not in VIDEO_TYPES:
             raise XMLError(f"unknown video model '{type_}'")
         dev.type = type_
-    elif ctx.modern:
-        # libvirt 9.0: the QEMU driver picks it at post-parse, by machine
-        # and by what QEMU offers.
-        dev.type = "default"
     else:
         dev.type = default_video_type(root)
     if model is not None:

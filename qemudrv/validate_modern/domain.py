@@ -47,24 +47,6 @@ def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError("maximum CPU is not supported by QEMU binary")
 
 
-def _check_memory_hotplug(dom: Domain) -> None:
-    """qemuDomainDefValidateMemoryHotplug, for a domain being defined."""
-    mem = dom.memory
-    modules = dom.devices.memories
-    if not (mem.slots or mem.max_memory):
-        if modules:
-            raise ConfigError("cannot use/hotplug a memory device when domain "
-                              "'maxMemory' is not defined")
-        return
-    numa_nodes = len(dom.cpu.cells) if dom.cpu else 0
-    if dom.arch not in ("ppc64", "ppc64le") and numa_nodes == 0:
-        raise ConfigError("At least one numa node has to be configured when "
-                          "enabling memory hotplug")
-    if len(modules) > mem.slots:
-        raise ConfigError(f"memory device count '{len(modules)}' exceeds slots count "
-                          f"'{mem.slots}'")
-
-
 _X86_ONLY_TIMERS = ("tsc", "kvmclock", "hypervclock")
 
 
@@ -104,30 +86,12 @@ def _check_pm(dom: Domain, caps: QemuCaps) -> None:
             raise ConfigError(f"setting ACPI {state.upper()} not supported")
 
 
-def _check_features(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefFeatures, for the features the model records."""
-    flags = dom.features.flags
-
-    def unsupported(name: str) -> ConfigError:
-        return ConfigError(f"The '{name}' feature is not supported for architecture "
-                           f"'{dom.arch}' or machine type '{dom.machine}'")
-
-    # In the order of libvirt's feature enum.
-    if "apic" in flags and dom.features.apic_eoi is not None and not is_x86(dom):
-        raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
-                          f"architecture '{dom.arch}' or machine type '{dom.machine}'")
-    if "hyperv" in flags and not is_x86(dom) and not is_arm_virt(dom):
-        raise ConfigError(f"Hyperv features are not supported for architecture "
-                          f"'{dom.arch}' or machine type '{dom.machine}'")
-    if "pvspinlock" in flags and not is_x86(dom):
-        raise unsupported("pvspinlock")
-    if flags.get("pmu") is False and dom.arch in ("ppc64", "ppc64le"):
-        raise ConfigError(f"PMU is always enabled for architecture '{dom.arch}'")
-    if "vmport" in flags and not (caps.has("machine-vmport-opt") and (
+def _check_vmport(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefFeatures' vmport check (the other features are
+    cmdline/modern/features.py's)."""
+    if "vmport" in dom.features.flags and not (caps.has("machine-vmport-opt") and (
             is_i440fx(dom) or is_q35(dom) or dom.machine == "isapc")):
         raise ConfigError("vmport is not available with this QEMU binary")
-    if flags.get("gic") is True and not is_arm_virt(dom):
-        raise unsupported("gic")
 
 
 def _check_panics(dom: Domain, caps: QemuCaps) -> None:
@@ -165,8 +129,7 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
     _check_firmware(dom)
     _check_bios_serial(dom)
     _check_cpu_mode(dom, caps)
-    _check_memory_hotplug(dom)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
-    _check_features(dom, caps)
+    _check_vmport(dom, caps)
     _check_panics(dom, caps)

@@ -1,5 +1,5 @@
-"""virDomainDefHostdevValidate and the SCSI drive-address checks between
-host devices and disks (domain_validate.c, virDomainDiskDefAssignAddress)."""
+"""virDomainDiskDefAssignAddress's check (post-parse) that a SCSI disk's
+default drive address is not a SCSI host device's."""
 
 from __future__ import annotations
 
@@ -8,35 +8,6 @@ from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from ..parse.disk import disk_name_to_index, drive_address_for
-
-
-def _source_key(dev: Hostdev) -> tuple[object, ...]:
-    """What virDomainHostdevMatch compares: the host-side source."""
-    if dev.mode != "subsystem":
-        return (dev.mode, dev.type, dev.caps_source)
-    if dev.type == "pci":
-        return (dev.type, dev.domain, dev.bus, dev.slot, dev.function)
-    if dev.type == "usb":
-        # By bus location on the host when given, else by vendor and product.
-        if dev.bus and dev.device:
-            return (dev.type, "location", dev.bus, dev.device)
-        return (dev.type, "id", dev.vendor, dev.product)
-    if dev.type == "scsi" and dev.protocol == "iscsi":
-        host = dev.iscsi_hosts[0] if dev.iscsi_hosts else None
-        return (dev.type, dev.protocol, host and host.name, host and host.port, dev.iscsi_path)
-    if dev.type == "scsi":
-        return (dev.type, dev.protocol, dev.adapter, dev.bus, dev.target, dev.unit)
-    return (dev.type, id(dev))  # a type without a comparable source matches nothing
-
-
-def validate_hostdevs(dom: Domain) -> None:
-    """No host device assigned twice."""
-    hostdevs = dom.devices.hostdevs
-    keys = [_source_key(dev) for dev in hostdevs]
-    for i, key in enumerate(keys):
-        if key in keys[i + 1:]:
-            raise ConfigError("Hostdev already exists in the domain configuration",
-                              code="XML error")
 
 
 def _scsi_drive_address(dev: Hostdev) -> DriveAddress | None:
@@ -68,27 +39,3 @@ def check_disk_addresses_against_hostdevs(dom: Domain) -> None:
                 f"using disk target name '{disk.dst}' conflicts with SCSI host device "
                 f"address controller='{auto.controller}' bus='0' target='0' "
                 f"unit='{auto.unit}")
-
-
-def check_scsi_hostdev_addresses(dom: Domain) -> None:
-    """virDomainDefDuplicateDriveAddressesValidate's host device part.
-
-    libvirt prints the bus as the controller and the controller as the bus;
-    the messages keep that.
-    """
-    scsi = [(dev, a) for dev in dom.devices.hostdevs
-            if (a := _scsi_drive_address(dev)) is not None]
-    disks = {
-        (d.info.address.controller, d.info.address.bus, d.info.address.target,
-         d.info.address.unit)
-        for d in dom.devices.disks
-        if d.bus == "scsi" and isinstance(d.info.address, DriveAddress)
-    }
-    for i, (_, addr) in enumerate(scsi):
-        where = (f"controller='{addr.bus}' bus='{addr.controller}' target='{addr.target}' "
-                 f"unit='{addr.unit}'")
-        key = (addr.controller, addr.bus, addr.target, addr.unit)
-        if any((o.controller, o.bus, o.target, o.unit) == key for _, o in scsi[i + 1:]):
-            raise ConfigError(f"SCSI host address {where} in use by another SCSI host device")
-        if key in disks:
-            raise ConfigError(f"SCSI host address {where} in use by another SCSI disk")

@@ -81,6 +81,13 @@ def _trips() -> list[Trip]:
     return trips
 
 
+def _libvirt_9(caps: Capabilities) -> bool:
+    """A set of libvirt 9.0's behaviour: every QEMU it runs has -device,
+    so such sets never list the flag."""
+    version = str(caps.tables.get("libvirt", {}).get("version", "1.3.1"))
+    return int(version.split(".")[0]) >= 9
+
+
 @pytest.fixture(scope="module")
 def trips() -> list[Trip]:
     found = _trips()
@@ -108,7 +115,7 @@ def test_in_scope_cases_are_fixed_points(trips: list[Trip]) -> None:
 def test_legacy_command_lines_are_in_scope(trips: list[Trip]) -> None:
     """Without -device, everything the builder writes is legacy syntax that
     argv2xml must read back cleanly."""
-    legacy = [t for t in trips if not t.caps.has("device")]
+    legacy = [t for t in trips if not t.caps.has("device") and not _libvirt_9(t.caps)]
     assert legacy, "no own xml2argv case on a capability set without 'device'"
     out = [f"{t.case.id}: {t.why_out}" for t in legacy if t.readback is None]
     assert not out, "legacy command lines argv2xml cannot read back:\n" + "\n".join(out)

@@ -21,6 +21,12 @@ _MACHINES = tuple(
     for accel in ("kvm", "tcg")
 )
 
+# query-cpu-definitions: the machines' default CPU is a model QEMU lists.
+_CPUS = tuple(
+    MappingProxyType({"type": accel, "name": "qemu64", "typename": "qemu64-x86_64-cpu"})
+    for accel in ("kvm", "tcg")
+)
+
 
 JSON_FLAGS = ("device.json+hotplug", "object.qapified", "netdev.json")
 
@@ -35,7 +41,7 @@ def modern_caps(*flags: str, json_options: bool = True, **config: Any) -> Capabi
                        pci_multibus_guest_archs=["x86_64"], **config)
     tables = dict(base.tables)
     tables["libvirt"] = MappingProxyType({"version": "9.0.0"})
-    tables["qemu"] = MappingProxyType({"machine": _MACHINES})
+    tables["qemu"] = MappingProxyType({"machine": _MACHINES, "cpu": _CPUS})
     tables["fds"] = MappingProxyType({"unix_listen": 1729})
     tables["host"] = MappingProxyType({**base.tables["host"], "domain_id": -1})
     return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
@@ -249,11 +255,13 @@ def test_default_ram_on_huge_pages_is_a_file_backend() -> None:
                        "size": 214 * 1024 * 1024}
 
 
-def test_a_huge_page_size_without_a_mount_is_refused_when_building() -> None:
-    # libvirt looks for the mount when it builds the command line, not when
-    # it validates the definition.
+def test_a_huge_page_size_without_a_mount_is_refused() -> None:
+    # libvirt looks the mount up while building the backend, not at define time.
     extra = "<memoryBacking><hugepages><page size='5120' unit='KiB'/></hugepages></memoryBacking>"
+    caps = modern_caps(hugetlbfs=[{"mnt_dir": "/dev/hp2M", "size": 2048, "default": True}])
     with pytest.raises(UnsupportedError, match=r"^internal error: Unable to find any usable"):
+        QemuDriver().xml_to_argv(domain_xml("", extra=extra), caps)
+    with pytest.raises(UnsupportedError, match=r"^internal error: hugetlbfs filesystem is not"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
 
 

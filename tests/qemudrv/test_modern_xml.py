@@ -221,7 +221,9 @@ def test_s390_ccw_addresses_without_asking_qemu() -> None:
 def test_q35_devices_get_root_ports_and_a_spare_one() -> None:
     devices = ("<interface type='user'><model type='virtio'/></interface>"
                "<video><model type='qxl'/></video>")
-    out = modern_xml(domain_xml(devices, machine="q35"), "qemu-xhci", "pcie-root-port")
+    # (Virtio devices are PCIe where QEMU has the non-transitional ones.)
+    out = modern_xml(domain_xml(devices, machine="q35"), "qemu-xhci", "pcie-root-port",
+                     "virtio-pci-non-transitional")
     ports = out.count("model='pcie-root-port'>")
     # interface, USB controller, balloon, and one spare for hot-plug
     assert ports == 4

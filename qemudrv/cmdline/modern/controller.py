@@ -6,15 +6,16 @@ from ...caps import QemuCaps
 from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
 from ...errors import UnsupportedError
-from ...model.address import CCWAddress, VirtioMMIOAddress
+from ...model.address import PCIAddress
 from ...model.controller import Controller
 from ...model.domain import Domain
 from ..command import CommandLine
-from .address import address_props
+from .address import address_props, virtio_driver
+from .platform import add_ext_device
 from .props import Props, add_device
 
 # The order controllers appear on the command line, by type.
-_ORDER = ("pci", "usb", "scsi", "ide", "sata", "fdc", "virtio-serial", "isa")
+_ORDER = ("pci", "usb", "scsi", "ide", "sata", "virtio-serial")
 
 _USB_DEVICES = {
     "piix3-uhci": "piix3-usb-uhci",
@@ -37,65 +38,107 @@ _SCSI_DEVICES = {
     "ibmvscsi": "spapr-vscsi",
     "vmpvscsi": "pvscsi",
     "am53c974": "am53c974",
-    "dc390": "dc390",
+    "dc390": "dc-390",
 }
+_VIRTIO_SCSI_MODELS = ("virtio-scsi", "virtio-transitional", "virtio-non-transitional")
 
 
-def _virtio_driver(base: str, cont: Controller) -> str:
-    a = cont.info.address
-    if isinstance(a, CCWAddress):
-        return f"{base}-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return f"{base}-device"
-    return f"{base}-pci"
+def _virtio_props(base: str, cont: Controller, caps: QemuCaps) -> Props:
+    """qemuBuildVirtioDevProps: the transport from the address, and the
+    (non-)transitional variant a model asks for (PCI only)."""
+    driver = virtio_driver(base, cont.info)
+    if cont.model in ("virtio-transitional", "virtio-non-transitional"):
+        if not isinstance(cont.info.address, PCIAddress):
+            kind = cont.info.address.type if cont.info.address is not None else "none"
+            raise UnsupportedError("virtio (non-)transitional models are not supported "
+                                   f"for address type={kind}")
+        if caps.has("virtio-pci-non-transitional"):
+            driver += "-transitional" if cont.model == "virtio-transitional" \
+                else "-non-transitional"
+        elif cont.model == "virtio-non-transitional":
+            raise UnsupportedError("virtio non-transitional model not supported for this qemu")
+    return {"driver": driver}
+
+
+def _usb_master_alias(dom: Domain, cont: Controller) -> str:
+    """qemuBuildUSBControllerFindMasterAlias: the controller of the same
+    index that is no companion."""
+    for other in dom.devices.controllers:
+        if (other.type == "usb" and other.index == cont.index
+                and other.info.usb_master_startport is None and other.info.alias):
+            return other.info.alias
+    raise UnsupportedError("masterbus not found", code="internal error")
 
 
 def _usb_props(dom: Domain, cont: Controller) -> Props:
     model = cont.model or ("pci-ohci" if ctl.is_ppc64(dom) else "piix3-uhci")
     props: Props = {"driver": _USB_DEVICES.get(model, model)}
-    if cont.ports is not None and model in ("qemu-xhci", "nec-xhci"):
+    if cont.ports:
         props["p2"] = cont.ports
         props["p3"] = cont.ports
     if cont.info.usb_master_startport is not None:
-        master = "usb" if cont.index == 0 else f"usb{cont.index}"
-        props["masterbus"] = f"{master}.0"
+        props["masterbus"] = f"{_usb_master_alias(dom, cont)}.0"
         props["firstport"] = cont.info.usb_master_startport
     else:
         props["id"] = cont.info.alias
     return props
 
 
-def _pci_props(cont: Controller) -> Props:
+def _scsi_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props:
+    model = scsi_controller_model(dom, cont, caps)
+    if model in _VIRTIO_SCSI_MODELS:
+        props = _virtio_props("virtio-scsi", cont, caps)
+        if cont.iothread:
+            props["iothread"] = f"iothread{cont.iothread}"
+        props["id"] = cont.info.alias
+        for key, value in (("num_queues", cont.queues), ("cmd_per_lun", cont.cmd_per_lun),
+                           ("max_sectors", cont.max_sectors)):
+            if value:
+                props[key] = value
+        if cont.ioeventfd is not None:
+            props["ioeventfd"] = cont.ioeventfd
+        return props
+    if model in _SCSI_DEVICES:
+        return {"driver": _SCSI_DEVICES[model], "id": cont.info.alias}
+    raise UnsupportedError(f"Unsupported controller model: {model}")
+
+
+def _pci_props(cont: Controller) -> Props | None:
+    """qemuBuildControllerPCIDevProps; None for the implicit pSeries PHB."""
+    if ctl.is_pseries_phb(cont) and not cont.target_index:
+        return None
     name = cont.model_name or cont.model
     props: Props = {"driver": name}
     if cont.model == "pci-bridge":
         props["chassis_nr"] = cont.chassis_nr
+    elif cont.model in ("pci-expander-bus", "pcie-expander-bus"):
+        props["bus_nr"] = cont.bus_nr
     elif cont.model in ("pcie-root-port", "pcie-switch-downstream-port"):
         props["port"] = cont.port
         props["chassis"] = cont.chassis
+    elif cont.model == "pci-root":
+        props["index"] = cont.target_index
     props["id"] = cont.info.alias
+    if cont.model in ("pcie-root-port", "pcie-switch-downstream-port") and cont.hotplug:
+        props["hotplug"] = cont.hotplug == "on"
+    if (cont.model in ("pci-expander-bus", "pcie-expander-bus", "pci-root")
+            and cont.numa_node is not None):
+        props["numa_node"] = cont.numa_node
     return props
 
 
-def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props:
-    """qemuBuildControllerDevProps."""
+def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props | None:
+    """qemuBuildControllerDevProps; None where the controller has no device."""
     alias = cont.info.alias
-    props: Props
+    props: Props | None
     if cont.type == "scsi":
-        model = scsi_controller_model(dom, cont, caps)
-        if model == "virtio-scsi":
-            props = {"driver": _virtio_driver("virtio-scsi", cont), "id": alias}
-            if cont.iothread:
-                props["iothread"] = f"iothread{cont.iothread}"
-        elif model in _SCSI_DEVICES:
-            props = {"driver": _SCSI_DEVICES[model], "id": alias}
-        else:
-            raise UnsupportedError(f"Unsupported controller model: {model}")
+        props = _scsi_props(dom, cont, caps)
     elif cont.type == "virtio-serial":
-        props = {"driver": _virtio_driver("virtio-serial", cont), "id": alias}
-        if cont.ports is not None:
+        props = _virtio_props("virtio-serial", cont, caps)
+        props["id"] = alias
+        if cont.ports:
             props["max_ports"] = cont.ports
-        if cont.vectors is not None:
+        if cont.vectors:
             props["vectors"] = cont.vectors
     elif cont.type == "ccid":
         props = {"driver": "usb-ccid", "id": alias}
@@ -107,52 +150,94 @@ def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props:
         props = _pci_props(cont)
     else:
         raise UnsupportedError(f"Unsupported controller type: {cont.type}")
-    for key, value in (("num_queues", cont.queues), ("cmd_per_lun", cont.cmd_per_lun),
-                       ("max_sectors", cont.max_sectors)):
-        if value:
-            props[key] = value
-    if cont.ioeventfd is not None:
-        props["ioeventfd"] = cont.ioeventfd
-    props.update(address_props(dom, cont.info, caps))
+    if props is not None:
+        props.update(address_props(dom, cont.info, caps))
     return props
 
 
-def _implicit(dom: Domain, cont: Controller) -> bool:
-    """Controllers the machine type itself provides: no -device."""
-    if cont.type == "pci" and cont.model in ("pci-root", "pcie-root"):
+def _skipped(dom: Domain, cont: Controller) -> bool:
+    """qemuBuildSkipController: controllers the machine type provides."""
+    if cont.type == "pci" and cont.model == "pcie-root":
         return True
-    if cont.type == "usb" and cont.model == "none":
+    if cont.type == "pci" and cont.model == "pci-root" and not ctl.is_pseries(dom):
         return True
-    if cont.type in ("fdc", "isa"):
+    if cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom):
         return True
-    if cont.type == "ide" and cont.index == 0 and ctl.machine_has_builtin_ide(dom):
-        return True
-    return cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom)
+    return cont.type == "ide" and cont.index == 0 and ctl.machine_has_builtin_ide(dom)
 
 
-def _legacy_usb(dom: Domain, cont: Controller, caps: QemuCaps) -> bool:
-    """A default USB controller QEMU offers no device for: the machine's own,
-    switched on with -usb (qemuBuildLegacyUSBControllerCommandLine)."""
-    return (cont.type == "usb" and cont.model is None and not ctl.machine_is_q35(dom)
-            and not ctl.is_ppc64(dom) and not caps.has("piix3-usb-uhci"))
+def _forbids_legacy_usb(dom: Domain) -> bool:
+    """qemuBuildDomainForbidLegacyUSBController."""
+    return ctl.machine_is_q35(dom) or _is_virt_board(dom)
+
+
+def _is_virt_board(dom: Domain) -> bool:
+    machine = dom.os.machine or ""
+    return (dom.os.arch or "") in ("armv6l", "armv7l", "aarch64", "riscv32", "riscv64") and (
+        machine == "virt" or machine.startswith("virt-"))
+
+
+def build_global_controllers(cmd: CommandLine, dom: Domain) -> None:
+    """qemuBuildGlobalControllerCommandLine: the 64-bit PCI hole of a root."""
+    for cont in dom.devices.controllers:
+        if cont.type != "pci" or not cont.pcihole64:
+            continue
+        if cont.model == "pci-root":
+            host = "i440FX-pcihost"
+        elif cont.model == "pcie-root":
+            host = "q35-pcihost"
+        else:
+            raise UnsupportedError("64-bit PCI hole setting is only for root PCI controllers",
+                                   code="internal error")
+        cmd.add("-global", f"{host}.pci-hole64-size={cont.pcihole64}K")
+
+
+def build_controllers_of_type(cmd: CommandLine, dom: Domain, caps: QemuCaps,
+                              type_: str) -> None:
+    """qemuBuildControllersByTypeCommandLine."""
+    for cont in dom.devices.controllers:
+        if cont.type != type_:
+            continue
+        if (cont.type == "pci" and cont.model == "pci-root" and cont.index == 0
+                and cont.hotplug is not None):
+            cmd.add("-global", f"PIIX4_PM.acpi-root-pci-hotplug={cont.hotplug}")
+        if _skipped(dom, cont):
+            continue
+        if cont.type == "usb" and cont.model == "none":
+            continue
+        if cont.type == "usb" and cont.model is None and not _forbids_legacy_usb(dom):
+            continue  # the legacy controller (-usb), or none at all on s390
+        props = controller_props(dom, cont, caps)
+        if props is not None:
+            add_ext_device(cmd, cont.info, caps)
+            add_device(cmd, props, caps)
+
+
+def _build_legacy_usb(cmd: CommandLine, dom: Domain) -> None:
+    """qemuBuildLegacyUSBControllerCommandLine: -usb where the USB
+    controller was left to the machine."""
+    legacy = others = 0
+    for cont in dom.devices.controllers:
+        if cont.type != "usb":
+            continue
+        if cont.model == "none":
+            return
+        if cont.model is None:
+            legacy += 1
+        else:
+            others += 1
+    if legacy > 1:
+        raise UnsupportedError("Multiple legacy USB controllers are not supported")
+    if not others and not _forbids_legacy_usb(dom) and not ctl.is_s390(dom):
+        cmd.add("-usb")
 
 
 def build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    legacy_usb = False
+    """qemuBuildControllersCommandLine."""
     for type_ in _ORDER:
-        for cont in dom.devices.controllers:
-            if cont.type != type_ or _implicit(dom, cont):
-                continue
-            if _legacy_usb(dom, cont, caps):
-                if legacy_usb:
-                    raise UnsupportedError("Multiple legacy USB controllers are not supported")
-                legacy_usb = True
-                cmd.add("-usb")
-                continue
-            add_device(cmd, controller_props(dom, cont, caps), caps)
+        build_controllers_of_type(cmd, dom, caps, type_)
+    _build_legacy_usb(cmd, dom)
 
 
 def build_ccid_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    for cont in dom.devices.controllers:
-        if cont.type == "ccid":
-            add_device(cmd, controller_props(dom, cont, caps), caps)
+    build_controllers_of_type(cmd, dom, caps, "ccid")

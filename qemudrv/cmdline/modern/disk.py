@@ -12,142 +12,25 @@ from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
 from ...errors import UnsupportedError
 from ...model.address import DriveAddress
-from ...model.disk import Disk, NetHost, StorageSource
+from ...model.disk import Disk
 from ...model.domain import Domain
+from ...parse.disk import disk_name_to_index
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
-from .props import Props, add_blockdev, add_device
-
-# qemuDomainDiskCachemodeFlags: mode -> (write-cache, direct, no-flush)
-_CACHE_FLAGS = {
-    "writeback": (True, False, False),
-    "writethrough": (False, False, False),
-    "none": (True, True, False),
-    "directsync": (False, True, False),
-    "unsafe": (True, False, True),
-}
-
-# The storage drivers of local sources (qemuBlockStorageSourceGetBackendProps).
-_LOCAL_DRIVERS = {"file": "file", "block": "host_device", "dir": "vvfat"}
-
-
-def _has_source(src: StorageSource) -> bool:
-    return bool(src.path) or src.type == "network"
-
-
-def node_indexes(dom: Domain) -> dict[int, int]:
-    """The libvirt-N index of each disk's top image.
-
-    qemuProcessPrepareDomainStorage walks the disks from the last one, so the
-    first disk gets the highest number.
-    """
-    indexes: dict[int, int] = {}
-    counter = 0
-    for disk in reversed(dom.devices.disks):
-        if not _has_source(disk.src):
-            continue
-        counter += 1
-        indexes[id(disk)] = counter
-    return indexes
-
-
-def _cache_props(disk: Disk) -> Props:
-    if disk.cache is None or disk.cache == "default":
-        return {}
-    _, direct, no_flush = _CACHE_FLAGS[disk.cache]
-    return {"cache": {"direct": direct, "no-flush": no_flush}}
-
-
-# virStorageSourceNetworkDefaultPort.
-_DEFAULT_PORTS = {"nbd": "10809", "gluster": "24007", "iscsi": "3260", "http": "80",
-                  "https": "443", "ftp": "21", "ftps": "990", "ssh": "22"}
-
-
-def _inet(host: NetHost, protocol: str) -> Props:
-    if host.transport == "unix":
-        return {"type": "unix", "path": host.socket}
-    return {"type": "inet", "host": host.name,
-            "port": host.port or _DEFAULT_PORTS.get(protocol, "")}
-
-
-def _network_props(disk: Disk, caps: QemuCaps) -> Props:
-    """qemuBlockStorageSourceGetBackendProps for network protocols."""
-    src = disk.src
-    protocol = src.protocol or ""
-    if disk.auth is not None:
-        raise UnsupportedError(f"authenticated '{protocol}' disks are not written in the "
-                               "9.0 dialect yet")
-    name = src.path or ""
-    hosts = src.hosts
-    if protocol == "nbd":
-        props: Props = {"driver": "nbd", "server": _inet(hosts[0], protocol)}
-        if name:
-            props["export"] = name
-        return props
-    if protocol == "gluster":
-        volume, _, path = name.partition("/")
-        return {"driver": "gluster", "volume": volume, "path": path,
-                "server": [_inet(h, protocol) for h in hosts],
-                "debug": int(caps.conf("gluster_debug_level", 4))}
-    if protocol == "iscsi":
-        target, _, lun = name.rpartition("/") if "/" in name else (name, "", "0")
-        host = hosts[0]
-        addr = f"[{host.name}]" if host.name and ":" in host.name else (host.name or "")
-        return {"driver": "iscsi",
-                "portal": f"{addr}:{host.port or _DEFAULT_PORTS['iscsi']}",
-                "target": target, "lun": int(lun or 0), "transport": "tcp"}
-    if protocol == "rbd":
-        pool, _, image = name.partition("/")
-        props = {"driver": "rbd", "pool": pool, "image": image}
-        if hosts:
-            props["server"] = [{"host": h.name, "port": h.port} if h.port else {"host": h.name}
-                               for h in hosts]
-        return props
-    if protocol in ("http", "https", "ftp", "ftps"):
-        host = hosts[0]
-        port = host.port or _DEFAULT_PORTS[protocol]
-        return {"driver": protocol,
-                "url": f"{protocol}://{host.name}:{port}/{name.lstrip('/')}"}
-    raise UnsupportedError(f"network disk protocol '{protocol}' is not written in the "
-                           "9.0 dialect yet")
-
-
-def _storage_props(dom: Domain, disk: Disk, caps: QemuCaps, node: str) -> Props:
-    src = disk.src
-    kind = src.type
-    props: Props
-    if kind == "network":
-        props = _network_props(disk, caps)
-        props["node-name"] = node
-        props.update(_cache_props(disk))
-        props["auto-read-only"] = True
-        props["discard"] = "unmap"
-        return props
-    if kind not in _LOCAL_DRIVERS:
-        raise UnsupportedError(f"unsupported disk source type '{kind}'")
-    driver = _LOCAL_DRIVERS[kind]
-    cdrom_path = caps.host.get("host_cdrom_path")
-    if (disk.device == "cdrom" and kind == "block" and src.path == cdrom_path
-            and (src.format or "raw") == "raw"):
-        driver = "host_cdrom"
-    props = {"driver": driver, "filename": src.path, "node-name": node}
-    props.update(_cache_props(disk))
-    props["auto-read-only"] = True
-    props["discard"] = "unmap"
-    return props
-
-
-def _format_props(disk: Disk, index: int) -> Props:
-    # A CD-ROM is read-only whatever the XML says.
-    readonly = disk.readonly or disk.device == "cdrom"
-    props: Props = {"node-name": f"libvirt-{index}-format", "read-only": readonly}
-    props.update(_cache_props(disk))
-    if disk.discard is not None:
-        props["discard"] = disk.discard
-    props["driver"] = disk.src.format or "raw"
-    props["file"] = f"libvirt-{index}-storage"
-    return props
+from .blockdev import (
+    CACHE_FLAGS,
+    build_chain,
+    detect_zeroes,
+    disk_images,
+    effective_cache,
+    reserve_fdsets,
+    vhost_user_chardev_alias,
+)
+from .platform import add_ext_device
+from .props import Props, add_device, escape_comma
+from .storage_checks import check_disk_at_start, check_image
+from .virtio import virtio_device_props
 
 
 def _drive_address_props(dom: Domain, disk: Disk, caps: QemuCaps) -> Props:
@@ -183,35 +66,94 @@ def _device_driver(disk: Disk) -> str:
         if disk.device == "lun":
             return "scsi-block"
         return "scsi-cd" if disk.device == "cdrom" else "scsi-hd"
-    if disk.bus == "virtio":
-        return "virtio-blk-pci"
     if disk.bus == "usb":
         return "usb-storage"
     if disk.bus == "fdc":
         return "floppy"
-    raise UnsupportedError(f"unsupported disk bus '{disk.bus}' with device setup")
+    raise UnsupportedError(f"unsupported disk bus '{disk.bus}' with device setup",
+                           code="internal error")
+
+
+def _virtio_props(disk: Disk, caps: QemuCaps) -> Props:
+    """The virtio-blk part of qemuBuildDiskDeviceProps."""
+    base = "vhost-user-blk" if disk.src.type == "vhostuser" else "virtio-blk"
+    props = virtio_device_props(base, disk.info.address, disk.model, disk.virtio, caps)
+    if disk.iothread:
+        props["iothread"] = f"iothread{disk.iothread}"
+    if disk.ioeventfd is not None:
+        props["ioeventfd"] = disk.ioeventfd
+    if disk.event_idx is not None:
+        props["event_idx"] = disk.event_idx
+    if disk.src.type != "vhostuser" and caps.has("virtio-blk-pci.scsi"):
+        if disk.device == "lun":
+            props["scsi"] = True
+        elif not caps.has("virtio-blk-pci.scsi.default.disabled"):
+            props["scsi"] = False
+    if disk.queues:
+        props["num-queues"] = disk.queues
+    if disk.queue_size:
+        props["queue-size"] = disk.queue_size
+    return props
+
+
+def _error_policies(disk: Disk) -> Props:
+    """qemuBuildDiskGetErrorPolicy: enospace is 'enospc' and only for writes."""
+    write = disk.error_policy if disk.error_policy != "default" else None
+    read = disk.rerror_policy if disk.rerror_policy != "default" else None
+    if write == "enospace":
+        write = "enospc"
+    elif read is None:
+        read = write
+    props: Props = {}
+    if write:
+        props["werror"] = write
+    if read:
+        props["rerror"] = read
+    return props
+
+
+def sd_drive(disk: Disk) -> str:
+    """qemuBuildDriveStr: the -drive of an SD card (local images only)."""
+    src = disk.src
+    if src.type not in ("file", "block", "dir") or disk.encryption is not None:
+        raise UnsupportedError(f"'{src.type}' SD cards are not written in the 9.0 dialect yet")
+    opts = []
+    if src.path is not None:
+        prefix = ("fat:floppy:" if disk.device == "floppy" else "fat:") if src.type == "dir" else ""
+        opts.append(f"file={prefix}{escape_comma(src.path)}")
+        if src.format and src.type != "dir":
+            opts.append(f"format={src.format}")
+    opts.append(f"if=sd,index={disk_name_to_index(disk.dst)}")
+    if disk.readonly or disk.device == "cdrom":
+        opts.append("readonly=on")
+    if src.path is not None:
+        if disk.cache not in (None, "default"):
+            opts.append(f"cache={disk.cache}")
+        if disk.copy_on_read is not None:
+            opts.append(f"copy-on-read={'on' if disk.copy_on_read else 'off'}")
+        if disk.discard not in (None, "default"):
+            opts.append(f"discard={disk.discard}")
+        if (zeroes := detect_zeroes(disk)) is not None:
+            opts.append(f"detect-zeroes={zeroes}")
+        if disk.io not in (None, "default"):
+            opts.append(f"aio={disk.io}")
+    return ",".join(opts)
 
 
 def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None,
                       bootindex: int) -> Props:
     """qemuBuildDiskDeviceProps."""
-    props: Props = {"driver": _device_driver(disk)}
-    if disk.bus == "virtio":
-        if disk.iothread:
-            props["iothread"] = f"iothread{disk.iothread}"
-        if disk.ioeventfd is not None:
-            props["ioeventfd"] = disk.ioeventfd
-        if disk.event_idx is not None:
-            props["event_idx"] = disk.event_idx
-        if (caps.has("virtio-blk-pci.scsi") and disk.device != "lun"
-                and not caps.has("virtio-blk-pci.scsi.default.disabled")):
-            props["scsi"] = False
+    virtio = disk.bus == "virtio"
+    props: Props = _virtio_props(disk, caps) if virtio else {"driver": _device_driver(disk)}
     props.update(_drive_address_props(dom, disk, caps) or address_props(dom, disk.info, caps))
     if disk.bus == "scsi" and disk.device != "lun":
+        # the VPD device id QEMU used to take from the -drive name
         props["device_id"] = disk.serial or f"drive-{disk.info.alias}"
     if disk.shared:
         props["share-rw"] = True
-    if drive is not None:
+    if disk.src.type == "vhostuser":
+        props["chardev"] = vhost_user_chardev_alias(disk)
+    elif drive is not None:
         props["drive"] = drive
     props["id"] = disk.info.alias
     if bootindex and disk.device != "floppy":
@@ -222,14 +164,17 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
         props["physical_block_size"] = disk.physical_block_size
     if disk.wwn:
         props["wwn"] = int(disk.wwn, 16)
+    if disk.rotation_rate:
+        props["rotation_rate"] = disk.rotation_rate
     if disk.vendor:
         props["vendor"] = disk.vendor
     if disk.product:
         props["product"] = disk.product
     if disk.bus == "usb" and caps.has("usb-storage.removable"):
         props["removable"] = bool(disk.removable)
-    if disk.cache not in (None, "default") and disk.device != "lun":
-        props["write-cache"] = "on" if _CACHE_FLAGS[disk.cache][0] else "off"
+    cache = effective_cache(disk)
+    if cache is not None and disk.device != "lun":
+        props["write-cache"] = "on" if CACHE_FLAGS[cache][0] else "off"
     for key, value in (("cyls", disk.cyls), ("heads", disk.heads), ("secs", disk.secs)):
         if value:
             props[key] = value
@@ -237,14 +182,7 @@ def disk_device_props(dom: Domain, disk: Disk, caps: QemuCaps, drive: str | None
         props["bios-chs-trans"] = disk.trans
     if disk.serial:
         props["serial"] = disk.serial.replace(" ", "\\ ")
-    error = disk.error_policy
-    if error is not None and error != "default":
-        props["werror"] = "enospc" if error == "enospace" else error
-        read = disk.rerror_policy or error
-        if read not in ("enospace",):
-            props["rerror"] = read
-    elif disk.rerror_policy not in (None, "default"):
-        props["rerror"] = disk.rerror_policy
+    props.update(_error_policies(disk))
     return props
 
 
@@ -287,13 +225,22 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, caps: QemuCaps,
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                 boot: dict[int, int]) -> None:
     _floppy_controller(cmd, dom, caps, boot)
-    indexes = node_indexes(dom)
     for disk in dom.devices.disks:
-        drive: str | None = None
-        index = indexes.get(id(disk))
-        if index is not None:
-            storage = f"libvirt-{index}-storage"
-            add_blockdev(cmd, _storage_props(dom, disk, caps, storage))
-            add_blockdev(cmd, _format_props(disk, index))
-            drive = f"libvirt-{index}-format"
+        check_disk_at_start(dom, disk, caps)
+    images = disk_images(dom)
+    # qemuProcessPrepareDomainStorage checks every image, last disk first
+    for disk in reversed(dom.devices.disks):
+        for image in images.get(id(disk), []):
+            check_image(disk, image, caps)
+    fdsets = reserve_fdsets(cmd, dom, images, caps)
+    for disk in dom.devices.disks:
+        # a transient disk sharing its backing image is hotplugged at start
+        if disk.transient and disk.transient_share_backing:
+            continue
+        if disk.bus == "sd":
+            # SD cards are still -drive if=sd, without a -device
+            cmd.add("-drive", sd_drive(disk))
+            continue
+        drive = build_chain(cmd, dom, disk, images.get(id(disk), []), fdsets, caps)
+        add_ext_device(cmd, disk.info, caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)

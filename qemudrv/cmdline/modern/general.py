@@ -2,7 +2,7 @@
 
 Environment, name, master key secret, -machine and -accel, -cpu for the
 machine's default model, memory with its default RAM backend, -smp, display,
-monitor, clock, power management, boot, audio backends, seccomp sandbox and
+monitor, clock, power management, boot, seccomp sandbox and
 the message timestamps, in the forms libvirt 9.0 writes them for QEMU 7.2/8.0.
 """
 
@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...bitmap import format_bitmap
 from ...caps import QemuCaps
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
+from ...model.general import SysinfoEntry
+from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
-from .. import general_memory as memory
 from ..command import CommandLine
-from .props import Props, add_audiodev, add_blockdev, add_object, escape_comma
-from .validate import check_host_numa_nodes, check_hugetlbfs_mounts
+from . import cpu as cpu_model
+from . import features
+from . import memory as guest_memory
+from .iommu import machine_iommu_params
+from .props import add_blockdev, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -121,25 +124,23 @@ def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMachineCommandLine."""
     opts = [dom.machine, "usb=off"]
-    flags = dom.features.flags
-    for feature in ("vmport", "smm"):
-        state = flags.get(feature)
-        if state is not None:
-            opts.append(f"{feature}={'on' if state else 'off'}")
-    if flags.get("gic") and dom.features.gic_version and dom.features.gic_version != "none":
-        opts.append(f"gic-version={dom.features.gic_version}")
+    opts += _key_wrap_options(dom, caps)
+    opts.extend(features.machine_options(dom, caps))
+    opts.extend(machine_iommu_params(dom))
     dump = dom.memory.dump_core
     if dump is None:
         dump = bool(caps.conf("dump_guest_core", False))
     opts.append(f"dump-guest-core={'on' if dump else 'off'}")
     if dom.memory.nosharepages:
         opts.append("mem-merge=off")
+    opts.extend(guest_memory.machine_memory_params(dom))
     if not _has_numa(dom):
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
+    opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
         opts.append("graphics=off")
     hpet = dom.clock.timer("hpet")
@@ -148,64 +149,48 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-machine", ",".join(opts))
 
 
+def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
+    """qemuAppendKeyWrapMachineParms: s390 key wrapping, where QEMU has it."""
+    if dom.keywrap is None:
+        return []
+    out = []
+    for cipher in ("aes", "dea"):
+        state = getattr(dom.keywrap, cipher)
+        if state is None:
+            continue
+        name = f"{cipher}-key-wrap"
+        if not caps.has(name):
+            raise UnsupportedError(f"{name} is not available with this QEMU binary")
+        out.append(f"{name}={'on' if state else 'off'}")
+    return out
+
+
 def build_accel(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     accel = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}.get(dom.virt_type)
-    cmd.add("-accel", accel or "")
+    cmd.add("-accel", ",".join([accel or "", *features.accel_options(dom)]))
 
 
 def build_cpu(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildCpuCommandLine: the model, then the hypervisor features."""
     cpu = dom.cpu
+    arch = dom.os.arch or ""
+    emulator = dom.emulator or ""
+    model: list[str] = []
     if cpu is not None and (cpu.model or cpu.mode != "custom"):
-        if cpu.mode == "host-passthrough":
-            model = "host,migratable=on"
-        elif cpu.model and not cpu.features:
-            model = cpu.model
-        else:
-            raise UnsupportedError("CPU specification not supported by hypervisor")
-    else:
-        # QEMU names CPU types MODEL-ARCH-cpu (the emulator's ARCH).
-        default = str(machine_info(dom, caps).get("defaultCPU", ""))
-        model = default.removesuffix("-cpu").rsplit("-", 1)[0]
-    extra = _cpu_features(dom)
+        model = cpu_model.model_arg(dom, caps)
+    elif arch == "i686" and ("x86_64" in emulator or
+                             (caps.host_arch == "x86_64" and "kvm" in emulator)):
+        # A 32-bit guest on a 64-bit emulator needs a 32-bit CPU.
+        model = ["qemu32"]
+    extra = [*features.cpu_switches(dom), *cpu_model.cache_and_address_switches(dom, caps)]
+    if extra and not model:
+        default = {"i686": "qemu32", "x86_64": "qemu64"}.get(arch)
+        if default is None:
+            raise ConfigError("CPU flags requested but can't determine default CPU "
+                              f"for arch {arch}")
+        model = [default]
     if model:
-        cmd.add("-cpu", ",".join([model, *extra]))
-
-
-def _on_off(value: bool) -> str:
-    return "on" if value else "off"
-
-
-def _cpu_features(dom: Domain) -> list[str]:
-    """The -cpu switches of timers, KVM and Hyper-V features, in libvirt's order."""
-    out: list[str] = []
-    for t in dom.clock.timers:
-        if t.present is None:
-            continue
-        if t.name == "kvmclock":
-            out.append(f"kvmclock={_on_off(t.present)}")
-        elif t.name == "hypervclock":
-            out.append(f"hv-time={_on_off(t.present)}")
-    f = dom.features
-    if f.apic_eoi is not None:
-        out.append(f"kvm-pv-eoi={_on_off(f.apic_eoi)}")
-    if "pvspinlock" in f.flags:
-        out.append(f"kvm-pv-unhalt={_on_off(f.flags['pvspinlock'])}")
-    if f.flags.get("hyperv"):
-        hv = f.hyperv
-        if hv.relaxed is not None:
-            out.append(f"hv-relaxed={_on_off(hv.relaxed)}")
-        if hv.vapic is not None:
-            out.append(f"hv-vapic={_on_off(hv.vapic)}")
-        if hv.spinlocks:
-            out.append(f"hv-spinlocks=0x{hv.retries or 0:x}")
-    if any(p.model == "hyperv" for p in dom.devices.panics):
-        out.append("hv-crash")
-    if f.flags.get("kvm") and f.kvm_hidden:
-        out.append("kvm=off")
-    if "pmu" in f.flags:
-        out.append(f"pmu={_on_off(f.flags['pmu'])}")
-    return out
+        cmd.add("-cpu", ",".join([*model, *extra]))
 
 
 # -- memory and vCPUs -------------------------------------------------------
@@ -217,98 +202,14 @@ def _has_numa(dom: Domain) -> bool:
 
 def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildMemCommandLine with the machine's default RAM backend."""
-    mem = dom.memory
-    check_hugetlbfs_mounts(dom, caps)
-    check_host_numa_nodes(dom, caps)
-    if mem.max_memory and mem.slots:
-        cmd.add("-m", f"size={mem.initial}k,slots={mem.slots},maxmem={mem.max_memory}k")
-    else:
-        cmd.add("-m", str(mem.initial // 1024))
     ram_id = machine_info(dom, caps).get("defaultRAMid")
-    if ram_id and not _has_numa(dom):
-        _default_ram_backend(cmd, dom, caps, str(ram_id))
-    cmd.add("-overcommit", f"mem-lock={'on' if mem.locked else 'off'}")
-
-
-def _default_ram_backend(cmd: CommandLine, dom: Domain, caps: QemuCaps, ram_id: str) -> None:
-    """qemuBuildMemCommandLineMemoryDefaultBackend: the guest's RAM as an object
-    with the ID older QEMUs gave it, so the domain stays migratable."""
-    mem = dom.memory
-    size = mem.initial * 1024
-    page = mem.hugepages[0].size if mem.hugepages else None
-    if page is None or page == memory.system_page_kib(caps):
-        add_object(cmd, "memory-backend-ram", ram_id, {"size": size}, caps)
-        return
-    base = memory.hugepage_path_for(caps, page) if page else memory.default_hugepage_path(caps)
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-    props: Props = {"mem-path": f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"}
-    if caps.has("memory-backend-file.x-use-canonical-path-for-ramblock-id"):
-        props["x-use-canonical-path-for-ramblock-id"] = False
-    props["prealloc"] = True
-    props["size"] = size
-    add_object(cmd, "memory-backend-file", ram_id, props, caps)
-
-
-_POLICIES = {"strict": "bind", "preferred": "preferred", "interleave": "interleave"}
-
-
-def _cell_host_nodes(dom: Domain, cell: int) -> tuple[list[int], str | None]:
-    """The host nodes and policy of a guest node's memory (numatune)."""
-    tune = dom.numatune
-    if tune is None:
-        return [], None
-    for memnode in tune.memnodes:
-        if memnode.cellid == cell:
-            return sorted(memnode.nodeset), _POLICIES.get(memnode.mode)
-    nodeset = tune.nodeset
-    if tune.placement == "auto":
-        nodeset = dom.numad_nodeset
-    if not tune.memory_set or nodeset is None:
-        return [], None
-    return sorted(nodeset), _POLICIES.get(tune.mode)
-
-
-def _cell_page(dom: Domain, cell: int) -> int | None:
-    """The huge page size backing a guest node, None for normal memory."""
-    for page in dom.memory.hugepages:
-        if page.nodeset is None or cell in page.nodeset:
-            return page.size
-    return None
+    guest_memory.build_memory(cmd, dom, caps, str(ram_id) if ram_id else None)
 
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildNumaCommandLine: a memory backend and a -numa node per cell."""
-    cells = dom.cpu.cells if dom.cpu else []
-    for i, cell in enumerate(cells):
-        alias = f"ram-node{i}"
-        props: Props = {}
-        page = _cell_page(dom, i)
-        prealloc = False
-        if page is not None and page != memory.system_page_kib(caps):
-            base = memory.hugepage_path_for(caps, page) if page else \
-                memory.default_hugepage_path(caps)
-            domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
-            props["mem-path"] = f"{base}/{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
-            if cell.mem_access is not None:
-                props["share"] = cell.mem_access == "shared"
-            props["prealloc"] = prealloc = True
-            qom_type = "memory-backend-file"
-        else:
-            qom_type = "memory-backend-ram"
-        props["size"] = cell.memory * 1024
-        nodes, policy = _cell_host_nodes(dom, i)
-        if nodes and policy:
-            props["host-nodes"] = nodes
-            props["policy"] = policy
-        if prealloc and nodes and policy and caps.has("thread-context"):
-            # QEMU preallocates with threads pinned to the host nodes.
-            add_object(cmd, "thread-context", f"tc-{alias}", {"node-affinity": nodes}, caps)
-            props["prealloc-context"] = f"tc-{alias}"
-        add_object(cmd, qom_type, alias, props, caps)
-        opt = f"node,nodeid={i}"
-        for cpus in format_bitmap(cell.cpus).split(","):
-            opt += f",cpus={cpus}"
-        cmd.add("-numa", opt + f",memdev={alias}")
+    """qemuBuildNumaCommandLine."""
+    supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
+    guest_memory.build_numa(cmd, dom, caps, supported)
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -406,16 +307,6 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     legacy.build_direct_kernel(cmd, dom, caps)
 
 
-# -- audio ------------------------------------------------------------------
-
-
-def build_audio(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    # Post-parse gave the domain its default <audio> (defaults/modern.py
-    # add_default_audio, qemuDomainDefAddDefaultAudioBackend).
-    for audio in dom.devices.audios:
-        add_audiodev(cmd, {"id": f"audio{audio.id}", "driver": audio.type})
-
-
 # -- tail -------------------------------------------------------------------
 
 
@@ -433,3 +324,58 @@ def build_sandbox(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 def build_msg_timestamp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("log_timestamp", True):
         cmd.add("-msg", "timestamp=on")
+
+
+# -- SMBIOS and fw_cfg ------------------------------------------------------
+
+
+def _smbios_table(kind: int, entries: list[SysinfoEntry],
+                  manufacturer_always: bool = False) -> str:
+    """type=N then the entries (in libvirt's order, commas escaped); a base
+    board or chassis names its manufacturer even when it has none."""
+    parts = [f"type={kind}"]
+    if manufacturer_always and all(e.name != "manufacturer" for e in entries):
+        parts.append("manufacturer=")
+    parts += [f"{e.name}={escape_comma(e.value)}" for e in entries]
+    return ",".join(parts)
+
+
+def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmbiosCommandLine."""
+    mode = dom.os.smbios_mode
+    if mode in (None, "emulate"):
+        return
+    if mode == "host":
+        # The test programs' driver has no host SMBIOS tables.
+        raise UnsupportedError("Host SMBIOS information is not available")
+    src = dom.sysinfo
+    if src is None:
+        raise UnsupportedError(f"Domain '{dom.name}' sysinfo are not available",
+                               code="XML error")
+    if src.bios:
+        cmd.add("-smbios", _smbios_table(0, src.bios))
+    names = {e.name for e in src.system}
+    # libvirt skips a system table holding only a SKU.
+    if src.system and names != {"sku"}:
+        cmd.add("-smbios", _smbios_table(1, src.system))
+    if len(src.base_boards) > 1:
+        raise UnsupportedError("qemu does not support more than one entry to Type 2 "
+                               "in SMBIOS table")
+    for board in src.base_boards:
+        cmd.add("-smbios", _smbios_table(2, board, manufacturer_always=True))
+    if src.chassis:
+        cmd.add("-smbios", _smbios_table(3, src.chassis, manufacturer_always=True))
+    if src.oem_strings is not None:
+        cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
+                                                  for v in src.oem_strings)]))
+
+
+def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSysinfoCommandLine: fw_cfg entries as such (XML-escaped, as
+    libvirt's buffer writes them, commas left alone)."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if entry.value is not None:
+                cmd.add("-fw_cfg", f"name={entry.name},string={xml_escape(entry.value)}")
+            else:
+                cmd.add("-fw_cfg", f"name={entry.name},file={xml_escape(entry.file or '')}")

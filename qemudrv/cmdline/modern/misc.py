@@ -9,7 +9,7 @@ from ...model.domain import Domain
 from ..command import CommandLine
 from .address import address_props
 from .chardev import chardev_arg
-from .props import Props, add_device, add_object, escape_comma
+from .props import Props, add_device, add_object
 
 
 def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -27,6 +27,8 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     props: Props = {"driver": driver, "id": dev.info.alias}
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
+    if dev.free_page_reporting is not None:
+        props["free-page-reporting"] = dev.free_page_reporting
     props.update(address_props(dom, dev.info, caps))
     add_device(cmd, props, caps)
 
@@ -73,28 +75,22 @@ def _virtio_driver(base: str, address: object) -> str:
     return f"{base}-pci"
 
 
+def _pool_props(pool_min: int, pool_max: int) -> Props:
+    props: Props = {}
+    if pool_min >= 0:
+        props["thread-pool-min"] = pool_min
+    if pool_max >= 0:
+        props["thread-pool-max"] = pool_max
+    return props
+
+
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildIOThreadCommandLine: the I/O threads, then the main loop's
+    thread pool."""
     for thread in dom.iothreads:
-        add_object(cmd, "iothread", f"iothread{thread.id}", {}, caps)
-
-
-def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildFSDevCommandLine for 9p shares: -fsdev and virtio-9p."""
-    for i, fs in enumerate(dom.devices.filesystems):
-        alias = fs.info.alias or f"fs{i}"
-        if fs.driver not in ("default", "path", "handle") or fs.type != "mount":
-            raise UnsupportedError(f"filesystem driver '{fs.driver}' is not supported")
-        opts = ["local" if fs.driver != "handle" else "handle"]
-        if fs.driver != "handle":
-            opts.append(f"security_model={fs.accessmode}")
-        if fs.wrpolicy == "immediate":
-            opts.append("writeout=immediate")
-        opts.append(f"id=fsdev-{alias}")
-        opts.append(f"path={escape_comma(fs.source or '')}")
-        if fs.readonly:
-            opts.append("readonly=on")
-        cmd.add("-fsdev", ",".join(opts))
-        props: Props = {"driver": _virtio_driver("virtio-9p", fs.info.address), "id": alias,
-                        "fsdev": f"fsdev-{alias}", "mount_tag": fs.target}
-        props.update(address_props(dom, fs.info, caps))
-        add_device(cmd, props, caps)
+        add_object(cmd, "iothread", f"iothread{thread.id}",
+                   _pool_props(thread.pool_min, thread.pool_max), caps)
+    pool = dom.default_iothread
+    if pool is not None:
+        add_object(cmd, "main-loop", "main-loop", _pool_props(pool.pool_min, pool.pool_max),
+                   caps)

@@ -10,18 +10,26 @@ from __future__ import annotations
 import re
 
 from ...caps import QemuCaps
-from ...errors import ConfigError, UnsupportedError
+from ...errors import ConfigError
 from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from ...validate_modern import (
     check_disk_addresses_against_hostdevs,
-    check_scsi_hostdev_addresses,
     validate_devices,
-    validate_domain_internal,
-    validate_hostdevs,
     validate_qemu_domain,
 )
+from .features import validate_features
+from .filesystem import validate_filesystem
+from .hostdev import validate_hostdevs as validate_hostdev_devices
+from .iommu import validate_iommu
+from .iothreads_validate import validate_iothreads
+from .memory_validate import validate_memory
+from .misc_devices import validate_misc_devices
+from .net_validate import validate_nets
+from .tpm import validate_tpms
+from .validate_display import validate_display
+from .validate_general import validate_general
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -88,48 +96,27 @@ def _check_drive_addresses(dom: Domain) -> None:
         drives[key] = disk
 
 
-def check_hugetlbfs_mounts(dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildMemoryBackendProps's lookup when the command line is built:
-    every huge page size needs a hugetlbfs mount of that size."""
-    system_kib = int(caps.host.get("page_size", 4096)) // 1024
-    sizes = {int(m.get("size", 0)) for m in caps.conf("hugetlbfs", ()) or ()}
-    for page in dom.memory.hugepages:
-        if page.size and page.size != system_kib and page.size not in sizes:
-            raise UnsupportedError(
-                f"Unable to find any usable hugetlbfs mount for {page.size} KiB",
-                code="internal error")
-
-
-def check_host_numa_nodes(dom: Domain, caps: QemuCaps) -> None:
-    """virNumaNodesetIsAvailable for the host nodes the memory backends bind
-    to (qemuBuildMemoryBackendProps, qemuBuildNumaCommandLine): the whole
-    domain's set first, then each guest node's. libvirt's test programs mock
-    the host with nodes 0 to numa_max_node, and the mock words the error."""
-    tune = dom.numatune
-    if tune is None:
-        return
-    nodesets: list[frozenset[int] | None] = [mn.nodeset for mn in tune.memnodes]
-    if tune.memory_set:
-        auto = tune.placement == "auto"
-        nodesets.insert(0, dom.numad_nodeset if auto else tune.nodeset)
-    max_node = int(caps.host.get("numa_max_node", 0))
-    for nodeset in nodesets:
-        beyond = sorted(n for n in nodeset or () if n > max_node)
-        if beyond:
-            raise UnsupportedError(f"Mock: no numa node set is available at bit {beyond[0]}",
-                                   code="internal error")
-
-
 def validate(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefValidate's stages in libvirt's order (the first check
-    belongs to post-parse, which assigned the disks' drive addresses)."""
+    belongs to post-parse, which assigned the disks' drive addresses):
+    the domain (qemuValidateDomainDef), each device
+    (qemuValidateDomainDeviceDef), then virDomainDefValidateInternal."""
     check_disk_addresses_against_hostdevs(dom)
+    validate_general(dom, caps)
     validate_qemu_domain(dom, caps)
+    validate_features(dom, caps)
+    validate_memory(dom, caps)
+    validate_iothreads(dom, caps)
+    validate_iommu(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
     validate_devices(dom, caps)
+    validate_display(dom, caps)
+    validate_misc_devices(dom, caps)
+    validate_nets(dom, caps)
+    validate_hostdev_devices(dom, caps)
+    validate_tpms(dom, caps)
+    for fs in dom.devices.filesystems:
+        validate_filesystem(fs, caps)
     _check_disk_targets(dom)
-    validate_hostdevs(dom)
     _check_drive_addresses(dom)
-    check_scsi_hostdev_addresses(dom)
-    validate_domain_internal(dom, caps)

@@ -1,0 +1,77 @@
+"""The checks of qemuValidateDomainDef on the general (non-device) parts:
+the emulator runs the domain's OS type, architecture, accelerator and
+machine type; fw_cfg entries stay out of QEMU's and the firmware's names.
+
+The emulator's capabilities are the set's ``[qemu]`` table: its ``emulator``
+binary, ``arch`` and ``machine`` list (a real set's data, or what
+caps.complete_fake_caps gives a set with test-supplied flags). Any other
+binary has empty capabilities, as in the test programs' capability cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...caps import QemuCaps
+from ...errors import ConfigError
+from ...model.domain import Domain
+
+# virQEMUCapsIsArchSupported: the architectures an emulator runs besides its own.
+_ALSO_RUNS = {"x86_64": "i686", "aarch64": "armv7l", "armv7l": "armv6l", "ppc64": "ppc64le"}
+
+# virQEMUCapsIsVirtTypeSupported: the flag each domain type needs.
+_VIRT_TYPE_FLAGS = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}
+
+
+def _emulator_caps(dom: Domain, caps: QemuCaps) -> tuple[str | None, Mapping[str, Any]]:
+    """The emulator's architecture and [qemu] table, or none for a binary
+    the set does not describe."""
+    qemu = caps.table("qemu")
+    emulator = qemu.get("emulator")
+    if emulator is not None and emulator != dom.emulator:
+        return None, {}
+    arch = qemu.get("arch")
+    return (str(arch) if arch else None), qemu
+
+
+def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> bool:
+    """virQEMUCapsIsMachineSupported: a machine of the accelerator by name
+    (a set whose aliases were stripped knows each alias as a machine)."""
+    accel = "kvm" if dom.virt_type == "kvm" else "hvf" if dom.virt_type == "hvf" else "tcg"
+    keys = ("name", "alias") if caps.conf("strip_machine_aliases") else ("name",)
+    return any(entry.get("type") == accel and dom.machine in (entry.get(k) for k in keys)
+               for entry in qemu.get("machine", ()) or ())
+
+
+def validate_general(dom: Domain, caps: QemuCaps) -> None:
+    _validate_emulator(dom, caps)
+    _validate_fw_cfg(dom)
+
+
+def _validate_fw_cfg(dom: Domain) -> None:
+    """qemuValidateDomainDefSysinfo."""
+    for info in dom.sysinfos:
+        for entry in info.fw_cfgs:
+            if not entry.name.startswith("opt/"):
+                raise ConfigError("Invalid firmware name")
+            if entry.name.startswith(("opt/ovmf/", "opt/org.qemu/")):
+                raise ConfigError("That firmware name is reserved")
+
+
+def _validate_emulator(dom: Domain, caps: QemuCaps) -> None:
+    if "arch" not in caps.table("qemu"):
+        return  # a set without emulator data (libvirt 1.3.1 style): nothing to check
+    emulator = dom.emulator or ""
+    if dom.os.type != "hvm":
+        raise ConfigError(f"Emulator '{emulator}' does not support os type '{dom.os.type}'")
+    arch, qemu = _emulator_caps(dom, caps)
+    if arch is None or dom.arch not in (arch, _ALSO_RUNS.get(arch)):
+        raise ConfigError(f"Emulator '{emulator}' does not support arch '{dom.arch}'")
+    flag = _VIRT_TYPE_FLAGS.get(dom.virt_type)
+    if flag is None or not caps.has(flag):
+        raise ConfigError(
+            f"Emulator '{emulator}' does not support virt type '{dom.virt_type}'")
+    if not _machine_supported(dom, caps, qemu):
+        raise ConfigError(
+            f"Emulator '{emulator}' does not support machine type '{dom.machine}'")

@@ -1,0 +1,62 @@
+"""libvirt 9.0's address assignment: USB ports, bus names, pSeries PHBs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from qemudrv_helpers import domain_xml
+from test_modern_cmdline import argv, modern_caps, option
+
+from harness.protocol import DefinitionRejected
+from qemudrv.driver import QemuDriver
+
+
+def _devices(args: list[str]) -> list[dict[str, object]]:
+    return [json.loads(d) for d in option(args, "-device")]
+
+
+def test_usb_devices_get_the_first_free_ports_of_the_controllers() -> None:
+    args = argv("""
+    <input type='tablet' bus='usb'/>
+    <input type='keyboard' bus='usb'><address type='usb' bus='0' port='1'/></input>""",
+                modern_caps("usb-kbd"))
+    devices = {d["id"]: d for d in _devices(args)}
+    assert devices["input1"]["port"] == "1"
+    assert (devices["input0"]["bus"], devices["input0"]["port"]) == ("usb.0", "2")
+
+
+def test_more_usb_devices_than_ports_add_a_hub() -> None:
+    # A PIIX3 UHCI has two ports: the hub takes port 1, the devices port 2
+    # and the hub's first ports.
+    xml = domain_xml("<input type='tablet' bus='usb'/>" * 3)
+    out = QemuDriver().xml_to_argv(xml, modern_caps()).output
+    assert '"port":"2"' in out and '"port":"1.1"' in out and '"port":"1.2"' in out
+
+
+def test_a_port_taken_twice_is_refused() -> None:
+    xml = domain_xml("<input type='tablet' bus='usb'><address type='usb' bus='0' port='1'/>"
+                     "</input>" * 2)
+    with pytest.raises(DefinitionRejected, match="Duplicate USB address bus 0 port 1"):
+        QemuDriver().xml_to_argv(xml, modern_caps())
+
+
+def test_xml2xml_leaves_usb_ports_unassigned() -> None:
+    xml = domain_xml("<input type='tablet' bus='usb'/>")
+    out = QemuDriver().xml_to_xml(xml, modern_caps()).output
+    assert "<address type='usb'" not in out
+
+
+def test_pseries_grows_by_phbs() -> None:
+    xml = domain_xml("<controller type='pci' index='2' model='pci-root'/>"
+                     "<controller type='usb' model='none'/><memballoon model='none'/>",
+                     arch="ppc64", machine="pseries")
+    out = QemuDriver().xml_to_xml(xml, modern_caps()).output
+    assert out.count("<model name='spapr-pci-host-bridge'/>") == 3
+    assert "<target index='2'/>" in out
+
+
+def test_only_pseries_has_more_than_one_pci_root() -> None:
+    xml = domain_xml("<controller type='pci' index='1' model='pci-root'/>")
+    with pytest.raises(DefinitionRejected, match="should have index 0"):
+        QemuDriver().xml_to_xml(xml, modern_caps())
