@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...defaults.chardev import is_arm_virt, is_pseries, is_riscv_virt, is_s390
 from ...errors import ConfigError
-from ...model.address import PCIAddress, USBAddress
+from ...model.address import ISAAddress, PCIAddress, SpaprVioAddress, USBAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 
@@ -20,8 +20,12 @@ _MODEL_TARGET = {
     "spapr-vty": "spapr-vio-serial", "pl011": "system-serial", "16550a": "system-serial",
     "sclpconsole": "sclp-serial", "sclplmconsole": "sclp-serial", "isa-debugcon": "isa-debug",
 }
-# qemuValidateChrSerialTargetTypeToAddressType (for the address types we model)
-_TARGET_ADDRESS = {"usb-serial": ("usb", USBAddress), "pci-serial": ("pci", PCIAddress)}
+# qemuValidateChrSerialTargetTypeToAddressType
+_TARGET_ADDRESS: dict[str, tuple[str, type]] = {
+    "isa-serial": ("isa", ISAAddress), "usb-serial": ("usb", USBAddress),
+    "pci-serial": ("pci", PCIAddress), "spapr-vio-serial": ("spapr-vio", SpaprVioAddress),
+    "isa-debug": ("isa", ISAAddress),
+}
 
 
 def _internal(message: str) -> ConfigError:
