@@ -39,6 +39,7 @@ from .defaults import (
 )
 from .errors import ConfigError, XMLError
 from .model.domain import Domain
+from .validate_modern.hostdev import check_disk_addresses_against_hostdevs
 
 Hook = Callable[[Domain, QemuCaps], None]
 
@@ -198,6 +199,8 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
     modern.enable_default_features,
 )
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
+    # the disks' default drive addresses, checked before the host devices'
+    check_disk_addresses_against_hostdevs,
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
     memory.memtune_post_parse,

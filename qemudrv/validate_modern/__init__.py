@@ -6,18 +6,17 @@ see these errors as parse errors: every check raises ConfigError (or
 XMLError) with libvirt 9.0's message and error code. ``cmdline/modern/
 validate.py`` calls them in virDomainDefValidate's order: the QEMU driver's
 domain checks, then each device, then the generic domain checks.
-``validate_start`` holds the checks libvirt adds when it starts a domain.
+``validate_start`` holds the checks libvirt adds when it starts a domain;
+``hostdev`` a post-parse check of the disks' default drive addresses.
 """
 
 from __future__ import annotations
 
 from .devices import validate_devices
 from .domain import validate_domain as validate_qemu_domain
-from .hostdev import check_disk_addresses_against_hostdevs
 from .start import validate_start
 
 __all__ = [
-    "check_disk_addresses_against_hostdevs",
     "validate_devices",
     "validate_qemu_domain",
     "validate_start",

@@ -3,6 +3,7 @@ default drive address is not a SCSI host device's."""
 
 from __future__ import annotations
 
+from ..caps import QemuCaps
 from ..errors import ConfigError
 from ..model.address import DriveAddress
 from ..model.domain import Domain
@@ -17,7 +18,7 @@ def _scsi_drive_address(dev: Hostdev) -> DriveAddress | None:
     return None
 
 
-def check_disk_addresses_against_hostdevs(dom: Domain) -> None:
+def check_disk_addresses_against_hostdevs(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDiskDefAssignAddress (post-parse): a SCSI disk's default
     drive address, the one its target name implies, may not be a SCSI host
     device's."""

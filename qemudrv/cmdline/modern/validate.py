@@ -15,7 +15,6 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from ...validate_modern import (
-    check_disk_addresses_against_hostdevs,
     validate_devices,
     validate_qemu_domain,
 )
@@ -97,11 +96,9 @@ def _check_drive_addresses(dom: Domain) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
-    """virDomainDefValidate's stages in libvirt's order (the first check
-    belongs to post-parse, which assigned the disks' drive addresses):
+    """virDomainDefValidate's stages in libvirt's order:
     the domain (qemuValidateDomainDef), each device
     (qemuValidateDomainDeviceDef), then virDomainDefValidateInternal."""
-    check_disk_addresses_against_hostdevs(dom)
     validate_general(dom, caps)
     validate_qemu_domain(dom, caps)
     validate_features(dom, caps)
