@@ -26,6 +26,7 @@ from .defaults import (
     chardev,
     controllers,
     disk,
+    disk_hostdev,
     hostdev,
     input,
     memory,
@@ -39,7 +40,6 @@ from .defaults import (
 )
 from .errors import ConfigError, XMLError
 from .model.domain import Domain
-from .validate_modern.hostdev import check_disk_addresses_against_hostdevs
 
 Hook = Callable[[Domain, QemuCaps], None]
 
@@ -200,7 +200,7 @@ MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
 )
 MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
     # the disks' default drive addresses, checked before the host devices'
-    check_disk_addresses_against_hostdevs,
+    disk_hostdev.check_disk_addresses_against_hostdevs,
     *(hook for hook in DEVICE_HOOKS if hook is not input.add_implicit_inputs),
     modern.cpu_post_parse,
     memory.memtune_post_parse,

@@ -6,8 +6,7 @@ see these errors as parse errors: every check raises ConfigError (or
 XMLError) with libvirt 9.0's message and error code. ``cmdline/modern/
 validate.py`` calls them in virDomainDefValidate's order: the QEMU driver's
 domain checks, then each device, then the generic domain checks.
-``validate_start`` holds the checks libvirt adds when it starts a domain;
-``hostdev`` a post-parse check of the disks' default drive addresses.
+``validate_start`` holds the checks libvirt adds when it starts a domain.
 """
 
 from __future__ import annotations
