@@ -28,11 +28,42 @@ def _check_bios_serial(dom: Domain) -> None:
                               code="XML error")
 
 
-def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefCpu's checks of the CPU mode (the cache and
-    physical address bits are not in the model yet)."""
+def _check_cpu_address_and_cache(dom: Domain) -> None:
+    """qemuValidateDomainDefCpu: <maxphysaddr> and <cache> are x86's (the
+    host CPU's own address width is not in the capability sets)."""
     cpu = dom.cpu
-    if cpu is None or not (cpu.model or cpu.mode != "custom"):
+    assert cpu is not None
+    if cpu.maxphysaddr_mode:
+        if not is_x86(dom):
+            raise ConfigError("CPU maximum physical address bits specification is not "
+                              f"supported for '{dom.arch}' architecture")
+        if cpu.maxphysaddr_mode == "passthrough" and cpu.maxphysaddr_bits is not None:
+            raise ConfigError("CPU maximum physical address bits number specification "
+                              "cannot be used with mode='passthrough'")
+        if cpu.maxphysaddr_mode == "emulate" and cpu.maxphysaddr_bits is None:
+            raise ConfigError("if using CPU maximum physical address mode='emulate', bits= "
+                              "must be specified too")
+    mode = cpu.cache_mode
+    if mode:
+        if not is_x86(dom):
+            raise ConfigError(f"CPU cache specification is not supported for '{dom.arch}' "
+                              "architecture")
+        if mode == "emulate" and cpu.cache_level != 3:
+            raise ConfigError(f"CPU cache mode '{mode}' can only be used with level='3'")
+        if mode == "passthrough" and cpu.mode not in ("host-passthrough", "maximum"):
+            raise ConfigError(f"CPU cache mode '{mode}' can only be used with "
+                              "'host-passthrough' / 'maximum' CPUs")
+        if mode in ("passthrough", "disable") and cpu.cache_level is not None:
+            raise ConfigError(f"unsupported CPU cache level for mode '{mode}'")
+
+
+def _check_cpu(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefCpu."""
+    cpu = dom.cpu
+    if cpu is None:
+        return
+    _check_cpu_address_and_cache(dom)
+    if not (cpu.model or cpu.mode != "custom"):
         return
     # A case's config may move the host (the test program's driver.hostarch).
     host_arch = caps.conf("host_arch") or caps.host_arch
@@ -128,7 +159,7 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError("Parameter 'min_guarantee' not supported by QEMU.")
     _check_firmware(dom)
     _check_bios_serial(dom)
-    _check_cpu_mode(dom, caps)
+    _check_cpu(dom, caps)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
     _check_vmport(dom, caps)
