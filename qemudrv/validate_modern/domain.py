@@ -1,9 +1,11 @@
 """qemuValidateDomainDef: the QEMU driver's checks of the domain as a
-whole, after the emulator's (emulator.py), in libvirt's order."""
+whole, after the emulator's (cmdline/modern/validate_general.py), in
+libvirt's order; the families' validation modules have the rest."""
 
 from __future__ import annotations
 
 from ..caps import QemuCaps
+from ..cmdline.modern.general import machine_info
 from ..errors import ConfigError
 from ..model.domain import Domain
 from .machine import is_arm_virt, is_i440fx, is_pseries, is_q35, is_s390, is_x86
@@ -117,6 +119,37 @@ def _check_pm(dom: Domain, caps: QemuCaps) -> None:
             raise ConfigError(f"setting ACPI {state.upper()} not supported")
 
 
+# QEMU_MAX_VCPUS_WITHOUT_EIM
+_MAX_VCPUS_WITHOUT_EIM = 255
+
+
+def _check_vcpu_topology(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainVCpuTopology."""
+    vcpus, max_vcpus = dom.vcpus.current, dom.vcpus.max
+    if vcpus == 0:
+        raise ConfigError("Domain requires at least 1 vCPU")
+    max_cpus = int(machine_info(dom, caps).get("maxCpus", 0) or 0)
+    if max_cpus and max_vcpus > max_cpus:
+        raise ConfigError(f"Maximum CPUs greater than specified machine type limit {max_cpus}")
+    cpu = dom.cpu
+    if caps.has("query-hotpluggable-cpus") and cpu is not None and cpu.sockets:
+        if cpu.sockets * cpu.dies * cpu.cores * cpu.threads != max_vcpus:
+            raise ConfigError("CPU topology doesn't match maximum vcpu count")
+        # pSeries plugs in a core at a time.
+        granularity = cpu.threads if is_pseries(dom) else 1
+        if vcpus % granularity:
+            raise ConfigError("vCPUs count must be a multiple of the vCPU hotplug "
+                              f"granularity ({granularity})")
+    if is_x86(dom) and max_vcpus > _MAX_VCPUS_WITHOUT_EIM:
+        if not is_q35(dom):
+            raise ConfigError(f"more than {_MAX_VCPUS_WITHOUT_EIM} vCPUs are only supported "
+                              "on q35-based machine types")
+        iommu = dom.devices.iommu
+        if iommu is None or iommu.eim is not True:
+            raise ConfigError(f"more than {_MAX_VCPUS_WITHOUT_EIM} vCPUs require extended "
+                              "interrupt mode enabled on the iommu device")
+
+
 def _check_vmport(dom: Domain, caps: QemuCaps) -> None:
     """qemuValidateDomainDefFeatures' vmport check (the other features are
     cmdline/modern/features.py's)."""
@@ -162,5 +195,6 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
     _check_cpu(dom, caps)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
+    _check_vcpu_topology(dom, caps)
     _check_vmport(dom, caps)
     _check_panics(dom, caps)

@@ -200,3 +200,19 @@ def test_start_checks_refuse_the_command_line_not_the_definition() -> None:
     with pytest.raises(UnsupportedError, match=r"^unsupported configuration: IOThreads not "
                                                r"supported for this QEMU$"):
         QemuDriver().xml_to_argv(domain_xml("", extra=extra), modern_caps())
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("<cpu><cache mode='emulate' level='2'/></cpu>",
+     "CPU cache mode 'emulate' can only be used with level='3'"),
+    ("<cpu><maxphysaddr mode='emulate'/></cpu>",
+     "if using CPU maximum physical address mode='emulate', bits= must be specified too"),
+])
+def test_cpu_cache_and_address_bits(extra: str, message: str) -> None:
+    assert rejection(domain_xml("", extra=extra)) == f"unsupported configuration: {message}"
+
+
+def test_more_than_255_vcpus_need_q35() -> None:
+    xml = domain_xml("").replace("<vcpu>1</vcpu>", "<vcpu>256</vcpu>")
+    assert rejection(xml) == ("unsupported configuration: more than 255 vCPUs are only "
+                              "supported on q35-based machine types")
