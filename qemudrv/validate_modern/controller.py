@@ -1,4 +1,4 @@
-"""virDomainControllerDefValidate and the hot-plug part of
+"""virDomainControllerDefValidate and the hot-plug and device parts of
 qemuValidateDomainDeviceDefControllerPCI: PCI controller options."""
 
 from __future__ import annotations
@@ -20,7 +20,24 @@ _NO_HOTPLUG = ("pci-bridge", "dmi-to-pci-bridge", "pcie-switch-upstream-port",
                "pci-expander-bus", "pcie-expander-bus", "pcie-root", "pcie-to-pci-bridge")
 
 
+# virValidateControllerPCIModelNameToQEMUCaps: the flag of each QEMU device.
+_MODEL_NAME_FLAGS = {
+    "pci-bridge": "pci-bridge",
+    "i82801b11-bridge": "dmi-to-pci-bridge",
+    "ioh3420": "ioh3420",
+    "x3130-upstream": "x3130-upstream",
+    "xio3130-downstream": "xio3130-downstream",
+    "pxb": "pxb",
+    "pxb-pcie": "pxb-pcie",
+    "pcie-root-port": "pcie-root-port",
+    "spapr-pci-host-bridge": "spapr-pci-host-bridge",
+    "pcie-pci-bridge": "pcie-pci-bridge",
+}
+
+
 def _check_generic(cont: Controller) -> None:
+    if cont.model in ("pci-root", "pcie-root") and cont.info.address is not None:
+        raise ConfigError("pci-root and pcie-root controllers should not have an address")
     if cont.index > 255:
         raise ConfigError(f"PCI controller index {cont.index} too high, maximum is 255")
     target = cont.target_index
@@ -62,3 +79,7 @@ def validate_controller(cont: Controller, caps: QemuCaps) -> None:
         return
     _check_generic(cont)
     _check_hotplug(cont, caps)
+    flag = _MODEL_NAME_FLAGS.get(cont.model_name or "")
+    if flag is not None and not caps.has(flag):
+        raise ConfigError(f"The '{cont.model_name}' device is not supported by this QEMU "
+                          "binary")
