@@ -38,7 +38,7 @@ from .defaults import (
     usb_addresses,
     video,
 )
-from .errors import ConfigError, XMLError
+from .errors import ConfigError, UnsupportedError, XMLError
 from .model.domain import Domain
 
 Hook = Callable[[Domain, QemuCaps], None]
@@ -253,36 +253,43 @@ def _numad(dom: Domain, caps: QemuCaps) -> None:
         dom.numad_nodeset = parse_bitmap(str(advice), "numad nodeset")
 
 
+def _overflow(dom: Domain, message: str) -> Exception:
+    # libvirt 9.0 aligns the sizes when it prepares the domain to start: its
+    # test programs see a command-line failure.
+    return UnsupportedError(message) if dom.modern else ConfigError(message)
+
+
 def align_memory(dom: Domain) -> None:
     """qemuDomainAlignMemorySizes: 1 MiB (ppc64: 256 MiB) for the initial
     memory and NUMA cells, 2 MiB (ppc64: 256 MiB) for memory modules."""
     ppc64 = dom.os.arch in ("ppc64", "ppc64le")
     align = 256 * 1024 if ppc64 else 1024
     module_align = 256 * 1024 if ppc64 else 2048
-    max_kib = (2**64 - 1) >> 10
     max_capped = (2**63 - 1) >> 10
+    # 9.0's virMemoryMaxValue is LLONG_MAX capped or not (on 64-bit hosts).
+    max_kib = max_capped if dom.modern else (2**64 - 1) >> 10
     mem = dom.memory
     cells = dom.cpu.cells if dom.cpu else []
     initial = 0
     for i, cell in enumerate(cells):
         size = _round_up(cell.memory, align)
         if size > max_kib:
-            raise ConfigError(f"memory size of NUMA node '{i}' overflowed after alignment")
+            raise _overflow(dom, f"memory size of NUMA node '{i}' overflowed after alignment")
         cell.memory = size
         initial += size
     if initial == 0:
         initial = _round_up(mem.initial, align)
     if initial > max_capped:
-        raise ConfigError("initial memory size overflowed after alignment")
+        raise _overflow(dom, "initial memory size overflowed after alignment")
     mem.initial = initial
     mem.max_memory = _round_up(mem.max_memory, align)
     if mem.max_memory > max_kib:
-        raise ConfigError("maximum memory size overflowed after alignment")
+        raise _overflow(dom, "maximum memory size overflowed after alignment")
     hotplug = 0
     for i, m in enumerate(dom.devices.memories):
         module_size = _round_up(m.size, module_align)
         if module_size > max_kib:
-            raise ConfigError(f"size of memory module '{i}' overflowed after alignment")
+            raise _overflow(dom, f"size of memory module '{i}' overflowed after alignment")
         m.size = module_size
         hotplug += module_size
     mem.total = initial + hotplug
