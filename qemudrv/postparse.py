@@ -36,6 +36,7 @@ from .defaults import (
     shmem,
     tpm,
     usb_addresses,
+    usb_none,
     video,
 )
 from .errors import ConfigError, UnsupportedError, XMLError
@@ -190,6 +191,7 @@ def _post_parse_hugepages(dom: Domain) -> None:
 # come first, the audio backend last of the default devices; then the
 # machine's canonical name and default CPU.
 MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
+    usb_none.check_usb_inputs,  # (a parse-time check in libvirt)
     controllers.assign_controller_indexes,
     input.add_implicit_inputs,
     *DEFAULT_DEVICE_HOOKS,

@@ -103,7 +103,8 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
     if usb_disabled(dom) and any(
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):
-        raise XMLError("Can't add host USB device: USB is disabled in this host")
+        raise XMLError("Can't add host USB device: USB is disabled in this host",
+                       code="unsupported configuration")
     units = _ScsiUnits(dom)
     for hd in hostdevs:
         if dom.modern and hd.mode == "subsystem" and hd.type == "mdev":
