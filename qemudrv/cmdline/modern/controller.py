@@ -9,6 +9,7 @@ from ...errors import UnsupportedError
 from ...model.address import PCIAddress
 from ...model.controller import Controller
 from ...model.domain import Domain
+from ...validate_modern.usb_controller import check_usb_controller
 from ..command import CommandLine
 from .address import address_props, virtio_driver
 from .platform import add_ext_device
@@ -145,6 +146,7 @@ def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props | N
     elif cont.type == "sata":
         props = {"driver": "ahci", "id": alias}
     elif cont.type == "usb":
+        check_usb_controller(cont, caps)
         props = _usb_props(dom, cont)
     elif cont.type == "pci":
         props = _pci_props(cont)
