@@ -251,6 +251,23 @@ class QemuCaps:
             models += tuple(cpu.get("legacy_models", ()))
         return models
 
+    def random_bytes(self, count: int) -> bytes:
+        """virRandomBytes as the set's [random] table mocks it ('index':
+        byte i is i)."""
+        mode = self.table("random").get("bytes", "index")
+        if mode != "index":
+            raise ConfigError(f"capability set '{self.raw.name}': unsupported random byte "
+                              f"source {mode!r}")
+        return bytes(i % 256 for i in range(count))
+
+    def generate_uuid(self) -> str:
+        """virUUIDGenerate: random bytes made an RFC 4122 version 4 UUID."""
+        raw = bytearray(self.random_bytes(16))
+        raw[6] = (raw[6] & 0x0F) | 0x40
+        raw[8] = (raw[8] & 0x3F) | 0x80
+        h = raw.hex()
+        return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
     @_cached
     def env(self) -> Mapping[str, Any]:
         return self.table("env")

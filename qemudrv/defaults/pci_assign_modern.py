@@ -185,25 +185,24 @@ class _AddressSet:
     def validate(self, a: PCIAddress, flags: int, from_config: bool) -> None:
         """virDomainPCIAddressValidate."""
         code = "XML error" if from_config else "internal error"
-        where = _addr_str(a)
         if not self.buses:
             raise ConfigError("No PCI buses available", code=code)
         if a.domain != 0:
-            raise ConfigError(f"Invalid PCI address {where}. Only PCI domain 0 is available",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI domain 0 is available",
                               code=code)
         if a.bus >= len(self.buses):
-            raise ConfigError(f"Invalid PCI address {where}. Only PCI buses up to "
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI buses up to "
                               f"{len(self.buses) - 1} are available", code=code)
         bus = self.buses[a.bus]
         _compatible(a, bus.flags, flags, True, from_config)
         if bus.min_slot and a.slot < bus.min_slot:
-            raise ConfigError(f"Invalid PCI address {where}. slot must be >= {bus.min_slot}",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be >= {bus.min_slot}",
                               code=code)
         if a.slot > bus.max_slot:
-            raise ConfigError(f"Invalid PCI address {where}. slot must be <= {bus.max_slot}",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be <= {bus.max_slot}",
                               code=code)
         if a.function > 7:
-            raise ConfigError(f"Invalid PCI address {where}. function must be <= 7",
+            raise ConfigError(f"Invalid PCI address {_addr_str(a)}. function must be <= 7",
                               code=code)
 
     def reserve(self, a: PCIAddress, flags: int, from_config: bool = True) -> None:

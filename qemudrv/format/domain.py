@@ -34,6 +34,7 @@ def format_domain_into(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     w.start("domain", *attrs)
     w.element("name", dom.name)
     w.element("uuid", dom.uuid)
+    w.element("genid", dom.genid)
     w.element("title", dom.title)
     w.element("description", dom.description)
     g.format_metadata(w, dom)

@@ -141,6 +141,20 @@ def _sched(w: XMLWriter, tag: str, attr: str, g: SchedGroup) -> None:
     w.empty(tag, *attrs)
 
 
+def _sched_per_thread(w: XMLWriter, dom: Domain) -> None:
+    """libvirt 9.0 keeps a scheduler per thread and writes one element per
+    vCPU (in vCPU order) and per I/O thread (in <iothreadids> order)."""
+    t = dom.cputune
+    threads = (("vcpu", range(dom.vcpus.max), t.vcpusched),
+               ("iothread", [th.id for th in dom.iothreads], t.iothreadsched))
+    for name, ids, groups in threads:
+        for thread in ids:
+            group = next((g for g in groups if thread in g.ids), None)
+            if group is not None:
+                _sched(w, f"{name}sched", f"{name}s", SchedGroup(frozenset({thread}),
+                                                                 group.policy, group.priority))
+
+
 def format_cputune(w: XMLWriter, dom: Domain) -> None:
     t = dom.cputune
     body = w.child()
@@ -150,20 +164,31 @@ def format_cputune(w: XMLWriter, dom: Domain) -> None:
         body.element("period", t.period)
     if t.quota:
         body.element("quota", t.quota)
+    if t.global_period:
+        body.element("global_period", t.global_period)
+    if t.global_quota:
+        body.element("global_quota", t.global_quota)
     if t.emulator_period:
         body.element("emulator_period", t.emulator_period)
     if t.emulator_quota:
         body.element("emulator_quota", t.emulator_quota)
+    if t.iothread_period:
+        body.element("iothread_period", t.iothread_period)
+    if t.iothread_quota:
+        body.element("iothread_quota", t.iothread_quota)
     for p in t.vcpupins:
         body.empty("vcpupin", ("vcpu", p.id), ("cpuset", format_bitmap(p.cpuset)))
     if t.emulatorpin is not None:
         body.empty("emulatorpin", ("cpuset", format_bitmap(t.emulatorpin)))
     for p in t.iothreadpins:
         body.empty("iothreadpin", ("iothread", p.id), ("cpuset", format_bitmap(p.cpuset)))
-    for g in t.vcpusched:
-        _sched(body, "vcpusched", "vcpus", g)
-    for g in t.iothreadsched:
-        _sched(body, "iothreadsched", "iothreads", g)
+    if dom.modern:
+        _sched_per_thread(body, dom)
+    else:
+        for g in t.vcpusched:
+            _sched(body, "vcpusched", "vcpus", g)
+        for g in t.iothreadsched:
+            _sched(body, "iothreadsched", "iothreads", g)
     w.wrap_if("cputune", body)
 
 
@@ -251,6 +276,10 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     w.element("cmdline", os_.cmdline)
     w.element("dtb", os_.dtb)
     w.element("root", os_.root)
+    if os_.slic_table is not None:
+        w.start("acpi")
+        w.element("table", os_.slic_table, ("type", "slic"))
+        w.end("acpi")
     if not os_.bootloader:
         for dev in os_.boot_devs:
             w.empty("boot", ("dev", dev))
@@ -419,6 +448,8 @@ def format_clock(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("basis", c.basis or "utc"))
     elif c.offset == "timezone":
         attrs.append(("timezone", c.timezone))
+    elif c.offset == "absolute":
+        attrs.append(("start", c.start))
     body = w.child()
     for t in c.timers:
         _format_timer(body, t)

@@ -37,6 +37,7 @@ class Domain:
     id: int | None = None
     name: str = ""
     uuid: str | None = None
+    genid: str | None = None  # libvirt 9.0 <genid>: the VM generation ID, when requested
     title: str | None = None
     description: str | None = None
     metadata: Any = None  # an lxml element holding the kept children

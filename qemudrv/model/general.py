@@ -76,6 +76,11 @@ class Cputune:
     quota: int | None = None
     emulator_period: int | None = None
     emulator_quota: int | None = None
+    # libvirt 9.0: the whole domain's and the I/O threads' bandwidth
+    global_period: int | None = None
+    global_quota: int | None = None
+    iothread_period: int | None = None
+    iothread_quota: int | None = None
     vcpupins: list[VcpuPin] = field(default_factory=list)
     emulatorpin: frozenset[int] | None = None
     iothreadpins: list[VcpuPin] = field(default_factory=list)
@@ -165,6 +170,7 @@ class OS:
     cmdline: str | None = None
     dtb: str | None = None
     root: str | None = None
+    slic_table: str | None = None  # libvirt 9.0: <acpi><table type='slic'>
     boot_devs: list[str] = field(default_factory=list)
     bootmenu: bool | None = None
     bm_timeout: int | None = None
@@ -309,6 +315,7 @@ class Clock:
     adjustment: int | None = None
     adjustment_set: bool = False  # utc/localtime adjustment attr given
     timezone: str | None = None
+    start: int | None = None  # libvirt 9.0 offset='absolute': seconds since the epoch
     timers: list[Timer] = field(default_factory=list)
 
     def timer(self, name: str) -> Timer | None:

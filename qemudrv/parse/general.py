@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import XMLError
-from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
 from ..xmlreader import Element, child, child_text, children, text
@@ -62,11 +62,30 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
         dom.uuid = str(uuidlib.uuid4())
     else:
         dom.uuid = _parse_uuid(raw_uuid)
+    if ctx.modern:
+        _parse_genid(root, dom, ctx)
     dom.title = child_text(root, "title")
     if dom.title is not None and "\n" in dom.title:
         raise XMLError("Domain title can't contain newlines")
     dom.description = child_text(root, "description")
     dom.metadata = _parse_metadata(child(root, "metadata"))
+
+
+def _parse_genid(root: Element, dom: Domain, ctx: ParseContext) -> None:
+    """<genid>: given, or generated when the element is empty."""
+    nodes = children(root, "genid")
+    if len(nodes) > 1:
+        raise XMLError("element 'genid' can only appear once")
+    if not nodes:
+        return
+    raw = text(nodes[0])
+    if not raw:
+        dom.genid = ctx.caps.generate_uuid()
+        return
+    try:
+        dom.genid = _parse_uuid(raw)
+    except XMLError:
+        raise XMLError("malformed genid element", code="internal error") from None
 
 
 def _parse_uuid(raw: str) -> str:
@@ -250,7 +269,8 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
         v.placement = placement
         v.placement_set = True
     if v.placement != "auto" and el.get("cpuset") is not None:
-        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset")
+        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset",
+                              CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN)
         if not cpuset:
             raise XMLError(f"Invalid value of 'cpuset': {shorten(el.get('cpuset') or '')}")
         v.cpuset = cpuset

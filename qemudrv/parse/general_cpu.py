@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
-from ..limits import UINT_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, UINT_MAX
 from ..model.domain import Domain
-from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
+from ..model.general import (
+    CPU,
+    CPUFeature,
+    Cputune,
+    MemNode,
+    NumaCell,
+    Numatune,
+    SchedGroup,
+    VcpuPin,
+)
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .cpu import parse_cpu_modern
@@ -45,6 +54,17 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
     return SchedGroup(ids, policy, priority)
 
 
+def _parse_bandwidth_9_0(el: Element, t: Cputune) -> None:
+    """The global and I/O thread periods and quotas libvirt 9.0 reads."""
+    for scope in ("global", "iothread"):
+        period = child_text(el, f"{scope}_period")
+        if period is not None:
+            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
+        quota = child_text(el, f"{scope}_quota")
+        if quota is not None:
+            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
+
+
 def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     # 9.0 quotes the element's name and reports it as XML detail (no prefix).
     if ctx.modern:
@@ -76,7 +96,10 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     eq = child_text(el, "emulator_quota")
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
+    if ctx.modern:
+        _parse_bandwidth_9_0(el, t)
 
+    cpumask = CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
         vcpu = uint_value(pin.get("vcpu"), "vcpupin vcpu")
@@ -90,7 +113,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset")))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", cpumask)))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -99,7 +122,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset")
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", cpumask)
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -118,7 +141,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset")))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", cpumask)))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 

@@ -28,6 +28,13 @@ _CPUS = tuple(
 )
 
 
+# The machine's default CPU type is a model QEMU lists (post-parse names it).
+_CPUS = tuple(
+    MappingProxyType({"type": accel, "name": "qemu64", "typename": "qemu64-x86_64-cpu"})
+    for accel in ("kvm", "tcg")
+)
+
+
 JSON_FLAGS = ("device.json+hotplug", "object.qapified", "netdev.json")
 
 

@@ -75,8 +75,7 @@ def test_iothread_pools_reach_the_iothread_and_main_loop_objects() -> None:
     extra = ("<iothreads>2</iothreads><iothreadids>"
              "<iothread id='2' thread_pool_min='1' thread_pool_max='4'/></iothreadids>"
              "<defaultiothread thread_pool_max='8'/>")
-    caps = modern_caps("iothread", "iothread.thread-pool-max")
-    objects = _objects(argv("", caps, extra=extra))
+    objects = _objects(argv("", modern_caps("iothread", "iothread.thread-pool-max"), extra=extra))
     assert {"qom-type": "iothread", "id": "iothread2", "thread-pool-min": 1,
             "thread-pool-max": 4} in objects
     assert {"qom-type": "iothread", "id": "iothread1"} in objects

@@ -15,9 +15,9 @@ from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ...model.smartcard import DEFAULT_DATABASE
-from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
+from .general import domain_dir_name
 from .props import Props, add_device, add_netdev, add_object, escape_comma
 
 
@@ -196,7 +196,11 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         alias = dev.info.alias or f"channel{i}"
         src = dev.source
         if dev.target_type == "virtio" and src.type == "unix" and src.path is None:
-            src = ChrSource(type="unix", path=channel_unix_path(dom, dev, caps), listen=True)
+            # qemuDomainPrepareChannel: a socket per target name in the
+            # domain's directory under channel_target_dir.
+            base = caps.conf("channel_target_dir") or "/var/lib/libvirt/qemu/channel/target"
+            path = f"{base}/{domain_dir_name(dom, caps)}/{dev.name or 'unknown.sock'}"
+            src = ChrSource(type="unix", path=path, listen=True)
         build_chardev(cmd, src, f"char{alias}", caps)
         if dev.target_type == "guestfwd":
             # qemuBuildChannelGuestfwdNetdevProps: an array of one {str}

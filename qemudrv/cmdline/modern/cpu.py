@@ -12,6 +12,7 @@ close the -cpu option.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,7 +173,9 @@ def _unsupported_mode(dom: Domain, caps: QemuCaps, cpu: CPU, cpus: _AccelCPUs) -
 def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     """The CPU QEMU is started with: a copy of the domain's, updated."""
     assert dom.cpu is not None
-    cpu = copy.deepcopy(dom.cpu)
+    # Its features change (policies, additions); the rest is only replaced.
+    cpu = dataclasses.replace(dom.cpu, features=[dataclasses.replace(f)
+                                                 for f in dom.cpu.features])
     arch = dom.os.arch or ""
     cpus = _accel_cpus(dom, caps)
     if _unsupported_mode(dom, caps, cpu, cpus):

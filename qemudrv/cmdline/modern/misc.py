@@ -87,6 +87,7 @@ def _pool_props(pool_min: int, pool_max: int) -> Props:
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildIOThreadCommandLine: the I/O threads, then the main loop's
     thread pool."""
+    # (qemuProcessStartValidateIOThreads is validate_modern/start.py's)
     for thread in dom.iothreads:
         add_object(cmd, "iothread", f"iothread{thread.id}",
                    _pool_props(thread.pool_min, thread.pool_max), caps)
