@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..caps import QemuCaps
 from ..defaults.device_infos import device_infos
 from ..errors import ConfigError
-from ..model.address import PCIAddress
+from ..model.address import Address, PCIAddress, SpaprVioAddress
 from ..model.domain import Domain
 from .controller import validate_controller
 
@@ -27,11 +27,19 @@ def _check_zpci(addr: PCIAddress, caps: QemuCaps) -> None:
                           f"<= 0x{_ZPCI_MAX_UID:04x}", code="XML error")
 
 
+def _check_address(addr: Address | None, caps: QemuCaps) -> None:
+    """qemuValidateDomainDeviceDefAddress."""
+    if isinstance(addr, PCIAddress):
+        _check_zpci(addr, caps)
+    elif isinstance(addr, SpaprVioAddress) and addr.reg is not None and addr.reg > 0xFFFFFFFF:
+        raise ConfigError(f"spapr-vio reg='0x{addr.reg:x}' exceeds maximum possible value "
+                          "(0xffffffff)")
+
+
 def validate_devices(dom: Domain, caps: QemuCaps) -> None:
-    # qemuValidateDomainDeviceInfo's address checks come first for each device.
-    for _, _, info in device_infos(dom):
-        if isinstance(info.address, PCIAddress):
-            _check_zpci(info.address, caps)
-    devices = dom.devices
-    for cont in devices.controllers:
-        validate_controller(cont, caps)
+    """Device by device: its address (qemuValidateDomainDeviceInfo), then
+    what its kind needs."""
+    for kind, dev, info in device_infos(dom):
+        _check_address(info.address, caps)
+        if kind == "controller":
+            validate_controller(dev, caps)

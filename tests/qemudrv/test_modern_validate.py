@@ -216,3 +216,10 @@ def test_more_than_255_vcpus_need_q35() -> None:
     xml = domain_xml("").replace("<vcpu>1</vcpu>", "<vcpu>256</vcpu>")
     assert rejection(xml) == ("unsupported configuration: more than 255 vCPUs are only "
                               "supported on q35-based machine types")
+
+
+def test_a_spapr_vio_register_is_read_in_64_bits_and_refused_above_32() -> None:
+    serial = "<serial type='pty'><address type='spapr-vio' reg='0x100000000'/></serial>"
+    assert rejection(domain_xml(serial)) == (
+        "unsupported configuration: spapr-vio reg='0x100000000' exceeds maximum possible "
+        "value (0xffffffff)")
