@@ -36,7 +36,7 @@ from .defaults import (
     shmem,
     tpm,
     usb_addresses,
-    usb_none,
+    usb_checks,
     video,
 )
 from .errors import ConfigError, UnsupportedError, XMLError
@@ -191,7 +191,7 @@ def _post_parse_hugepages(dom: Domain) -> None:
 # come first, the audio backend last of the default devices; then the
 # machine's canonical name and default CPU.
 MODERN_DEFAULT_DEVICE_HOOKS: tuple[Hook, ...] = (
-    usb_none.check_usb_inputs,  # (a parse-time check in libvirt)
+    usb_checks.check_usb_devices,  # (parse-time checks in libvirt)
     controllers.assign_controller_indexes,
     input.add_implicit_inputs,
     *DEFAULT_DEVICE_HOOKS,
