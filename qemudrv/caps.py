@@ -260,14 +260,6 @@ class QemuCaps:
                               f"source {mode!r}")
         return bytes(i % 256 for i in range(count))
 
-    def generate_uuid(self) -> str:
-        """virUUIDGenerate: random bytes made an RFC 4122 version 4 UUID."""
-        raw = bytearray(self.random_bytes(16))
-        raw[6] = (raw[6] & 0x0F) | 0x40
-        raw[8] = (raw[8] & 0x3F) | 0x80
-        h = raw.hex()
-        return f"{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
-
     @_cached
     def env(self) -> Mapping[str, Any]:
         return self.table("env")

@@ -322,7 +322,15 @@ def clock_arg(dom: Domain, caps: QemuCaps) -> str:
             c.adjustment = adjustment
             c.basis = "utc"
         now = int(caps.host.get("time", time.time())) + adjustment
-        opt = "base=" + _rtc_time(now, f"clock adjustment {adjustment}")
+        try:
+            opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now))
+        except (OverflowError, OSError, ValueError):
+            raise UnsupportedError(
+                f"clock adjustment {adjustment} gives a date QEMU cannot take"
+            ) from None
+    elif c.offset == "absolute" and c.start is not None:
+        # libvirt 9.0: a fixed start time.
+        opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(c.start))
     else:
         raise UnsupportedError(f"unsupported clock offset '{c.offset}'")
     rtc = c.timer("rtc")

@@ -47,10 +47,17 @@ class _SpaprRegs:
     one scan of the devices instead of one per candidate reg."""
 
     def __init__(self, dom: Domain) -> None:
-        self.count: Counter[int] = Counter(
-            a.reg for _, _, info in device_infos(dom)
-            if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
-        )
+        self.dom = dom
+        self._count: Counter[int] | None = None  # counted at the first spapr-vio device
+
+    @property
+    def count(self) -> Counter[int]:
+        if self._count is None:
+            self._count = Counter(
+                a.reg for _, _, info in device_infos(self.dom)
+                if isinstance(a := info.address, SpaprVioAddress) and a.reg is not None
+            )
+        return self._count
 
     def assign(self, info: DeviceInfo, default_reg: int) -> None:
         """A reg given in the definition must be free; a device without one
@@ -212,6 +219,19 @@ def _prime_virtio_modern(dom: Domain, make: Any, ccw: bool = False) -> None:
             info.address = make()
 
 
+def _prime_vfio_ccw(dom: Domain) -> None:
+    """qemuDomainPrimeVfioDeviceAddresses: a vfio-ccw mediated device sits
+    on the channel subsystem; a vfio-ap one has no address."""
+    for hd in dom.devices.hostdevs:
+        info = device_info(hd)
+        if info is None or hd.mode != "subsystem" or hd.type != "mdev":
+            continue
+        if hd.mdev_model == "vfio-ccw" and info.address is None:
+            info.address = CCWAddress(-1, -1, -1)
+        elif hd.mdev_model == "vfio-ap":
+            info.address = None
+
+
 def _has_virtio_mmio(dom: Domain) -> bool:
     return any(isinstance(info.address, VirtioMMIOAddress) for _, _, info in device_infos(dom))
 
@@ -225,6 +245,8 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
     ccw = caps.has("virtio-ccw") or dom.modern
     if (dom.os.machine or "").startswith("s390-ccw") and ccw:
         if dom.modern:
+            if caps.has("vfio-ccw"):
+                _prime_vfio_ccw(dom)
             _prime_virtio_modern(dom, lambda: CCWAddress(-1, -1, -1), ccw=True)
         else:
             _prime_virtio(dom, lambda: CCWAddress(-1, -1, -1))
@@ -234,10 +256,11 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
             if isinstance(a, CCWAddress) and a.devno >= 0:
                 key = _ccw_key(a)
                 if key in used:
-                    # (1.3.1's message ends in a space, 9.0's does not)
+                    # 1.3.1's message ended in a blank, 9.0's does not
                     raise XMLError(
                         f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already"
-                        + ("" if dom.modern else " "))
+                        + ("" if dom.modern else " ")
+                    )
                 used.add(key)
         nxt = [0xFE, 0, 0]
         for _, _, info in device_infos(dom):
@@ -297,31 +320,60 @@ def assign_addresses(dom: Domain, caps: Any) -> None:
     _assign_spapr_vio(dom, caps)
     _assign_s390(dom, caps)
     _assign_virtio_mmio(dom, caps)
+    zpci = dom.modern and ctl.is_s390(dom) and caps.has("zpci")
+    # qemuDomainFillAllPCIExtensionFlags: the devices present before PCI
+    # assignment (not the controllers it adds), character devices aside.
+    zpci_infos = {id(info) for kind, _, info in device_infos(dom)
+                  if kind not in ("serial", "parallel", "channel", "console")} if zpci else set()
     assign_pci_addresses(dom, caps)
-    if dom.modern and ctl.is_s390(dom) and caps.has("zpci"):
-        _assign_zpci(dom)
+    if zpci:
+        _assign_zpci(dom, zpci_infos)
 
 
-def _assign_zpci(dom: Domain) -> None:
+def _assign_zpci(dom: Domain, eligible: set[int]) -> None:
     """qemuDomainAssignPCIAddressExtension (libvirt 9.0): every PCI device
-    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique."""
-    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
-    uids = {a.zpci_uid for a in pci if a.zpci_uid is not None}
-    fids = {a.zpci_fid for a in pci if a.zpci_fid is not None}
-    next_uid, next_fid = 1, 0
+    of an s390 guest has a zPCI uid (from 1) and fid (from 0), unique.
+    A device giving one of the two gets the other while its address is
+    collected, before the devices giving neither get both."""
+    pci = [a for _, _, info in device_infos(dom)
+           if isinstance(a := info.address, PCIAddress) and id(info) in eligible]
+    ids = _ZPCIIds()
     for a in pci:
+        if a.zpci_uid is not None or a.zpci_fid is not None:
+            ids.ensure(a)
+    for a in pci:
+        if a.zpci_uid is None or a.zpci_fid is None:
+            ids.ensure(a)
+
+
+class _ZPCIIds:
+    """virDomainZPCIAddressIds: the uids and fids in use."""
+
+    def __init__(self) -> None:
+        self.uids: set[int] = set()
+        self.fids: set[int] = set()
+
+    def ensure(self, a: PCIAddress) -> None:
+        """virDomainZPCIAddressEnsureAddr: the missing ids are the first
+        free ones; both are then reserved."""
         if a.zpci_uid is None:
-            while next_uid in uids:
-                next_uid += 1
-            if next_uid > 0xFFFF:
-                raise ConfigError("No more available zPCI uids")
-            a.zpci_uid = next_uid
-            uids.add(next_uid)
+            a.zpci_uid = _next_free(self.uids, 1, 0xFFFF, "uid")
         if a.zpci_fid is None:
-            while next_fid in fids:
-                next_fid += 1
-            a.zpci_fid = next_fid
-            fids.add(next_fid)
+            a.zpci_fid = _next_free(self.fids, 0, 0xFFFFFFFF, "fid")
+        for name, used, value in (("uid", self.uids, a.zpci_uid), ("fid", self.fids, a.zpci_fid)):
+            if value in used:
+                raise ConfigError(f"zPCI {name} {value:o} is already reserved",
+                                  code="internal error")
+            used.add(value)
+
+
+def _next_free(used: set[int], first: int, last: int, name: str) -> int:
+    value = first
+    while value in used:
+        value += 1
+    if value > last:
+        raise ConfigError(f"There is no more free {name}.", code="internal error")
+    return value
 
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:

@@ -47,6 +47,16 @@ def machine_is_virt(dom: Domain) -> bool:
     return dom.os.arch in ("armv7l", "aarch64") and (m == "virt" or m.startswith("virt-"))
 
 
+def has_builtin_esp(dom: Domain) -> bool:
+    """qemuDomainHasBuiltinESP: boards whose first SCSI controller is an
+    ncr53c90 of their own."""
+    arch = dom.os.arch or ""
+    machine = dom.os.machine or ""
+    return (arch == "sparc"
+            or (arch in ("mips64", "mips64el") and machine in ("magnum", "pica61"))
+            or (arch == "m68k" and machine == "q800"))
+
+
 def is_ppc64(dom: Domain) -> bool:
     return dom.os.arch in ("ppc64", "ppc64le")
 
@@ -136,6 +146,18 @@ def _order_parsed(dom: Domain) -> None:
             raise XMLError(f"more than {CONTROLLERS_MAX} '{cont.type}' controllers")
         insert_controller(same, cont)
     dom.devices.controllers = [cont for same in by_type.values() for cont in same]
+    if dom.modern:
+        _check_usb_masters_and_inputs(dom, usb_none, usb_other)
+
+
+def _check_usb_masters_and_inputs(dom: Domain, usb_none: bool, usb_other: bool) -> None:
+    """The end of libvirt 9.0's controller and input parsing: USB companions
+    need a master, and USB inputs a USB bus."""
+    if usb_other and all(c.info.usb_master_startport is not None
+                         for c in dom.devices.controllers if c.type == "usb"):
+        raise XMLError("No master USB controller specified", code="")
+    if usb_none and any(i.bus == "usb" for i in dom.devices.inputs):
+        raise ConfigError("Can't add USB input device. USB bus is disabled")
 
 
 # -- virDomainAssignControllerIndexes (libvirt 9.0) -------------------------------
@@ -221,9 +243,15 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         add_usb = False
         # libvirt 9.0: zPCI gives s390 a PCI root.
         add_pci_root = dom.modern and caps is not None and caps.has("zpci")
+    elif dom.modern:
+        add_usb, add_pci_root = _other_board_defaults(dom)
 
     if add_usb and find_controller(dom, "usb", 0) is None:
         add_controller(dom, "usb", 0, usb_model)
+        if dom.modern and usb_model == "ich9-ehci1":
+            # virDomainDefAddUSBController: an ICH9 EHCI comes with its companions.
+            for model, startport in zip(USB_COMPANIONS, (0, 2, 4), strict=True):
+                add_controller(dom, "usb", 0, model).info.usb_master_startport = startport
     if add_sata:
         maybe_add_controller(dom, "sata", 0)
     root = find_controller(dom, "pci", 0)
@@ -250,6 +278,22 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         if not dom.modern:
             maybe_add_controller(dom, "pci", 1, "dmi-to-pci-bridge")
             maybe_add_controller(dom, "pci", 2, "pci-bridge")
+
+
+def _other_board_defaults(dom: Domain) -> tuple[bool, bool]:
+    """qemuDomainDefAddDefaultDevices of libvirt 9.0 for the remaining
+    boards: (add a USB controller, add a pci-root)."""
+    arch = dom.os.arch or ""
+    machine = dom.os.machine or ""
+    if arch == "armv6l":
+        return False, machine == "versatilepb"
+    if arch == "sparc":
+        return False, False
+    if arch == "sparc64":
+        return True, True
+    if arch in ("mips", "mipsel", "mips64", "mips64el"):
+        return True, machine == "malta"
+    return True, False
 
 
 def reject_duplicates(dom: Domain) -> None:
@@ -326,16 +370,22 @@ def set_default_scsi_model(dom: Domain, cont: Controller, caps: Any) -> None:
 
 def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
     """qemuDomainControllerDefPostParse (libvirt 9.0): PIIX3 UHCI where
-    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI.
-    (ppc64 keeps its legacy controller: an update of the ABI is never
-    asked for here.)"""
+    QEMU has it; s390 has no USB unless addressed; aarch64 prefers xHCI."""
     if caps.has("piix3-usb-uhci"):
         cont.model = "piix3-uhci"
     if is_s390(dom):
         if cont.info.address is None:
             cont.model = "none"
     elif is_ppc64(dom):
-        cont.model = "pci-ohci" if caps.has("pci-ohci") else None
+        # A new definition (an update of the ABI) gets USB3, an existing
+        # one keeps the OHCI it had.
+        abi_update = "abi-update" in (caps.conf("parse_flags", ()) or ())
+        if abi_update and caps.has("qemu-xhci"):
+            cont.model = "qemu-xhci"
+        elif abi_update and caps.has("nec-usb-xhci"):
+            cont.model = "nec-xhci"
+        else:
+            cont.model = "pci-ohci" if caps.has("pci-ohci") else None
     elif dom.os.arch == "aarch64":
         if caps.has("qemu-xhci"):
             cont.model = "qemu-xhci"
@@ -346,7 +396,8 @@ def _default_usb_model(dom: Domain, cont: Controller, caps: Any) -> None:
 # -- virDomainDefAddImplicitControllers ------------------------------------------
 
 
-def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str) -> None:
+def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str,
+                          model: str | None = None) -> None:
     """Every ``type_`` controller from 0 to ``highest`` that is missing
     (virDomainDefMaybeAddController in a loop, without its quadratic
     lookups)."""
@@ -356,7 +407,7 @@ def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str) -> No
     present = {c.index for c in dom.devices.controllers if c.type == type_}
     for idx in range(highest + 1):
         if idx not in present:
-            add_controller(dom, type_, idx)
+            add_controller(dom, type_, idx, model)
 
 
 def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
@@ -407,12 +458,19 @@ def _is_scsi_hostdev(dev: Hostdev) -> bool:
 
 
 def _hostdev_scsi_controllers(dom: Domain) -> None:
+    """virDomainDefMaybeAddHostdevSCSIcontroller: libvirt 9.0 gives the
+    controllers it adds the model of the one the last host device is on."""
     highest = -1
+    model: str | None = None
     for dev in dom.devices.hostdevs:
         addr = dev.info.address
-        if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress):
-            highest = max(highest, addr.controller)
-    add_controllers_up_to(dom, "scsi", highest, "a SCSI host device")
+        if _is_scsi_hostdev(dev) and isinstance(addr, DriveAddress) and addr.controller > highest:
+            highest = addr.controller
+            cont = find_controller(dom, "scsi", addr.controller)
+            if cont is not None and cont.model is not None:
+                model = cont.model
+    add_controllers_up_to(dom, "scsi", highest, "a SCSI host device",
+                          model if dom.modern else None)
 
 
 def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
@@ -473,6 +531,8 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
             return "ide"
     elif cont.type == "usb" and cont.index == 0:
         return "usb"
+    elif cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90" and dom.modern:
+        return "scsi"  # a board's own ESP (libvirt 9.0)
     return f"{cont.type}{cont.index}"
 
 

@@ -13,12 +13,16 @@ from typing import Any
 
 from ..errors import XMLError
 from ..model.domain import Domain
+from ..model.input import Input
 from ..model.misc import Memballoon, Panic
 from .memory import assign_memory_aliases
 from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
+    # libvirt 9.0 adds 32-bit ARM and SPARC to the boards without one.
+    if dom.modern:
+        return dom.os.arch in ("armv6l", "armv7l", "aarch64", "sparc")
     return dom.os.arch in ("armv7l", "aarch64")
 
 
@@ -27,6 +31,8 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
     9.0 also gives pSeries and s390 guests their firmware's panic notifier."""
     if dom.devices.memballoon is None and not _no_default_balloon(dom):
         dom.devices.memballoon = Memballoon(model="virtio")
+    if dom.modern and dom.os.arch in ("ppc64", "ppc64le") and dom.devices.graphics:
+        _add_usb_keyboard_and_mouse(dom)
     if dom.modern:
         s390 = dom.os.arch in ("s390", "s390x")
         own = "pseries" if _is_pseries(dom) else "s390" if s390 else None
@@ -34,6 +40,18 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
             p.model in ("default", own) for p in dom.devices.panics
         ):
             dom.devices.panics.append(Panic())
+
+
+def _add_usb_keyboard_and_mouse(dom: Domain) -> None:
+    """libvirt 9.0 gives a ppc64 guest with graphics a USB keyboard, and a
+    USB mouse unless it has a USB tablet."""
+    inputs = dom.devices.inputs
+    wanted = ["keyboard"]
+    if not any(i.type == "tablet" and i.bus == "usb" for i in inputs):
+        wanted.append("mouse")
+    for kind in wanted:
+        if not any(i.type == kind and i.bus == "usb" for i in inputs):
+            inputs.append(Input(type=kind, bus="usb"))
 
 
 def _is_pseries(dom: Domain) -> bool:

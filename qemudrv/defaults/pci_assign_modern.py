@@ -94,6 +94,11 @@ def _addr_str(a: PCIAddress) -> str:
     return f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
 
 
+def _code(from_config: bool) -> str:
+    """An address from the definition is the user's error, else libvirt's."""
+    return "XML error" if from_config else "internal error"
+
+
 def pci_wanted(info: DeviceInfo | None) -> bool:
     """virDeviceInfoPCIAddressIsWanted: no address, or a PCI one left empty."""
     if info is None:
@@ -115,9 +120,15 @@ class _Bus:
     max_slot: int
     functions: list[int] = field(default_factory=lambda: [0] * (SLOT_LAST + 1))
     aggregate: list[bool] = field(default_factory=lambda: [False] * (SLOT_LAST + 1))
+    # pSeries: the IOMMU group (plus one) of the host devices on the bus
+    isolation_group: int = 0
+    isolation_locked: bool = False
 
     def fully_reserved(self) -> bool:
         return all(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+
+    def empty(self) -> bool:
+        return not any(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
 
 
 def _bus(model: str, hotplug: bool = True) -> _Bus:
@@ -133,13 +144,12 @@ def _bus(model: str, hotplug: bool = True) -> _Bus:
 def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
                 from_config: bool) -> bool:
     """virDomainPCIAddressFlagsCompatible."""
-    code = "XML error" if from_config else "internal error"
-    where = _addr_str(a)
+    # (The messages are formatted only when reported: this runs per slot.)
     if flags & INTEGRATED:
         if a.bus != 0:
             if report:
-                raise ConfigError(f"The device at PCI address {where} needs to be an "
-                                  "integrated device (bus=0)", code=code)
+                raise ConfigError(f"The device at PCI address {_addr_str(a)} needs to be an "
+                                  "integrated device (bus=0)", code=_code(from_config))
             return False
         bus_flags |= AUTOASSIGN
     if from_config:
@@ -149,26 +159,27 @@ def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
             flags |= PCI_DEVICE
     elif flags & AUTOASSIGN and not bus_flags & AUTOASSIGN:
         if report:
-            raise ConfigError(f"The device at PCI address {where} was auto-assigned this "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} was auto-assigned this "
                               f"address, but the PCI controller with index='{a.bus}' "
-                              "doesn't allow auto-assignment", code=code)
+                              "doesn't allow auto-assignment", code=_code(from_config))
         return False
     if flags & HOTPLUG and not bus_flags & HOTPLUG:
         if report:
-            raise ConfigError(f"The device at PCI address {where} requires hotplug "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} requires hotplug "
                               f"capability, but the PCI controller with index='{a.bus}' "
-                              "doesn't support hotplug", code=code)
+                              "doesn't support hotplug", code=_code(from_config))
         return False
     if not flags & bus_flags & TYPES:
         if not report:
             return False
         name = next((n for bit, n in _CONNECT_NAMES if flags & bit), None)
         if name is None:
-            raise ConfigError(f"The device at PCI address {where} has unrecognized "
-                              f"connection type flags 0x{flags & TYPES:02x}", code=code)
-        raise ConfigError(f"The device at PCI address {where} cannot be plugged into the "
+            raise ConfigError(f"The device at PCI address {_addr_str(a)} has unrecognized "
+                              f"connection type flags 0x{flags & TYPES:02x}",
+                              code=_code(from_config))
+        raise ConfigError(f"The device at PCI address {_addr_str(a)} cannot be plugged into the "
                           f"PCI controller with index='{a.bus}'. It requires a "
-                          f"controller that accepts a {name}.", code=code)
+                          f"controller that accepts a {name}.", code=_code(from_config))
     return True
 
 
@@ -176,15 +187,17 @@ class _AddressSet:
     """virDomainPCIAddressSet."""
 
     def __init__(self, buses: list[_Bus], dry_run: bool, multiple_roots: bool,
-                 pcie_to_pci: bool) -> None:
+                 pcie_to_pci: bool, groups: dict[int, int]) -> None:
         self.buses = buses
         self.dry_run = dry_run
         self.multiple_roots = multiple_roots
         self.pcie_to_pci = pcie_to_pci
+        # id(DeviceInfo) -> isolation group, for the devices that have one
+        self.groups = groups
 
     def validate(self, a: PCIAddress, flags: int, from_config: bool) -> None:
         """virDomainPCIAddressValidate."""
-        code = "XML error" if from_config else "internal error"
+        code = _code(from_config)
         if not self.buses:
             raise ConfigError("No PCI buses available", code=code)
         if a.domain != 0:
@@ -205,7 +218,8 @@ class _AddressSet:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. function must be <= 7",
                               code=code)
 
-    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True) -> None:
+    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
+                group: int = 0) -> None:
         """virDomainPCIAddressReserveAddrInternal."""
         if self.dry_run:
             self.grow(a, flags)
@@ -217,6 +231,13 @@ class _AddressSet:
         # The device first on a slot says whether others may share it.
         if not bus.functions[a.slot] and flags & AGGREGATE:
             bus.aggregate[a.slot] = True
+        # The first device on a bus decides its isolation group; a
+        # configured address elsewhere gives isolation up.
+        if bus.isolation_group != group:
+            if not bus.isolation_locked and bus.empty():
+                bus.isolation_group = group
+            elif from_config:
+                bus.isolation_group = 0
         bus.functions[a.slot] |= 1 << a.function
 
     def in_use(self, a: PCIAddress) -> bool:
@@ -282,11 +303,21 @@ class _AddressSet:
                         return PCIAddress(0, b, slot, free)
         return None
 
-    def next_addr(self, flags: int, function: int | None = None) -> PCIAddress:
-        """virDomainPCIAddressGetNextAddr (``function`` None: any)."""
+    def next_addr(self, flags: int, function: int | None = None, group: int = 0
+                  ) -> PCIAddress:
+        """virDomainPCIAddressGetNextAddr (``function`` None: any): a bus of
+        the device's isolation group, else an empty one that may take it."""
         if not self.buses:
             raise ConfigError("No PCI buses available", code="XML error")
         for b, bus in enumerate(self.buses):
+            if bus.isolation_group != group:
+                continue
+            found = self._free_on_bus(b, bus, flags, function)
+            if found is not None:
+                return found
+        for b, bus in enumerate(self.buses):
+            if not bus.empty() or bus.isolation_locked:
+                continue
             found = self._free_on_bus(b, bus, flags, function)
             if found is not None:
                 return found
@@ -301,8 +332,9 @@ class _AddressSet:
                      function: int | None = None) -> PCIAddress:
         """virDomainPCIAddressReserveNextAddr: the address is the device's
         only on the real pass."""
-        a = self.next_addr(flags, function)
-        self.reserve(a, flags, from_config=False)
+        group = self.groups.get(id(info), 0)
+        a = self.next_addr(flags, function, group)
+        self.reserve(a, flags, from_config=False, group=group)
         if not self.dry_run and info is not None:
             old = info.address
             if isinstance(old, PCIAddress):
@@ -516,7 +548,7 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
                  if _is_usb2(c) and c.index == cont.index and pci_present(c.info)), None)
     if isinstance(base, PCIAddress):
         a = PCIAddress(base.domain, base.bus, base.slot, function, multi)
-        addrs.reserve(a, flags)
+        addrs.reserve(a, flags, group=addrs.groups.get(id(cont.info), 0))
         cont.info.address = a
         return
     addrs.reserve_next(cont.info, flags, function)
@@ -624,7 +656,8 @@ def _has_pci_root(dom: Domain) -> bool:
     return root is not None and root.model == "pci-root"
 
 
-def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags) -> _AddressSet:
+def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
+              groups: dict[int, int]) -> _AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
     models: list[_Bus | None] = [None] * nbuses
     for cont in dom.devices.controllers:
@@ -644,7 +677,11 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags) -> 
     else:
         default = "pci-bridge"
     buses = [bus if bus is not None else _bus(default) for bus in models]
-    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")))
+    if buses and ctl.is_pseries(dom):
+        # qemuDomainSetupIsolationGroups: no host device on the default PHB.
+        buses[0].isolation_locked = True
+    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")),
+                        groups)
     _collect(dom, addrs, f)
     return addrs
 
@@ -665,7 +702,8 @@ def _collect(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
                 raise ConfigError("Bus 0 must be PCI for integrated PIIX3 USB or IDE "
                                   "controllers", code="internal error")
             continue
-        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE)
+        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE,
+                      group=addrs.groups.get(id(info), 0))
 
 
 def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
@@ -678,10 +716,11 @@ def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> None:
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
     f = _connect_flags(dom, caps)
+    groups = _isolation_groups(dom, caps)
     max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:
-        dry = _make_set(dom, caps, nbuses, True, f)
+        dry = _make_set(dom, caps, nbuses, True, f, groups)
         _chipset(dom, dry, f)
         if _has_pci_root(dom) and not all(bus.fully_reserved() for bus in dry.buses):
             # A spare slot, for a bridge to come.
@@ -699,7 +738,7 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
                     dry.reserve_next(None, controller_flags(cont, f))
             index += 1
         nbuses = len(dry.buses)
-    final = _make_set(dom, caps, nbuses, False, f)
+    final = _make_set(dom, caps, nbuses, False, f, groups)
     if not supports_pci:
         return
     _chipset(dom, final, f)
@@ -710,18 +749,33 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
             _controller_defaults(dom, cont, caps)
 
 
+def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
+    """qemuDomainSetupIsolationGroups (pSeries only): a PCI host device's
+    group is its host IOMMU group plus one."""
+    if not ctl.is_pseries(dom):
+        return {}
+    iommu: dict[str, int] = {}
+    for dev in caps.table("pci").get("devices", ()) or ():
+        if dev.get("iommu_group") is not None:
+            iommu[str(dev.get("address"))] = int(dev["iommu_group"])
+    groups: dict[int, int] = {}
+    for hd in dom.devices.hostdevs:
+        info = device_info(hd)
+        if info is None or hd.mode != "subsystem" or hd.type != "pci":
+            continue
+        where = f"{hd.domain:04x}:{hd.bus:02x}:{hd.slot:02x}.{hd.function:x}"
+        if where in iommu:
+            groups[id(info)] = iommu[where] + 1
+    return groups
+
+
 def _set_multifunction(dom: Domain) -> None:
     """virDomainPCIAddressSetAllMulti: function 0 of a slot with other
     functions in use says multifunction='on' unless told otherwise."""
-    used: set[tuple[int, int, int]] = set()
-    for _, _, info in device_infos(dom):
-        a = info.address
-        if isinstance(a, PCIAddress) and a.function != 0:
-            used.add((a.domain, a.bus, a.slot))
-    for _, _, info in device_infos(dom):
-        a = info.address
-        if (isinstance(a, PCIAddress) and a.function == 0 and a.multifunction is None
-                and (a.domain, a.bus, a.slot) in used):
+    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
+    used = {(a.domain, a.bus, a.slot) for a in pci if a.function != 0}
+    for a in pci:
+        if a.function == 0 and a.multifunction is None and (a.domain, a.bus, a.slot) in used:
             a.multifunction = True
 
 

@@ -7,6 +7,7 @@ from ..model.domain import Domain
 from ..xmlwriter import Attr, XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
+from .virtio_options import virtio_options_attrs
 
 
 def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> None:
@@ -32,9 +33,11 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             body.wrap("target", node, *target)
         elif any(value is not None for _, value in target):
             body.empty("target", *target)
+    virtio = virtio_options_attrs(cont.virtio)
     if (
         cont.queues or cont.cmd_per_lun or cont.max_sectors
         or cont.ioeventfd is not None or cont.iothread
+        or any(value is not None for _, value in virtio)
     ):
         ioeventfd = None if cont.ioeventfd is None else ("on" if cont.ioeventfd else "off")
         body.empty(
@@ -44,6 +47,7 @@ def format_controller(w: XMLWriter, cont: Controller, ctx: FormatContext) -> Non
             ("max_sectors", cont.max_sectors or None),
             ("ioeventfd", ioeventfd),
             ("iothread", cont.iothread or None),
+            *virtio,
         )
     format_device_info(body, cont.info, ctx)
     if cont.type == "pci" and cont.pcihole64_set:

@@ -12,7 +12,9 @@ from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .cpu import cpu_attrs_modern, format_cpu_body_modern
+from .cputune import format_cputune_modern
 from .features import format_features_modern
+from .firmware import format_firmware_features, format_loader_modern
 from .iothreads import format_iothreads_modern
 from .memory import format_memory_backing_modern, has_backing_modern
 from .numa import format_numa_modern
@@ -156,6 +158,9 @@ def _sched_per_thread(w: XMLWriter, dom: Domain) -> None:
 
 
 def format_cputune(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_cputune_modern(w, dom)
+        return
     t = dom.cputune
     body = w.child()
     if t.shares is not None:
@@ -172,23 +177,16 @@ def format_cputune(w: XMLWriter, dom: Domain) -> None:
         body.element("emulator_period", t.emulator_period)
     if t.emulator_quota:
         body.element("emulator_quota", t.emulator_quota)
-    if t.iothread_period:
-        body.element("iothread_period", t.iothread_period)
-    if t.iothread_quota:
-        body.element("iothread_quota", t.iothread_quota)
     for p in t.vcpupins:
         body.empty("vcpupin", ("vcpu", p.id), ("cpuset", format_bitmap(p.cpuset)))
     if t.emulatorpin is not None:
         body.empty("emulatorpin", ("cpuset", format_bitmap(t.emulatorpin)))
     for p in t.iothreadpins:
         body.empty("iothreadpin", ("iothread", p.id), ("cpuset", format_bitmap(p.cpuset)))
-    if dom.modern:
-        _sched_per_thread(body, dom)
-    else:
-        for g in t.vcpusched:
-            _sched(body, "vcpusched", "vcpus", g)
-        for g in t.iothreadsched:
-            _sched(body, "iothreadsched", "iothreads", g)
+    for g in t.vcpusched:
+        _sched(body, "vcpusched", "vcpus", g)
+    for g in t.iothreadsched:
+        _sched(body, "iothreadsched", "iothreads", g)
     w.wrap_if("cputune", body)
 
 
@@ -253,12 +251,15 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     if os_.bootloader:
         w.element("bootloader", os_.bootloader)
         w.element("bootloader_args", os_.bootloader_args)
-    w.start("os")
+    w.start("os", ("firmware", os_.firmware))
     w.element("type", os_.type, ("arch", os_.arch), ("machine", os_.machine))
+    format_firmware_features(w, os_)
     w.element("init", os_.init)
     for a in os_.initargs:
         w.element("initarg", a)
-    if os_.loader is not None:
+    if os_.loader is not None and dom.modern:
+        format_loader_modern(w, os_.loader)
+    elif os_.loader is not None:
         ld = os_.loader
         ro = None if ld.readonly is None else ("yes" if ld.readonly else "no")
         if ld.path is not None:
@@ -452,16 +453,16 @@ def format_clock(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("start", c.start))
     body = w.child()
     for t in c.timers:
-        _format_timer(body, t)
+        _format_timer(body, t, dom.modern)
     w.wrap("clock", body, *attrs)
 
 
-def _format_timer(w: XMLWriter, t: Timer) -> None:
+def _format_timer(w: XMLWriter, t: Timer, modern: bool) -> None:
     attrs: list[tuple[str, str | int | None]] = [("name", t.name)]
     if t.present is not None:
         attrs.append(("present", "yes" if t.present else "no"))
     attrs.append(("tickpolicy", t.tickpolicy))
-    if t.name == "rtc":
+    if t.name == "rtc" or modern:
         attrs.append(("track", t.track))
     if t.name == "tsc":
         if t.frequency:

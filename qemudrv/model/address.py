@@ -81,6 +81,13 @@ class VirtioMMIOAddress:
 
 
 @dataclass
+class UnassignedAddress:
+    """libvirt 9.0: a host device kept out of the guest's PCI topology."""
+
+    type = "unassigned"
+
+
+@dataclass
 class ISAAddress:
     iobase: int | None = None
     irq: int | None = None
@@ -106,6 +113,7 @@ Address = (
     | CCWAddress
     | VirtioS390Address
     | VirtioMMIOAddress
+    | UnassignedAddress
     | ISAAddress
     | DIMMAddress
 )

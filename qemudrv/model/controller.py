@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .virtio_options import VirtioOptions
 
 # virDomainControllerType, in libvirt's order.
 CONTROLLER_TYPES = ("ide", "fdc", "scsi", "sata", "virtio-serial", "ccid", "usb", "pci")
@@ -50,11 +51,17 @@ PCI_MODEL_NAMES_MODERN = (
 )
 
 
+# libvirt 9.0's virDomainControllerModelIDE and ...VirtioSerial
+IDE_MODELS_MODERN = ("piix3", "piix4", "ich6")
+VIRTIO_SERIAL_MODELS_MODERN = ("virtio", "virtio-transitional", "virtio-non-transitional")
+
+
 def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     """The model names a controller type accepts (None: no model attribute)."""
     if modern:
         return {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
-                "pci": PCI_MODELS_MODERN}.get(type_)
+                "pci": PCI_MODELS_MODERN, "ide": IDE_MODELS_MODERN,
+                "virtio-serial": VIRTIO_SERIAL_MODELS_MODERN}.get(type_)
     return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
 
 
@@ -73,6 +80,7 @@ class Controller:
     max_sectors: int | None = None
     ioeventfd: bool | None = None
     iothread: int | None = None
+    virtio: VirtioOptions | None = None  # libvirt 9.0
     # pci: <model name=>, <target chassisNr chassis port>, <pcihole64>
     model_name: str | None = None
     chassis_nr: int | None = None

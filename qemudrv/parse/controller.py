@@ -16,6 +16,7 @@ from ..xmlreader import Element, child, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .prop_errors import invalid_value
+from .virtio_options import parse_virtio_options
 
 # Default master start port of the ICH9 UHCI companions.
 _COMPANION_START = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
@@ -97,6 +98,8 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         cont.iothread = _uint(
             driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'"
         )
+        if ctx.modern:
+            cont.virtio = parse_virtio_options(driver)
     if model_el is not None:
         name = model_el.get("name")
         names = PCI_MODEL_NAMES_MODERN if ctx.modern else PCI_MODEL_NAMES
@@ -131,9 +134,14 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
 
 def _parse_modern_target(target: Element, cont: Controller) -> None:
     """virDomainControllerDefParseXML (libvirt 9.0): busNr, index, hotplug
-    and the NUMA node of PCI controllers (their ranges are validated later)."""
+    and the NUMA node of PCI controllers."""
     cont.bus_nr = _int_any_base(target.get("busNr"), "busNr")
+    if cont.bus_nr is not None and not 1 <= cont.bus_nr <= 254:
+        raise XMLError(f"PCI controller busNr '{cont.bus_nr}' out of range - must be 1-254")
     cont.target_index = _int_any_base(target.get("index"), "index")
+    if cont.target_index is not None and not 0 <= cont.target_index <= 31:
+        raise XMLError(f"PCI controller target index '{cont.target_index}' out of range "
+                       "- must be 0-31")
     hotplug = target.get("hotplug")
     if hotplug is not None:
         if hotplug not in ("on", "off"):
@@ -145,10 +153,6 @@ def _parse_modern_target(target: Element, cont: Controller) -> None:
         if not value.isdigit():
             raise XMLError(f"Invalid NUMA node in target, '{value}'")
         cont.numa_node = int(value)
-
-
-# 9.0 makes the range checks when validating, under this code.
-_VALIDATION_CODE = "unsupported configuration"
 
 
 def _parse_pci(el: Element, cont: Controller, modern: bool) -> None:
@@ -174,11 +178,9 @@ def _parse_pci(el: Element, cont: Controller, modern: bool) -> None:
         cont.pcihole64_set = True
     if cont.chassis_nr is not None and not 1 <= cont.chassis_nr <= 255:
         raise XMLError(
-            f"PCI controller chassisNr '{cont.chassis_nr}' out of range - must be 1-255",
-            code=_VALIDATION_CODE)
+            f"PCI controller chassisNr '{cont.chassis_nr}' out of range - must be 1-255"
+        )
     if cont.chassis is not None and not 0 <= cont.chassis <= 255:
-        raise XMLError(f"PCI controller chassis '{cont.chassis}' out of range - must be 0-255",
-                       code=_VALIDATION_CODE)
+        raise XMLError(f"PCI controller chassis '{cont.chassis}' out of range - must be 0-255")
     if cont.port is not None and not 0 <= cont.port <= 255:
-        raise XMLError(f"PCI controller port '{cont.port}' out of range - must be 0-255",
-                       code=_VALIDATION_CODE)
+        raise XMLError(f"PCI controller port '{cont.port}' out of range - must be 0-255")

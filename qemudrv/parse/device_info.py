@@ -16,6 +16,7 @@ from ..model.address import (
     ISAAddress,
     PCIAddress,
     SpaprVioAddress,
+    UnassignedAddress,
     USBAddress,
     VirtioMMIOAddress,
     VirtioS390Address,
@@ -177,6 +178,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
         return VirtioS390Address()
     if kind == "virtio-mmio":
         return VirtioMMIOAddress()
+    if kind == "unassigned" and modern:
+        return UnassignedAddress()
     if kind == "isa":
         iobase = el.get("iobase")
         irq = el.get("irq")
@@ -184,6 +187,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
             _uint(el, "iobase", 16) if iobase is not None else None,
             _uint(el, "irq", 16) if irq is not None else None,
         )
+    if kind == "unassigned" and modern:
+        return UnassignedAddress()
     if kind == "dimm":
         base = el.get("base")
         return DIMMAddress(

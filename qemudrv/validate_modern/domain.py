@@ -1,24 +1,24 @@
 """qemuValidateDomainDef: the QEMU driver's checks of the domain as a
-whole, after the emulator's (cmdline/modern/validate_general.py), in
-libvirt's order; the families' validation modules have the rest."""
+whole, after the emulator's (emulator.py), in libvirt's order."""
 
 from __future__ import annotations
 
 from ..caps import QemuCaps
-from ..cmdline.modern.general import machine_info
 from ..errors import ConfigError
 from ..model.domain import Domain
 from .machine import is_arm_virt, is_i440fx, is_pseries, is_q35, is_s390, is_x86
 
 
 def _check_firmware(dom: Domain) -> None:
-    """On x86, UEFI requires ACPI. The only UEFI the model records is the old
-    style, a pflash loader (not <os firmware='efi'>), so the aarch64 rule
-    the other way round cannot be checked yet."""
+    """On x86, UEFI (autoselected or an old-style pflash loader) requires
+    ACPI; on aarch64, ACPI requires UEFI."""
     loader = dom.os.loader
-    if loader is not None and loader.type == "pflash" and is_x86(dom) \
-            and not dom.features.on("acpi"):
+    uefi = dom.os.firmware == "efi" or (loader is not None and loader.type == "pflash")
+    acpi = dom.features.on("acpi")
+    if uefi and is_x86(dom) and not acpi:
         raise ConfigError("UEFI requires ACPI on this architecture")
+    if acpi and dom.arch == "aarch64" and not uefi:
+        raise ConfigError("ACPI requires UEFI on this architecture")
 
 
 def _check_bios_serial(dom: Domain) -> None:
@@ -30,42 +30,11 @@ def _check_bios_serial(dom: Domain) -> None:
                               code="XML error")
 
 
-def _check_cpu_address_and_cache(dom: Domain) -> None:
-    """qemuValidateDomainDefCpu: <maxphysaddr> and <cache> are x86's (the
-    host CPU's own address width is not in the capability sets)."""
+def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefCpu's checks of the CPU mode (the cache and
+    physical address bits are not in the model yet)."""
     cpu = dom.cpu
-    assert cpu is not None
-    if cpu.maxphysaddr_mode:
-        if not is_x86(dom):
-            raise ConfigError("CPU maximum physical address bits specification is not "
-                              f"supported for '{dom.arch}' architecture")
-        if cpu.maxphysaddr_mode == "passthrough" and cpu.maxphysaddr_bits is not None:
-            raise ConfigError("CPU maximum physical address bits number specification "
-                              "cannot be used with mode='passthrough'")
-        if cpu.maxphysaddr_mode == "emulate" and cpu.maxphysaddr_bits is None:
-            raise ConfigError("if using CPU maximum physical address mode='emulate', bits= "
-                              "must be specified too")
-    mode = cpu.cache_mode
-    if mode:
-        if not is_x86(dom):
-            raise ConfigError(f"CPU cache specification is not supported for '{dom.arch}' "
-                              "architecture")
-        if mode == "emulate" and cpu.cache_level != 3:
-            raise ConfigError(f"CPU cache mode '{mode}' can only be used with level='3'")
-        if mode == "passthrough" and cpu.mode not in ("host-passthrough", "maximum"):
-            raise ConfigError(f"CPU cache mode '{mode}' can only be used with "
-                              "'host-passthrough' / 'maximum' CPUs")
-        if mode in ("passthrough", "disable") and cpu.cache_level is not None:
-            raise ConfigError(f"unsupported CPU cache level for mode '{mode}'")
-
-
-def _check_cpu(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefCpu."""
-    cpu = dom.cpu
-    if cpu is None:
-        return
-    _check_cpu_address_and_cache(dom)
-    if not (cpu.model or cpu.mode != "custom"):
+    if cpu is None or not (cpu.model or cpu.mode != "custom"):
         return
     # A case's config may move the host (the test program's driver.hostarch).
     host_arch = caps.conf("host_arch") or caps.host_arch
@@ -78,6 +47,24 @@ def _check_cpu(dom: Domain, caps: QemuCaps) -> None:
                               "supported by this QEMU binary")
     elif cpu.mode == "maximum" and not caps.has("cpu-max"):
         raise ConfigError("maximum CPU is not supported by QEMU binary")
+
+
+def _check_memory_hotplug(dom: Domain) -> None:
+    """qemuDomainDefValidateMemoryHotplug, for a domain being defined."""
+    mem = dom.memory
+    modules = dom.devices.memories
+    if not (mem.slots or mem.max_memory):
+        if modules:
+            raise ConfigError("cannot use/hotplug a memory device when domain "
+                              "'maxMemory' is not defined")
+        return
+    numa_nodes = len(dom.cpu.cells) if dom.cpu else 0
+    if dom.arch not in ("ppc64", "ppc64le") and numa_nodes == 0:
+        raise ConfigError("At least one numa node has to be configured when "
+                          "enabling memory hotplug")
+    if len(modules) > mem.slots:
+        raise ConfigError(f"memory device count '{len(modules)}' exceeds slots count "
+                          f"'{mem.slots}'")
 
 
 _X86_ONLY_TIMERS = ("tsc", "kvmclock", "hypervclock")
@@ -119,43 +106,30 @@ def _check_pm(dom: Domain, caps: QemuCaps) -> None:
             raise ConfigError(f"setting ACPI {state.upper()} not supported")
 
 
-# QEMU_MAX_VCPUS_WITHOUT_EIM
-_MAX_VCPUS_WITHOUT_EIM = 255
+def _check_features(dom: Domain, caps: QemuCaps) -> None:
+    """qemuValidateDomainDefFeatures, for the features the model records."""
+    flags = dom.features.flags
 
+    def unsupported(name: str) -> ConfigError:
+        return ConfigError(f"The '{name}' feature is not supported for architecture "
+                           f"'{dom.arch}' or machine type '{dom.machine}'")
 
-def _check_vcpu_topology(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainVCpuTopology."""
-    vcpus, max_vcpus = dom.vcpus.current, dom.vcpus.max
-    if vcpus == 0:
-        raise ConfigError("Domain requires at least 1 vCPU")
-    max_cpus = int(machine_info(dom, caps).get("maxCpus", 0) or 0)
-    if max_cpus and max_vcpus > max_cpus:
-        raise ConfigError(f"Maximum CPUs greater than specified machine type limit {max_cpus}")
-    cpu = dom.cpu
-    if caps.has("query-hotpluggable-cpus") and cpu is not None and cpu.sockets:
-        if cpu.sockets * cpu.dies * cpu.cores * cpu.threads != max_vcpus:
-            raise ConfigError("CPU topology doesn't match maximum vcpu count")
-        # pSeries plugs in a core at a time.
-        granularity = cpu.threads if is_pseries(dom) else 1
-        if vcpus % granularity:
-            raise ConfigError("vCPUs count must be a multiple of the vCPU hotplug "
-                              f"granularity ({granularity})")
-    if is_x86(dom) and max_vcpus > _MAX_VCPUS_WITHOUT_EIM:
-        if not is_q35(dom):
-            raise ConfigError(f"more than {_MAX_VCPUS_WITHOUT_EIM} vCPUs are only supported "
-                              "on q35-based machine types")
-        iommu = dom.devices.iommu
-        if iommu is None or iommu.eim is not True:
-            raise ConfigError(f"more than {_MAX_VCPUS_WITHOUT_EIM} vCPUs require extended "
-                              "interrupt mode enabled on the iommu device")
-
-
-def _check_vmport(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefFeatures' vmport check (the other features are
-    cmdline/modern/features.py's)."""
-    if "vmport" in dom.features.flags and not (caps.has("machine-vmport-opt") and (
+    # In the order of libvirt's feature enum.
+    if "apic" in flags and dom.features.apic_eoi is not None and not is_x86(dom):
+        raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
+                          f"architecture '{dom.arch}' or machine type '{dom.machine}'")
+    if "hyperv" in flags and not is_x86(dom) and not is_arm_virt(dom):
+        raise ConfigError(f"Hyperv features are not supported for architecture "
+                          f"'{dom.arch}' or machine type '{dom.machine}'")
+    if "pvspinlock" in flags and not is_x86(dom):
+        raise unsupported("pvspinlock")
+    if flags.get("pmu") is False and dom.arch in ("ppc64", "ppc64le"):
+        raise ConfigError(f"PMU is always enabled for architecture '{dom.arch}'")
+    if "vmport" in flags and not (caps.has("machine-vmport-opt") and (
             is_i440fx(dom) or is_q35(dom) or dom.machine == "isapc")):
         raise ConfigError("vmport is not available with this QEMU binary")
+    if flags.get("gic") is True and not is_arm_virt(dom):
+        raise unsupported("gic")
 
 
 def _check_panics(dom: Domain, caps: QemuCaps) -> None:
@@ -192,9 +166,9 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError("Parameter 'min_guarantee' not supported by QEMU.")
     _check_firmware(dom)
     _check_bios_serial(dom)
-    _check_cpu(dom, caps)
+    _check_cpu_mode(dom, caps)
+    _check_memory_hotplug(dom)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
-    _check_vcpu_topology(dom, caps)
-    _check_vmport(dom, caps)
+    _check_features(dom, caps)
     _check_panics(dom, caps)

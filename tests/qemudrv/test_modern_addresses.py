@@ -60,3 +60,24 @@ def test_only_pseries_has_more_than_one_pci_root() -> None:
     xml = domain_xml("<controller type='pci' index='1' model='pci-root'/>")
     with pytest.raises(DefinitionRejected, match="should have index 0"):
         QemuDriver().xml_to_xml(xml, modern_caps())
+
+
+def test_a_pci_bridge_needs_an_index_above_0() -> None:
+    xml = domain_xml("<controller type='pci' index='0' model='pci-root'/>"
+                     "<controller type='pci' index='1' model='pci-bridge'>"
+                     "<target chassisNr='1' port='2'/></controller>")
+    # A pci-bridge has no port: validation at define time refuses it.
+    with pytest.raises(DefinitionRejected, match="Option 'port' is not valid for PCI controller"):
+        QemuDriver().xml_to_argv(xml, modern_caps())
+
+
+def test_virtio_options_of_a_controller_reach_the_device() -> None:
+    args = argv("<controller type='scsi' index='0' model='virtio-scsi'>"
+                "<driver iommu='on' packed='off'/></controller>",
+                modern_caps("virtio-scsi-pci"))
+    scsi = next(d for d in _devices(args) if d["driver"] == "virtio-scsi-pci")
+    assert (scsi["iommu_platform"], scsi["packed"]) == (True, False)
+    out = QemuDriver().xml_to_xml(domain_xml("<controller type='scsi' index='0' "
+                                             "model='virtio-scsi'><driver iommu='on'/>"
+                                             "</controller>"), modern_caps()).output
+    assert "<driver iommu='on'/>" in out

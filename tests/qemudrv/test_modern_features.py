@@ -88,8 +88,9 @@ def test_machine_properties_of_features() -> None:
 
 
 def test_tseg_is_a_global_and_needs_q35() -> None:
-    # (with the bridges a q35 machine gets when QEMU has no pcie-root-port)
-    caps = modern_caps("mch.extended-tseg-mbytes", "dmi-to-pci-bridge", "pci-bridge", "ioh3420")
+    # (A q35 guest's balloon sits on a PCIe root port.)
+    caps = modern_caps("mch.extended-tseg-mbytes", "pcie-root-port",
+                       "virtio-pci-non-transitional")
     tseg = "<features><smm state='on'><tseg unit='MiB'>48</tseg></smm></features>"
     args = argv("", caps, machine="q35", extra=tseg)
     assert "mch.extended-tseg-mbytes=48" in option(args, "-global")

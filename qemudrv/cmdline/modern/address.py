@@ -12,6 +12,7 @@ from ...model.address import (
     PCIAddress,
     SpaprVioAddress,
     USBAddress,
+    VirtioSerialAddress,
 )
 from ...model.domain import Domain
 from ..address import controller_alias
@@ -73,6 +74,9 @@ def address_props(dom: Domain, info: DeviceInfo, caps: QemuCaps) -> Props:
         return {"reg": a.reg} if a.reg is not None else {}
     if isinstance(a, CCWAddress):
         return {"devno": f"{a.cssid:x}.{a.ssid:x}.{a.devno:04x}"}
+    if isinstance(a, VirtioSerialAddress):
+        alias = controller_alias(dom, "virtio-serial", a.controller)
+        return {"bus": f"{alias}.{a.bus}", "nr": a.port}
     if isinstance(a, ISAAddress):
         isa: Props = {"iobase": a.iobase or 0}
         if a.irq:

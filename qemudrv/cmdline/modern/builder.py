@@ -19,11 +19,13 @@ from . import (
     graphics,
     hostdev,
     iommu,
+    launch_security,
     memory,
     misc,
     misc_devices,
     net,
     tpm,
+    vmgenid,
 )
 
 
@@ -53,7 +55,7 @@ def build_command_line(
     cmd.add("-uuid", dom.uuid or "")
     general.build_smbios(cmd, dom, caps)
     general.build_fw_cfg(cmd, dom, caps)
-    general.build_vmgenid(cmd, dom, caps)
+    vmgenid.build_vmgenid(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)
@@ -63,6 +65,7 @@ def build_command_line(
     controller.build_global_controllers(cmd, dom)
     controller.build_controllers(cmd, dom, caps)
     memory.build_memory_devices(cmd, dom, caps)
+    controller.build_hubs(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
     disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     filesystem.build_filesystems(cmd, dom, caps)
@@ -88,6 +91,7 @@ def build_command_line(
     misc.build_rngs(cmd, dom, caps)
     misc_devices.build_nvram(cmd, dom, caps)
     features.build_vmcoreinfo(cmd, dom, caps)
+    launch_security.build_launch_security(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     misc_devices.build_panics(cmd, dom, caps)

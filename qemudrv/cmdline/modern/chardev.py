@@ -15,10 +15,12 @@ from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ...model.smartcard import DEFAULT_DATABASE
+from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
 from .general import domain_dir_name
-from .props import Props, add_device, add_netdev, add_object, escape_comma
+from .props import Props, add_device, add_netdev, escape_comma
+from .tls import add_tls_creds
 
 
 def _on_off(value: bool) -> str:
@@ -120,15 +122,10 @@ def _reconnect(src: ChrSource) -> str:
 def build_chardev(cmd: CommandLine, src: ChrSource, char_id: str, caps: QemuCaps) -> None:
     """qemuBuildChardevCommand: a TLS tcp source's credentials, then -chardev."""
     if chardev_tls(src, caps):
-        if caps.conf("chardev_tls_x509_secret_uuid"):
-            raise UnsupportedError("chardev TLS keys with a password are not written in "
-                                   "the 9.0 dialect yet")
-        add_object(cmd, "tls-creds-x509", _tls_alias(char_id), {
-            "dir": caps.conf("chardev_tls_x509_certdir")
-            or caps.conf("default_tls_x509_certdir"),
-            "endpoint": "server" if src.listen else "client",
-            "verify-peer": bool(caps.conf("chardev_tls_x509_verify", False))
-            if src.listen else True}, caps)
+        # qemuDomainSecretChardevPrepare names the secret after the chardev.
+        add_tls_creds(cmd, caps, "chardev", _tls_alias(char_id), listen=src.listen,
+                      verify=bool(caps.conf("chardev_tls_x509_verify", False)),
+                      secret_alias=f"{char_id}-secret0")
     cmd.add("-chardev", chardev_arg(src, char_id, caps, cmd))
 
 
@@ -142,7 +139,7 @@ def _serial_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> Pr
     return props
 
 
-def virtio_port_props(dev: ChrDevice, alias: str) -> Props:
+def virtio_port_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -> Props:
     """qemuBuildVirtioSerialPortDevProps: a virtconsole or virtserialport."""
     if dev.kind == "channel" and dev.source.type == "spicevmc" and dev.name \
             and dev.name != "com.redhat.spice.0":
@@ -150,8 +147,10 @@ def virtio_port_props(dev: ChrDevice, alias: str) -> Props:
     props: Props = {"driver": "virtconsole" if dev.kind == "console" else "virtserialport"}
     addr = dev.info.address
     if isinstance(addr, VirtioSerialAddress):
-        props["bus"] = f"virtio-serial{addr.controller}.{addr.bus}"
+        props["bus"] = f"{controller_alias(dom, 'virtio-serial', addr.controller)}.{addr.bus}"
         props["nr"] = addr.port
+    else:
+        props.update(address_props(dom, dev.info, caps))
     props["chardev"] = f"char{alias}"
     props["id"] = alias
     if dev.kind == "channel" and (dev.source.type == "spicevmc" or dev.name):
@@ -208,7 +207,7 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                 {"str": f"tcp:{dev.fwd_address}:{dev.fwd_port}-chardev:char{alias}"}],
                 "id": alias}, caps)
         elif dev.target_type == "virtio":
-            add_device(cmd, virtio_port_props(dev, alias), caps)
+            add_device(cmd, virtio_port_props(dom, dev, alias, caps), caps)
         else:
             raise UnsupportedError(f"unsupported channel target type {dev.target_type}")
 
@@ -222,7 +221,7 @@ def build_consoles(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             props: Props = {"driver": f"{dev.target_type}console", "chardev": f"char{alias}",
                             "id": alias}
         elif dev.target_type == "virtio":
-            props = virtio_port_props(dev, alias)
+            props = virtio_port_props(dom, dev, alias, caps)
         else:
             raise UnsupportedError(f"unsupported console target type {dev.target_type}")
         build_chardev(cmd, dev.source, f"char{alias}", caps)
@@ -245,7 +244,8 @@ def build_smartcards(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         build_chardev(cmd, card.passthru or ChrSource(), f"char{alias}", caps)
         props = {"driver": "ccid-card-passthru", "chardev": f"char{alias}"}
     controller = getattr(card.info.address, "controller", 0)
-    props.update({"id": alias, "bus": f"ccid{controller}.0"})
+    # The bus is the CCID controller's, by its alias (a user's one too).
+    props.update({"id": alias, "bus": f"{controller_alias(dom, 'ccid', controller)}.0"})
     add_device(cmd, props, caps)
 
 

@@ -9,11 +9,11 @@ from ...errors import UnsupportedError
 from ...model.address import PCIAddress
 from ...model.controller import Controller
 from ...model.domain import Domain
-from ...validate_modern.usb_controller import check_usb_controller
 from ..command import CommandLine
 from .address import address_props, virtio_driver
 from .platform import add_ext_device
 from .props import Props, add_device
+from .virtio import virtio_props
 
 # The order controllers appear on the command line, by type.
 _ORDER = ("pci", "usb", "scsi", "ide", "sata", "virtio-serial")
@@ -58,7 +58,7 @@ def _virtio_props(base: str, cont: Controller, caps: QemuCaps) -> Props:
                 else "-non-transitional"
         elif cont.model == "virtio-non-transitional":
             raise UnsupportedError("virtio non-transitional model not supported for this qemu")
-    return {"driver": driver}
+    return virtio_props(driver, cont.virtio)
 
 
 def _usb_master_alias(dom: Domain, cont: Controller) -> str:
@@ -71,9 +71,34 @@ def _usb_master_alias(dom: Domain, cont: Controller) -> str:
     raise UnsupportedError("masterbus not found", code="internal error")
 
 
-def _usb_props(dom: Domain, cont: Controller) -> Props:
-    model = cont.model or ("pci-ohci" if ctl.is_ppc64(dom) else "piix3-uhci")
-    props: Props = {"driver": _USB_DEVICES.get(model, model)}
+# qemuControllerModelUSBToCaps: the capability each USB model needs.
+_USB_CAPS = {
+    "piix3-uhci": "piix3-usb-uhci", "piix4-uhci": "piix4-usb-uhci", "ehci": "usb-ehci",
+    "ich9-ehci1": "ich9-usb-ehci1", "ich9-uhci1": "ich9-usb-ehci1",
+    "ich9-uhci2": "ich9-usb-ehci1", "ich9-uhci3": "ich9-usb-ehci1",
+    "vt82c686b-uhci": "vt82c686b-usb-uhci", "pci-ohci": "pci-ohci",
+    "nec-xhci": "nec-usb-xhci", "qemu-xhci": "qemu-xhci",
+}
+
+
+def _validate_usb(cont: Controller, caps: QemuCaps) -> str:
+    """qemuValidateDomainDeviceDefControllerUSB: the model, which QEMU must have."""
+    model = cont.model
+    if model is None:
+        raise UnsupportedError("no model provided for USB controller")
+    flag = _USB_CAPS.get(model)
+    if flag is None or not caps.has(flag):
+        raise UnsupportedError(f"USB controller model '{model}' not supported in this "
+                               "QEMU binary")
+    if cont.ports is not None and model not in ("nec-xhci", "qemu-xhci"):
+        raise UnsupportedError(f"usb controller type '{model}' doesn't support 'ports' "
+                               "with this QEMU binary")
+    return model
+
+
+def _usb_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props:
+    model = _validate_usb(cont, caps)
+    props: Props = {"driver": _USB_DEVICES[model]}
     if cont.ports:
         props["p2"] = cont.ports
         props["p3"] = cont.ports
@@ -146,8 +171,7 @@ def controller_props(dom: Domain, cont: Controller, caps: QemuCaps) -> Props | N
     elif cont.type == "sata":
         props = {"driver": "ahci", "id": alias}
     elif cont.type == "usb":
-        check_usb_controller(cont, caps)
-        props = _usb_props(dom, cont)
+        props = _usb_props(dom, cont, caps)
     elif cont.type == "pci":
         props = _pci_props(cont)
     else:
@@ -165,6 +189,8 @@ def _skipped(dom: Domain, cont: Controller) -> bool:
         return True
     if cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom):
         return True
+    if cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90":
+        return ctl.has_builtin_esp(dom)
     return cont.type == "ide" and cont.index == 0 and ctl.machine_has_builtin_ide(dom)
 
 
@@ -239,6 +265,15 @@ def build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     for type_ in _ORDER:
         build_controllers_of_type(cmd, dom, caps, type_)
     _build_legacy_usb(cmd, dom)
+
+
+def build_hubs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildHubCommandLine: USB hubs, on the port assigned to them."""
+    for hub in dom.devices.hubs:
+        if hub.type != "usb":
+            raise UnsupportedError(f"hub type {hub.type} not supported")
+        add_device(cmd, {"driver": "usb-hub", "id": hub.info.alias,
+                         **address_props(dom, hub.info, caps)}, caps)
 
 
 def build_ccid_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

@@ -19,7 +19,7 @@ from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from ..command import CommandLine
 from . import cpu as cpu_model
-from . import features
+from . import features, launch_security
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
 from .props import add_blockdev, add_device, add_object, escape_comma
@@ -117,8 +117,9 @@ def _pflash_images(dom: Domain, caps: QemuCaps) -> list[tuple[str, str, bool]]:
     images = [("libvirt-pflash0", ld.path, bool(ld.readonly))]
     nvram = ld.nvram
     nvram_dir = caps.conf("nvram_dir")
-    if not nvram and ld.readonly and nvram_dir:
-        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here.
+    if not nvram and ld.readonly and nvram_dir and not ld.stateless:
+        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here
+        # (a stateless firmware keeps none).
         nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
     if nvram:
         images.append(("libvirt-pflash1", nvram, False))
@@ -142,10 +143,13 @@ def build_fips(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios."""
+    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios; a secure
+    flash loader makes the flash devices secure."""
     ld = dom.os.loader
     if ld is not None and ld.path and (ld.type or "rom") == "rom":
         cmd.add("-bios", ld.path)
+    elif ld is not None and ld.type == "pflash" and ld.secure:
+        cmd.add("-global", "driver=cfi.pflash01,property=secure,value=on")
 
 
 # -- machine, accelerator, CPU ----------------------------------------------
@@ -170,6 +174,8 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             opts.append(f"memory-backend={ram_id}")
     if caps.has("loadparm"):
         opts += _loadparm_option(dom)
+    opts.extend(cpu_model.machine_options(dom))
+    opts.extend(launch_security.machine_options(dom, caps))
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     opts.extend(guest_memory.machine_hmat_params(dom))
@@ -348,8 +354,8 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
-    if dom.os.slic_table is not None:
-        cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(dom.os.slic_table)}")
+    if os_.slic_table is not None:
+        cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(os_.slic_table)}")
 
 
 # -- tail -------------------------------------------------------------------

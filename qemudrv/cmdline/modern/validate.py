@@ -15,20 +15,29 @@ from ...model.address import DriveAddress, PCIAddress, USBAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
 from ...validate_modern import (
+    check_disk_addresses_against_hostdevs,
+    check_scsi_hostdev_addresses,
     validate_devices,
+    validate_domain_internal,
+    validate_hostdevs,
     validate_qemu_domain,
 )
+from .cpu import validate_cpu
 from .features import validate_features
 from .filesystem import validate_filesystem
+from .firmware import validate_os
 from .hostdev import validate_hostdevs as validate_hostdev_devices
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
+from .launch_security import validate_launch_security
 from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
 from .net_validate import validate_nets
 from .tpm import validate_tpms
+from .validate_controller import validate_controllers
 from .validate_display import validate_display
 from .validate_general import validate_general
+from .vmgenid import validate_vmgenid
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -96,17 +105,24 @@ def _check_drive_addresses(dom: Domain) -> None:
 
 
 def validate(dom: Domain, caps: QemuCaps) -> None:
-    """virDomainDefValidate's stages in libvirt's order:
+    """virDomainDefValidate's stages in libvirt's order (the first check
+    belongs to post-parse, which assigned the disks' drive addresses):
     the domain (qemuValidateDomainDef), each device
     (qemuValidateDomainDeviceDef), then virDomainDefValidateInternal."""
-    validate_general(dom, caps)
+    check_disk_addresses_against_hostdevs(dom)
     validate_qemu_domain(dom, caps)
+    validate_general(dom, caps)
+    validate_vmgenid(dom, caps)
+    validate_launch_security(dom, caps)
     validate_features(dom, caps)
+    validate_cpu(dom, caps)
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
     for disk in dom.devices.disks:
         _check_disk(disk)
+    # Controllers come before the character devices in libvirt's device order.
+    validate_controllers(dom, caps)
     validate_devices(dom, caps)
     validate_display(dom, caps)
     validate_misc_devices(dom, caps)
@@ -116,4 +132,8 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     for fs in dom.devices.filesystems:
         validate_filesystem(fs, caps)
     _check_disk_targets(dom)
+    validate_hostdevs(dom)
     _check_drive_addresses(dom)
+    check_scsi_hostdev_addresses(dom)
+    validate_domain_internal(dom, caps)
+    validate_os(dom)
