@@ -15,6 +15,7 @@ from .parse.context import ParseContext
 from .parse.domain import parse_domain_xml
 from .postparse import post_parse, prepare_for_command_line
 from .status import format_status_xml, parse_status_xml
+from .validate_modern.start import validate_start
 
 
 class QemuDriver:
@@ -36,8 +37,10 @@ class QemuDriver:
             dom = parse_domain_xml(xml, ParseContext(qcaps, inactive=True))
             post_parse(dom, qcaps)
             if qcaps.libvirt_version >= (9, 0):
-                # libvirt validates at define time, before addresses are assigned.
+                # libvirt validates at define time, then again when it starts
+                # the domain, with the start-only checks added.
                 validate_modern(dom, qcaps)
+                validate_start(dom)
             prepare_for_command_line(dom, qcaps, migrate_from=migrate_from)
             cmd = build_command_line(dom, qcaps, migrate_from=migrate_from,
                                      migrate_fd=migrate_fd)

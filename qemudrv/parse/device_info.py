@@ -152,7 +152,14 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
         try:
             number = int(reg, 16)
         except ValueError:
+            if modern:
+                raise invalid_uint("reg", "address", reg) from None
             raise XMLError("Cannot parse <address> 'reg' attribute") from None
+        if modern:
+            # 9.0 reads 64 bits and leaves the 32-bit limit to validation.
+            if not 0 <= number <= ULLONG_MAX:
+                raise invalid_uint("reg", "address", reg)
+            return SpaprVioAddress(number)
         if not 0 <= number <= UINT_MAX:  # virStrToLong_ui
             raise XMLError("Cannot parse <address> 'reg' attribute")
         return SpaprVioAddress(number)

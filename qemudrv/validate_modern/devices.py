@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..caps import QemuCaps
 from ..defaults.device_infos import device_infos
 from ..errors import ConfigError
-from ..model.address import PCIAddress
+from ..model.address import PCIAddress, SpaprVioAddress
 from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
@@ -112,8 +112,13 @@ def _check_memory_device(mem: MemoryDevice, dom: Domain) -> None:
 def validate_devices(dom: Domain, caps: QemuCaps) -> None:
     # qemuValidateDomainDeviceInfo's address checks come first for each device.
     for _, _, info in device_infos(dom):
-        if isinstance(info.address, PCIAddress):
-            _check_zpci(info.address, caps)
+        addr = info.address
+        if isinstance(addr, PCIAddress):
+            _check_zpci(addr, caps)
+        elif isinstance(addr, SpaprVioAddress) and addr.reg is not None \
+                and addr.reg > 0xFFFFFFFF:
+            raise ConfigError(f"spapr-vio reg='0x{addr.reg:x}' exceeds maximum possible "
+                              "value (0xffffffff)")
     devices = dom.devices
     for card in devices.smartcards:
         if card.passthru is not None:

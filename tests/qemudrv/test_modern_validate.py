@@ -182,3 +182,18 @@ def test_a_virtio_channel_may_leave_its_socket_path_to_libvirt() -> None:
 ])
 def test_features_and_cpu_modes_the_machine_or_emulator_lacks(extra: str, message: str) -> None:
     assert rejection(domain_xml("", extra=extra)) == f"unsupported configuration: {message}"
+
+
+def test_a_spapr_vio_register_is_read_in_64_bits_and_refused_above_32() -> None:
+    serial = "<serial type='pty'><address type='spapr-vio' reg='0x100000000'/></serial>"
+    assert rejection(domain_xml(serial)) == (
+        "unsupported configuration: spapr-vio reg='0x100000000' exceeds maximum possible "
+        "value (0xffffffff)")
+
+
+def test_start_checks_refuse_the_command_line_not_the_definition() -> None:
+    graphics = ("<graphics type='vnc'><listen type='address' address='127.0.0.1'/>"
+                "<listen type='address' address='127.0.0.2'/></graphics>")
+    with pytest.raises(UnsupportedError, match=r"^unsupported configuration: QEMU does not "
+                                               r"support multiple listens"):
+        QemuDriver().xml_to_argv(domain_xml(graphics), modern_caps("vnc"))
