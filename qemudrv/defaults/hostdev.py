@@ -17,7 +17,7 @@ from ..errors import XMLError
 from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from .controllers import add_controllers_up_to
+from .controllers import add_hostdev_scsi_controllers
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -122,7 +122,7 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         addr = hd.info.address
         if isinstance(addr, DriveAddress):
             units.take(addr)
-            add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
+            add_hostdev_scsi_controllers(dom)
 
 
 def mdev_post_parse(dom: Domain, caps: Any) -> None:
