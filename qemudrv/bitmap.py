@@ -35,7 +35,9 @@ def parse_bitmap(text: str, what: str = "bitmap", limit: int = CPUMASK_LEN) -> f
         except ValueError:
             raise XMLError(f"Failed to parse {what} '{shorten(text)}'") from None
     mask = include & ~exclude
-    return frozenset(n for n in range(mask.bit_length()) if mask >> n & 1)
+    # The binary digits, lowest first: one pass, where shifting the mask for
+    # each bit would cost its width every time.
+    return frozenset(n for n, digit in enumerate(reversed(bin(mask)[2:])) if digit == "1")
 
 
 def _bit(number: str, limit: int) -> int:

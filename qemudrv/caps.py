@@ -251,6 +251,15 @@ class QemuCaps:
             models += tuple(cpu.get("legacy_models", ()))
         return models
 
+    def random_bytes(self, count: int) -> bytes:
+        """virRandomBytes as the set's [random] table mocks it ('index':
+        byte i is i)."""
+        mode = self.table("random").get("bytes", "index")
+        if mode != "index":
+            raise ConfigError(f"capability set '{self.raw.name}': unsupported random byte "
+                              f"source {mode!r}")
+        return bytes(i % 256 for i in range(count))
+
     @_cached
     def env(self) -> Mapping[str, Any]:
         return self.table("env")

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .cpumap_x86 import FEATURES, MODELS, REMOVED_FEATURES
+from .cpumap_x86 import (
+    FEATURES,
+    MODELS,
+    MSR_FEATURES,
+    NOT_MIGRATABLE_FEATURES,
+    REMOVED_FEATURES,
+    VENDOR_IDS,
+)
 from .errors import UnsupportedError
 from .model.general import CPU, CPUFeature
 
@@ -160,6 +167,11 @@ def model_features_modern(name: str) -> frozenset[str]:
     return _model(name) - frozenset(REMOVED_FEATURES.get(name, ()))
 
 
+# libvirt 9.0's map also knows the MSR features, listed after the CPUID ones.
+_KNOWN_MODERN = _KNOWN | frozenset(MSR_FEATURES)
+_POSITION_MODERN = {name: i for i, name in enumerate((*FEATURES, *MSR_FEATURES))}
+
+
 def removed_features(name: str) -> tuple[str, ...]:
     return REMOVED_FEATURES.get(name, ())
 
@@ -170,7 +182,7 @@ def cpu_data(cpu: CPU) -> tuple[str | None, frozenset[str]]:
     vendor = MODELS[cpu.model][0] if cpu.model in MODELS else None
     data = set(model_features_modern(cpu.model)) if cpu.model else set()
     for f in cpu.features:
-        if f.name not in _KNOWN:
+        if f.name not in _KNOWN_MODERN:
             raise UnsupportedError(f"unknown CPU feature {f.name}", code="internal error")
         if f.policy in ("force", "require"):
             data.add(f.name)
@@ -180,15 +192,43 @@ def cpu_data(cpu: CPU) -> tuple[str | None, frozenset[str]]:
 
 
 def _in_map_order(names: frozenset[str]) -> list[str]:
-    return sorted((n for n in names if n in _POSITION), key=_POSITION.__getitem__)
+    return sorted((n for n in names if n in _POSITION_MODERN), key=_POSITION_MODERN.__getitem__)
+
+
+def host_model_from_expansion(props: Mapping[str, object],
+                              allowed: Sequence[str]) -> tuple[str, list[CPUFeature]] | None:
+    """virQEMUCapsInitCPUModelX86 and x86Decode of the migratable host model:
+    the enabled feature properties QEMU's expansion reports (in libvirt's
+    names), as the closest allowed model plus features."""
+    data = frozenset(name for name, value in props.items()
+                     if value is True and name in _KNOWN_MODERN
+                     and name not in NOT_MIGRATABLE_FEATURES)
+    if not data:
+        return None
+    vendor = VENDOR_IDS.get(str(props.get("vendor", "")))
+    return decode_modern(vendor, data, allowed)
+
+
+# virCPUx86CompareCandidateFeatureList: the first disabled feature costs
+# this much, each further one one more.
+_BASE_PENALTY = 2
+
+
+def _candidate_cost(features: list[CPUFeature]) -> tuple[int, int]:
+    """(total cost, cost of the disabled features) of a candidate's features."""
+    enabled = sum(1 for f in features if f.policy != "disable")
+    disabled_count = len(features) - enabled
+    disabled = sum(_BASE_PENALTY + i for i in range(disabled_count))
+    return enabled + disabled, disabled
 
 
 def decode_modern(vendor: str | None, data: frozenset[str],
                   allowed: Sequence[str]) -> tuple[str, list[CPUFeature]]:
-    """x86Decode: of the allowed models (in map order) of the data's vendor,
-    the one needing the fewest features added or disabled; the first on a tie."""
+    """x86Decode: of the allowed models of the data's vendor, newest first,
+    the one whose added and (costlier) disabled features cost least."""
     best: tuple[str, list[CPUFeature]] | None = None
-    for name in _MODEL_ORDER:
+    best_cost = (0, 0)
+    for name in reversed(_MODEL_ORDER):
         model_vendor = MODELS[name][0]
         if name not in allowed or (vendor and model_vendor and vendor != model_vendor):
             continue
@@ -197,8 +237,10 @@ def decode_modern(vendor: str | None, data: frozenset[str],
         feats += [CPUFeature(f, "disable") for f in _in_map_order(model - data)]
         feats += [CPUFeature(f, "disable") for f in removed_features(name)
                   if f not in data]
-        if best is None or len(best[1]) > len(feats):
-            best = (name, feats)
+        cost = _candidate_cost(feats)
+        if best is None or cost[0] < best_cost[0] or \
+                (cost[0] == best_cost[0] and cost[1] < best_cost[1]):
+            best, best_cost = (name, feats), cost
     if best is None:
         raise UnsupportedError("Cannot find suitable CPU model for given data",
                                code="internal error")

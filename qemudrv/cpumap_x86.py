@@ -416,3 +416,14 @@ REMOVED_FEATURES: dict[str, tuple[str, ...]] = {
     "Icelake-Server": ("intel-pt",),
     "Icelake-Server-noTSX": ("intel-pt",),
 }
+
+# The features libvirt 9.0's map reads from MSRs (the IA32_ARCH_CAPABILITIES
+# bits and the core capabilities), after the CPUID ones in map order.
+MSR_FEATURES: tuple[str, ...] = (
+    "rdctl-no", "ibrs-all", "rsba", "skip-l1dfl-vmentry", "ssb-no", "mds-no",
+    "pschange-mc-no", "tsx-ctrl", "taa-no", "split-lock-detect",
+)
+# Features a migratable CPU leaves out (migratable='no' in the map).
+NOT_MIGRATABLE_FEATURES = frozenset({"invtsc"})
+# CPUID vendor strings of the map's vendors.
+VENDOR_IDS = {"GenuineIntel": "Intel", "AuthenticAMD": "AMD", "HygonGenuine": "Hygon"}

@@ -22,6 +22,8 @@ VCPUS_MAX = 4096
 # VIR_DOMAIN_CPUMASK_LEN bounds CPU numbers; host NUMA node numbers are
 # bounded the same way (libvirt's node bitmaps are as wide).
 CPUMASK_LEN = 1024
+# libvirt 9.0 widened it to 16384 CPUs.
+CPUMASK_LEN_9_0 = 16384
 
 # virDomainParseMemory: a size in bytes must fit a signed 64-bit off_t;
 # sizes are kept in KiB.

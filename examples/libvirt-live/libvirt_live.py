@@ -66,7 +66,11 @@ class Rules:
 
 
 def _lookup(caps: Mapping[str, Any], dotted: str) -> str | None:
+    """A string of the capability set: ``config.KEY`` in its driver
+    configuration, anything else in its tables (``env.set.HOME``)."""
     value: Any = caps.get("tables", {})
+    if dotted.startswith("config."):
+        value, dotted = caps.get("config", {}), dotted.removeprefix("config.")
     for part in dotted.split("."):
         if not isinstance(value, Mapping) or part not in value:
             return None

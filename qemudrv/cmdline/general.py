@@ -298,12 +298,23 @@ def _local_offset(caps: QemuCaps) -> int:
     return -sign * secs
 
 
+def _rtc_time(seconds: int, what: str) -> str:
+    """An RTC start time, UTC, as QEMU takes it; ``what`` names the setting
+    that gave it when it is no date."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+    except (OverflowError, OSError, ValueError):
+        raise UnsupportedError(f"{what} gives a date QEMU cannot take") from None
+
+
 def clock_arg(dom: Domain, caps: QemuCaps) -> str:
     c = dom.clock
     if c.offset == "utc":
         opt = "base=utc"
     elif c.offset in ("localtime", "timezone"):
         opt = "base=localtime"
+    elif c.offset == "absolute":
+        opt = "base=" + _rtc_time(c.start or 0, f"clock start {c.start}")
     elif c.offset == "variable":
         adjustment = c.adjustment or 0
         if c.basis == "localtime":
@@ -317,6 +328,9 @@ def clock_arg(dom: Domain, caps: QemuCaps) -> str:
             raise UnsupportedError(
                 f"clock adjustment {adjustment} gives a date QEMU cannot take"
             ) from None
+    elif c.offset == "absolute" and c.start is not None:
+        # libvirt 9.0: a fixed start time.
+        opt = "base=" + time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(c.start))
     else:
         raise UnsupportedError(f"unsupported clock offset '{c.offset}'")
     rtc = c.timer("rtc")
@@ -327,6 +341,8 @@ def clock_arg(dom: Domain, caps: QemuCaps) -> str:
             opt += ",clock=vm"
         elif rtc.track == "wall":
             opt += ",clock=host"
+        elif rtc.track == "realtime":
+            opt += ",clock=rt"
         if rtc.tickpolicy == "catchup":
             opt += ",driftfix=slew"
         elif rtc.tickpolicy in ("merge", "discard"):

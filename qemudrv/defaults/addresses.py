@@ -256,8 +256,10 @@ def _assign_s390(dom: Domain, caps: Any) -> None:
             if isinstance(a, CCWAddress) and a.devno >= 0:
                 key = _ccw_key(a)
                 if key in used:
+                    # 1.3.1's message ended in a blank, 9.0's does not
                     raise XMLError(
-                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already "
+                        f"The CCW devno '{a.cssid:x}.{a.ssid:x}.{a.devno:04x}' is in use already"
+                        + ("" if dom.modern else " ")
                     )
                 used.add(key)
         nxt = [0xFE, 0, 0]

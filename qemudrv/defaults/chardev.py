@@ -42,11 +42,43 @@ def is_pseries(dom: Domain) -> bool:
     return dom_arch(dom) in ("ppc64", "ppc64le") and dom_machine(dom).startswith("pseries")
 
 
+# VIR_MAX_ISA_SERIAL_PORTS
+_MAX_ISA_SERIAL_PORTS = 4
+
+
+def _number_serials_modern(dom: Domain) -> None:
+    """libvirt 9.0: explicit isa-serial ports take the free ISA ports
+    (virDomainChrIsaSerialDefPostParse), then any other serial port without
+    one the highest port of them all plus one (virDomainChrDefPostParse)."""
+    serials = dom.devices.serials
+    isa = [s for s in serials if s.target_type == "isa-serial"]
+    used: set[int] = set()
+    for n, dev in enumerate(isa):
+        if n >= _MAX_ISA_SERIAL_PORTS or (dev.port or 0) >= _MAX_ISA_SERIAL_PORTS:
+            raise ConfigError("Maximum supported number of ISA serial ports is "
+                              f"'{_MAX_ISA_SERIAL_PORTS}'", code="internal error")
+        if dev.port is not None:
+            if dev.port in used:
+                raise ConfigError(f"target port '{dev.port}' already allocated",
+                                  code="internal error")
+            used.add(dev.port)
+    for dev in isa:
+        if dev.port is None:
+            dev.port = next(p for p in range(_MAX_ISA_SERIAL_PORTS) if p not in used)
+            used.add(dev.port)
+    for dev in serials:
+        if dev.port is None:
+            dev.port = max((s.port for s in serials if s.port is not None), default=-1) + 1
+
+
 def number_ports(dom: Domain) -> None:
     """Target ports as the 1.3.1 parser gives them: a serial or parallel
     port without one takes the highest earlier port plus one; a console's
-    port is its position."""
-    for devs in (dom.devices.serials, dom.devices.parallels):
+    port is its position. libvirt 9.0 numbers serial ports its own way."""
+    if dom.modern:
+        _number_serials_modern(dom)
+    for devs in (dom.devices.parallels,) if dom.modern else (dom.devices.serials,
+                                                            dom.devices.parallels):
         highest = -1
         for dev in devs:
             if dev.port is None:
@@ -122,6 +154,9 @@ def serial_target_defaults(dom: Domain, serial: ChrDevice) -> None:
     """qemuDomainChrDefPostParse (libvirt 9.0): a serial's target type by
     machine ('isa-serial' counts as unset, as it always was the default),
     then the device model of its type."""
+    if serial.target_type == "isa-debug" and dom_arch(dom) not in ("i686", "x86_64"):
+        # virDomainChrDefPostParse
+        raise ConfigError("isa-debug serial type only valid on x86 architecture")
     if serial.target_type == "isa-serial":
         serial.target_type = None
     if serial.target_type is None:

@@ -457,7 +457,7 @@ def _is_scsi_hostdev(dev: Hostdev) -> bool:
     return dev.mode == "subsystem" and dev.type == "scsi"
 
 
-def add_hostdev_scsi_controllers(dom: Domain) -> None:
+def _hostdev_scsi_controllers(dom: Domain) -> None:
     """virDomainDefMaybeAddHostdevSCSIcontroller: libvirt 9.0 gives the
     controllers it adds the model of the one the last host device is on."""
     highest = -1
@@ -480,7 +480,7 @@ def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
     _disk_controllers(dom, "sata", "sata")
     _virtio_serial_controllers(dom)
     _smartcard_controllers(dom)
-    add_hostdev_scsi_controllers(dom)
+    _hostdev_scsi_controllers(dom)
     if dom.modern and caps is not None:
         # virDomainDefPostParseCommon: implicit SCSI controllers came after
         # the device post-parse, so they get their model now.

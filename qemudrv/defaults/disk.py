@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import XMLError
+from ..errors import ConfigError, XMLError
+from ..model.address import DriveAddress
 from ..model.disk import Disk
 from ..model.domain import Domain
 from ..parse.disk import disk_name_to_index
@@ -51,6 +52,8 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
     order_disks(dom)
     probing = bool(caps.conf("allow_disk_format_probing", False)) if caps is not None else False
     modern = caps is not None and caps.libvirt_version >= (9, 0)
+    if modern:
+        _check_scsi_hostdev_conflicts(dom)
     for disk in dom.devices.disks:
         if disk.type != "network" and disk.src.protocol is None and disk.src.hosts:
             raise XMLError("<host> is only allowed for network disks")
@@ -69,6 +72,21 @@ def disk_post_parse(dom: Domain, caps: Any = None) -> None:
         if modern and disk.encryption is not None and disk.encryption.engine is None:
             # qemuDomainDeviceDiskDefPostParse: QEMU decrypts unless told otherwise
             disk.encryption.engine = "qemu"
+
+
+def _check_scsi_hostdev_conflicts(dom: Domain) -> None:
+    """virDomainDiskDefAssignAddress (libvirt 9.0): the address a SCSI disk
+    takes from its target name must not be a SCSI host device's."""
+    taken = [hd.info.address for hd in dom.devices.hostdevs
+             if hd.type == "scsi" and isinstance(hd.info.address, DriveAddress)]
+    for disk in dom.devices.disks:
+        addr = disk.info.address
+        if disk.bus == "scsi" and disk.address_from_target and addr in taken:
+            assert isinstance(addr, DriveAddress)
+            # libvirt's message misses the closing quote
+            raise ConfigError(f"using disk target name '{disk.dst}' conflicts with SCSI host "
+                              f"device address controller='{addr.controller}' bus='{addr.bus}' "
+                              f"target='{addr.target}' unit='{addr.unit}")
 
 
 def _post_parse_modern(disk: Disk) -> None:

@@ -14,10 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import XMLError
+from ..limits import check_controller_index
 from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from .controllers import add_hostdev_scsi_controllers
+from ..validate_modern.hostdev import check_disk_addresses_against_hostdevs
+from .controllers import (
+    add_controllers_up_to,
+    find_controller,
+    maybe_add_controller,
+)
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -104,7 +110,12 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):
         raise XMLError("Can't add host USB device: USB is disabled in this host")
+    if dom.modern:
+        # the disks' post-parse, which libvirt runs first, refuses a default
+        # drive address a SCSI host device has
+        check_disk_addresses_against_hostdevs(dom)
     units = _ScsiUnits(dom)
+    highest, model = -1, None
     for hd in hostdevs:
         if dom.modern and hd.mode == "subsystem" and hd.type == "mdev":
             _check_mdev_address(hd)
@@ -120,9 +131,20 @@ def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
         # the controllers up to this device's are there for the next one
         # (virDomainDefMaybeAddHostdevSCSIcontroller, run per device)
         addr = hd.info.address
-        if isinstance(addr, DriveAddress):
-            units.take(addr)
-            add_hostdev_scsi_controllers(dom)
+        if not isinstance(addr, DriveAddress):
+            continue
+        units.take(addr)
+        if not dom.modern:
+            add_controllers_up_to(dom, "scsi", addr.controller, "a SCSI host device")
+        elif addr.controller > highest:
+            # libvirt 9.0 gives added controllers the model of the one the
+            # device with the highest controller index so far sits on
+            highest = addr.controller
+            cont = find_controller(dom, "scsi", addr.controller)
+            model = cont.model if cont is not None and cont.model else model
+            check_controller_index("scsi", highest, "a SCSI host device")
+            for index in range(highest + 1):
+                maybe_add_controller(dom, "scsi", index, model)
 
 
 def mdev_post_parse(dom: Domain, caps: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import ConfigError
 from ..model.domain import Domain
 from ..model.input import Input
 from .chardev import dom_arch, dom_os_type
@@ -16,6 +17,7 @@ def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
     (qemuDomainDefAddImplicitInputDevice)."""
     arch = dom_arch(dom)
     if dom.modern:
+        _check_usb_inputs(dom)
         if arch in ("i686", "x86_64"):
             _maybe_add(dom, "ps2")
         elif arch in ("ppc64", "ppc64le") and dom.devices.graphics:
@@ -29,6 +31,13 @@ def add_implicit_inputs(dom: Domain, caps: Any = None) -> None:
     if arch not in ("", "i686", "x86_64"):
         return
     _maybe_add(dom, "ps2" if dom_os_type(dom) == "hvm" else "xen")
+
+
+def _check_usb_inputs(dom: Domain) -> None:
+    """virDomainDefParseXML (libvirt 9.0) refuses USB inputs when USB is off."""
+    usb_none = any(c.type == "usb" and c.model == "none" for c in dom.devices.controllers)
+    if usb_none and any(i.bus == "usb" for i in dom.devices.inputs):
+        raise ConfigError("Can't add USB input device. USB bus is disabled")
 
 
 def _maybe_add(dom: Domain, bus: str, types: tuple[str, ...] = ("mouse", "keyboard")) -> None:

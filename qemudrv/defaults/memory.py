@@ -1,10 +1,13 @@
-"""libvirt 9.0's defaults for memory devices: DIMM slots
-(qemuDomainAssignMemorySlots) and aliases (qemuAssignDeviceMemoryAlias)."""
+"""libvirt 9.0's defaults for memory devices: post-parse (shared virtio-pmem,
+pSeries NVDIMM UUIDs and sizes), DIMM slots (qemuDomainAssignMemorySlots),
+aliases (qemuAssignDeviceMemoryAlias) and the NUMA nodes' vCPUs."""
 
 from __future__ import annotations
 
+import uuid as uuidlib
 from typing import Any
 
+from ..cmdline.modern.secret import random_bytes
 from ..errors import ConfigError
 from ..model.address import DIMMAddress
 from ..model.domain import Domain
@@ -75,16 +78,6 @@ def assign_memory_aliases(dom: Domain) -> None:
         mem.info.alias = f"{prefix}{index}"
 
 
-def memtune_post_parse(dom: Domain, caps: Any) -> None:
-    """virDomainDefPostParseMemtune: without guest NUMA nodes a huge page
-    set of node 0 alone means all the memory."""
-    if dom.cpu is not None and dom.cpu.cells:
-        return
-    for page in dom.memory.hugepages:
-        if page.nodeset is not None and not page.nodeset - {0}:
-            page.nodeset = None
-
-
 def numa_cpus_post_parse(dom: Domain, caps: Any) -> None:
     """qemuDomainDefNumaCPUsRectify: vCPUs no NUMA node names go to node 0."""
     cells = dom.cpu.cells if dom.cpu else []
@@ -92,3 +85,52 @@ def numa_cpus_post_parse(dom: Domain, caps: Any) -> None:
         return
     others = frozenset().union(*(c.cpus for c in cells[1:]))
     cells[0].cpus = frozenset(range(dom.vcpus.max)) - others
+
+
+# pSeries aligns memory modules to 256 MiB.
+PPC64_MODULE_ALIGN = 256 * 1024
+
+
+def is_ppc64(dom: Domain) -> bool:
+    return dom.os.arch in ("ppc64", "ppc64le")
+
+
+def align_nvdimm_pseries(mem: MemoryDevice) -> None:
+    """qemuDomainNVDimmAlignSizePseries: the guest visible part (the size
+    without the label) is aligned down, so the file is never outgrown."""
+    guest_area = mem.size - mem.labelsize
+    if guest_area < PPC64_MODULE_ALIGN:
+        raise ConfigError("minimum target size for the NVDIMM must be 256MB plus the "
+                          "label size", code="XML error")
+    mem.size = guest_area // PPC64_MODULE_ALIGN * PPC64_MODULE_ALIGN + mem.labelsize
+
+
+def _generated_uuid(caps: Any) -> str:
+    """virUUIDGenerate: random bytes made a version 4 UUID."""
+    raw = bytearray(random_bytes(caps, 16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    return str(uuidlib.UUID(bytes=bytes(raw)))
+
+
+def memory_device_post_parse(dom: Domain, caps: Any) -> None:
+    """virDomainMemoryDefPostParse and qemuDomainMemoryDefPostParse: a
+    virtio-pmem file is shared, a pSeries NVDIMM gets a UUID, and with
+    VIR_DOMAIN_DEF_PARSE_ABI_UPDATE (a new definition) pSeries modules are
+    aligned at once."""
+    if not dom.modern:
+        return
+    for mem in dom.devices.memories:
+        if mem.model == "virtio-pmem" and mem.access is None:
+            mem.access = "shared"
+        elif mem.model == "nvdimm" and is_ppc64(dom) and mem.uuid is None:
+            mem.uuid = _generated_uuid(caps)
+    if not is_ppc64(dom):
+        return
+    if "abi-update" not in (caps.conf("parse_flags", ()) or ()):
+        return
+    for mem in dom.devices.memories:
+        if mem.model == "nvdimm":
+            align_nvdimm_pseries(mem)
+        else:
+            mem.size = -(-mem.size // PPC64_MODULE_ALIGN) * PPC64_MODULE_ALIGN

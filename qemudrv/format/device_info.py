@@ -69,7 +69,7 @@ def format_device_info(
     allow_rom: bool = False,
 ) -> None:
     if allow_boot and info.boot_order:
-        w.empty("boot", ("order", info.boot_order))
+        w.empty("boot", ("order", info.boot_order), ("loadparm", info.loadparm))
     # libvirt 9.0 keeps only user aliases in a persistent definition, and
     # writes whatever alias it kept.
     if info.alias and (ctx.modern or not ctx.inactive):

@@ -1,4 +1,5 @@
-"""Formatting of <disk> (virDomainDiskDefFormat of libvirt 1.3.1)."""
+"""Formatting of <disk> (virDomainDiskDefFormat of libvirt 1.3.1; a 9.0
+document goes to disk_modern)."""
 
 from __future__ import annotations
 

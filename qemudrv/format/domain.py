@@ -9,6 +9,7 @@ from ..xmlwriter import XMLWriter
 from . import general as g
 from .context import FormatContext
 from .devices import format_devices
+from .launch_security import format_launch_security
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -34,6 +35,7 @@ def format_domain_into(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     w.start("domain", *attrs)
     w.element("name", dom.name)
     w.element("uuid", dom.uuid)
+    w.element("genid", dom.genid)
     w.element("title", dom.title)
     w.element("description", dom.description)
     g.format_metadata(w, dom)
@@ -58,4 +60,5 @@ def format_domain_into(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     g.format_seclabels(w, dom, ctx)
     g.format_qemu_cmdline(w, dom)
     g.format_keywrap(w, dom)
+    format_launch_security(w, dom)
     w.end("domain")

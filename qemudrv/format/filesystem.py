@@ -1,4 +1,5 @@
-"""Formatting of <filesystem> (libvirt 1.3.1's virDomainFSDefFormat)."""
+"""Formatting of <filesystem> (virDomainFSDefFormat of libvirt 1.3.1 and,
+for a 9.0 document, of 9.0)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,9 @@ from ..model.general import CPU, HypervFeatures, SchedGroup, SysinfoEntry, Timer
 from ..xmlwriter import XMLWriter, escape
 from .context import FormatContext
 from .cpu import cpu_attrs_modern, format_cpu_body_modern
+from .cputune import format_cputune_modern
 from .features import format_features_modern
+from .firmware import format_firmware_features, format_loader_modern
 from .iothreads import format_iothreads_modern
 from .memory import format_memory_backing_modern, has_backing_modern
 from .numa import format_numa_modern
@@ -141,7 +143,24 @@ def _sched(w: XMLWriter, tag: str, attr: str, g: SchedGroup) -> None:
     w.empty(tag, *attrs)
 
 
+def _sched_per_thread(w: XMLWriter, dom: Domain) -> None:
+    """libvirt 9.0 keeps a scheduler per thread and writes one element per
+    vCPU (in vCPU order) and per I/O thread (in <iothreadids> order)."""
+    t = dom.cputune
+    threads = (("vcpu", range(dom.vcpus.max), t.vcpusched),
+               ("iothread", [th.id for th in dom.iothreads], t.iothreadsched))
+    for name, ids, groups in threads:
+        for thread in ids:
+            group = next((g for g in groups if thread in g.ids), None)
+            if group is not None:
+                _sched(w, f"{name}sched", f"{name}s", SchedGroup(frozenset({thread}),
+                                                                 group.policy, group.priority))
+
+
 def format_cputune(w: XMLWriter, dom: Domain) -> None:
+    if dom.modern:
+        format_cputune_modern(w, dom)
+        return
     t = dom.cputune
     body = w.child()
     if t.shares is not None:
@@ -150,6 +169,10 @@ def format_cputune(w: XMLWriter, dom: Domain) -> None:
         body.element("period", t.period)
     if t.quota:
         body.element("quota", t.quota)
+    if t.global_period:
+        body.element("global_period", t.global_period)
+    if t.global_quota:
+        body.element("global_quota", t.global_quota)
     if t.emulator_period:
         body.element("emulator_period", t.emulator_period)
     if t.emulator_quota:
@@ -228,12 +251,15 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     if os_.bootloader:
         w.element("bootloader", os_.bootloader)
         w.element("bootloader_args", os_.bootloader_args)
-    w.start("os")
+    w.start("os", ("firmware", os_.firmware))
     w.element("type", os_.type, ("arch", os_.arch), ("machine", os_.machine))
+    format_firmware_features(w, os_)
     w.element("init", os_.init)
     for a in os_.initargs:
         w.element("initarg", a)
-    if os_.loader is not None:
+    if os_.loader is not None and dom.modern:
+        format_loader_modern(w, os_.loader)
+    elif os_.loader is not None:
         ld = os_.loader
         ro = None if ld.readonly is None else ("yes" if ld.readonly else "no")
         if ld.path is not None:
@@ -251,6 +277,10 @@ def format_os(w: XMLWriter, dom: Domain) -> None:
     w.element("cmdline", os_.cmdline)
     w.element("dtb", os_.dtb)
     w.element("root", os_.root)
+    if os_.slic_table is not None:
+        w.start("acpi")
+        w.element("table", os_.slic_table, ("type", "slic"))
+        w.end("acpi")
     if not os_.bootloader:
         for dev in os_.boot_devs:
             w.empty("boot", ("dev", dev))
@@ -419,18 +449,20 @@ def format_clock(w: XMLWriter, dom: Domain) -> None:
         attrs.append(("basis", c.basis or "utc"))
     elif c.offset == "timezone":
         attrs.append(("timezone", c.timezone))
+    elif c.offset == "absolute":
+        attrs.append(("start", c.start))
     body = w.child()
     for t in c.timers:
-        _format_timer(body, t)
+        _format_timer(body, t, dom.modern)
     w.wrap("clock", body, *attrs)
 
 
-def _format_timer(w: XMLWriter, t: Timer) -> None:
+def _format_timer(w: XMLWriter, t: Timer, modern: bool) -> None:
     attrs: list[tuple[str, str | int | None]] = [("name", t.name)]
     if t.present is not None:
         attrs.append(("present", "yes" if t.present else "no"))
     attrs.append(("tickpolicy", t.tickpolicy))
-    if t.name == "rtc":
+    if t.name == "rtc" or modern:
         attrs.append(("track", t.track))
     if t.name == "tsc":
         if t.frequency:

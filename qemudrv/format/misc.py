@@ -10,6 +10,7 @@ from ..xmlwriter import XMLWriter
 from .context import FormatContext
 from .device_info import format_device_info
 from .memory import format_memory_device
+from .virtio_options import virtio_options_attrs
 
 
 def format_leases(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
@@ -45,6 +46,9 @@ def format_memballoon(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     if dev.period:
         body.empty("stats", ("period", dev.period))
     format_device_info(body, dev.info, ctx)
+    driver = virtio_options_attrs(dev.virtio)
+    if driver:
+        body.empty("driver", *driver)
     deflate = None if dev.autodeflate is None else ("on" if dev.autodeflate else "off")
     reporting = None if dev.free_page_reporting is None else \
         ("on" if dev.free_page_reporting else "off")
@@ -104,4 +108,7 @@ def format_vsock(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
     if dev.auto_cid is not None or dev.guest_cid:
         body.empty("cid", ("auto", dev.auto_cid), ("address", dev.guest_cid or None))
     format_device_info(body, dev.info, ctx)
+    driver = virtio_options_attrs(dev.virtio)
+    if driver:
+        body.empty("driver", *driver)
     w.wrap("vsock", body, ("model", dev.model))

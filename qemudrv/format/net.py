@@ -13,7 +13,6 @@ from ..model.net import (
     Interface,
     IPAddress,
     IPRoute,
-    VirtioOptions,
     VirtualPort,
     Vlan,
 )
@@ -21,6 +20,7 @@ from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
 from .hostdev import format_hostdev_subsys
+from .virtio_options import virtio_options_attrs
 
 
 def _on_off(value: bool | None) -> str | None:
@@ -146,12 +146,6 @@ def _filterref(w: XMLWriter, iface: Interface) -> None:
     w.end("filterref")
 
 
-def virtio_options_attrs(opts: VirtioOptions) -> list[tuple[str, str | int | None]]:
-    """virDomainVirtioOptionsFormat."""
-    return [("iommu", _on_off(opts.iommu)), ("ats", _on_off(opts.ats)),
-            ("packed", _on_off(opts.packed)), ("page_per_vq", _on_off(opts.page_per_vq))]
-
-
 def _ip_info(w: XMLWriter, ips: list[IPAddress], routes: list[IPRoute]) -> None:
     """virDomainNetIPInfoFormat."""
     for ip in ips:
@@ -248,6 +242,8 @@ def _format_interface_modern(w: XMLWriter, iface: Interface, ctx: FormatContext)
     _ip_info(w, iface.guest_ips, iface.guest_routes)
     if iface.script is not None:
         w.empty("script", ("path", iface.script))
+    if iface.downscript is not None:
+        w.empty("downscript", ("path", iface.downscript))
     _target_modern(w, iface, ctx)
     if iface.ifname_guest or iface.ifname_guest_actual:
         w.empty("guest", ("dev", iface.ifname_guest), ("actual", iface.ifname_guest_actual))

@@ -8,6 +8,7 @@ from ..xmlwriter import XMLWriter, escape
 from .chardev import format_chr_source
 from .context import FormatContext
 from .device_info import format_device_info
+from .virtio_options import virtio_options_attrs
 
 
 def format_rng(w: XMLWriter, dev: RNG, ctx: FormatContext) -> None:
@@ -25,6 +26,9 @@ def format_rng(w: XMLWriter, dev: RNG, ctx: FormatContext) -> None:
         w.end("backend")
     else:
         w.empty("backend", ("model", dev.backend))
+    driver = virtio_options_attrs(dev.virtio)
+    if driver:
+        w.empty("driver", *driver)
     format_device_info(w, dev.info, ctx)
     w.end("rng")
 

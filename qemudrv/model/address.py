@@ -130,6 +130,7 @@ class DeviceInfo:
     alias: str | None = None
     address: Address | None = None
     boot_order: int | None = None
+    loadparm: str | None = None  # libvirt 9.0: the s390 boot loader's parameter
     rom_bar: bool | None = None
     rom_file: str | None = None
     rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>

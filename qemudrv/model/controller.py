@@ -51,6 +51,8 @@ PCI_MODEL_NAMES_MODERN = (
 )
 
 
+# libvirt 9.0's virDomainControllerModelIDE and ...VirtioSerial
+IDE_MODELS_MODERN = ("piix3", "piix4", "ich6")
 VIRTIO_SERIAL_MODELS_MODERN = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
@@ -58,7 +60,7 @@ def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     """The model names a controller type accepts (None: no model attribute)."""
     if modern:
         return {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
-                "pci": PCI_MODELS_MODERN,
+                "pci": PCI_MODELS_MODERN, "ide": IDE_MODELS_MODERN,
                 "virtio-serial": VIRTIO_SERIAL_MODELS_MODERN}.get(type_)
     return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
 

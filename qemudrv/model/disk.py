@@ -218,6 +218,7 @@ class Disk:
     transient_share_backing: bool = False
     virtio: dict[str, bool] = field(default_factory=dict)
     auth_in_source: bool = False  # <auth> was a child of <source>
+    address_from_target: bool = False  # the drive address came from the target name
     encryption_in_source: bool = False
 
     @property

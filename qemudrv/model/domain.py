@@ -18,6 +18,7 @@ from .general import (
     IOThread,
     IOThreadPool,
     Keywrap,
+    LaunchSecurity,
     Lifecycle,
     Memory,
     Numatune,
@@ -37,6 +38,7 @@ class Domain:
     id: int | None = None
     name: str = ""
     uuid: str | None = None
+    genid: str | None = None  # libvirt 9.0: the VM generation ID (<genid>)
     title: str | None = None
     description: str | None = None
     metadata: Any = None  # an lxml element holding the kept children
@@ -61,6 +63,7 @@ class Domain:
     seclabels: list[SecLabel] = field(default_factory=list)
     qemu_cmdline: QemuCommandline | None = None
     keywrap: Keywrap | None = None
+    launch_security: LaunchSecurity | None = None  # libvirt 9.0
     devices: Devices = field(default_factory=Devices)
     status: Status | None = None
     # Filled by post-parse for the command line

@@ -1,5 +1,5 @@
-"""Model of filesystem passthrough devices (<filesystem>, libvirt 1.3.1's
-virDomainFSDef)."""
+"""Model of filesystem passthrough devices (<filesystem>, libvirt's
+virDomainFSDef, with 9.0's virtiofs settings)."""
 
 from __future__ import annotations
 

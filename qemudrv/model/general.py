@@ -76,11 +76,18 @@ class Cputune:
     quota: int | None = None
     emulator_period: int | None = None
     emulator_quota: int | None = None
+    # libvirt 9.0: the whole domain's and the I/O threads' bandwidth
+    global_period: int | None = None
+    global_quota: int | None = None
+    iothread_period: int | None = None
+    iothread_quota: int | None = None
     vcpupins: list[VcpuPin] = field(default_factory=list)
     emulatorpin: frozenset[int] | None = None
     iothreadpins: list[VcpuPin] = field(default_factory=list)
     vcpusched: list[SchedGroup] = field(default_factory=list)
     iothreadsched: list[SchedGroup] = field(default_factory=list)
+    # libvirt 9.0
+    emulator_sched: SchedGroup | None = None
 
 
 @dataclass
@@ -150,11 +157,21 @@ class Loader:
     type: str | None = None  # rom / pflash
     nvram: str | None = None
     nvram_template: str | None = None
+    # libvirt 9.0: secure boot, a stateless firmware, and the type of a
+    # new-style <nvram type=...><source/></nvram> (None: the path as text).
+    secure: bool | None = None
+    stateless: bool | None = None
+    nvram_type: str | None = None
 
 
 @dataclass
 class OS:
     type: str = "hvm"
+    # libvirt 9.0: firmware autoselection (bios / efi) and the firmware
+    # features it asks for, by name in libvirt's order.
+    firmware: str | None = None
+    firmware_features: dict[str, bool] | None = None
+    slic_table: str | None = None  # libvirt 9.0: <acpi><table type='slic'>
     arch: str | None = None
     machine: str | None = None
     init: str | None = None
@@ -309,6 +326,7 @@ class Clock:
     adjustment: int | None = None
     adjustment_set: bool = False  # utc/localtime adjustment attr given
     timezone: str | None = None
+    start: int | None = None  # libvirt 9.0, offset='absolute': seconds since the epoch
     timers: list[Timer] = field(default_factory=list)
 
     def timer(self, name: str) -> Timer | None:
@@ -333,6 +351,19 @@ class SecLabel:
 class QemuCommandline:
     args: list[str] = field(default_factory=list)
     env: list[tuple[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class LaunchSecurity:
+    """libvirt 9.0's <launchSecurity>: AMD SEV (its parameters) or s390 PV."""
+
+    type: str  # sev / s390-pv
+    kernel_hashes: bool | None = None
+    cbitpos: int | None = None
+    reduced_phys_bits: int | None = None
+    policy: int = 0
+    dh_cert: str | None = None
+    session: str | None = None
 
 
 @dataclass

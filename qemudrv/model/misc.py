@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .address import DeviceInfo
+from .virtio_options import VirtioOptions
 
 HUB_TYPES = ("usb",)
 WATCHDOG_MODELS = ("i6300esb", "ib700", "diag288")
 WATCHDOG_ACTIONS = ("reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi")
 MEMBALLOON_MODELS = ("virtio", "xen", "none")
+MEMBALLOON_MODELS_MODERN = (*MEMBALLOON_MODELS, "virtio-transitional", "virtio-non-transitional")
 # virDomainPanicModel of 1.3.1 ("default" is the unset model)
 PANIC_MODELS = ("default", "isa", "pseries", "hyperv")
 PANIC_MODELS_MODERN = (*PANIC_MODELS, "s390", "pvpanic")
@@ -28,6 +30,7 @@ class Vsock:
     auto_cid: str | None = None  # yes / no
     guest_cid: int = 0
     info: DeviceInfo = field(default_factory=DeviceInfo)
+    virtio: VirtioOptions | None = None
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Memballoon:
     period: int = 0  # statistics period in seconds, 0: unset
     info: DeviceInfo = field(default_factory=DeviceInfo)
     free_page_reporting: bool | None = None  # libvirt 9.0
+    virtio: VirtioOptions | None = None
 
 
 @dataclass

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .address import DeviceInfo
 from .hostdev import Hostdev
+from .virtio_options import VirtioOptions
 
 NET_TYPES = (
     "user", "ethernet", "vhostuser", "server", "client", "mcast", "network",
@@ -96,20 +97,6 @@ class IPRoute:
 
 
 @dataclass
-class VirtioOptions:
-    """The virtio transport switches of a device's <driver>
-    (virDomainVirtioOptions)."""
-
-    iommu: bool | None = None
-    ats: bool | None = None
-    packed: bool | None = None
-    page_per_vq: bool | None = None
-
-    def any(self) -> bool:
-        return any(v is not None for v in (self.iommu, self.ats, self.packed, self.page_per_vq))
-
-
-@dataclass
 class Interface:
     type: str = "user"
     mac: str = ""  # lowercase aa:bb:cc:dd:ee:ff
@@ -126,7 +113,7 @@ class Interface:
     tx_queue_size: int | None = None
     rss: bool | None = None
     rss_hash_report: bool | None = None
-    virtio: VirtioOptions = field(default_factory=VirtioOptions)
+    virtio: VirtioOptions | None = None
     # <backend type= tap= vhost= logFile=>
     backend_type: str | None = None
     backend_tap: str | None = None
@@ -152,6 +139,7 @@ class Interface:
     hostdev: Hostdev | None = None
     # common
     script: str | None = None
+    downscript: str | None = None  # libvirt 9.0
     ifname: str | None = None  # <target dev>
     ifname_guest: str | None = None
     ifname_guest_actual: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..caps import QemuCaps
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0
 
 
 @dataclass
@@ -21,3 +22,8 @@ class ParseContext:
     def modern(self) -> bool:
         """Whether to read the document as libvirt 9.0 does."""
         return self.caps.libvirt_version >= (9, 0)
+
+    @property
+    def cpumask_len(self) -> int:
+        """VIR_DOMAIN_CPUMASK_LEN: the bound of host CPU numbers."""
+        return CPUMASK_LEN_9_0 if self.modern else CPUMASK_LEN

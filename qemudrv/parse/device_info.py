@@ -180,6 +180,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
             _uint(el, "iobase", 16) if iobase is not None else None,
             _uint(el, "irq", 16) if irq is not None else None,
         )
+    if kind == "unassigned" and modern:
+        return UnassignedAddress()
     if kind == "dimm":
         base = el.get("base")
         return DIMMAddress(
@@ -222,6 +224,8 @@ def parse_device_info(
             raise XMLError(f"Cannot parse 'startport' attribute '{startport}'") from None
     if boot is not None:
         info.boot_order = parse_boot_order(boot, ctx)
+        if ctx.modern:
+            info.loadparm = parse_loadparm(boot)
     if rom is not None and ctx.modern:
         _parse_rom_modern(rom, info)
     elif rom is not None:
@@ -238,6 +242,25 @@ def parse_device_info(
     if address is not None:
         info.address = parse_address(address, modern=ctx.modern)
     return info
+
+
+# virDomainDeviceLoadparmIsValid: up to 8 of these characters.
+_LOADPARM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789. ")
+
+
+def parse_loadparm(boot: Element) -> str | None:
+    """virDomainDeviceBootParseXML: the loadparm, upper-cased and checked."""
+    raw = boot.get("loadparm")
+    if raw is None:
+        return None
+    value = raw.upper()
+    if not value or len(value) > 8:
+        raise XMLError(f"loadparm value '{value}' must be between 1 and 8 characters",
+                       code="internal error")
+    if not set(value) <= _LOADPARM_CHARS:
+        raise XMLError(f"invalid loadparm value '{value}', expecting chars in set of "
+                       "[a-zA-Z0-9.] and blank spaces", code="internal error")
+    return value
 
 
 # virDomainDeviceAliasIsUserAlias and USER_ALIAS_CHARS: libvirt 9.0 keeps an

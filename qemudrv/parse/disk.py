@@ -1,4 +1,6 @@
-"""Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1)."""
+"""Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1; a 9.0 set
+adds 9.0's source types, source details and <driver> attributes, with
+its messages)."""
 
 from __future__ import annotations
 
@@ -46,6 +48,7 @@ from ..model.disk import (
 from ..xmlreader import Element, child, children, elements, scale
 from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
+from .prop_errors import invalid_uint, invalid_value
 from .seclabel import parse_device_seclabels
 
 
@@ -535,15 +538,60 @@ def _metadata_cache(el: Element) -> int:
     return scale(number, size.get("unit"), 1, what)
 
 
+def _prop_enum(el: Element, name: str, choices: tuple[str, ...]) -> str | None:
+    """virXMLPropEnum with VIR_XML_PROP_NONZERO: 'default' is no value."""
+    value = el.get(name)
+    if value is not None and (value not in choices or value == "default"):
+        raise invalid_value(name, el.tag, value)
+    return value
+
+
+def _prop_switch(el: Element, name: str) -> bool | None:
+    """virXMLPropTristateSwitch."""
+    value = _prop_enum(el, name, ("on", "off"))
+    return None if value is None else value == "on"
+
+
+def _prop_uint(el: Element, name: str, *, nonzero: bool = False) -> int:
+    """virXMLPropUInt; 0 when absent."""
+    value = el.get(name)
+    if value is None:
+        return 0
+    if not value.isdigit():
+        raise invalid_uint(name, el.tag, value)
+    number = int(value)
+    if nonzero and number == 0:
+        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
+                       "Zero is not permitted")
+    return number
+
+
 def _parse_driver_modern(el: Element, disk: Disk) -> None:
-    """virDomainDiskDefDriverParseXML's attributes new since 1.3.1."""
-    disk.detect_zeroes = _enum(el.get("detect_zeroes"), DETECT_ZEROES_MODES,
-                               "unknown driver detect_zeroes value '%s'")
-    disk.queues = _uint(el.get("queues"), "'queues' attribute must be positive number: %s") or 0
-    disk.queue_size = _uint(el.get("queue_size"),
-                            "'queue_size' attribute must be positive number: %s") or 0
+    """virDomainDiskDefDriverParseXML (libvirt 9.0), with its messages."""
+    disk.driver_name = el.get("name")
+    fmt = el.get("type")
+    if fmt is not None:
+        if fmt == "aio":
+            fmt = "raw"  # old configurations named the raw format 'aio'
+        if fmt not in STORAGE_FORMATS or fmt == "none":
+            raise XMLError(f"unknown driver format value '{fmt}'", code="unsupported configuration")
+        disk.src.format = fmt
+    disk.cache = _prop_enum(el, "cache", CACHE_MODES)
+    disk.error_policy = _prop_enum(el, "error_policy", ERROR_POLICIES)
+    disk.rerror_policy = _prop_enum(el, "rerror_policy", ERROR_POLICIES)
+    if disk.rerror_policy == "enospace":
+        raise ConfigError(f"Invalid disk read error policy: '{disk.rerror_policy}'")
+    disk.io = _prop_enum(el, "io", MODERN_IO_MODES)
+    disk.ioeventfd = _prop_switch(el, "ioeventfd")
+    disk.event_idx = _prop_switch(el, "event_idx")
+    disk.copy_on_read = _prop_switch(el, "copy_on_read")
+    disk.discard = _prop_enum(el, "discard", DISCARD_MODES)
+    disk.iothread = _prop_uint(el, "iothread", nonzero=True)
+    disk.detect_zeroes = _prop_enum(el, "detect_zeroes", DETECT_ZEROES_MODES)
+    disk.queues = _prop_uint(el, "queues")
+    disk.queue_size = _prop_uint(el, "queue_size")
     for name in VIRTIO_OPTIONS:
-        switch = _on_off(el.get(name), f"invalid {name} value '%s'")
+        switch = _prop_switch(el, name)
         if switch is not None:
             disk.virtio[name] = switch
     disk.src.metadata_cache_max_size = _metadata_cache(el)
@@ -552,6 +600,7 @@ def _parse_driver_modern(el: Element, disk: Disk) -> None:
 def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
     if ctx.modern:
         _parse_driver_modern(el, disk)
+        return
     disk.driver_name = el.get("name")
     fmt = el.get("type")
     if fmt is not None:
@@ -568,8 +617,7 @@ def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
     if rerror is not None and rerror not in ERROR_POLICIES[1:4]:
         raise XMLError(f"unknown disk read error policy '{rerror}'")
     disk.rerror_policy = rerror
-    disk.io = _enum(el.get("io"), MODERN_IO_MODES if ctx.modern else IO_MODES,
-                    "unknown disk io mode '%s'")
+    disk.io = _enum(el.get("io"), IO_MODES, "unknown disk io mode '%s'")
     disk.ioeventfd = _on_off(el.get("ioeventfd"), "unknown disk ioeventfd mode '%s'")
     disk.event_idx = _on_off(el.get("event_idx"), "unknown disk event_idx mode '%s'")
     disk.copy_on_read = _on_off(el.get("copy_on_read"), "unknown disk copy_on_read mode '%s'")
@@ -705,8 +753,6 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     ):
         raise XMLError(f"no source device {target.get('dev') if target is not None else ''}")
 
-    if (target is None or target.get("dev") is None) and ctx.modern:
-        raise _missing_target(src)
     if target is None or target.get("dev") is None:
         if src.pool is not None:
             raise XMLError(
@@ -742,6 +788,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         disk.startup_policy = startup
     if disk.info.address is None:
         assign_drive_address(disk)
+        disk.address_from_target = True
     if ctx.modern:
         _validate_source_modern(disk)
     return disk
@@ -797,11 +844,7 @@ def _check_target_and_source_modern(disk: Disk, target: Element | None) -> None:
     unless the device may be empty (CD-ROM, floppy, LUN)."""
     src = disk.src
     if target is None or target.get("dev") is None:
-        if src.pool is not None:
-            raise XMLError("missing target information for device "
-                           f"pool = '{src.pool.pool}', volume = '{src.pool.volume}'", code="")
-        suffix = f" {src.path}" if src.path else ""
-        raise XMLError(f"missing target information for device{suffix}", code="")
+        raise _missing_target(src)
     empty = src.type in ("file", "block", "dir") and not src.path
     if empty and disk.device == "disk":
         raise XMLError(f"missing source information for device {target.get('dev')}", code="")

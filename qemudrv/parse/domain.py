@@ -8,6 +8,7 @@ from ..xmlreader import Element, child, parse_document
 from . import general, general_cpu, general_os, sysinfo
 from .context import ParseContext
 from .devices import parse_devices
+from .launch_security import parse_launch_security
 
 
 def parse_domain_xml(text: str, ctx: ParseContext) -> Domain:
@@ -44,6 +45,7 @@ def parse_domain(root: Element, ctx: ParseContext) -> Domain:
     _check_boot_order(dom, ctx)
     general_os.parse_qemu_cmdline(root, dom, ctx)
     general_os.parse_keywrap(root, dom, ctx)
+    parse_launch_security(root, dom, ctx)
     return dom
 
 

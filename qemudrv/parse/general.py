@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..bitmap import parse_bitmap, shorten
 from ..errors import XMLError
-from ..limits import IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
+from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
 from ..xmlreader import Element, child, child_text, children, text
@@ -62,11 +62,30 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
         dom.uuid = str(uuidlib.uuid4())
     else:
         dom.uuid = _parse_uuid(raw_uuid)
+    if ctx.modern:
+        dom.genid = _parse_genid(root, ctx)
     dom.title = child_text(root, "title")
     if dom.title is not None and "\n" in dom.title:
         raise XMLError("Domain title can't contain newlines")
     dom.description = child_text(root, "description")
     dom.metadata = _parse_metadata(child(root, "metadata"))
+
+
+def _parse_genid(root: Element, ctx: ParseContext) -> str | None:
+    """<genid> (libvirt 9.0): the VM generation ID given, or generated when
+    the element is empty."""
+    nodes = children(root, "genid")
+    if len(nodes) > 1:
+        raise XMLError("element 'genid' can only appear once")
+    if not nodes:
+        return None
+    raw = text(nodes[0])
+    if not raw:
+        return _random_uuid(ctx)
+    try:
+        return _parse_uuid(raw)
+    except XMLError:
+        raise XMLError("malformed genid element", code="internal error") from None
 
 
 def _parse_uuid(raw: str) -> str:
@@ -76,6 +95,19 @@ def _parse_uuid(raw: str) -> str:
         raise XMLError("malformed uuid element")
     d = digits.lower()
     return f"{d[0:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:32]}"
+
+
+def _random_uuid(ctx: ParseContext) -> str:
+    """virUUIDGenerate: a version 4 UUID from virRandomBytes, which libvirt's
+    test mock makes byte i equal i."""
+    mocked = "virrandom" in (ctx.caps.conf("mocks") or ()) and \
+        ctx.caps.table("random").get("bytes") == "index"
+    if not mocked:
+        return str(uuidlib.uuid4())
+    data = bytearray(range(16))
+    data[6] = (data[6] & 0x0F) | 0x40
+    data[8] = (data[8] & 0x3F) | 0x80
+    return str(uuidlib.UUID(bytes=bytes(data)))
 
 
 def _parse_metadata(el: Element | None) -> Element | None:
@@ -164,13 +196,16 @@ def _parse_memory_backing(el: Element, dom: Domain, ctx: ParseContext) -> None:
         if pages:
             for page in pages:
                 size_s = page.get("size")
-                if size_s is None:
+                if size_s is None and not ctx.modern:
                     raise XMLError("missing hugepage size")
+                # libvirt 9.0 names the attribute's XPath and reports a zero
+                # size as a detail (no prefix).
                 size = parse_memory_value(
-                    None, ctx, value=size_s, unit=page.get("unit"), what="hugepage size"
+                    None, ctx, value=size_s, unit=page.get("unit"), required=ctx.modern,
+                    what="./@size" if ctx.modern else "hugepage size",
                 )
                 if not size:
-                    raise XMLError("hugepage size can't be zero")
+                    raise XMLError("hugepage size can't be zero", code="" if ctx.modern else None)
                 nodeset = None
                 nodeset_s = page.get("nodeset")
                 if nodeset_s is not None:
@@ -250,7 +285,8 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
         v.placement = placement
         v.placement_set = True
     if v.placement != "auto" and el.get("cpuset") is not None:
-        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset")
+        cpuset = parse_bitmap(el.get("cpuset") or "", "cpuset",
+                              CPUMASK_LEN_9_0 if ctx.modern else CPUMASK_LEN)
         if not cpuset:
             raise XMLError(f"Invalid value of 'cpuset': {shorten(el.get('cpuset') or '')}")
         v.cpuset = cpuset

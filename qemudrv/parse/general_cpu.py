@@ -6,10 +6,20 @@ from ..bitmap import parse_bitmap, shorten
 from ..errors import ConfigError, XMLError
 from ..limits import UINT_MAX
 from ..model.domain import Domain
-from ..model.general import CPU, CPUFeature, MemNode, NumaCell, Numatune, SchedGroup, VcpuPin
+from ..model.general import (
+    CPU,
+    CPUFeature,
+    Cputune,
+    MemNode,
+    NumaCell,
+    Numatune,
+    SchedGroup,
+    VcpuPin,
+)
 from ..xmlreader import Element, child, child_text, children, text
 from .context import ParseContext
 from .cpu import parse_cpu_modern
+from .cputune import parse_cputune_modern
 from .general_values import int_value, parse_memory_value, uint_value
 from .numa import parse_numa_modern
 from .prop_errors import invalid_value
@@ -45,6 +55,17 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
     return SchedGroup(ids, policy, priority)
 
 
+def _parse_bandwidth_9_0(el: Element, t: Cputune) -> None:
+    """The global and I/O thread periods and quotas libvirt 9.0 reads."""
+    for scope in ("global", "iothread"):
+        period = child_text(el, f"{scope}_period")
+        if period is not None:
+            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
+        quota = child_text(el, f"{scope}_quota")
+        if quota is not None:
+            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
+
+
 def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     # 9.0 quotes the element's name and reports it as XML detail (no prefix).
     if ctx.modern:
@@ -76,6 +97,8 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     eq = child_text(el, "emulator_quota")
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
+    if ctx.modern:
+        _parse_cputune_bandwidth(el, t)
 
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
@@ -90,7 +113,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if vcpu in pinned:
             raise XMLError("duplicate vcpupin for same vcpu")
         pinned.add(vcpu)
-        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset")))
+        t.vcpupins.append(VcpuPin(vcpu, parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)))
 
     emu = children(el, "emulatorpin")
     if len(emu) > 1:
@@ -99,7 +122,7 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = emu[0].get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for emulatorpin")
-        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset")
+        t.emulatorpin = parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)
 
     iothread_ids = {th.id for th in dom.iothreads}
     pinned = set()
@@ -118,10 +141,13 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
         cpuset_s = pin.get("cpuset")
         if cpuset_s is None:
             raise XMLError("missing cpuset for iothreadpin")
-        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset")))
+        t.iothreadpins.append(VcpuPin(tid, parse_bitmap(cpuset_s, "cpuset", ctx.cpumask_len)))
     order = {th.id: i for i, th in enumerate(dom.iothreads)}
     t.iothreadpins.sort(key=lambda p: order.get(p.id, 0))
 
+    if ctx.modern:
+        parse_cputune_modern(el, dom)
+        return
     for s in children(el, "vcpusched"):
         g = _sched_group(s, "vcpus", "vcpusched")
         for other in t.vcpusched:
@@ -137,6 +163,17 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if other.ids & g.ids:
                 raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
+
+
+def _parse_cputune_bandwidth(el: Element, t: Cputune) -> None:
+    """libvirt 9.0's periods and quotas of the whole domain and the IOThreads."""
+    for scope in ("global", "iothread"):
+        period = child_text(el, f"{scope}_period")
+        if period is not None:
+            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
+        quota = child_text(el, f"{scope}_quota")
+        if quota is not None:
+            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
 
 
 def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:

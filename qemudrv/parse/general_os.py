@@ -12,7 +12,9 @@ from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandl
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
 from .features import parse_features_modern
+from .firmware import parse_acpi_options, parse_firmware_options, parse_loader_options
 from .general_values import tristate_value, uint_value
+from .net import sanitize_path
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -22,10 +24,31 @@ LIFECYCLE = ("destroy", "restart", "rename-restart", "preserve")
 CRASH = (*LIFECYCLE, "coredump-destroy", "coredump-restart")
 LOCKFAILURE = ("default", "poweroff", "restart", "pause", "ignore")
 TIMER_NAMES = ("platform", "pit", "rtc", "hpet", "tsc", "kvmclock", "hypervclock")
+TIMER_NAMES_MODERN = (*TIMER_NAMES, "armvtimer")
+TIMER_TRACKS = ("boot", "guest", "wall")
+TIMER_TRACKS_MODERN = (*TIMER_TRACKS, "realtime")
+CLOCK_OFFSETS = ("utc", "localtime", "variable", "timezone")
+CLOCK_OFFSETS_MODERN = (*CLOCK_OFFSETS, "absolute")
 FEATURES = (
     "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
     "pvspinlock", "capabilities", "pmu", "vmport", "gic",
 )
+
+
+def _parse_acpi_table(os_el: Element) -> str | None:
+    """virDomainDefParseBootAcpiOptions: at most one table, a SLIC one."""
+    acpi = child(os_el, "acpi")
+    tables = children(acpi, "table") if acpi is not None else []
+    if len(tables) > 1:
+        raise XMLError("Only one acpi table is supported")
+    if not tables:
+        return None
+    kind = tables[0].get("type")
+    if kind is None:
+        raise XMLError("Missing acpi table type")
+    if kind != "slic":
+        raise XMLError(f"Unknown acpi table type: {kind}")
+    return sanitize_path(text(tables[0]) or "")
 
 
 def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -56,7 +79,13 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
         os_.cmdline = child_text(os_el, "cmdline")
         os_.dtb = child_text(os_el, "dtb")
         os_.root = child_text(os_el, "root")
-        loader_el = child(os_el, "loader")
+        if ctx.modern:
+            if os_type == "hvm":
+                parse_firmware_options(os_el, dom, ctx)
+            parse_loader_options(os_el, dom)
+            if os_type == "hvm":
+                parse_acpi_options(os_el, dom)
+        loader_el = None if ctx.modern else child(os_el, "loader")
         nvram_el = child(os_el, "nvram")
         if loader_el is not None:
             loader = Loader()
@@ -71,6 +100,8 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
                 loader.nvram_template = nvram_el.get("template")
             os_.loader = loader
     if os_type == "hvm":
+        if ctx.modern:
+            os_.slic_table = _parse_acpi_table(os_el)
         _parse_boot(os_el, dom, ctx)
         smbios = child(os_el, "smbios")
         if smbios is not None:
@@ -231,7 +262,7 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
     if el is None:
         return
     offset = el.get("offset", "utc")
-    if offset not in ("utc", "localtime", "variable", "timezone"):
+    if offset not in (CLOCK_OFFSETS_MODERN if ctx.modern else CLOCK_OFFSETS):
         raise XMLError(f"unknown clock offset '{offset}'")
     clock.offset = offset
     adj = el.get("adjustment")
@@ -258,15 +289,21 @@ def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if tz is None:
             raise XMLError("missing 'timezone' attribute for clock with offset='timezone'")
         clock.timezone = tz
+    elif offset == "absolute":
+        start = el.get("start")
+        if start is None or not start.strip().isdigit():
+            raise XMLError("missing 'start' attribute for clock with offset='absolute'",
+                           code="internal error")
+        clock.start = int(start)
     for t in children(el, "timer"):
-        clock.timers.append(_parse_timer(t))
+        clock.timers.append(_parse_timer(t, ctx.modern))
 
 
-def _parse_timer(el: Element) -> Timer:
+def _parse_timer(el: Element, modern: bool) -> Timer:
     name = el.get("name")
     if name is None:
         raise XMLError("missing timer name")
-    if name not in TIMER_NAMES:
+    if name not in (TIMER_NAMES_MODERN if modern else TIMER_NAMES):
         raise XMLError(f"unknown timer name '{name}'")
     t = Timer(name)
     present = el.get("present")
@@ -279,7 +316,7 @@ def _parse_timer(el: Element) -> Timer:
         t.tickpolicy = tp
     track = el.get("track")
     if track is not None:
-        if track not in ("boot", "guest", "wall"):
+        if track not in (TIMER_TRACKS_MODERN if modern else TIMER_TRACKS):
             raise XMLError(f"unknown timer track '{track}'")
         t.track = track
     freq = el.get("frequency")

@@ -54,16 +54,18 @@ def parse_memory_value(
     ULLONG_MAX otherwise) are rejected.
     """
     name = what or (where(el) if el is not None else "memory")
+    # virParseScaledValue's message; libvirt 1.3.1 named the element only.
+    missing = f"missing element or attribute '{name}'" if ctx.modern else f"missing element {name}"
     if value is None:
         if el is None:
             if required:
-                raise XMLError(f"missing element {name}")
+                raise XMLError(missing)
             return None
         value = (el.text or "").strip()
         unit = el.get("unit")
     if not value:
         if required:
-            raise XMLError(f"missing element {name}")
+            raise XMLError(missing)
         return None
     try:
         number = int(value, 10)

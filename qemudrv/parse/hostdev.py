@@ -338,7 +338,8 @@ def parse_hostdev(el: Element, ctx: ParseContext) -> Hostdev:
         hd.teaming_type, hd.teaming_persistent = parse_teaming(el)
     if hd.mode == "subsystem":
         addr = hd.info.address
-        if hd.type == "pci" and addr is not None and addr.type not in ("pci", "unassigned"):
+        # (libvirt 9.0 checks this when it validates the definition)
+        if hd.type == "pci" and addr is not None and addr.type != "pci" and not ctx.modern:
             raise XMLError("PCI host devices must use 'pci' address type")
         if hd.type == "scsi":
             # an address-less SCSI device gets one in post-parse, in order

@@ -10,6 +10,7 @@ from ..errors import XMLError
 from ..model.misc import (
     HUB_TYPES,
     MEMBALLOON_MODELS,
+    MEMBALLOON_MODELS_MODERN,
     MEMORY_MODELS,
     NVRAM,
     PANIC_MODELS,
@@ -32,6 +33,7 @@ from .device_info import parse_device_info
 from .general_values import parse_memory_value
 from .memory import parse_memory_device, parse_shmem_model, prop_enum
 from .net import sanitize_path
+from .virtio_options import parse_virtio_options
 
 
 def _content(el: Element) -> str:
@@ -94,7 +96,7 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
     model = el.get("model")
     if model is None:
         raise XMLError("balloon memory must contain model name")
-    if model not in MEMBALLOON_MODELS:
+    if model not in (MEMBALLOON_MODELS_MODERN if ctx.modern else MEMBALLOON_MODELS):
         raise XMLError(f"unknown memory balloon model '{model}'")
     dev = Memballoon(model=model)
     deflate = el.get("autodeflate")
@@ -106,6 +108,7 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
         reporting = prop_enum(el, "freePageReporting", ("on", "off"))
         if reporting is not None:
             dev.free_page_reporting = reporting == "on"
+        dev.virtio = parse_virtio_options(child(el, "driver"))
     stats = child(el, "stats")
     if stats is not None and stats.get("period") is not None:
         try:
@@ -247,5 +250,6 @@ def parse_vsock(el: Element, ctx: ParseContext) -> Vsock:
             if auto not in ("yes", "no"):
                 raise XMLError(f"unable to parse vsock auto value '{auto}'")
             dev.auto_cid = auto
+    dev.virtio = parse_virtio_options(child(el, "driver"))
     parse_device_info(el, ctx, dev.info)
     return dev

@@ -16,10 +16,10 @@ from ..model.net import (
     Interface,
     IPAddress,
     IPRoute,
-    VirtioOptions,
 )
 from ..xmlreader import Element, child, children
 from .context import ParseContext
+from .virtio_options import parse_virtio_options
 
 _UINT_MAX = 0xFFFFFFFF
 
@@ -60,14 +60,6 @@ def prop_uint(el: Element, name: str, *, nonzero: bool = False) -> int | None:
         raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
                        "Zero is not permitted")
     return number
-
-
-def parse_virtio_options(driver: Element) -> VirtioOptions:
-    """virDomainVirtioOptionsParseXML."""
-    return VirtioOptions(
-        iommu=prop_switch(driver, "iommu"), ats=prop_switch(driver, "ats"),
-        packed=prop_switch(driver, "packed"), page_per_vq=prop_switch(driver, "page_per_vq"),
-    )
 
 
 def canonical_model(model: str) -> str:
@@ -178,6 +170,9 @@ def parse_net_modern(el: Element, iface: Interface, ctx: ParseContext) -> None:
     if iface.type == "vdpa" and not iface.vdpa_dev:
         raise XMLError("missing vDPA device path")
     iface.guest_ips, iface.guest_routes = _parse_ip_info(el)
+    downscript = child(el, "downscript")
+    if downscript is not None:
+        iface.downscript = downscript.get("path")
     mac = child(el, "mac")
     if mac is not None:
         mac_type = mac.get("type")

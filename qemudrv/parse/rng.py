@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from ..errors import ConfigError, XMLError
 from ..model.chardev import ChrSource
-from ..model.rng import RNG, RNG_BACKENDS, RNG_BACKENDS_MODERN, RNG_MODELS
+from ..model.rng import (
+    RNG,
+    RNG_BACKENDS,
+    RNG_BACKENDS_MODERN,
+    RNG_MODELS,
+    RNG_MODELS_MODERN,
+)
 from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source, parse_chr_type
 from .context import ParseContext
 from .device_info import parse_device_info
+from .virtio_options import parse_virtio_options
 
 # the only host sources QEMU's rng-random accepts
 RANDOM_SOURCES = ("/dev/random", "/dev/hwrng")
@@ -28,7 +35,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
     model = el.get("model")
     if model is None:
         raise XMLError("missing RNG device model")
-    if model not in RNG_MODELS:
+    if model not in (RNG_MODELS_MODERN if ctx.modern else RNG_MODELS):
         raise XMLError(f"unknown RNG model '{model}'")
     dev = RNG(model=model)
     rate = child(el, "rate")
@@ -62,5 +69,7 @@ def parse_rng(el: Element, ctx: ParseContext) -> RNG:
         except ConfigError:
             raise XMLError(f"unknown backend type '{type_}' for egd") from None
         dev.chardev = parse_chr_source(backend, ctx, src)
+    if ctx.modern:
+        dev.virtio = parse_virtio_options(child(el, "driver"))
     parse_device_info(el, ctx, dev.info)
     return dev

@@ -38,7 +38,10 @@ def validate_chr_source(src: ChrSource, chr_dev: ChrDevice | None = None) -> Non
         raise _missing("service")
     if kind == "unix" and not src.path and not _may_generate_path(chr_dev):
         raise _missing("path")
-    if kind == "spiceport":
+    if kind in ("tcp", "unix") and src.listen and src.reconnect:
+        raise ConfigError("chardev reconnect is possible only for connect mode",
+                          code="internal error")
+    if kind in ("spiceport", "dbus"):
         if src.channel is None:
             raise ConfigError("Missing source channel attribute for char device")
         if not set(src.channel) <= _CHANNEL_NAME_CHARS:

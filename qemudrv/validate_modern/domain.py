@@ -10,13 +10,15 @@ from .machine import is_arm_virt, is_i440fx, is_pseries, is_q35, is_s390, is_x86
 
 
 def _check_firmware(dom: Domain) -> None:
-    """On x86, UEFI requires ACPI. The only UEFI the model records is the old
-    style, a pflash loader (not <os firmware='efi'>), so the aarch64 rule
-    the other way round cannot be checked yet."""
+    """On x86, UEFI (autoselected or an old-style pflash loader) requires
+    ACPI; on aarch64, ACPI requires UEFI."""
     loader = dom.os.loader
-    if loader is not None and loader.type == "pflash" and is_x86(dom) \
-            and not dom.features.on("acpi"):
+    uefi = dom.os.firmware == "efi" or (loader is not None and loader.type == "pflash")
+    acpi = dom.features.on("acpi")
+    if uefi and is_x86(dom) and not acpi:
         raise ConfigError("UEFI requires ACPI on this architecture")
+    if acpi and dom.arch == "aarch64" and not uefi:
+        raise ConfigError("ACPI requires UEFI on this architecture")
 
 
 def _check_bios_serial(dom: Domain) -> None:

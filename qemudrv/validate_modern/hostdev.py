@@ -26,17 +26,27 @@ def _source_key(dev: Hostdev) -> tuple[object, ...]:
         return (dev.type, dev.protocol, host and host.name, host and host.port, dev.iscsi_path)
     if dev.type == "scsi":
         return (dev.type, dev.protocol, dev.adapter, dev.bus, dev.target, dev.unit)
+    if dev.type == "scsi_host":
+        return (dev.type, dev.wwpn)
+    if dev.type == "mdev":
+        return (dev.type, dev.mdev_uuid)
     return (dev.type, id(dev))  # a type without a comparable source matches nothing
 
 
 def validate_hostdevs(dom: Domain) -> None:
-    """No host device assigned twice."""
+    """No host device assigned twice, and only one vGPU with a ramfb."""
     hostdevs = dom.devices.hostdevs
     keys = [_source_key(dev) for dev in hostdevs]
+    ramfb = False
     for i, key in enumerate(keys):
         if key in keys[i + 1:]:
             raise ConfigError("Hostdev already exists in the domain configuration",
                               code="XML error")
+        dev = hostdevs[i]
+        if dev.type == "mdev" and dev.ramfb:
+            if ramfb:
+                raise ConfigError("Only one vgpu device can have 'ramfb' enabled")
+            ramfb = True
 
 
 def _scsi_drive_address(dev: Hostdev) -> DriveAddress | None:

@@ -192,7 +192,7 @@ def test_hugepages_per_node_backend() -> None:
         "<cpu><numa><cell cpus='0' memory='1048576'/><cell cpus='1' memory='1048576'/></numa></cpu>"
     ))
     caps = make_caps("memory-backend-ram", "memory-backend-file")
-    align_memory(dom)
+    align_memory(dom, caps)
     cmd = CommandLine()
     build_memory(cmd, dom, caps)
     build_numa(cmd, dom, caps)
@@ -210,7 +210,7 @@ def test_ppc64_memory_alignment() -> None:
         "<memory unit='MiB'>1000</memory>",
         os_="<os><type arch='ppc64' machine='pseries'>hvm</type></os>",
     ))
-    align_memory(dom)
+    align_memory(dom, make_caps())
     assert dom.memory.initial == 1024 * 1024
 
 

@@ -28,6 +28,13 @@ _CPUS = tuple(
 )
 
 
+# The machine's default CPU type is a model QEMU lists (post-parse names it).
+_CPUS = tuple(
+    MappingProxyType({"type": accel, "name": "qemu64", "typename": "qemu64-x86_64-cpu"})
+    for accel in ("kvm", "tcg")
+)
+
+
 JSON_FLAGS = ("device.json+hotplug", "object.qapified", "netdev.json")
 
 
@@ -124,7 +131,7 @@ def test_disks_are_blockdev_graphs_numbered_from_the_last_disk() -> None:
 ])
 def test_the_default_audio_backend_follows_the_graphics(graphics: str, backend: str) -> None:
     # Post-parse adds the default <audio>; the command line writes its -audiodev.
-    (audiodev,) = option(argv(graphics, modern_caps()), "-audiodev")
+    (audiodev,) = option(argv(graphics, modern_caps("vnc", "spice")), "-audiodev")
     assert json.loads(audiodev) == {"id": "audio1", "driver": backend}
 
 
@@ -169,7 +176,7 @@ def test_a_pty_serial_port_uses_an_isa_serial_json_device() -> None:
 def test_vnc_names_the_audio_backend_and_spice_switches_are_on_off() -> None:
     args = argv("<graphics type='vnc' port='5903' listen='127.0.0.1'/>"
                 "<graphics type='spice' port='5904'><filetransfer enable='no'/></graphics>",
-                modern_caps())
+                modern_caps("vnc", "spice"))
     assert option(args, "-vnc") == ["127.0.0.1:3,audiodev=audio1"]
     assert option(args, "-spice")[0].endswith(
         ",disable-ticketing=on,disable-agent-file-xfer=on,seamless-migration=on")
@@ -294,7 +301,7 @@ def test_a_disk_bus_with_a_pci_address_is_refused_before_addresses_are_assigned(
 
 
 def test_vnc_with_tls_gets_x509_credentials_and_sasl_its_config_dir() -> None:
-    caps = modern_caps(vnc_tls=True, vnc_tls_x509_certdir="/pki", vnc_tls_x509_verify=True,
+    caps = modern_caps("vnc", vnc_tls=True, vnc_tls_x509_certdir="/pki", vnc_tls_x509_verify=True,
                        vnc_sasl=True, vnc_sasl_dir="/sasl")
     args = argv("<graphics type='vnc' port='5903' listen='127.0.0.1'/>", caps)
     assert "SASL_CONF_PATH=/sasl" in args

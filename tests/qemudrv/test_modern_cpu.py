@@ -13,8 +13,10 @@ from test_modern_cmdline import modern_caps as modern_cmdline_caps
 from test_modern_xml import modern_caps as modern_xml_caps
 
 from harness.protocol import Capabilities
+from qemudrv import cpu_x86
 from qemudrv.driver import QemuDriver
 from qemudrv.errors import CommandLineRefused, DefinitionRejected
+from qemudrv.model.general import CPUFeature
 
 
 def _cpu_lines(cpu: str) -> list[str]:
@@ -112,3 +114,33 @@ def test_cache_and_physical_address_bits_close_the_option() -> None:
                      "<maxphysaddr mode='passthrough'/></cpu>").replace("type='qemu'", "type='kvm'")
     out = QemuDriver().xml_to_argv(xml, modern_cmdline_caps("cpu-cache")).output
     assert "-cpu host,host-cache-info=off,l3-cache=off,host-phys-bits=on " in out
+
+
+def test_the_host_model_is_decoded_from_qemus_expansion() -> None:
+    """Only known, migratable features count; the cheapest model of the vendor wins."""
+    props: dict[str, object] = {
+        name: True for name in cpu_x86.model_features_modern("Conroe")}
+    props.update({"vendor": "GenuineIntel", "lm": False, "invtsc": True, "mds-no": True,
+                  "bogus": True})
+    assert cpu_x86.host_model_from_expansion(props, ("Conroe", "Penryn", "Opteron_G1")) == (
+        "Conroe", [CPUFeature("mds-no", "require"), CPUFeature("lm", "disable")])
+
+
+@pytest.mark.parametrize(("cpu", "message"), [
+    ("<cpu><cache level='2' mode='emulate'/></cpu>",
+     "CPU cache mode 'emulate' can only be used with level='3'"),
+    ("<cpu><maxphysaddr mode='emulate'/></cpu>",
+     "if using CPU maximum physical address mode='emulate', bits= must be specified too"),
+    ("<cpu><topology sockets='2' cores='1' threads='1'/></cpu>",
+     "CPU topology doesn't match maximum vcpu count"),
+])
+def test_cpus_qemu_cannot_run_are_refused(cpu: str, message: str) -> None:
+    with pytest.raises(DefinitionRejected, match=re.escape(message)):
+        argv("", modern_cmdline_caps("query-hotpluggable-cpus"), extra=cpu)
+
+
+def test_dies_reach_the_smp_option() -> None:
+    xml = domain_xml("", extra="<cpu><topology sockets='1' dies='2' cores='1' threads='1'/>"
+                     "</cpu>").replace("<vcpu>1</vcpu>", "<vcpu>2</vcpu>")
+    out = QemuDriver().xml_to_argv(xml, modern_cmdline_caps("smp-dies")).output
+    assert "-smp 2,sockets=1,dies=2,cores=1,threads=1 " in out

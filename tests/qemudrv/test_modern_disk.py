@@ -13,7 +13,7 @@ from test_modern_cmdline import argv, modern_caps, option
 from harness.protocol import Capabilities
 from qemudrv.aes import encrypt_block, encrypt_cbc
 from qemudrv.driver import QemuDriver
-from qemudrv.errors import XMLError
+from qemudrv.errors import ConfigError, XMLError
 
 
 def test_aes_matches_the_fips_197_vectors() -> None:
@@ -129,3 +129,72 @@ def test_a_virtiofs_share_talks_to_virtiofsd_over_a_vhost_user_socket() -> None:
     out = QemuDriver().xml_to_xml(domain_xml(fs), modern_caps("vhost-user-fs")).output
     assert "<binary path='/usr/libexec/virtiofsd' xattr='on'>" in out
     assert "<driver type='virtiofs' queue='1024'/>" in out
+
+
+def pool_caps() -> Capabilities:
+    base = modern_caps()
+    tables = dict(base.tables)
+    tables["storage"] = MappingProxyType({
+        "pools": MappingProxyType({"p": MappingProxyType({"xml": "<pool type='dir'/>"})}),
+        "volume_types": ("file", "block", "dir"),
+        "volume_path": "/some/{type}/device/{name}",
+    })
+    return Capabilities(base.name, base.flags, base.config, MappingProxyType(tables))
+
+
+def test_a_pool_volume_is_written_as_its_actual_storage() -> None:
+    args = argv("""
+    <disk type='volume' device='disk'><source pool='p' volume='block+v1'/>
+      <target dev='vda' bus='virtio'/></disk>
+    <disk type='volume' device='disk'><source pool='p' volume='dir+v2'/>
+      <target dev='vdb' bus='virtio'/><readonly/></disk>""", pool_caps())
+    nodes = [json.loads(b) for b in option(args, "-blockdev")]
+    assert nodes[0]["driver"] == "host_device"
+    assert nodes[0]["filename"] == "/some/block/device/v1"
+    assert nodes[1]["driver"] == "raw"
+    # a directory volume is a virtual FAT disk with a raw layer on top
+    assert nodes[2]["driver"] == "vvfat" and nodes[2]["dir"] == "/some/dir/device/v2"
+    assert nodes[3]["driver"] == "raw"
+
+
+def test_a_scsi_disk_address_from_its_target_must_not_be_a_host_device_s() -> None:
+    xml = domain_xml("""
+    <disk type='block' device='disk'><source dev='/dev/a'/><target dev='sda' bus='scsi'/></disk>
+    <hostdev mode='subsystem' type='scsi' managed='no'>
+      <source><adapter name='scsi_host2'/><address bus='0' target='0' unit='1'/></source>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>
+    <controller type='scsi' index='0' model='virtio-scsi'/>""")
+    with pytest.raises(ConfigError) as err:
+        QemuDriver().xml_to_argv(xml, modern_caps("virtio-scsi-pci"))
+    assert str(err.value).endswith("using disk target name 'sda' conflicts with SCSI host device "
+                                   "address controller='0' bus='0' target='0' unit='0")
+
+
+@pytest.mark.parametrize("driver, message", [
+    ("queues='-5'", "Invalid value for attribute 'queues' in element 'driver': '-5'. "
+                    "Expected non-negative integer value"),
+    ("cache='default'", "Invalid value for attribute 'cache' in element 'driver': 'default'."),
+    ("iothread='0'", "Invalid value for attribute 'iothread' in element 'driver': "
+                     "Zero is not permitted"),
+])
+def test_9_0_driver_attributes_are_refused_in_libvirt_s_words(driver: str, message: str) -> None:
+    xml = domain_xml(f"<disk type='file'><driver name='qemu' {driver}/><source file='/a'/>"
+                     "<target dev='vda' bus='virtio'/></disk>")
+    with pytest.raises(XMLError) as err:
+        QemuDriver().xml_to_xml(xml, modern_caps())
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("fs, flags, message", [
+    ("<filesystem type='ram'><source usage='1024'/><target dir='t'/></filesystem>", (),
+     "only supports mount filesystem type"),
+    ("<filesystem type='mount'><driver type='virtiofs'/><source dir='/p'/><target dir='t'/>"
+     "<readonly/></filesystem>", ("vhost-user-fs",),
+     "virtiofs does not yet support read-only mode"),
+    ("<filesystem type='mount' accessmode='passthrough' fmode='644'><source dir='/p'/>"
+     "<target dir='t'/></filesystem>", (), "fmode and dmode must be used with accessmode=mapped"),
+])
+def test_9_0_filesystem_checks(fs: str, flags: tuple[str, ...], message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        QemuDriver().xml_to_argv(domain_xml(fs), modern_caps(*flags))
+    assert str(err.value).endswith(message)

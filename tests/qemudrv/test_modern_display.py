@@ -6,7 +6,9 @@ import json
 from types import MappingProxyType
 
 import pytest
+from qemudrv_helpers import domain_xml
 from test_modern_cmdline import argv, modern_caps, option
+from test_modern_xml import modern_xml
 
 from harness.protocol import Capabilities
 from qemudrv.errors import ConfigError
@@ -18,15 +20,13 @@ def test_audio_backends_carry_their_settings_and_devices_pick_theirs() -> None:
     <sound model='ac97'><audio id='2'/></sound>
     <sound model='ich9'/>
     <audio id='1' type='oss' tryMMap='yes' dspPolicy='3' timerPeriod='50'>
-      <input mixingEngine='no' fixedSettings='no' voices='2' dev='/dev/dsp0'>
-        <settings frequency='44100'/>
-      </input>
+      <input mixingEngine='no' fixedSettings='no' voices='2' dev='/dev/dsp0'/>
     </audio>
-    <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""", modern_caps("vnc"))
+    <audio id='2' type='pulseaudio' serverName='pa.example.org'/>""",
+                modern_caps("vnc", "ich9-intel-hda"))
     assert [json.loads(a) for a in option(args, "-audiodev")] == [
         {"id": "audio1", "driver": "oss", "timer-period": 50, "try-mmap": True,
          "dsp-policy": 3,
-         # the fixed settings count only when fixedSettings='yes'
          "in": {"mixing-engine": False, "fixed-settings": False, "voices": 2,
                 "dev": "/dev/dsp0"}},
         {"id": "audio2", "driver": "pa", "server": "pa.example.org"}]
@@ -54,7 +54,7 @@ def test_socket_listens_default_to_the_domain_directory() -> None:
 
 
 def test_spice_gl_and_egl_headless_render_on_the_host_s_drm_node() -> None:
-    base = modern_caps("spice", "spice-gl", "spice-rendernode", "egl-headless",
+    base = modern_caps("vnc", "spice", "spice-gl", "spice-rendernode", "egl-headless",
                        "egl-headless.rendernode", spice_password="x")
     tables = {**base.tables,
               "host": MappingProxyType({**base.tables["host"], "drm_render_node": "/dev/dri/foo"})}
@@ -112,3 +112,65 @@ def test_tcp_chardev_tls_logs_and_reconnect() -> None:
     assert json.loads(option(args, "-netdev")[0]) == {
         "type": "user", "guestfwd": [{"str": "tcp:10.0.2.1:4600-chardev:charchannel0"}],
         "id": "channel0"}
+
+
+@pytest.mark.parametrize("devices, message", [
+    ("<sound model='ac97'><audio id='2'/></sound>", "no audio device with ID 2"),
+    ("<audio id='1' type='spice'/>", "Spice audio is not supported without spice graphics"),
+    ("<graphics type='sdl'/><graphics type='egl-headless'/>",
+     "graphics type 'egl-headless' is only supported with one of: 'vnc', 'spice'"),
+    ("<parallel type='pty'/>", "parallel ports are not supported"),
+    ("<serial type='tcp'><source mode='bind' host='h' service='1'>"
+     "<reconnect enabled='yes' timeout='1'/></source></serial>",
+     "chardev reconnect is possible only for connect mode"),
+])
+def test_9_0_device_validation(devices: str, message: str) -> None:
+    # s390 guests have no place for a parallel port
+    machine = {"arch": "s390x", "machine": "s390-ccw-virtio"} if "parallel" in devices else {}
+    with pytest.raises(ConfigError, match=message):
+        argv(devices, modern_caps("sdl", "egl-headless"), **machine)
+
+
+def test_audio_is_written_back_in_libvirt_s_order() -> None:
+    out = modern_xml(domain_xml("""
+    <audio id='1' type='oss' dspPolicy='3' tryMMap='yes'>
+      <output tryPoll='no' mixingEngine='yes' fixedSettings='yes'>
+        <settings format='s16' frequency='44100'/>
+      </output>
+      <input bufferCount='0'/>
+    </audio>"""))
+    assert ("<audio id='1' type='oss' tryMMap='yes' dspPolicy='3'>\n"
+            "      <output mixingEngine='yes' fixedSettings='yes' tryPoll='no'>\n"
+            "        <settings frequency='44100' format='s16'/>\n"
+            "      </output>\n"
+            "    </audio>") in out
+
+
+def test_fixed_audio_settings_need_the_mixing_engine() -> None:
+    with pytest.raises(ConfigError, match="fixed audio settings requires mixing engine"):
+        modern_xml(domain_xml("<audio id='1' type='none'><input fixedSettings='yes'/></audio>"))
+
+
+def test_9_0_display_and_chardev_xml_round_trips() -> None:
+    devices = """
+    <channel type='qemu-vdagent'>
+      <source>
+        <clipboard copypaste='yes'/>
+        <mouse mode='client'/>
+      </source>
+      <target type='virtio' name='com.redhat.spice.0'/>
+    </channel>
+    <graphics type='vnc' socket='/tmp/vnc.sock' powerControl='yes'>
+      <audio id='1'/>
+    </graphics>
+    <graphics type='egl-headless'>
+      <gl rendernode='/dev/dri/foo'/>
+    </graphics>"""
+    out = modern_xml(domain_xml(devices))
+    assert ("<source>\n        <clipboard copypaste='yes'/>\n        <mouse mode='client'/>\n"
+            "      </source>") in out
+    assert ("<graphics type='vnc' socket='/tmp/vnc.sock' powerControl='yes'>\n"
+            "      <listen type='socket' socket='/tmp/vnc.sock'/>\n"
+            "      <audio id='1'/>\n"
+            "    </graphics>") in out
+    assert "<graphics type='egl-headless'>\n      <gl rendernode='/dev/dri/foo'/>" in out

@@ -157,3 +157,12 @@ def test_sysinfo_of_9_0() -> None:
     assert _option(args, "-fw_cfg") == ["name=opt/a,file=/tmp/f"]
     out = QemuDriver().xml_to_xml(xml, fake_caps("xml2xml")).output
     assert "<sysinfo type='fwcfg'>\n    <entry name='opt/a' file='/tmp/f'/>" in out
+
+
+def test_an_empty_genid_is_generated_from_the_mocked_random_bytes() -> None:
+    # virRandomBytes (mocked) gives byte i the value i; virUUIDGenerate sets version 4.
+    caps = fake_caps("xml2xml", mocks=["virrandom"])
+    tables = {**caps.tables, "random": MappingProxyType({"bytes": "index"})}
+    caps = Capabilities(caps.name, caps.flags, caps.config, MappingProxyType(tables))
+    out = QemuDriver().xml_to_xml(domain_xml("", extra="<genid/>"), caps).output
+    assert "<genid>00010203-0405-4607-8809-0a0b0c0d0e0f</genid>" in out

@@ -101,7 +101,7 @@ def test_rom_tuning_of_a_disabled_rom_is_refused() -> None:
 def test_the_same_host_device_twice_is_refused() -> None:
     pci = ("<hostdev mode='subsystem' type='pci'><source>"
            "<address domain='0' bus='6' slot='18' function='5'/></source></hostdev>")
-    with pytest.raises(XMLError, match="Hostdev already exists"):
+    with pytest.raises((ConfigError, XMLError), match="Hostdev already exists"):
         argv(pci * 2, modern_caps("vfio-pci"))
 
 
@@ -112,3 +112,47 @@ def test_an_iscsi_host_device_without_a_lun_reads_lun_0() -> None:
                      "<host name='example.org' port='3260'/></source></hostdev>")
     out = QemuDriver().xml_to_xml(doc, modern_caps("virtio-scsi-pci")).output
     assert "name='iqn.1992-01.com.example/0'" in out
+
+
+@pytest.mark.parametrize(("flags", "driver"), [
+    ((), "virtio-net-pci"),
+    (("virtio-pci-non-transitional",), "virtio-net-pci-transitional"),
+])
+def test_a_transitional_nic_has_its_own_device_only_where_qemu_has_one(
+        flags: tuple[str, ...], driver: str) -> None:
+    doc = ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+           "<model type='virtio-transitional'/></interface>")
+    nic = option(argv(doc, modern_caps(*flags)), "-device")[1]
+    assert nic.startswith(f'{{"driver":"{driver}",')
+
+
+def test_a_non_transitional_nic_needs_qemu_s_non_transitional_devices() -> None:
+    doc = ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+           "<model type='virtio-non-transitional'/></interface>")
+    with pytest.raises(ConfigError, match="virtio non-transitional model not supported"):
+        argv(doc, modern_caps())
+
+
+@pytest.mark.parametrize(("iface", "message"), [
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/><port isolated='yes'/>"
+     "</interface>", "<port isolated='yes'/> is not supported"),
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/>"
+     "<target dev='tap7' managed='no'/></interface>", "unmanaged target dev is not supported"),
+    ("<interface type='user'><mac address='52:54:00:00:00:01'/><model type='rtl8139'/>"
+     "<driver iommu='on'/></interface>", "iommu driver option is only supported"),
+    ("<interface type='network'><mac address='52:54:00:00:00:01'/>"
+     "<source network='default'/><teaming type='persistent' persistent='ua-x'/></interface>",
+     "teaming persistent attribute not allowed"),
+])
+def test_libvirt_s_generic_interface_checks(iface: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        argv(iface, modern_caps("rtl8139"))
+
+
+def test_a_pci_host_device_on_a_drive_address_is_refused_at_validation() -> None:
+    pci = ("<hostdev mode='subsystem' type='pci'><source>"
+           "<address domain='0' bus='6' slot='18' function='5'/></source>"
+           "<address type='drive' controller='0' bus='0' target='0' unit='0'/></hostdev>")
+    with pytest.raises(ConfigError, match="must use 'pci' or 'unassigned' address type"):
+        argv(pci, modern_caps("vfio-pci"))
+

@@ -75,7 +75,7 @@ def test_iothread_pools_reach_the_iothread_and_main_loop_objects() -> None:
     extra = ("<iothreads>2</iothreads><iothreadids>"
              "<iothread id='2' thread_pool_min='1' thread_pool_max='4'/></iothreadids>"
              "<defaultiothread thread_pool_max='8'/>")
-    objects = _objects(argv("", modern_caps("iothread.thread-pool-max"), extra=extra))
+    objects = _objects(argv("", modern_caps("iothread", "iothread.thread-pool-max"), extra=extra))
     assert {"qom-type": "iothread", "id": "iothread2", "thread-pool-min": 1,
             "thread-pool-max": 4} in objects
     assert {"qom-type": "iothread", "id": "iothread1"} in objects
@@ -88,7 +88,7 @@ def test_a_pool_minimum_without_a_maximum_is_refused() -> None:
     extra = "<iothreads>1</iothreads><iothreadids><iothread id='1' thread_pool_min='2'/>" \
             "</iothreadids>"
     with pytest.raises(ConfigError, match="thread_pool_min must be smaller or equal"):
-        argv("", modern_caps("iothread.thread-pool-max"), extra=extra)
+        argv("", modern_caps("iothread", "iothread.thread-pool-max"), extra=extra)
 
 
 def test_intel_iommu_switches_are_device_properties() -> None:
@@ -104,3 +104,37 @@ def test_intel_iommu_switches_are_device_properties() -> None:
 def test_intel_iommu_needs_a_q35_machine() -> None:
     with pytest.raises(ConfigError, match="only supported with Q35 machines"):
         argv("<iommu model='intel'/>", modern_caps("intel-iommu"))
+
+
+def test_diag288_watchdog_is_for_s390_only() -> None:
+    with pytest.raises(ConfigError, match="allowed for s390 and s390x only"):
+        argv("<watchdog model='diag288' action='reset'/>", modern_caps())
+
+
+def test_plain_shared_memory_is_a_shared_file_backend() -> None:
+    devices = "<shmem name='shm0' role='peer'><model type='ivshmem-plain'/></shmem>"
+    args = argv(devices, modern_caps("ivshmem-plain"))
+    assert {"qom-type": "memory-backend-file", "id": "shmmem-shmem0",
+            "mem-path": "/dev/shm/shm0", "size": 4 << 20, "share": True} in _objects(args)
+    shmem = [json.loads(d) for d in option(args, "-device") if "ivshmem" in d]
+    assert shmem[0]["memdev"] == "shmmem-shmem0" and shmem[0]["master"] == "off"
+
+
+def test_a_doorbell_without_a_server_is_refused() -> None:
+    with pytest.raises(ConfigError, match="only with server option enabled"):
+        argv("<shmem name='shm0'><model type='ivshmem-doorbell'/></shmem>",
+             modern_caps("ivshmem-doorbell"))
+
+
+def test_virtio_pmem_is_shared_and_a_pseries_nvdimm_gets_a_uuid() -> None:
+    pmem = ("<memory model='virtio-pmem'><source><path>/tmp/pmem</path></source>"
+            "<target><size unit='KiB'>524288</size></target></memory>")
+    extra = "<maxMemory slots='4' unit='KiB'>2097152</maxMemory>" \
+            "<cpu><numa><cell id='0' cpus='0' memory='219136' unit='KiB'/></numa></cpu>"
+    assert "<memory model='virtio-pmem' access='shared'>" in _xml2xml(extra, pmem)
+    nvdimm = ("<memory model='nvdimm'><source><path>/tmp/nvdimm</path></source>"
+              "<target><size unit='KiB'>524288</size><label><size unit='KiB'>128</size>"
+              "</label></target></memory>")
+    text = domain_xml(nvdimm, arch="ppc64", machine="pseries", extra=extra)
+    out = QemuDriver().xml_to_xml(text, modern_caps()).output
+    assert "<uuid>00010203-0405-4607-8809-0a0b0c0d0e0f</uuid>" in out

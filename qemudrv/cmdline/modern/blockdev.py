@@ -27,6 +27,7 @@ from ...model.disk import (
 )
 from ...model.domain import Domain
 from ..command import CommandLine
+from ..disk_drive import actual_type
 from .general import domain_lib_dir
 from .props import Props, add_blockdev, add_object, escape_comma
 from .secret import add_secret, secret_value
@@ -122,7 +123,7 @@ def reserve_fdsets(cmd: CommandLine, dom: Domain, images: dict[int, list[Image]]
     for disk in reversed(dom.devices.disks):
         for image in images.get(id(disk), []):
             src = image.src
-            if src.type not in ("file", "block") or src.fdgroup is None:
+            if actual_type(src) not in ("file", "block") or src.fdgroup is None:
                 continue
             fds = groups.get(src.fdgroup)
             if fds is None:
@@ -143,7 +144,7 @@ def image_encryption(disk: Disk, image: Image) -> Encryption | None:
 
 def is_empty(src: StorageSource) -> bool:
     """virStorageSourceIsEmpty: a local source without a path."""
-    return src.type != "network" and not src.path and src.type not in ("nvme", "vhostuser")
+    return actual_type(src) in ("file", "block", "dir") and not src.path
 
 
 def cache_props(disk: Disk) -> Props:
@@ -236,7 +237,7 @@ def tls_settings(image: Image, caps: QemuCaps) -> TLSSettings | None:
     """qemuDomainPrepareStorageSourceTLS: NBD and VxHS take TLS from the
     source or, without tls=, from the driver's configuration."""
     src = image.src
-    protocol = src.protocol if src.type == "network" else None
+    protocol = src.protocol if actual_type(src) == "network" else None
     if protocol not in ("nbd", "vxhs"):
         if protocol is not None and src.tls:
             raise ConfigError(f"TLS transport is not supported for disk protocol '{protocol}'")
@@ -362,15 +363,16 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps,
                    fdset: FDSet | None) -> Props:
     """qemuBlockStorageSourceGetBackendProps with auto-read-only."""
     src = image.src
+    kind = actual_type(src)
     read_only: bool | None = None
     props: Props
-    if src.type == "network":
+    if kind == "network":
         props = _network_props(disk, image, caps)
         if src.protocol == "gluster":
             props["debug"] = int(caps.conf("gluster_debug_level", 4))
-    elif src.type in ("file", "block"):
+    elif kind in ("file", "block"):
         driver = "file"
-        if src.type == "block":
+        if kind == "block":
             driver = "host_device"
             if (disk.device == "cdrom" and image.top
                     and src.path == caps.host.get("host_cdrom_path")
@@ -384,16 +386,16 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps,
             props["aio"] = disk.io
         if src.reservations is not None:
             props["pr-manager"] = pr_manager_alias(image)
-    elif src.type == "dir":
+    elif kind == "dir":
         props = {"driver": "vvfat", "dir": src.path, "floppy": disk.device == "floppy",
                  "rw": not image.readonly}
-    elif src.type == "nvme" and src.nvme is not None:
+    elif kind == "nvme" and src.nvme is not None:
         a = src.nvme.address
         props = {"driver": "nvme",
                  "device": f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function:x}",
                  "namespace": src.nvme.namespace}
     else:
-        raise UnsupportedError(f"unsupported disk source type '{src.type}'")
+        raise UnsupportedError(f"unsupported disk source type '{kind}'")
     props["node-name"] = image.storage_node
     props.update(cache_props(disk))
     if read_only is None:
@@ -452,7 +454,8 @@ def _format_props(disk: Disk, image: Image) -> Props:
     if image.top and (zeroes := detect_zeroes(disk)) is not None:
         props["detect-zeroes"] = zeroes
     props.update(cache_props(disk))
-    fmt = src.format or "raw"
+    # qemuDomainPrepareDiskSource: a pool volume without a format
+    fmt = src.format or ("fat" if actual_type(src) == "dir" else "raw")
     enc = image_encryption(disk, image) if _encrypted_with_qemu(disk, image) else None
     key_secret = SecretAliases(image).encryption
     if fmt in ("raw", "fat"):
@@ -508,7 +511,7 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
                    {"path": reservations[1]}, caps)
     aliases = SecretAliases(image)
     auth = image_auth(disk, image)
-    if auth is not None and image.src.type == "network" and image.src.protocol != "ssh":
+    if auth is not None and actual_type(image.src) == "network" and image.src.protocol != "ssh":
         add_secret(cmd, caps, aliases.auth, secret_value(caps, auth.usage))
     enc = image_encryption(disk, image)
     if enc is not None and enc.secrets:

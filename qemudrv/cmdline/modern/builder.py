@@ -19,11 +19,13 @@ from . import (
     graphics,
     hostdev,
     iommu,
+    launch_security,
     memory,
     misc,
     misc_devices,
     net,
     tpm,
+    vmgenid,
 )
 
 
@@ -40,6 +42,7 @@ def build_command_line(
     general.build_master_key(cmd, dom, caps)
     blockdev.build_managed_pr_helper(cmd, dom, caps)
     general.build_pflash(cmd, dom, caps)
+    general.build_fips(cmd, dom, caps)
     general.build_machine(cmd, dom, caps)
     general.build_accel(cmd, dom, caps)
     features.build_tseg(cmd, dom, caps)
@@ -52,6 +55,7 @@ def build_command_line(
     cmd.add("-uuid", dom.uuid or "")
     general.build_smbios(cmd, dom, caps)
     general.build_fw_cfg(cmd, dom, caps)
+    vmgenid.build_vmgenid(cmd, dom, caps)
     general.build_display_and_defaults(cmd, dom, caps)
     general.build_monitor(cmd, dom, caps)
     general.build_clock(cmd, dom, caps)
@@ -87,6 +91,7 @@ def build_command_line(
     misc.build_rngs(cmd, dom, caps)
     misc_devices.build_nvram(cmd, dom, caps)
     features.build_vmcoreinfo(cmd, dom, caps)
+    launch_security.build_launch_security(cmd, dom, caps)
     legacy.build_qemu_passthrough(cmd, dom, caps)
     general.build_sandbox(cmd, dom, caps)
     misc_devices.build_panics(cmd, dom, caps)

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import UnsupportedError
+from ...model.address import VirtioSerialAddress
 from ...model.chardev import ChrDevice, ChrSource
 from ...model.domain import Domain
 from ...model.smartcard import DEFAULT_DATABASE
 from ..address import controller_alias
-from ..chardev import channel_unix_path
 from ..command import CommandLine
 from .address import address_props
-from .props import Props, add_device, add_netdev, add_object, escape_comma
+from .general import domain_dir_name
+from .props import Props, add_device, add_netdev, escape_comma
+from .tls import add_tls_creds
 
 
 def _on_off(value: bool) -> str:
@@ -120,15 +122,10 @@ def _reconnect(src: ChrSource) -> str:
 def build_chardev(cmd: CommandLine, src: ChrSource, char_id: str, caps: QemuCaps) -> None:
     """qemuBuildChardevCommand: a TLS tcp source's credentials, then -chardev."""
     if chardev_tls(src, caps):
-        if caps.conf("chardev_tls_x509_secret_uuid"):
-            raise UnsupportedError("chardev TLS keys with a password are not written in "
-                                   "the 9.0 dialect yet")
-        add_object(cmd, "tls-creds-x509", _tls_alias(char_id), {
-            "dir": caps.conf("chardev_tls_x509_certdir")
-            or caps.conf("default_tls_x509_certdir"),
-            "endpoint": "server" if src.listen else "client",
-            "verify-peer": bool(caps.conf("chardev_tls_x509_verify", False))
-            if src.listen else True}, caps)
+        # qemuDomainSecretChardevPrepare names the secret after the chardev.
+        add_tls_creds(cmd, caps, "chardev", _tls_alias(char_id), listen=src.listen,
+                      verify=bool(caps.conf("chardev_tls_x509_verify", False)),
+                      secret_alias=f"{char_id}-secret0")
     cmd.add("-chardev", chardev_arg(src, char_id, caps, cmd))
 
 
@@ -148,7 +145,12 @@ def virtio_port_props(dom: Domain, dev: ChrDevice, alias: str, caps: QemuCaps) -
             and dev.name != "com.redhat.spice.0":
         raise UnsupportedError(f"Unsupported spicevmc target name '{dev.name}'")
     props: Props = {"driver": "virtconsole" if dev.kind == "console" else "virtserialport"}
-    props.update(address_props(dom, dev.info, caps))
+    addr = dev.info.address
+    if isinstance(addr, VirtioSerialAddress):
+        props["bus"] = f"{controller_alias(dom, 'virtio-serial', addr.controller)}.{addr.bus}"
+        props["nr"] = addr.port
+    else:
+        props.update(address_props(dom, dev.info, caps))
     props["chardev"] = f"char{alias}"
     props["id"] = alias
     if dev.kind == "channel" and (dev.source.type == "spicevmc" or dev.name):
@@ -193,7 +195,11 @@ def build_channels(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         alias = dev.info.alias or f"channel{i}"
         src = dev.source
         if dev.target_type == "virtio" and src.type == "unix" and src.path is None:
-            src = ChrSource(type="unix", path=channel_unix_path(dom, dev, caps), listen=True)
+            # qemuDomainPrepareChannel: a socket per target name in the
+            # domain's directory under channel_target_dir.
+            base = caps.conf("channel_target_dir") or "/var/lib/libvirt/qemu/channel/target"
+            path = f"{base}/{domain_dir_name(dom, caps)}/{dev.name or 'unknown.sock'}"
+            src = ChrSource(type="unix", path=path, listen=True)
         build_chardev(cmd, src, f"char{alias}", caps)
         if dev.target_type == "guestfwd":
             # qemuBuildChannelGuestfwdNetdevProps: an array of one {str}

@@ -12,20 +12,25 @@ close the -cpu option.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ... import cpu_x86
 from ...caps import QemuCaps
+from ...defaults.chardev import is_pseries
 from ...defaults.modern import S390_PASSTHROUGH_ONLY_MACHINES
-from ...errors import UnsupportedError
+from ...errors import ConfigError, UnsupportedError
 from ...model.domain import Domain
 from ...model.general import CPU, CPUFeature
 
 _X86 = ("i686", "x86_64")
 _S390 = ("s390", "s390x")
 _PPC64 = ("ppc64", "ppc64le")
+_ARM = ("armv6l", "armv7l", "armv7b", "aarch64")
+# The CPU features of libvirt's ARM map.
+_ARM_FEATURES = frozenset({"sve", *(f"sve{128 * n}" for n in range(1, 17))})
 # virQEMUCapsCPUFeaturesX86: libvirt's feature names QEMU spells differently.
 _QEMU_FEATURE_NAMES = {
     "cmp_legacy": "cmp-legacy", "ds_cpl": "ds-cpl", "fxsr_opt": "fxsr-opt",
@@ -98,6 +103,14 @@ def _qemu_cpus(caps: QemuCaps, arch: str, accel: str) -> _AccelCPUs:
             host = _HostModel(str(entry.get("model")), tuple(
                 CPUFeature(str(p["name"]), "require" if p.get("value") == "true" else "disable")
                 for p in props if p.get("type") == "boolean"))
+        elif arch in _X86:
+            values: dict[str, object] = {
+                _LIBVIRT_FEATURE_NAMES.get(str(p.get("name")), str(p.get("name"))):
+                    p.get("value") == "true" if p.get("type") == "boolean" else p.get("value")
+                for p in props}
+            decoded = cpu_x86.host_model_from_expansion(values, models)
+            if decoded is not None:
+                host = _HostModel(decoded[0], tuple(decoded[1]))
     return _AccelCPUs(models, host, known)
 
 
@@ -172,12 +185,21 @@ def _unsupported_mode(dom: Domain, caps: QemuCaps, cpu: CPU, cpus: _AccelCPUs) -
 def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     """The CPU QEMU is started with: a copy of the domain's, updated."""
     assert dom.cpu is not None
-    cpu = copy.deepcopy(dom.cpu)
+    # Its features change (policies, additions); the rest is only replaced.
+    cpu = dataclasses.replace(dom.cpu, features=[dataclasses.replace(f)
+                                                 for f in dom.cpu.features])
     arch = dom.os.arch or ""
+    if arch in _ARM:
+        # virCPUarmValidateFeatures: only the map's features (SVE and its lengths).
+        for f in cpu.features:
+            if f.name not in _ARM_FEATURES:
+                raise UnsupportedError(f"unknown CPU feature: {f.name}")
     cpus = _accel_cpus(dom, caps)
     if _unsupported_mode(dom, caps, cpu, cpus):
         raise UnsupportedError(f"CPU mode '{cpu.mode}' for {arch} {dom.virt_type} domain on "
                                f"{_host_arch(caps)} host is not supported by hypervisor")
+    if cpu.mode == "host-model" and arch in _PPC64 and cpu.check != "none":
+        _check_ppc64_compat(caps, arch, cpu)
     if cpu.mode not in ("host-passthrough", "maximum") and \
             not (cpu.mode == "host-model" and arch in _PPC64):
         cpu = _update(cpu, arch, cpus)
@@ -191,6 +213,30 @@ def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
             cpu.features = [f for f in cpu.features
                             if f.policy not in ("disable", "forbid") or f.name in known]
     return cpu
+
+
+def _power_level(name: str, prefix: str) -> int | None:
+    level = name.removeprefix(prefix)
+    if name.startswith(prefix) and level.isdigit() and 6 <= int(level) <= 10:
+        return int(level)
+    return None
+
+
+def _check_ppc64_compat(caps: QemuCaps, arch: str, cpu: CPU) -> None:
+    """virCPUCompare for a pSeries host-model CPU (ppc64CheckCompatibilityMode):
+    the compatibility mode may not be newer than the host's POWER generation."""
+    host_model = caps.host_cpu.get("model")
+    if not cpu.model or not host_model or not _is_native(_host_arch(caps), arch):
+        return
+    host = _power_level(str(host_model), "POWER")
+    if host is None:
+        raise UnsupportedError("Host CPU does not support compatibility modes",
+                               code="internal error")
+    compat = _power_level(cpu.model, "power")
+    if compat is None:
+        raise UnsupportedError(f"Unknown compatibility mode {cpu.model}", code="internal error")
+    if compat > host:
+        raise UnsupportedError("the CPU is incompatible with host CPU", code="")
 
 
 def _update(cpu: CPU, arch: str, cpus: _AccelCPUs) -> CPU:
@@ -283,6 +329,14 @@ def model_arg(dom: Domain, caps: QemuCaps) -> list[str]:
     return out
 
 
+def machine_options(dom: Domain) -> list[str]:
+    """-machine's max-cpu-compat: a pSeries host-model CPU's compatibility level."""
+    cpu = dom.cpu
+    if cpu is not None and cpu.model and cpu.mode == "host-model" and is_pseries(dom):
+        return [f"max-cpu-compat={cpu.model}"]
+    return []
+
+
 def cache_and_address_switches(dom: Domain, caps: QemuCaps) -> list[str]:
     """The <cache> and <maxphysaddr> switches, after the hypervisor features."""
     cpu = dom.cpu
@@ -305,3 +359,56 @@ def cache_and_address_switches(dom: Domain, caps: QemuCaps) -> list[str]:
     elif cpu.maxphysaddr_mode == "emulate":
         out.append(f"phys-bits={cpu.maxphysaddr_bits}")
     return out
+
+
+# -- qemuValidateDomainDefCpu and qemuValidateDomainVCpuTopology ----------------
+
+
+def validate_cpu(dom: Domain, caps: QemuCaps) -> None:
+    cpu = dom.cpu
+    arch = dom.os.arch or ""
+    if cpu is not None and cpu.maxphysaddr_mode:
+        _check_maxphysaddr(cpu, arch, caps)
+    if cpu is not None and cpu.cache_mode:
+        _check_cache(cpu, arch)
+    _check_topology(dom, caps)
+
+
+def _check_maxphysaddr(cpu: CPU, arch: str, caps: QemuCaps) -> None:
+    if arch not in _X86:
+        raise ConfigError("CPU maximum physical address bits specification is not "
+                          f"supported for '{arch}' architecture")
+    if cpu.maxphysaddr_mode == "passthrough" and cpu.maxphysaddr_bits is not None:
+        raise ConfigError("CPU maximum physical address bits number specification cannot "
+                          "be used with mode='passthrough'")
+    if cpu.maxphysaddr_mode == "emulate" and cpu.maxphysaddr_bits is None:
+        raise ConfigError("if using CPU maximum physical address mode='emulate', bits= "
+                          "must be specified too")
+
+
+def _check_cache(cpu: CPU, arch: str) -> None:
+    if arch not in _X86:
+        raise ConfigError(f"CPU cache specification is not supported for '{arch}' "
+                          "architecture")
+    mode = cpu.cache_mode
+    if mode == "emulate" and cpu.cache_level != 3:
+        raise ConfigError(f"CPU cache mode '{mode}' can only be used with level='3'")
+    if mode == "passthrough" and cpu.mode not in ("host-passthrough", "maximum"):
+        raise ConfigError(f"CPU cache mode '{mode}' can only be used with "
+                          "'host-passthrough' / 'maximum' CPUs")
+    if mode in ("passthrough", "disable") and cpu.cache_level is not None:
+        raise ConfigError(f"unsupported CPU cache level for mode '{mode}'")
+
+
+def _check_topology(dom: Domain, caps: QemuCaps) -> None:
+    """The topology must describe exactly the maximum vCPUs, and pSeries
+    guests start whole cores (QEMU 2.7+, query-hotpluggable-cpus)."""
+    cpu = dom.cpu
+    if not caps.has("query-hotpluggable-cpus") or cpu is None or not cpu.sockets:
+        return
+    if cpu.sockets * cpu.dies * cpu.cores * cpu.threads != dom.vcpus.max:
+        raise ConfigError("CPU topology doesn't match maximum vcpu count")
+    granularity = cpu.threads if is_pseries(dom) else 1
+    if dom.vcpus.current % granularity:
+        raise ConfigError("vCPUs count must be a multiple of the vCPU hotplug granularity "
+                          f"({granularity})")

@@ -155,19 +155,15 @@ def _is_x86(dom: Domain) -> bool:
     return dom.os.arch in ("i686", "x86_64")
 
 
-def _is_arm_virt(dom: Domain) -> bool:
-    machine = dom.machine
-    return dom.os.arch in ("aarch64", "armv7l") and (machine == "virt"
-                                                      or machine.startswith("virt-"))
-
-
 def _not_supported(dom: Domain, name: str) -> ConfigError:
     return ConfigError(f"The '{name}' feature is not supported for architecture "
                        f"'{dom.os.arch}' or machine type '{dom.machine}'")
 
 
 def validate_features(dom: Domain, caps: QemuCaps) -> None:
-    """qemuValidateDomainDefFeatures and qemuDomainDefTsegPostParse."""
+    """qemuValidateDomainDefFeatures (the machine and architecture checks of
+    apic, gic, hyperv, pmu, pvspinlock and vmport are validate_modern's) and
+    qemuDomainDefTsegPostParse."""
     f = dom.features
     flags = f.flags
     if "ioapic" in f.values and not _is_x86(dom):
@@ -175,20 +171,8 @@ def validate_features(dom: Domain, caps: QemuCaps) -> None:
     for name in ("hpt", *_PSERIES_CAPS):
         if name in flags:
             _check_pseries_feature(dom, caps, name)
-    if flags.get("gic") and not _is_arm_virt(dom):
-        raise _not_supported(dom, "gic")
     if flags.get("vmcoreinfo") and not caps.has("vmcoreinfo"):
         raise ConfigError("vmcoreinfo is not available with this QEMU binary")
-    if flags.get("apic") and f.apic_eoi is not None and not _is_x86(dom):
-        raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
-                          f"architecture '{dom.os.arch}' or machine type '{dom.machine}'")
-    if "pvspinlock" in flags and not _is_x86(dom):
-        raise _not_supported(dom, "pvspinlock")
-    if flags.get("hyperv") and not _is_x86(dom) and not _is_arm_virt(dom):
-        raise ConfigError(f"Hyperv features are not supported for architecture "
-                          f"'{dom.os.arch}' or machine type '{dom.machine}'")
-    if flags.get("pmu") is False and (dom.os.arch or "").startswith("ppc64"):
-        raise ConfigError(f"PMU is always enabled for architecture '{dom.os.arch}'")
     if flags.get("tcg"):
         if dom.virt_type != "qemu":
             raise ConfigError(f"TCG features are incompatible with domain type "

@@ -86,7 +86,11 @@ def build_filesystems(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def validate_filesystem(fs: Filesystem, caps: QemuCaps) -> None:
-    """qemuValidateDomainDeviceDefFS, the driver specific part."""
+    """qemuValidateDomainDeviceDefFS."""
+    if fs.type != "mount":
+        raise ConfigError("only supports mount filesystem type")
+    if fs.multidevs and not caps.has("fsdev.multidevs"):
+        raise ConfigError("multidevs is not supported with this QEMU binary")
     if (fs.fmode or fs.dmode) and fs.accessmode != "mapped":
         raise ConfigError("fmode and dmode must be used with accessmode=mapped")
     binary = fs.binary
@@ -101,7 +105,7 @@ def validate_filesystem(fs: Filesystem, caps: QemuCaps) -> None:
     if fs.socket is None:
         if fs.readonly:
             raise ConfigError("virtiofs does not yet support read-only mode")
-        if not caps.conf("privileged", True):
+        if not caps.conf("privileged", False):
             raise ConfigError("virtiofs is not yet supported in session mode")
         if fs.accessmode != "passthrough":
             raise ConfigError("virtiofs only supports passthrough accessmode")

@@ -19,10 +19,10 @@ from ...xmlwriter import escape as xml_escape
 from .. import general as legacy
 from ..command import CommandLine
 from . import cpu as cpu_model
-from . import features
+from . import features, launch_security
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
-from .props import add_blockdev, add_object, escape_comma
+from .props import add_blockdev, add_device, add_object, escape_comma
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -31,22 +31,45 @@ _SHORT_NAME_MAX = 20
 _PASSED_ENV = ("LD_PRELOAD", "LD_LIBRARY_PATH", "PATH", "HOME", "USER", "LOGNAME", "TMPDIR")
 
 
+def domain_dir_name(dom: Domain, caps: QemuCaps) -> str:
+    """qemuDomainSetPrivatePaths: 'domain-' and the short name (ID-NAME) of
+    the domain's directories under lib_dir and channel_target_dir."""
+    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
+    return f"domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+
+
 def domain_lib_dir(dom: Domain, caps: QemuCaps) -> str:
     """priv->libDir: the domain's private directory under the driver's lib_dir."""
-    domain_id = dom.id if dom.id is not None else int(caps.host.get("domain_id", -1))
     lib_dir = str(caps.conf("lib_dir", "/var/lib/libvirt/qemu"))
-    return f"{lib_dir}/domain-{domain_id}-{dom.name[:_SHORT_NAME_MAX]}"
+    return f"{lib_dir}/{domain_dir_name(dom, caps)}"
+
+
+_MachineIndex = dict[tuple[str | None, str], Mapping[str, Any]]
+_MACHINES: dict[int, tuple[Mapping[str, Any], _MachineIndex]] = {}
+
+
+def _machine_index(qemu: Mapping[str, Any]) -> _MachineIndex:
+    """(accelerator, name or alias) -> the machine's entry, the first one
+    winning; built once per set (its tables are shared by its cases)."""
+    cached = _MACHINES.get(id(qemu))
+    if cached is not None and cached[0] is qemu:
+        return cached[1]
+    index: _MachineIndex = {}
+    for entry in qemu.get("machine", ()) or ():
+        for name in (entry.get("name"), entry.get("alias")):
+            if name is not None:
+                index.setdefault((entry.get("type"), str(name)), entry)
+    _MACHINES[id(qemu)] = (qemu, index)
+    return index
 
 
 def machine_info(dom: Domain, caps: QemuCaps) -> Mapping[str, Any]:
     """The emulator's entry for the domain's machine type and accelerator."""
     accel = "kvm" if dom.virt_type == "kvm" else "tcg"
-    for entry in caps.table("qemu").get("machine", ()):
-        if entry.get("type", accel) != accel:
-            continue
-        if dom.machine in (entry.get("name"), entry.get("alias")):
-            return entry  # type: ignore[no-any-return]
-    return {}
+    index = _machine_index(caps.table("qemu"))
+    machine = dom.machine or ""
+    # An entry without a type is any accelerator's.
+    return index.get((accel, machine)) or index.get((None, machine)) or {}
 
 
 # -- environment and header -------------------------------------------------
@@ -94,8 +117,9 @@ def _pflash_images(dom: Domain, caps: QemuCaps) -> list[tuple[str, str, bool]]:
     images = [("libvirt-pflash0", ld.path, bool(ld.readonly))]
     nvram = ld.nvram
     nvram_dir = caps.conf("nvram_dir")
-    if not nvram and ld.readonly and nvram_dir:
-        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here.
+    if not nvram and ld.readonly and nvram_dir and not ld.stateless:
+        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here
+        # (a stateless firmware keeps none).
         nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
     if nvram:
         images.append(("libvirt-pflash1", nvram, False))
@@ -111,11 +135,21 @@ def build_pflash(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                            "driver": "raw", "file": f"{node}-storage"})
 
 
+def build_fips(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """-enable-fips where the host runs in FIPS mode (config host_fips) and
+    QEMU still has the switch (deprecated since QEMU 5.2)."""
+    if caps.conf("host_fips") and caps.has("enable-fips"):
+        cmd.add("-enable-fips")
+
+
 def build_loader(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
-    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios."""
+    """qemuBuildDomainLoaderCommandLine: a ROM loader is -bios; a secure
+    flash loader makes the flash devices secure."""
     ld = dom.os.loader
     if ld is not None and ld.path and (ld.type or "rom") == "rom":
         cmd.add("-bios", ld.path)
+    elif ld is not None and ld.type == "pflash" and ld.secure:
+        cmd.add("-global", "driver=cfi.pflash01,property=secure,value=on")
 
 
 # -- machine, accelerator, CPU ----------------------------------------------
@@ -138,6 +172,10 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         ram_id = machine_info(dom, caps).get("defaultRAMid")
         if ram_id:
             opts.append(f"memory-backend={ram_id}")
+    if caps.has("loadparm"):
+        opts += _loadparm_option(dom)
+    opts.extend(cpu_model.machine_options(dom))
+    opts.extend(launch_security.machine_options(dom, caps))
     for i, _image in enumerate(_pflash_images(dom, caps)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     opts.extend(guest_memory.machine_hmat_params(dom))
@@ -147,6 +185,15 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if hpet is not None and hpet.present is not None and caps.has("machine-hpet"):
         opts.append(f"hpet={'on' if hpet.present else 'off'}")
     cmd.add("-machine", ",".join(opts))
+
+
+def _loadparm_option(dom: Domain) -> list[str]:
+    """qemuAppendLoadparmMachineParm: the loadparm of the first boot device,
+    a disk before a network interface."""
+    for info in (*(d.info for d in dom.devices.disks), *(n.info for n in dom.devices.interfaces)):
+        if info.boot_order == 1 and info.loadparm:
+            return [f"loadparm={info.loadparm}"]
+    return []
 
 
 def _key_wrap_options(dom: Domain, caps: QemuCaps) -> list[str]:
@@ -219,9 +266,11 @@ def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         opt += f",maxcpus={v.max}"
     cpu = dom.cpu
     if cpu is not None and cpu.sockets:
+        if cpu.dies != 1 and not caps.has("smp-dies"):
+            raise UnsupportedError("Only 1 die per socket is supported")
         opt += f",sockets={cpu.sockets}"
         if caps.has("smp-dies"):
-            opt += ",dies=1"
+            opt += f",dies={cpu.dies}"
         opt += f",cores={cpu.cores},threads={cpu.threads}"
     else:
         opt += f",sockets={v.max},cores=1,threads=1"
@@ -305,6 +354,8 @@ def build_boot(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     cmd.add("-boot", ",".join(parts))
     # Every QEMU libvirt 9.0 supports has -dtb (a retired capability, always set).
     legacy.build_direct_kernel(cmd, dom, caps)
+    if os_.slic_table is not None:
+        cmd.add("-acpitable", f"sig=SLIC,file={escape_comma(os_.slic_table)}")
 
 
 # -- tail -------------------------------------------------------------------
@@ -368,6 +419,12 @@ def build_smbios(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if src.oem_strings is not None:
         cmd.add("-smbios", ",".join(["type=11", *(f"value={escape_comma(v)}"
                                                   for v in src.oem_strings)]))
+
+
+def build_vmgenid(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildVMGenIDCommandLine."""
+    if dom.genid is not None:
+        add_device(cmd, {"driver": "vmgenid", "guid": dom.genid, "id": "vmgenid0"}, caps)
 
 
 def build_fw_cfg(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

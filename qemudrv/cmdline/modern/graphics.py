@@ -14,7 +14,8 @@ from ...model.graphics import SPICE_CHANNEL_NAMES, Graphics
 from ..command import CommandLine
 from .audio import audio_id_string
 from .general import domain_lib_dir
-from .props import add_object, escape_comma
+from .props import escape_comma
+from .tls import add_tls_creds, tls_certdir
 
 _VNC_TLS_ID = "vnc-tls-creds0"
 
@@ -137,7 +138,7 @@ def spice_arg(dom: Domain, g: Graphics, caps: QemuCaps) -> str:
     if g.auth.passwd is None and not caps.conf("spice_password"):
         parts.append("disable-ticketing=on")
     if secure:
-        parts.append(f"x509-dir={escape_comma(str(caps.conf('spice_tls_x509_certdir')))}")
+        parts.append(f"x509-dir={escape_comma(tls_certdir(caps, 'spice'))}")
     if g.default_mode == "secure":
         if not secure:
             raise UnsupportedError("spice defaultMode secure requested in XML configuration, "
@@ -182,13 +183,11 @@ def spice_arg(dom: Domain, g: Graphics, caps: QemuCaps) -> str:
 
 
 def _vnc_tls_object(cmd: CommandLine, caps: QemuCaps) -> None:
-    """qemuBuildTLSx509CommandLine for the VNC server."""
-    if caps.conf("vnc_tls_x509_secret_uuid"):
-        raise UnsupportedError("VNC TLS keys with a password are not written in the 9.0 "
-                               "dialect yet")
-    add_object(cmd, "tls-creds-x509", _VNC_TLS_ID, {
-        "dir": caps.conf("vnc_tls_x509_certdir"), "endpoint": "server",
-        "verify-peer": bool(caps.conf("vnc_tls_x509_verify", False))}, caps)
+    """qemuBuildTLSx509CommandLine for the VNC server, after the secret of
+    its key's password where qemu.conf names one."""
+    add_tls_creds(cmd, caps, "vnc", _VNC_TLS_ID, listen=True,
+                  verify=bool(caps.conf("vnc_tls_x509_verify", False)),
+                  secret_alias=f"{_VNC_TLS_ID}-secret0")
 
 
 def _sdl(cmd: CommandLine, g: Graphics) -> None:

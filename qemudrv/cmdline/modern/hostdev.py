@@ -7,14 +7,16 @@ from __future__ import annotations
 from ...caps import QemuCaps
 from ...defaults import controllers as ctl
 from ...defaults.addresses import scsi_controller_model
-from ...errors import ConfigError, UnsupportedError, XMLError
-from ...model.address import CCWAddress, DriveAddress, VirtioMMIOAddress
+from ...errors import ConfigError, UnsupportedError
+from ...model.address import DriveAddress
 from ...model.domain import Domain
 from ...model.hostdev import Hostdev
 from ..command import CommandLine
 from .address import address_props
 from .net import rom_props
 from .props import Props, add_blockdev, add_device
+from .secret import add_secret, secret_value
+from .virtio import virtio_device_name
 from .zpci import add_ext_device
 
 # SCSI controllers whose devices are addressed by bus and scsi-id only.
@@ -92,34 +94,24 @@ def _scsi_backend(hd: Hostdev, node: str, caps: QemuCaps) -> Props:
         path = str(caps.host.get("scsi_generic_path", "/dev/sg0"))
         return {"driver": "host_device", "filename": path, "node-name": node,
                 "read-only": hd.readonly}
-    if hd.iscsi_auth is not None:
-        raise UnsupportedError("authenticated iSCSI host devices are not supported yet")
     target, _, lun = (hd.iscsi_path or "").partition("/")
     host = hd.iscsi_hosts[0]
     props: Props = {"driver": "iscsi", "portal": f"{host.name}:{host.port or 3260}",
                     "target": target, "lun": int(lun or 0), "transport": "tcp"}
+    if hd.iscsi_auth is not None:
+        props["user"] = hd.iscsi_auth.username
+        props["password-secret"] = f"{node}-secret0"
     if hd.iscsi_initiator is not None:
         props["initiator-name"] = hd.iscsi_initiator
     props.update({"node-name": node, "read-only": hd.readonly})
     return props
 
 
-def _virtio_suffix(hd: Hostdev) -> str:
-    """qemuBuildVirtioDevGetConfig: the bus and transitional variant."""
-    a = hd.info.address
-    if isinstance(a, CCWAddress):
-        return "-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return "-device"
-    return {"virtio-transitional": "-pci-transitional",
-            "virtio-non-transitional": "-pci-non-transitional"}.get(
-                hd.scsi_host_model or "", "-pci")
-
-
 def _vhost_scsi_props(dom: Domain, hd: Hostdev, caps: QemuCaps) -> Props:
     """qemuBuildSCSIVHostHostdevDevProps: libvirt opens /dev/vhost-scsi."""
     fd = caps.table("fds").get("vhost_scsi", 0)
-    props: Props = {"driver": f"vhost-scsi{_virtio_suffix(hd)}", "wwpn": hd.wwpn,
+    driver = virtio_device_name("vhost-scsi", hd.info.address, hd.scsi_host_model, caps)
+    props: Props = {"driver": driver, "wwpn": hd.wwpn,
                     "vhostfd": str(fd), "id": hd.info.alias}
     props.update(address_props(dom, hd.info, caps))
     return props
@@ -160,6 +152,10 @@ def build_hostdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps,
         elif hd.type == "scsi":
             node = f"libvirt-{node_index}-backend"
             node_index += 1
+            if hd.protocol == "iscsi" and hd.iscsi_auth is not None:
+                # the CHAP password, AES-encrypted under the master key
+                add_secret(cmd, caps, f"{node}-secret0",
+                           secret_value(caps, hd.iscsi_auth.usage))
             add_blockdev(cmd, _scsi_backend(hd, node, caps))
             props: Props = {"driver": "scsi-generic", "drive": node, "id": hd.info.alias}
             if _boot_index(dom, hd):
@@ -172,27 +168,7 @@ def build_hostdevs(cmd: CommandLine, dom: Domain, caps: QemuCaps,
             add_device(cmd, _mdev_props(dom, hd, caps), caps)
 
 
-# -- validation (qemuValidateDomainDeviceDefHostdev, virDomainDefHostdevValidate)
-
-
-def _source_key(hd: Hostdev) -> tuple[object, ...]:
-    """What virDomainHostdevMatch compares: the host side of a device."""
-    if hd.mode != "subsystem":
-        return (hd.mode, hd.type, hd.caps_source)
-    if hd.type == "pci":
-        return ("pci", hd.domain, hd.bus, hd.slot, hd.function)
-    if hd.type == "usb":
-        if hd.bus and hd.device:
-            return ("usb", hd.bus, hd.device)
-        return ("usb-id", hd.vendor, hd.product)
-    if hd.type == "scsi":
-        if hd.protocol == "iscsi":
-            host = hd.iscsi_hosts[0].name if hd.iscsi_hosts else None
-            return ("iscsi", hd.iscsi_path, host)
-        return ("scsi", hd.adapter, hd.bus, hd.target, hd.unit)
-    if hd.type == "scsi_host":
-        return ("scsi_host", hd.wwpn)
-    return ("mdev", hd.mdev_uuid)
+# -- validation (virDomainHostdevDefValidate, qemuValidateDomainDeviceDefHostdev)
 
 
 def _validate_mdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
@@ -227,6 +203,37 @@ def _validate_mdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
                           "version of QEMU")
 
 
+# virDomainHostdevDefValidate: the address types each subsystem may sit on,
+# and the message (with its error code) for any other.
+_ADDRESS_TYPES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "pci": (("pci", "unassigned"), "PCI host devices must use 'pci' or 'unassigned' address type",
+            "internal error"),
+    "scsi": (("drive",), "SCSI host device must use 'drive' address type",
+             "unsupported configuration"),
+    "scsi_host": (("pci", "ccw"), "SCSI_host host device must use 'pci' or 'ccw' address type",
+                  "unsupported configuration"),
+    "usb": (("usb",), "USB host device must use 'usb' address type",
+            "unsupported configuration"),
+}
+
+
+def _validate_hostdev_generic(hd: Hostdev) -> None:
+    """virDomainHostdevDefValidate."""
+    addr = hd.info.address
+    rule = _ADDRESS_TYPES.get(hd.type) if hd.mode == "subsystem" else None
+    if rule is not None and addr is not None and addr.type not in rule[0]:
+        raise ConfigError(rule[1], code=rule[2])
+    if hd.mode == "subsystem" and hd.type == "scsi" and hd.sgio == "unfiltered":
+        raise ConfigError("unfiltered sgio is no longer supported")
+    if hd.teaming_type is not None:
+        if hd.teaming_type != "transient":
+            raise ConfigError("teaming hostdev devices must have type='transient'")
+        if not hd.teaming_persistent:
+            raise ConfigError("missing required persistent attribute in hostdev teaming element")
+        if hd.mode != "subsystem" or hd.type != "pci":
+            raise ConfigError("teaming is only supported for pci hostdev devices")
+
+
 def _validate_hostdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
     if hd.mode == "capabilities":
         raise ConfigError(f"hostdev mode 'capabilities' is not supported in {dom.virt_type}")
@@ -244,36 +251,9 @@ def _validate_hostdev(dom: Domain, hd: Hostdev, caps: QemuCaps) -> None:
         _validate_mdev(dom, hd, caps)
 
 
-def _validate_drive_addresses(dom: Domain) -> None:
-    """virDomainDefDuplicateDriveAddressesValidate for SCSI host devices
-    (libvirt's messages name the bus first and the controller second)."""
-    scsi = [hd.info.address for hd in dom.devices.hostdevs
-            if hd.mode == "subsystem" and hd.type == "scsi"]
-    disks = [d.info.address for d in dom.devices.disks if d.bus == "scsi"]
-    for i, addr in enumerate(scsi):
-        if not isinstance(addr, DriveAddress):
-            continue
-        where = (f"SCSI host address controller='{addr.bus}' bus='{addr.controller}' "
-                 f"target='{addr.target}' unit='{addr.unit}'")
-        if addr in scsi[i + 1:]:
-            raise ConfigError(f"{where} in use by another SCSI host device")
-        if addr in disks:
-            raise ConfigError(f"{where} in use by another SCSI disk")
-
-
 def validate_hostdevs(dom: Domain, caps: QemuCaps) -> None:
-    hostdevs = dom.devices.hostdevs
-    seen: set[tuple[object, ...]] = set()
-    ramfb = False
-    for hd in hostdevs:
-        key = _source_key(hd)
-        if key in seen:
-            raise XMLError("Hostdev already exists in the domain configuration")
-        seen.add(key)
-        if hd.type == "mdev" and hd.ramfb:
-            if ramfb:
-                raise ConfigError("Only one vgpu device can have 'ramfb' enabled")
-            ramfb = True
-    _validate_drive_addresses(dom)
-    for hd in hostdevs:
+    """virDomainHostdevDefValidate and qemuValidateDomainDeviceDefHostdev
+    of each host device."""
+    for hd in dom.devices.hostdevs:
+        _validate_hostdev_generic(hd)
         _validate_hostdev(dom, hd, caps)

@@ -104,5 +104,8 @@ def validate_iommu(dom: Domain, caps: QemuCaps) -> None:
     if iommu.aw_bits and not caps.has("intel-iommu.aw-bits"):
         raise ConfigError("iommu: aw_bits is not supported with this QEMU binary")
     # virDomainDefIOMMUValidate, after every device.
+    if iommu.intremap and dom.features.values.get("ioapic") != "qemu":
+        raise ConfigError("IOMMU interrupt remapping requires split I/O APIC "
+                          "(ioapic driver='qemu')")
     if iommu.eim and not iommu.intremap:
         raise ConfigError("IOMMU eim requires interrupt remapping to be enabled")

@@ -5,6 +5,8 @@ distances, HMAT), the memory devices and the -machine memory properties
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ...bitmap import format_bitmap
 from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
@@ -113,40 +115,51 @@ def _check_host_nodes(nodeset: frozenset[int], caps: QemuCaps) -> None:
 # -- memory backends ----------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _Pages:
-    """qemuBuildMemoryGetPagesize's answer for one piece of memory."""
+    """qemuBuildMemoryGetPagesize's answer for one piece of memory: the page
+    size (KiB, 0 for normal pages), whether huge pages are used (``use``) and
+    asked for this very piece (``need``, which forces a backend), and whether
+    to preallocate."""
 
-    def __init__(self, dom: Domain, caps: QemuCaps, mem: MemoryDevice) -> None:
-        pagesize = mem.pagesize
-        need = use = bool(pagesize)
-        if not pagesize:
-            master = chosen = None
-            for page in dom.memory.hugepages:
-                if page.nodeset is None:
-                    master = page
-                elif mem.target_node >= 0 and mem.target_node in page.nodeset:
-                    chosen = page
-                    need = True
-                    break
-            page_def = chosen or master
-            if page_def is not None:
-                pagesize = page_def.size
-                use = True
-        if pagesize == legacy_memory.system_page_kib(caps):
-            pagesize, need, use = 0, False, False
-        elif use and not pagesize:
-            if not caps.conf("hugetlbfs", ()):
-                raise UnsupportedError("hugetlbfs filesystem is not mounted or disabled by "
-                                       "administrator config", code="internal error")
-            pagesize = _default_hugepage_size(caps)
-        prealloc = dom.memory.allocation == "immediate"
-        if mem.path:
-            # A real NVDIMM or a virtio-pmem file needs no preallocation.
-            if not mem.pmem and mem.model != "virtio-pmem":
-                prealloc = True
-        elif use:
+    size: int
+    need: bool
+    use: bool
+    prealloc: bool
+
+
+def _pages(dom: Domain, caps: QemuCaps, mem: MemoryDevice) -> _Pages:
+    pagesize = mem.pagesize
+    need = use = bool(pagesize)
+    if not pagesize:
+        master = chosen = None
+        for page in dom.memory.hugepages:
+            if page.nodeset is None:
+                master = page
+            elif mem.target_node >= 0 and mem.target_node in page.nodeset:
+                chosen = page
+                need = True
+                break
+        page_def = chosen or master
+        if page_def is not None:
+            pagesize = page_def.size
+            use = True
+    if pagesize == legacy_memory.system_page_kib(caps):
+        # "Huge" pages of the system's page size are no huge pages at all.
+        pagesize, need, use = 0, False, False
+    elif use and not pagesize:
+        if not caps.conf("hugetlbfs", ()):
+            raise UnsupportedError("hugetlbfs filesystem is not mounted or disabled by "
+                                   "administrator config", code="internal error")
+        pagesize = _default_hugepage_size(caps)
+    prealloc = dom.memory.allocation == "immediate"
+    if mem.path:
+        # A real NVDIMM or a virtio-pmem file needs no preallocation.
+        if not mem.pmem and mem.model != "virtio-pmem":
             prealloc = True
-        self.size, self.need, self.use, self.prealloc = pagesize, need, use, prealloc
+    elif use:
+        prealloc = True
+    return _Pages(pagesize, need, use, prealloc)
 
 
 def _default_hugepage_size(caps: QemuCaps) -> int:
@@ -200,7 +213,7 @@ def backend_props(dom: Domain, caps: QemuCaps, mem: MemoryDevice, alias: str, *,
     if discard is None and dom.memory.discard:
         discard = True
     mode = _numatune_mode(dom, cell)
-    pages = _Pages(dom, caps, mem)
+    pages = _pages(dom, caps, mem)
     source = dom.memory.source
     props: Props = {}
     prealloc = pages.prealloc
@@ -459,7 +472,7 @@ def _device_props(dom: Domain, caps: QemuCaps, mem: MemoryDevice, memdev: str) -
         props["unarmed"] = True
     props["memdev"] = memdev
     if mem.model == "virtio-mem" and caps.has("virtio-mem-pci.prealloc") \
-            and _Pages(dom, caps, mem).prealloc:
+            and _pages(dom, caps, mem).prealloc:
         props["prealloc"] = True
     props["id"] = mem.info.alias
     addr = mem.info.address

@@ -10,6 +10,7 @@ from ..command import CommandLine
 from .address import address_props
 from .chardev import chardev_arg
 from .props import Props, add_device, add_object
+from .virtio import virtio_device_name, virtio_props
 
 
 def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -17,14 +18,9 @@ def build_memballoon(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     dev = dom.devices.memballoon
     if dev is None or dev.model == "none":
         return
-    a = dev.info.address
-    if isinstance(a, CCWAddress):
-        driver = "virtio-balloon-ccw"
-    elif isinstance(a, VirtioMMIOAddress):
-        driver = "virtio-balloon-device"
-    else:
-        driver = "virtio-balloon-pci"
-    props: Props = {"driver": driver, "id": dev.info.alias}
+    props = virtio_props(virtio_device_name("virtio-balloon", dev.info.address, dev.model, caps),
+                         dev.virtio)
+    props["id"] = dev.info.alias
     if dev.autodeflate is not None:
         props["deflate-on-oom"] = dev.autodeflate
     if dev.free_page_reporting is not None:
@@ -57,8 +53,10 @@ def build_rngs(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             add_object(cmd, "rng-egd", f"obj{alias}", {"chardev": f"char{alias}"}, caps)
         else:
             add_object(cmd, f"rng-{rng.backend}", f"obj{alias}", {}, caps)
-        props: Props = {"driver": _virtio_driver("virtio-rng", rng.info.address),
-                        "rng": f"obj{alias}", "id": alias}
+        props = virtio_props(virtio_device_name("virtio-rng", rng.info.address, rng.model, caps),
+                             rng.virtio)
+        props["rng"] = f"obj{alias}"
+        props["id"] = alias
         if rng.rate:
             props["max-bytes"] = rng.rate
             # QEMU's default period is 1 s; libvirt sets it with a rate.
@@ -87,6 +85,9 @@ def _pool_props(pool_min: int, pool_max: int) -> Props:
 def build_iothreads(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildIOThreadCommandLine: the I/O threads, then the main loop's
     thread pool."""
+    if dom.iothreads and not caps.has("iothread"):
+        # qemuProcessStartValidateIOThreads
+        raise UnsupportedError("IOThreads not supported for this QEMU")
     for thread in dom.iothreads:
         add_object(cmd, "iothread", f"iothread{thread.id}",
                    _pool_props(thread.pool_min, thread.pool_max), caps)

@@ -11,8 +11,8 @@ from ...model.domain import Domain
 from ...model.misc import Shmem
 from ..command import CommandLine
 from .address import address_props
-from .misc import _virtio_driver
 from .props import Props, add_device, add_object, escape_comma
+from .virtio import virtio_device_name, virtio_props
 
 
 def build_nvram(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
@@ -48,9 +48,10 @@ def build_vsock(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if vsock.auto_cid == "yes":
         # qemuProcessPrepareDomain picks a free cid; the tests fix it.
         cid = int(caps.host.get("vsock_auto_cid", cid))
-    props: Props = {"driver": _virtio_driver("vhost-vsock", vsock.info.address),
-                    "id": vsock.info.alias or "vsock0", "guest-cid": cid,
-                    "vhostfd": str(caps.table("fds").get("vsock_vhost", -1))}
+    props = virtio_props(virtio_device_name("vhost-vsock", vsock.info.address, vsock.model, caps),
+                         vsock.virtio)
+    props.update({"id": vsock.info.alias or "vsock0", "guest-cid": cid,
+                  "vhostfd": str(caps.table("fds").get("vsock_vhost", -1))})
     props.update(address_props(dom, vsock.info, caps))
     add_device(cmd, props, caps)
 
@@ -111,7 +112,64 @@ _SHMEM_CAPS = {"ivshmem": "ivshmem", "ivshmem-plain": "ivshmem-plain",
                "ivshmem-doorbell": "ivshmem-doorbell"}
 
 
+# qemuValidateDomainDefPanic: the models that are no device and the guests
+# that have them, as its errors name them.
+_PANIC_GUESTS = {"s390": "S390 guests", "hyperv": "i686 and x86_64 guests",
+                 "pseries": "pSeries guests"}
+
+
+def _has_panic_model(dom: Domain, model: str) -> bool:
+    arch = dom.os.arch
+    if model == "s390":
+        return arch in ("s390", "s390x")
+    if model == "hyperv":
+        return arch in ("i686", "x86_64")
+    return arch in ("ppc64", "ppc64le") and dom.machine.startswith("pseries")
+
+
+def _validate_panics(dom: Domain, caps: QemuCaps) -> None:
+    for panic in dom.devices.panics:
+        addr = panic.info.address
+        guests = _PANIC_GUESTS.get(panic.model)
+        if guests is not None:
+            if not _has_panic_model(dom, panic.model):
+                raise ConfigError(f"only {guests} support panic device of model "
+                                  f"'{panic.model}'")
+            if addr is not None:
+                raise ConfigError("setting the panic device address is not supported for "
+                                  f"model '{panic.model}'")
+        elif panic.model == "isa":
+            if not caps.has("pvpanic"):
+                raise ConfigError("the QEMU binary does not support the ISA panic device")
+            if addr is not None and not isinstance(addr, ISAAddress):
+                raise ConfigError("panic is supported only with ISA address type")
+
+
+def _validate_watchdog(dom: Domain) -> None:
+    """qemuValidateDomainWatchdogDef: where each model may sit."""
+    dev = dom.devices.watchdog
+    if dev is None:
+        return
+    addr = dev.info.address
+    if dev.model == "i6300esb":
+        if addr is not None and not isinstance(addr, PCIAddress):
+            raise ConfigError(f"{dev.model} model of watchdog can go only on PCI bus")
+    elif dev.model == "ib700":
+        if addr is not None:
+            raise ConfigError(f"{dev.model} model of watchdog does not support configuring "
+                              "the address")
+    elif dev.model == "diag288":
+        if addr is not None:
+            raise ConfigError(f"{dev.model} model of watchdog is virtual and cannot go on "
+                              "any bus.")
+        if dom.os.arch not in ("s390", "s390x"):
+            raise ConfigError(f"{dev.model} model of watchdog is allowed for s390 and s390x "
+                              "only")
+
+
 def validate_misc_devices(dom: Domain, caps: QemuCaps) -> None:
+    _validate_panics(dom, caps)
+    _validate_watchdog(dom)
     for shm in dom.devices.shmems:
         if caps.has(_SHMEM_CAPS[shm.model]):
             continue

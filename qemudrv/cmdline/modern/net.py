@@ -7,11 +7,12 @@ from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError
 from ...model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
 from ...model.domain import Domain
-from ...model.net import Interface, VirtioOptions
+from ...model.net import Interface
 from ..command import CommandLine
 from .address import address_props
 from .net_validate import check_actual_net
 from .props import Props, add_device, add_netdev, escape_comma
+from .virtio import virtio_device_name, virtio_props
 from .zpci import add_ext_device
 
 _TX_MODES = {"iothread": "bh", "timer": "timer"}
@@ -99,27 +100,6 @@ def netdev_props(dom: Domain, net: Interface, caps: QemuCaps,
     return props
 
 
-def _virtio_driver(net: Interface) -> str:
-    a = net.info.address
-    if isinstance(a, CCWAddress):
-        return "virtio-net-ccw"
-    if isinstance(a, VirtioMMIOAddress):
-        return "virtio-net-device"
-    suffix = {"virtio-transitional": "-transitional",
-              "virtio-non-transitional": "-non-transitional"}.get(net.model or "", "")
-    return f"virtio-net-pci{suffix}"
-
-
-def virtio_options_props(opts: VirtioOptions) -> Props:
-    """The transport switches qemuBuildVirtioDevProps adds after the driver."""
-    props: Props = {}
-    for key, value in (("iommu_platform", opts.iommu), ("ats", opts.ats),
-                       ("packed", opts.packed), ("page-per-vq", opts.page_per_vq)):
-        if value is not None:
-            props[key] = value
-    return props
-
-
 def rom_props(info: DeviceInfo) -> Props:
     """qemuBuildRomProps: a disabled ROM is an empty romfile."""
     if info.rom_enabled is None and info.rom_bar is None and info.rom_file is None:
@@ -140,7 +120,8 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     """qemuBuildNicDevProps."""
     props: Props
     if _is_virtio(net):
-        props = {"driver": _virtio_driver(net), **virtio_options_props(net.virtio)}
+        props = virtio_props(
+            virtio_device_name("virtio-net", net.info.address, net.model, caps), net.virtio)
         if net.txmode in _TX_MODES:
             props["tx"] = _TX_MODES[net.txmode]
         if net.ioeventfd is not None:
@@ -181,6 +162,21 @@ def nic_props(dom: Domain, net: Interface, caps: QemuCaps, bootindex: int) -> Pr
     return props
 
 
+def supports_nicdev(dom: Domain, net: Interface) -> bool:
+    """qemuDomainSupportsNicdev: ARM boards take a NIC that is neither on
+    PCI nor virtio-mmio only as a legacy -net nic."""
+    if dom.os.arch in ("armv6l", "armv7l", "aarch64"):
+        return isinstance(net.info.address, (PCIAddress, VirtioMMIOAddress))
+    return True
+
+
+def _legacy_nic(net: Interface) -> str:
+    """qemuBuildLegacyNicStr."""
+    alias = net.info.alias
+    model = f",model={net.model}" if net.model else ""
+    return f"nic,macaddr={net.mac},netdev=host{alias}{model},id={alias}"
+
+
 def _vhostuser_chardev(net: Interface) -> str:
     """The vhost-user socket QEMU opens itself (and, as a server, waits on)."""
     out = f"socket,id=char{net.info.alias},path={escape_comma(net.vhostuser_path or '')}"
@@ -218,4 +214,9 @@ def build_interfaces(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
             vdpa_path = cmd.add_fd(fd, f"{net.info.alias}-vdpa")
         add_netdev(cmd, netdev_props(dom, net, caps, vdpa_path), caps)
         add_ext_device(cmd, net.info, caps)
-        add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
+        if supports_nicdev(dom, net):
+            add_device(cmd, nic_props(dom, net, caps, boot.get(id(net), 0)), caps)
+        elif net.type == "vhostuser":
+            raise UnsupportedError("Nicdev support unavailable", code="internal error")
+        else:
+            cmd.add("-net", _legacy_nic(net))

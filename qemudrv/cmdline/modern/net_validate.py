@@ -8,6 +8,7 @@ from ...caps import QemuCaps
 from ...errors import ConfigError, UnsupportedError, XMLError
 from ...model.domain import Domain
 from ...model.net import VIRTIO_MODELS, Interface
+from .virtio import check_virtio_options_absent
 
 # qemuDomainNetSupportsMTU (a user interface only with the passt back end)
 _MTU_TYPES = ("network", "bridge", "ethernet", "vhostuser")
@@ -70,14 +71,79 @@ def _validate_net(net: Interface, caps: QemuCaps) -> None:
         raise ConfigError(f"coalesce settings on interface type {net.type} are not supported")
 
 
+def _check_port_options(net: Interface, where: str, kind: str) -> None:
+    """virDomainNetDefValidatePortOptions: port isolation on a Linux bridge."""
+    if not net.isolated_port:
+        return
+    if kind not in ("network", "bridge"):
+        raise ConfigError(f"{where} - <port isolated='yes'/> is not supported for network "
+                          f"interfaces with type='{kind}'")
+    vport = net.virtualport
+    if vport is not None and vport.type is not None:
+        raise ConfigError(f"{where} - <port isolated='yes'/> is not supported for network "
+                          f"interfaces with virtualport type='{vport.type}'")
+
+
+def _validate_net_generic(net: Interface) -> None:
+    """virDomainNetDefValidate: the checks of any hypervisor."""
+    if (net.host_ips or net.host_routes) and net.type != "ethernet":
+        raise ConfigError("Invalid attempt to set network interface host-side IP route and/or "
+                          f"address info on interface of type '{net.type}'. This is only "
+                          "supported on interfaces of type 'ethernet'")
+    if net.managed_tap is False and net.type != "ethernet":
+        raise ConfigError(f"unmanaged target dev is not supported on interfaces of type "
+                          f"'{net.type}'")
+    if net.teaming_type == "transient" and not net.teaming_persistent:
+        raise ConfigError("teaming persistent attribute must be set if teaming type is "
+                          "'transient'")
+    if net.teaming_type not in (None, "transient") and net.teaming_persistent:
+        raise ConfigError("teaming persistent attribute not allowed if teaming type is "
+                          f"'{net.teaming_type}'")
+    _check_port_options(net, f"interface {net.mac}", net.type)
+    if net.model not in VIRTIO_MODELS:
+        check_virtio_options_absent(net.virtio)
+    if net.type != "user" and net.backend_type == "passt":
+        raise ConfigError("The 'passt' backend can only be used with interface type='user'",
+                          code="internal error")
+    if net.type == "vhostuser":
+        if net.model not in VIRTIO_MODELS:
+            raise ConfigError("Wrong or no <model> 'type' attribute specified with <interface "
+                              "type='vhostuser'/>. vhostuser requires the virtio-net* frontend",
+                              code="internal error")
+        if net.vhostuser_server and net.vhostuser_reconnect:
+            raise ConfigError("'reconnect' attribute unsupported 'server' mode for <interface "
+                              "type='vhostuser'>")
+
+
 def validate_nets(dom: Domain, caps: QemuCaps) -> None:
     for net in dom.devices.interfaces:
+        _validate_net_generic(net)
         _validate_net(net, caps)
+
+
+def _check_actual_generic(net: Interface, where: str) -> None:
+    """virDomainActualNetDefValidate: VLANs where libvirt can set them, no
+    bandwidth on host devices, port isolation on Linux bridges."""
+    vport = net.virtualport
+    # (an interface of type network is checked once the network resolved it)
+    if net.type != "network" and net.vlan is not None and net.vlan.tags and not (
+            net.type == "hostdev"
+            or (net.type == "direct" and net.direct_mode == "passthrough")
+            or (net.type == "bridge" and vport is not None and vport.type == "openvswitch")):
+        raise UnsupportedError(f"{where} - vlan tag not supported for this connection type")
+    if net.bandwidth is not None and net.type == "hostdev":
+        raise UnsupportedError(f"{where} - bandwidth settings are not supported for hostdev "
+                               "interfaces")
+    try:
+        _check_port_options(net, where, net.type)
+    except ConfigError as exc:
+        raise UnsupportedError(str(exc)) from None
 
 
 def check_actual_net(net: Interface) -> None:
     """qemuDomainValidateActualNetDef, run as each interface is built."""
     where = f"interface {net.mac}"
+    _check_actual_generic(net, where)
     if net.queues and net.type not in _MULTIQUEUE_TYPES:
         raise UnsupportedError(f"{where} - multiqueue is not supported for network "
                                f"interfaces of type {net.type}")

@@ -40,6 +40,9 @@ def to_qemu_opts(props: Props) -> str:
         if isinstance(value, list) and all(isinstance(v, int) for v in value):
             # virQEMUBuildCommandLineJSONArrayBitmap: one key per range.
             parts.extend(f"{key}={r}" for r in format_bitmap(frozenset(value)).split(","))
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            # virQEMUBuildCommandLineJSONArrayObjectsStr: one key per {"str"}.
+            parts.extend(f"{key}={v['str']}" for v in value)
         elif isinstance(value, dict):
             parts.extend(f"{key}.{k}={_opt_value(v)}" for k, v in value.items())
         else:

@@ -8,6 +8,7 @@ from ...defaults.chardev import is_pseries
 from ...errors import ConfigError, UnsupportedError
 from ...model.disk import Disk
 from ...model.domain import Domain
+from ..disk_drive import actual_type
 from .blockdev import Image, image_encryption
 
 _HTTP = ("http", "https")
@@ -27,7 +28,7 @@ def _check_format(image: Image) -> None:
                           "use 'raw' instead")
     if fmt == "fat" and src.type not in ("volume", "dir"):
         raise ConfigError("storage format 'fat' is supported only with 'dir' storage type")
-    if src.type == "dir":
+    if actual_type(src) == "dir":
         if fmt not in (None, "fat"):
             raise ConfigError("storage type 'dir' requires use of storage format 'fat'")
         if not image.readonly:
@@ -39,7 +40,7 @@ def _check_format(image: Image) -> None:
 
 def _check_network(image: Image) -> None:
     src = image.src
-    protocol = src.protocol if src.type == "network" else None
+    protocol = src.protocol if actual_type(src) == "network" else None
     if src.sslverify is not None and protocol not in ("https", "ftps"):
         raise ConfigError("ssl verification is supported only with HTTPS/FTPS protocol")
     if src.cookies and protocol not in _HTTP:
@@ -73,7 +74,7 @@ def _check_encryption(disk: Disk, image: Image, caps: QemuCaps) -> None:
         return
     if not caps.has("rbd-encryption"):
         raise ConfigError("librbd encryption is not supported by this QEMU binary")
-    if image.src.type != "network" and image.src.protocol != "rbd":
+    if actual_type(image.src) != "network" and image.src.protocol != "rbd":
         raise ConfigError("librbd encryption is supported only with RBD backed disks")
 
 
@@ -94,7 +95,7 @@ def check_image(disk: Disk, image: Image, caps: QemuCaps) -> None:
     _check_encryption(disk, image, caps)
     src = image.src
     if src.tls_hostname:
-        if src.type != "network" or src.protocol != "nbd":
+        if actual_type(src) != "network" or src.protocol != "nbd":
             raise ConfigError("'tlsHostname' field is supported only with NBD disks")
         if not caps.has("blockdev.nbd.tls-hostname"):
             raise ConfigError("'tlsHostname' field is not supported by this QEMU")

@@ -22,11 +22,14 @@ from ...validate_modern import (
     validate_hostdevs,
     validate_qemu_domain,
 )
+from .cpu import validate_cpu
 from .features import validate_features
 from .filesystem import validate_filesystem
+from .firmware import validate_os
 from .hostdev import validate_hostdevs as validate_hostdev_devices
 from .iommu import validate_iommu
 from .iothreads_validate import validate_iothreads
+from .launch_security import validate_launch_security
 from .memory_validate import validate_memory
 from .misc_devices import validate_misc_devices
 from .net_validate import validate_nets
@@ -34,6 +37,7 @@ from .tpm import validate_tpms
 from .validate_controller import validate_controllers
 from .validate_display import validate_display
 from .validate_general import validate_general
+from .vmgenid import validate_vmgenid
 
 # qemuDomainValidateStorageSource: formats QEMU cannot open as such.
 _UNSUPPORTED_FORMATS = {
@@ -108,7 +112,10 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     check_disk_addresses_against_hostdevs(dom)
     validate_qemu_domain(dom, caps)
     validate_general(dom, caps)
+    validate_vmgenid(dom, caps)
+    validate_launch_security(dom, caps)
     validate_features(dom, caps)
+    validate_cpu(dom, caps)
     validate_memory(dom, caps)
     validate_iothreads(dom, caps)
     validate_iommu(dom, caps)
@@ -129,3 +136,4 @@ def validate(dom: Domain, caps: QemuCaps) -> None:
     _check_drive_addresses(dom)
     check_scsi_hostdev_addresses(dom)
     validate_domain_internal(dom, caps)
+    validate_os(dom)

@@ -1,20 +1,50 @@
-"""libvirt 9.0's checks of graphics and video devices
-(qemuValidateDomainDeviceDefGraphics and friends), with its messages; the
-character devices' are in validate_chardev."""
+"""libvirt 9.0's checks of graphics, video, input, sound and audio devices
+(qemuValidateDomainDeviceDefGraphics and friends) and the QEMU driver's of
+character devices (validate_chardev), with libvirt's messages."""
 
 from __future__ import annotations
 
 from ...caps import QemuCaps
 from ...errors import ConfigError
 from ...model.address import CCWAddress
+from ...model.audio import Audio
 from ...model.domain import Domain
 from ...model.graphics import Graphics
 from ...model.input import Input
+from ...model.sound import Sound
 from ...model.video import Video
-from .validate_chardev import validate_chardevs
+from .validate_chardev import check_qemu_chr_source
+
+
+def _ensure_audio_id(dom: Domain, audio_id: int) -> None:
+    """virDomainEnsureAudioID."""
+    if audio_id and not any(a.id == audio_id for a in dom.devices.audios):
+        raise ConfigError(f"no audio device with ID {audio_id}", code="XML error")
+
+
+def _check_generic_graphics(dom: Domain, g: Graphics) -> None:
+    """virDomainGraphicsDefValidate."""
+    if g.type in ("vnc", "spice", "rdp") and any(
+            lis.type == "network" and not lis.network for lis in g.listens):
+        raise ConfigError("'network' attribute is required for listen type 'network'",
+                          code="XML error")
+    if g.type == "vnc":
+        _ensure_audio_id(dom, g.audio_id)
+    elif g.type == "dbus" and g.p2p and g.dbus_address:
+        raise ConfigError("D-Bus p2p with an address is not supported", code="XML error")
+
+
+# virQEMUCapsFillDomainDeviceGraphicsCaps: the capability each type needs
+# (none lets rdp or desktop in).
+_GRAPHICS_CAPS = {"sdl": "sdl", "vnc": "vnc", "spice": "spice",
+                  "egl-headless": "egl-headless", "dbus": "display-dbus"}
 
 
 def _check_graphics(dom: Domain, g: Graphics, caps: QemuCaps) -> None:
+    """qemuValidateDomainDeviceDefGraphics."""
+    needed = _GRAPHICS_CAPS.get(g.type)
+    if needed is None or not caps.has(needed):
+        raise ConfigError(f"{g.type} graphics are not supported with this QEMU")
     if any(other.type == "egl-headless" for other in dom.devices.graphics):
         # Only VNC and SPICE pair with egl-headless, and SPICE without its own GL.
         if g.type not in ("egl-headless", "vnc", "spice"):
@@ -155,14 +185,55 @@ def _check_input(dom: Domain, dev: Input, caps: QemuCaps) -> None:
         raise ConfigError(f"{cap} is not supported by this QEMU binary")
 
 
+# qemuSoundCodecTypeToCaps
+_CODEC_CAPS = {"duplex": "hda-duplex", "micro": "hda-micro", "output": "hda-output"}
+
+
+def _check_sound(dom: Domain, snd: Sound, caps: QemuCaps) -> None:
+    """virDomainSoundDefValidate, then qemuValidateDomainDeviceDefSound."""
+    _ensure_audio_id(dom, snd.audio_id)
+    if snd.model == "usb" and not caps.has("usb-audio"):
+        raise ConfigError("usb-audio controller is not supported by this QEMU binary")
+    if snd.model == "ich9" and not caps.has("ich9-intel-hda"):
+        raise ConfigError("The ich9-intel-hda audio controller is not supported in this "
+                          "QEMU binary")
+    if snd.model == "ich7":
+        raise ConfigError(f"sound card model '{snd.model}' is not supported by qemu",
+                          code="internal error")
+    for codec in snd.codecs:
+        if not caps.has(_CODEC_CAPS[codec.type]):
+            raise ConfigError(f"hda-{codec.type} not supported in this QEMU binary")
+
+
+def _check_audio(dom: Domain, audio: Audio, caps: QemuCaps) -> None:
+    """virDomainAudioDefValidate, then qemuValidateDomainDeviceDefAudio."""
+    if sum(1 for a in dom.devices.audios if a.id == audio.id) > 1:
+        raise ConfigError(f"audio ID {audio.id} is used multiple times", code="XML error")
+    if audio.type == "spice" and not any(g.type == "spice" for g in dom.devices.graphics):
+        raise ConfigError("Spice audio is not supported without spice graphics")
+    if audio.type == "dbus" and not caps.has("display-dbus"):
+        raise ConfigError("D-Bus audio is not supported with this QEMU")
+
+
 def validate_display(dom: Domain, caps: QemuCaps) -> None:
-    """The graphics, video and character devices' checks."""
-    for g in dom.devices.graphics:
-        _check_graphics(dom, g, caps)
-    for v in dom.devices.videos:
+    """The checks of the families here, in libvirt's device order
+    (virDomainDeviceInfoIterateFlags)."""
+    d = dom.devices
+    for snd in d.sounds:
+        _check_sound(dom, snd, caps)
+    for v in d.videos:
         # the generic device check comes before the driver's
         _check_video(dom, v)
         _check_qemu_video(v, caps)
-    for dev in dom.devices.inputs:
-        _check_input(dom, dev, caps)
-    validate_chardevs(dom, caps)
+    for card in d.smartcards:
+        if card.passthru is not None:
+            check_qemu_chr_source(card.passthru, dom, caps)
+    for dev in (*d.serials, *d.parallels, *d.channels, *d.consoles):
+        check_qemu_chr_source(dev.source, dom, caps)
+    for inp in d.inputs:
+        _check_input(dom, inp, caps)
+    for g in d.graphics:
+        _check_generic_graphics(dom, g)
+        _check_graphics(dom, g, caps)
+    for audio in d.audios:
+        _check_audio(dom, audio, caps)

@@ -35,17 +35,36 @@ def _emulator_caps(dom: Domain, caps: QemuCaps) -> tuple[str | None, Mapping[str
     return (str(arch) if arch else None), qemu
 
 
+# (accelerator, machine name) pairs of a [qemu] table, and the same with
+# the aliases, built once per table (the harness shares it between cases).
+_MACHINES: dict[int, tuple[Mapping[str, Any], frozenset[tuple[str, str]],
+                           frozenset[tuple[str, str]]]] = {}
+
+
+def _machine_names(qemu: Mapping[str, Any], with_aliases: bool) -> frozenset[tuple[str, str]]:
+    cached = _MACHINES.get(id(qemu))
+    if cached is None or cached[0] is not qemu:
+        entries = [e for e in qemu.get("machine", ()) or () if isinstance(e, Mapping)]
+        names = frozenset((str(e.get("type")), str(e.get("name"))) for e in entries)
+        aliases = names | {(str(e.get("type")), str(e["alias"])) for e in entries
+                           if e.get("alias")}
+        cached = (qemu, names, aliases)
+        _MACHINES[id(qemu)] = cached
+    return cached[2] if with_aliases else cached[1]
+
+
 def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> bool:
     """virQEMUCapsIsMachineSupported: a machine of the accelerator by name
     (a set whose aliases were stripped knows each alias as a machine)."""
     accel = "kvm" if dom.virt_type == "kvm" else "hvf" if dom.virt_type == "hvf" else "tcg"
-    keys = ("name", "alias") if caps.conf("strip_machine_aliases") else ("name",)
-    return any(entry.get("type") == accel and dom.machine in (entry.get(k) for k in keys)
-               for entry in qemu.get("machine", ()) or ())
+    names = _machine_names(qemu, bool(caps.conf("strip_machine_aliases")))
+    return (accel, dom.machine) in names
 
 
 def validate_general(dom: Domain, caps: QemuCaps) -> None:
     _validate_emulator(dom, caps)
+    if dom.genid is not None and not caps.has("vmgenid"):
+        raise ConfigError("this QEMU does not support the 'genid' capability")
     _validate_fw_cfg(dom)
 
 

@@ -36,14 +36,24 @@ def virtio_props(driver: str, opts: VirtioOptions | None) -> Props:
     return props
 
 
+def check_virtio_options_absent(opts: VirtioOptions | None) -> None:
+    """virDomainCheckVirtioOptionsAreAbsent: the switches of a device that
+    is not virtio."""
+    for attr, _ in VIRTIO_OPTIONS:
+        if opts is not None and attr in opts.switches:
+            what = "page_per_vq option" if attr == "page_per_vq" else f"{attr} driver option"
+            raise ConfigError(f"{what} is only supported for virtio devices")
+
+
 def virtio_device_name(base: str, address: object, model: str | None,
                        caps: QemuCaps) -> str:
     """qemuBuildVirtioDevGetConfig: base, bus suffix, (non-)transitional."""
     name = virtio_driver(base, address)
     if model in ("virtio-transitional", "virtio-non-transitional"):
         if not isinstance(address, PCIAddress):
+            kind = getattr(address, "type", "none")
             raise ConfigError("virtio (non-)transitional models are not supported for "
-                              "address type=" + type(address).__name__)
+                              f"address type={kind}")
         if caps.has("virtio-pci-non-transitional"):
             name += "-transitional" if model == "virtio-transitional" else "-non-transitional"
         elif model == "virtio-non-transitional":
