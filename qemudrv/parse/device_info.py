@@ -153,7 +153,8 @@ def parse_address(el: Element, *, modern: bool = False) -> Address | None:
             number = int(reg, 16)
         except ValueError:
             raise XMLError("Cannot parse <address> 'reg' attribute") from None
-        if not 0 <= number <= UINT_MAX:  # virStrToLong_ui
+        # libvirt 9.0 reads 64 bits and refuses more than 32 when validating.
+        if not 0 <= number <= (ULLONG_MAX if modern else UINT_MAX):  # virStrToLong_ui
             raise XMLError("Cannot parse <address> 'reg' attribute")
         return SpaprVioAddress(number)
     if kind == "ccw":

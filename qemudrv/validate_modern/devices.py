@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..caps import QemuCaps
 from ..defaults.device_infos import device_infos
 from ..errors import ConfigError
-from ..model.address import PCIAddress
+from ..model.address import PCIAddress, SpaprVioAddress
 from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
@@ -114,6 +114,9 @@ def validate_devices(dom: Domain, caps: QemuCaps) -> None:
     for _, _, info in device_infos(dom):
         if isinstance(info.address, PCIAddress):
             _check_zpci(info.address, caps)
+        elif isinstance(a := info.address, SpaprVioAddress) and (a.reg or 0) > 0xFFFFFFFF:
+            raise ConfigError(f"spapr-vio reg='0x{a.reg:x}' exceeds maximum possible value "
+                              "(0xffffffff)")
     devices = dom.devices
     for card in devices.smartcards:
         if card.passthru is not None:
