@@ -112,6 +112,20 @@ def _check_backing(dom: Domain, caps: QemuCaps) -> None:
                           "without guest numa node")
 
 
+def _check_dimm_conflict(dom: Domain, mem: MemoryDevice, addr: DIMMAddress) -> None:
+    """qemuCheckMemoryDimmConflict: one module per slot and base address."""
+    for other in dom.devices.memories:
+        other_addr = other.info.address
+        if other is mem or not isinstance(other_addr, DIMMAddress):
+            continue
+        if other_addr.slot == addr.slot:
+            raise ConfigError(f"memory device slot '{addr.slot}' is already being "
+                              "used by another memory device")
+        if addr.base and addr.base == other_addr.base:
+            raise ConfigError(f"memory device base '0x{addr.base:x}' is already being "
+                              "used by another memory device")
+
+
 def _check_hotplug_device(dom: Domain, mem: MemoryDevice) -> None:
     """qemuDomainDefValidateMemoryHotplugDevice."""
     addr = mem.info.address
@@ -122,12 +136,7 @@ def _check_hotplug_device(dom: Domain, mem: MemoryDevice) -> None:
             if addr.slot >= dom.memory.slots:
                 raise ConfigError(f"memory device slot '{addr.slot}' exceeds slots count "
                                   f"'{dom.memory.slots}'")
-            for other in dom.devices.memories:
-                other_addr = other.info.address
-                if other is not mem and isinstance(other_addr, DIMMAddress) \
-                        and other_addr.slot == addr.slot:
-                    raise ConfigError(f"memory device slot '{addr.slot}' is already being "
-                                      "used by another memory device")
+            _check_dimm_conflict(dom, mem, addr)
     elif addr is not None and not isinstance(addr, PCIAddress):
         raise ConfigError(f"only 'pci' addresses are supported for the {mem.model} device")
     if mem.model != "virtio-pmem" and _ncells(dom) and mem.target_node == -1:
