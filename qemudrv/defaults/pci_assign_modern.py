@@ -446,8 +446,10 @@ def _hostdev_flags(hd: Hostdev, f: _Flags) -> int:
         return 0
     if f.pci == f.pcie:
         return f.pci
+    if pci_present(hd.info) or hd.type == "mdev":
+        return f.pcie
     if hd.type == "scsi_host":
-        return f.virtio
+        return f.pci if hd.scsi_host_model == "virtio-transitional" else f.virtio
     # The host device's own PCIe-ness is unknown here: PCIe, as libvirt
     # assumes for a device it cannot read.
     return f.pcie

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 
 import pytest
 from qemudrv_helpers import domain_xml
 from test_modern_cmdline import argv, modern_caps, option
 
-from harness.protocol import DefinitionRejected
+from harness.protocol import Capabilities, DefinitionRejected
 from qemudrv.driver import QemuDriver
 
 
@@ -81,3 +82,26 @@ def test_virtio_options_of_a_controller_reach_the_device() -> None:
                                              "model='virtio-scsi'><driver iommu='on'/>"
                                              "</controller>"), modern_caps()).output
     assert "<driver iommu='on'/>" in out
+
+
+def _with_host_pci(caps: Capabilities, devices: list[dict[str, object]]) -> Capabilities:
+    tables = dict(caps.tables)
+    tables["pci"] = MappingProxyType({"devices": tuple(MappingProxyType(d) for d in devices)})
+    return Capabilities(caps.name, caps.flags, caps.config, MappingProxyType(tables))
+
+
+def test_pseries_host_devices_get_a_phb_per_iommu_group() -> None:
+    hostdev = ("<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+               "<address domain='0x0001' bus='0x01' slot='0x00' function='0x{f}'/>"
+               "</source></hostdev>")
+    xml = domain_xml(hostdev.format(f=0) + hostdev.format(f=1)
+                     + "<controller type='usb' model='none'/><memballoon model='none'/>",
+                     arch="ppc64", machine="pseries")
+    caps = _with_host_pci(modern_caps(), [
+        {"address": "0001:01:00.0", "iommu_group": 5},
+        {"address": "0001:01:00.1", "iommu_group": 6},
+    ])
+    out = QemuDriver().xml_to_xml(xml, caps).output
+    # Never on the default PHB; one new PHB per group.
+    assert "<target index='2'/>" in out
+    assert "bus='0x01' slot='0x01'" in out and "bus='0x02' slot='0x01'" in out
