@@ -20,7 +20,12 @@ from ..model.address import Address, DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from ..validate_modern.hostdev import check_disk_addresses_against_hostdevs
-from .controllers import add_controllers_up_to, find_controller, maybe_add_controller
+from .controllers import (
+    add_controllers_up_to,
+    find_controller,
+    is_pseries,
+    maybe_add_controller,
+)
 
 # narrow SCSI bus: units 0-7, the controller itself sits on unit 7
 _SCSI_MAX_UNIT = 8
@@ -83,6 +88,46 @@ def prime_vfio_ccw(dom: Domain, make: Callable[[], Address]) -> None:
             hd.info.address = make()
         elif hd.mdev_model == "vfio-ap":
             hd.info.address = None
+
+
+_IOMMU_GROUPS: dict[int, tuple[Any, dict[tuple[int, int, int, int], int]]] = {}
+
+
+def _iommu_groups(caps: Any) -> dict[tuple[int, int, int, int], int]:
+    """The fake host's IOMMU group of each PCI device (the [pci] devices of
+    the host set), indexed once per set."""
+    table = caps.table("pci")
+    cached = _IOMMU_GROUPS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    groups: dict[tuple[int, int, int, int], int] = {}
+    for dev in table.get("devices", ()):
+        domain, bus, rest = str(dev["address"]).split(":")
+        slot, function = rest.split(".")
+        if "iommu_group" in dev:
+            groups[(int(domain, 16), int(bus, 16), int(slot, 16), int(function))] = int(
+                dev["iommu_group"])
+    _IOMMU_GROUPS[id(table)] = (table, groups)
+    return groups
+
+
+def setup_isolation_groups(dom: Domain, caps: Any) -> None:
+    """qemuDomainSetupIsolationGroups: on pSeries the default PHB is kept
+    for emulated devices and each PCI host device is isolated by its IOMMU
+    group (shifted by one: 0 is the emulated devices' group)."""
+    if not is_pseries(dom):
+        return
+    root = find_controller(dom, "pci", 0)
+    if root is None:
+        return
+    root.info.isolation_group_locked = True
+    groups = _iommu_groups(caps)
+    for hd in dom.devices.hostdevs:
+        if hd.mode != "subsystem" or hd.type != "pci" or hd.info.isolation_group > 0:
+            continue
+        group = groups.get((hd.domain, hd.bus, hd.slot, hd.function))
+        if group is not None:
+            hd.info.isolation_group = group + 1
 
 
 def usb_disabled(dom: Domain) -> bool:

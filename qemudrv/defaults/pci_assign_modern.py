@@ -24,7 +24,7 @@ from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
-from .hostdev import wants_pci_slot
+from .hostdev import setup_isolation_groups, wants_pci_slot
 
 # virDomainPCIConnectFlags
 AUTOASSIGN = 1 << 0
@@ -115,6 +115,11 @@ class _Bus:
     max_slot: int
     functions: list[int] = field(default_factory=lambda: [0] * (SLOT_LAST + 1))
     aggregate: list[bool] = field(default_factory=lambda: [False] * (SLOT_LAST + 1))
+    isolation_group: int = 0
+    isolation_locked: bool = False
+
+    def empty(self) -> bool:
+        return not any(self.functions)
 
     def fully_reserved(self) -> bool:
         return all(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
@@ -205,8 +210,10 @@ class _AddressSet:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. function must be <= 7",
                               code=code)
 
-    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True) -> None:
-        """virDomainPCIAddressReserveAddrInternal."""
+    def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
+                group: int = 0) -> None:
+        """virDomainPCIAddressReserveAddrInternal (``group``: the device's
+        isolation group)."""
         if self.dry_run:
             self.grow(a, flags)
         self.validate(a, flags, from_config)
@@ -217,6 +224,10 @@ class _AddressSet:
         # The device first on a slot says whether others may share it.
         if not bus.functions[a.slot] and flags & AGGREGATE:
             bus.aggregate[a.slot] = True
+        if bus.empty() and not bus.isolation_locked:
+            bus.isolation_group = group  # the first device decides
+        elif bus.isolation_group != group and from_config:
+            bus.isolation_group = 0  # a user's address breaks the isolation
         bus.functions[a.slot] |= 1 << a.function
 
     def in_use(self, a: PCIAddress) -> bool:
@@ -282,11 +293,21 @@ class _AddressSet:
                         return PCIAddress(0, b, slot, free)
         return None
 
-    def next_addr(self, flags: int, function: int | None = None) -> PCIAddress:
-        """virDomainPCIAddressGetNextAddr (``function`` None: any)."""
+    def next_addr(self, flags: int, function: int | None = None, group: int = 0
+                  ) -> PCIAddress:
+        """virDomainPCIAddressGetNextAddr (``function`` None: any): a bus of
+        the device's isolation group, else an empty bus that may take it."""
         if not self.buses:
             raise ConfigError("No PCI buses available", code="XML error")
         for b, bus in enumerate(self.buses):
+            if bus.isolation_group != group:
+                continue
+            found = self._free_on_bus(b, bus, flags, function)
+            if found is not None:
+                return found
+        for b, bus in enumerate(self.buses):
+            if not bus.empty() or bus.isolation_locked:
+                continue
             found = self._free_on_bus(b, bus, flags, function)
             if found is not None:
                 return found
@@ -301,8 +322,9 @@ class _AddressSet:
                      function: int | None = None) -> PCIAddress:
         """virDomainPCIAddressReserveNextAddr: the address is the device's
         only on the real pass."""
-        a = self.next_addr(flags, function)
-        self.reserve(a, flags, from_config=False)
+        group = info.isolation_group if info is not None else 0
+        a = self.next_addr(flags, function, group)
+        self.reserve(a, flags, from_config=False, group=group)
         if not self.dry_run and info is not None:
             old = info.address
             if isinstance(old, PCIAddress):
@@ -644,6 +666,10 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags) -> 
     else:
         default = "pci-bridge"
     buses = [bus if bus is not None else _bus(default) for bus in models]
+    for cont in dom.devices.controllers:
+        if cont.type == "pci":
+            buses[cont.index].isolation_group = cont.info.isolation_group
+            buses[cont.index].isolation_locked = cont.info.isolation_group_locked
     addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")))
     _collect(dom, addrs, f)
     return addrs
@@ -665,7 +691,7 @@ def _collect(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
                 raise ConfigError("Bus 0 must be PCI for integrated PIIX3 USB or IDE "
                                   "controllers", code="internal error")
             continue
-        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE)
+        addrs.reserve(a, device_flags(kind, dev, f) or PCI_DEVICE, group=info.isolation_group)
 
 
 def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
@@ -678,6 +704,7 @@ def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> None:
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
     f = _connect_flags(dom, caps)
+    setup_isolation_groups(dom, caps)
     max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:

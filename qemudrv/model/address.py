@@ -137,6 +137,10 @@ class DeviceInfo:
     rom_enabled: bool | None = None  # libvirt 9.0's <rom enabled>
     acpi_index: int | None = None  # libvirt 9.0's <acpi index>
     usb_master_startport: int | None = None
+    # libvirt 9.0's PCI isolation group (pSeries: devices of one IOMMU group
+    # share a PHB); never written out
+    isolation_group: int = 0
+    isolation_group_locked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     def pci(self) -> PCIAddress | None:
