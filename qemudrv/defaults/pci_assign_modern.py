@@ -717,6 +717,8 @@ def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 
 def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> None:
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
+    if dom.pci_assigned and not any(pci_wanted(info) for _, _, info in _ordered(dom, caps)):
+        return  # the start's pass would only check the addresses again
     f = _connect_flags(dom, caps)
     groups = _isolation_groups(dom, caps)
     max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
@@ -749,6 +751,7 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _controller_defaults(dom, cont, caps)
+    dom.pci_assigned = True
 
 
 def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:

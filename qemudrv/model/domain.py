@@ -34,6 +34,9 @@ from .general import (
 class Domain:
     # libvirt 9.0 behaviour (the capability set's [libvirt] version), else 1.3.1.
     modern: bool = False
+    # libvirt 9.0: PCI addresses assigned and checked once (a later pass,
+    # at start, can only check them again when no device wants one).
+    pci_assigned: bool = False
     virt_type: str = "qemu"
     id: int | None = None
     name: str = ""
