@@ -11,9 +11,9 @@ from ...model.controller import Controller
 from ...model.domain import Domain
 from ..command import CommandLine
 from .address import address_props, virtio_driver
-from .platform import add_ext_device
 from .props import Props, add_device
 from .virtio import virtio_props
+from .zpci import add_ext_device
 
 # The order controllers appear on the command line, by type.
 _ORDER = ("pci", "usb", "scsi", "ide", "sata", "virtio-serial")

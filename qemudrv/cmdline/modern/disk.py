@@ -27,10 +27,10 @@ from .blockdev import (
     reserve_fdsets,
     vhost_user_chardev_alias,
 )
-from .platform import add_ext_device
 from .props import Props, add_device, escape_comma
 from .storage_checks import check_disk_at_start, check_image
 from .virtio import virtio_device_props
+from .zpci import add_ext_device
 
 
 def _drive_address_props(dom: Domain, disk: Disk, caps: QemuCaps) -> Props:
