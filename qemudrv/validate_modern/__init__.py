@@ -20,7 +20,6 @@ from .hostdev import (
     check_scsi_hostdev_addresses,
     validate_hostdevs,
 )
-from .memory import validate_memtune
 
 __all__ = [
     "check_disk_addresses_against_hostdevs",
@@ -40,4 +39,3 @@ def validate_qemu_domain(dom: Domain, caps: QemuCaps) -> None:
 
 def validate_domain_internal(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefValidateInternal, after the devices."""
-    validate_memtune(dom)

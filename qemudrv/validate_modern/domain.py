@@ -49,24 +49,6 @@ def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError("maximum CPU is not supported by QEMU binary")
 
 
-def _check_memory_hotplug(dom: Domain) -> None:
-    """qemuDomainDefValidateMemoryHotplug, for a domain being defined."""
-    mem = dom.memory
-    modules = dom.devices.memories
-    if not (mem.slots or mem.max_memory):
-        if modules:
-            raise ConfigError("cannot use/hotplug a memory device when domain "
-                              "'maxMemory' is not defined")
-        return
-    numa_nodes = len(dom.cpu.cells) if dom.cpu else 0
-    if dom.arch not in ("ppc64", "ppc64le") and numa_nodes == 0:
-        raise ConfigError("At least one numa node has to be configured when "
-                          "enabling memory hotplug")
-    if len(modules) > mem.slots:
-        raise ConfigError(f"memory device count '{len(modules)}' exceeds slots count "
-                          f"'{mem.slots}'")
-
-
 _X86_ONLY_TIMERS = ("tsc", "kvmclock", "hypervclock")
 
 
@@ -167,7 +149,6 @@ def validate_domain(dom: Domain, caps: QemuCaps) -> None:
     _check_firmware(dom)
     _check_bios_serial(dom)
     _check_cpu_mode(dom, caps)
-    _check_memory_hotplug(dom)
     _check_timers(dom, caps)
     _check_pm(dom, caps)
     _check_features(dom, caps)
