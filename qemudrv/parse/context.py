@@ -17,11 +17,12 @@ class ParseContext:
     inactive: bool = True
     status: bool = False
     boot_orders: set[int] = field(default_factory=set)
+    # Whether to read the document as libvirt 9.0 does (the parsers ask
+    # hundreds of times a document, so it is worked out once).
+    modern: bool = field(init=False)
 
-    @property
-    def modern(self) -> bool:
-        """Whether to read the document as libvirt 9.0 does."""
-        return self.caps.libvirt_version >= (9, 0)
+    def __post_init__(self) -> None:
+        self.modern = self.caps.libvirt_version >= (9, 0)
 
     @property
     def cpumask_len(self) -> int:
