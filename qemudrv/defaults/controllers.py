@@ -42,6 +42,14 @@ def machine_has_builtin_ide(dom: Domain) -> bool:
     return machine_is_i440fx(dom) or (dom.os.machine or "") in ("malta", "sun4u", "g3beige")
 
 
+def machine_has_builtin_esp(dom: Domain) -> bool:
+    """qemuDomainHasBuiltinESP (libvirt 9.0): machines with an ESP (ncr53c90)
+    SCSI controller of their own."""
+    arch, machine = dom.os.arch or "", dom.os.machine or ""
+    return (arch == "sparc" or (arch in ("mips64", "mips64el") and machine in ("magnum", "pica61"))
+            or (arch == "m68k" and machine == "q800"))
+
+
 def machine_is_virt(dom: Domain) -> bool:
     m = dom.os.machine or ""
     return dom.os.arch in ("armv7l", "aarch64") and (m == "virt" or m.startswith("virt-"))
@@ -217,6 +225,14 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         machine = dom.os.machine or ""
         virt = machine == "virt" or machine.startswith("virt-")
         add_pcie_root = virt and caps is not None and caps.has("gpex-pcihost")
+    elif dom.modern and arch == "armv6l":
+        add_usb = False
+        add_pci_root = dom.os.machine == "versatilepb"
+    elif dom.modern and arch == "sparc":
+        add_usb = False
+    elif dom.modern and (arch == "sparc64" or (
+            arch in ("mips", "mipsel", "mips64", "mips64el") and dom.os.machine == "malta")):
+        add_pci_root = True
     elif arch in ("s390", "s390x"):
         add_usb = False
         # libvirt 9.0: zPCI gives s390 a PCI root.
@@ -473,6 +489,9 @@ def controller_alias(dom: Domain, cont: Controller, caps: Any) -> str:
             return "ide"
     elif cont.type == "usb" and cont.index == 0:
         return "usb"
+    elif (cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90" and dom.modern
+          and machine_has_builtin_esp(dom)):
+        return "scsi"
     return f"{cont.type}{cont.index}"
 
 

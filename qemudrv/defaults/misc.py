@@ -19,6 +19,9 @@ from .net import assign_net_hostdev_aliases
 
 
 def _no_default_balloon(dom: Domain) -> bool:
+    if dom.modern:
+        # libvirt 9.0's qemuDomainDefAddDefaultDevices: ARM and 32-bit SPARC.
+        return dom.os.arch in ("armv6l", "armv7l", "aarch64", "sparc")
     return dom.os.arch in ("armv7l", "aarch64")
 
 

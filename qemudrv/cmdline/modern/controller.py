@@ -163,6 +163,9 @@ def _skipped(dom: Domain, cont: Controller) -> bool:
         return True
     if cont.type == "sata" and cont.index == 0 and ctl.machine_is_q35(dom):
         return True
+    if (cont.type == "scsi" and cont.index == 0 and cont.model == "ncr53c90"
+            and ctl.machine_has_builtin_esp(dom)):
+        return True
     return cont.type == "ide" and cont.index == 0 and ctl.machine_has_builtin_ide(dom)
 
 
