@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -290,3 +292,17 @@ def test_deadline_restores_the_previous_handler_and_timer() -> None:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_an_alarm_outside_any_deadline_keeps_its_default_action() -> None:
+    # Between deadlines the harness's handler may stay installed (nobody
+    # else handles SIGALRM); an alarm then must still end the process, as
+    # the default action does, rather than raise CaseTimedOut somewhere.
+    code = ("import signal, time\n"
+            "from harness.timeout import deadline\n"
+            "with deadline(5):\n    pass\n"
+            "signal.setitimer(signal.ITIMER_REAL, 0.05)\n"
+            "time.sleep(5)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30,
+                          check=False, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == -signal.SIGALRM, done.stderr
