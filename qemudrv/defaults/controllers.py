@@ -239,6 +239,14 @@ def add_default_devices(dom: Domain, caps: Any = None) -> None:
         machine = dom.os.machine or ""
         virt = machine == "virt" or machine.startswith("virt-")
         add_pcie_root = virt and caps is not None and caps.has("gpex-pcihost")
+    elif dom.modern and arch == "armv6l":
+        add_usb = False
+        add_pci_root = dom.os.machine == "versatilepb"
+    elif dom.modern and arch == "sparc":
+        add_usb = False
+    elif dom.modern and (arch == "sparc64" or (
+            arch in ("mips", "mipsel", "mips64", "mips64el") and dom.os.machine == "malta")):
+        add_pci_root = True
     elif arch in ("s390", "s390x"):
         add_usb = False
         # libvirt 9.0: zPCI gives s390 a PCI root.
