@@ -168,11 +168,14 @@ def main() -> None:
         build(big, args.cases)
         build(small, args.small)
         results: dict[str, dict[str, float]] = {}
-        for way in WAYS:
-            times_big, times_small = [], []
-            for _ in range(args.runs):
-                times_small.append(run(small, way, args.workers, args.clock == "cpu"))
-                times_big.append(run(big, way, args.workers, args.clock == "cpu"))
+        times: dict[str, tuple[list[float], list[float]]] = {way: ([], []) for way in WAYS}
+        # The ways take turns, run by run, so that a change in the machine's
+        # load during the benchmark weighs on each of them alike.
+        for _ in range(args.runs):
+            for way in WAYS:
+                times[way][0].append(run(small, way, args.workers, args.clock == "cpu"))
+                times[way][1].append(run(big, way, args.workers, args.clock == "cpu"))
+        for way, (times_small, times_big) in times.items():
             med_big, med_small = statistics.median(times_big), statistics.median(times_small)
             results[way] = {
                 "big": med_big,
