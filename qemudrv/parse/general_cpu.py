@@ -9,7 +9,6 @@ from ..model.domain import Domain
 from ..model.general import (
     CPU,
     CPUFeature,
-    Cputune,
     MemNode,
     NumaCell,
     Numatune,
@@ -55,17 +54,6 @@ def _sched_group(el: Element, attr: str, what: str) -> SchedGroup:
     return SchedGroup(ids, policy, priority)
 
 
-def _parse_bandwidth_9_0(el: Element, t: Cputune) -> None:
-    """The global and I/O thread periods and quotas libvirt 9.0 reads."""
-    for scope in ("global", "iothread"):
-        period = child_text(el, f"{scope}_period")
-        if period is not None:
-            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
-        quota = child_text(el, f"{scope}_quota")
-        if quota is not None:
-            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
-
-
 def _sched_overlap(what: str, attr: str, ctx: ParseContext) -> XMLError:
     # 9.0 quotes the element's name and reports it as XML detail (no prefix).
     if ctx.modern:
@@ -97,8 +85,6 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
     eq = child_text(el, "emulator_quota")
     if eq is not None:
         t.emulator_quota = int_value(eq, "cputune emulator_quota")
-    if ctx.modern:
-        _parse_cputune_bandwidth(el, t)
 
     pinned: set[int] = set()
     for pin in children(el, "vcpupin"):
@@ -163,17 +149,6 @@ def parse_cputune(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if other.ids & g.ids:
                 raise _sched_overlap("iothreadsched", "iothreads", ctx)
         t.iothreadsched.append(g)
-
-
-def _parse_cputune_bandwidth(el: Element, t: Cputune) -> None:
-    """libvirt 9.0's periods and quotas of the whole domain and the IOThreads."""
-    for scope in ("global", "iothread"):
-        period = child_text(el, f"{scope}_period")
-        if period is not None:
-            setattr(t, f"{scope}_period", uint_value(period, f"cputune {scope} period"))
-        quota = child_text(el, f"{scope}_quota")
-        if quota is not None:
-            setattr(t, f"{scope}_quota", int_value(quota, f"cputune {scope} quota"))
 
 
 def parse_cpu_numa(root: Element, dom: Domain, ctx: ParseContext) -> None:
