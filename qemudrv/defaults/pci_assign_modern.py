@@ -671,7 +671,8 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         models[cont.index] = _bus(cont.model or "", cont.hotplug != "off")
     if nbuses and models[0] is None:
         models[0] = _bus("pci-root")
-    if ctl.is_pseries(dom):
+    pseries = ctl.is_pseries(dom)  # asked three times below
+    if pseries:
         default = "pci-root"
     elif any(cont.type == "pci" and cont.model == "pcie-root"
              for cont in dom.devices.controllers):
@@ -679,10 +680,10 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
     else:
         default = "pci-bridge"
     buses = [bus if bus is not None else _bus(default) for bus in models]
-    if buses and ctl.is_pseries(dom):
+    if buses and pseries:
         # qemuDomainSetupIsolationGroups: no host device on the default PHB.
         buses[0].isolation_locked = True
-    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")),
+    addrs = _AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
                         groups)
     _collect(dom, addrs, f)
     return addrs
