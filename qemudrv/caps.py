@@ -9,7 +9,7 @@ models, the process environment, the monitor, fake secrets and storage.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -115,6 +115,19 @@ class _cached(Generic[T]):
 
 
 _GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
+_WITH_RETIRED: dict[int, tuple[Collection[str], frozenset[str]]] = {}
+
+
+def _with_retired(flags: Collection[str]) -> frozenset[str]:
+    """A 9.0 set's flags plus the ones 9.0 retired: the union is made once
+    per set (the harness shares its flags between the cases), each
+    QemuCaps then copies it, as a case may add flags of its own."""
+    cached = _WITH_RETIRED.get(id(flags))
+    if cached is not None and cached[0] is flags:
+        return cached[1]
+    union = frozenset(flags) | RETIRED_BY_9_0
+    _WITH_RETIRED[id(flags)] = (flags, union)
+    return union
 
 
 # Capabilities libvirt retired by 9.0 (X_QEMU_CAPS_* in qemu_capabilities.h)
@@ -149,16 +162,17 @@ class QemuCaps:
 
     def __init__(self, caps: Capabilities, domain_xml: str | None = None) -> None:
         self.raw = caps
-        self.flags: set[str] = set(caps.flags)
         self.config: Mapping[str, Any] = caps.config
         self.tables: Mapping[str, Any] = caps.tables
         if self.libvirt_version >= (9, 0):
-            self.flags |= RETIRED_BY_9_0
+            self.flags: set[str] = set(_with_retired(caps.flags))
             fake = self.table("fake_caps")
             if fake:
                 completion = complete_fake_caps(self, fake, domain_xml)
                 self.flags |= completion.flags
                 self.tables = completion.tables
+        else:
+            self.flags = set(caps.flags)
 
     def has(self, flag: str) -> bool:
         return flag in self.flags

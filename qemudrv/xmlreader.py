@@ -160,14 +160,14 @@ class _ChildIndexes(threading.local):
 
     The parsers look up the children of one element by name many times
     (the root of a domain some forty times); one pass over the children
-    makes each later lookup a dict access. Entries hold their element, so
-    an id() cannot be reused while cached; parse_document() empties the
-    cache. The readers never restructure a tree while reading it, which
-    the cache relies on.
+    makes each later lookup a dict access. lxml elements hash and compare
+    by identity, and a key keeps its element (proxy) alive, so the element
+    itself is the key; parse_document() empties the cache. The readers
+    never restructure a tree while reading it, which the cache relies on.
     """
 
     def __init__(self) -> None:
-        self.entries: dict[int, tuple[Element, dict[str, list[Element]]]] = {}
+        self.entries: dict[Element, dict[str, list[Element]]] = {}
 
 
 _INDEX = _ChildIndexes()
@@ -176,9 +176,9 @@ _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 def _by_tag(el: Element) -> dict[str, list[Element]]:
     entries = _INDEX.entries
-    hit = entries.get(id(el))
-    if hit is not None and hit[0] is el:
-        return hit[1]
+    hit = entries.get(el)
+    if hit is not None:
+        return hit
     index: dict[str, list[Element]] = {}
     for c in el:
         t = c.tag
@@ -190,7 +190,7 @@ def _by_tag(el: Element) -> dict[str, list[Element]]:
                 same.append(c)
     if len(entries) >= _INDEX_LIMIT:
         entries.clear()
-    entries[id(el)] = (el, index)
+    entries[el] = index
     return index
 
 
@@ -203,8 +203,9 @@ def _literal(name: str) -> bool:
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
     # The hottest function of the parsers: the cache hit is inlined.
-    hit = _INDEX.entries.get(id(el))
-    index = hit[1] if hit is not None and hit[0] is el else _by_tag(el)
+    index = _INDEX.entries.get(el)
+    if index is None:
+        index = _by_tag(el)
     same = index.get(name)
     if same is not None:
         return same[0]  # a name holding '*' or '{}' never is an index key

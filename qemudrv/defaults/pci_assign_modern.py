@@ -197,26 +197,26 @@ class _AddressSet:
 
     def validate(self, a: PCIAddress, flags: int, from_config: bool) -> None:
         """virDomainPCIAddressValidate."""
-        code = _code(from_config)
+        # Called for every reservation: the error code is worked out on error only.
         if not self.buses:
-            raise ConfigError("No PCI buses available", code=code)
+            raise ConfigError("No PCI buses available", code=_code(from_config))
         if a.domain != 0:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI domain 0 is available",
-                              code=code)
+                              code=_code(from_config))
         if a.bus >= len(self.buses):
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. Only PCI buses up to "
-                              f"{len(self.buses) - 1} are available", code=code)
+                              f"{len(self.buses) - 1} are available", code=_code(from_config))
         bus = self.buses[a.bus]
         _compatible(a, bus.flags, flags, True, from_config)
         if bus.min_slot and a.slot < bus.min_slot:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be >= {bus.min_slot}",
-                              code=code)
+                              code=_code(from_config))
         if a.slot > bus.max_slot:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. slot must be <= {bus.max_slot}",
-                              code=code)
+                              code=_code(from_config))
         if a.function > 7:
             raise ConfigError(f"Invalid PCI address {_addr_str(a)}. function must be <= 7",
-                              code=code)
+                              code=_code(from_config))
 
     def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
                 group: int = 0) -> None:
@@ -671,7 +671,8 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         models[cont.index] = _bus(cont.model or "", cont.hotplug != "off")
     if nbuses and models[0] is None:
         models[0] = _bus("pci-root")
-    if ctl.is_pseries(dom):
+    pseries = ctl.is_pseries(dom)  # asked three times below
+    if pseries:
         default = "pci-root"
     elif any(cont.type == "pci" and cont.model == "pcie-root"
              for cont in dom.devices.controllers):
@@ -679,10 +680,10 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
     else:
         default = "pci-bridge"
     buses = [bus if bus is not None else _bus(default) for bus in models]
-    if buses and ctl.is_pseries(dom):
+    if buses and pseries:
         # qemuDomainSetupIsolationGroups: no host device on the default PHB.
         buses[0].isolation_locked = True
-    addrs = _AddressSet(buses, dry_run, ctl.is_pseries(dom), bool(caps.has("pcie-pci-bridge")),
+    addrs = _AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
                         groups)
     _collect(dom, addrs, f)
     return addrs

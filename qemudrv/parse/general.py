@@ -88,10 +88,13 @@ def _parse_genid(root: Element, ctx: ParseContext) -> str | None:
         raise XMLError("malformed genid element", code="internal error") from None
 
 
+_UUID_DIGITS = re.compile(r"[0-9a-fA-F]{32}")
+
+
 def _parse_uuid(raw: str) -> str:
     """virUUIDParse: 32 hex digits, dashes and surrounding blanks ignored."""
-    digits = re.sub(r"-", "", raw.strip())
-    if not re.fullmatch(r"[0-9a-fA-F]{32}", digits):
+    digits = raw.strip().replace("-", "")
+    if not _UUID_DIGITS.fullmatch(digits):
         raise XMLError("malformed uuid element")
     d = digits.lower()
     return f"{d[0:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:32]}"

@@ -44,6 +44,13 @@ def _memory_limit(ctx: ParseContext) -> int:
     return int(ctx.caps.host.get("memory_max_value", 2**63 - 1))
 
 
+def _missing(name: str, ctx: ParseContext) -> XMLError:
+    # virParseScaledValue's message; libvirt 1.3.1 named the element only.
+    if ctx.modern:
+        return XMLError(f"missing element or attribute '{name}'")
+    return XMLError(f"missing element {name}")
+
+
 def parse_memory_value(
     el: Element | None, ctx: ParseContext, *, required: bool = False, capped: bool = True,
     value: str | None = None, unit: str | None = None, what: str | None = None,
@@ -54,18 +61,16 @@ def parse_memory_value(
     ULLONG_MAX otherwise) are rejected.
     """
     name = what or (where(el) if el is not None else "memory")
-    # virParseScaledValue's message; libvirt 1.3.1 named the element only.
-    missing = f"missing element or attribute '{name}'" if ctx.modern else f"missing element {name}"
     if value is None:
         if el is None:
             if required:
-                raise XMLError(missing)
+                raise _missing(name, ctx)
             return None
         value = (el.text or "").strip()
         unit = el.get("unit")
     if not value:
         if required:
-            raise XMLError(missing)
+            raise _missing(name, ctx)
         return None
     try:
         number = int(value, 10)

@@ -22,7 +22,8 @@ Props = dict[str, Any]
 
 # virJSONValueToString without pretty-printing: no spaces, raw UTF-8. One
 # encoder for every option (json.dumps with options builds one a call).
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# The properties are trees built here, never cyclic: no cycle bookkeeping.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def to_json(props: Props) -> str:
