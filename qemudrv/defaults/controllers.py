@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ConfigError, XMLError
 from ..limits import CONTROLLERS_MAX, check_controller_index
-from ..model.address import CCIDAddress, DriveAddress, VirtioSerialAddress
+from ..model.address import CCIDAddress, DriveAddress, PCIAddress, VirtioSerialAddress
 from ..model.controller import USB_COMPANIONS, Controller
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
@@ -549,3 +549,23 @@ def assign_aliases(dom: Domain, caps: Any) -> None:
         if dom.modern and cont.info.alias:
             continue  # libvirt 9.0 keeps a user's alias
         cont.info.alias = controller_alias(dom, cont, caps)
+
+
+def set_port_defaults(cont: Controller) -> None:
+    """qemuDomainAssignPCIAddresses's defaults of a bridge's chassis and a
+    port's chassis and port number (from its own index and slot)."""
+    a = cont.info.address
+    slot = a.slot if isinstance(a, PCIAddress) else 0
+    function = a.function if isinstance(a, PCIAddress) else 0
+    if cont.model == "pci-bridge" and cont.chassis_nr is None:
+        cont.chassis_nr = cont.index
+    elif cont.model == "pcie-root-port":
+        if cont.chassis is None:
+            cont.chassis = cont.index
+        if cont.port is None:
+            cont.port = (slot << 3) + function
+    elif cont.model == "pcie-switch-downstream-port":
+        if cont.chassis is None:
+            cont.chassis = cont.index
+        if cont.port is None:
+            cont.port = slot

@@ -400,20 +400,7 @@ def _pci_controller_defaults(cont: Controller) -> None:
     if cont.model_name is None:
         cont.model_name = PCI_DEFAULT_MODEL_NAME.get(cont.model or "")
     addr = cont.info.address
-    slot = addr.slot if isinstance(addr, PCIAddress) else 0
-    function = addr.function if isinstance(addr, PCIAddress) else 0
-    if cont.model == "pci-bridge" and cont.chassis_nr is None:
-        cont.chassis_nr = cont.index
-    elif cont.model == "pcie-root-port":
-        if cont.chassis is None:
-            cont.chassis = cont.index
-        if cont.port is None:
-            cont.port = (slot << 3) + function
-    elif cont.model == "pcie-switch-downstream-port":
-        if cont.chassis is None:
-            cont.chassis = cont.index
-        if cont.port is None:
-            cont.port = slot
+    ctl.set_port_defaults(cont)
     if cont.model == "pci-bridge" and isinstance(addr, PCIAddress) and cont.index <= addr.bus:
         raise ConfigError(
             f"PCI controller at index {cont.index} (0x{cont.index:02x}) "

@@ -807,22 +807,9 @@ def _controller_defaults(dom: Domain, cont: Controller, caps: Any) -> None:
         else:
             cont.model_name = _MODEL_NAMES.get(cont.model or "")
     a = cont.info.address
-    slot = a.slot if isinstance(a, PCIAddress) else 0
-    function = a.function if isinstance(a, PCIAddress) else 0
     bus = a.bus if isinstance(a, PCIAddress) else 0
-    if cont.model == "pci-bridge" and cont.chassis_nr is None:
-        cont.chassis_nr = cont.index
-    elif cont.model == "pcie-root-port":
-        if cont.chassis is None:
-            cont.chassis = cont.index
-        if cont.port is None:
-            cont.port = (slot << 3) + function
-    elif cont.model == "pcie-switch-downstream-port":
-        if cont.chassis is None:
-            cont.chassis = cont.index
-        if cont.port is None:
-            cont.port = slot
-    elif cont.model in ("pci-expander-bus", "pcie-expander-bus") and cont.bus_nr is None:
+    ctl.set_port_defaults(cont)
+    if cont.model in ("pci-expander-bus", "pcie-expander-bus") and cont.bus_nr is None:
         cont.bus_nr = _new_bus_nr(dom)
         if cont.bus_nr is None:
             raise ConfigError(f"No free busNr lower than current lowest busNr is available "

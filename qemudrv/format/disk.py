@@ -8,7 +8,7 @@ from ..model.domain import Domain
 from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
-from .disk_modern import format_disk_modern
+from .disk_modern import driver_attrs, format_disk_modern
 from .seclabel import format_seclabel
 
 
@@ -116,20 +116,7 @@ def format_disk(w: XMLWriter, disk: Disk, ctx: FormatContext) -> None:
         or disk.event_idx is not None or disk.copy_on_read is not None or disk.discard
         or disk.iothread
     ):
-        w.empty(
-            "driver",
-            ("name", disk.driver_name),
-            ("type", disk.src.format),
-            ("cache", disk.cache),
-            ("error_policy", disk.error_policy),
-            ("rerror_policy", disk.rerror_policy),
-            ("io", disk.io),
-            ("ioeventfd", _on_off(disk.ioeventfd)),
-            ("event_idx", _on_off(disk.event_idx)),
-            ("copy_on_read", _on_off(disk.copy_on_read)),
-            ("discard", disk.discard),
-            ("iothread", disk.iothread or None),
-        )
+        w.empty("driver", *driver_attrs(disk))
     if disk.auth is not None:
         a = disk.auth
         w.start("auth", ("username", a.username))

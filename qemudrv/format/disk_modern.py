@@ -180,9 +180,10 @@ def _metadata_cache(w: XMLWriter, size: int) -> None:
     w.end("metadata_cache")
 
 
-def _format_driver(w: XMLWriter, disk: Disk) -> None:
-    """virDomainDiskDefFormatDriver."""
-    attrs: list[Attr] = [
+def driver_attrs(disk: Disk) -> list[Attr]:
+    """The <driver> attributes libvirt 1.3.1 already wrote, in its order
+    (9.0 writes more after them)."""
+    return [
         ("name", disk.driver_name),
         ("type", disk.src.format),
         ("cache", disk.cache),
@@ -194,6 +195,13 @@ def _format_driver(w: XMLWriter, disk: Disk) -> None:
         ("copy_on_read", _on_off(disk.copy_on_read)),
         ("discard", disk.discard),
         ("iothread", disk.iothread or None),
+    ]
+
+
+def _format_driver(w: XMLWriter, disk: Disk) -> None:
+    """virDomainDiskDefFormatDriver."""
+    attrs = [
+        *driver_attrs(disk),
         ("detect_zeroes", disk.detect_zeroes),
         ("queues", disk.queues or None),
         ("queue_size", disk.queue_size or None),
