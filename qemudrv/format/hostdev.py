@@ -6,22 +6,12 @@
 
 from __future__ import annotations
 
-from ..model.disk import DiskAuth
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
 from ..xmlwriter import XMLWriter, attrs_text
 from .context import FormatContext
 from .device_info import format_device_info
-
-
-def format_auth(w: XMLWriter, auth: DiskAuth) -> None:
-    """virStorageAuthDefFormat."""
-    w.start("auth", ("username", auth.username))
-    if auth.uuid:
-        w.empty("secret", ("type", auth.secret_type), ("uuid", auth.uuid))
-    else:
-        w.empty("secret", ("type", auth.secret_type), ("usage", auth.usage))
-    w.end("auth")
+from .disk_modern import format_auth
 
 
 def format_hostdev_subsys(

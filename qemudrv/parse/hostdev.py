@@ -30,6 +30,7 @@ from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
 from .disk import parse_auth
 from .net_modern import parse_teaming
+from .xmlprop import enum_attr
 
 
 def _uint(value: str, message: str) -> int:
@@ -43,29 +44,15 @@ def _uint(value: str, message: str) -> int:
     return number
 
 
-def _prop_enum(el: Element, name: str, values: tuple[str, ...], *, required: bool = False,
-               nonzero: bool = False) -> str | None:
-    """virXMLPropEnum of libvirt 9.0 (``nonzero``: the first value, libvirt's
-    'default', may not be given)."""
-    value = el.get(name)
-    if value is None:
-        if required:
-            raise XMLError(f"Missing required attribute '{name}' in element '{el.tag}'")
-        return None
-    if value not in values or (nonzero and value == values[0]):
-        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{value}'.")
-    return value
-
-
 def _prop_switch(el: Element, name: str) -> bool | None:
     """virXMLPropTristateSwitch: on/off or absent."""
-    value = _prop_enum(el, name, ("absent", "on", "off"), nonzero=True)
+    value = enum_attr(el, name, ("absent", "on", "off"), nonzero=True)
     return None if value is None else value == "on"
 
 
 def _parse_usb_source(src: Element, hd: Hostdev, ctx: ParseContext) -> None:
     if ctx.modern:
-        hd.guest_reset = _prop_enum(src, "guestReset", USB_GUEST_RESETS, nonzero=True)
+        hd.guest_reset = enum_attr(src, "guestReset", USB_GUEST_RESETS, nonzero=True)
     policy = src.get("startupPolicy")
     if policy is not None:
         if policy not in STARTUP_POLICIES or policy == "default":
@@ -152,8 +139,6 @@ def _parse_scsi_host_source(src: Element, hd: Hostdev) -> None:
         raise XMLError("'adapter' and 'address' must be specified for scsi hostdev source")
 
 
-
-
 def _parse_iscsi_source(src: Element, hd: Hostdev) -> None:
     hd.iscsi_path = src.get("name")
     if hd.iscsi_path is None:
@@ -185,10 +170,10 @@ def _parse_iscsi_source(src: Element, hd: Hostdev) -> None:
 def _parse_modern_models(el: Element, hd: Hostdev) -> None:
     """The model (and mdev display) attributes of libvirt 9.0's subsystems."""
     if hd.type == "scsi_host":
-        model = _prop_enum(el, "model", SCSI_HOST_MODELS)
+        model = enum_attr(el, "model", SCSI_HOST_MODELS)
         hd.scsi_host_model = None if model in (None, "default") else model
     elif hd.type == "mdev":
-        hd.mdev_model = _prop_enum(el, "model", MDEV_MODELS, required=True)
+        hd.mdev_model = enum_attr(el, "model", MDEV_MODELS, required=True)
         hd.display = _prop_switch(el, "display")
         hd.ramfb = _prop_switch(el, "ramfb")
     elif el.get("model") is not None:

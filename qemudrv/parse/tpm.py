@@ -26,20 +26,7 @@ from ..xmlreader import Element, child, elements
 from .chardev import parse_chr_source
 from .context import ParseContext
 from .device_info import parse_device_info
-
-
-def _prop_enum(el: Element, name: str, values: tuple[str, ...], *, required: bool = False,
-               nonzero: bool = False) -> str | None:
-    """virXMLPropEnum: None when absent and not required; ``nonzero``
-    refuses the enum's first value ('default') when given."""
-    value = el.get(name)
-    if value is None:
-        if required:
-            raise XMLError(f"Missing required attribute '{name}' in element '{el.tag}'")
-        return None
-    if value not in values or (nonzero and value == values[0]):
-        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': '{value}'.")
-    return value
+from .xmlprop import enum_attr
 
 
 def _parse_legacy(el: Element, backend_el: Element) -> TPM:
@@ -59,7 +46,7 @@ def _parse_legacy(el: Element, backend_el: Element) -> TPM:
 
 
 def _parse_emulator(dev: TPM, backend_el: Element) -> None:
-    dev.version = _prop_enum(backend_el, "version", TPM_VERSIONS, nonzero=True) or "default"
+    dev.version = enum_attr(backend_el, "version", TPM_VERSIONS, nonzero=True) or "default"
     encryption = child(backend_el, "encryption")
     secret = encryption.get("secret") if encryption is not None else None
     if secret is not None:
@@ -107,7 +94,7 @@ def check_tpm_count(count: int, ctx: ParseContext) -> None:
 def parse_tpm(el: Element, ctx: ParseContext) -> TPM:
     backends = list(elements(el, "backend"))
     if ctx.modern:
-        model = _prop_enum(el, "model", TPM_MODELS, nonzero=True) or "default"
+        model = enum_attr(el, "model", TPM_MODELS, nonzero=True) or "default"
     if len(backends) > 1:
         raise XMLError("only one TPM backend is supported")
     if not backends:
@@ -116,7 +103,7 @@ def parse_tpm(el: Element, ctx: ParseContext) -> TPM:
     if not ctx.modern:
         dev = _parse_legacy(el, backend_el)
     else:
-        backend = _prop_enum(backend_el, "type", TPM_BACKENDS, required=True)
+        backend = enum_attr(backend_el, "type", TPM_BACKENDS, required=True)
         dev = TPM(model=model, backend=backend or "passthrough")
         if dev.backend == "passthrough":
             device = child(backend_el, "device")
