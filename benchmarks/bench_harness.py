@@ -19,14 +19,19 @@ medians over several runs and the ratios.
 ``--workers N`` runs every way under pytest-xdist (``-n N``). ``--clock cpu``
 measures the CPU time the runs take (pytest and its xdist workers, user and
 system) instead of wall time: on a machine busy with other work, wall time
-measures the neighbours as much as the harness.
+measures the neighbours as much as the harness. ``--clock instructions``
+counts the machine instructions pytest and its workers execute, under
+valgrind's cachegrind: about 30 times slower, but the same count on every run
+and whatever else the machine does, so one run (``--runs 1``) is enough.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -140,18 +145,39 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(root: Path, way: str, workers: int = 0, cpu: bool = False) -> float:
+_SUMMARY = re.compile(r"^summary:\s+(\d+)", re.M)
+
+
+def _counted(command: list[str], root: Path) -> tuple[list[str], Path]:
+    """``command`` under cachegrind, following pytest into its xdist workers."""
+    out = Path(tempfile.mkdtemp(prefix="cachegrind-", dir=root))
+    return ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
+            "--trace-children-skip=*/git,*/file", f"--cachegrind-out-file={out}/cg.%p",
+            *command], out
+
+
+def _instructions(out: Path) -> float:
+    """Instructions of every process of a run, in units of 10^9."""
+    total = sum(int(m.group(1)) for f in out.iterdir() for m in [_SUMMARY.search(f.read_text())]
+                if m is not None)
+    shutil.rmtree(out)
+    return total / 1e9
+
+
+def run(root: Path, way: str, workers: int = 0, clock_name: str = "wall") -> float:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     parallel = ["-p", "xdist", "-n", str(workers)] if workers else []
-    clock = _children_cpu if cpu else time.perf_counter
+    command = [sys.executable, "-m", "pytest", *COMMON, *parallel, *WAYS[way]]
+    counted: Path | None = None
+    if clock_name == "instructions":
+        command, counted = _counted(command, root)
+    clock = _children_cpu if clock_name == "cpu" else time.perf_counter
     start = clock()
-    proc = subprocess.run([sys.executable, "-m", "pytest", *COMMON, *parallel, *WAYS[way]],
-                          cwd=root,
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     elapsed = clock() - start
     if proc.returncode != 0:
         sys.exit(f"{way} run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    return elapsed
+    return _instructions(counted) if counted is not None else elapsed
 
 
 def main() -> None:
@@ -161,8 +187,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=0,
                         help="run under pytest-xdist with this many workers (default: serial)")
-    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--clock", choices=("wall", "cpu", "instructions"), default="wall")
     args = parser.parse_args()
+    if args.clock == "instructions" and shutil.which("valgrind") is None:
+        parser.error("--clock instructions needs valgrind (apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
         big, small = Path(tmp) / "big", Path(tmp) / "small"
         build(big, args.cases)
@@ -173,8 +201,8 @@ def main() -> None:
         # load during the benchmark weighs on each of them alike.
         for _ in range(args.runs):
             for way in WAYS:
-                times[way][0].append(run(small, way, args.workers, args.clock == "cpu"))
-                times[way][1].append(run(big, way, args.workers, args.clock == "cpu"))
+                times[way][0].append(run(small, way, args.workers, args.clock))
+                times[way][1].append(run(big, way, args.workers, args.clock))
         for way, (times_small, times_big) in times.items():
             med_big, med_small = statistics.median(times_big), statistics.median(times_small)
             results[way] = {
@@ -183,10 +211,13 @@ def main() -> None:
                 "per_case_us": (med_big - med_small) / (args.cases - args.small) * 1e6,
             }
     how = f"-n {args.workers}" if args.workers else "serial"
-    how += ", CPU time" if args.clock == "cpu" else ""
+    how += {"wall": "", "cpu": ", CPU time", "instructions": ", instructions"}[args.clock]
+    # With --clock instructions the figures count 10^9 and 10^3 instructions.
+    total, unit = ("total (G)", "per case (k)") if args.clock == "instructions" else (
+        "total (s)", "per case (us)")
     print(textwrap.dedent(f"""\
         {args.cases} vs {args.small} xml2argv cases, {how}, median of {args.runs} runs each
-        {'way':<16} {'total (s)':>10} {'per case (us)':>14} {'vs bare':>8}"""))
+        {'way':<16} {total:>10} {unit:>14} {'vs bare':>8}"""))
     bare = results["bare"]["per_case_us"]
     for way, r in results.items():
         print(f"{way:<16} {r['big']:>10.2f} {r['per_case_us']:>14.0f} "

@@ -169,6 +169,14 @@ class CaseItem(_HarnessItem):
         self.prepared = prepare(self.case, state.library(self.suite), state.max_input_bytes,
                                 state.fold_args(self.suite))
 
+    def teardown(self) -> None:
+        # The case's report is made by now; a session of thousands of cases
+        # would otherwise hold every input, caps set and output to its end
+        # (and the garbage collector would walk them all, again and again).
+        self.prepared = None
+        self.result = None
+        self.check = None
+
     def runtest(self) -> None:
         assert self.driver is not None and self.prepared is not None
         state = self._state()

@@ -75,11 +75,14 @@ class RealPaths:
 
     ``os.path.realpath`` looks at every component of a path; for the
     thousands of files of a suite, one ``lstat`` per file is enough once
-    its directory is known.
+    its directory is known. With ``listed``, not even that: each directory
+    is listed once and its entries say which names are links (for a
+    snapshot of a whole suite, as the end of a session takes).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, listed: bool = False) -> None:
         self._dirs: dict[str, str] = {}
+        self._links: dict[str, frozenset[str] | None] | None = {} if listed else None
 
     def __call__(self, path: Path) -> Path:
         text = os.fspath(path)
@@ -88,10 +91,22 @@ class RealPaths:
         if real_dir is None:
             real_dir = self._dirs[parent] = os.path.realpath(parent)
         candidate = os.path.join(real_dir, name)
-        if name in ("", ".", "..") or os.path.islink(candidate):
+        if name in ("", ".", "..") or self._is_link(real_dir, name, candidate):
             return Path(os.path.realpath(candidate))
         # Already real (the usual case): no new Path for each of thousands.
         return path if candidate == text else Path(candidate)
+
+    def _is_link(self, real_dir: str, name: str, candidate: str) -> bool:
+        if self._links is None:
+            return os.path.islink(candidate)
+        if real_dir not in self._links:
+            try:
+                with os.scandir(real_dir) as entries:
+                    self._links[real_dir] = frozenset(e.name for e in entries if e.is_symlink())
+            except OSError:  # not a directory (any more): ask file by file
+                self._links[real_dir] = None
+        links = self._links[real_dir]
+        return os.path.islink(candidate) if links is None else name in links
 
 
 def _kind(mode: int) -> str:

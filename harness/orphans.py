@@ -29,7 +29,7 @@ def _left_over(path: str, started: float) -> bool:
         return False  # renamed into place meanwhile
 
 
-def _data_files(directory: Path, started: float) -> Iterable[Path]:
+def _data_files(directory: Path, started: float) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(directory):
         # Hidden files and directories are editors' and VCS' business, except
         # the temporary files of a golden write that was killed: those are ours.
@@ -37,7 +37,7 @@ def _data_files(directory: Path, started: float) -> Iterable[Path]:
         for name in sorted(filenames):
             if not name.startswith(".") or (
                     TEMP_NAME.fullmatch(name) and _left_over(os.path.join(dirpath, name), started)):
-                yield Path(dirpath) / name
+                yield os.path.join(dirpath, name)
 
 
 def find_orphans(
@@ -60,8 +60,10 @@ def find_orphans(
         inside_suite(manifest.directory, manifest.directory.parents[1])
     except SuiteError:
         return None
-    real_path = RealPaths()
+    real_path = RealPaths(listed=True)
     # A walked path found in ``owned`` as it is is a real path already: only
     # the others need resolving (in a suite reached by no link, none do).
-    return [p for p in _data_files(manifest.directory, started)
-            if p not in owned and real_path(p) not in owned]
+    # Compared as strings: a Path per walked file costs more than the walk.
+    owned_names = {os.fspath(p) for p in owned}
+    return [Path(p) for p in _data_files(manifest.directory, started)
+            if p not in owned_names and real_path(Path(p)) not in owned]

@@ -245,8 +245,10 @@ class HarnessState:
             return None
         named = [m.manifest for m in manifests]
         named += [path for m in manifests for case in m.cases for path in case.references()]
-        # Real paths: a link a case names keeps the file it leads to.
-        return {self.real_path(path) for path in named}
+        # Real paths: a link a case names keeps the file it leads to. The
+        # directories are listed once for the thousands of names.
+        real_path = RealPaths(listed=True)
+        return {real_path(path) for path in named}
 
     @property
     def obtained_dir(self) -> Path:

@@ -14,7 +14,7 @@ from toyproject import edit, snapshot
 from harness import goldens
 from harness.compare import compare_argv, unified_diff
 from harness.errors import SuiteError
-from harness.files import parse_byte_limit, read_bytes
+from harness.files import RealPaths, parse_byte_limit, read_bytes
 from harness.regen import RegenAction, RegenEvent
 
 
@@ -434,3 +434,19 @@ def test_shared_err_golden_is_written_once_when_sharers_agree(
     result.stdout.fnmatch_lines(["1 golden file written",
                                  "  written  suite/cases/xml2argv/noname.err"])
     assert err.read_text() == "the machine has no name\n"
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_real_paths_follow_links_whether_looked_up_or_listed(tmp_path: Path, listed: bool) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "golden.args").write_text("x\n")
+    (tmp_path / "linked").symlink_to(real)
+    (real / "alias.args").symlink_to(real / "golden.args")
+    real_path = RealPaths(listed=listed)
+    assert real_path(real / "golden.args") == real / "golden.args"
+    assert real_path(tmp_path / "linked" / "golden.args") == real / "golden.args"
+    assert real_path(real / "alias.args") == real / "golden.args"
+    assert real_path(real / "missing.args") == real / "missing.args"
+    # A directory that is not there: asked name by name, still an answer.
+    assert real_path(tmp_path / "gone" / "x") == tmp_path / "gone" / "x"
