@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from harness.protocol import Capabilities
@@ -164,25 +165,37 @@ class QemuCaps:
         self.raw = caps
         self.config: Mapping[str, Any] = caps.config
         self.tables: Mapping[str, Any] = caps.tables
+        # The flags are shared with the set (and its other cases) until a
+        # conversion asks for its own modifiable copy (``flags``); ``has``
+        # reads whichever is current.
+        self._lookup: Collection[str] = caps.flags
         if self.libvirt_version >= (9, 0):
-            self.flags: set[str] = set(_with_retired(caps.flags))
+            self._lookup = _with_retired(caps.flags)
             fake = self.table("fake_caps")
             if fake:
                 completion = complete_fake_caps(self, fake, domain_xml)
-                self.flags |= completion.flags
+                self._lookup = self._lookup | completion.flags
                 self.tables = completion.tables
-        else:
-            self.flags = set(caps.flags)
+
+    @_cached
+    def flags(self) -> set[str]:
+        """This conversion's own flags, which it may add to."""
+        own = set(self._lookup)
+        self._lookup = own
+        return own
 
     def has(self, flag: str) -> bool:
-        return flag in self.flags
+        return flag in self._lookup
 
     def conf(self, key: str, default: Any = None) -> Any:
         return self.config.get(key, default)
 
     def table(self, name: str) -> Mapping[str, Any]:
         value = self.tables.get(name)
-        return value if isinstance(value, Mapping) else {}
+        # The harness's tables are read-only dicts: skip the slower ABC check.
+        if type(value) is MappingProxyType or isinstance(value, Mapping):
+            return value
+        return {}
 
     # The tables of a capability set are immutable, so the views below are
     # computed once per QemuCaps; the driver reads them many times a case.

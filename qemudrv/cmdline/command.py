@@ -36,7 +36,8 @@ class CommandLine:
         """The one-line form the harness wraps and compares."""
         parts = [env_assignment(k, v) for k, v in self.env]
         parts.append(shell_quote(self.program))
-        # Most arguments need no quoting: test that inline, per argument.
+        # shell_quote inlined: this runs once per argument of every line.
         special = SPECIAL.search
-        parts.extend(a if a and not special(a) else shell_quote(a) for a in self.args)
+        parts += [("'" + a.replace("'", "'\\''") + "'") if special(a) else (a or "''")
+                  for a in self.args]
         return " ".join(parts)
