@@ -289,6 +289,8 @@ def build_drive_str(
 
 def _iotune(disk: Disk, caps: QemuCaps, opts: list[str]) -> None:
     t = disk.iotune
+    if not t:
+        return  # most disks have no limits: skip the three scans
     if any(t.get(k) for k, _ in _IOTUNE_OPTS[:6]) and not caps.has("drive-iotune"):
         raise UnsupportedError("block I/O throttling not supported with this QEMU binary")
     if any(t.get(k) for k, _ in _IOTUNE_OPTS[6:]) and not caps.has("drive-iotune-max"):

@@ -12,7 +12,6 @@ close the -cpu option.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -186,8 +185,9 @@ def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     """The CPU QEMU is started with: a copy of the domain's, updated."""
     assert dom.cpu is not None
     # Its features change (policies, additions); the rest is only replaced.
-    cpu = dataclasses.replace(dom.cpu, features=[dataclasses.replace(f)
-                                                 for f in dom.cpu.features])
+    # (Shallow copies: dataclasses.replace would rerun every __init__.)
+    cpu = copy.copy(dom.cpu)
+    cpu.features = [copy.copy(f) for f in dom.cpu.features]
     arch = dom.os.arch or ""
     if arch in _ARM:
         # virCPUarmValidateFeatures: only the map's features (SVE and its lengths).
