@@ -115,6 +115,8 @@ class _cached(Generic[T]):
         return value
 
 
+# The [libvirt] version strings read so far, parsed (a handful of releases).
+_VERSIONS: dict[str, tuple[int, ...]] = {}
 _GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
 _WITH_RETIRED: dict[int, tuple[Collection[str], frozenset[str]]] = {}
 
@@ -204,11 +206,16 @@ class QemuCaps:
         """The libvirt release whose behaviour to reproduce: the set's
         ``[libvirt] version``, or 1.3.1 (the driver's first dialect) without one."""
         raw = self.table("libvirt").get("version", "1.3.1")
-        try:
-            return tuple(int(part) for part in str(raw).split("."))
-        except ValueError:
-            raise ConfigError(f"capability set '{self.raw.name}': [libvirt] version "
-                              f"{raw!r} is not a version number") from None
+        text = str(raw)
+        version = _VERSIONS.get(text)
+        if version is None:
+            try:
+                version = tuple(int(part) for part in text.split("."))
+            except ValueError:
+                raise ConfigError(f"capability set '{self.raw.name}': [libvirt] version "
+                                  f"{raw!r} is not a version number") from None
+            _VERSIONS[text] = version
+        return version
 
     @_cached
     def host(self) -> Mapping[str, Any]:

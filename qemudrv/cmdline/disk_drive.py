@@ -28,6 +28,10 @@ _IOTUNE_OPTS = (
 )
 
 
+# qemuSafeSerialParamValue: the characters a drive serial may hold.
+_SAFE_SERIAL = re.compile(r"[A-Za-z0-9_ .+-]*")
+
+
 # -- sources -------------------------------------------------------------------
 
 
@@ -247,7 +251,7 @@ def build_drive_str(
         if disk.trans:
             opts.append(f"trans={disk.trans}")
     if disk.serial and caps.has("drive-serial"):
-        if not re.fullmatch(r"[A-Za-z0-9_ .+-]*", disk.serial):
+        if not _SAFE_SERIAL.fullmatch(disk.serial):
             raise UnsupportedError(f"driver serial '{disk.serial}' contains unsafe characters")
         if bus == "scsi" and disk.device == "lun":
             raise UnsupportedError("scsi-block 'lun' devices do not support the serial property")
