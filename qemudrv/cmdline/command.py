@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .quoting import SPECIAL, env_assignment, shell_quote
+from .quoting import SPECIAL, shell_quote
 
 
 @dataclass
@@ -34,10 +34,12 @@ class CommandLine:
 
     def to_shell(self) -> str:
         """The one-line form the harness wraps and compares."""
-        parts = [env_assignment(k, v) for k, v in self.env]
-        parts.append(shell_quote(self.program))
-        # shell_quote inlined: this runs once per argument of every line.
+        # shell_quote and env_assignment inlined: this runs once per
+        # argument of every line.
         special = SPECIAL.search
+        parts = [k + "=" + (("'" + v.replace("'", "'\\''") + "'") if special(v) else (v or "''"))
+                 for k, v in self.env]
+        parts.append(shell_quote(self.program))
         parts += [("'" + a.replace("'", "'\\''") + "'") if special(a) else (a or "''")
                   for a in self.args]
         return " ".join(parts)
