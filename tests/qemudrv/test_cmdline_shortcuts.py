@@ -74,6 +74,6 @@ def test_copy_cpu_matches_dataclasses_replace() -> None:
     assert copied == dataclasses.replace(cpu, features=[dataclasses.replace(f)
                                                         for f in cpu.features])
     assert copied is not cpu and copied.features is not cpu.features
-    assert all(a is not b for a, b in zip(copied.features, cpu.features))
+    assert all(a is not b for a, b in zip(copied.features, cpu.features, strict=True))
     copied.features[0].policy = "disable"
     assert cpu.features[0].policy == "require"
