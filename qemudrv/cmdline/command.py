@@ -14,6 +14,13 @@ class CommandLine:
     args: list[str] = field(default_factory=list)
     # -add-fd sets handed out so far (libvirt 9.0's priv->fdsetindex)
     fdsets: int = 0
+    # where each variable of ``env`` is, so that setenv need not search
+    _env_at: dict[str, int] = field(default_factory=dict, init=False, repr=False,
+                                    compare=False)
+
+    def __post_init__(self) -> None:
+        for i, (name, _) in enumerate(self.env):
+            self._env_at.setdefault(name, i)
 
     def add(self, *args: str) -> None:
         self.args.extend(args)
@@ -26,11 +33,13 @@ class CommandLine:
         return f"/dev/fdset/{index}"
 
     def setenv(self, name: str, value: str) -> None:
-        for i, (key, _) in enumerate(self.env):
-            if key == name:
-                self.env[i] = (name, value)
-                return
-        self.env.append((name, value))
+        """Set a variable: in its place if it is set already, else last."""
+        at = self._env_at.get(name)
+        if at is None:
+            self._env_at[name] = len(self.env)
+            self.env.append((name, value))
+        else:
+            self.env[at] = (name, value)
 
     def to_shell(self) -> str:
         """The one-line form the harness wraps and compares."""

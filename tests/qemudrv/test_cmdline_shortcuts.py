@@ -77,3 +77,12 @@ def test_copy_cpu_matches_dataclasses_replace() -> None:
     assert all(a is not b for a, b in zip(copied.features, cpu.features, strict=True))
     copied.features[0].policy = "disable"
     assert cpu.features[0].policy == "require"
+
+
+def test_setenv_replaces_the_first_assignment_in_place() -> None:
+    cmd = CommandLine(env=[("A", "1"), ("B", "2"), ("A", "3")])
+    cmd.setenv("C", "4")
+    cmd.setenv("A", "5")
+    cmd.setenv("B", "6")
+    cmd.setenv("C", "7")
+    assert cmd.env == [("A", "5"), ("B", "6"), ("A", "3"), ("C", "7")]
