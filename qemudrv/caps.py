@@ -133,6 +133,21 @@ def _with_retired(flags: Collection[str]) -> frozenset[str]:
     return union
 
 
+_COMPLETED: dict[tuple[int, int], tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+
+
+def _completed(flags: frozenset[str], completion: frozenset[str]) -> frozenset[str]:
+    """A set's flags with those its test-supplied ones gain: made once per
+    set and completion (both are shared between the cases)."""
+    key = (id(flags), id(completion))
+    cached = _COMPLETED.get(key)
+    if cached is not None and cached[0] is flags and cached[1] is completion:
+        return cached[2]
+    union = flags | completion
+    _COMPLETED[key] = (flags, completion, union)
+    return union
+
+
 # Capabilities libvirt retired by 9.0 (X_QEMU_CAPS_* in qemu_capabilities.h)
 # because every QEMU it supports has them: a 9.0 set never lists them, and
 # the code shared with 1.3.1 still asks for them.
@@ -176,7 +191,7 @@ class QemuCaps:
             fake = self.table("fake_caps")
             if fake:
                 completion = complete_fake_caps(self, fake, domain_xml)
-                self._lookup = self._lookup | completion.flags
+                self._lookup = _completed(self._lookup, completion.flags)
                 self.tables = completion.tables
 
     @_cached
