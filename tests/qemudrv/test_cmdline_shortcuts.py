@@ -68,6 +68,8 @@ def test_a_1_3_1_set_keeps_its_own_flags() -> None:
 
 
 def test_copy_cpu_matches_dataclasses_replace() -> None:
+    # _copy_cpu rebuilds each feature from these fields
+    assert [f.name for f in dataclasses.fields(CPUFeature)] == ["name", "policy"]
     cpu = CPU(mode="custom", model="Haswell", vendor_id="v", sockets=2,
               features=[CPUFeature("vmx", "require"), CPUFeature("avx", "disable")])
     copied = _copy_cpu(cpu)
