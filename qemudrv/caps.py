@@ -209,8 +209,11 @@ class QemuCaps:
 
     def table(self, name: str) -> Mapping[str, Any]:
         value = self.tables.get(name)
-        # The harness's tables are read-only dicts: skip the slower ABC check.
-        if type(value) is MappingProxyType or isinstance(value, Mapping):
+        # The harness's tables are read-only dicts and an absent one is None:
+        # both skip the slower ABC check.
+        if type(value) is MappingProxyType:
+            return value
+        if value is not None and isinstance(value, Mapping):
             return value
         return {}
 
