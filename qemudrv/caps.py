@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from harness.protocol import Capabilities
@@ -114,6 +115,8 @@ class _cached(Generic[T]):
         return value
 
 
+# The [libvirt] version strings read so far, parsed (a handful of releases).
+_VERSIONS: dict[str, tuple[int, ...]] = {}
 _GUESTS: dict[int, tuple[Mapping[str, Any], tuple[Guest, ...]]] = {}
 _WITH_RETIRED: dict[int, tuple[Collection[str], frozenset[str]]] = {}
 
@@ -127,6 +130,21 @@ def _with_retired(flags: Collection[str]) -> frozenset[str]:
         return cached[1]
     union = frozenset(flags) | RETIRED_BY_9_0
     _WITH_RETIRED[id(flags)] = (flags, union)
+    return union
+
+
+_COMPLETED: dict[tuple[int, int], tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+
+
+def _completed(flags: frozenset[str], completion: frozenset[str]) -> frozenset[str]:
+    """A set's flags with those its test-supplied ones gain: made once per
+    set and completion (both are shared between the cases)."""
+    key = (id(flags), id(completion))
+    cached = _COMPLETED.get(key)
+    if cached is not None and cached[0] is flags and cached[1] is completion:
+        return cached[2]
+    union = flags | completion
+    _COMPLETED[key] = (flags, completion, union)
     return union
 
 
@@ -164,25 +182,40 @@ class QemuCaps:
         self.raw = caps
         self.config: Mapping[str, Any] = caps.config
         self.tables: Mapping[str, Any] = caps.tables
+        # The flags are shared with the set (and its other cases) until a
+        # conversion asks for its own modifiable copy (``flags``); ``has``
+        # reads whichever is current.
+        self._lookup: Collection[str] = caps.flags
         if self.libvirt_version >= (9, 0):
-            self.flags: set[str] = set(_with_retired(caps.flags))
+            self._lookup = _with_retired(caps.flags)
             fake = self.table("fake_caps")
             if fake:
                 completion = complete_fake_caps(self, fake, domain_xml)
-                self.flags |= completion.flags
+                self._lookup = _completed(self._lookup, completion.flags)
                 self.tables = completion.tables
-        else:
-            self.flags = set(caps.flags)
+
+    @_cached
+    def flags(self) -> set[str]:
+        """This conversion's own flags, which it may add to."""
+        own = set(self._lookup)
+        self._lookup = own
+        return own
 
     def has(self, flag: str) -> bool:
-        return flag in self.flags
+        return flag in self._lookup
 
     def conf(self, key: str, default: Any = None) -> Any:
         return self.config.get(key, default)
 
     def table(self, name: str) -> Mapping[str, Any]:
         value = self.tables.get(name)
-        return value if isinstance(value, Mapping) else {}
+        # The harness's tables are read-only dicts and an absent one is None:
+        # both skip the slower ABC check.
+        if type(value) is MappingProxyType:
+            return value
+        if value is not None and isinstance(value, Mapping):
+            return value
+        return {}
 
     # The tables of a capability set are immutable, so the views below are
     # computed once per QemuCaps; the driver reads them many times a case.
@@ -191,11 +224,16 @@ class QemuCaps:
         """The libvirt release whose behaviour to reproduce: the set's
         ``[libvirt] version``, or 1.3.1 (the driver's first dialect) without one."""
         raw = self.table("libvirt").get("version", "1.3.1")
-        try:
-            return tuple(int(part) for part in str(raw).split("."))
-        except ValueError:
-            raise ConfigError(f"capability set '{self.raw.name}': [libvirt] version "
-                              f"{raw!r} is not a version number") from None
+        text = str(raw)
+        version = _VERSIONS.get(text)
+        if version is None:
+            try:
+                version = tuple(int(part) for part in text.split("."))
+            except ValueError:
+                raise ConfigError(f"capability set '{self.raw.name}': [libvirt] version "
+                                  f"{raw!r} is not a version number") from None
+            _VERSIONS[text] = version
+        return version
 
     @_cached
     def host(self) -> Mapping[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .quoting import SPECIAL, env_assignment, shell_quote
+from .quoting import SPECIAL, shell_quote
 
 
 @dataclass
@@ -14,6 +14,13 @@ class CommandLine:
     args: list[str] = field(default_factory=list)
     # -add-fd sets handed out so far (libvirt 9.0's priv->fdsetindex)
     fdsets: int = 0
+    # where each variable of ``env`` is, so that setenv need not search
+    _env_at: dict[str, int] = field(default_factory=dict, init=False, repr=False,
+                                    compare=False)
+
+    def __post_init__(self) -> None:
+        for i, (name, _) in enumerate(self.env):
+            self._env_at.setdefault(name, i)
 
     def add(self, *args: str) -> None:
         self.args.extend(args)
@@ -26,17 +33,22 @@ class CommandLine:
         return f"/dev/fdset/{index}"
 
     def setenv(self, name: str, value: str) -> None:
-        for i, (key, _) in enumerate(self.env):
-            if key == name:
-                self.env[i] = (name, value)
-                return
-        self.env.append((name, value))
+        """Set a variable: in its place if it is set already, else last."""
+        at = self._env_at.get(name)
+        if at is None:
+            self._env_at[name] = len(self.env)
+            self.env.append((name, value))
+        else:
+            self.env[at] = (name, value)
 
     def to_shell(self) -> str:
         """The one-line form the harness wraps and compares."""
-        parts = [env_assignment(k, v) for k, v in self.env]
-        parts.append(shell_quote(self.program))
-        # Most arguments need no quoting: test that inline, per argument.
+        # shell_quote and env_assignment inlined: this runs once per
+        # argument of every line.
         special = SPECIAL.search
-        parts.extend(a if a and not special(a) else shell_quote(a) for a in self.args)
+        parts = [k + "=" + (("'" + v.replace("'", "'\\''") + "'") if special(v) else (v or "''"))
+                 for k, v in self.env]
+        parts.append(shell_quote(self.program))
+        parts += [("'" + a.replace("'", "'\\''") + "'") if special(a) else (a or "''")
+                  for a in self.args]
         return " ".join(parts)

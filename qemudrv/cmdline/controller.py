@@ -237,10 +237,12 @@ def build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     usb_none = False
     usb_legacy = False
     if caps.has("device"):
+        # One pass sorts the controllers by type, rather than one per type.
+        by_type: dict[str, list[Controller]] = {}
+        for each in dom.devices.controllers:
+            by_type.setdefault(each.type, []).append(each)
         for type_ in _ORDER:
-            for cont in dom.devices.controllers:
-                if cont.type != type_:
-                    continue
+            for cont in by_type.get(type_, ()):
                 if cont.type == "usb" and cont.model == "none":
                     usb_none = True
                     continue

@@ -28,6 +28,10 @@ _IOTUNE_OPTS = (
 )
 
 
+# qemuSafeSerialParamValue: the characters a drive serial may hold.
+_SAFE_SERIAL = re.compile(r"[A-Za-z0-9_ .+-]*")
+
+
 # -- sources -------------------------------------------------------------------
 
 
@@ -247,7 +251,7 @@ def build_drive_str(
         if disk.trans:
             opts.append(f"trans={disk.trans}")
     if disk.serial and caps.has("drive-serial"):
-        if not re.fullmatch(r"[A-Za-z0-9_ .+-]*", disk.serial):
+        if not _SAFE_SERIAL.fullmatch(disk.serial):
             raise UnsupportedError(f"driver serial '{disk.serial}' contains unsafe characters")
         if bus == "scsi" and disk.device == "lun":
             raise UnsupportedError("scsi-block 'lun' devices do not support the serial property")
@@ -289,6 +293,8 @@ def build_drive_str(
 
 def _iotune(disk: Disk, caps: QemuCaps, opts: list[str]) -> None:
     t = disk.iotune
+    if not t:
+        return  # most disks have no limits: skip the three scans
     if any(t.get(k) for k, _ in _IOTUNE_OPTS[:6]) and not caps.has("drive-iotune"):
         raise UnsupportedError("block I/O throttling not supported with this QEMU binary")
     if any(t.get(k) for k, _ in _IOTUNE_OPTS[6:]) and not caps.has("drive-iotune-max"):

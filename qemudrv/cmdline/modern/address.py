@@ -22,21 +22,25 @@ from .props import Props
 USER_ALIAS_PREFIX = "ua-"
 
 
+def _pci_text(a: PCIAddress) -> str:
+    """The address as the errors name it (made only when one is raised)."""
+    return f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
+
+
 def pci_bus_name(dom: Domain, a: PCIAddress) -> str:
     """qemuBuildDeviceAddressPCIGetBus: the alias of the bus's controller.
     A builtin root is not on the command line, so a user alias given to it
     means nothing to QEMU; the bus of a pSeries PHB other than the implicit
     one is its alias plus '.0'."""
     cont = ctl.find_controller(dom, "pci", a.bus)
-    where = f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
     if cont is None:
         raise UnsupportedError(f"Could not find PCI controller with index '{a.bus}' "
-                               f"required for device at address '{where}'",
+                               f"required for device at address '{_pci_text(a)}'",
                                code="internal error")
     alias = cont.info.alias
     if not alias:
         raise UnsupportedError(f"Device alias was not set for PCI controller with index "
-                               f"'{a.bus}' required for device at address '{where}'",
+                               f"'{a.bus}' required for device at address '{_pci_text(a)}'",
                                code="internal error")
     if alias.startswith(USER_ALIAS_PREFIX):
         if cont.model == "pci-root" and not ctl.is_pseries(dom):

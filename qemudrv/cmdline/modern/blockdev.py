@@ -457,7 +457,7 @@ def _format_props(disk: Disk, image: Image) -> Props:
     # qemuDomainPrepareDiskSource: a pool volume without a format
     fmt = src.format or ("fat" if actual_type(src) == "dir" else "raw")
     enc = image_encryption(disk, image) if _encrypted_with_qemu(disk, image) else None
-    key_secret = SecretAliases(image).encryption
+    key_secret = SecretAliases(image).encryption if enc is not None else ""
     if fmt in ("raw", "fat"):
         if enc is not None and enc.format == "luks":
             props.update({"driver": "luks", "key-secret": key_secret})
@@ -509,18 +509,18 @@ def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCap
     if reservations is not None and not reservations[0]:
         add_object(cmd, "pr-manager-helper", pr_manager_alias(image),
                    {"path": reservations[1]}, caps)
-    aliases = SecretAliases(image)
+    # The aliases only for an image that has secrets (most have none).
     auth = image_auth(disk, image)
     if auth is not None and actual_type(image.src) == "network" and image.src.protocol != "ssh":
-        add_secret(cmd, caps, aliases.auth, secret_value(caps, auth.usage))
+        add_secret(cmd, caps, SecretAliases(image).auth, secret_value(caps, auth.usage))
     enc = image_encryption(disk, image)
     if enc is not None and enc.secrets:
         _, kind, value = enc.secrets[0]
         usage = value if kind == "usage" else None
-        add_secret(cmd, caps, aliases.encryption, secret_value(caps, usage))
+        add_secret(cmd, caps, SecretAliases(image).encryption, secret_value(caps, usage))
     if image.src.cookies:
         jar = "; ".join(f"{name}={value}" for name, value in image.src.cookies)
-        add_secret(cmd, caps, aliases.cookie, jar.encode())
+        add_secret(cmd, caps, SecretAliases(image).cookie, jar.encode())
     tls = tls_settings(image, caps)
     if tls is not None:
         password = None

@@ -67,7 +67,7 @@ def build_command_line(
     memory.build_memory_devices(cmd, dom, caps)
     controller.build_hubs(cmd, dom, caps)
     controller.build_ccid_controllers(cmd, dom, caps)
-    disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
+    disk_images = disk.build_disks(cmd, dom, caps, disk.effective_boot_indexes(dom))
     filesystem.build_filesystems(cmd, dom, caps)
     net.build_interfaces(cmd, dom, caps)
     chardev.build_smartcards(cmd, dom, caps)
@@ -84,7 +84,7 @@ def build_command_line(
     misc.build_watchdog(cmd, dom, caps)
     chardev.build_redirdevs(cmd, dom, caps)
     # Host SCSI devices take node names after every disk image's.
-    images = [image.index for chain in blockdev.disk_images(dom).values() for image in chain]
+    images = [image.index for chain in disk_images.values() for image in chain]
     hostdev.build_hostdevs(cmd, dom, caps, max(images, default=0) + 1)
     legacy.build_incoming(cmd, migrate_from, migrate_fd)
     misc.build_memballoon(cmd, dom, caps)

@@ -223,9 +223,13 @@ def build_global_controllers(cmd: CommandLine, dom: Domain) -> None:
 def build_controllers_of_type(cmd: CommandLine, dom: Domain, caps: QemuCaps,
                               type_: str) -> None:
     """qemuBuildControllersByTypeCommandLine."""
-    for cont in dom.devices.controllers:
-        if cont.type != type_:
-            continue
+    _build_controllers(cmd, dom, caps, [c for c in dom.devices.controllers if c.type == type_])
+
+
+def _build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps,
+                       controllers: list[Controller]) -> None:
+    """The controllers of one type, in the domain's order."""
+    for cont in controllers:
         if (cont.type == "pci" and cont.model == "pci-root" and cont.index == 0
                 and cont.hotplug is not None):
             cmd.add("-global", f"PIIX4_PM.acpi-root-pci-hotplug={cont.hotplug}")
@@ -262,8 +266,14 @@ def _build_legacy_usb(cmd: CommandLine, dom: Domain) -> None:
 
 def build_controllers(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildControllersCommandLine."""
+    # One pass sorts the controllers by type, rather than one per type.
+    by_type: dict[str, list[Controller]] = {}
+    for cont in dom.devices.controllers:
+        by_type.setdefault(cont.type, []).append(cont)
     for type_ in _ORDER:
-        build_controllers_of_type(cmd, dom, caps, type_)
+        controllers = by_type.get(type_)
+        if controllers:
+            _build_controllers(cmd, dom, caps, controllers)
     _build_legacy_usb(cmd, dom)
 
 

@@ -12,7 +12,6 @@ close the -cpu option.
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -182,12 +181,21 @@ def _unsupported_mode(dom: Domain, caps: QemuCaps, cpu: CPU, cpus: _AccelCPUs) -
     return not cpus.models
 
 
+def _copy_cpu(cpu: CPU) -> CPU:
+    """A shallow copy of the CPU with copies of its features (copy.copy and
+    dataclasses.replace take several times as long, through __reduce_ex__
+    and __init__)."""
+    out = CPU.__new__(CPU)
+    out.__dict__.update(cpu.__dict__)
+    out.features = [CPUFeature(f.name, f.policy) for f in cpu.features]
+    return out
+
+
 def guest_cpu(dom: Domain, caps: QemuCaps) -> CPU:
     """The CPU QEMU is started with: a copy of the domain's, updated."""
     assert dom.cpu is not None
     # Its features change (policies, additions); the rest is only replaced.
-    cpu = dataclasses.replace(dom.cpu, features=[dataclasses.replace(f)
-                                                 for f in dom.cpu.features])
+    cpu = _copy_cpu(dom.cpu)
     arch = dom.os.arch or ""
     if arch in _ARM:
         # virCPUarmValidateFeatures: only the map's features (SVE and its lengths).

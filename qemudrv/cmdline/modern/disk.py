@@ -20,6 +20,7 @@ from ..command import CommandLine
 from .address import address_props
 from .blockdev import (
     CACHE_FLAGS,
+    Image,
     build_chain,
     detect_zeroes,
     disk_images,
@@ -223,7 +224,9 @@ def _floppy_controller(cmd: CommandLine, dom: Domain, caps: QemuCaps,
 
 
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
-                boot: dict[int, int]) -> None:
+                boot: dict[int, int]) -> dict[int, list[Image]]:
+    """The disks' arguments; returns their images (disk_images), which
+    the command line needs again for the host SCSI devices."""
     _floppy_controller(cmd, dom, caps, boot)
     for disk in dom.devices.disks:
         check_disk_at_start(dom, disk, caps)
@@ -244,3 +247,4 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps,
         drive = build_chain(cmd, dom, disk, images.get(id(disk), []), fdsets, caps)
         add_ext_device(cmd, disk.info, caps)
         add_device(cmd, disk_device_props(dom, disk, caps, drive, boot.get(id(disk), 0)), caps)
+    return images

@@ -11,6 +11,7 @@ option goes through here so the forms stay in one place.
 from __future__ import annotations
 
 import json
+import json.encoder as json_encoder
 from typing import Any
 
 from ...bitmap import format_bitmap
@@ -25,8 +26,18 @@ Props = dict[str, Any]
 # The properties are trees built here, never cyclic: no cycle bookkeeping.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
+# JSONEncoder.encode makes a new C encoder on every call; the C encoder it
+# makes, with the settings above, is made here once and called directly.
+_C_ENCODE = getattr(json_encoder, "c_make_encoder", None)
+if _C_ENCODE is not None:
+    _C_ENCODE = _C_ENCODE(
+        None, _ENCODER.default, json_encoder.encode_basestring, None,
+        _ENCODER.key_separator, _ENCODER.item_separator, False, False, True)
+
 
 def to_json(props: Props) -> str:
+    if _C_ENCODE is not None:
+        return "".join(_C_ENCODE(props, 0))
     return _ENCODER.encode(props)
 
 
