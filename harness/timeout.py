@@ -13,8 +13,6 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import FrameType
 
 __all__ = ["DEFAULT_TIMEOUT", "CaseTimedOut", "deadline", "parse_timeout"]
@@ -62,38 +60,61 @@ def _expire(signum: int, frame: FrameType | None) -> None:
     signal.raise_signal(signal.SIGALRM)
 
 
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
+class deadline:  # a function in use: ``with deadline(seconds):``
     """Raise :class:`CaseTimedOut` in the block if it runs longer than ``seconds``.
 
     A handler and timer set by someone else (pytest-timeout, say) are put
     back afterwards, the timer with what remains of its time. Where nobody
     else handles SIGALRM the handler stays installed between deadlines (it
     acts as the default one there), which saves two system calls a case.
+    A class rather than a generator-based context manager: it runs once a
+    case, and the generator machinery costs more than the timer.
     """
-    if seconds <= 0 or not _can_alarm():
-        yield
-        return
-    started = time.monotonic()
-    previous_handler = signal.getsignal(signal.SIGALRM)
-    keep = previous_handler in (_expire, signal.SIG_DFL)
-    if previous_handler is not _expire:
-        signal.signal(signal.SIGALRM, _expire)
-    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
-    _ACTIVE.append(seconds)
-    try:
-        yield
-    finally:
+
+    __slots__ = (
+        "armed",
+        "keep",
+        "previous_delay",
+        "previous_handler",
+        "previous_interval",
+        "seconds",
+        "started",
+    )
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.armed = False
+
+    def __enter__(self) -> None:
+        seconds = self.seconds
+        if seconds <= 0 or not _can_alarm():
+            return
+        self.started = time.monotonic()
+        previous_handler = self.previous_handler = signal.getsignal(signal.SIGALRM)
+        self.keep = previous_handler in (_expire, signal.SIG_DFL)
+        if previous_handler is not _expire:
+            signal.signal(signal.SIGALRM, _expire)
+        self.previous_delay, self.previous_interval = signal.setitimer(
+            signal.ITIMER_REAL, seconds)
+        _ACTIVE.append(seconds)
+        self.armed = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.armed:
+            return
+        self.armed = False
         try:
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:
             # Even if the alarm went off just as the block ended.
             _ACTIVE.pop()
-            if not keep:
+            if not self.keep:
                 # None: a handler installed outside Python, which cannot be put back.
+                previous_handler = self.previous_handler
                 signal.signal(signal.SIGALRM, previous_handler
                               if previous_handler is not None else signal.SIG_DFL)
-            if previous_delay > 0:
-                remaining = previous_delay - (time.monotonic() - started)
+            if self.previous_delay > 0:
+                remaining = self.previous_delay - (time.monotonic() - self.started)
                 # Already due: let it fire now rather than never.
-                signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6), previous_interval)
+                signal.setitimer(signal.ITIMER_REAL, max(remaining, 1e-6),
+                                 self.previous_interval)
