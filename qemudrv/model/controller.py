@@ -65,7 +65,7 @@ def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
 
 
-@dataclass
+@dataclass(slots=True)
 class Controller:
     info: DeviceInfo = field(default_factory=DeviceInfo)
     type: str = "ide"
