@@ -174,7 +174,10 @@ _INDEX = _ChildIndexes()
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 
-def _by_tag(el: Element) -> dict[str, list[Element]]:
+def children_by_tag(el: Element) -> dict[str, list[Element]]:
+    """The child elements of ``el`` grouped by tag, in document order (the
+    cached index: callers only read it). A parser that asks for several
+    children of one element takes this once instead of calling child()."""
     entries = _INDEX.entries
     hit = entries.get(el)
     if hit is not None:
@@ -194,6 +197,9 @@ def _by_tag(el: Element) -> dict[str, list[Element]]:
     return index
 
 
+_by_tag = children_by_tag
+
+
 def _literal(name: str) -> bool:
     """A tag lxml matches literally, as the index does (no wildcard, no
     '{}' spelling of the empty namespace)."""
@@ -205,13 +211,15 @@ def child(el: Element, name: str) -> Element | None:
     # The hottest function of the parsers: the cache hit is inlined.
     index = _INDEX.entries.get(el)
     if index is None:
-        index = _by_tag(el)
+        index = children_by_tag(el)
     same = index.get(name)
     if same is not None:
-        return same[0]  # a name holding '*' or '{}' never is an index key
-    if "*" not in name and not name.startswith("{}"):  # _literal(), inlined
-        return None
-    return next(el.iterchildren(name), None)
+        return same[0]
+    # Most lookups are for absent elements. A name holding '*' or spelling
+    # the empty namespace '{}' is never an index key: lxml matches it.
+    if "*" in name or name[:2] == "{}":
+        return next(el.iterchildren(name), None)
+    return None
 
 
 def children(el: Element, name: str) -> list[Element]:
