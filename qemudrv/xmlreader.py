@@ -171,6 +171,7 @@ class _ChildIndexes(threading.local):
 
 
 _INDEX = _ChildIndexes()
+_NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 
@@ -182,6 +183,8 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
     hit = entries.get(el)
     if hit is not None:
         return hit
+    if not len(el):  # most elements asked have no children: nothing to index
+        return _NO_CHILDREN
     index: dict[str, list[Element]] = {}
     for c in el:
         t = c.tag
@@ -215,9 +218,10 @@ def child(el: Element, name: str) -> Element | None:
     same = index.get(name)
     if same is not None:
         return same[0]
-    # Most lookups are for absent elements. A name holding '*' or spelling
-    # the empty namespace '{}' is never an index key: lxml matches it.
-    if "*" in name or name[:2] == "{}":
+    # Most lookups are for absent elements. A name with '*' or '{}' (the
+    # empty namespace) is a pattern lxml matches, never an index key; its
+    # matching agrees with the index for any name, so the test is loose.
+    if "*" in name or "{}" in name:
         return next(el.iterchildren(name), None)
     return None
 
