@@ -244,23 +244,27 @@ def child_text(el: Element, name: str) -> str | None:
     return text(child(el, name))
 
 
-_INT = re.compile(r"\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$")
+# strtol's base 0 spellings: sign, then hex digits, octal digits after
+# the leading 0, or a decimal number.
+_INT_ANY_BASE = re.compile(r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))")
 
 
 def parse_int(value: str, base: int = 10) -> int:
     """Integer parsing as strtol does: base 0 accepts 0x.. (hex) and 0.. (octal)."""
     v = value.strip()
-    if base == 0:
-        if not _INT.match(v):
-            raise ValueError(value)
-        sign = -1 if v.startswith("-") else 1
-        v = v.lstrip("+-")
-        if v[:2].lower() == "0x":
-            return sign * int(v[2:], 16)
-        if len(v) > 1 and v.startswith("0"):
-            return sign * int(v[1:], 8)
-        return sign * int(v, 10)
-    return int(v, base)
+    if base != 0:
+        return int(v, base)
+    found = _INT_ANY_BASE.fullmatch(v)
+    if found is None:
+        raise ValueError(value)
+    sign, hex_digits, octal_digits, decimal = found.groups()
+    if hex_digits is not None:
+        number = int(hex_digits, 16)
+    elif octal_digits is not None:
+        number = int(octal_digits, 8) if octal_digits else 0
+    else:
+        number = int(decimal, 10)
+    return -number if sign == "-" else number
 
 
 _UNITS = {

@@ -22,7 +22,7 @@ from ..model.address import (
     VirtioS390Address,
     VirtioSerialAddress,
 )
-from ..xmlreader import Element, children_by_tag, elements, parse_int
+from ..xmlreader import Element, child, children_by_tag, parse_int
 from .context import ParseContext
 from .prop_errors import invalid_uint
 
@@ -67,7 +67,7 @@ def parse_pci_address(el: Element, *, modern: bool = False) -> PCIAddress:
         addr.multifunction = multi == "on"
     if (addr.domain, addr.bus, addr.slot, addr.function) != (0, 0, 0, 0):
         validate_pci_address(addr)
-    zpci = next(iter(elements(el, "zpci")), None)
+    zpci = child(el, "zpci")
     if zpci is not None:
         if modern:
             _parse_zpci_modern(zpci, addr)
