@@ -203,12 +203,6 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
 _by_tag = children_by_tag
 
 
-def _literal(name: str) -> bool:
-    """A tag lxml matches literally, as the index does (no wildcard, no
-    '{}' spelling of the empty namespace)."""
-    return "*" not in name and not name.startswith("{}")
-
-
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
     # The hottest function of the parsers: the cache hit is inlined.
@@ -227,9 +221,9 @@ def child(el: Element, name: str) -> Element | None:
 
 
 def children(el: Element, name: str) -> list[Element]:
-    if not _literal(name):
+    if "*" in name or "{}" in name:  # a pattern: lxml matches it (see child())
         return list(el.iterchildren(name))
-    return list(_by_tag(el).get(name, ()))
+    return list(children_by_tag(el).get(name, ()))
 
 
 def text(el: Element | None) -> str | None:
@@ -241,7 +235,11 @@ def text(el: Element | None) -> str | None:
 
 
 def child_text(el: Element, name: str) -> str | None:
-    return text(child(el, name))
+    found = child(el, name)
+    if found is None:
+        return None
+    value = found.text  # text(), inlined: the parsers read some twenty a document
+    return value if value else None
 
 
 # strtol's base 0 spellings: sign, then hex digits, octal digits after
