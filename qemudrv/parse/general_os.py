@@ -378,6 +378,9 @@ def parse_pm(root: Element, dom: Domain, ctx: ParseContext) -> None:
 def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
     nodes = children(root, "seclabel")
     labels: list[SecLabel] = []
+    if not nodes:  # the usual case: nothing to check either
+        dom.seclabels = labels
+        return
     for node in nodes:
         labels.append(_parse_seclabel(node, ctx))
     models = [s.model for s in labels if s.model]
