@@ -212,6 +212,8 @@ def parse_device_info(
     info = info or DeviceInfo()
     # The first child of each name, from the element's index taken once.
     kids = children_by_tag(el)
+    if not kids:  # many devices have no child elements at all
+        return info
     found = kids.get("alias")
     alias = found[0] if found else None
     if alias is not None and ctx.inactive and not (
