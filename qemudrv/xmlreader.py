@@ -148,7 +148,7 @@ def where(el: Element) -> str:
 def elements(el: Element, name: str | None = None) -> Iterator[Element]:
     """Child elements (comments skipped), optionally by tag."""
     if name is not None:
-        yield from _by_tag(el).get(name, ())
+        yield from children_by_tag(el).get(name, ())
         return
     for c in el:
         if isinstance(c.tag, str):
@@ -198,9 +198,6 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
         entries.clear()
     entries[el] = index
     return index
-
-
-_by_tag = children_by_tag
 
 
 def child(el: Element, name: str) -> Element | None:
