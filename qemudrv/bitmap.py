@@ -35,9 +35,19 @@ def parse_bitmap(text: str, what: str = "bitmap", limit: int = CPUMASK_LEN) -> f
         except ValueError:
             raise XMLError(f"Failed to parse {what} '{shorten(text)}'") from None
     mask = include & ~exclude
-    # The binary digits, lowest first: one pass, where shifting the mask for
-    # each bit would cost its width every time.
-    return frozenset(n for n, digit in enumerate(reversed(bin(mask)[2:])) if digit == "1")
+    # The binary digits, lowest first, read a run of ones at a time: find()
+    # skips runs in C and a run is added as a range, where shifting the mask
+    # for each bit would cost its width every time.
+    digits = bin(mask)[:1:-1]
+    bits: list[int] = []
+    start = digits.find("1")
+    while start >= 0:
+        end = digits.find("0", start)
+        if end < 0:
+            end = len(digits)
+        bits.extend(range(start, end))
+        start = digits.find("1", end)
+    return frozenset(bits)
 
 
 def _bit(number: str, limit: int) -> int:

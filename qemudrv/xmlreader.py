@@ -148,7 +148,7 @@ def where(el: Element) -> str:
 def elements(el: Element, name: str | None = None) -> Iterator[Element]:
     """Child elements (comments skipped), optionally by tag."""
     if name is not None:
-        yield from _by_tag(el).get(name, ())
+        yield from children_by_tag(el).get(name, ())
         return
     for c in el:
         if isinstance(c.tag, str):
@@ -171,14 +171,20 @@ class _ChildIndexes(threading.local):
 
 
 _INDEX = _ChildIndexes()
+_NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 
-def _by_tag(el: Element) -> dict[str, list[Element]]:
+def children_by_tag(el: Element) -> dict[str, list[Element]]:
+    """The child elements of ``el`` grouped by tag, in document order (the
+    cached index: callers only read it). A parser that asks for several
+    children of one element takes this once instead of calling child()."""
     entries = _INDEX.entries
     hit = entries.get(el)
     if hit is not None:
         return hit
+    if not len(el):  # most elements asked have no children: nothing to index
+        return _NO_CHILDREN
     index: dict[str, list[Element]] = {}
     for c in el:
         t = c.tag
@@ -194,30 +200,27 @@ def _by_tag(el: Element) -> dict[str, list[Element]]:
     return index
 
 
-def _literal(name: str) -> bool:
-    """A tag lxml matches literally, as the index does (no wildcard, no
-    '{}' spelling of the empty namespace)."""
-    return "*" not in name and not name.startswith("{}")
-
-
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
     # The hottest function of the parsers: the cache hit is inlined.
     index = _INDEX.entries.get(el)
     if index is None:
-        index = _by_tag(el)
+        index = children_by_tag(el)
     same = index.get(name)
     if same is not None:
-        return same[0]  # a name holding '*' or '{}' never is an index key
-    if "*" not in name and not name.startswith("{}"):  # _literal(), inlined
-        return None
-    return next(el.iterchildren(name), None)
+        return same[0]
+    # Most lookups are for absent elements. A name with '*' or '{}' (the
+    # empty namespace) is a pattern lxml matches, never an index key; its
+    # matching agrees with the index for any name, so the test is loose.
+    if "*" in name or "{}" in name:
+        return next(el.iterchildren(name), None)
+    return None
 
 
 def children(el: Element, name: str) -> list[Element]:
-    if not _literal(name):
+    if "*" in name or "{}" in name:  # a pattern: lxml matches it (see child())
         return list(el.iterchildren(name))
-    return list(_by_tag(el).get(name, ()))
+    return list(children_by_tag(el).get(name, ()))
 
 
 def text(el: Element | None) -> str | None:
@@ -229,26 +232,34 @@ def text(el: Element | None) -> str | None:
 
 
 def child_text(el: Element, name: str) -> str | None:
-    return text(child(el, name))
+    found = child(el, name)
+    if found is None:
+        return None
+    value = found.text  # text(), inlined: the parsers read some twenty a document
+    return value if value else None
 
 
-_INT = re.compile(r"\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\s*$")
+# strtol's base 0 spellings: sign, then hex digits, octal digits after
+# the leading 0, or a decimal number.
+_INT_ANY_BASE = re.compile(r"([+-]?)(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9][0-9]*))")
 
 
 def parse_int(value: str, base: int = 10) -> int:
     """Integer parsing as strtol does: base 0 accepts 0x.. (hex) and 0.. (octal)."""
     v = value.strip()
-    if base == 0:
-        if not _INT.match(v):
-            raise ValueError(value)
-        sign = -1 if v.startswith("-") else 1
-        v = v.lstrip("+-")
-        if v[:2].lower() == "0x":
-            return sign * int(v[2:], 16)
-        if len(v) > 1 and v.startswith("0"):
-            return sign * int(v[1:], 8)
-        return sign * int(v, 10)
-    return int(v, base)
+    if base != 0:
+        return int(v, base)
+    found = _INT_ANY_BASE.fullmatch(v)
+    if found is None:
+        raise ValueError(value)
+    sign, hex_digits, octal_digits, decimal = found.groups()
+    if hex_digits is not None:
+        number = int(hex_digits, 16)
+    elif octal_digits is not None:
+        number = int(octal_digits, 8) if octal_digits else 0
+    else:
+        number = int(decimal, 10)
+    return -number if sign == "-" else number
 
 
 _UNITS = {

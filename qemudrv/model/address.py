@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class PCIAddress:
     domain: int = 0
     bus: int = 0
@@ -19,7 +19,7 @@ class PCIAddress:
     type = "pci"
 
 
-@dataclass
+@dataclass(slots=True)
 class DriveAddress:
     controller: int = 0
     bus: int = 0
@@ -29,7 +29,7 @@ class DriveAddress:
     type = "drive"
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtioSerialAddress:
     controller: int = 0
     bus: int = 0
@@ -38,7 +38,7 @@ class VirtioSerialAddress:
     type = "virtio-serial"
 
 
-@dataclass
+@dataclass(slots=True)
 class CCIDAddress:
     controller: int = 0
     slot: int = 0
@@ -46,7 +46,7 @@ class CCIDAddress:
     type = "ccid"
 
 
-@dataclass
+@dataclass(slots=True)
 class USBAddress:
     bus: int = 0
     port: str | None = None  # dotted hub path, e.g. "1.2"
@@ -54,14 +54,14 @@ class USBAddress:
     type = "usb"
 
 
-@dataclass
+@dataclass(slots=True)
 class SpaprVioAddress:
     reg: int | None = None
 
     type = "spapr-vio"
 
 
-@dataclass
+@dataclass(slots=True)
 class CCWAddress:
     cssid: int = 0xFE
     ssid: int = 0
@@ -70,24 +70,24 @@ class CCWAddress:
     type = "ccw"
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtioS390Address:
     type = "virtio-s390"
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtioMMIOAddress:
     type = "virtio-mmio"
 
 
-@dataclass
+@dataclass(slots=True)
 class UnassignedAddress:
     """libvirt 9.0: a host device kept out of the guest's PCI topology."""
 
     type = "unassigned"
 
 
-@dataclass
+@dataclass(slots=True)
 class ISAAddress:
     iobase: int | None = None
     irq: int | None = None
@@ -95,7 +95,7 @@ class ISAAddress:
     type = "isa"
 
 
-@dataclass
+@dataclass(slots=True)
 class DIMMAddress:
     slot: int = 0
     base: int = 0
@@ -119,7 +119,7 @@ Address = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class DeviceInfo:
     """What libvirt's virDomainDeviceInfo holds for every device.
 

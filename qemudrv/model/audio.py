@@ -25,7 +25,7 @@ AUDIO_UINT_ATTRS = frozenset({"timerPeriod", "voices", "bufferLength", "bufferCo
                               "latency", "frequency", "channels"})
 
 
-@dataclass
+@dataclass(slots=True)
 class AudioNode:
     """A child of <audio> (<input>, <output>, <settings>): its attributes in
     document order and its own children."""
@@ -35,7 +35,7 @@ class AudioNode:
     children: list[AudioNode] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Audio:
     id: int
     type: str

@@ -37,7 +37,7 @@ CHANNEL_TARGETS = ("none", "guestfwd", "virtio", "xen")
 CHANNEL_STATES = ("default", "connected", "disconnected")
 
 
-@dataclass
+@dataclass(slots=True)
 class SecLabel:
     """A per-device <seclabel> override (virSecurityDeviceLabelDef)."""
 
@@ -47,7 +47,7 @@ class SecLabel:
     label: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ChrSource:
     """Where a character device's data goes on the host."""
 
@@ -119,7 +119,7 @@ class ChrSource:
         return True
 
 
-@dataclass
+@dataclass(slots=True)
 class ChrDevice:
     """What every character device has; ``kind`` is the element name."""
 
@@ -142,21 +142,21 @@ class ChrDevice:
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class Serial(ChrDevice):
     kind: str = "serial"
 
 
-@dataclass
+@dataclass(slots=True)
 class Parallel(ChrDevice):
     kind: str = "parallel"
 
 
-@dataclass
+@dataclass(slots=True)
 class Console(ChrDevice):
     kind: str = "console"
 
 
-@dataclass
+@dataclass(slots=True)
 class Channel(ChrDevice):
     kind: str = "channel"

@@ -56,16 +56,18 @@ IDE_MODELS_MODERN = ("piix3", "piix4", "ich6")
 VIRTIO_SERIAL_MODELS_MODERN = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
+_MODELS = {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}
+_MODELS_MODERN = {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
+                  "pci": PCI_MODELS_MODERN, "ide": IDE_MODELS_MODERN,
+                  "virtio-serial": VIRTIO_SERIAL_MODELS_MODERN}
+
+
 def models_for(type_: str, modern: bool = False) -> tuple[str, ...] | None:
     """The model names a controller type accepts (None: no model attribute)."""
-    if modern:
-        return {"scsi": SCSI_MODELS_MODERN, "usb": USB_MODELS_MODERN,
-                "pci": PCI_MODELS_MODERN, "ide": IDE_MODELS_MODERN,
-                "virtio-serial": VIRTIO_SERIAL_MODELS_MODERN}.get(type_)
-    return {"scsi": SCSI_MODELS, "usb": USB_MODELS, "pci": PCI_MODELS}.get(type_)
+    return (_MODELS_MODERN if modern else _MODELS).get(type_)
 
 
-@dataclass
+@dataclass(slots=True)
 class Controller:
     info: DeviceInfo = field(default_factory=DeviceInfo)
     type: str = "ide"

@@ -33,7 +33,7 @@ from .tpm import TPM
 from .video import Video
 
 
-@dataclass
+@dataclass(slots=True)
 class Devices:
     emulator: str | None = None
     disks: list[Disk] = field(default_factory=list)

@@ -57,7 +57,7 @@ IOTUNE_MAX_LENGTH_FIELDS = (
 VIRTIO_OPTIONS = ("iommu", "ats", "packed", "page_per_vq")
 
 
-@dataclass
+@dataclass(slots=True)
 class NetHost:
     name: str | None = None
     port: str | None = None
@@ -65,7 +65,7 @@ class NetHost:
     socket: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class DiskAuth:
     username: str | None = None
     secret_type: str | None = None  # "iscsi" / "ceph" (the usage type)
@@ -73,7 +73,7 @@ class DiskAuth:
     usage: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PoolSource:
     """<source pool= volume= mode=> and what translation found."""
 
@@ -85,7 +85,7 @@ class PoolSource:
     pool_type: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Encryption:
     format: str | None = None  # default / qcow (9.0: luks, luks2)
     engine: str | None = None  # 9.0: qemu / librbd
@@ -94,7 +94,7 @@ class Encryption:
     secrets: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NVMeSource:
     """<source type='pci' managed= namespace=><address .../>."""
 
@@ -103,7 +103,7 @@ class NVMeSource:
     managed: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class VhostUserSource:
     """<source type='unix' path=><reconnect enabled= timeout=/>."""
 
@@ -112,7 +112,7 @@ class VhostUserSource:
     reconnect_timeout: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class StorageSource:
     """One image of the chain (virStorageSource)."""
 
@@ -153,7 +153,7 @@ class StorageSource:
     reservations: tuple[bool, str | None] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Mirror:
     job: str = "copy"
     src: StorageSource = field(default_factory=StorageSource)
@@ -161,7 +161,7 @@ class Mirror:
     legacy_file: bool = False  # the old <mirror file= format=> form
 
 
-@dataclass
+@dataclass(slots=True)
 class Disk:
     info: DeviceInfo = field(default_factory=DeviceInfo)
     type: str = "file"

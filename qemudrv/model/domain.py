@@ -30,7 +30,7 @@ from .general import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Domain:
     # libvirt 9.0 behaviour (the capability set's [libvirt] version), else 1.3.1.
     modern: bool = False

@@ -23,7 +23,7 @@ SOURCE_ATTRS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Filesystem:
     type: str = "mount"
     accessmode: str = "passthrough"
@@ -48,7 +48,7 @@ class Filesystem:
     binary: VirtiofsBinary | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtiofsBinary:
     """<binary> of a virtiofs filesystem: how libvirt runs virtiofsd."""
 

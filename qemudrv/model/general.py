@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Hugepage:
     size: int = 0  # KiB; 0 means "the default size"
     nodeset: frozenset[int] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Memory:
     total: int = 0  # <memory>, KiB (all memory, dimms included)
     initial: int = 0  # memory not in dimms (computed by post-parse)
@@ -40,7 +40,7 @@ class Memory:
     discard: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class BlkioDevice:
     path: str
     weight: int = 0
@@ -50,26 +50,26 @@ class BlkioDevice:
     wbps: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Blkiotune:
     weight: int = 0
     devices: list[BlkioDevice] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class VcpuPin:
     id: int
     cpuset: frozenset[int]
 
 
-@dataclass
+@dataclass(slots=True)
 class SchedGroup:
     ids: frozenset[int]
     policy: str
     priority: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Cputune:
     shares: int | None = None
     period: int | None = None
@@ -90,7 +90,7 @@ class Cputune:
     emulator_sched: SchedGroup | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IOThread:
     id: int
     autofill: bool = False
@@ -99,7 +99,7 @@ class IOThread:
     pool_max: int = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class IOThreadPool:
     """<defaultiothread> (libvirt 9.0): the main loop's thread pool."""
 
@@ -107,14 +107,14 @@ class IOThreadPool:
     pool_max: int = -1
 
 
-@dataclass
+@dataclass(slots=True)
 class MemNode:
     cellid: int
     mode: str
     nodeset: frozenset[int]
 
 
-@dataclass
+@dataclass(slots=True)
 class Numatune:
     memory_set: bool = False
     mode: str = "strict"
@@ -123,13 +123,13 @@ class Numatune:
     memnodes: list[MemNode] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class SysinfoEntry:
     name: str
     value: str
 
 
-@dataclass
+@dataclass(slots=True)
 class FWCfgEntry:
     """A <sysinfo type='fwcfg'> entry: a string value or a file's contents."""
 
@@ -138,7 +138,7 @@ class FWCfgEntry:
     file: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Sysinfo:
     type: str = "smbios"
     bios: list[SysinfoEntry] = field(default_factory=list)
@@ -150,7 +150,7 @@ class Sysinfo:
     fw_cfgs: list[FWCfgEntry] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Loader:
     path: str | None = None
     readonly: bool | None = None
@@ -164,7 +164,7 @@ class Loader:
     nvram_type: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class OS:
     type: str = "hvm"
     # libvirt 9.0: firmware autoselection (bios / efi) and the firmware
@@ -192,14 +192,14 @@ class OS:
     bootloader_args: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IdMapEntry:
     start: int
     target: int
     count: int
 
 
-@dataclass
+@dataclass(slots=True)
 class HypervFeatures:
     relaxed: bool | None = None
     vapic: bool | None = None
@@ -213,7 +213,7 @@ class HypervFeatures:
     vendor_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Features:
     # name -> True (on) / False (off); only those present in the document
     flags: dict[str, bool] = field(default_factory=dict)
@@ -238,13 +238,13 @@ class Features:
         return self.flags.get(name) is True
 
 
-@dataclass
+@dataclass(slots=True)
 class CPUFeature:
     name: str
     policy: str | None = None  # None on host CPUs (policy -1)
 
 
-@dataclass
+@dataclass(slots=True)
 class NumaCell:
     id: int
     cpus: frozenset[int]
@@ -256,7 +256,7 @@ class NumaCell:
     caches: list[NumaCache] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class NumaCache:
     """A memory-side cache of a NUMA node (<cell><cache>, libvirt 9.0)."""
 
@@ -267,7 +267,7 @@ class NumaCache:
     line: int = 0  # bytes
 
 
-@dataclass
+@dataclass(slots=True)
 class NumaInterconnect:
     """<interconnects><latency|bandwidth> (libvirt 9.0): HMAT data."""
 
@@ -279,7 +279,7 @@ class NumaInterconnect:
     value: int  # latency in ns, bandwidth in KiB/s
 
 
-@dataclass
+@dataclass(slots=True)
 class CPU:
     mode: str = "custom"
     match: str | None = None
@@ -306,7 +306,7 @@ class CPU:
     maxphysaddr_bits: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Timer:
     name: str
     present: bool | None = None
@@ -319,7 +319,7 @@ class Timer:
     catchup_limit: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Clock:
     offset: str = "utc"
     basis: str | None = None  # variable offset: utc / localtime
@@ -336,7 +336,7 @@ class Clock:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class SecLabel:
     model: str | None = None
     type: str | None = None  # dynamic / static / none
@@ -347,13 +347,13 @@ class SecLabel:
     baselabel: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class QemuCommandline:
     args: list[str] = field(default_factory=list)
     env: list[tuple[str, str | None]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class LaunchSecurity:
     """libvirt 9.0's <launchSecurity>: AMD SEV (its parameters) or s390 PV."""
 
@@ -366,13 +366,13 @@ class LaunchSecurity:
     session: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Keywrap:
     aes: bool | None = None
     dea: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Vcpus:
     max: int = 1
     current: int = 1
@@ -381,7 +381,7 @@ class Vcpus:
     cpuset: frozenset[int] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Lifecycle:
     on_poweroff: str = "destroy"
     on_reboot: str = "restart"
@@ -389,13 +389,13 @@ class Lifecycle:
     on_lockfailure: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PM:
     s3: bool | None = None
     s4: bool | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Status:
     """The <domstatus> wrapper of a running domain (qemuDomainObjPrivate)."""
 

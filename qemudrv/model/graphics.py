@@ -25,7 +25,7 @@ SPICE_STREAMING_MODES = ("default", "filter", "all", "off")
 SPICE_MOUSE_MODES = ("default", "server", "client")
 
 
-@dataclass
+@dataclass(slots=True)
 class GraphicsListen:
     type: str = "address"
     address: str | None = None
@@ -35,14 +35,14 @@ class GraphicsListen:
     auto_generated: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class GraphicsAuth:
     passwd: str | None = None
     valid_to: str | None = None  # normalised YYYY-MM-DDTHH:MM:SS (UTC)
     connected: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Graphics:
     type: str = "vnc"
     listens: list[GraphicsListen] = field(default_factory=list)

@@ -30,7 +30,7 @@ SGIO_MODES = ("default", "filtered", "unfiltered")
 SCSI_PROTOCOLS = ("adapter", "iscsi")
 
 
-@dataclass
+@dataclass(slots=True)
 class Hostdev:
     mode: str = "subsystem"
     type: str = "pci"

@@ -18,7 +18,7 @@ INPUT_GRAB_TOGGLES = ("ctrl-ctrl", "alt-alt", "shift-shift", "meta-meta", "scrol
                       "ctrl-scrolllock")
 
 
-@dataclass
+@dataclass(slots=True)
 class Input:
     type: str = "mouse"
     bus: str = "ps2"

@@ -9,7 +9,7 @@ from .address import DeviceInfo
 IOMMU_MODELS = ("intel", "smmuv3", "virtio")
 
 
-@dataclass
+@dataclass(slots=True)
 class IOMMU:
     model: str = "intel"
     # <driver> switches: None when absent, else on (True) / off (False)

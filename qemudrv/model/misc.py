@@ -22,7 +22,7 @@ MEMORY_MODELS_MODERN = ("dimm", "nvdimm", "virtio-pmem", "virtio-mem", "sgx-epc"
 VSOCK_MODELS = ("virtio", "virtio-transitional", "virtio-non-transitional")
 
 
-@dataclass
+@dataclass(slots=True)
 class Vsock:
     """<vsock> (libvirt 9.0): a virtio socket with the guest's context id."""
 
@@ -33,13 +33,13 @@ class Vsock:
     virtio: VirtioOptions | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Hub:
     type: str = "usb"
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class Lease:
     key: str = ""
     path: str = ""
@@ -48,7 +48,7 @@ class Lease:
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class Memballoon:
     model: str = "virtio"
     autodeflate: bool | None = None
@@ -58,7 +58,7 @@ class Memballoon:
     virtio: VirtioOptions | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class MemoryDevice:
     """A memory module (<memory model='dimm'>); sizes in KiB."""
 
@@ -82,18 +82,18 @@ class MemoryDevice:
     currentsize: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class NVRAM:
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class Panic:
     model: str = "default"
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class Shmem:
     name: str = ""
     size: int = 0  # bytes, 0: QEMU's default
@@ -108,7 +108,7 @@ class Shmem:
     role: str | None = None  # master / peer
 
 
-@dataclass
+@dataclass(slots=True)
 class Watchdog:
     model: str = "i6300esb"
     action: str = "reset"

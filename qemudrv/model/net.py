@@ -38,7 +38,7 @@ GUEST_OFFLOADS = ("csum", "tso4", "tso6", "ecn", "ufo")
 GENERATED_IFNAME_PREFIXES = ("vnet",)
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtualPort:
     """<virtualport> (virNetDevVPortProfile); ids are strings as given
     (UUIDs normalised to lowercase)."""
@@ -52,7 +52,7 @@ class VirtualPort:
     profile_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Vlan:
     tags: list[int] = field(default_factory=list)
     trunk: bool = False
@@ -60,7 +60,7 @@ class Vlan:
     native_tag: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class BandwidthRate:
     average: int = 0
     peak: int = 0
@@ -68,13 +68,13 @@ class BandwidthRate:
     burst: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Bandwidth:
     inbound: BandwidthRate | None = None
     outbound: BandwidthRate | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IPAddress:
     """An <ip> of a NIC's host or guest side (virNetDevIPAddr)."""
 
@@ -84,7 +84,7 @@ class IPAddress:
     peer: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class IPRoute:
     """A <route> (virNetDevIPRoute); ``address``/``gateway`` as written."""
 
@@ -96,7 +96,7 @@ class IPRoute:
     metric: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Interface:
     type: str = "user"
     mac: str = ""  # lowercase aa:bb:cc:dd:ee:ff

@@ -10,14 +10,14 @@ from .chardev import ChrSource
 REDIRDEV_BUSES = ("usb",)
 
 
-@dataclass
+@dataclass(slots=True)
 class Redirdev:
     bus: str = "usb"
     source: ChrSource = field(default_factory=ChrSource)
     info: DeviceInfo = field(default_factory=DeviceInfo)
 
 
-@dataclass
+@dataclass(slots=True)
 class RedirFilterUSBDev:
     """One filter rule; -1 matches anything. ``version`` is BCD (0x0110
     for 1.10)."""
@@ -29,7 +29,7 @@ class RedirFilterUSBDev:
     allow: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class RedirFilter:
     usbdevs: list[RedirFilterUSBDev] = field(default_factory=list)
     info: DeviceInfo = field(default_factory=DeviceInfo)

@@ -14,7 +14,7 @@ RNG_BACKENDS = ("random", "egd")
 RNG_BACKENDS_MODERN = (*RNG_BACKENDS, "builtin")  # libvirt 9.0
 
 
-@dataclass
+@dataclass(slots=True)
 class RNG:
     model: str = "virtio"
     backend: str = "random"

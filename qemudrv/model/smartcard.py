@@ -11,7 +11,7 @@ SMARTCARD_MODES = ("host", "host-certificates", "passthrough")
 DEFAULT_DATABASE = "/etc/pki/nssdb"
 
 
-@dataclass
+@dataclass(slots=True)
 class Smartcard:
     mode: str = "host"
     # host-certificates: exactly three files and an optional NSS database

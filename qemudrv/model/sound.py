@@ -12,13 +12,13 @@ CODEC_TYPES = ("duplex", "micro")
 MODERN_CODEC_TYPES = (*CODEC_TYPES, "output")
 
 
-@dataclass
+@dataclass(slots=True)
 class SoundCodec:
     type: str = "duplex"
     cad: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Sound:
     model: str = "ich6"
     codecs: list[SoundCodec] = field(default_factory=list)

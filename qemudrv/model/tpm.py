@@ -20,7 +20,7 @@ TPM_PCR_BANKS = ("sha1", "sha256", "sha384", "sha512")
 TPM_DEFAULT_DEVICE = "/dev/tpm0"
 
 
-@dataclass
+@dataclass(slots=True)
 class TPM:
     model: str = "tpm-tis"
     backend: str = "passthrough"

@@ -14,14 +14,14 @@ VIDEO_BACKENDS = ("qemu", "vhostuser")
 VGA_CONFS = ("io", "on", "off")
 
 
-@dataclass
+@dataclass(slots=True)
 class VideoAccel:
     accel3d: bool | None = None
     accel2d: bool | None = None
     rendernode: str | None = None  # libvirt 9.0, with a vhost-user backend
 
 
-@dataclass
+@dataclass(slots=True)
 class Video:
     type: str = "cirrus"
     # sizes in KiB; 0 means unset

@@ -12,7 +12,7 @@ VIRTIO_OPTIONS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class VirtioOptions:
     # attribute name -> on (True) / off (False); an absent switch is missing
     switches: dict[str, bool]

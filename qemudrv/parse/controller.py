@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..errors import XMLError
 from ..limits import CONTROLLERS_MAX
-from ..model.address import DeviceInfo
 from ..model.controller import (
     CONTROLLER_TYPES,
     PCI_MODEL_NAMES,
@@ -12,7 +11,7 @@ from ..model.controller import (
     Controller,
     models_for,
 )
-from ..xmlreader import Element, child, elements, scale
+from ..xmlreader import Element, child, children_by_tag, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .prop_errors import invalid_value
@@ -78,14 +77,14 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
             raise XMLError(f"Unknown model type '{model}'")
         cont.model = model
 
-    driver = model_el = target = None
-    for c in elements(el):
-        if c.tag == "driver":
-            driver = c
-        elif c.tag == "model":
-            model_el = c
-        elif c.tag == "target":
-            target = c
+    # The last <driver>, <model> and <target> count.
+    kids = children_by_tag(el)
+    found = kids.get("driver")
+    driver = found[-1] if found else None
+    found = kids.get("model")
+    model_el = found[-1] if found else None
+    found = kids.get("target")
+    target = found[-1] if found else None
     if driver is not None:
         cont.queues = _uint(driver.get("queues"), "Malformed 'queues' value '%s'")
         cont.cmd_per_lun = _uint(driver.get("cmd_per_lun"), "Malformed 'cmd_per_lun' value '%s'")
@@ -113,10 +112,9 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         if ctx.modern:
             _parse_modern_target(target, cont)
 
-    if cont.type == "usb" and cont.model == "none":
-        cont.info = DeviceInfo()  # the address of a 'none' controller is ignored
-    else:
-        cont.info = parse_device_info(el, ctx)
+    # The address of a 'none' USB controller is ignored.
+    if cont.type != "usb" or cont.model != "none":
+        parse_device_info(el, ctx, cont.info)
 
     if cont.type == "virtio-serial":
         cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)

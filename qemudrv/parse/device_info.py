@@ -22,7 +22,7 @@ from ..model.address import (
     VirtioS390Address,
     VirtioSerialAddress,
 )
-from ..xmlreader import Element, child, elements, parse_int
+from ..xmlreader import Element, child, children_by_tag, parse_int
 from .context import ParseContext
 from .prop_errors import invalid_uint
 
@@ -67,7 +67,7 @@ def parse_pci_address(el: Element, *, modern: bool = False) -> PCIAddress:
         addr.multifunction = multi == "on"
     if (addr.domain, addr.bus, addr.slot, addr.function) != (0, 0, 0, 0):
         validate_pci_address(addr)
-    zpci = next(iter(elements(el, "zpci")), None)
+    zpci = child(el, "zpci")
     if zpci is not None:
         if modern:
             _parse_zpci_modern(zpci, addr)
@@ -210,15 +210,23 @@ def parse_device_info(
 ) -> DeviceInfo:
     """Read the device-info children of ``el`` (virDomainDeviceInfoParseXML)."""
     info = info or DeviceInfo()
-    # The first child of each name; child() answers from a per-element index.
-    alias = child(el, "alias")
+    # The first child of each name, from the element's index taken once.
+    kids = children_by_tag(el)
+    if not kids:  # many devices have no child elements at all
+        return info
+    found = kids.get("alias")
+    alias = found[0] if found else None
     if alias is not None and ctx.inactive and not (
             ctx.modern and _is_user_alias(alias.get("name"))):
         alias = None
-    address = child(el, "address")
-    master = child(el, "master")
-    boot = child(el, "boot") if allow_boot else None
-    rom = child(el, "rom") if allow_rom else None
+    found = kids.get("address")
+    address = found[0] if found else None
+    found = kids.get("master")
+    master = found[0] if found else None
+    found = kids.get("boot") if allow_boot else None
+    boot = found[0] if found else None
+    found = kids.get("rom") if allow_rom else None
+    rom = found[0] if found else None
     if alias is not None:
         info.alias = alias.get("name")
     if master is not None:
@@ -243,7 +251,8 @@ def parse_device_info(
             info.rom_bar = bar == "on"
         info.rom_file = rom.get("file")
     if ctx.modern:
-        acpi = child(el, "acpi")
+        found = kids.get("acpi")
+        acpi = found[0] if found else None
         if acpi is not None and acpi.get("index") is not None:
             info.acpi_index = _acpi_index(acpi.get("index") or "")
     if address is not None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import XMLError
 from ..model.devices import Devices
-from ..xmlreader import Element, child_text, elements
+from ..xmlreader import Element, children_by_tag, text
 from . import (
     audio,
     chardev,
@@ -94,14 +94,17 @@ _ORDER_MODERN = [
 ]
 
 
-def parse_devices(el: Element | None, ctx: ParseContext) -> Devices:
-    devices = Devices()
+def parse_devices(el: Element | None, ctx: ParseContext,
+                  devices: Devices | None = None) -> Devices:
+    """The devices of <devices>, filled into ``devices`` when given (the
+    domain's own, still empty: no second one is built)."""
+    if devices is None:
+        devices = Devices()
     if el is None:
         return devices
-    devices.emulator = child_text(el, "emulator")
-    by_tag: dict[str, list[Element]] = {}
-    for c in elements(el):
-        by_tag.setdefault(str(c.tag), []).append(c)
+    by_tag = children_by_tag(el)
+    emulator = by_tag.get("emulator")
+    devices.emulator = text(emulator[0]) if emulator else None
     for name in _ORDER_MODERN if ctx.modern else _ORDER:
         found = by_tag.get(name)
         if not found:

@@ -772,7 +772,7 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     if disk.sgio is not None and disk.device != "lun":
         raise XMLError("sgio can be used only with device='lun'")
 
-    disk.info = parse_device_info(el, ctx, allow_boot=True)
+    parse_device_info(el, ctx, disk.info, allow_boot=True)
     if startup is not None:
         if startup not in STARTUP_POLICIES or startup == "default":
             raise XMLError(f"unknown startupPolicy value '{startup}'")

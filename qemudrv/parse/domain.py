@@ -41,7 +41,7 @@ def parse_domain(root: Element, ctx: ParseContext) -> Domain:
         general.parse_sysinfo(root, dom, ctx)
     general_os.parse_os(root, dom, ctx)
     general_os.parse_seclabels(root, dom, ctx)
-    dom.devices = parse_devices(child(root, "devices"), ctx)
+    parse_devices(child(root, "devices"), ctx, dom.devices)
     _check_boot_order(dom, ctx)
     general_os.parse_qemu_cmdline(root, dom, ctx)
     general_os.parse_keywrap(root, dom, ctx)

@@ -8,7 +8,7 @@ import re
 from ..errors import XMLError
 from ..limits import LLONG_MAX, LLONG_MIN
 from ..model.domain import Domain
-from ..model.general import Clock, HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
+from ..model.general import HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
 from ..xmlreader import Element, child, child_text, children, elements, text
 from .context import ParseContext
 from .features import parse_features_modern
@@ -257,8 +257,7 @@ def _adjustment(value: str) -> int:
 
 def parse_clock(root: Element, dom: Domain, ctx: ParseContext) -> None:
     el = child(root, "clock")
-    clock = Clock()
-    dom.clock = clock
+    clock = dom.clock  # the new domain's, still at its defaults
     if el is None:
         return
     offset = el.get("offset", "utc")
@@ -379,6 +378,9 @@ def parse_pm(root: Element, dom: Domain, ctx: ParseContext) -> None:
 def parse_seclabels(root: Element, dom: Domain, ctx: ParseContext) -> None:
     nodes = children(root, "seclabel")
     labels: list[SecLabel] = []
+    if not nodes:  # the usual case: nothing to check either
+        dom.seclabels = labels
+        return
     for node in nodes:
         labels.append(_parse_seclabel(node, ctx))
     models = [s.model for s in labels if s.model]

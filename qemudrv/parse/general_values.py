@@ -51,6 +51,11 @@ def _missing(name: str, ctx: ParseContext) -> XMLError:
     return XMLError(f"missing element {name}")
 
 
+def _value_name(el: Element | None, what: str | None) -> str:
+    """The name of a memory size in messages (the element path by default)."""
+    return what or (where(el) if el is not None else "memory")
+
+
 def parse_memory_value(
     el: Element | None, ctx: ParseContext, *, required: bool = False, capped: bool = True,
     value: str | None = None, unit: str | None = None, what: str | None = None,
@@ -58,28 +63,32 @@ def parse_memory_value(
     """virDomainParseMemory: a size with an optional unit, in KiB rounded up.
 
     Sizes whose byte count exceeds the limit (LLONG_MAX when capped,
-    ULLONG_MAX otherwise) are rejected.
+    ULLONG_MAX otherwise) are rejected. The name for messages is only
+    worked out for a message.
     """
-    name = what or (where(el) if el is not None else "memory")
     if value is None:
         if el is None:
             if required:
-                raise _missing(name, ctx)
+                raise _missing(_value_name(el, what), ctx)
             return None
         value = (el.text or "").strip()
         unit = el.get("unit")
     if not value:
         if required:
-            raise _missing(name, ctx)
+            raise _missing(_value_name(el, what), ctx)
         return None
     try:
         number = int(value, 10)
     except ValueError:
-        raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'") from None
+        raise XMLError(f"Invalid value '{value}' for element or attribute "
+                       f"'{_value_name(el, what)}'") from None
     if number < 0:
-        raise XMLError(f"Invalid value '{value}' for element or attribute '{name}'")
-    size = scale(number, unit, 1024, name, limit=None)
+        raise XMLError(f"Invalid value '{value}' for element or attribute "
+                       f"'{_value_name(el, what)}'")
+    # Without a unit the size is in KiB; scale() names the value in its message.
+    size = scale(number, unit, 1024, _value_name(el, what), limit=None) if unit else number * 1024
     limit = _memory_limit(ctx) if capped else 2**64 - 1
     if size > limit:
-        raise XMLError(f"value too large for element or attribute '{name}': {value}")
+        raise XMLError(f"value too large for element or attribute '{_value_name(el, what)}': "
+                       f"{value}")
     return -(-size // 1024)

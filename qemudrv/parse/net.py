@@ -45,20 +45,18 @@ _MODEL_CHARS = re.compile(r"^[A-Za-z0-9_-]*$")
 _VAR_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 
+# Six bytes of one or two hex digits; blanks may follow the last.
+_MAC = re.compile(r"([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):"
+                  r"([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})[ \t\n\r]*")
+
+
 def parse_mac(text: str) -> str | None:
     """virMacAddrParse: six hex bytes of one or two digits, colon separated;
     None when malformed."""
-    parts = text.split(":")
-    if len(parts) != 6:
+    found = _MAC.fullmatch(text)
+    if found is None:
         return None
-    out = []
-    for i, part in enumerate(parts):
-        if i == 5:
-            part = part.rstrip(" \t\n\r")
-        if not 1 <= len(part) <= 2 or not all(c in "0123456789abcdefABCDEF" for c in part):
-            return None
-        out.append(int(part, 16))
-    return ":".join(f"{b:02x}" for b in out)
+    return ":".join([f"{int(part, 16):02x}" for part in found.groups()])
 
 
 def generate_mac() -> str:

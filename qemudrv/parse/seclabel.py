@@ -11,7 +11,10 @@ from .context import ParseContext
 def parse_device_seclabels(src_el: Element, ctx: ParseContext) -> list[SecLabel]:
     """virSecurityDeviceLabelDefParseXML for <seclabel> children of a source."""
     out: list[SecLabel] = []
-    for el in children(src_el, "seclabel"):
+    nodes = children(src_el, "seclabel")
+    if not nodes:  # the usual case: nothing to check either
+        return out
+    for el in nodes:
         label = SecLabel(model=el.get("model"))
         relabel = el.get("relabel")
         if relabel is not None:
