@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ... import cpu_x86
@@ -181,12 +181,16 @@ def _unsupported_mode(dom: Domain, caps: QemuCaps, cpu: CPU, cpus: _AccelCPUs) -
     return not cpus.models
 
 
+_CPU_FIELDS = tuple(f.name for f in fields(CPU))
+
+
 def _copy_cpu(cpu: CPU) -> CPU:
     """A shallow copy of the CPU with copies of its features (copy.copy and
     dataclasses.replace take several times as long, through __reduce_ex__
     and __init__)."""
     out = CPU.__new__(CPU)
-    out.__dict__.update(cpu.__dict__)
+    for name in _CPU_FIELDS:  # a slotted class: no __dict__ to copy at once
+        setattr(out, name, getattr(cpu, name))
     out.features = [CPUFeature(f.name, f.policy) for f in cpu.features]
     return out
 
