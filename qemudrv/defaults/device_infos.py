@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from ..model.address import DeviceInfo
 from ..model.domain import Domain
 
 
-def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
-    """(kind, device) in virDomainDeviceInfoIterate's order."""
+def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
+    """(kind, device) in virDomainDeviceInfoIterate's order, as one list
+    (several walks a conversion: a list is cheaper than nested generators)."""
     d = dom.devices
+    out: list[tuple[str, Any]] = []
     for kind, items in (
         ("disk", d.disks),
         ("net", d.interfaces),
@@ -27,32 +28,25 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         ("input", d.inputs),
         ("fs", d.filesystems),
     ):
-        for dev in items:
-            yield kind, dev
+        out += [(kind, dev) for dev in items]
     if d.watchdog is not None:
-        yield "watchdog", d.watchdog
+        out.append(("watchdog", d.watchdog))
     if d.memballoon is not None:
-        yield "memballoon", d.memballoon
-    for hub in d.hubs:
-        yield "hub", hub
-    for shmem in d.shmems:
-        yield "shmem", shmem
-    for rng in d.rngs:
-        yield "rng", rng
+        out.append(("memballoon", d.memballoon))
+    out += [("hub", hub) for hub in d.hubs]
+    out += [("shmem", shmem) for shmem in d.shmems]
+    out += [("rng", rng) for rng in d.rngs]
     if d.nvram is not None:
-        yield "nvram", d.nvram
-    for redirdev in d.redirdevs:
-        yield "redirdev", redirdev
-    for tpm in d.tpms:
-        yield "tpm", tpm
-    for panic in d.panics:
-        yield "panic", panic
-    for memory in d.memories:
-        yield "memory", memory
+        out.append(("nvram", d.nvram))
+    out += [("redirdev", redirdev) for redirdev in d.redirdevs]
+    out += [("tpm", tpm) for tpm in d.tpms]
+    out += [("panic", panic) for panic in d.panics]
+    out += [("memory", memory) for memory in d.memories]
     if d.iommu is not None:
-        yield "iommu", d.iommu
+        out.append(("iommu", d.iommu))
     if d.vsock is not None:
-        yield "vsock", d.vsock
+        out.append(("vsock", d.vsock))
+    return out
 
 
 def device_info(dev: Any) -> DeviceInfo | None:
@@ -60,20 +54,21 @@ def device_info(dev: Any) -> DeviceInfo | None:
     return info if isinstance(info, DeviceInfo) else None
 
 
-def device_infos(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
+def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
+    """(kind, device, info) of the devices that have an info, in libvirt's
+    order; a console mirroring serial 0 is left out (it shares its info)."""
+    alias = _serial_alias_console(dom)
+    out: list[tuple[str, Any, DeviceInfo]] = []
     for kind, dev in iter_devices(dom):
-        info = device_info(dev)
-        if info is None:
-            continue
-        if kind == "console" and _console_is_serial_alias(dom, dev):
-            continue
-        yield kind, dev, info
+        info = getattr(dev, "info", None)
+        if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
+            out.append((kind, dev, info))
+    return out
 
 
-def _console_is_serial_alias(dom: Domain, dev: Any) -> bool:
+def _serial_alias_console(dom: Domain) -> Any:
     """The first console of a serial type mirrors serial 0 (same info)."""
     consoles = dom.devices.consoles
-    return bool(
-        consoles and consoles[0] is dev and dom.devices.serials
-        and getattr(dev, "target_type", None) == "serial"
-    )
+    if consoles and dom.devices.serials and getattr(consoles[0], "target_type", None) == "serial":
+        return consoles[0]
+    return None
