@@ -28,7 +28,8 @@ def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
         ("input", d.inputs),
         ("fs", d.filesystems),
     ):
-        out += [(kind, dev) for dev in items]
+        if items:  # most lists are empty
+            out += [(kind, dev) for dev in items]
     if d.watchdog is not None:
         out.append(("watchdog", d.watchdog))
     if d.memballoon is not None:

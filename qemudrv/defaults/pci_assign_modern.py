@@ -659,7 +659,8 @@ def _has_pci_root(dom: Domain) -> bool:
 
 
 def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
-              groups: dict[int, int]) -> _AddressSet:
+              groups: dict[int, int], infos: list[tuple[str, Any, DeviceInfo]]
+              ) -> _AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
     models: list[_Bus | None] = [None] * nbuses
     for cont in dom.devices.controllers:
@@ -685,13 +686,13 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         buses[0].isolation_locked = True
     addrs = _AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
                         groups)
-    _collect(dom, addrs, f)
+    _collect(infos, addrs, f)
     return addrs
 
 
-def _collect(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
+def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: _AddressSet, f: _Flags) -> None:
     """qemuDomainCollectPCIAddress."""
-    for kind, dev, info in device_infos(dom):
+    for kind, dev, info in infos:
         if not pci_present(info) or (isinstance(dev, Hostdev) and dev.parent is not None):
             continue
         a = info.address
@@ -722,10 +723,13 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
         return  # the start's pass would only check the addresses again
     f = _connect_flags(dom, caps)
     groups = _isolation_groups(dom, caps)
+    # The devices, listed once for both passes: the dry pass only adds PCI
+    # controllers, without an address (appended here for the final steps).
+    infos = device_infos(dom)
     max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:
-        dry = _make_set(dom, caps, nbuses, True, f, groups)
+        dry = _make_set(dom, caps, nbuses, True, f, groups, infos)
         _chipset(dom, dry, f)
         if _has_pci_root(dom) and not all(bus.fully_reserved() for bus in dry.buses):
             # A spare slot, for a bridge to come.
@@ -739,16 +743,17 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
             model = dry.buses[index].model
             if ctl.find_controller(dom, "pci", index) is None:
                 cont = ctl.add_controller(dom, "pci", index, model)
+                infos.append(("controller", cont, cont.info))
                 if model not in ("pci-root", "pcie-root"):
                     dry.reserve_next(None, controller_flags(cont, f))
             index += 1
         nbuses = len(dry.buses)
-    final = _make_set(dom, caps, nbuses, False, f, groups)
+    final = _make_set(dom, caps, nbuses, False, f, groups, infos)
     if not supports_pci:
         return
     _chipset(dom, final, f)
     _assign_slots(dom, final, f, caps)
-    _set_multifunction(dom)
+    _set_multifunction(infos)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _controller_defaults(dom, cont, caps)
@@ -775,10 +780,10 @@ def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
     return groups
 
 
-def _set_multifunction(dom: Domain) -> None:
+def _set_multifunction(infos: list[tuple[str, Any, DeviceInfo]]) -> None:
     """virDomainPCIAddressSetAllMulti: function 0 of a slot with other
     functions in use says multifunction='on' unless told otherwise."""
-    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
+    pci = [a for _, _, info in infos if isinstance(a := info.address, PCIAddress)]
     used = {(a.domain, a.bus, a.slot) for a in pci if a.function != 0}
     for a in pci:
         if a.function == 0 and a.multifunction is None and (a.domain, a.bus, a.slot) in used:
