@@ -14,7 +14,7 @@ real pass then assigns. Root ports aggregate: up to eight share a slot.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
@@ -112,23 +112,36 @@ def pci_present(info: DeviceInfo) -> bool:
     return isinstance(a, PCIAddress) and bool(a.domain or a.bus or a.slot)
 
 
-@dataclass
 class _Bus:
-    model: str
-    flags: int
-    min_slot: int
-    max_slot: int
-    functions: list[int] = field(default_factory=lambda: [0] * (SLOT_LAST + 1))
-    aggregate: list[bool] = field(default_factory=lambda: [False] * (SLOT_LAST + 1))
-    # pSeries: the IOMMU group (plus one) of the host devices on the bus
-    isolation_group: int = 0
-    isolation_locked: bool = False
+    """A PCI bus: what it accepts, its slots and their functions in use."""
+
+    __slots__ = (
+        "aggregate",
+        "flags",
+        "functions",
+        "isolation_group",
+        "isolation_locked",
+        "max_slot",
+        "min_slot",
+        "model",
+    )
+
+    def __init__(self, model: str, flags: int, min_slot: int, max_slot: int) -> None:
+        self.model = model
+        self.flags = flags
+        self.min_slot = min_slot
+        self.max_slot = max_slot
+        self.functions = [0] * (SLOT_LAST + 1)  # a bitmap of the functions per slot
+        self.aggregate = [False] * (SLOT_LAST + 1)
+        # pSeries: the IOMMU group (plus one) of the host devices on the bus
+        self.isolation_group = 0
+        self.isolation_locked = False
 
     def fully_reserved(self) -> bool:
-        return all(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+        return 0 not in self.functions[self.min_slot:self.max_slot + 1]
 
     def empty(self) -> bool:
-        return not any(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+        return not any(self.functions[self.min_slot:self.max_slot + 1])
 
 
 def _bus(model: str, hotplug: bool = True) -> _Bus:
@@ -221,7 +234,7 @@ class _AddressSet:
     def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
                 group: int = 0) -> None:
         """virDomainPCIAddressReserveAddrInternal."""
-        if self.dry_run:
+        if self.dry_run and a.bus >= len(self.buses):
             self.grow(a, flags)
         self.validate(a, flags, from_config)
         bus = self.buses[a.bus]
@@ -693,10 +706,11 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
 def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: _AddressSet, f: _Flags) -> None:
     """qemuDomainCollectPCIAddress."""
     for kind, dev, info in infos:
-        if not pci_present(info) or (isinstance(dev, Hostdev) and dev.parent is not None):
-            continue
         a = info.address
-        assert isinstance(a, PCIAddress)
+        # (pci_present, inline: this runs for every device of both passes)
+        if not (isinstance(a, PCIAddress) and (a.domain or a.bus or a.slot)) or (
+                isinstance(dev, Hostdev) and dev.parent is not None):
+            continue
         # PIIX3's IDE and USB functions are reserved with the chipset.
         if kind == "controller" and (a.domain, a.bus, a.slot) == (0, 0, 1) and (
                 (dev.type == "ide" and dev.index == 0 and a.function == 1)
