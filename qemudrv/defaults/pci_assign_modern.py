@@ -196,6 +196,20 @@ def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
     return True
 
 
+def _takes_auto(bus_index: int, bus_flags: int, flags: int) -> bool:
+    """``_compatible`` for an address libvirt picks, unreported: the
+    search for a free slot asks this of every bus."""
+    if flags & INTEGRATED:
+        if bus_index != 0:
+            return False
+        bus_flags |= AUTOASSIGN
+    if flags & AUTOASSIGN and not bus_flags & AUTOASSIGN:
+        return False
+    if flags & HOTPLUG and not bus_flags & HOTPLUG:
+        return False
+    return bool(flags & bus_flags & TYPES)
+
+
 class _AddressSet:
     """virDomainPCIAddressSet."""
 
@@ -300,8 +314,7 @@ class _AddressSet:
     def _free_on_bus(self, b: int, bus: _Bus, flags: int, function: int | None
                      ) -> PCIAddress | None:
         """virDomainPCIAddressFindUnusedFunctionOnBus."""
-        probe = PCIAddress(0, b, bus.min_slot, function or 0)
-        if not _compatible(probe, bus.flags, flags, False, False):
+        if not _takes_auto(b, bus.flags, flags):
             return None
         for slot in range(bus.min_slot, bus.max_slot + 1):
             used = bus.functions[slot]

@@ -11,7 +11,6 @@ placed) only when every USB device already has one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, XMLError
@@ -76,38 +75,27 @@ def _port_path(addr: USBAddress) -> list[int]:
 def _port_valid(info: DeviceInfo) -> bool:
     """virDomainUSBAddressPortIsValid: a port path not starting with 0."""
     a = info.address
-    return isinstance(a, USBAddress) and bool(_port_path(a)) and _port_path(a)[0] != 0
+    if not isinstance(a, USBAddress):
+        return False
+    path = _port_path(a)
+    return bool(path) and path[0] != 0
 
 
-def usb_device_infos(dom: Domain, *, hubs: bool) -> Iterator[DeviceInfo]:
+def usb_device_infos(dom: Domain, *, hubs: bool) -> list[DeviceInfo]:
     """virDomainUSBDeviceDefForeach: the devices on a USB bus."""
     d = dom.devices
-    if hubs:
-        for hub in d.hubs:
-            if hub.type == "usb":
-                yield hub.info
+    infos = [hub.info for hub in d.hubs if hub.type == "usb"] if hubs else []
     for hd in d.hostdevs:
         info = device_info(hd)
         if info is not None and hd.mode == "subsystem" and hd.type == "usb":
-            yield info
-    for disk in d.disks:
-        if disk.bus == "usb":
-            yield disk.info
-    for cont in d.controllers:
-        if cont.type == "ccid":
-            yield cont.info
-    for inp in d.inputs:
-        if inp.bus == "usb":
-            yield inp.info
-    for serial in d.serials:
-        if serial.target_type == "usb-serial":
-            yield serial.info
-    for sound in d.sounds:
-        if sound.model == "usb":
-            yield sound.info
-    for redir in d.redirdevs:
-        if redir.bus == "usb":
-            yield redir.info
+            infos.append(info)
+    infos += [disk.info for disk in d.disks if disk.bus == "usb"]
+    infos += [cont.info for cont in d.controllers if cont.type == "ccid"]
+    infos += [inp.info for inp in d.inputs if inp.bus == "usb"]
+    infos += [serial.info for serial in d.serials if serial.target_type == "usb-serial"]
+    infos += [sound.info for sound in d.sounds if sound.model == "usb"]
+    infos += [redir.info for redir in d.redirdevs if redir.bus == "usb"]
+    return infos
 
 
 class _USBAddressSet:
@@ -193,9 +181,9 @@ def _has_usb(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model != "none" for c in dom.devices.controllers)
 
 
-def _add_hubs(dom: Domain) -> None:
-    """qemuDomainUSBAddressAddHubs: enough hubs for the devices."""
-    count = sum(1 for _ in usb_device_infos(dom, hubs=True))
+def _add_hubs(dom: Domain, count: int) -> None:
+    """qemuDomainUSBAddressAddHubs: enough hubs for the ``count`` devices
+    (hubs included) on a USB bus."""
     if count and not _has_usb(dom):
         raise ConfigError("USB is disabled for this domain, but USB devices are present in "
                           "the domain XML")
@@ -208,19 +196,22 @@ def _add_hubs(dom: Domain) -> None:
 
 def assign_usb_addresses(dom: Domain, *, new_domain: bool) -> None:
     """qemuDomainAssignUSBAddresses."""
-    if not new_domain and not all(_port_valid(info)
-                                  for info in usb_device_infos(dom, hubs=True)):
+    # The devices, hubs aside, listed once: only hubs are added below.
+    infos = usb_device_infos(dom, hubs=False)
+    hubs = [hub.info for hub in dom.devices.hubs if hub.type == "usb"]
+    if not new_domain and not (all(_port_valid(info) for info in hubs)
+                               and all(_port_valid(info) for info in infos)):
         return
-    _add_hubs(dom)
+    _add_hubs(dom, len(hubs) + len(infos))
     addrs = _USBAddressSet(dom)
-    for info in usb_device_infos(dom, hubs=False):
+    for info in infos:
         addrs.reserve(info)
     for hub in dom.devices.hubs:
         if hub.type != "usb" or _port_valid(hub.info):
             continue
         addrs.assign(hub.info)
         addrs.add_hub(hub)
-    for info in usb_device_infos(dom, hubs=False):
+    for info in infos:
         if info.address is None or (isinstance(info.address, USBAddress)
                                     and not _port_valid(info)):
             addrs.assign(info)
