@@ -60,10 +60,11 @@ def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
     order; a console mirroring serial 0 is left out (it shares its info)."""
     alias = _serial_alias_console(dom)
     out: list[tuple[str, Any, DeviceInfo]] = []
+    append = out.append
     for kind, dev in iter_devices(dom):
         info = getattr(dev, "info", None)
         if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
-            out.append((kind, dev, info))
+            append((kind, dev, info))
     return out
 
 

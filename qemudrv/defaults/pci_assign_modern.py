@@ -14,8 +14,7 @@ real pass then assigns. Root ports aggregate: up to eight share a slot.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ConfigError
 from ..model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
@@ -372,8 +371,9 @@ class _AddressSet:
 # -- connect flags ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Flags:
+class _Flags(NamedTuple):
+    """The connect flags of a PCI device, a PCIe device and a virtio one."""
+
     pci: int
     pcie: int
     virtio: int
@@ -587,6 +587,12 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
 # -- the chipsets ----------------------------------------------------------------
 
 
+# The fixed functions of the chipsets' built-in controllers (only read).
+_PIIX3_IDE = PCIAddress(0, 0, 1, 1)
+_PIIX3_USB = PCIAddress(0, 0, 1, 2)
+_Q35_SATA = PCIAddress(0, 0, 0x1F, 2)
+
+
 def _fix_controller(cont: Controller, where: PCIAddress, message: str) -> None:
     a = cont.info.address
     if pci_present(cont.info):
@@ -619,11 +625,11 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     flags = AUTOASSIGN | PCI_DEVICE
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
-            _fix_controller(cont, PCIAddress(0, 0, 1, 1),
+            _fix_controller(cont, _PIIX3_IDE,
                             "Primary IDE controller must have PCI address 0:0:1.1")
         elif (cont.type == "usb" and cont.index == 0
               and cont.model in (None, "piix3-uhci")):
-            _fix_controller(cont, PCIAddress(0, 0, 1, 2),
+            _fix_controller(cont, _PIIX3_USB,
                             "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2")
         else:
             continue
@@ -643,7 +649,7 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     flags = PCIE_DEVICE
     for cont in dom.devices.controllers:
         if cont.type == "sata" and cont.index == 0:
-            _fix_controller(cont, PCIAddress(0, 0, 0x1F, 2),
+            _fix_controller(cont, _Q35_SATA,
                             "Primary SATA controller must have PCI address 0:0:1f.2")
         elif cont.type == "usb" and cont.model == "ich9-uhci1" and cont.info.address is None:
             for slot in (0x1D, 0x1A):
