@@ -9,10 +9,10 @@ from ..model.domain import Domain
 
 
 def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
-    """(kind, device) in virDomainDeviceInfoIterate's order, as one list
-    (several walks a conversion: a list is cheaper than nested generators)."""
+    """(kind, device) in virDomainDeviceInfoIterate's order."""
     d = dom.devices
     out: list[tuple[str, Any]] = []
+    append = out.append
     for kind, items in (
         ("disk", d.disks),
         ("net", d.interfaces),
@@ -27,26 +27,21 @@ def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
         ("console", d.consoles),
         ("input", d.inputs),
         ("fs", d.filesystems),
+        ("watchdog", () if d.watchdog is None else (d.watchdog,)),
+        ("memballoon", () if d.memballoon is None else (d.memballoon,)),
+        ("hub", d.hubs),
+        ("shmem", d.shmems),
+        ("rng", d.rngs),
+        ("nvram", () if d.nvram is None else (d.nvram,)),
+        ("redirdev", d.redirdevs),
+        ("tpm", d.tpms),
+        ("panic", d.panics),
+        ("memory", d.memories),
+        ("iommu", () if d.iommu is None else (d.iommu,)),
+        ("vsock", () if d.vsock is None else (d.vsock,)),
     ):
-        if items:  # most lists are empty
-            out += [(kind, dev) for dev in items]
-    if d.watchdog is not None:
-        out.append(("watchdog", d.watchdog))
-    if d.memballoon is not None:
-        out.append(("memballoon", d.memballoon))
-    out += [("hub", hub) for hub in d.hubs]
-    out += [("shmem", shmem) for shmem in d.shmems]
-    out += [("rng", rng) for rng in d.rngs]
-    if d.nvram is not None:
-        out.append(("nvram", d.nvram))
-    out += [("redirdev", redirdev) for redirdev in d.redirdevs]
-    out += [("tpm", tpm) for tpm in d.tpms]
-    out += [("panic", panic) for panic in d.panics]
-    out += [("memory", memory) for memory in d.memories]
-    if d.iommu is not None:
-        out.append(("iommu", d.iommu))
-    if d.vsock is not None:
-        out.append(("vsock", d.vsock))
+        for dev in items:
+            append((kind, dev))
     return out
 
 
