@@ -11,8 +11,6 @@ placed) only when every USB device already has one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..errors import ConfigError, XMLError
 from ..model.address import DeviceInfo, USBAddress
 from ..model.controller import Controller
@@ -41,15 +39,15 @@ def controller_ports(cont: Controller) -> int:
     return 0
 
 
-@dataclass
 class _Hub:
-    nports: int
-    used: list[bool] = field(default_factory=list)
-    hubs: list[_Hub | None] = field(default_factory=list)
+    """A USB controller's or hub's ports: in use, and the hubs plugged in."""
 
-    def __post_init__(self) -> None:
-        self.used = [False] * self.nports
-        self.hubs = [None] * self.nports
+    __slots__ = ("hubs", "nports", "used")
+
+    def __init__(self, nports: int) -> None:
+        self.nports = nports
+        self.used = [False] * nports
+        self.hubs: list[_Hub | None] = [None] * nports
 
     def free_port(self, level: int = 0) -> list[int] | None:
         """virDomainUSBAddressFindFreePort: a free port here, else one on
@@ -201,6 +199,9 @@ def assign_usb_addresses(dom: Domain, *, new_domain: bool) -> None:
     hubs = [hub.info for hub in dom.devices.hubs if hub.type == "usb"]
     if not new_domain and not (all(_port_valid(info) for info in hubs)
                                and all(_port_valid(info) for info in infos)):
+        return
+    if not hubs and not infos:
+        _USBAddressSet(dom)  # nothing to place: only its controller checks apply
         return
     _add_hubs(dom, len(hubs) + len(infos))
     addrs = _USBAddressSet(dom)
