@@ -379,10 +379,10 @@ class _Flags(NamedTuple):
     virtio: int
 
 
-def _connect_flags(dom: Domain, caps: Any) -> _Flags:
+def _connect_flags(pcie_root: bool, caps: Any) -> _Flags:
     """qemuDomainFillDevicePCIConnectFlagsIterInit."""
     pci = PCI_DEVICE | AUTOASSIGN
-    pcie = (PCIE_DEVICE | AUTOASSIGN) if _has_pcie_root(dom) else pci
+    pcie = (PCIE_DEVICE | AUTOASSIGN) if pcie_root else pci
     virtio = pcie if caps.has("virtio-pci-non-transitional") else pci
     return _Flags(pci, pcie, virtio)
 
@@ -680,21 +680,12 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 # -- the address set -------------------------------------------------------------
 
 
-def _has_pcie_root(dom: Domain) -> bool:
-    root = ctl.find_controller(dom, "pci", 0)
-    return root is not None and root.model == "pcie-root"
-
-
-def _has_pci_root(dom: Domain) -> bool:
-    root = ctl.find_controller(dom, "pci", 0)
-    return root is not None and root.model == "pci-root"
-
-
 def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
               groups: dict[int, int], infos: list[tuple[str, Any, DeviceInfo]]
               ) -> _AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
     models: list[_Bus | None] = [None] * nbuses
+    pcie_root = False  # any pcie-root, whatever its index
     for cont in dom.devices.controllers:
         if cont.type != "pci":
             continue
@@ -702,13 +693,13 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
             raise ConfigError(f"Inappropriate new pci controller index {cont.index} exceeds "
                               "addrs array length", code="internal error")
         models[cont.index] = _bus(cont.model or "", cont.hotplug != "off")
+        pcie_root = pcie_root or cont.model == "pcie-root"
     if nbuses and models[0] is None:
         models[0] = _bus("pci-root")
     pseries = ctl.is_pseries(dom)  # asked three times below
     if pseries:
         default = "pci-root"
-    elif any(cont.type == "pci" and cont.model == "pcie-root"
-             for cont in dom.devices.controllers):
+    elif pcie_root:
         default = "pcie-root-port"
     else:
         default = "pci-bridge"
@@ -754,21 +745,24 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
     if dom.pci_assigned and not any(pci_wanted(info) for _, _, info in _ordered(dom, caps)):
         return  # the start's pass would only check the addresses again
-    f = _connect_flags(dom, caps)
+    # The root bus (index 0) stays as it is: the passes add other buses only.
+    root = ctl.find_controller(dom, "pci", 0)
+    root_model = root.model if root is not None else None
+    f = _connect_flags(root_model == "pcie-root", caps)
     groups = _isolation_groups(dom, caps)
     # The devices, listed once for both passes: the dry pass only adds PCI
     # controllers, without an address (appended here for the final steps).
     infos = device_infos(dom)
-    max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
+    max_idx = max([c.index for c in dom.devices.controllers if c.type == "pci"], default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:
         dry = _make_set(dom, caps, nbuses, True, f, groups, infos)
         _chipset(dom, dry, f)
-        if _has_pci_root(dom) and not all(bus.fully_reserved() for bus in dry.buses):
+        if root_model == "pci-root" and not all(bus.fully_reserved() for bus in dry.buses):
             # A spare slot, for a bridge to come.
             dry.reserve_next(None, AUTOASSIGN | PCI_DEVICE)
         _assign_slots(dom, dry, f, caps)
-        if max_idx <= 0 and len(dry.buses) > max_idx + 1 and _has_pcie_root(dom):
+        if max_idx <= 0 and len(dry.buses) > max_idx + 1 and root_model == "pcie-root":
             # A definition leaving PCI to libvirt gets a root port for hot-plug.
             dry.reserve_next(None, AUTOASSIGN | PCIE_DEVICE)
         index = 1
