@@ -810,10 +810,18 @@ def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
 def _set_multifunction(infos: list[tuple[str, Any, DeviceInfo]]) -> None:
     """virDomainPCIAddressSetAllMulti: function 0 of a slot with other
     functions in use says multifunction='on' unless told otherwise."""
-    pci = [a for _, _, info in infos if isinstance(a := info.address, PCIAddress)]
-    used = {(a.domain, a.bus, a.slot) for a in pci if a.function != 0}
-    for a in pci:
-        if a.function == 0 and a.multifunction is None and (a.domain, a.bus, a.slot) in used:
+    firsts: list[PCIAddress] = []  # function 0, multifunction not given
+    used: set[tuple[int, int, int]] = set()  # slots with another function in use
+    for _, _, info in infos:
+        a = info.address
+        if not isinstance(a, PCIAddress):
+            continue
+        if a.function != 0:
+            used.add((a.domain, a.bus, a.slot))
+        elif a.multifunction is None:
+            firsts.append(a)
+    for a in firsts:
+        if (a.domain, a.bus, a.slot) in used:
             a.multifunction = True
 
 

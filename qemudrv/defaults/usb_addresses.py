@@ -81,18 +81,35 @@ def _port_valid(info: DeviceInfo) -> bool:
 
 def usb_device_infos(dom: Domain, *, hubs: bool) -> list[DeviceInfo]:
     """virDomainUSBDeviceDefForeach: the devices on a USB bus."""
+    # (plain loops: the lists are short, most of them empty of USB devices)
     d = dom.devices
-    infos = [hub.info for hub in d.hubs if hub.type == "usb"] if hubs else []
+    infos: list[DeviceInfo] = []
+    if hubs:
+        for hub in d.hubs:
+            if hub.type == "usb":
+                infos.append(hub.info)
     for hd in d.hostdevs:
         info = device_info(hd)
         if info is not None and hd.mode == "subsystem" and hd.type == "usb":
             infos.append(info)
-    infos += [disk.info for disk in d.disks if disk.bus == "usb"]
-    infos += [cont.info for cont in d.controllers if cont.type == "ccid"]
-    infos += [inp.info for inp in d.inputs if inp.bus == "usb"]
-    infos += [serial.info for serial in d.serials if serial.target_type == "usb-serial"]
-    infos += [sound.info for sound in d.sounds if sound.model == "usb"]
-    infos += [redir.info for redir in d.redirdevs if redir.bus == "usb"]
+    for disk in d.disks:
+        if disk.bus == "usb":
+            infos.append(disk.info)
+    for cont in d.controllers:
+        if cont.type == "ccid":
+            infos.append(cont.info)
+    for inp in d.inputs:
+        if inp.bus == "usb":
+            infos.append(inp.info)
+    for serial in d.serials:
+        if serial.target_type == "usb-serial":
+            infos.append(serial.info)
+    for sound in d.sounds:
+        if sound.model == "usb":
+            infos.append(sound.info)
+    for redir in d.redirdevs:
+        if redir.bus == "usb":
+            infos.append(redir.info)
     return infos
 
 
@@ -196,7 +213,7 @@ def assign_usb_addresses(dom: Domain, *, new_domain: bool) -> None:
     """qemuDomainAssignUSBAddresses."""
     # The devices, hubs aside, listed once: only hubs are added below.
     infos = usb_device_infos(dom, hubs=False)
-    hubs = [hub.info for hub in dom.devices.hubs if hub.type == "usb"]
+    hubs = [hub.info for hub in dom.devices.hubs if hub.type == "usb"] if dom.devices.hubs else []
     if not new_domain and not (all(_port_valid(info) for info in hubs)
                                and all(_port_valid(info) for info in infos)):
         return
