@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..model.address import DeviceInfo
 from ..model.domain import Domain
 
 
-def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
-    """(kind, device) in virDomainDeviceInfoIterate's order."""
+def _device_lists(dom: Domain) -> tuple[tuple[str, Sequence[Any]], ...]:
+    """(kind, devices) in virDomainDeviceInfoIterate's order."""
     d = dom.devices
-    out: list[tuple[str, Any]] = []
-    append = out.append
-    for kind, items in (
+    return (
         ("disk", d.disks),
         ("net", d.interfaces),
         ("sound", d.sounds),
@@ -39,10 +38,12 @@ def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
         ("memory", d.memories),
         ("iommu", () if d.iommu is None else (d.iommu,)),
         ("vsock", () if d.vsock is None else (d.vsock,)),
-    ):
-        for dev in items:
-            append((kind, dev))
-    return out
+    )
+
+
+def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
+    """(kind, device) in virDomainDeviceInfoIterate's order."""
+    return [(kind, dev) for kind, items in _device_lists(dom) for dev in items]
 
 
 def device_info(dev: Any) -> DeviceInfo | None:
@@ -56,10 +57,11 @@ def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
     alias = _serial_alias_console(dom)
     out: list[tuple[str, Any, DeviceInfo]] = []
     append = out.append
-    for kind, dev in iter_devices(dom):
-        info = getattr(dev, "info", None)
-        if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
-            append((kind, dev, info))
+    for kind, items in _device_lists(dom):
+        for dev in items:
+            info = getattr(dev, "info", None)
+            if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
+                append((kind, dev, info))
     return out
 
 
