@@ -18,6 +18,7 @@ import instead of silently doing nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .bitmap import parse_bitmap
 from .caps import Guest, QemuCaps
@@ -108,10 +109,28 @@ def default_arch(caps: QemuCaps, os_type: str, virt_type: str) -> str | None:
     return candidates[0].arch if candidates else None
 
 
+# find_guest's answers per capability set: the guests come from the set's
+# tables alone (keyed by id(caps.tables), holding a reference to them).
+_GUESTS_FOUND: dict[int, tuple[Any, dict[tuple[str, str | None, str], Guest | None]]] = {}
+
+
 def find_guest(caps: QemuCaps, dom: Domain) -> Guest | None:
-    matches = [g for g in caps.guests if g.os_type == dom.os.type and g.arch == dom.os.arch]
+    key = id(caps.tables)
+    cached = _GUESTS_FOUND.get(key)
+    if cached is None or cached[0] is not caps.tables:
+        cached = (caps.tables, {})
+        _GUESTS_FOUND[key] = cached
+    question = (dom.os.type, dom.os.arch, dom.virt_type)
+    if question not in cached[1]:
+        cached[1][question] = _find_guest(caps.guests, *question)
+    return cached[1][question]
+
+
+def _find_guest(guests: tuple[Guest, ...], os_type: str, arch: str | None, virt_type: str
+                ) -> Guest | None:
+    matches = [g for g in guests if g.os_type == os_type and g.arch == arch]
     for g in matches:
-        if g.domain(dom.virt_type):
+        if g.domain(virt_type):
             return g
     return matches[0] if matches else None
 

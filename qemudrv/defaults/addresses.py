@@ -22,6 +22,7 @@ from ..model.address import (
 from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
+from ..parse.disk import disk_name_to_index
 from . import controllers as ctl
 from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos
@@ -378,8 +379,6 @@ def _next_free(used: set[int], first: int, last: int, name: str) -> int:
 
 def disk_alias(dom: Domain, disk: Disk, caps: Any) -> str:
     """qemuAssignDeviceDiskAliasCustom."""
-    from ..parse.disk import disk_name_to_index
-
     prefix = disk.bus or "ide"
     addr = disk.info.address
     if disk.info.is_type("drive"):

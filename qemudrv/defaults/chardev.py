@@ -275,8 +275,12 @@ def assign_virtio_serial_ports(dom: Domain) -> None:
     channel takes the first free port from 1, on its own controller if the
     definition named one.
     """
+    chr_devs = _all_chr(dom)
+    if not any(dev.target_type == "virtio" or isinstance(dev.info.address, VirtioSerialAddress)
+               for dev in chr_devs):
+        return  # no port to reserve or assign (the usual case)
     ports = _PortSet(_vioserial_controllers(dom), dom if dom.modern else None)
-    for dev in _all_chr(dom):
+    for dev in chr_devs:
         addr = dev.info.address
         if isinstance(addr, VirtioSerialAddress):
             ports.reserve(addr)

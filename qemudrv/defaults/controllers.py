@@ -418,14 +418,23 @@ def add_controllers_up_to(dom: Domain, type_: str, highest: int, why: str,
             add_controller(dom, type_, idx, model)
 
 
-def _disk_controllers(dom: Domain, type_: str, bus: str) -> None:
-    highest, why = -1, ""
+# The disk buses whose controllers a drive address implies, in libvirt's order.
+_DISK_CONTROLLER_BUSES = ("scsi", "fdc", "ide", "sata")
+
+
+def _disk_controllers(dom: Domain) -> None:
+    """The controllers of each bus up to the highest a disk names (one
+    pass over the disks for the four buses)."""
+    highest: dict[str, tuple[int, str]] = {}
     for disk in dom.devices.disks:
         addr = disk.info.address
-        if disk.bus == bus and isinstance(addr, DriveAddress) and addr.controller > highest:
-            highest, why = addr.controller, f"disk '{disk.dst}'"
-    if highest >= 0:
-        add_controllers_up_to(dom, type_, highest, why)
+        bus = disk.bus
+        if (bus in _DISK_CONTROLLER_BUSES and isinstance(addr, DriveAddress)
+                and addr.controller > highest.get(bus, (-1, ""))[0]):
+            highest[bus] = (addr.controller, f"disk '{disk.dst}'")
+    for bus in _DISK_CONTROLLER_BUSES:
+        if bus in highest:
+            add_controllers_up_to(dom, bus, *highest[bus])
 
 
 def _virtio_serial_controllers(dom: Domain) -> None:
@@ -482,10 +491,7 @@ def _hostdev_scsi_controllers(dom: Domain) -> None:
 
 
 def add_implicit_controllers(dom: Domain, caps: Any = None) -> None:
-    _disk_controllers(dom, "scsi", "scsi")
-    _disk_controllers(dom, "fdc", "fdc")
-    _disk_controllers(dom, "ide", "ide")
-    _disk_controllers(dom, "sata", "sata")
+    _disk_controllers(dom)
     _virtio_serial_controllers(dom)
     _smartcard_controllers(dom)
     _hostdev_scsi_controllers(dom)

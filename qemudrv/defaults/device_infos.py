@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 from ..model.address import DeviceInfo
 from ..model.domain import Domain
 
 
-def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
-    """(kind, device) in virDomainDeviceInfoIterate's order."""
+def _device_lists(dom: Domain) -> tuple[tuple[str, Sequence[Any]], ...]:
+    """(kind, devices) in virDomainDeviceInfoIterate's order."""
     d = dom.devices
-    for kind, items in (
+    return (
         ("disk", d.disks),
         ("net", d.interfaces),
         ("sound", d.sounds),
@@ -26,33 +26,24 @@ def iter_devices(dom: Domain) -> Iterator[tuple[str, Any]]:
         ("console", d.consoles),
         ("input", d.inputs),
         ("fs", d.filesystems),
-    ):
-        for dev in items:
-            yield kind, dev
-    if d.watchdog is not None:
-        yield "watchdog", d.watchdog
-    if d.memballoon is not None:
-        yield "memballoon", d.memballoon
-    for hub in d.hubs:
-        yield "hub", hub
-    for shmem in d.shmems:
-        yield "shmem", shmem
-    for rng in d.rngs:
-        yield "rng", rng
-    if d.nvram is not None:
-        yield "nvram", d.nvram
-    for redirdev in d.redirdevs:
-        yield "redirdev", redirdev
-    for tpm in d.tpms:
-        yield "tpm", tpm
-    for panic in d.panics:
-        yield "panic", panic
-    for memory in d.memories:
-        yield "memory", memory
-    if d.iommu is not None:
-        yield "iommu", d.iommu
-    if d.vsock is not None:
-        yield "vsock", d.vsock
+        ("watchdog", () if d.watchdog is None else (d.watchdog,)),
+        ("memballoon", () if d.memballoon is None else (d.memballoon,)),
+        ("hub", d.hubs),
+        ("shmem", d.shmems),
+        ("rng", d.rngs),
+        ("nvram", () if d.nvram is None else (d.nvram,)),
+        ("redirdev", d.redirdevs),
+        ("tpm", d.tpms),
+        ("panic", d.panics),
+        ("memory", d.memories),
+        ("iommu", () if d.iommu is None else (d.iommu,)),
+        ("vsock", () if d.vsock is None else (d.vsock,)),
+    )
+
+
+def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
+    """(kind, device) in virDomainDeviceInfoIterate's order."""
+    return [(kind, dev) for kind, items in _device_lists(dom) for dev in items]
 
 
 def device_info(dev: Any) -> DeviceInfo | None:
@@ -60,20 +51,23 @@ def device_info(dev: Any) -> DeviceInfo | None:
     return info if isinstance(info, DeviceInfo) else None
 
 
-def device_infos(dom: Domain) -> Iterator[tuple[str, Any, DeviceInfo]]:
-    for kind, dev in iter_devices(dom):
-        info = device_info(dev)
-        if info is None:
-            continue
-        if kind == "console" and _console_is_serial_alias(dom, dev):
-            continue
-        yield kind, dev, info
+def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
+    """(kind, device, info) of the devices that have an info, in libvirt's
+    order; a console mirroring serial 0 is left out (it shares its info)."""
+    alias = _serial_alias_console(dom)
+    out: list[tuple[str, Any, DeviceInfo]] = []
+    append = out.append
+    for kind, items in _device_lists(dom):
+        for dev in items:
+            info = getattr(dev, "info", None)
+            if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
+                append((kind, dev, info))
+    return out
 
 
-def _console_is_serial_alias(dom: Domain, dev: Any) -> bool:
+def _serial_alias_console(dom: Domain) -> Any:
     """The first console of a serial type mirrors serial 0 (same info)."""
     consoles = dom.devices.consoles
-    return bool(
-        consoles and consoles[0] is dev and dom.devices.serials
-        and getattr(dev, "target_type", None) == "serial"
-    )
+    if consoles and dom.devices.serials and getattr(consoles[0], "target_type", None) == "serial":
+        return consoles[0]
+    return None

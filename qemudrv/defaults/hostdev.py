@@ -106,6 +106,8 @@ def _check_disk_conflict(dom: Domain, addr: object) -> None:
 
 def hostdev_post_parse(dom: Domain, caps: Any = None) -> None:
     hostdevs = dom.devices.hostdevs
+    if not hostdevs:
+        return  # (every check below is about a host device)
     if usb_disabled(dom) and any(
         hd.mode == "subsystem" and hd.type == "usb" and hd.parent is None for hd in hostdevs
     ):

@@ -41,6 +41,7 @@ def _check_usb_inputs(dom: Domain) -> None:
 
 
 def _maybe_add(dom: Domain, bus: str, types: tuple[str, ...] = ("mouse", "keyboard")) -> None:
+    present = {(i.type, i.bus) for i in dom.devices.inputs}
     for type_ in types:
-        if not any(i.type == type_ and i.bus == bus for i in dom.devices.inputs):
+        if (type_, bus) not in present:
             dom.devices.inputs.append(Input(type=type_, bus=bus))

@@ -47,11 +47,7 @@ class PCIBus:
         self.model = model or "pci-bridge"
 
     def fully_reserved(self) -> bool:
-        return all(self.slots[i] for i in range(self.min_slot, self.max_slot + 1))
-
-
-def _address_error_code(from_config: bool) -> str:
-    return "XML error" if from_config else "internal error"
+        return 0 not in self.slots[self.min_slot:self.max_slot + 1]
 
 
 def _flags_compatible(
@@ -59,7 +55,7 @@ def _flags_compatible(
 ) -> bool:
     # libvirt 9.0 words an address from the config as an XML error, one of
     # its own choosing as an internal error.
-    code = _address_error_code(from_config)
+    code = "XML error" if from_config else "internal error"
     if from_config:
         # An address from the config may put a PCI device on a PCIe bus
         # (and vice versa) where the bus allows it, and hot-plug is not
@@ -124,7 +120,7 @@ class PCIAddressSet:
 
     def validate(self, addr: PCIAddress, flags: int, from_config: bool) -> None:
         s = _addr_str  # formatted only for an error: this runs for every device
-        code = _address_error_code(from_config)
+        code = "XML error" if from_config else "internal error"
         if not self.buses:
             raise ConfigError("No PCI buses available", code=code)
         if addr.domain != 0:

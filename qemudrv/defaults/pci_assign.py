@@ -53,9 +53,10 @@ def _collect_flags(kind: str, dev: Any) -> int:
     return PCI_DEVICE
 
 
-def _collect(dom: Domain, addrs: PCIAddressSet) -> None:
+def _collect(dom: Domain, addrs: PCIAddressSet,
+             infos: list[tuple[str, Any, DeviceInfo]]) -> None:
     """qemuCollectPCIAddress: reserve the addresses the config gives."""
-    for kind, dev, info in device_infos(dom):
+    for kind, dev, info in infos:
         addr = info.address
         if not isinstance(addr, PCIAddress):
             continue
@@ -209,14 +210,17 @@ def _is_usb2(cont: Controller) -> bool:
     return cont.type == "usb" and cont.model in _USB2_MODELS
 
 
+_PCI_CONTROLLER_FLAGS = {
+    "pci-bridge": TYPE_PCI,
+    "dmi-to-pci-bridge": TYPE_PCIE,
+    "pcie-root-port": TYPE_PCIE,
+    "pcie-switch-upstream-port": TYPE_PCIE_PORT,
+    "pcie-switch-downstream-port": TYPE_PCIE_SWITCH,
+}
+
+
 def _pci_controller_flags(cont: Controller) -> int:
-    return {
-        "pci-bridge": TYPE_PCI,
-        "dmi-to-pci-bridge": TYPE_PCIE,
-        "pcie-root-port": TYPE_PCIE,
-        "pcie-switch-upstream-port": TYPE_PCIE_PORT,
-        "pcie-switch-downstream-port": TYPE_PCIE_SWITCH,
-    }.get(cont.model or "", PCI_DEVICE)
+    return _PCI_CONTROLLER_FLAGS.get(cont.model or "", PCI_DEVICE)
 
 
 def _needs(info: DeviceInfo | None) -> bool:
@@ -350,7 +354,8 @@ def supports_pci(dom: Domain, caps: Any) -> bool:
     return ctl.machine_is_virt(dom) and caps.has("gpex-pcihost")
 
 
-def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
+def _make_set(dom: Domain, nbuses: int, dry_run: bool,
+              infos: list[tuple[str, Any, DeviceInfo]]) -> PCIAddressSet:
     addrs = PCIAddressSet(nbuses, dry_run)
     for cont in dom.devices.controllers:
         if cont.type != "pci":
@@ -360,7 +365,7 @@ def _make_set(dom: Domain, nbuses: int, dry_run: bool) -> PCIAddressSet:
                 f"Inappropriate new pci controller index {cont.index} not found in addrs"
             )
         addrs.buses[cont.index].set_model(cont.model)
-    _collect(dom, addrs)
+    _collect(dom, addrs, infos)
     return addrs
 
 
@@ -372,8 +377,11 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
     pci_indexes = [c.index for c in dom.devices.controllers if c.type == "pci"]
     max_idx = max(pci_indexes, default=-1)
     nbuses = max_idx + 1
+    # The devices, listed once for both passes: the dry pass only adds PCI
+    # controllers, without an address.
+    infos = device_infos(dom)
     if nbuses > 0 and caps.has("pci-bridge"):
-        addrs = _make_set(dom, nbuses, True)
+        addrs = _make_set(dom, nbuses, True, infos)
         _validate_chipsets(dom, caps, addrs)
         reserved = all(bus.fully_reserved() for bus in addrs.buses)
         if not reserved:
@@ -386,7 +394,7 @@ def assign_pci_addresses(dom: Domain, caps: Any) -> None:
         nbuses = len(addrs.buses)
     elif max_idx > 0:
         raise ConfigError("PCI bridges are not supported by this QEMU binary")
-    addrs = _make_set(dom, nbuses, False)
+    addrs = _make_set(dom, nbuses, False, infos)
     if not supports_pci(dom, caps):
         return
     _validate_chipsets(dom, caps, addrs)

@@ -14,8 +14,7 @@ real pass then assigns. Root ports aggregate: up to eight share a slot.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import ConfigError
 from ..model.address import CCWAddress, DeviceInfo, PCIAddress, VirtioMMIOAddress
@@ -112,23 +111,36 @@ def pci_present(info: DeviceInfo) -> bool:
     return isinstance(a, PCIAddress) and bool(a.domain or a.bus or a.slot)
 
 
-@dataclass
 class _Bus:
-    model: str
-    flags: int
-    min_slot: int
-    max_slot: int
-    functions: list[int] = field(default_factory=lambda: [0] * (SLOT_LAST + 1))
-    aggregate: list[bool] = field(default_factory=lambda: [False] * (SLOT_LAST + 1))
-    # pSeries: the IOMMU group (plus one) of the host devices on the bus
-    isolation_group: int = 0
-    isolation_locked: bool = False
+    """A PCI bus: what it accepts, its slots and their functions in use."""
+
+    __slots__ = (
+        "aggregate",
+        "flags",
+        "functions",
+        "isolation_group",
+        "isolation_locked",
+        "max_slot",
+        "min_slot",
+        "model",
+    )
+
+    def __init__(self, model: str, flags: int, min_slot: int, max_slot: int) -> None:
+        self.model = model
+        self.flags = flags
+        self.min_slot = min_slot
+        self.max_slot = max_slot
+        self.functions = [0] * (SLOT_LAST + 1)  # a bitmap of the functions per slot
+        self.aggregate = [False] * (SLOT_LAST + 1)
+        # pSeries: the IOMMU group (plus one) of the host devices on the bus
+        self.isolation_group = 0
+        self.isolation_locked = False
 
     def fully_reserved(self) -> bool:
-        return all(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+        return 0 not in self.functions[self.min_slot:self.max_slot + 1]
 
     def empty(self) -> bool:
-        return not any(self.functions[s] for s in range(self.min_slot, self.max_slot + 1))
+        return not any(self.functions[self.min_slot:self.max_slot + 1])
 
 
 def _bus(model: str, hotplug: bool = True) -> _Bus:
@@ -183,6 +195,20 @@ def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
     return True
 
 
+def _takes_auto(bus_index: int, bus_flags: int, flags: int) -> bool:
+    """``_compatible`` for an address libvirt picks, unreported: the
+    search for a free slot asks this of every bus."""
+    if flags & INTEGRATED:
+        if bus_index != 0:
+            return False
+        bus_flags |= AUTOASSIGN
+    if flags & AUTOASSIGN and not bus_flags & AUTOASSIGN:
+        return False
+    if flags & HOTPLUG and not bus_flags & HOTPLUG:
+        return False
+    return bool(flags & bus_flags & TYPES)
+
+
 class _AddressSet:
     """virDomainPCIAddressSet."""
 
@@ -221,7 +247,7 @@ class _AddressSet:
     def reserve(self, a: PCIAddress, flags: int, from_config: bool = True,
                 group: int = 0) -> None:
         """virDomainPCIAddressReserveAddrInternal."""
-        if self.dry_run:
+        if self.dry_run and a.bus >= len(self.buses):
             self.grow(a, flags)
         self.validate(a, flags, from_config)
         bus = self.buses[a.bus]
@@ -287,8 +313,7 @@ class _AddressSet:
     def _free_on_bus(self, b: int, bus: _Bus, flags: int, function: int | None
                      ) -> PCIAddress | None:
         """virDomainPCIAddressFindUnusedFunctionOnBus."""
-        probe = PCIAddress(0, b, bus.min_slot, function or 0)
-        if not _compatible(probe, bus.flags, flags, False, False):
+        if not _takes_auto(b, bus.flags, flags):
             return None
         for slot in range(bus.min_slot, bus.max_slot + 1):
             used = bus.functions[slot]
@@ -346,17 +371,18 @@ class _AddressSet:
 # -- connect flags ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Flags:
+class _Flags(NamedTuple):
+    """The connect flags of a PCI device, a PCIe device and a virtio one."""
+
     pci: int
     pcie: int
     virtio: int
 
 
-def _connect_flags(dom: Domain, caps: Any) -> _Flags:
+def _connect_flags(pcie_root: bool, caps: Any) -> _Flags:
     """qemuDomainFillDevicePCIConnectFlagsIterInit."""
     pci = PCI_DEVICE | AUTOASSIGN
-    pcie = (PCIE_DEVICE | AUTOASSIGN) if _has_pcie_root(dom) else pci
+    pcie = (PCIE_DEVICE | AUTOASSIGN) if pcie_root else pci
     virtio = pcie if caps.has("virtio-pci-non-transitional") else pci
     return _Flags(pci, pcie, virtio)
 
@@ -561,6 +587,12 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
 # -- the chipsets ----------------------------------------------------------------
 
 
+# The fixed functions of the chipsets' built-in controllers (only read).
+_PIIX3_IDE = PCIAddress(0, 0, 1, 1)
+_PIIX3_USB = PCIAddress(0, 0, 1, 2)
+_Q35_SATA = PCIAddress(0, 0, 0x1F, 2)
+
+
 def _fix_controller(cont: Controller, where: PCIAddress, message: str) -> None:
     a = cont.info.address
     if pci_present(cont.info):
@@ -593,11 +625,11 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     flags = AUTOASSIGN | PCI_DEVICE
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
-            _fix_controller(cont, PCIAddress(0, 0, 1, 1),
+            _fix_controller(cont, _PIIX3_IDE,
                             "Primary IDE controller must have PCI address 0:0:1.1")
         elif (cont.type == "usb" and cont.index == 0
               and cont.model in (None, "piix3-uhci")):
-            _fix_controller(cont, PCIAddress(0, 0, 1, 2),
+            _fix_controller(cont, _PIIX3_USB,
                             "PIIX3 USB controller at index 0 must have PCI address 0:0:1.2")
         else:
             continue
@@ -617,7 +649,7 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     flags = PCIE_DEVICE
     for cont in dom.devices.controllers:
         if cont.type == "sata" and cont.index == 0:
-            _fix_controller(cont, PCIAddress(0, 0, 0x1F, 2),
+            _fix_controller(cont, _Q35_SATA,
                             "Primary SATA controller must have PCI address 0:0:1f.2")
         elif cont.type == "usb" and cont.model == "ich9-uhci1" and cont.info.address is None:
             for slot in (0x1D, 0x1A):
@@ -648,20 +680,12 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 # -- the address set -------------------------------------------------------------
 
 
-def _has_pcie_root(dom: Domain) -> bool:
-    root = ctl.find_controller(dom, "pci", 0)
-    return root is not None and root.model == "pcie-root"
-
-
-def _has_pci_root(dom: Domain) -> bool:
-    root = ctl.find_controller(dom, "pci", 0)
-    return root is not None and root.model == "pci-root"
-
-
 def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
-              groups: dict[int, int]) -> _AddressSet:
+              groups: dict[int, int], infos: list[tuple[str, Any, DeviceInfo]]
+              ) -> _AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
     models: list[_Bus | None] = [None] * nbuses
+    pcie_root = False  # any pcie-root, whatever its index
     for cont in dom.devices.controllers:
         if cont.type != "pci":
             continue
@@ -669,13 +693,13 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
             raise ConfigError(f"Inappropriate new pci controller index {cont.index} exceeds "
                               "addrs array length", code="internal error")
         models[cont.index] = _bus(cont.model or "", cont.hotplug != "off")
+        pcie_root = pcie_root or cont.model == "pcie-root"
     if nbuses and models[0] is None:
         models[0] = _bus("pci-root")
     pseries = ctl.is_pseries(dom)  # asked three times below
     if pseries:
         default = "pci-root"
-    elif any(cont.type == "pci" and cont.model == "pcie-root"
-             for cont in dom.devices.controllers):
+    elif pcie_root:
         default = "pcie-root-port"
     else:
         default = "pci-bridge"
@@ -685,17 +709,18 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         buses[0].isolation_locked = True
     addrs = _AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
                         groups)
-    _collect(dom, addrs, f)
+    _collect(infos, addrs, f)
     return addrs
 
 
-def _collect(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
+def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: _AddressSet, f: _Flags) -> None:
     """qemuDomainCollectPCIAddress."""
-    for kind, dev, info in device_infos(dom):
-        if not pci_present(info) or (isinstance(dev, Hostdev) and dev.parent is not None):
-            continue
+    for kind, dev, info in infos:
         a = info.address
-        assert isinstance(a, PCIAddress)
+        # (pci_present, inline: this runs for every device of both passes)
+        if not (isinstance(a, PCIAddress) and (a.domain or a.bus or a.slot)) or (
+                isinstance(dev, Hostdev) and dev.parent is not None):
+            continue
         # PIIX3's IDE and USB functions are reserved with the chipset.
         if kind == "controller" and (a.domain, a.bus, a.slot) == (0, 0, 1) and (
                 (dev.type == "ide" and dev.index == 0 and a.function == 1)
@@ -720,18 +745,24 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
     """qemuDomainAssignPCIAddresses of libvirt 9.0."""
     if dom.pci_assigned and not any(pci_wanted(info) for _, _, info in _ordered(dom, caps)):
         return  # the start's pass would only check the addresses again
-    f = _connect_flags(dom, caps)
+    # The root bus (index 0) stays as it is: the passes add other buses only.
+    root = ctl.find_controller(dom, "pci", 0)
+    root_model = root.model if root is not None else None
+    f = _connect_flags(root_model == "pcie-root", caps)
     groups = _isolation_groups(dom, caps)
-    max_idx = max((c.index for c in dom.devices.controllers if c.type == "pci"), default=-1)
+    # The devices, listed once for both passes: the dry pass only adds PCI
+    # controllers, without an address (appended here for the final steps).
+    infos = device_infos(dom)
+    max_idx = max([c.index for c in dom.devices.controllers if c.type == "pci"], default=-1)
     nbuses = max_idx + 1
     if nbuses > 0:
-        dry = _make_set(dom, caps, nbuses, True, f, groups)
+        dry = _make_set(dom, caps, nbuses, True, f, groups, infos)
         _chipset(dom, dry, f)
-        if _has_pci_root(dom) and not all(bus.fully_reserved() for bus in dry.buses):
+        if root_model == "pci-root" and not all(bus.fully_reserved() for bus in dry.buses):
             # A spare slot, for a bridge to come.
             dry.reserve_next(None, AUTOASSIGN | PCI_DEVICE)
         _assign_slots(dom, dry, f, caps)
-        if max_idx <= 0 and len(dry.buses) > max_idx + 1 and _has_pcie_root(dom):
+        if max_idx <= 0 and len(dry.buses) > max_idx + 1 and root_model == "pcie-root":
             # A definition leaving PCI to libvirt gets a root port for hot-plug.
             dry.reserve_next(None, AUTOASSIGN | PCIE_DEVICE)
         index = 1
@@ -739,16 +770,17 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
             model = dry.buses[index].model
             if ctl.find_controller(dom, "pci", index) is None:
                 cont = ctl.add_controller(dom, "pci", index, model)
+                infos.append(("controller", cont, cont.info))
                 if model not in ("pci-root", "pcie-root"):
                     dry.reserve_next(None, controller_flags(cont, f))
             index += 1
         nbuses = len(dry.buses)
-    final = _make_set(dom, caps, nbuses, False, f, groups)
+    final = _make_set(dom, caps, nbuses, False, f, groups, infos)
     if not supports_pci:
         return
     _chipset(dom, final, f)
     _assign_slots(dom, final, f, caps)
-    _set_multifunction(dom)
+    _set_multifunction(infos)
     for cont in dom.devices.controllers:
         if cont.type == "pci":
             _controller_defaults(dom, cont, caps)
@@ -775,13 +807,21 @@ def _isolation_groups(dom: Domain, caps: Any) -> dict[int, int]:
     return groups
 
 
-def _set_multifunction(dom: Domain) -> None:
+def _set_multifunction(infos: list[tuple[str, Any, DeviceInfo]]) -> None:
     """virDomainPCIAddressSetAllMulti: function 0 of a slot with other
     functions in use says multifunction='on' unless told otherwise."""
-    pci = [a for _, _, info in device_infos(dom) if isinstance(a := info.address, PCIAddress)]
-    used = {(a.domain, a.bus, a.slot) for a in pci if a.function != 0}
-    for a in pci:
-        if a.function == 0 and a.multifunction is None and (a.domain, a.bus, a.slot) in used:
+    firsts: list[PCIAddress] = []  # function 0, multifunction not given
+    used: set[tuple[int, int, int]] = set()  # slots with another function in use
+    for _, _, info in infos:
+        a = info.address
+        if not isinstance(a, PCIAddress):
+            continue
+        if a.function != 0:
+            used.add((a.domain, a.bus, a.slot))
+        elif a.multifunction is None:
+            firsts.append(a)
+    for a in firsts:
+        if (a.domain, a.bus, a.slot) in used:
             a.multifunction = True
 
 

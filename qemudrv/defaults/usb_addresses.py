@@ -11,9 +11,6 @@ placed) only when every USB device already has one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
 from ..errors import ConfigError, XMLError
 from ..model.address import DeviceInfo, USBAddress
 from ..model.controller import Controller
@@ -42,15 +39,15 @@ def controller_ports(cont: Controller) -> int:
     return 0
 
 
-@dataclass
 class _Hub:
-    nports: int
-    used: list[bool] = field(default_factory=list)
-    hubs: list[_Hub | None] = field(default_factory=list)
+    """A USB controller's or hub's ports: in use, and the hubs plugged in."""
 
-    def __post_init__(self) -> None:
-        self.used = [False] * self.nports
-        self.hubs = [None] * self.nports
+    __slots__ = ("hubs", "nports", "used")
+
+    def __init__(self, nports: int) -> None:
+        self.nports = nports
+        self.used = [False] * nports
+        self.hubs: list[_Hub | None] = [None] * nports
 
     def free_port(self, level: int = 0) -> list[int] | None:
         """virDomainUSBAddressFindFreePort: a free port here, else one on
@@ -76,38 +73,44 @@ def _port_path(addr: USBAddress) -> list[int]:
 def _port_valid(info: DeviceInfo) -> bool:
     """virDomainUSBAddressPortIsValid: a port path not starting with 0."""
     a = info.address
-    return isinstance(a, USBAddress) and bool(_port_path(a)) and _port_path(a)[0] != 0
+    if not isinstance(a, USBAddress):
+        return False
+    path = _port_path(a)
+    return bool(path) and path[0] != 0
 
 
-def usb_device_infos(dom: Domain, *, hubs: bool) -> Iterator[DeviceInfo]:
+def usb_device_infos(dom: Domain, *, hubs: bool) -> list[DeviceInfo]:
     """virDomainUSBDeviceDefForeach: the devices on a USB bus."""
+    # (plain loops: the lists are short, most of them empty of USB devices)
     d = dom.devices
+    infos: list[DeviceInfo] = []
     if hubs:
         for hub in d.hubs:
             if hub.type == "usb":
-                yield hub.info
+                infos.append(hub.info)
     for hd in d.hostdevs:
         info = device_info(hd)
         if info is not None and hd.mode == "subsystem" and hd.type == "usb":
-            yield info
+            infos.append(info)
     for disk in d.disks:
         if disk.bus == "usb":
-            yield disk.info
+            infos.append(disk.info)
     for cont in d.controllers:
         if cont.type == "ccid":
-            yield cont.info
+            infos.append(cont.info)
     for inp in d.inputs:
         if inp.bus == "usb":
-            yield inp.info
+            infos.append(inp.info)
     for serial in d.serials:
         if serial.target_type == "usb-serial":
-            yield serial.info
+            infos.append(serial.info)
     for sound in d.sounds:
         if sound.model == "usb":
-            yield sound.info
+            infos.append(sound.info)
     for redir in d.redirdevs:
         if redir.bus == "usb":
-            yield redir.info
+            infos.append(redir.info)
+    return infos
 
 
 class _USBAddressSet:
@@ -193,9 +196,9 @@ def _has_usb(dom: Domain) -> bool:
     return any(c.type == "usb" and c.model != "none" for c in dom.devices.controllers)
 
 
-def _add_hubs(dom: Domain) -> None:
-    """qemuDomainUSBAddressAddHubs: enough hubs for the devices."""
-    count = sum(1 for _ in usb_device_infos(dom, hubs=True))
+def _add_hubs(dom: Domain, count: int) -> None:
+    """qemuDomainUSBAddressAddHubs: enough hubs for the ``count`` devices
+    (hubs included) on a USB bus."""
     if count and not _has_usb(dom):
         raise ConfigError("USB is disabled for this domain, but USB devices are present in "
                           "the domain XML")
@@ -208,19 +211,25 @@ def _add_hubs(dom: Domain) -> None:
 
 def assign_usb_addresses(dom: Domain, *, new_domain: bool) -> None:
     """qemuDomainAssignUSBAddresses."""
-    if not new_domain and not all(_port_valid(info)
-                                  for info in usb_device_infos(dom, hubs=True)):
+    # The devices, hubs aside, listed once: only hubs are added below.
+    infos = usb_device_infos(dom, hubs=False)
+    hubs = [hub.info for hub in dom.devices.hubs if hub.type == "usb"] if dom.devices.hubs else []
+    if not new_domain and not (all(_port_valid(info) for info in hubs)
+                               and all(_port_valid(info) for info in infos)):
         return
-    _add_hubs(dom)
+    if not hubs and not infos:
+        _USBAddressSet(dom)  # nothing to place: only its controller checks apply
+        return
+    _add_hubs(dom, len(hubs) + len(infos))
     addrs = _USBAddressSet(dom)
-    for info in usb_device_infos(dom, hubs=False):
+    for info in infos:
         addrs.reserve(info)
     for hub in dom.devices.hubs:
         if hub.type != "usb" or _port_valid(hub.info):
             continue
         addrs.assign(hub.info)
         addrs.add_hub(hub)
-    for info in usb_device_infos(dom, hubs=False):
+    for info in infos:
         if info.address is None or (isinstance(info.address, USBAddress)
                                     and not _port_valid(info)):
             addrs.assign(info)

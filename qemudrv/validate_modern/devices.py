@@ -114,7 +114,8 @@ def validate_devices(dom: Domain, caps: QemuCaps) -> None:
     for _, _, info in device_infos(dom):
         addr = info.address
         if isinstance(addr, PCIAddress):
-            _check_zpci(addr, caps)
+            if addr.zpci_uid is not None or addr.zpci_fid is not None:
+                _check_zpci(addr, caps)
         elif isinstance(addr, SpaprVioAddress) and addr.reg is not None \
                 and addr.reg > 0xFFFFFFFF:
             raise ConfigError(f"spapr-vio reg='0x{addr.reg:x}' exceeds maximum possible "

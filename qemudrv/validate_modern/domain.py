@@ -52,16 +52,20 @@ def _check_cpu_mode(dom: Domain, caps: QemuCaps) -> None:
 _X86_ONLY_TIMERS = ("tsc", "kvmclock", "hypervclock")
 
 
+def _guests(dom: Domain) -> str:
+    """The guests a timer message names (worded only for an error)."""
+    return f"for virtType={dom.virt_type} arch={dom.arch} machine={dom.machine} guests"
+
+
 def _check_timers(dom: Domain, caps: QemuCaps) -> None:
     """qemuValidateDomainDefClockTimers."""
     for timer in dom.clock.timers:
         name = timer.name
-        where = (f"for virtType={dom.virt_type} arch={dom.arch} "
-                 f"machine={dom.machine} guests")
         if name == "platform":
             raise ConfigError(f"unsupported timer type (name) '{name}'")
         if name in _X86_ONLY_TIMERS and not is_x86(dom) and timer.present is True:
-            raise ConfigError(f"Configuring the '{name}' timer is not supported {where}")
+            raise ConfigError(f"Configuring the '{name}' timer is not supported "
+                              f"{_guests(dom)}")
         if name == "rtc":
             if timer.track == "boot":
                 raise ConfigError(f"unsupported rtc timer track '{timer.track}'")
@@ -75,7 +79,8 @@ def _check_timers(dom: Domain, caps: QemuCaps) -> None:
             if not caps.has("no-hpet") and timer.present is True:
                 raise ConfigError("hpet timer is not supported")
         elif name == "armvtimer" and (dom.virt_type != "kvm" or not is_arm_virt(dom)):
-            raise ConfigError(f"Configuring the '{name}' timer is not supported {where}")
+            raise ConfigError(f"Configuring the '{name}' timer is not supported "
+                              f"{_guests(dom)}")
 
 
 def _check_pm(dom: Domain, caps: QemuCaps) -> None:

@@ -23,10 +23,10 @@ _ALSO_RUNS = {"x86_64": "i686", "aarch64": "armv7l", "armv7l": "armv6l", "ppc64"
 _VIRT_TYPE_FLAGS = {"qemu": "tcg", "kvm": "kvm", "hvf": "hvf"}
 
 
-def _emulator_caps(dom: Domain, caps: QemuCaps) -> tuple[str | None, Mapping[str, Any]]:
+def _emulator_caps(dom: Domain, qemu: Mapping[str, Any]
+                   ) -> tuple[str | None, Mapping[str, Any]]:
     """The emulator's architecture and [qemu] table, or none for a binary
     the set does not describe."""
-    qemu = caps.table("qemu")
     emulator = qemu.get("emulator")
     if emulator is not None and emulator != dom.emulator:
         return None, {}
@@ -61,12 +61,13 @@ def _machine_supported(dom: Domain, caps: QemuCaps, qemu: Mapping[str, Any]) -> 
 
 
 def validate_emulator(dom: Domain, caps: QemuCaps) -> None:
-    if "arch" not in caps.table("qemu"):
+    qemu_table = caps.table("qemu")
+    if "arch" not in qemu_table:
         return  # a set without emulator data (libvirt 1.3.1 style): nothing to check
     emulator = dom.emulator or ""
     if dom.os.type != "hvm":
         raise ConfigError(f"Emulator '{emulator}' does not support os type '{dom.os.type}'")
-    arch, qemu = _emulator_caps(dom, caps)
+    arch, qemu = _emulator_caps(dom, qemu_table)
     if arch is None or dom.arch not in (arch, _ALSO_RUNS.get(arch)):
         raise ConfigError(f"Emulator '{emulator}' does not support arch '{dom.arch}'")
     flag = _VIRT_TYPE_FLAGS.get(dom.virt_type)

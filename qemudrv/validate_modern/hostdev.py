@@ -60,6 +60,8 @@ def check_disk_addresses_against_hostdevs(dom: Domain) -> None:
     """virDomainDiskDefAssignAddress (post-parse): a SCSI disk's default
     drive address, the one its target name implies, may not be a SCSI host
     device's."""
+    if not dom.devices.hostdevs:
+        return
     taken = {
         (a.controller, a.bus, a.target, a.unit)
         for a in map(_scsi_drive_address, dom.devices.hostdevs) if a is not None

@@ -181,6 +181,9 @@ def _validate_virtio_scsi_only(cont: Controller) -> None:
     """qemuValidateDomainDeviceDefControllerAttributes."""
     if cont.type == "scsi" and cont.model in _VIRTIO_SCSI:
         return
+    if not (cont.queues or cont.cmd_per_lun or cont.max_sectors or cont.iothread) \
+            and cont.ioeventfd is None:
+        return  # the usual case: none of them set
     for name, value in (("queues", cont.queues), ("cmd_per_lun", cont.cmd_per_lun),
                         ("max_sectors", cont.max_sectors)):
         if value:
