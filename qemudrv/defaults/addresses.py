@@ -99,6 +99,8 @@ def _assign_spapr_vio_modern(dom: Domain) -> None:
     """qemuDomainAssignSpaprVIOAddresses of libvirt 9.0: the spapr-vio
     devices by model (a serial by its target type), whatever address they
     had."""
+    # (regs.assign is called only for a spapr-vio address, the one kind it
+    # acts on: this runs twice a conversion, mostly for guests without any)
     regs = _SpaprRegs(dom)
     for net in dom.devices.interfaces:
         info = device_info(net)
@@ -106,15 +108,18 @@ def _assign_spapr_vio_modern(dom: Domain) -> None:
             continue
         if net.model == "spapr-vlan":
             _to_spapr_vio(info)
-        regs.assign(info, VIO_ADDR_NET)
+        if isinstance(info.address, SpaprVioAddress):
+            regs.assign(info, VIO_ADDR_NET)
     for cont in dom.devices.controllers:
         if cont.type == "scsi" and cont.model == "ibmvscsi":
             _to_spapr_vio(cont.info)
-        regs.assign(cont.info, VIO_ADDR_SCSI)
+        if isinstance(cont.info.address, SpaprVioAddress):
+            regs.assign(cont.info, VIO_ADDR_SCSI)
     for serial in dom.devices.serials:
         if serial.target_type == "spapr-vio-serial":
             _to_spapr_vio(serial.info)
-        regs.assign(serial.info, VIO_ADDR_SERIAL)
+        if isinstance(serial.info.address, SpaprVioAddress):
+            regs.assign(serial.info, VIO_ADDR_SERIAL)
     nvram = dom.devices.nvram
     if nvram is not None:
         if _is_pseries(dom):
