@@ -132,9 +132,19 @@ def guest_data(host: Mapping[str, object], cpu: CPU) -> GuestData:
     return GuestData(frozenset(guest), str(host_vendor) if cpu.vendor and host_vendor else None)
 
 
-# Each model's features that are in the map: only those are ever listed, so
-# only those count when candidate models are compared.
-_KNOWN_MODEL_FEATURES = {name: entry[1] & _KNOWN for name, entry in MODELS.items()}
+def _bits(names: Iterable[str], position: Mapping[str, int]) -> int:
+    """A set of features as an integer, a bit at each one's map position;
+    features the map lacks are left out (they are never listed). Candidate
+    models are compared by counting the bits where they differ."""
+    bits = 0
+    for name in names:
+        at = position.get(name)
+        if at is not None:
+            bits |= 1 << at
+    return bits
+
+
+_MODEL_BITS = {name: _bits(entry[1], _POSITION) for name, entry in MODELS.items()}
 
 
 def _difference(data: frozenset[str], model: frozenset[str]) -> list[CPUFeature]:
@@ -150,7 +160,7 @@ def decode(
     """x86Decode: the allowed model needing the fewest extra features (the
     preferred one when allowed), and those features."""
     allowed_names = set(allowed)
-    known = data.features & _KNOWN
+    data_bits = _bits(data.features, _POSITION)
     # Candidates are compared by how many features they need (the known
     # features in exactly one of the data and the model); the feature list
     # is built for the winner alone.
@@ -166,7 +176,7 @@ def decode(
             continue
         if name == preferred:
             return name, _difference(data.features, MODELS[name][1])
-        count = len(known ^ _KNOWN_MODEL_FEATURES[name])
+        count = (data_bits ^ _MODEL_BITS[name]).bit_count()
         if best is None or best_count > count:
             best, best_count = name, count
     if best is None:
@@ -232,15 +242,15 @@ _BASE_PENALTY = 2
 def _candidate_cost(enabled: int, disabled_count: int) -> tuple[int, int]:
     """(total cost, cost of the disabled features) of a candidate that adds
     `enabled` features and disables `disabled_count`."""
-    disabled = sum(_BASE_PENALTY + i for i in range(disabled_count))
+    # _BASE_PENALTY + (_BASE_PENALTY + 1) + ... for each disabled feature
+    disabled = disabled_count * _BASE_PENALTY + disabled_count * (disabled_count - 1) // 2
     return enabled + disabled, disabled
 
 
-# Each model's libvirt 9.0 features, and those of them in the map (only
-# those are listed, so only those count when candidates are compared).
+# Each model's libvirt 9.0 features, and their bits (see _bits).
 _MODERN_MODEL_FEATURES = {name: model_features_modern(name) for name in MODELS}
-_KNOWN_MODERN_MODEL_FEATURES = {
-    name: features & _KNOWN_MODERN for name, features in _MODERN_MODEL_FEATURES.items()
+_MODERN_MODEL_BITS = {
+    name: _bits(features, _POSITION_MODERN) for name, features in _MODERN_MODEL_FEATURES.items()
 }
 
 
@@ -259,7 +269,7 @@ def decode_modern(vendor: str | None, data: frozenset[str],
     """x86Decode: of the allowed models of the data's vendor, newest first,
     the one whose added and (costlier) disabled features cost least."""
     allowed_names = set(allowed)
-    known = data & _KNOWN_MODERN
+    data_bits = _bits(data, _POSITION_MODERN)
     # Candidates are compared by the counts of the features they would add
     # and disable; the feature list is built for the winner alone.
     best: str | None = None
@@ -268,9 +278,13 @@ def decode_modern(vendor: str | None, data: frozenset[str],
         model_vendor = MODELS[name][0]
         if name not in allowed_names or (vendor and model_vendor and vendor != model_vendor):
             continue
-        model = _KNOWN_MODERN_MODEL_FEATURES[name]
-        removed = sum(1 for f in removed_features(name) if f not in data)
-        cost = _candidate_cost(len(known - model), len(model - known) + removed)
+        model_bits = _MODERN_MODEL_BITS[name]
+        removed = 0
+        for f in removed_features(name):  # few models have any
+            if f not in data:
+                removed += 1
+        cost = _candidate_cost((data_bits & ~model_bits).bit_count(),
+                               (model_bits & ~data_bits).bit_count() + removed)
         if best is None or cost[0] < best_cost[0] or \
                 (cost[0] == best_cost[0] and cost[1] < best_cost[1]):
             best, best_cost = name, cost
