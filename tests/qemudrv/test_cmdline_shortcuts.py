@@ -179,3 +179,21 @@ def test_cpu_decoding_picks_what_comparing_every_feature_list_picks() -> None:
             _decoded(_decode_reference, guest, allowed, preferred, fallback)
         assert _decoded(cpu_x86.decode_modern, vendor, frozen, allowed) == \
             _decoded(_decode_modern_reference, vendor, frozen, allowed)
+
+
+def test_aes_inverses_from_the_generator_match_a_search() -> None:
+    from qemudrv import aes
+
+    def times(a: int, b: int) -> int:
+        result = 0
+        while b:
+            if b & 1:
+                result ^= a
+            a = aes._xtime(a)
+            b >>= 1
+        return result
+
+    inverses = aes._inverses()
+    assert inverses[0] == 0
+    for x in range(1, 256):
+        assert times(x, inverses[x]) == 1
