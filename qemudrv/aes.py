@@ -17,22 +17,24 @@ def _xtime(a: int) -> int:
     return (a ^ 0x11B) if a & 0x100 else a
 
 
-def _gf_mul(a: int, b: int) -> int:
-    result = 0
-    while b:
-        if b & 1:
-            result ^= a
-        a = _xtime(a)
-        b >>= 1
-    return result
+def _inverses() -> list[int]:
+    """The multiplicative inverse of each byte in GF(2^8) (0 for 0), from
+    the powers of the generator 3: the inverse of 3^i is 3^(255-i)."""
+    power = [0] * 255
+    log = [0] * 256
+    x = 1
+    for i in range(255):
+        power[i] = x
+        log[x] = i
+        x ^= _xtime(x)  # times 3
+    return [power[(255 - log[x]) % 255] if x else 0 for x in range(256)]
 
 
 @functools.cache
 def _sbox() -> tuple[int, ...]:
     """The S-box: the multiplicative inverse in GF(2^8), then the affine map."""
     box = []
-    for x in range(256):
-        inv = next((y for y in range(1, 256) if _gf_mul(x, y) == 1), 0) if x else 0
+    for inv in _inverses():
         s = inv
         for shift in range(1, 5):
             s ^= ((inv << shift) | (inv >> (8 - shift))) & 0xFF

@@ -132,31 +132,56 @@ def guest_data(host: Mapping[str, object], cpu: CPU) -> GuestData:
     return GuestData(frozenset(guest), str(host_vendor) if cpu.vendor and host_vendor else None)
 
 
+def _bits(names: Iterable[str], position: Mapping[str, int]) -> int:
+    """A set of features as an integer, a bit at each one's map position;
+    features the map lacks are left out (they are never listed). Candidate
+    models are compared by counting the bits where they differ."""
+    bits = 0
+    for name in names:
+        at = position.get(name)
+        if at is not None:
+            bits |= 1 << at
+    return bits
+
+
+_MODEL_BITS = {name: _bits(entry[1], _POSITION) for name, entry in MODELS.items()}
+
+
+def _difference(data: frozenset[str], model: frozenset[str]) -> list[CPUFeature]:
+    """The features to add to and remove from a model to get the data."""
+    feats = [CPUFeature(f, "require") for f in _in_reverse_map_order(data - model)]
+    feats += [CPUFeature(f, "disable") for f in _in_reverse_map_order(model - data)]
+    return feats
+
+
 def decode(
     data: GuestData, allowed: Sequence[str], preferred: str | None, fallback: str | None
 ) -> tuple[str, list[CPUFeature]]:
     """x86Decode: the allowed model needing the fewest extra features (the
     preferred one when allowed), and those features."""
-    best: tuple[str, list[CPUFeature]] | None = None
+    allowed_names = set(allowed)
+    data_bits = _bits(data.features, _POSITION)
+    # Candidates are compared by how many features they need (the known
+    # features in exactly one of the data and the model); the feature list
+    # is built for the winner alone.
+    best: str | None = None
+    best_count = 0
     for name in reversed(_MODEL_ORDER):
-        vendor, model = MODELS[name]
-        if name not in allowed:
+        vendor = MODELS[name][0]
+        if name not in allowed_names:
             if name == preferred and fallback != "allow":
                 raise UnsupportedError(f"CPU model {name} is not supported by hypervisor")
             continue
         if data.vendor and vendor and data.vendor != vendor:
             continue
-        add = data.features - model
-        remove = model - data.features
-        feats = [CPUFeature(f, "require") for f in _in_reverse_map_order(add)]
-        feats += [CPUFeature(f, "disable") for f in _in_reverse_map_order(remove)]
         if name == preferred:
-            return name, feats
-        if best is None or len(best[1]) > len(feats):
-            best = (name, feats)
+            return name, _difference(data.features, MODELS[name][1])
+        count = (data_bits ^ _MODEL_BITS[name]).bit_count()
+        if best is None or best_count > count:
+            best, best_count = name, count
     if best is None:
         raise UnsupportedError("Cannot find suitable CPU model for given data")
-    return best
+    return best, _difference(data.features, MODELS[best][1])
 
 
 # -- libvirt 9.0 (virCPUx86Update, virCPUx86Translate, x86Decode) -------------
@@ -214,34 +239,56 @@ def host_model_from_expansion(props: Mapping[str, object],
 _BASE_PENALTY = 2
 
 
-def _candidate_cost(features: list[CPUFeature]) -> tuple[int, int]:
-    """(total cost, cost of the disabled features) of a candidate's features."""
-    enabled = sum(1 for f in features if f.policy != "disable")
-    disabled_count = len(features) - enabled
-    disabled = sum(_BASE_PENALTY + i for i in range(disabled_count))
+def _candidate_cost(enabled: int, disabled_count: int) -> tuple[int, int]:
+    """(total cost, cost of the disabled features) of a candidate that adds
+    `enabled` features and disables `disabled_count`."""
+    # _BASE_PENALTY + (_BASE_PENALTY + 1) + ... for each disabled feature
+    disabled = disabled_count * _BASE_PENALTY + disabled_count * (disabled_count - 1) // 2
     return enabled + disabled, disabled
+
+
+# Each model's libvirt 9.0 features, and their bits (see _bits).
+_MODERN_MODEL_FEATURES = {name: model_features_modern(name) for name in MODELS}
+_MODERN_MODEL_BITS = {
+    name: _bits(features, _POSITION_MODERN) for name, features in _MODERN_MODEL_FEATURES.items()
+}
+
+
+def _modern_difference(name: str, data: frozenset[str]) -> list[CPUFeature]:
+    """The features to add to and disable in a model to get the data."""
+    model = _MODERN_MODEL_FEATURES[name]
+    feats = [CPUFeature(f, "require") for f in _in_map_order(data - model)]
+    feats += [CPUFeature(f, "disable") for f in _in_map_order(model - data)]
+    feats += [CPUFeature(f, "disable") for f in removed_features(name)
+              if f not in data]
+    return feats
 
 
 def decode_modern(vendor: str | None, data: frozenset[str],
                   allowed: Sequence[str]) -> tuple[str, list[CPUFeature]]:
     """x86Decode: of the allowed models of the data's vendor, newest first,
     the one whose added and (costlier) disabled features cost least."""
-    best: tuple[str, list[CPUFeature]] | None = None
+    allowed_names = set(allowed)
+    data_bits = _bits(data, _POSITION_MODERN)
+    # Candidates are compared by the counts of the features they would add
+    # and disable; the feature list is built for the winner alone.
+    best: str | None = None
     best_cost = (0, 0)
     for name in reversed(_MODEL_ORDER):
         model_vendor = MODELS[name][0]
-        if name not in allowed or (vendor and model_vendor and vendor != model_vendor):
+        if name not in allowed_names or (vendor and model_vendor and vendor != model_vendor):
             continue
-        model = model_features_modern(name)
-        feats = [CPUFeature(f, "require") for f in _in_map_order(data - model)]
-        feats += [CPUFeature(f, "disable") for f in _in_map_order(model - data)]
-        feats += [CPUFeature(f, "disable") for f in removed_features(name)
-                  if f not in data]
-        cost = _candidate_cost(feats)
+        model_bits = _MODERN_MODEL_BITS[name]
+        removed = 0
+        for f in removed_features(name):  # few models have any
+            if f not in data:
+                removed += 1
+        cost = _candidate_cost((data_bits & ~model_bits).bit_count(),
+                               (model_bits & ~data_bits).bit_count() + removed)
         if best is None or cost[0] < best_cost[0] or \
                 (cost[0] == best_cost[0] and cost[1] < best_cost[1]):
-            best, best_cost = (name, feats), cost
+            best, best_cost = name, cost
     if best is None:
         raise UnsupportedError("Cannot find suitable CPU model for given data",
                                code="internal error")
-    return best
+    return best, _modern_difference(best, data)

@@ -34,40 +34,51 @@ from .modern import is_modern
 
 Builder = Callable[[CommandLine, Domain, QemuCaps], None]
 
-# The device families, in the order of libvirt 1.3.1's qemuBuildCommandLine.
-DEVICE_ORDER: list[Builder] = [
-    controller.build_controllers,
-    disk.build_disks,
-    filesystem.build_filesystems,
-    net.build_interfaces,
-    smartcard.build_smartcards,
-    chardev.build_serials,
-    chardev.build_parallels,
-    chardev.build_channels,
-    chardev.build_consoles,
-    misc.build_tpm,
-    misc.build_hubs,
-    input.build_inputs,
-    graphics.build_graphics,
-    video.build_videos,
-    sound.build_sounds,
-    misc.build_watchdog,
-    redirdev.build_redirdevs,
-    hostdev.build_hostdevs,
+# The device families, in the order of libvirt 1.3.1's qemuBuildCommandLine,
+# each with the Devices list it writes: the builder is skipped for a domain
+# without such devices, which it would write nothing for. None: always called
+# (without devices these write -usb, -net none, -serial none, ...).
+DEVICE_ORDER: list[tuple[str | None, Builder]] = [
+    (None, controller.build_controllers),
+    (None, disk.build_disks),
+    ("filesystems", filesystem.build_filesystems),
+    (None, net.build_interfaces),
+    ("smartcards", smartcard.build_smartcards),
+    (None, chardev.build_serials),
+    (None, chardev.build_parallels),
+    ("channels", chardev.build_channels),
+    ("consoles", chardev.build_consoles),
+    ("tpms", misc.build_tpm),
+    ("hubs", misc.build_hubs),
+    ("inputs", input.build_inputs),
+    ("graphics", graphics.build_graphics),
+    (None, video.build_videos),
+    ("sounds", sound.build_sounds),
+    (None, misc.build_watchdog),
+    ("redirdevs", redirdev.build_redirdevs),
+    ("hostdevs", hostdev.build_hostdevs),
 ]
 
 # After the incoming migration URI.
-LATE_DEVICE_ORDER: list[Builder] = [
-    misc.build_memballoon,
-    rng.build_rngs,
-    misc.build_nvram,
+LATE_DEVICE_ORDER: list[tuple[str | None, Builder]] = [
+    (None, misc.build_memballoon),
+    ("rngs", rng.build_rngs),
+    (None, misc.build_nvram),
 ]
 
 # After the seccomp sandbox.
-TAIL_DEVICE_ORDER: list[Builder] = [
-    misc.build_panics,
-    misc.build_shmems,
+TAIL_DEVICE_ORDER: list[tuple[str | None, Builder]] = [
+    ("panics", misc.build_panics),
+    ("shmems", misc.build_shmems),
 ]
+
+
+def _build_devices(cmd: CommandLine, dom: Domain, caps: QemuCaps,
+                   order: list[tuple[str | None, Builder]]) -> None:
+    devices = dom.devices
+    for family, builder in order:
+        if family is None or getattr(devices, family):
+            builder(cmd, dom, caps)
 
 
 def build_command_line(
@@ -102,14 +113,11 @@ def build_command_line(
     general.build_clock(cmd, dom, caps)
     general.build_lifecycle(cmd, dom, caps)
     general.build_boot(cmd, dom, caps)
-    for builder in DEVICE_ORDER:
-        builder(cmd, dom, caps)
+    _build_devices(cmd, dom, caps, DEVICE_ORDER)
     general.build_incoming(cmd, migrate_from, migrate_fd)
-    for builder in LATE_DEVICE_ORDER:
-        builder(cmd, dom, caps)
+    _build_devices(cmd, dom, caps, LATE_DEVICE_ORDER)
     general.build_sandbox(cmd, dom, caps)
-    for builder in TAIL_DEVICE_ORDER:
-        builder(cmd, dom, caps)
+    _build_devices(cmd, dom, caps, TAIL_DEVICE_ORDER)
     general.build_msg_timestamp(cmd, dom, caps)
     general.build_qemu_passthrough(cmd, dom, caps)
     return cmd

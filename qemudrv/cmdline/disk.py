@@ -198,6 +198,10 @@ def _check_disks(dom: Domain) -> None:
         seen[disk.dst] = disk
 
 
+# The <boot dev> kind of a disk device (any other boots as 'hd').
+_BOOT_KINDS = {"cdrom": "cdrom", "floppy": "fd"}
+
+
 def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     _check_disks(dom)
     bootindex_mode = emit_bootindex(dom, caps)
@@ -209,7 +213,7 @@ def build_disks(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
                 raise UnsupportedError(f"unsupported usb disk type for '{disk.src.path}'")
             cmd.add("-usbdevice", f"disk:{disk.src.path}")
             continue
-        key = {"cdrom": "cdrom", "floppy": "fd"}.get(disk.device, "hd")
+        key = _BOOT_KINDS.get(disk.device, "hd")
         bootindex = boot.pop(key, 0)
         with_device = caps.has("device") and disk.bus not in ("xen", "sd")
         drive = build_drive_str(

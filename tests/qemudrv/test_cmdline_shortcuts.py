@@ -88,3 +88,112 @@ def test_setenv_replaces_the_first_assignment_in_place() -> None:
     cmd.setenv("B", "6")
     cmd.setenv("C", "7")
     assert cmd.env == [("A", "5"), ("B", "6"), ("A", "3"), ("C", "7")]
+
+
+def _decode_reference(data: Any, allowed: Any, preferred: Any, fallback: Any) -> Any:
+    """cpu_x86.decode as it was: every candidate's feature list built and compared."""
+    from qemudrv import cpu_x86, cpumap_x86
+    from qemudrv.errors import UnsupportedError
+
+    best = None
+    for name in reversed(tuple(cpumap_x86.MODELS)):
+        vendor, model = cpumap_x86.MODELS[name]
+        if name not in allowed:
+            if name == preferred and fallback != "allow":
+                raise UnsupportedError(f"CPU model {name} is not supported by hypervisor")
+            continue
+        if data.vendor and vendor and data.vendor != vendor:
+            continue
+        feats = [CPUFeature(f, "require")
+                 for f in cpu_x86._in_reverse_map_order(data.features - model)]
+        feats += [CPUFeature(f, "disable")
+                  for f in cpu_x86._in_reverse_map_order(model - data.features)]
+        if name == preferred:
+            return name, feats
+        if best is None or len(best[1]) > len(feats):
+            best = (name, feats)
+    if best is None:
+        raise UnsupportedError("Cannot find suitable CPU model for given data")
+    return best
+
+
+def _decode_modern_reference(vendor: Any, data: Any, allowed: Any) -> Any:
+    """cpu_x86.decode_modern as it was: every candidate's list built and costed."""
+    from qemudrv import cpu_x86, cpumap_x86
+    from qemudrv.errors import UnsupportedError
+
+    best = None
+    best_cost = (0, 0)
+    for name in reversed(tuple(cpumap_x86.MODELS)):
+        model_vendor = cpumap_x86.MODELS[name][0]
+        if name not in allowed or (vendor and model_vendor and vendor != model_vendor):
+            continue
+        model = cpu_x86.model_features_modern(name)
+        feats = [CPUFeature(f, "require") for f in cpu_x86._in_map_order(data - model)]
+        feats += [CPUFeature(f, "disable") for f in cpu_x86._in_map_order(model - data)]
+        feats += [CPUFeature(f, "disable") for f in cpu_x86.removed_features(name)
+                  if f not in data]
+        enabled = sum(1 for f in feats if f.policy != "disable")
+        disabled = sum(2 + i for i in range(len(feats) - enabled))
+        cost = (enabled + disabled, disabled)
+        if best is None or cost < best_cost:
+            best, best_cost = (name, feats), cost
+    if best is None:
+        raise UnsupportedError("Cannot find suitable CPU model for given data")
+    return best
+
+
+def _decoded(func: Any, *args: Any) -> Any:
+    from qemudrv.errors import UnsupportedError
+
+    try:
+        name, feats = func(*args)
+    except UnsupportedError as exc:
+        return str(exc)
+    return name, [(f.name, f.policy) for f in feats]
+
+
+def test_cpu_decoding_picks_what_comparing_every_feature_list_picks() -> None:
+    import random
+
+    from qemudrv import cpu_x86, cpumap_x86
+
+    rnd = random.Random(7)
+    models = list(cpumap_x86.MODELS)
+    features = [*cpumap_x86.FEATURES, *cpumap_x86.MSR_FEATURES, "not-in-the-map"]
+    for _ in range(300):
+        data = set(cpumap_x86.MODELS[rnd.choice(models)][1])
+        for _ in range(rnd.randint(0, 12)):
+            name = rnd.choice(features)
+            if rnd.random() < 0.5:
+                data.add(name)
+            else:
+                data.discard(name)
+        frozen = frozenset(data)
+        allowed = tuple(rnd.sample(models, rnd.randint(1, len(models))))
+        vendor = rnd.choice([None, "Intel", "AMD"])
+        preferred = rnd.choice([*models, None])
+        fallback = rnd.choice(["allow", "forbid"])
+        guest = cpu_x86.GuestData(frozen, vendor)
+        assert _decoded(cpu_x86.decode, guest, allowed, preferred, fallback) == \
+            _decoded(_decode_reference, guest, allowed, preferred, fallback)
+        assert _decoded(cpu_x86.decode_modern, vendor, frozen, allowed) == \
+            _decoded(_decode_modern_reference, vendor, frozen, allowed)
+
+
+def test_aes_inverses_from_the_generator_match_a_search() -> None:
+    from qemudrv import aes
+
+    def times(a: int, b: int) -> int:
+        result = 0
+        while b:
+            if b & 1:
+                result ^= a
+            a = aes._xtime(a)
+            b >>= 1
+        return result
+
+    inverses = aes._inverses()
+    assert inverses[0] == 0
+    for x in range(1, 256):
+        assert times(x, inverses[x]) == 1

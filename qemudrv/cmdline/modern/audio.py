@@ -76,6 +76,8 @@ def audiodev_props(audio: Audio) -> Props:
     props: Props = {"id": f"audio{audio.id}", "driver": _DRIVERS.get(audio.type, audio.type)}
     _add(props, attrs, (("timerPeriod", "timer-period", "uint"),))
     _add(props, attrs, _TOP_PROPS.get(audio.type, ()))
+    if not audio.children:
+        return props  # no <input> or <output>
     for tag, key in (("input", "in"), ("output", "out")):
         node = next((c for c in audio.children if c.tag == tag), None)
         io = _io_props(audio, node)

@@ -49,22 +49,17 @@ _FORMAT_DRIVERS = {"ploop": "parallels", "vhd": "vhdx"}
 _PLAIN_FORMATS = frozenset({"bochs", "cloop", "dmg", "vdi", "vpc", "qed", "vmdk"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
-    """One image of a disk's chain with its node names."""
+    """One image of a disk's chain with its node names (made once: every
+    node and secret of the chain names them)."""
 
     src: StorageSource
     index: int
     readonly: bool
     top: bool
-
-    @property
-    def storage_node(self) -> str:
-        return f"libvirt-{self.index}-storage"
-
-    @property
-    def format_node(self) -> str:
-        return f"libvirt-{self.index}-format"
+    storage_node: str  # libvirt-N-storage
+    format_node: str  # libvirt-N-format
 
     @property
     def slice_node(self) -> str:
@@ -96,7 +91,8 @@ def disk_images(dom: Domain) -> dict[int, list[Image]]:
             counter += 1
             # a backing image is always read-only; a CD-ROM is too
             readonly = pos > 0 or disk.readonly or disk.device == "cdrom"
-            chain.append(Image(src, counter, readonly, pos == 0))
+            chain.append(Image(src, counter, readonly, pos == 0, f"libvirt-{counter}-storage",
+                               f"libvirt-{counter}-format"))
         images[id(disk)] = chain
     return images
 
@@ -360,10 +356,10 @@ def _is_ipv6(address: str) -> bool:
 
 
 def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps,
-                   fdset: FDSet | None) -> Props:
-    """qemuBlockStorageSourceGetBackendProps with auto-read-only."""
+                   fdset: FDSet | None, kind: str, cache: Props) -> Props:
+    """qemuBlockStorageSourceGetBackendProps with auto-read-only; ``kind``
+    is the image's actual type, ``cache`` the disk's cache_props."""
     src = image.src
-    kind = actual_type(src)
     read_only: bool | None = None
     props: Props
     if kind == "network":
@@ -397,7 +393,7 @@ def _storage_props(dom: Domain, disk: Disk, image: Image, caps: QemuCaps,
     else:
         raise UnsupportedError(f"unsupported disk source type '{kind}'")
     props["node-name"] = image.storage_node
-    props.update(cache_props(disk))
+    props.update(cache)
     if read_only is None:
         props["auto-read-only"] = True
     else:
@@ -435,27 +431,30 @@ def _needs_slice_node(disk: Disk, image: Image) -> bool:
     return enc is not None and enc.format == "luks"
 
 
-def _slice_props(disk: Disk, image: Image) -> Props:
+def _slice_props(image: Image, cache: Props) -> Props:
     """qemuBlockStorageSourceGetBlockdevStorageSliceProps."""
     offset, size = image.src.slice_storage or (0, 0)
     props: Props = {"driver": "raw", "node-name": image.slice_node, "offset": offset,
                     "size": size, "file": image.storage_node, "auto-read-only": True,
                     "discard": "unmap"}
-    props.update(cache_props(disk))
+    props.update(cache)
     return props
 
 
-def _format_props(disk: Disk, image: Image) -> Props:
-    """qemuBlockStorageSourceGetBlockdevProps."""
+def _format_props(disk: Disk, image: Image, kind: str, cache: Props,
+                  sliced: bool) -> Props:
+    """qemuBlockStorageSourceGetBlockdevProps; ``kind`` is the image's
+    actual type, ``cache`` the disk's cache_props, ``sliced`` whether a
+    slice node sits under the format node."""
     src = image.src
     props: Props = {"node-name": image.format_node, "read-only": image.readonly}
     if disk.discard not in (None, "default"):
         props["discard"] = disk.discard
     if image.top and (zeroes := detect_zeroes(disk)) is not None:
         props["detect-zeroes"] = zeroes
-    props.update(cache_props(disk))
+    props.update(cache)
     # qemuDomainPrepareDiskSource: a pool volume without a format
-    fmt = src.format or ("fat" if actual_type(src) == "dir" else "raw")
+    fmt = src.format or ("fat" if kind == "dir" else "raw")
     enc = image_encryption(disk, image) if _encrypted_with_qemu(disk, image) else None
     key_secret = SecretAliases(image).encryption if enc is not None else ""
     if fmt in ("raw", "fat"):
@@ -478,7 +477,7 @@ def _format_props(disk: Disk, image: Image) -> Props:
         props["driver"] = fmt
     else:
         raise UnsupportedError(f"mishandled storage format '{fmt}'", code="internal error")
-    props["file"] = image.slice_node if _needs_slice_node(disk, image) else image.storage_node
+    props["file"] = image.slice_node if sliced else image.storage_node
     if src.backing is not None or src.backing_terminated:
         if fmt in _BACKING_FORMATS:
             props["backing"] = None if src.backing is None else \
@@ -502,16 +501,18 @@ def pr_manager_alias(image: Image) -> str:
     return f"pr-helper-{image.storage_node}"
 
 
-def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCaps) -> None:
+def _add_image_secrets(cmd: CommandLine, disk: Disk, image: Image, caps: QemuCaps,
+                       kind: str) -> None:
     """qemuBuildBlockStorageSourceAttachDataCommandline's objects: an
-    unmanaged reservations helper, then the secrets."""
+    unmanaged reservations helper, then the secrets (``kind``: the image's
+    actual type)."""
     reservations = image.src.reservations
     if reservations is not None and not reservations[0]:
         add_object(cmd, "pr-manager-helper", pr_manager_alias(image),
                    {"path": reservations[1]}, caps)
     # The aliases only for an image that has secrets (most have none).
     auth = image_auth(disk, image)
-    if auth is not None and actual_type(image.src) == "network" and image.src.protocol != "ssh":
+    if auth is not None and kind == "network" and image.src.protocol != "ssh":
         add_secret(cmd, caps, SecretAliases(image).auth, secret_value(caps, auth.usage))
     enc = image_encryption(disk, image)
     if enc is not None and enc.secrets:
@@ -564,12 +565,16 @@ def build_chain(cmd: CommandLine, dom: Domain, disk: Disk, images: list[Image],
             continue
         for pos, fd in enumerate(fdset.fds):
             cmd.add("-add-fd", f"set={fdset.index},fd={fd},opaque={image.storage_node}{pos}")
+    cache = cache_props(disk)  # the same for every node of the chain
     for image in reversed(images):
-        _add_image_secrets(cmd, disk, image, caps)
-        add_blockdev(cmd, _storage_props(dom, disk, image, caps, fdsets.get(id(image.src))))
-        if _needs_slice_node(disk, image):
-            add_blockdev(cmd, _slice_props(disk, image))
-        add_blockdev(cmd, _format_props(disk, image))
+        kind = actual_type(image.src)
+        _add_image_secrets(cmd, disk, image, caps, kind)
+        add_blockdev(cmd, _storage_props(dom, disk, image, caps, fdsets.get(id(image.src)),
+                                         kind, cache))
+        sliced = _needs_slice_node(disk, image)
+        if sliced:
+            add_blockdev(cmd, _slice_props(image, cache))
+        add_blockdev(cmd, _format_props(disk, image, kind, cache, sliced))
     top = images[0].format_node
     if disk.copy_on_read:
         node = f"libvirt-CoR-{disk.dst}"

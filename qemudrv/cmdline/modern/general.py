@@ -255,6 +255,8 @@ def build_memory(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildNumaCommandLine."""
+    if not _has_numa(dom):
+        return  # no nodes, nothing to write: the machine need not be looked up
     supported = machine_info(dom, caps).get("numaMemSupported") == "yes"
     guest_memory.build_numa(cmd, dom, caps, supported)
 
