@@ -171,7 +171,7 @@ class _ChildIndexes(threading.local):
 
 
 _INDEX = _ChildIndexes()
-_NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
+NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 
@@ -184,7 +184,7 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
     if hit is not None:
         return hit
     if not len(el):  # most elements asked have no children: nothing to index
-        return _NO_CHILDREN
+        return NO_CHILDREN
     index: dict[str, list[Element]] = {}
     for c in el:
         t = c.tag
@@ -198,6 +198,17 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
         entries.clear()
     entries[el] = index
     return index
+
+
+def indexed_text(kids: dict[str, list[Element]], name: str) -> str | None:
+    """child_text() over an index already taken (children_by_tag()): the
+    text of the first child called ``name``, None when absent or empty.
+    ``name`` is a literal tag, never a pattern."""
+    found = kids.get(name)
+    if not found:
+        return None
+    value = found[0].text
+    return value if value else None
 
 
 def child(el: Element, name: str) -> Element | None:
