@@ -216,7 +216,9 @@ def child(el: Element, name: str) -> Element | None:
     # The hottest function of the parsers: the cache hit is inlined.
     index = _INDEX.entries.get(el)
     if index is None:
-        index = children_by_tag(el)
+        # Not indexed yet, or a leaf (never indexed): a leaf is answered
+        # without a second call and cache lookup.
+        index = children_by_tag(el) if len(el) else NO_CHILDREN
     same = index.get(name)
     if same is not None:
         return same[0]
