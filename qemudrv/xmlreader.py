@@ -106,7 +106,7 @@ def _check_declared_encoding(text: str | bytes, what: str) -> bytes:
 
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
-    _INDEX.entries.clear()  # drop the previous document's child indexes
+    _INDEX.clear()  # drop the previous document's child indexes
     if len(text) > _MAX_DOCUMENT:  # checked early too: encoding never makes it shorter
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
     data = _check_declared_encoding(text, what)
@@ -155,22 +155,20 @@ def elements(el: Element, name: str | None = None) -> Iterator[Element]:
             yield c
 
 
-class _ChildIndexes(threading.local):
-    """Per thread: element -> its child elements grouped by tag.
-
-    The parsers look up the children of one element by name many times
-    (the root of a domain some forty times); one pass over the children
-    makes each later lookup a dict access. lxml elements hash and compare
-    by identity, and a key keeps its element (proxy) alive, so the element
-    itself is the key; parse_document() empties the cache. The readers
-    never restructure a tree while reading it, which the cache relies on.
-    """
-
-    def __init__(self) -> None:
-        self.entries: dict[Element, dict[str, list[Element]]] = {}
-
-
-_INDEX = _ChildIndexes()
+# Element -> its child elements grouped by tag.
+#
+# The parsers look up the children of one element by name many times (the
+# root of a domain some forty times); one pass over the children makes each
+# later lookup a dict access. lxml elements hash and compare by identity,
+# and a key keeps its element (proxy) alive, so the element itself is the
+# key; parse_document() empties the cache. The readers never restructure a
+# tree while reading it, which the cache relies on.
+#
+# One dict for all threads: a thread-local one cost a third of each
+# lookup. Threads parse different documents, so their keys never meet; a
+# thread that empties the cache (a new document, or the bound) only makes
+# another thread index its elements again, never read a wrong index.
+_INDEX: dict[Element, dict[str, list[Element]]] = {}
 NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
@@ -179,8 +177,7 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
     """The child elements of ``el`` grouped by tag, in document order (the
     cached index: callers only read it). A parser that asks for several
     children of one element takes this once instead of calling child()."""
-    entries = _INDEX.entries
-    hit = entries.get(el)
+    hit = _INDEX.get(el)
     if hit is not None:
         return hit
     if not len(el):  # most elements asked have no children: nothing to index
@@ -194,9 +191,9 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
                 index[t] = [c]
             else:
                 same.append(c)
-    if len(entries) >= _INDEX_LIMIT:
-        entries.clear()
-    entries[el] = index
+    if len(_INDEX) >= _INDEX_LIMIT:
+        _INDEX.clear()
+    _INDEX[el] = index
     return index
 
 
@@ -214,7 +211,7 @@ def indexed_text(kids: dict[str, list[Element]], name: str) -> str | None:
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
     # The hottest function of the parsers: the cache hit is inlined.
-    index = _INDEX.entries.get(el)
+    index = _INDEX.get(el)
     if index is None:
         # Not indexed yet, or a leaf (never indexed): a leaf is answered
         # without a second call and cache lookup.
