@@ -230,7 +230,12 @@ def child(el: Element, name: str) -> Element | None:
 def children(el: Element, name: str) -> list[Element]:
     if "*" in name or "{}" in name:  # a pattern: lxml matches it (see child())
         return list(el.iterchildren(name))
-    return list(children_by_tag(el).get(name, ()))
+    index = _INDEX.get(el)  # children_by_tag(), its cache hit and leaves inlined
+    if index is None:
+        if not len(el):
+            return []
+        index = children_by_tag(el)
+    return list(index.get(name, ()))
 
 
 def text(el: Element | None) -> str | None:
