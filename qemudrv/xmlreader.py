@@ -264,6 +264,18 @@ def parse_int(value: str, base: int = 10) -> int:
     v = value.strip()
     if base != 0:
         return int(v, base)
+    # The usual spellings without the regular expression: 0x and hex digits
+    # (ASCII letters and digits only, so no sign, blank or '_' that int()
+    # would take), or a decimal number without a leading zero.
+    if v[:2] in ("0x", "0X"):
+        hex_digits = v[2:]
+        if hex_digits.isascii() and hex_digits.isalnum():
+            try:
+                return int(hex_digits, 16)
+            except ValueError:
+                pass  # a letter past 'f': refused below
+    elif v.isascii() and v.isdigit() and v[0] != "0":
+        return int(v, 10)
     found = _INT_ANY_BASE.fullmatch(v)
     if found is None:
         raise ValueError(value)
