@@ -24,6 +24,7 @@ from .context import ParseContext
 from .features import parse_features_modern
 from .firmware import parse_acpi_options, parse_firmware_options, parse_loader_options
 from .general_values import tristate_value, uint_value
+from .net import sanitize_path
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
 
@@ -42,6 +43,26 @@ FEATURES = (
     "acpi", "apic", "pae", "hap", "viridian", "privnet", "hyperv", "kvm",
     "pvspinlock", "capabilities", "pmu", "vmport", "gic",
 )
+
+
+def _parse_acpi_table(os_el: Element) -> str | None:
+    """virDomainDefParseBootAcpiOptions: at most one table, a SLIC one.
+
+    parse_acpi_options() has read and checked the table already; this second
+    reading, which cleans the path as <interface> paths are cleaned (a
+    leading '//' too), gives the value kept."""
+    acpi = child(os_el, "acpi")
+    tables = children(acpi, "table") if acpi is not None else []
+    if len(tables) > 1:
+        raise XMLError("Only one acpi table is supported")
+    if not tables:
+        return None
+    kind = tables[0].get("type")
+    if kind is None:
+        raise XMLError("Missing acpi table type")
+    if kind != "slic":
+        raise XMLError(f"Unknown acpi table type: {kind}")
+    return sanitize_path(text(tables[0]) or "")
 
 
 def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
@@ -82,7 +103,7 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
             if os_type == "hvm":
                 parse_firmware_options(os_el, dom, ctx)
             parse_loader_options(os_el, dom)
-            if os_type == "hvm":  # the SLIC table (libvirt 9.0)
+            if os_type == "hvm":
                 parse_acpi_options(os_el, dom)
         else:
             found = os_kids.get("loader")
@@ -102,6 +123,8 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
                     loader.nvram_template = nvram_el.get("template")
                 os_.loader = loader
     if os_type == "hvm":
+        if ctx.modern:
+            os_.slic_table = _parse_acpi_table(os_el)
         _parse_boot(os_kids, dom, ctx)
         found = os_kids.get("smbios")
         if found:
