@@ -106,7 +106,7 @@ def _check_declared_encoding(text: str | bytes, what: str) -> bytes:
 
 def parse_document(text: str | bytes, what: str = "domain definition") -> Element:
     """Parse ``text`` into its root element, refusing anything unsafe."""
-    _INDEX.entries.clear()  # drop the previous document's child indexes
+    _INDEX.clear()  # drop the previous document's child indexes
     if len(text) > _MAX_DOCUMENT:  # checked early too: encoding never makes it shorter
         raise XMLError(f"{what}: document larger than {_MAX_DOCUMENT} bytes")
     data = _check_declared_encoding(text, what)
@@ -155,23 +155,21 @@ def elements(el: Element, name: str | None = None) -> Iterator[Element]:
             yield c
 
 
-class _ChildIndexes(threading.local):
-    """Per thread: element -> its child elements grouped by tag.
-
-    The parsers look up the children of one element by name many times
-    (the root of a domain some forty times); one pass over the children
-    makes each later lookup a dict access. lxml elements hash and compare
-    by identity, and a key keeps its element (proxy) alive, so the element
-    itself is the key; parse_document() empties the cache. The readers
-    never restructure a tree while reading it, which the cache relies on.
-    """
-
-    def __init__(self) -> None:
-        self.entries: dict[Element, dict[str, list[Element]]] = {}
-
-
-_INDEX = _ChildIndexes()
-_NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
+# Element -> its child elements grouped by tag.
+#
+# The parsers look up the children of one element by name many times (the
+# root of a domain some forty times); one pass over the children makes each
+# later lookup a dict access. lxml elements hash and compare by identity,
+# and a key keeps its element (proxy) alive, so the element itself is the
+# key; parse_document() empties the cache. The readers never restructure a
+# tree while reading it, which the cache relies on.
+#
+# One dict for all threads: a thread-local one cost a third of each
+# lookup. Threads parse different documents, so their keys never meet; a
+# thread that empties the cache (a new document, or the bound) only makes
+# another thread index its elements again, never read a wrong index.
+_INDEX: dict[Element, dict[str, list[Element]]] = {}
+NO_CHILDREN: dict[str, list[Element]] = {}  # shared: the index is only read
 _INDEX_LIMIT = 4096  # elements, a bound for callers that never parse
 
 
@@ -179,12 +177,11 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
     """The child elements of ``el`` grouped by tag, in document order (the
     cached index: callers only read it). A parser that asks for several
     children of one element takes this once instead of calling child()."""
-    entries = _INDEX.entries
-    hit = entries.get(el)
+    hit = _INDEX.get(el)
     if hit is not None:
         return hit
     if not len(el):  # most elements asked have no children: nothing to index
-        return _NO_CHILDREN
+        return NO_CHILDREN
     index: dict[str, list[Element]] = {}
     for c in el:
         t = c.tag
@@ -194,18 +191,31 @@ def children_by_tag(el: Element) -> dict[str, list[Element]]:
                 index[t] = [c]
             else:
                 same.append(c)
-    if len(entries) >= _INDEX_LIMIT:
-        entries.clear()
-    entries[el] = index
+    if len(_INDEX) >= _INDEX_LIMIT:
+        _INDEX.clear()
+    _INDEX[el] = index
     return index
+
+
+def indexed_text(kids: dict[str, list[Element]], name: str) -> str | None:
+    """child_text() over an index already taken (children_by_tag()): the
+    text of the first child called ``name``, None when absent or empty.
+    ``name`` is a literal tag, never a pattern."""
+    found = kids.get(name)
+    if not found:
+        return None
+    value = found[0].text
+    return value if value else None
 
 
 def child(el: Element, name: str) -> Element | None:
     """The first child element called ``name``."""
     # The hottest function of the parsers: the cache hit is inlined.
-    index = _INDEX.entries.get(el)
+    index = _INDEX.get(el)
     if index is None:
-        index = children_by_tag(el)
+        # Not indexed yet, or a leaf (never indexed): a leaf is answered
+        # without a second call and cache lookup.
+        index = children_by_tag(el) if len(el) else NO_CHILDREN
     same = index.get(name)
     if same is not None:
         return same[0]
@@ -220,7 +230,12 @@ def child(el: Element, name: str) -> Element | None:
 def children(el: Element, name: str) -> list[Element]:
     if "*" in name or "{}" in name:  # a pattern: lxml matches it (see child())
         return list(el.iterchildren(name))
-    return list(children_by_tag(el).get(name, ()))
+    index = _INDEX.get(el)  # children_by_tag(), its cache hit and leaves inlined
+    if index is None:
+        if not len(el):
+            return []
+        index = children_by_tag(el)
+    return list(index.get(name, ()))
 
 
 def text(el: Element | None) -> str | None:
@@ -249,6 +264,18 @@ def parse_int(value: str, base: int = 10) -> int:
     v = value.strip()
     if base != 0:
         return int(v, base)
+    # The usual spellings without the regular expression: 0x and hex digits
+    # (ASCII letters and digits only, so no sign, blank or '_' that int()
+    # would take), or a decimal number without a leading zero.
+    if v[:2] in ("0x", "0X"):
+        hex_digits = v[2:]
+        if hex_digits.isascii() and hex_digits.isalnum():
+            try:
+                return int(hex_digits, 16)
+            except ValueError:
+                pass  # a letter past 'f': refused below
+    elif v.isascii() and v.isdigit() and v[0] != "0":
+        return int(v, 10)
     found = _INT_ANY_BASE.fullmatch(v)
     if found is None:
         raise ValueError(value)

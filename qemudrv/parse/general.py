@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 import uuid as uuidlib
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -19,7 +20,7 @@ from ..errors import XMLError
 from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
 from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
-from ..xmlreader import Element, child, child_text, children, text
+from ..xmlreader import Element, child, child_text, children, children_by_tag, indexed_text, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
 from .iothreads import parse_default_iothread, parse_pool
@@ -53,28 +54,29 @@ def parse_header(root: Element, dom: Domain, ctx: ParseContext) -> None:
     dom.id = None
     if not ctx.inactive and root.get("id") is not None:
         dom.id = int_value(root.get("id"), "domain id")
-    name = child_text(root, "name")
+    kids = children_by_tag(root)  # read once for the header's elements
+    name = indexed_text(kids, "name")
     if not name:
         raise XMLError("missing name information")
     dom.name = name
-    raw_uuid = child_text(root, "uuid")
+    raw_uuid = indexed_text(kids, "uuid")
     if raw_uuid is None:
         dom.uuid = str(uuidlib.uuid4())
     else:
         dom.uuid = _parse_uuid(raw_uuid)
     if ctx.modern:
-        dom.genid = _parse_genid(root, ctx)
-    dom.title = child_text(root, "title")
+        dom.genid = _parse_genid(kids.get("genid", ()), ctx)
+    dom.title = indexed_text(kids, "title")
     if dom.title is not None and "\n" in dom.title:
         raise XMLError("Domain title can't contain newlines")
-    dom.description = child_text(root, "description")
-    dom.metadata = _parse_metadata(child(root, "metadata"))
+    dom.description = indexed_text(kids, "description")
+    found = kids.get("metadata")
+    dom.metadata = _parse_metadata(found[0]) if found else None
 
 
-def _parse_genid(root: Element, ctx: ParseContext) -> str | None:
+def _parse_genid(nodes: Sequence[Element], ctx: ParseContext) -> str | None:
     """<genid> (libvirt 9.0): the VM generation ID given, or generated when
-    the element is empty."""
-    nodes = children(root, "genid")
+    the element is empty. ``nodes``: the <genid> children of <domain>."""
     if len(nodes) > 1:
         raise XMLError("element 'genid' can only appear once")
     if not nodes:
@@ -153,16 +155,20 @@ def _check_hugepage_sets(pages: list[Hugepage]) -> None:
 
 def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
     mem = dom.memory
-    mem_el = child(root, "memory")
-    has_numa = _has_numa_cells(root)
+    kids = children_by_tag(root)  # read once for the memory sections
+    found = kids.get("memory")
+    mem_el = found[0] if found else None
+    found = kids.get("cpu")
+    has_numa = found is not None and _has_numa_cells(found[0])
     # 9.0 reads <memory> as optional and checks the size in post-parse.
     total = parse_memory_value(mem_el, ctx, required=not (has_numa or ctx.modern),
                                what="./memory[1]")
     mem.total = total or 0
     if mem_el is not None and mem_el.get("dumpCore") is not None:
         mem.dump_core = tristate_value(mem_el.get("dumpCore"), "memory dumpCore", "on", "off")
-    max_el = child(root, "maxMemory")
-    if max_el is not None:
+    found = kids.get("maxMemory")
+    if found:
+        max_el = found[0]
         mem.max_memory = parse_memory_value(max_el, ctx, what="./maxMemory[1]") or 0
         slots = max_el.get("slots")
         if slots is None:
@@ -170,24 +176,26 @@ def parse_memory(root: Element, dom: Domain, ctx: ParseContext) -> None:
         mem.slots = uint_value(slots, "memory slot count") or 0
         if mem.slots > UINT_MAX:
             raise XMLError(f"invalid value '{slots}' for memory slot count")
-    cur = parse_memory_value(child(root, "currentMemory"), ctx, what="./currentMemory[1]")
+    found = kids.get("currentMemory")
+    cur = parse_memory_value(found[0] if found else None, ctx, what="./currentMemory[1]")
     mem.cur_balloon = cur or 0
 
-    backing = child(root, "memoryBacking")
-    if backing is not None:
-        _parse_memory_backing(backing, dom, ctx)
+    found = kids.get("memoryBacking")
+    if found:
+        _parse_memory_backing(found[0], dom, ctx)
 
-    tune = child(root, "memtune")
-    if tune is not None:
+    found = kids.get("memtune")
+    if found:
+        tune = found[0]
         mem.hard_limit = _limit_value(child(tune, "hard_limit"), ctx)
         mem.soft_limit = _limit_value(child(tune, "soft_limit"), ctx)
         mem.min_guarantee = _limit_value(child(tune, "min_guarantee"), ctx)
         mem.swap_hard_limit = _limit_value(child(tune, "swap_hard_limit"), ctx)
 
 
-def _has_numa_cells(root: Element) -> bool:
-    cpu = child(root, "cpu")
-    numa = child(cpu, "numa") if cpu is not None else None
+def _has_numa_cells(cpu: Element) -> bool:
+    """Whether the domain's <cpu> has a <numa> with a <cell>."""
+    numa = child(cpu, "numa")
     return numa is not None and child(numa, "cell") is not None
 
 

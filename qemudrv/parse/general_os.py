@@ -9,7 +9,17 @@ from ..errors import XMLError
 from ..limits import LLONG_MAX, LLONG_MIN
 from ..model.domain import Domain
 from ..model.general import HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
-from ..xmlreader import Element, child, child_text, children, elements, text
+from ..xmlreader import (
+    NO_CHILDREN,
+    Element,
+    child,
+    child_text,
+    children,
+    children_by_tag,
+    elements,
+    indexed_text,
+    text,
+)
 from .context import ParseContext
 from .features import parse_features_modern
 from .firmware import parse_acpi_options, parse_firmware_options, parse_loader_options
@@ -36,7 +46,11 @@ FEATURES = (
 
 
 def _parse_acpi_table(os_el: Element) -> str | None:
-    """virDomainDefParseBootAcpiOptions: at most one table, a SLIC one."""
+    """virDomainDefParseBootAcpiOptions: at most one table, a SLIC one.
+
+    parse_acpi_options() has read and checked the table already; this second
+    reading, which cleans the path as <interface> paths are cleaned (a
+    leading '//' too), gives the value kept."""
     acpi = child(os_el, "acpi")
     tables = children(acpi, "table") if acpi is not None else []
     if len(tables) > 1:
@@ -52,9 +66,15 @@ def _parse_acpi_table(os_el: Element) -> str | None:
 
 
 def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
-    os_el = child(root, "os")
+    # The children of <domain> and of <os> are each read from their index
+    # once, instead of a child() lookup per element asked for.
+    root_kids = children_by_tag(root)
+    found = root_kids.get("os")
+    os_el = found[0] if found else None
+    os_kids = children_by_tag(os_el) if os_el is not None else NO_CHILDREN
     os_ = dom.os
-    type_el = child(os_el, "type") if os_el is not None else None
+    found = os_kids.get("type")
+    type_el = found[0] if found else None
     os_type = text(type_el)
     if os_type is None:
         raise XMLError("an os <type> must be specified")
@@ -67,44 +87,48 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
     assert type_el is not None
     os_.arch = type_el.get("arch")
     os_.machine = type_el.get("machine")
-    os_.bootloader = child_text(root, "bootloader")
-    os_.bootloader_args = child_text(root, "bootloader_args")
+    os_.bootloader = indexed_text(root_kids, "bootloader")
+    os_.bootloader_args = indexed_text(root_kids, "bootloader_args")
     assert os_el is not None
     if os_type in ("exe",):
-        os_.init = child_text(os_el, "init")
-        os_.initargs = [text(a) or "" for a in children(os_el, "initarg")]
+        os_.init = indexed_text(os_kids, "init")
+        os_.initargs = [text(a) or "" for a in os_kids.get("initarg", ())]
     if os_type in ("xen", "hvm", "uml"):
-        os_.kernel = child_text(os_el, "kernel")
-        os_.initrd = child_text(os_el, "initrd")
-        os_.cmdline = child_text(os_el, "cmdline")
-        os_.dtb = child_text(os_el, "dtb")
-        os_.root = child_text(os_el, "root")
+        os_.kernel = indexed_text(os_kids, "kernel")
+        os_.initrd = indexed_text(os_kids, "initrd")
+        os_.cmdline = indexed_text(os_kids, "cmdline")
+        os_.dtb = indexed_text(os_kids, "dtb")
+        os_.root = indexed_text(os_kids, "root")
         if ctx.modern:
             if os_type == "hvm":
                 parse_firmware_options(os_el, dom, ctx)
             parse_loader_options(os_el, dom)
             if os_type == "hvm":
                 parse_acpi_options(os_el, dom)
-        loader_el = None if ctx.modern else child(os_el, "loader")
-        nvram_el = child(os_el, "nvram")
-        if loader_el is not None:
-            loader = Loader()
-            loader.readonly = tristate_value(loader_el.get("readonly"), "loader readonly")
-            ltype = loader_el.get("type")
-            if ltype is not None and ltype not in ("rom", "pflash"):
-                raise XMLError(f"unknown type value: {ltype}")
-            loader.type = ltype
-            loader.path = text(loader_el)
-            if nvram_el is not None:
-                loader.nvram = text(nvram_el)
-                loader.nvram_template = nvram_el.get("template")
-            os_.loader = loader
+        else:
+            found = os_kids.get("loader")
+            if found:
+                loader_el = found[0]
+                found = os_kids.get("nvram")
+                nvram_el = found[0] if found else None
+                loader = Loader()
+                loader.readonly = tristate_value(loader_el.get("readonly"), "loader readonly")
+                ltype = loader_el.get("type")
+                if ltype is not None and ltype not in ("rom", "pflash"):
+                    raise XMLError(f"unknown type value: {ltype}")
+                loader.type = ltype
+                loader.path = text(loader_el)
+                if nvram_el is not None:
+                    loader.nvram = text(nvram_el)
+                    loader.nvram_template = nvram_el.get("template")
+                os_.loader = loader
     if os_type == "hvm":
         if ctx.modern:
             os_.slic_table = _parse_acpi_table(os_el)
-        _parse_boot(os_el, dom, ctx)
-        smbios = child(os_el, "smbios")
-        if smbios is not None:
+        _parse_boot(os_kids, dom, ctx)
+        found = os_kids.get("smbios")
+        if found:
+            smbios = found[0]
             mode = smbios.get("mode")
             if mode is None:
                 raise XMLError("missing mode for smbios")
@@ -115,17 +139,19 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
             os_.smbios_mode = mode
 
 
-def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
+def _parse_boot(os_kids: dict[str, list[Element]], dom: Domain, ctx: ParseContext) -> None:
+    """<boot>, <bootmenu> and <bios> from the index of <os>'s children."""
     os_ = dom.os
-    for b in children(os_el, "boot")[:4]:
+    for b in os_kids.get("boot", ())[:4]:
         dev = b.get("dev")
         if dev is None:
             raise XMLError("missing boot device")
         if dev not in BOOT_DEVS:
             raise XMLError(f"unknown boot device '{dev}'")
         os_.boot_devs.append(dev)
-    menu = child(os_el, "bootmenu")
-    if menu is not None:
+    found = os_kids.get("bootmenu")
+    if found:
+        menu = found[0]
         enable = menu.get("enable")
         if enable is not None:
             os_.bootmenu = (
@@ -141,8 +167,9 @@ def _parse_boot(os_el: Element, dom: Domain, ctx: ParseContext) -> None:
                 raise XMLError("invalid value for boot menu timeout, must be in range [0,65535]",
                                code="unsupported configuration")
             os_.bm_timeout = t
-    bios = child(os_el, "bios")
-    if bios is not None:
+    found = os_kids.get("bios")
+    if found:
+        bios = found[0]
         us = bios.get("useserial")
         if us is not None:
             os_.bios_useserial = us == "yes"
@@ -341,18 +368,20 @@ def _parse_timer(el: Element, modern: bool) -> Timer:
 
 def parse_lifecycle(root: Element, dom: Domain, ctx: ParseContext) -> None:
     lc = dom.lifecycle
-    lc.on_reboot = _action(root, "on_reboot", LIFECYCLE, "restart")
-    lc.on_poweroff = _action(root, "on_poweroff", LIFECYCLE, "destroy")
-    lc.on_crash = _action(root, "on_crash", CRASH, "destroy")
-    lf = child_text(root, "on_lockfailure")
+    kids = children_by_tag(root)  # read once for the four actions
+    lc.on_reboot = _action(kids, "on_reboot", LIFECYCLE, "restart")
+    lc.on_poweroff = _action(kids, "on_poweroff", LIFECYCLE, "destroy")
+    lc.on_crash = _action(kids, "on_crash", CRASH, "destroy")
+    lf = indexed_text(kids, "on_lockfailure")
     if lf is not None:
         if lf not in LOCKFAILURE:
             raise XMLError(f"unknown on_lockfailure action: {lf}")
         lc.on_lockfailure = lf
 
 
-def _action(root: Element, name: str, choices: tuple[str, ...], default: str) -> str:
-    value = child_text(root, name)
+def _action(kids: dict[str, list[Element]], name: str, choices: tuple[str, ...],
+            default: str) -> str:
+    value = indexed_text(kids, name)
     if value is None:
         return default
     if value not in choices:

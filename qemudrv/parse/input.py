@@ -16,7 +16,7 @@ from ..model.input import (
     MODERN_INPUT_TYPES,
     Input,
 )
-from ..xmlreader import Element, child, elements
+from ..xmlreader import Element, child, children_by_tag, elements
 from .context import ParseContext
 from .device_info import parse_device_info
 from .virtio_options import parse_virtio_options
@@ -28,8 +28,8 @@ def guest_os(el: Element) -> tuple[str, str | None]:
     """(os type, arch) of the domain document ``el`` belongs to; parsers of
     a single device need them for libvirt's per-guest defaults."""
     root = el.getroottree().getroot()
-    os_ = child(root, "os")
-    type_ = child(os_, "type") if os_ is not None else None
+    found = children_by_tag(root).get("os")
+    type_ = child(found[0], "type") if found else None
     if type_ is None:
         return "hvm", None
     return (type_.text or "hvm").strip(), type_.get("arch")
@@ -80,7 +80,9 @@ def parse_modern_input(el: Element, ctx: ParseContext) -> Input:
         dev.info.address, USBAddress
     ):
         raise XMLError("Invalid address for a USB device")
-    source = child(el, "source")
+    kids = children_by_tag(el)  # read once for <source> and <driver>
+    found = kids.get("source")
+    source = found[0] if found else None
     # only passthrough (evdev=) and evdev (dev=) inputs read a host device
     path_attr = {"passthrough": "evdev", "evdev": "dev"}.get(type_)
     if source is not None and path_attr is not None:
@@ -94,7 +96,8 @@ def parse_modern_input(el: Element, ctx: ParseContext) -> Input:
             dev.grab_toggle = _enum(source, "grabToggle", INPUT_GRAB_TOGGLES)
             repeat = _enum(source, "repeat", ("on", "off"))
             dev.repeat = None if repeat is None else repeat == "on"
-    dev.virtio = parse_virtio_options(child(el, "driver"))
+    found = kids.get("driver")
+    dev.virtio = parse_virtio_options(found[0] if found else None)
     return dev
 
 

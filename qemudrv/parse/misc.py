@@ -27,7 +27,7 @@ from ..model.misc import (
     Vsock,
     Watchdog,
 )
-from ..xmlreader import Element, child, elements, parse_int, scale
+from ..xmlreader import Element, child, children_by_tag, elements, parse_int, scale
 from .context import ParseContext
 from .device_info import parse_device_info
 from .general_values import parse_memory_value
@@ -99,6 +99,7 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
     if model not in (MEMBALLOON_MODELS_MODERN if ctx.modern else MEMBALLOON_MODELS):
         raise XMLError(f"unknown memory balloon model '{model}'")
     dev = Memballoon(model=model)
+    kids = children_by_tag(el)  # read once for <driver> and <stats>
     deflate = el.get("autodeflate")
     if deflate is not None:
         if deflate not in ("on", "off"):
@@ -108,8 +109,10 @@ def parse_memballoon(el: Element, ctx: ParseContext) -> Memballoon:
         reporting = prop_enum(el, "freePageReporting", ("on", "off"))
         if reporting is not None:
             dev.free_page_reporting = reporting == "on"
-        dev.virtio = parse_virtio_options(child(el, "driver"))
-    stats = child(el, "stats")
+        found = kids.get("driver")
+        dev.virtio = parse_virtio_options(found[0] if found else None)
+    found = kids.get("stats")
+    stats = found[0] if found else None
     if stats is not None and stats.get("period") is not None:
         try:
             dev.period = int(stats.get("period", ""), 10)

@@ -30,10 +30,10 @@ def test_child_lookups_match_lxml() -> None:
 def test_child_index_is_per_element_and_reset_per_document() -> None:
     first = parse_document("<domain><name>a</name></domain>")
     assert child(first, "name").text == "a"  # type: ignore[union-attr]
-    assert xmlreader._INDEX.entries
+    assert xmlreader._INDEX
     second = parse_document("<domain><name>b</name></domain>")
     # parsing a document drops the indexes of the previous one
-    assert all(el is not first for el in xmlreader._INDEX.entries)
+    assert all(el is not first for el in xmlreader._INDEX)
     assert child(second, "name").text == "b"  # type: ignore[union-attr]
     assert child(first, "name").text == "a"  # type: ignore[union-attr]
 
@@ -48,7 +48,7 @@ def test_child_index_is_bounded() -> None:
     trees = [etree.fromstring(f"<a><b>{i}</b></a>") for i in range(xmlreader._INDEX_LIMIT + 10)]
     for i, t in enumerate(trees):
         assert child(t, "b").text == str(i)  # type: ignore[union-attr]
-    assert len(xmlreader._INDEX.entries) <= xmlreader._INDEX_LIMIT
+    assert len(xmlreader._INDEX) <= xmlreader._INDEX_LIMIT
 
 
 def test_order_disks_matches_one_by_one_insertion() -> None:

@@ -67,3 +67,9 @@ def test_a_slic_table_is_kept_and_passed_to_qemu() -> None:
         "<acpi><table type='slic'>/a,b.dat</table></acpi></os>")
     assert "-acpitable sig=SLIC,file=/a,,b.dat " in QemuDriver().xml_to_argv(
         xml, modern_caps()).output
+
+
+def test_a_slic_table_path_loses_a_leading_double_slash() -> None:
+    # The kept path is cleaned as interface paths are: '//' at the start too.
+    assert _os_lines("<acpi><table type='slic'>//var//slic.dat/</table></acpi>")[3] == \
+        "<table type='slic'>/var/slic.dat</table>"
