@@ -336,10 +336,10 @@ ARM_ARCHS = ("armv6l", "armv7l", "armv7b", "aarch64")
 PPC64_ARCHS = ("ppc64", "ppc64le")
 S390_ARCHS = ("s390", "s390x")
 
-# virarch.c virArchTable: the names virArchFromString knows.
+# virarch.c virArchTable (libvirt 9.0): the names virArchFromString knows.
 KNOWN_ARCHS = frozenset({
     "alpha", "armv6l", "armv7l", "armv7b", "aarch64", "cris", "i686", "ia64", "lm32",
-    "m68k", "microblaze", "microblazeel", "mips", "mipsel", "mips64", "mips64el", "or32",
+    "m68k", "microblaze", "microblazeel", "mips", "mipsel", "mips64", "mips64el", "openrisc",
     "parisc", "parisc64", "ppc", "ppcle", "ppc64", "ppc64le", "ppcemb", "riscv32", "riscv64",
     "s390", "s390x", "sh4", "sh4eb", "sparc", "sparc64", "unicore32", "x86_64", "xtensa",
     "xtensaeb",

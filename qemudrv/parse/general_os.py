@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..errors import XMLError
+from ..caps import KNOWN_ARCHS
+from ..errors import ConfigError, XMLError
 from ..limits import LLONG_MAX, LLONG_MIN
 from ..model.domain import Domain
 from ..model.general import HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
@@ -86,6 +87,10 @@ def parse_os(root: Element, dom: Domain, ctx: ParseContext) -> None:
     os_.type = os_type
     assert type_el is not None
     os_.arch = type_el.get("arch")
+    if os_.arch is not None and ctx.modern and os_.arch not in KNOWN_ARCHS:
+        # virArchFromString: a name libvirt does not know is refused here,
+        # before anything looks the architecture up.
+        raise ConfigError(f"Unknown architecture {os_.arch}")
     os_.machine = type_el.get("machine")
     os_.bootloader = indexed_text(root_kids, "bootloader")
     os_.bootloader_args = indexed_text(root_kids, "bootloader_args")

@@ -36,6 +36,16 @@ def test_an_arch_the_emulator_does_not_run_is_rejected() -> None:
         "support arch 'ppc64'")
 
 
+@pytest.mark.parametrize("machine", ["pc-q35-4.0", "pc"])
+def test_an_arch_libvirt_does_not_know_is_rejected_while_parsing(machine: str) -> None:
+    # Found by the fuzzer: a q35 machine of an unknown arch reached PCI
+    # address assignment without a root bus.
+    xml = domain_xml("<emulator>/usr/bin/qemu-system-x86_64</emulator>", arch="x65535_64",
+                     machine=machine)
+    assert rejection(xml, probed_caps("tcg")) == (
+        "unsupported configuration: Unknown architecture x65535_64")
+
+
 def test_i686_runs_on_the_x86_64_emulator_but_the_domain_type_needs_its_accelerator() -> None:
     xml = domain_xml("<emulator>/usr/bin/qemu-system-x86_64</emulator>", arch="i686")
     assert rejection(xml, probed_caps()) == (
