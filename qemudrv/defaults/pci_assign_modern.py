@@ -254,6 +254,11 @@ class _AddressSet:
         if bus.functions[a.slot] & 1 << a.function:
             raise ConfigError(f"Attempted double use of PCI Address {_addr_str(a)}",
                               code="XML error" if from_config else "internal error")
+        self._claim(bus, a, flags, from_config, group)
+
+    def _claim(self, bus: _Bus, a: PCIAddress, flags: int, from_config: bool,
+               group: int) -> None:
+        """The end of ``reserve``, for an address known valid and free."""
         # The device first on a slot says whether others may share it.
         if not bus.functions[a.slot] and flags & AGGREGATE:
             bus.aggregate[a.slot] = True
@@ -328,12 +333,9 @@ class _AddressSet:
                         return PCIAddress(0, b, slot, free)
         return None
 
-    def next_addr(self, flags: int, function: int | None = None, group: int = 0
-                  ) -> PCIAddress:
-        """virDomainPCIAddressGetNextAddr (``function`` None: any): a bus of
-        the device's isolation group, else an empty one that may take it."""
-        if not self.buses:
-            raise ConfigError("No PCI buses available", code="XML error")
+    def _find_free(self, flags: int, function: int | None, group: int) -> PCIAddress | None:
+        """A free function on a bus of the device's isolation group, else on
+        an empty bus that may take it."""
         for b, bus in enumerate(self.buses):
             if bus.isolation_group != group:
                 continue
@@ -346,6 +348,11 @@ class _AddressSet:
             found = self._free_on_bus(b, bus, flags, function)
             if found is not None:
                 return found
+        return None
+
+    def _beyond_buses(self, flags: int, function: int | None) -> PCIAddress:
+        """The end of virDomainPCIAddressGetNextAddr, with no free slot on
+        the buses: the dry pass adds buses, the real one fails."""
         if self.dry_run:
             a = PCIAddress(0, len(self.buses), 0, function or 0)
             self.grow(a, flags)
@@ -355,11 +362,20 @@ class _AddressSet:
 
     def reserve_next(self, info: DeviceInfo | None, flags: int,
                      function: int | None = None) -> PCIAddress:
-        """virDomainPCIAddressReserveNextAddr: the address is the device's
-        only on the real pass."""
+        """virDomainPCIAddressReserveNextAddr (on virDomainPCIAddressGetNextAddr,
+        ``function`` None: any): the address is the device's only on the
+        real pass."""
+        if not self.buses:
+            raise ConfigError("No PCI buses available", code="XML error")
         group = self.groups.get(id(info), 0)
-        a = self.next_addr(flags, function, group)
-        self.reserve(a, flags, from_config=False, group=group)
+        a = self._find_free(flags, function, group)
+        if a is not None:
+            # The search only returns a free function of a slot the device
+            # may take: ``reserve``'s checks would all pass.
+            self._claim(self.buses[a.bus], a, flags, False, group)
+        else:
+            a = self._beyond_buses(flags, function)
+            self.reserve(a, flags, from_config=False, group=group)
         if not self.dry_run and info is not None:
             old = info.address
             if isinstance(old, PCIAddress):
