@@ -256,6 +256,16 @@ class _AddressSet:
                               code="XML error" if from_config else "internal error")
         self._claim(bus, a, flags, from_config, group)
 
+    def reserve_validated(self, a: PCIAddress, flags: int) -> None:
+        """``reserve`` of a configured address on bus 0 whose slot passed
+        ``validate`` with these flags (every function of a slot passes or
+        fails alike): only the function may be in use already."""
+        bus = self.buses[0]
+        if bus.functions[a.slot] & 1 << a.function:
+            raise ConfigError(f"Attempted double use of PCI Address {_addr_str(a)}",
+                              code="XML error")
+        self._claim(bus, a, flags, True, 0)
+
     def _claim(self, bus: _Bus, a: PCIAddress, flags: int, from_config: bool,
                group: int) -> None:
         """The end of ``reserve``, for an address known valid and free."""
@@ -607,6 +617,19 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
 _PIIX3_IDE = PCIAddress(0, 0, 1, 1)
 _PIIX3_USB = PCIAddress(0, 0, 1, 2)
 _Q35_SATA = PCIAddress(0, 0, 0x1F, 2)
+# The functions reserved beside them (only read too).
+_PIIX3_ISA = PCIAddress(0, 0, 1, 0)
+_PIIX3_PM = PCIAddress(0, 0, 1, 3)
+_Q35_LPC = PCIAddress(0, 0, 0x1F, 0, True)
+_Q35_SMBUS = PCIAddress(0, 0, 0x1F, 3)
+
+
+def _reserve_on_slot(addrs: _AddressSet, a: PCIAddress, flags: int, validated: bool) -> None:
+    """A chipset function of bus 0, validated with the first of its slot."""
+    if validated:
+        addrs.reserve_validated(a, flags)
+    else:
+        addrs.reserve(a, flags)
 
 
 def _fix_controller(cont: Controller, where: PCIAddress, message: str) -> None:
@@ -631,7 +654,7 @@ def _primary_video(dom: Domain, addrs: _AddressSet, slot: int, flags: int,
     if addrs.in_use(a):
         addrs.reserve_next(primary.info, device_flags("video", primary, f))
     else:
-        addrs.reserve(a, flags)
+        addrs.reserve_validated(a, flags)
         primary.info.address = a
 
 
@@ -639,6 +662,8 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     """qemuDomainValidateDevicePCISlotsPIIX3: the IDE and USB functions of
     slot 1, the primary video card at slot 2."""
     flags = AUTOASSIGN | PCI_DEVICE
+    # All the reservations are functions of slot 1: one validation does.
+    validated = False
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
             _fix_controller(cont, _PIIX3_IDE,
@@ -651,10 +676,11 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
             continue
         if addrs.buses:
             assert isinstance(cont.info.address, PCIAddress)
-            addrs.reserve(cont.info.address, flags)
+            _reserve_on_slot(addrs, cont.info.address, flags, validated)
+            validated = True
     if addrs.buses:
-        addrs.reserve(PCIAddress(0, 0, 1, 0), flags)
-        addrs.reserve(PCIAddress(0, 0, 1, 3), flags)
+        _reserve_on_slot(addrs, _PIIX3_ISA, flags, validated)
+        addrs.reserve_validated(_PIIX3_PM, flags)
     _primary_video(dom, addrs, 2, flags, f)
 
 
@@ -681,8 +707,8 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
                 addrs.reserve(a, flags)
                 cont.info.address = PCIAddress(0, 0, 0x1E, 0)
     if addrs.buses:
-        addrs.reserve(PCIAddress(0, 0, 0x1F, 0, True), flags)
-        addrs.reserve(PCIAddress(0, 0, 0x1F, 3), flags)
+        addrs.reserve(_Q35_LPC, flags)
+        addrs.reserve_validated(_Q35_SMBUS, flags)
     _primary_video(dom, addrs, 1, flags, f)
     sound_slot = PCIAddress(0, 0, 0x1B, 0)
     if not addrs.in_use(sound_slot):
