@@ -330,6 +330,13 @@ class _AddressSet:
         """virDomainPCIAddressFindUnusedFunctionOnBus."""
         if not _takes_auto(b, bus.flags, flags):
             return None
+        if not flags & AGGREGATE:
+            # Only an empty slot will do: the first one, found by the list.
+            try:
+                slot = bus.functions.index(0, bus.min_slot, bus.max_slot + 1)
+            except ValueError:
+                return None
+            return PCIAddress(0, b, slot, function or 0)
         for slot in range(bus.min_slot, bus.max_slot + 1):
             used = bus.functions[slot]
             if not used:
