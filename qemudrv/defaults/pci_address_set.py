@@ -187,6 +187,11 @@ class PCIAddressSet:
 
     def next_slot(self, flags: int) -> PCIAddress:
         """virDomainPCIAddressGetNextSlot."""
+        return self._next_slot(flags)[0]
+
+    def _next_slot(self, flags: int) -> tuple[PCIAddress, bool]:
+        """The next slot, and whether the search found it free on a bus
+        that takes the device (else it is on a bus the dry run added)."""
         a = PCIAddress()
         if flags == self.last_flags:
             a = PCIAddress(self.last_addr.domain, self.last_addr.bus, self.last_addr.slot)
@@ -199,13 +204,13 @@ class PCIAddressSet:
                 a.slot = max(a.slot, bus.min_slot)
                 while a.slot <= bus.max_slot:
                     if not self.slot_in_use(a):
-                        return a
+                        return a, True
                     a.slot += 1
             a.bus += 1
             a.slot = self.buses[a.bus].min_slot if a.bus < len(self.buses) else 1
         if self.dry_run:
             self.grow(a, flags)
-            return a
+            return a, False
         if flags == self.last_flags:
             for bus_index in range(0, self.last_addr.bus + 1):
                 b = PCIAddress(0, bus_index, 1)
@@ -215,12 +220,17 @@ class PCIAddressSet:
                 for slot in range(bus.min_slot, bus.max_slot + 1):
                     b.slot = slot
                     if not self.slot_in_use(b):
-                        return b
+                        return b, True
         raise ConfigError("No more available PCI slots")
 
     def reserve_next_slot(self, info: DeviceInfo | None, flags: int) -> None:
-        addr = self.next_slot(flags)
-        self.reserve_slot(addr, flags)
+        addr, free = self._next_slot(flags)
+        if free:
+            # ``reserve_slot``'s checks would all pass: domain 0, function 0,
+            # a compatible bus, a slot in its range and unused.
+            self.buses[addr.bus].slots[addr.slot] = 0xFF
+        else:
+            self.reserve_slot(addr, flags)
         if not self.dry_run and info is not None:
             info.address = PCIAddress(addr.domain, addr.bus, addr.slot, 0)
         self.last_addr = addr
