@@ -182,6 +182,11 @@ class PCIAddressSet:
     def reserve_slot(self, addr: PCIAddress, flags: int) -> None:
         self.reserve_addr(addr, flags, True, False)
 
+    def reserve_checked_slot(self, addr: PCIAddress) -> None:
+        """``reserve_slot`` of an address that passed ``validate`` (not from
+        the config) and whose slot is unused: nothing left to check."""
+        self.buses[addr.bus].slots[addr.slot] = 0xFF
+
     def slot_in_use(self, addr: PCIAddress) -> bool:
         return bool(self.buses[addr.bus].slots[addr.slot])
 
@@ -228,7 +233,7 @@ class PCIAddressSet:
         if free:
             # ``reserve_slot``'s checks would all pass: domain 0, function 0,
             # a compatible bus, a slot in its range and unused.
-            self.buses[addr.bus].slots[addr.slot] = 0xFF
+            self.reserve_checked_slot(addr)
         else:
             self.reserve_slot(addr, flags)
         if not self.dry_run and info is not None:
