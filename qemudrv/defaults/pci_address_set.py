@@ -22,7 +22,7 @@ def _addr_str(a: PCIAddress) -> str:
     return f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
 
 
-@dataclass
+@dataclass(slots=True)
 class PCIBus:
     model: str = "pci-bridge"
     flags: int = 0
@@ -92,6 +92,8 @@ def _flags_compatible(
 
 class PCIAddressSet:
     """virDomainPCIAddressSet: buses with a bitmap of used functions per slot."""
+
+    __slots__ = ("buses", "dry_run", "last_addr", "last_flags")
 
     def __init__(self, nbuses: int, dry_run: bool) -> None:
         self.buses = [PCIBus() for _ in range(nbuses)]

@@ -212,6 +212,8 @@ def _takes_auto(bus_index: int, bus_flags: int, flags: int) -> bool:
 class _AddressSet:
     """virDomainPCIAddressSet."""
 
+    __slots__ = ("buses", "dry_run", "groups", "multiple_roots", "pcie_to_pci")
+
     def __init__(self, buses: list[_Bus], dry_run: bool, multiple_roots: bool,
                  pcie_to_pci: bool, groups: dict[int, int]) -> None:
         self.buses = buses
