@@ -9,7 +9,7 @@ from ..model.address import DeviceInfo
 from ..model.domain import Domain
 
 
-def _device_lists(dom: Domain) -> tuple[tuple[str, Sequence[Any]], ...]:
+def device_lists(dom: Domain) -> tuple[tuple[str, Sequence[Any]], ...]:
     """(kind, devices) in virDomainDeviceInfoIterate's order."""
     d = dom.devices
     return (
@@ -43,7 +43,7 @@ def _device_lists(dom: Domain) -> tuple[tuple[str, Sequence[Any]], ...]:
 
 def iter_devices(dom: Domain) -> list[tuple[str, Any]]:
     """(kind, device) in virDomainDeviceInfoIterate's order."""
-    return [(kind, dev) for kind, items in _device_lists(dom) for dev in items]
+    return [(kind, dev) for kind, items in device_lists(dom) for dev in items]
 
 
 def device_info(dev: Any) -> DeviceInfo | None:
@@ -54,10 +54,10 @@ def device_info(dev: Any) -> DeviceInfo | None:
 def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
     """(kind, device, info) of the devices that have an info, in libvirt's
     order; a console mirroring serial 0 is left out (it shares its info)."""
-    alias = _serial_alias_console(dom)
+    alias = serial_alias_console(dom)
     out: list[tuple[str, Any, DeviceInfo]] = []
     append = out.append
-    for kind, items in _device_lists(dom):
+    for kind, items in device_lists(dom):
         for dev in items:
             info = getattr(dev, "info", None)
             if isinstance(info, DeviceInfo) and not (dev is alias and kind == "console"):
@@ -65,7 +65,7 @@ def device_infos(dom: Domain) -> list[tuple[str, Any, DeviceInfo]]:
     return out
 
 
-def _serial_alias_console(dom: Domain) -> Any:
+def serial_alias_console(dom: Domain) -> Any:
     """The first console of a serial type mirrors serial 0 (same info)."""
     consoles = dom.devices.consoles
     if consoles and dom.devices.serials and getattr(consoles[0], "target_type", None) == "serial":

@@ -22,7 +22,7 @@ def _addr_str(a: PCIAddress) -> str:
     return f"{a.domain:04x}:{a.bus:02x}:{a.slot:02x}.{a.function}"
 
 
-@dataclass
+@dataclass(slots=True)
 class PCIBus:
     model: str = "pci-bridge"
     flags: int = 0
@@ -92,6 +92,8 @@ def _flags_compatible(
 
 class PCIAddressSet:
     """virDomainPCIAddressSet: buses with a bitmap of used functions per slot."""
+
+    __slots__ = ("buses", "dry_run", "last_addr", "last_flags")
 
     def __init__(self, nbuses: int, dry_run: bool) -> None:
         self.buses = [PCIBus() for _ in range(nbuses)]
@@ -182,11 +184,21 @@ class PCIAddressSet:
     def reserve_slot(self, addr: PCIAddress, flags: int) -> None:
         self.reserve_addr(addr, flags, True, False)
 
+    def reserve_checked_slot(self, addr: PCIAddress) -> None:
+        """``reserve_slot`` of an address that passed ``validate`` (not from
+        the config) and whose slot is unused: nothing left to check."""
+        self.buses[addr.bus].slots[addr.slot] = 0xFF
+
     def slot_in_use(self, addr: PCIAddress) -> bool:
         return bool(self.buses[addr.bus].slots[addr.slot])
 
     def next_slot(self, flags: int) -> PCIAddress:
         """virDomainPCIAddressGetNextSlot."""
+        return self._next_slot(flags)[0]
+
+    def _next_slot(self, flags: int) -> tuple[PCIAddress, bool]:
+        """The next slot, and whether the search found it free on a bus
+        that takes the device (else it is on a bus the dry run added)."""
         a = PCIAddress()
         if flags == self.last_flags:
             a = PCIAddress(self.last_addr.domain, self.last_addr.bus, self.last_addr.slot)
@@ -199,13 +211,13 @@ class PCIAddressSet:
                 a.slot = max(a.slot, bus.min_slot)
                 while a.slot <= bus.max_slot:
                     if not self.slot_in_use(a):
-                        return a
+                        return a, True
                     a.slot += 1
             a.bus += 1
             a.slot = self.buses[a.bus].min_slot if a.bus < len(self.buses) else 1
         if self.dry_run:
             self.grow(a, flags)
-            return a
+            return a, False
         if flags == self.last_flags:
             for bus_index in range(0, self.last_addr.bus + 1):
                 b = PCIAddress(0, bus_index, 1)
@@ -215,12 +227,17 @@ class PCIAddressSet:
                 for slot in range(bus.min_slot, bus.max_slot + 1):
                     b.slot = slot
                     if not self.slot_in_use(b):
-                        return b
+                        return b, True
         raise ConfigError("No more available PCI slots")
 
     def reserve_next_slot(self, info: DeviceInfo | None, flags: int) -> None:
-        addr = self.next_slot(flags)
-        self.reserve_slot(addr, flags)
+        addr, free = self._next_slot(flags)
+        if free:
+            # ``reserve_slot``'s checks would all pass: domain 0, function 0,
+            # a compatible bus, a slot in its range and unused.
+            self.reserve_checked_slot(addr)
+        else:
+            self.reserve_slot(addr, flags)
         if not self.dry_run and info is not None:
             info.address = PCIAddress(addr.domain, addr.bus, addr.slot, 0)
         self.last_addr = addr

@@ -151,7 +151,7 @@ def _primary_video(
                         f"PCI address 0:0:{slot}.0 is in use, QEMU needs it for primary video"
                     )
             else:
-                addrs.reserve_slot(tmp, flags)
+                addrs.reserve_checked_slot(tmp)
                 info.address = tmp
         elif isinstance(info.address, PCIAddress) and not _is_fixed(info, slot, 0):
             raise ConfigError(f"Primary video card must have PCI address 0:0:{slot}.0")

@@ -212,6 +212,8 @@ def _takes_auto(bus_index: int, bus_flags: int, flags: int) -> bool:
 class _AddressSet:
     """virDomainPCIAddressSet."""
 
+    __slots__ = ("buses", "dry_run", "groups", "multiple_roots", "pcie_to_pci")
+
     def __init__(self, buses: list[_Bus], dry_run: bool, multiple_roots: bool,
                  pcie_to_pci: bool, groups: dict[int, int]) -> None:
         self.buses = buses
@@ -254,6 +256,21 @@ class _AddressSet:
         if bus.functions[a.slot] & 1 << a.function:
             raise ConfigError(f"Attempted double use of PCI Address {_addr_str(a)}",
                               code="XML error" if from_config else "internal error")
+        self._claim(bus, a, flags, from_config, group)
+
+    def reserve_validated(self, a: PCIAddress, flags: int) -> None:
+        """``reserve`` of a configured address on bus 0 whose slot passed
+        ``validate`` with these flags (every function of a slot passes or
+        fails alike): only the function may be in use already."""
+        bus = self.buses[0]
+        if bus.functions[a.slot] & 1 << a.function:
+            raise ConfigError(f"Attempted double use of PCI Address {_addr_str(a)}",
+                              code="XML error")
+        self._claim(bus, a, flags, True, 0)
+
+    def _claim(self, bus: _Bus, a: PCIAddress, flags: int, from_config: bool,
+               group: int) -> None:
+        """The end of ``reserve``, for an address known valid and free."""
         # The device first on a slot says whether others may share it.
         if not bus.functions[a.slot] and flags & AGGREGATE:
             bus.aggregate[a.slot] = True
@@ -315,6 +332,13 @@ class _AddressSet:
         """virDomainPCIAddressFindUnusedFunctionOnBus."""
         if not _takes_auto(b, bus.flags, flags):
             return None
+        if not flags & AGGREGATE:
+            # Only an empty slot will do: the first one, found by the list.
+            try:
+                slot = bus.functions.index(0, bus.min_slot, bus.max_slot + 1)
+            except ValueError:
+                return None
+            return PCIAddress(0, b, slot, function or 0)
         for slot in range(bus.min_slot, bus.max_slot + 1):
             used = bus.functions[slot]
             if not used:
@@ -328,12 +352,9 @@ class _AddressSet:
                         return PCIAddress(0, b, slot, free)
         return None
 
-    def next_addr(self, flags: int, function: int | None = None, group: int = 0
-                  ) -> PCIAddress:
-        """virDomainPCIAddressGetNextAddr (``function`` None: any): a bus of
-        the device's isolation group, else an empty one that may take it."""
-        if not self.buses:
-            raise ConfigError("No PCI buses available", code="XML error")
+    def _find_free(self, flags: int, function: int | None, group: int) -> PCIAddress | None:
+        """A free function on a bus of the device's isolation group, else on
+        an empty bus that may take it."""
         for b, bus in enumerate(self.buses):
             if bus.isolation_group != group:
                 continue
@@ -346,6 +367,11 @@ class _AddressSet:
             found = self._free_on_bus(b, bus, flags, function)
             if found is not None:
                 return found
+        return None
+
+    def _beyond_buses(self, flags: int, function: int | None) -> PCIAddress:
+        """The end of virDomainPCIAddressGetNextAddr, with no free slot on
+        the buses: the dry pass adds buses, the real one fails."""
         if self.dry_run:
             a = PCIAddress(0, len(self.buses), 0, function or 0)
             self.grow(a, flags)
@@ -355,11 +381,20 @@ class _AddressSet:
 
     def reserve_next(self, info: DeviceInfo | None, flags: int,
                      function: int | None = None) -> PCIAddress:
-        """virDomainPCIAddressReserveNextAddr: the address is the device's
-        only on the real pass."""
+        """virDomainPCIAddressReserveNextAddr (on virDomainPCIAddressGetNextAddr,
+        ``function`` None: any): the address is the device's only on the
+        real pass."""
+        if not self.buses:
+            raise ConfigError("No PCI buses available", code="XML error")
         group = self.groups.get(id(info), 0)
-        a = self.next_addr(flags, function, group)
-        self.reserve(a, flags, from_config=False, group=group)
+        a = self._find_free(flags, function, group)
+        if a is not None:
+            # The search only returns a free function of a slot the device
+            # may take: ``reserve``'s checks would all pass.
+            self._claim(self.buses[a.bus], a, flags, False, group)
+        else:
+            a = self._beyond_buses(flags, function)
+            self.reserve(a, flags, from_config=False, group=group)
         if not self.dry_run and info is not None:
             old = info.address
             if isinstance(old, PCIAddress):
@@ -591,6 +626,19 @@ def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) 
 _PIIX3_IDE = PCIAddress(0, 0, 1, 1)
 _PIIX3_USB = PCIAddress(0, 0, 1, 2)
 _Q35_SATA = PCIAddress(0, 0, 0x1F, 2)
+# The functions reserved beside them (only read too).
+_PIIX3_ISA = PCIAddress(0, 0, 1, 0)
+_PIIX3_PM = PCIAddress(0, 0, 1, 3)
+_Q35_LPC = PCIAddress(0, 0, 0x1F, 0, True)
+_Q35_SMBUS = PCIAddress(0, 0, 0x1F, 3)
+
+
+def _reserve_on_slot(addrs: _AddressSet, a: PCIAddress, flags: int, validated: bool) -> None:
+    """A chipset function of bus 0, validated with the first of its slot."""
+    if validated:
+        addrs.reserve_validated(a, flags)
+    else:
+        addrs.reserve(a, flags)
 
 
 def _fix_controller(cont: Controller, where: PCIAddress, message: str) -> None:
@@ -615,7 +663,7 @@ def _primary_video(dom: Domain, addrs: _AddressSet, slot: int, flags: int,
     if addrs.in_use(a):
         addrs.reserve_next(primary.info, device_flags("video", primary, f))
     else:
-        addrs.reserve(a, flags)
+        addrs.reserve_validated(a, flags)
         primary.info.address = a
 
 
@@ -623,6 +671,8 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     """qemuDomainValidateDevicePCISlotsPIIX3: the IDE and USB functions of
     slot 1, the primary video card at slot 2."""
     flags = AUTOASSIGN | PCI_DEVICE
+    # All the reservations are functions of slot 1: one validation does.
+    validated = False
     for cont in dom.devices.controllers:
         if cont.type == "ide" and cont.index == 0:
             _fix_controller(cont, _PIIX3_IDE,
@@ -635,10 +685,11 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
             continue
         if addrs.buses:
             assert isinstance(cont.info.address, PCIAddress)
-            addrs.reserve(cont.info.address, flags)
+            _reserve_on_slot(addrs, cont.info.address, flags, validated)
+            validated = True
     if addrs.buses:
-        addrs.reserve(PCIAddress(0, 0, 1, 0), flags)
-        addrs.reserve(PCIAddress(0, 0, 1, 3), flags)
+        _reserve_on_slot(addrs, _PIIX3_ISA, flags, validated)
+        addrs.reserve_validated(_PIIX3_PM, flags)
     _primary_video(dom, addrs, 2, flags, f)
 
 
@@ -665,8 +716,8 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
                 addrs.reserve(a, flags)
                 cont.info.address = PCIAddress(0, 0, 0x1E, 0)
     if addrs.buses:
-        addrs.reserve(PCIAddress(0, 0, 0x1F, 0, True), flags)
-        addrs.reserve(PCIAddress(0, 0, 0x1F, 3), flags)
+        addrs.reserve(_Q35_LPC, flags)
+        addrs.reserve_validated(_Q35_SMBUS, flags)
     _primary_video(dom, addrs, 1, flags, f)
     sound_slot = PCIAddress(0, 0, 0x1B, 0)
     if not addrs.in_use(sound_slot):

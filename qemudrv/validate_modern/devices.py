@@ -5,9 +5,9 @@ a module of their own, in libvirt's device order."""
 from __future__ import annotations
 
 from ..caps import QemuCaps
-from ..defaults.device_infos import device_infos
+from ..defaults.device_infos import device_lists, serial_alias_console
 from ..errors import ConfigError
-from ..model.address import PCIAddress, SpaprVioAddress
+from ..model.address import DeviceInfo, PCIAddress, SpaprVioAddress
 from ..model.chardev import ChrDevice
 from ..model.domain import Domain
 from ..model.misc import MemoryDevice
@@ -111,15 +111,21 @@ def _check_memory_device(mem: MemoryDevice, dom: Domain) -> None:
 
 def validate_devices(dom: Domain, caps: QemuCaps) -> None:
     # qemuValidateDomainDeviceInfo's address checks come first for each device.
-    for _, _, info in device_infos(dom):
-        addr = info.address
-        if isinstance(addr, PCIAddress):
-            if addr.zpci_uid is not None or addr.zpci_fid is not None:
-                _check_zpci(addr, caps)
-        elif isinstance(addr, SpaprVioAddress) and addr.reg is not None \
-                and addr.reg > 0xFFFFFFFF:
-            raise ConfigError(f"spapr-vio reg='0x{addr.reg:x}' exceeds maximum possible "
-                              "value (0xffffffff)")
+    # (Straight from the device lists, as device_infos lists them.)
+    alias = serial_alias_console(dom)
+    for kind, devices_of_kind in device_lists(dom):
+        for dev in devices_of_kind:
+            info = getattr(dev, "info", None)
+            if not isinstance(info, DeviceInfo) or (dev is alias and kind == "console"):
+                continue
+            addr = info.address
+            if isinstance(addr, PCIAddress):
+                if addr.zpci_uid is not None or addr.zpci_fid is not None:
+                    _check_zpci(addr, caps)
+            elif isinstance(addr, SpaprVioAddress) and addr.reg is not None \
+                    and addr.reg > 0xFFFFFFFF:
+                raise ConfigError(f"spapr-vio reg='0x{addr.reg:x}' exceeds maximum possible "
+                                  "value (0xffffffff)")
     devices = dom.devices
     for card in devices.smartcards:
         if card.passthru is not None:

@@ -93,14 +93,14 @@ def _check_pm(dom: Domain, caps: QemuCaps) -> None:
             raise ConfigError(f"setting ACPI {state.upper()} not supported")
 
 
+def _unsupported(dom: Domain, name: str) -> ConfigError:
+    return ConfigError(f"The '{name}' feature is not supported for architecture "
+                       f"'{dom.arch}' or machine type '{dom.machine}'")
+
+
 def _check_features(dom: Domain, caps: QemuCaps) -> None:
     """qemuValidateDomainDefFeatures, for the features the model records."""
     flags = dom.features.flags
-
-    def unsupported(name: str) -> ConfigError:
-        return ConfigError(f"The '{name}' feature is not supported for architecture "
-                           f"'{dom.arch}' or machine type '{dom.machine}'")
-
     # In the order of libvirt's feature enum.
     if "apic" in flags and dom.features.apic_eoi is not None and not is_x86(dom):
         raise ConfigError(f"The 'eoi' attribute of the 'apic' feature is not supported for "
@@ -109,14 +109,14 @@ def _check_features(dom: Domain, caps: QemuCaps) -> None:
         raise ConfigError(f"Hyperv features are not supported for architecture "
                           f"'{dom.arch}' or machine type '{dom.machine}'")
     if "pvspinlock" in flags and not is_x86(dom):
-        raise unsupported("pvspinlock")
+        raise _unsupported(dom, "pvspinlock")
     if flags.get("pmu") is False and dom.arch in ("ppc64", "ppc64le"):
         raise ConfigError(f"PMU is always enabled for architecture '{dom.arch}'")
     if "vmport" in flags and not (caps.has("machine-vmport-opt") and (
             is_i440fx(dom) or is_q35(dom) or dom.machine == "isapc")):
         raise ConfigError("vmport is not available with this QEMU binary")
     if flags.get("gic") is True and not is_arm_virt(dom):
-        raise unsupported("gic")
+        raise _unsupported(dom, "gic")
 
 
 def _check_panics(dom: Domain, caps: QemuCaps) -> None:
