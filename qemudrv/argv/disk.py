@@ -12,7 +12,7 @@ from ..errors import ArgvError
 from ..limits import CONTROLLERS_MAX, INT_MAX
 from ..model.disk import STORAGE_FORMATS, Disk, DiskAuth, NetHost
 from ..model.domain import Domain
-from ..parse.disk import disk_name_to_index, drive_address_for
+from ..parse.disk_names import disk_name_to_index, drive_address_for
 from .options import parse_keywords
 from .state import ArgvState
 from .uri import URI, parse_uri

@@ -11,7 +11,7 @@ from ..model.address import CCWAddress, DriveAddress, VirtioMMIOAddress, VirtioS
 from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
-from ..parse.disk import disk_name_to_index
+from ..parse.disk_names import disk_name_to_index
 from .address import controller_alias, device_address
 from .command import CommandLine
 from .controller import check_ccw_s390

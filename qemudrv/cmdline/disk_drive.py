@@ -11,7 +11,7 @@ from ..defaults.storage import secret_value
 from ..errors import UnsupportedError
 from ..model.address import DriveAddress
 from ..model.disk import Disk, StorageSource
-from ..parse.disk import disk_name_to_index
+from ..parse.disk_names import disk_name_to_index
 
 _DEFAULT_PORTS = {
     "http": 80, "https": 443, "ftp": 21, "ftps": 990, "tftp": 69, "iscsi": 3260,

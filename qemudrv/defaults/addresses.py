@@ -22,7 +22,7 @@ from ..model.address import (
 from ..model.controller import Controller
 from ..model.disk import Disk
 from ..model.domain import Domain
-from ..parse.disk import disk_name_to_index
+from ..parse.disk_names import disk_name_to_index
 from . import controllers as ctl
 from .chardev import assign_virtio_serial_ports
 from .device_infos import device_info, device_infos

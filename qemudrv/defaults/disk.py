@@ -9,7 +9,7 @@ from ..errors import ConfigError, XMLError
 from ..model.address import DriveAddress
 from ..model.disk import Disk
 from ..model.domain import Domain
-from ..parse.disk import disk_name_to_index
+from ..parse.disk_names import disk_name_to_index
 from .storage import translate_pool_sources as _translate
 
 

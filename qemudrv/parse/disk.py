@@ -1,14 +1,12 @@
 """Parsing of <disk> (virDomainDiskDefParseXML of libvirt 1.3.1; a 9.0 set
-adds 9.0's source types, source details and <driver> attributes, with
-its messages)."""
+adds 9.0's <driver> attributes and checks, with its messages): the disk's
+own attributes and elements, <driver>, <iotune> and <target>. Its storage
+(<source>, backing chain, mirror, auth, encryption) is disk_source's; its
+default drive address is disk_names'."""
 
 from __future__ import annotations
 
-import functools
-
 from ..errors import ConfigError, XMLError
-from ..limits import INT_MAX
-from ..model.address import DriveAddress
 from ..model.disk import (
     CACHE_MODES,
     DETECT_ZEROES_MODES,
@@ -24,11 +22,6 @@ from ..model.disk import (
     IOTUNE_MAX_LENGTH_FIELDS,
     MODERN_DISK_TYPES,
     MODERN_IO_MODES,
-    MODERN_NET_PROTOCOLS,
-    NET_DEFAULT_PORTS,
-    NET_PROTOCOLS,
-    NET_TRANSPORTS,
-    POOL_MODES,
     SGIO_MODES,
     SNAPSHOT_MODES,
     STARTUP_POLICIES,
@@ -36,20 +29,25 @@ from ..model.disk import (
     TRAY_STATES,
     VIRTIO_OPTIONS,
     Disk,
-    DiskAuth,
-    Encryption,
-    Mirror,
-    NetHost,
-    NVMeSource,
-    PoolSource,
     StorageSource,
-    VhostUserSource,
 )
-from ..xmlreader import Element, child, children, elements, scale
+from ..xmlreader import Element, child, elements
 from .context import ParseContext
-from .device_info import parse_device_info, parse_pci_address
+from .device_info import parse_device_info
+from .disk_names import assign_drive_address
+from .disk_source import (
+    disk_index,
+    metadata_cache_size,
+    parse_auth,
+    parse_backing,
+    parse_encryption,
+    parse_mirror,
+    parse_source,
+    parse_source_secrets,
+    uint_or_none,
+    yes_no_attr,
+)
 from .prop_errors import invalid_uint, invalid_value
-from .seclabel import parse_device_seclabels
 
 
 def _enum(value: str | None, choices: tuple[str, ...], message: str) -> str | None:
@@ -68,427 +66,6 @@ def _on_off(value: str | None, message: str) -> bool | None:
         raise XMLError(message % value)
     return value == "on"
 
-
-def _uint(value: str | None, message: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value, 10)
-    except ValueError:
-        raise XMLError(message % value) from None
-    if number < 0:
-        raise XMLError(message % value)
-    return number
-
-
-# -- disk names --------------------------------------------------------------
-
-_NAME_PREFIXES = ("fd", "hd", "vd", "sd", "xvd", "ubd")
-
-
-@functools.lru_cache(maxsize=1024)
-def disk_name_to_index(name: str) -> int:
-    """virDiskNameToIndex: 'hda' -> 0, 'sdz' -> 25, 'sdaa' -> 26; -1 if invalid."""
-    for prefix in _NAME_PREFIXES:
-        if name.startswith(prefix):
-            rest = name[len(prefix):]
-            break
-    else:
-        return -1
-    idx = 0
-    count = 0
-    for ch in rest:
-        if not "a" <= ch <= "z":
-            break
-        idx = (idx + (count > 0)) * 26 + ord(ch) - ord("a")
-        if idx > INT_MAX:  # an index must fit an int, as in later libvirt
-            return -1
-        count += 1
-    tail = rest[count:]
-    if tail and not tail.isdigit():
-        return -1
-    return idx
-
-
-def assign_drive_address(disk: Disk) -> None:
-    """virDomainDiskDefAssignAddress: the default drive address from the
-    target name."""
-    idx = disk_name_to_index(disk.dst)
-    if idx < 0:
-        raise XMLError(f"Unknown disk name '{disk.dst}' and no address specified")
-    address = drive_address_for(disk.bus, idx)
-    if address is not None:
-        disk.info.address = address
-
-
-def drive_address_for(bus: str | None, idx: int) -> DriveAddress | None:
-    """The drive address of the disk with target index ``idx`` on ``bus``
-    (QEMU has narrow SCSI buses: 7 units per bus); None for other buses."""
-    if bus == "scsi":
-        return DriveAddress(idx // 7, 0, 0, idx % 7)
-    if bus == "ide":
-        return DriveAddress(idx // 4, (idx % 4) // 2, 0, idx % 2)
-    if bus == "sata":
-        return DriveAddress(idx // 6, 0, 0, idx % 6)
-    if bus == "fdc":
-        return DriveAddress(idx // 2, 0, 0, idx % 2)
-    return None
-
-
-# -- <source> ----------------------------------------------------------------
-
-
-def _parse_hosts(src_el: Element, src: StorageSource) -> None:
-    for h in children(src_el, "host"):
-        host = NetHost(name=h.get("name"), port=h.get("port"))
-        transport = h.get("transport")
-        if transport is not None:
-            if transport not in NET_TRANSPORTS:
-                raise XMLError(f"unknown protocol transport type '{transport}'")
-            host.transport = transport
-        host.socket = h.get("socket")
-        if host.transport == "unix" and host.socket is None:
-            raise XMLError("missing socket for unix transport")
-        if host.transport != "unix" and host.socket is not None:
-            raise XMLError(
-                f"transport '{host.transport}' does not support socket attribute"
-            )
-        if host.transport != "unix" and host.name is None:
-            raise XMLError("missing name for host")
-        src.hosts.append(host)
-
-
-def parse_source(src_el: Element, src: StorageSource, ctx: ParseContext) -> str | None:
-    """virDomainDiskSourceParse; returns the startupPolicy attribute."""
-    if src.type == "file":
-        src.path = src_el.get("file")
-        if ctx.modern:
-            src.fdgroup = src_el.get("fdgroup")
-    elif src.type == "block":
-        src.path = src_el.get("dev")
-    elif src.type == "dir":
-        src.path = src_el.get("dir")
-    elif src.type == "network":
-        protocol = src_el.get("protocol")
-        if protocol is None:
-            raise XMLError("missing network source protocol type")
-        if protocol not in (MODERN_NET_PROTOCOLS if ctx.modern else NET_PROTOCOLS):
-            raise XMLError(f"unknown protocol type '{protocol}'")
-        src.protocol = protocol
-        name = src_el.get("name")
-        if name is None and protocol != "nbd":
-            raise XMLError("missing name for disk source")
-        src.path = name
-        _parse_hosts(src_el, src)
-        if ctx.modern:
-            _parse_network_modern(src_el, src)
-    elif src.type == "nvme":
-        src.nvme = _parse_nvme(src_el)
-    elif src.type == "vhostuser":
-        src.vhostuser = _parse_vhostuser(src_el)
-    elif src.type == "volume":
-        pool, volume = src_el.get("pool"), src_el.get("volume")
-        if pool is None and volume is None:
-            return src_el.get("startupPolicy")
-        if pool is None or volume is None:
-            raise XMLError("'pool' and 'volume' must be specified together for 'pool' type source")
-        mode = src_el.get("mode")
-        if mode is not None and (mode not in POOL_MODES or mode == "default"):
-            raise XMLError(f"unknown source mode '{mode}' for volume type disk")
-        src.pool = PoolSource(pool, volume, mode)
-    src.seclabels = parse_device_seclabels(src_el, ctx)
-    if ctx.modern:
-        src.slice_storage = _parse_storage_slice(src_el)
-    if ctx.modern and src.type in ("file", "block", "dir", "volume"):
-        reservations = child(src_el, "reservations")
-        if reservations is not None:
-            src.reservations = _parse_reservations(reservations)
-    return src_el.get("startupPolicy")
-
-
-def _index(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise XMLError(f"invalid disk index '{value}'") from None
-
-
-def _tristate(el: Element, name: str) -> bool | None:
-    value = el.get(name)
-    if value is None:
-        return None
-    if value not in ("yes", "no"):
-        raise XMLError(f"Invalid value for attribute '{name}' in element '{el.tag}': "
-                       f"'{value}'. Expected 'yes' or 'no'")
-    return value == "yes"
-
-
-def _ull(el: Element | None, name: str, message: str) -> int | None:
-    if el is None or el.get(name) is None:
-        return None
-    value = _uint(el.get(name), message)
-    return value
-
-
-def _parse_nvme(el: Element) -> NVMeSource:
-    """virDomainDiskSourceNVMeParse."""
-    type_ = el.get("type")
-    if type_ is None:
-        raise XMLError("missing 'type' attribute to disk source")
-    if type_ != "pci":
-        raise XMLError(f"unsupported source type '{type_}'")
-    namespace = el.get("namespace")
-    if namespace is None:
-        raise XMLError("missing 'namespace' attribute to disk source")
-    number = _uint(namespace, "malformed namespace '%s'")
-    address = child(el, "address")
-    if address is None:
-        raise XMLError("NVMe disk source is missing address")
-    return NVMeSource(parse_pci_address(address), number or 0, _tristate(el, "managed"))
-
-
-def _parse_vhostuser(el: Element) -> VhostUserSource:
-    """virDomainDiskSourceVHostUserParse."""
-    type_, path = el.get("type"), el.get("path")
-    if type_ is None:
-        raise XMLError("missing 'type' attribute for vhostuser disk source")
-    if type_ != "unix":
-        raise XMLError("invalid 'type' attribute for vhostuser disk source")
-    if path is None:
-        raise XMLError("missing 'path' attribute for vhostuser disk source")
-    source = VhostUserSource(path)
-    reconnect = child(el, "reconnect")
-    if reconnect is not None:
-        source.reconnect = _tristate(reconnect, "enabled")
-        timeout = reconnect.get("timeout")
-        if timeout is not None:
-            source.reconnect_timeout = _uint(timeout, "invalid reconnect timeout '%s'")
-    return source
-
-
-def _parse_storage_slice(src_el: Element) -> tuple[int, int] | None:
-    """virDomainStorageSourceParseSlices: the 'storage' slice."""
-    slices = child(src_el, "slices")
-    if slices is None:
-        return None
-    for slice_el in children(slices, "slice"):
-        if slice_el.get("type") != "storage":
-            continue
-        offset, size = slice_el.get("offset"), slice_el.get("size")
-        if offset is None or size is None:
-            raise XMLError("missing offset or size attribute of slice")
-        return (_uint(offset, "malformed value '%s' of 'offset' attribute of slice") or 0,
-                _uint(size, "malformed value '%s' of 'size' attribute of slice") or 0)
-    return None
-
-
-def _parse_reservations(el: Element) -> tuple[bool, str | None]:
-    """virStoragePRDefParseXML."""
-    managed = _tristate(el, "managed")
-    if managed is None:
-        raise XMLError("missing 'managed' attribute for <reservations/>")
-    source = child(el, "source")
-    if managed or source is None:
-        return managed, None
-    type_, path, mode = source.get("type"), source.get("path"), source.get("mode")
-    if type_ is None:
-        raise XMLError("missing connection type for <reservations/>")
-    if path is None:
-        raise XMLError("missing path for <reservations/>")
-    if mode is None:
-        raise XMLError("missing connection mode for <reservations/>")
-    if type_ != "unix":
-        raise XMLError(f"unsupported connection type for <reservations/>: {type_}")
-    if mode != "client":
-        raise XMLError(f"unsupported connection mode for <reservations/>: {mode}")
-    return managed, path
-
-
-def _parse_network_modern(src_el: Element, src: StorageSource) -> None:
-    """libvirt 9.0's virDomainDiskSourceNetworkParse additions: TLS, HTTP
-    options, and the default port of each TCP host."""
-    protocol = src.protocol or ""
-    if protocol in ("gluster", "rbd") and src.path is not None:
-        volume, sep, _ = src.path.partition("/")
-        if not sep or not volume:
-            raise XMLError(f"can't split path '{src.path}' into pool name and image name")
-    src.tls = _tristate(src_el, "tls")
-    src.tls_hostname = src_el.get("tlsHostname")
-    snapshot, config = child(src_el, "snapshot"), child(src_el, "config")
-    src.snapshot = snapshot.get("name") if snapshot is not None else None
-    src.config_file = config.get("file") if config is not None else None
-    if protocol in ("http", "https"):
-        src.query = src_el.get("query")
-    if protocol == "nfs":
-        identity = child(src_el, "identity")
-        if identity is not None:
-            src.nfs_user, src.nfs_group = identity.get("user"), identity.get("group")
-    initiator = child(src_el, "initiator")
-    iqn = child(initiator, "iqn") if initiator is not None else None
-    if iqn is not None:
-        src.initiator_iqn = iqn.get("name")
-    port = NET_DEFAULT_PORTS.get(protocol)
-    for host in src.hosts:
-        if host.transport == "tcp" and not host.port and port:
-            host.port = str(port)
-    if protocol == "iscsi" and src.path is not None and "/" not in src.path:
-        # virDomainPostParseCheckISCSIPath: the LUN defaults to 0
-        src.path += "/0"
-    ssl = child(src_el, "ssl")
-    if protocol in ("https", "ftps") and ssl is not None:
-        src.sslverify = _tristate(ssl, "verify")
-    cookies = child(src_el, "cookies")
-    if protocol in ("http", "https") and cookies is not None:
-        for cookie in children(cookies, "cookie"):
-            name = cookie.get("name")
-            if not name:
-                raise XMLError("missing cookie name")
-            src.cookies.append((name, cookie.text or ""))
-    if protocol in ("http", "https", "ftp", "ftps"):
-        message = "invalid readahead size or timeout"
-        src.readahead = _ull(child(src_el, "readahead"), "size", message)
-        src.timeout = _ull(child(src_el, "timeout"), "seconds", message)
-
-
-
-def _parse_backing(el: Element, parent: StorageSource, ctx: ParseContext) -> None:
-    """virDomainDiskBackingStoreParse (live documents only)."""
-    node = child(el, "backingStore")
-    if node is None:
-        return
-    type_ = node.get("type")
-    if type_ is None:
-        parent.backing_terminated = True
-        return
-    if type_ not in DISK_TYPES:
-        raise XMLError(f"unknown disk backing store type '{type_}'")
-    idx = None if ctx.modern and ctx.inactive else _index(node.get("index"))
-    fmt = child(node, "format")
-    if fmt is None or fmt.get("type") is None:
-        raise XMLError("missing disk backing store format")
-    fmt_type = fmt.get("type")
-    if fmt_type not in STORAGE_FORMATS or fmt_type == "none":
-        raise XMLError(f"unknown disk backing store format '{fmt_type}'")
-    src_el = child(node, "source")
-    if src_el is None:
-        raise XMLError("missing disk backing store source")
-    backing = StorageSource(type=type_, format=fmt_type)
-    if ctx.modern:
-        backing.metadata_cache_max_size = _metadata_cache(fmt)
-    parse_source(src_el, backing, ctx)
-    if ctx.modern:
-        auth, enc = child(src_el, "auth"), child(src_el, "encryption")
-        backing.auth = parse_auth(auth, modern=True) if auth is not None else None
-        backing.encryption = _parse_encryption(enc, ctx) if enc is not None else None
-        if backing.encryption is not None and backing.encryption.engine is None:
-            backing.encryption.engine = "qemu"  # qemuDomainDeviceDiskDefPostParse
-    backing.source_index = idx
-    parent.backing = backing
-    parent.backing_index = idx
-    _parse_backing(node, backing, ctx)
-
-
-def _parse_mirror(el: Element, disk: Disk, ctx: ParseContext) -> None:
-    job = el.get("job") or "copy"
-    if job not in ("copy", "active-commit"):
-        raise XMLError(f"unknown mirror job type '{job}'")
-    mirror = Mirror(job=job)
-    mtype = el.get("type")
-    if mtype is None:
-        # the old format: <mirror file= format=>
-        path = el.get("file")
-        if path is None:
-            raise XMLError("mirror requires file name")
-        mirror.src = StorageSource(type="file", path=path, format=el.get("format"))
-        mirror.legacy_file = True
-    else:
-        if mtype not in DISK_TYPES:
-            raise XMLError(f"unknown mirror backing store type '{mtype}'")
-        mirror.src = StorageSource(type=mtype)
-        fmt = child(el, "format")
-        if fmt is not None:
-            mirror.src.format = fmt.get("type")
-        src_el = child(el, "source")
-        if src_el is None:
-            raise XMLError("mirror requires source element")
-        parse_source(src_el, mirror.src, ctx)
-        if ctx.modern:
-            mirror.src.source_index = _index(src_el.get("index"))
-            if fmt is not None:
-                mirror.src.metadata_cache_max_size = _metadata_cache(fmt)
-            _parse_backing(el, mirror.src, ctx)
-    if mirror.src.format is not None and mirror.src.format not in STORAGE_FORMATS:
-        raise XMLError(f"unknown mirror format value '{mirror.src.format}'")
-    ready = el.get("ready")
-    if ready is not None:
-        if ready not in ("yes", "abort", "pivot"):
-            raise XMLError(f"unknown mirror ready state {ready}")
-        mirror.ready = ready
-    disk.mirror = mirror
-
-
-def parse_auth(el: Element, *, modern: bool = False) -> DiskAuth:
-    """virStorageAuthDefParse: <auth> of a network disk or iSCSI hostdev.
-    libvirt 9.0 leaves the secret's type to validation."""
-    auth = DiskAuth(username=el.get("username"))
-    if auth.username is None:
-        raise XMLError("missing username for auth")
-    secret = child(el, "secret")
-    if secret is None:
-        raise XMLError("Missing <secret> element in auth")
-    auth.secret_type = secret.get("type")
-    auth.uuid = secret.get("uuid")
-    auth.usage = secret.get("usage")
-    if modern:
-        if auth.uuid is None and auth.usage is None:
-            raise XMLError("missing secret uuid or usage attribute")
-        if auth.uuid is not None and auth.usage is not None:
-            raise XMLError("either secret uuid or usage expected")
-        return auth
-    if auth.uuid and auth.usage:
-        raise XMLError("either auth secret uuid or usage expected")
-    if not auth.uuid and not auth.usage:
-        raise XMLError("missing auth secret uuid or usage attribute")
-    if auth.secret_type is None:
-        raise XMLError("missing auth secret type")
-    if auth.secret_type not in ("iscsi", "ceph", "volume", "none"):
-        raise XMLError(f"invalid secret type {auth.secret_type}")
-    return auth
-
-
-def _parse_encryption(el: Element, ctx: ParseContext) -> Encryption:
-    fmt = el.get("format")
-    if fmt is None:
-        raise XMLError("unknown volume encryption format")
-    formats = ("default", "qcow", "luks", "luks2") if ctx.modern else ("default", "qcow")
-    if fmt not in formats:
-        raise XMLError(f"unknown volume encryption format type {fmt}")
-    enc = Encryption(format=fmt)
-    if ctx.modern:
-        engine = el.get("engine")
-        if engine is not None and engine not in ("qemu", "librbd"):
-            raise XMLError(f"unknown volume encryption engine type {engine}")
-        enc.engine = engine
-        if child(el, "cipher") is not None or child(el, "ivgen") is not None:
-            enc.has_cipher = True
-    for s in children(el, "secret"):
-        stype = s.get("type")
-        if stype != "passphrase":
-            raise XMLError(f"unknown volume encryption secret type {stype}")
-        uuid, usage = s.get("uuid"), s.get("usage")
-        if ctx.modern:
-            # virSecretLookupParseSecret: a secret by UUID or by usage
-            if uuid is None and usage is None:
-                raise XMLError("missing secret uuid or usage attribute")
-            if uuid is not None and usage is not None:
-                raise XMLError("either secret uuid or usage expected")
-        elif uuid is None:
-            raise XMLError("missing volume encryption uuid")
-        enc.secrets.append((stype, "uuid", str(uuid)) if uuid is not None
-                           else (stype, "usage", str(usage)))
-    return enc
 
 
 def _parse_iotune(el: Element, disk: Disk, ctx: ParseContext) -> None:
@@ -522,20 +99,6 @@ def _parse_iotune(el: Element, disk: Disk, ctx: ParseContext) -> None:
         t.get("read_iops_sec_max") or t.get("write_iops_sec_max")
     ):
         raise XMLError("total and read/write iops_sec_max cannot be set at the same time")
-
-
-def _metadata_cache(el: Element) -> int:
-    """<metadata_cache><max_size unit=...> in bytes."""
-    cache = child(el, "metadata_cache")
-    size = child(cache, "max_size") if cache is not None else None
-    if size is None:
-        return 0
-    what = "./metadata_cache/max_size"
-    try:
-        number = int((size.text or "").strip(), 10)
-    except ValueError:
-        raise XMLError(f"could not parse element {what}") from None
-    return scale(number, size.get("unit"), 1, what)
 
 
 def _prop_enum(el: Element, name: str, choices: tuple[str, ...]) -> str | None:
@@ -594,7 +157,7 @@ def _parse_driver_modern(el: Element, disk: Disk) -> None:
         switch = _prop_switch(el, name)
         if switch is not None:
             disk.virtio[name] = switch
-    disk.src.metadata_cache_max_size = _metadata_cache(el)
+    disk.src.metadata_cache_max_size = metadata_cache_size(el)
 
 
 def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
@@ -624,7 +187,7 @@ def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
     disk.discard = _enum(el.get("discard"), DISCARD_MODES, "unknown disk discard mode '%s'")
     iothread = el.get("iothread")
     if iothread is not None:
-        value = _uint(iothread, "Invalid iothread attribute in disk driver element: %s")
+        value = uint_or_none(iothread, "Invalid iothread attribute in disk driver element: %s")
         if not value:
             raise XMLError(f"Invalid iothread attribute in disk driver element: {iothread}")
         disk.iothread = value
@@ -676,13 +239,13 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
             source_el = c
             startup = parse_source(c, disk.src, ctx)
             if ctx.modern and not ctx.inactive:
-                disk.src.source_index = _index(c.get("index"))
+                disk.src.source_index = disk_index(c.get("index"))
         elif name == "target" and target is None:
             target = c
         elif name == "geometry":
-            disk.cyls = _uint(c.get("cyls"), "invalid geometry settings (cyls) '%s'") or 0
-            disk.heads = _uint(c.get("heads"), "invalid geometry settings (heads) '%s'") or 0
-            disk.secs = _uint(c.get("secs"), "invalid geometry settings (secs) '%s'") or 0
+            disk.cyls = uint_or_none(c.get("cyls"), "invalid geometry settings (cyls) '%s'") or 0
+            disk.heads = uint_or_none(c.get("heads"), "invalid geometry settings (heads) '%s'") or 0
+            disk.secs = uint_or_none(c.get("secs"), "invalid geometry settings (secs) '%s'") or 0
             trans = c.get("trans")
             if trans is not None:
                 if trans not in GEOMETRY_TRANS or trans == "default":
@@ -690,15 +253,15 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
                 disk.trans = trans
         elif name == "blockio":
             disk.logical_block_size = (
-                _uint(c.get("logical_block_size"), "invalid logical block size '%s'") or 0
+                uint_or_none(c.get("logical_block_size"), "invalid logical block size '%s'") or 0
             )
             disk.physical_block_size = (
-                _uint(c.get("physical_block_size"), "invalid physical block size '%s'") or 0
+                uint_or_none(c.get("physical_block_size"), "invalid physical block size '%s'") or 0
             )
         elif name == "driver" and disk.driver_name is None:
             _parse_driver(c, disk, ctx)
         elif name == "mirror" and disk.mirror is None and not ctx.inactive:
-            _parse_mirror(c, disk, ctx)
+            parse_mirror(c, disk, ctx)
         elif name == "auth" and disk.auth is None:
             disk.auth = parse_auth(c, modern=ctx.modern)
         elif name == "iotune":
@@ -710,9 +273,9 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         elif name == "transient":
             disk.transient = True
             if ctx.modern:
-                disk.transient_share_backing = _tristate(c, "shareBacking") is True
+                disk.transient_share_backing = yes_no_attr(c, "shareBacking") is True
         elif name == "encryption" and disk.encryption is None:
-            disk.encryption = _parse_encryption(c, ctx)
+            disk.encryption = parse_encryption(c, ctx)
         elif name == "serial" and disk.serial is None:
             disk.serial = c.text or None
         elif name == "wwn" and disk.wwn is None:
@@ -737,9 +300,9 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
         # virDomainDiskDefParseSourceXML: no <source>, no storage type
         disk.type = disk.src.type = "file"
     if not ctx.inactive or ctx.modern:
-        _parse_backing(el, disk.src, ctx)
+        parse_backing(el, disk.src, ctx)
     if ctx.modern and source_el is not None:
-        _parse_source_secrets(source_el, disk, ctx)
+        parse_source_secrets(source_el, disk, ctx)
 
     src = disk.src
     if ctx.modern:
@@ -792,23 +355,6 @@ def parse_disk(el: Element, ctx: ParseContext) -> Disk:
     if ctx.modern:
         _validate_source_modern(disk)
     return disk
-
-
-def _parse_source_secrets(source_el: Element, disk: Disk, ctx: ParseContext) -> None:
-    """libvirt 9.0 reads <auth> and <encryption> inside <source> too, but
-    only one of the two places (virDomainDiskDefParseSourceXML)."""
-    auth = child(source_el, "auth")
-    if auth is not None:
-        if disk.auth is not None:
-            raise ConfigError("an <auth> definition already found for disk source")
-        disk.auth = parse_auth(auth, modern=True)
-        disk.auth_in_source = True
-    enc = child(source_el, "encryption")
-    if enc is not None:
-        if disk.encryption is not None:
-            raise ConfigError("an <encryption> definition already found for disk source")
-        disk.encryption = _parse_encryption(enc, ctx)
-        disk.encryption_in_source = True
 
 
 # virSecretUsageType names
@@ -896,7 +442,7 @@ def _parse_target(target: Element, disk: Disk) -> None:
         disk.removable = removable == "on"
     rotation = target.get("rotation_rate")
     if rotation is not None:
-        disk.rotation_rate = _uint(
+        disk.rotation_rate = uint_or_none(
             rotation, "Invalid value for attribute 'rotation_rate' in element 'target': '%s'."
         ) or 0
 

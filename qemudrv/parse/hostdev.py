@@ -28,7 +28,7 @@ from ..model.hostdev import (
 from ..xmlreader import Element, child, children, elements, parse_int
 from .context import ParseContext
 from .device_info import parse_device_info, parse_pci_address
-from .disk import parse_auth
+from .disk_source import parse_auth
 from .net_modern import parse_teaming
 from .xmlprop import enum_attr
 

@@ -7,7 +7,7 @@ from ..errors import ConfigError
 from ..model.address import DriveAddress
 from ..model.domain import Domain
 from ..model.hostdev import Hostdev
-from ..parse.disk import disk_name_to_index, drive_address_for
+from ..parse.disk_names import disk_name_to_index, drive_address_for
 
 
 def _source_key(dev: Hostdev) -> tuple[object, ...]:

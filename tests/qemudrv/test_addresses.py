@@ -6,7 +6,7 @@ from qemudrv.defaults.controllers import insert_controller
 from qemudrv.defaults.pci_address_set import PCI_DEVICE, PCIAddressSet
 from qemudrv.model.address import DeviceInfo, PCIAddress
 from qemudrv.model.controller import Controller
-from qemudrv.parse.disk import disk_name_to_index
+from qemudrv.parse.disk_names import disk_name_to_index
 
 
 def test_disk_name_to_index() -> None:

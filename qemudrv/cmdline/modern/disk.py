@@ -14,7 +14,7 @@ from ...errors import UnsupportedError
 from ...model.address import DriveAddress
 from ...model.disk import Disk
 from ...model.domain import Domain
-from ...parse.disk import disk_name_to_index
+from ...parse.disk_names import disk_name_to_index
 from ..address import controller_alias
 from ..command import CommandLine
 from .address import address_props
