@@ -17,7 +17,8 @@ from harness.protocol import Capabilities, Mode
 from harness.suite import Case
 from qemudrv.probe.launch import paused_probe
 from qemudrv.qmp import QMPError
-from qemudrv.validate import split_command_line, validate_command_line
+from qemudrv.validate import validate_command_line
+from qemudrv.validate_options import split_command_line
 
 __all__ = ["CHECKER", "Identity", "QemuChecker", "ValidationError", "identify"]
 

@@ -21,14 +21,9 @@ from pathlib import Path
 import pytest
 
 from qemudrv.probe.qemuopts import get, split_opts
-from qemudrv.validate import (
-    Option,
-    SkipCommand,
-    parse_options,
-    rewrite,
-    split_command_line,
-    validate_command_line,
-)
+from qemudrv.validate import validate_command_line
+from qemudrv.validate_options import Option, parse_options, split_command_line
+from qemudrv.validate_rewrite import SkipCommand, rewrite
 
 QEMU = shutil.which("qemu-system-x86_64")
 QEMU_IMG = shutil.which("qemu-img")
