@@ -9,9 +9,9 @@ from __future__ import annotations
 from ..errors import ConfigError
 from ..model.address import DeviceInfo, PCIAddress
 from .pci_connect_flags import (
-    _CONTROLLER_PLUG,
     AGGREGATE,
     AUTOASSIGN,
+    CONTROLLER_PLUG,
     DMI_BRIDGE,
     ENDPOINTS,
     HOTPLUG,
@@ -65,7 +65,7 @@ def _code(from_config: bool) -> str:
     return "XML error" if from_config else "internal error"
 
 
-class _Bus:
+class Bus:
     """A PCI bus: what it accepts, its slots and their functions in use."""
 
     __slots__ = (
@@ -97,14 +97,14 @@ class _Bus:
         return not any(self.functions[self.min_slot:self.max_slot + 1])
 
 
-def _bus(model: str, hotplug: bool = True) -> _Bus:
+def new_bus(model: str, hotplug: bool = True) -> Bus:
     found = _BUS_MODELS.get(model)
     if found is None:
         raise ConfigError("PCI controller model was not set correctly", code="internal error")
     flags, hotpluggable, min_slot, max_slot = found
     if hotpluggable and hotplug:
         flags |= HOTPLUG
-    return _Bus(model, flags, min_slot, max_slot)
+    return Bus(model, flags, min_slot, max_slot)
 
 
 def _compatible(a: PCIAddress, bus_flags: int, flags: int, report: bool,
@@ -163,12 +163,12 @@ def _takes_auto(bus_index: int, bus_flags: int, flags: int) -> bool:
     return bool(flags & bus_flags & TYPES)
 
 
-class _AddressSet:
+class AddressSet:
     """virDomainPCIAddressSet."""
 
     __slots__ = ("buses", "dry_run", "groups", "multiple_roots", "pcie_to_pci")
 
-    def __init__(self, buses: list[_Bus], dry_run: bool, multiple_roots: bool,
+    def __init__(self, buses: list[Bus], dry_run: bool, multiple_roots: bool,
                  pcie_to_pci: bool, groups: dict[int, int]) -> None:
         self.buses = buses
         self.dry_run = dry_run
@@ -222,7 +222,7 @@ class _AddressSet:
                               code="XML error")
         self._claim(bus, a, flags, True, 0)
 
-    def _claim(self, bus: _Bus, a: PCIAddress, flags: int, from_config: bool,
+    def _claim(self, bus: Bus, a: PCIAddress, flags: int, from_config: bool,
                group: int) -> None:
         """The end of ``reserve``, for an address known valid and free."""
         # The device first on a slot says whether others may share it.
@@ -261,7 +261,7 @@ class _AddressSet:
         elif flags & (PCIE_DEVICE | SWITCH_UP):
             model = "pcie-root-port"
         else:
-            plug = next((m for m, f in _CONTROLLER_PLUG.items() if flags & f & ~AGGREGATE),
+            plug = next((m for m, f in CONTROLLER_PLUG.items() if flags & f & ~AGGREGATE),
                         None)
             if plug is not None:
                 raise ConfigError(f"a PCI slot is needed to connect a PCI controller "
@@ -269,19 +269,19 @@ class _AddressSet:
                                   "be automatically added", code="internal error")
             raise ConfigError("Cannot automatically add a new PCI bus for a device with "
                               f"connect flags {flags:02x}", code="internal error")
-        new: list[_Bus] = []
+        new: list[Bus] = []
         if need_dmi:
-            new.append(_bus("dmi-to-pci-bridge", False))
+            new.append(new_bus("dmi-to-pci-bridge", False))
         if need_pcie_to_pci:
             # Only the bridge may take this root port: a dummy device
             # reserving a hot-plug slot must get a port of its own.
-            port = _bus("pcie-root-port")
+            port = new_bus("pcie-root-port")
             port.flags = PCIE_TO_PCI
-            new += [port, _bus("pcie-to-pci-bridge")]
-        new += [_bus(model) for _ in range(add - len(new))]
+            new += [port, new_bus("pcie-to-pci-bridge")]
+        new += [new_bus(model) for _ in range(add - len(new))]
         self.buses += new
 
-    def _free_on_bus(self, b: int, bus: _Bus, flags: int, function: int | None
+    def _free_on_bus(self, b: int, bus: Bus, flags: int, function: int | None
                      ) -> PCIAddress | None:
         """virDomainPCIAddressFindUnusedFunctionOnBus."""
         if not _takes_auto(b, bus.flags, flags):

@@ -28,13 +28,13 @@ from ..model.hostdev import Hostdev
 from . import controllers as ctl
 from .device_infos import device_info, device_infos
 from .hostdev import wants_pci_slot
-from .pci_address_set_modern import _AddressSet, _Bus, _bus
+from .pci_address_set_modern import AddressSet, Bus, new_bus
 from .pci_connect_flags import (
     AUTOASSIGN,
     PCI_DEVICE,
     PCIE_DEVICE,
-    _connect_flags,
-    _Flags,
+    ConnectFlags,
+    connect_flags,
     controller_flags,
     device_flags,
     pci_present,
@@ -45,7 +45,6 @@ _USB2_FUNCTIONS = {
     "ich9-ehci1": (7, None), "ich9-uhci1": (0, True), "ich9-uhci2": (1, None),
     "ich9-uhci3": (2, None),
 }
-_VIRTIO_PCIE = ("virtio", "virtio-non-transitional", None)
 
 
 # -- the devices in libvirt's order -----------------------------------------------
@@ -127,7 +126,7 @@ def _is_usb2(cont: Any) -> bool:
     return bool(cont.type == "usb" and cont.model in _USB2_FUNCTIONS)
 
 
-def _assign_slots(dom: Domain, addrs: _AddressSet, f: _Flags, caps: Any) -> None:
+def _assign_slots(dom: Domain, addrs: AddressSet, f: ConnectFlags, caps: Any) -> None:
     for kind, dev, info in _ordered(dom, caps):
         flags = device_flags(kind, dev, f)
         if kind == "controller" and _is_usb2(dev):
@@ -136,7 +135,7 @@ def _assign_slots(dom: Domain, addrs: _AddressSet, f: _Flags, caps: Any) -> None
             addrs.reserve_next(info, flags)
 
 
-def _assign_usb2(dom: Domain, cont: Controller, addrs: _AddressSet, flags: int) -> None:
+def _assign_usb2(dom: Domain, cont: Controller, addrs: AddressSet, flags: int) -> None:
     """The ICH9 EHCI and its UHCI companions share one slot."""
     function, multi = _USB2_FUNCTIONS[cont.model or ""]
     base = next((c.info.address for c in dom.devices.controllers
@@ -165,7 +164,7 @@ _Q35_LPC = PCIAddress(0, 0, 0x1F, 0, True)
 _Q35_SMBUS = PCIAddress(0, 0, 0x1F, 3)
 
 
-def _reserve_on_slot(addrs: _AddressSet, a: PCIAddress, flags: int, validated: bool) -> None:
+def _reserve_on_slot(addrs: AddressSet, a: PCIAddress, flags: int, validated: bool) -> None:
     """A chipset function of bus 0, validated with the first of its slot."""
     if validated:
         addrs.reserve_validated(a, flags)
@@ -184,8 +183,8 @@ def _fix_controller(cont: Controller, where: PCIAddress, message: str) -> None:
         cont.info.address = PCIAddress(where.domain, where.bus, where.slot, where.function)
 
 
-def _primary_video(dom: Domain, addrs: _AddressSet, slot: int, flags: int,
-                   f: _Flags) -> None:
+def _primary_video(dom: Domain, addrs: AddressSet, slot: int, flags: int,
+                   f: ConnectFlags) -> None:
     videos = dom.devices.videos
     if not videos or videos[0].type in ("none", "ramfb") or not pci_wanted(videos[0].info):
         return
@@ -199,7 +198,7 @@ def _primary_video(dom: Domain, addrs: _AddressSet, slot: int, flags: int,
         primary.info.address = a
 
 
-def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
+def _piix3(dom: Domain, addrs: AddressSet, f: ConnectFlags) -> None:
     """qemuDomainValidateDevicePCISlotsPIIX3: the IDE and USB functions of
     slot 1, the primary video card at slot 2."""
     flags = AUTOASSIGN | PCI_DEVICE
@@ -225,7 +224,7 @@ def _piix3(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
     _primary_video(dom, addrs, 2, flags, f)
 
 
-def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
+def _q35(dom: Domain, addrs: AddressSet, f: ConnectFlags) -> None:
     """qemuDomainValidateDevicePCISlotsQ35: SATA 0 at 1f.2 (the LPC bridge
     and SMBus beside it), USB2 at 1d/1a, a DMI bridge at 1e, the primary
     video card at slot 1 and an ICH9 sound card at 1b where free."""
@@ -263,11 +262,11 @@ def _q35(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
 # -- the address set -------------------------------------------------------------
 
 
-def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
+def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: ConnectFlags,
               groups: dict[int, int], infos: list[tuple[str, Any, DeviceInfo]]
-              ) -> _AddressSet:
+              ) -> AddressSet:
     """qemuDomainPCIAddressSetCreate, then the addresses the config gives."""
-    models: list[_Bus | None] = [None] * nbuses
+    models: list[Bus | None] = [None] * nbuses
     pcie_root = False  # any pcie-root, whatever its index
     for cont in dom.devices.controllers:
         if cont.type != "pci":
@@ -275,10 +274,10 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         if cont.index >= nbuses:
             raise ConfigError(f"Inappropriate new pci controller index {cont.index} exceeds "
                               "addrs array length", code="internal error")
-        models[cont.index] = _bus(cont.model or "", cont.hotplug != "off")
+        models[cont.index] = new_bus(cont.model or "", cont.hotplug != "off")
         pcie_root = pcie_root or cont.model == "pcie-root"
     if nbuses and models[0] is None:
-        models[0] = _bus("pci-root")
+        models[0] = new_bus("pci-root")
     pseries = ctl.is_pseries(dom)  # asked three times below
     if pseries:
         default = "pci-root"
@@ -286,17 +285,17 @@ def _make_set(dom: Domain, caps: Any, nbuses: int, dry_run: bool, f: _Flags,
         default = "pcie-root-port"
     else:
         default = "pci-bridge"
-    buses = [bus if bus is not None else _bus(default) for bus in models]
+    buses = [bus if bus is not None else new_bus(default) for bus in models]
     if buses and pseries:
         # qemuDomainSetupIsolationGroups: no host device on the default PHB.
         buses[0].isolation_locked = True
-    addrs = _AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
+    addrs = AddressSet(buses, dry_run, pseries, bool(caps.has("pcie-pci-bridge")),
                         groups)
     _collect(infos, addrs, f)
     return addrs
 
 
-def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: _AddressSet, f: _Flags) -> None:
+def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: AddressSet, f: ConnectFlags) -> None:
     """qemuDomainCollectPCIAddress."""
     for kind, dev, info in infos:
         a = info.address
@@ -317,7 +316,7 @@ def _collect(infos: list[tuple[str, Any, DeviceInfo]], addrs: _AddressSet, f: _F
                       group=addrs.groups.get(id(info), 0))
 
 
-def _chipset(dom: Domain, addrs: _AddressSet, f: _Flags) -> None:
+def _chipset(dom: Domain, addrs: AddressSet, f: ConnectFlags) -> None:
     if ctl.machine_is_i440fx(dom):
         _piix3(dom, addrs, f)
     elif ctl.machine_is_q35(dom):
@@ -331,7 +330,7 @@ def assign_pci_addresses_modern(dom: Domain, caps: Any, supports_pci: bool) -> N
     # The root bus (index 0) stays as it is: the passes add other buses only.
     root = ctl.find_controller(dom, "pci", 0)
     root_model = root.model if root is not None else None
-    f = _connect_flags(root_model == "pcie-root", caps)
+    f = connect_flags(root_model == "pcie-root", caps)
     groups = _isolation_groups(dom, caps)
     # The devices, listed once for both passes: the dry pass only adds PCI
     # controllers, without an address (appended here for the final steps).

@@ -32,7 +32,7 @@ TYPES = (PCI_DEVICE | PCIE_DEVICE | ROOT_PORT | SWITCH_UP | SWITCH_DOWN | DMI_BR
 ENDPOINTS = PCI_DEVICE | PCIE_DEVICE
 
 # virDomainPCIControllerModelToConnectType: what a PCI controller plugs into.
-_CONTROLLER_PLUG = {
+CONTROLLER_PLUG = {
     "pci-bridge": PCI_BRIDGE,
     "pci-expander-bus": PCI_EXPANDER,
     "pcie-expander-bus": PCIE_EXPANDER,
@@ -57,7 +57,7 @@ def pci_present(info: DeviceInfo) -> bool:
     return isinstance(a, PCIAddress) and bool(a.domain or a.bus or a.slot)
 
 
-class _Flags(NamedTuple):
+class ConnectFlags(NamedTuple):
     """The connect flags of a PCI device, a PCIe device and a virtio one."""
 
     pci: int
@@ -65,17 +65,17 @@ class _Flags(NamedTuple):
     virtio: int
 
 
-def _connect_flags(pcie_root: bool, caps: Any) -> _Flags:
+def connect_flags(pcie_root: bool, caps: Any) -> ConnectFlags:
     """qemuDomainFillDevicePCIConnectFlagsIterInit."""
     pci = PCI_DEVICE | AUTOASSIGN
     pcie = (PCIE_DEVICE | AUTOASSIGN) if pcie_root else pci
     virtio = pcie if caps.has("virtio-pci-non-transitional") else pci
-    return _Flags(pci, pcie, virtio)
+    return ConnectFlags(pci, pcie, virtio)
 
 
-def controller_flags(cont: Controller, f: _Flags) -> int:
+def controller_flags(cont: Controller, f: ConnectFlags) -> int:
     if cont.type == "pci":
-        return _CONTROLLER_PLUG.get(cont.model or "", 0)
+        return CONTROLLER_PLUG.get(cont.model or "", 0)
     if cont.type in ("sata", "ide"):
         return f.pci
     if cont.type == "usb":
@@ -95,7 +95,7 @@ def controller_flags(cont: Controller, f: _Flags) -> int:
     return 0
 
 
-def device_flags(kind: str, dev: Any, f: _Flags) -> int:
+def device_flags(kind: str, dev: Any, f: ConnectFlags) -> int:
     """qemuDomainDeviceCalculatePCIConnectFlags."""
     if kind == "controller":
         return controller_flags(dev, f)
@@ -153,7 +153,7 @@ def device_flags(kind: str, dev: Any, f: _Flags) -> int:
     return 0
 
 
-def _hostdev_flags(hd: Hostdev, f: _Flags) -> int:
+def _hostdev_flags(hd: Hostdev, f: ConnectFlags) -> int:
     if hd.mode != "subsystem" or hd.type not in ("pci", "scsi_host", "mdev"):
         return 0
     if f.pci == f.pcie:
