@@ -422,7 +422,11 @@ class SessionHooks:
         manifest = self.state.manifest(suite, mode)
         if manifest is None:
             return None
-        return ModeFacts.of(manifest, ran, self.state.owned_files(suite), self.state.started)
+        # Orphans are only looked for in a mode run in full; listing the
+        # suite's files for a run narrowed by -k (or --collect-only) is waste.
+        in_full = all(case.id in ran for case in manifest.cases)
+        owned = self.state.owned_files(suite) if in_full else None
+        return ModeFacts.of(manifest, ran, owned, self.state.started)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:

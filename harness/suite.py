@@ -306,6 +306,9 @@ def _key_problems(entry: Mapping[str, Any], mode: Mode) -> list[str]:
     return problems
 
 
+_CONTROL = re.compile(r"[\x00-\x1f]")  # control characters
+
+
 def _make_case(
     root: Path,
     mode: Mode,
@@ -322,7 +325,7 @@ def _make_case(
         return _with(base, problems=(f"case {case_id!r} must be a table",),
                      claimed=_claimed(root, mode, directory, case_id, {}))
     problems = _key_problems(entry, mode)
-    if not case_id or "::" in case_id or any(ord(c) < 32 for c in case_id):
+    if not case_id or "::" in case_id or _CONTROL.search(case_id):
         problems.append("a case id must be non-empty, without '::' or control characters")
     if problems:
         return _with(base, problems=tuple(problems),
