@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import XMLError
-from ..limits import CONTROLLERS_MAX
+from ..limits import CONTROLLERS_MAX, UINT_MAX
 from ..model.controller import (
     CONTROLLER_TYPES,
     PCI_MODEL_NAMES,
@@ -14,23 +14,12 @@ from ..model.controller import (
 from ..xmlreader import Element, child, children_by_tag, scale
 from .context import ParseContext
 from .device_info import parse_device_info
+from .general_values import uint_or_none
 from .prop_errors import invalid_value
 from .virtio_options import parse_virtio_options
 
 # Default master start port of the ICH9 UHCI companions.
 _COMPANION_START = {"ich9-uhci1": 0, "ich9-uhci2": 2, "ich9-uhci3": 4}
-
-
-def _uint(value: str | None, message: str, limit: int = 2**32 - 1) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = int(value, 10)
-    except ValueError:
-        raise XMLError(message % value) from None
-    if number < 0 or number > limit:
-        raise XMLError(message % value)
-    return number
 
 
 def _check_index(index: str) -> None:
@@ -65,7 +54,7 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     if index is not None and ctx.modern:
         _check_index(index)
     if index is not None:
-        cont.index = _uint(index, "Cannot parse controller index %s", 2**31 - 1) or 0
+        cont.index = uint_or_none(index, "Cannot parse controller index %s", 2**31 - 1) or 0
         if cont.index >= CONTROLLERS_MAX:
             raise XMLError(
                 f"controller index {cont.index} is above the limit of {CONTROLLERS_MAX - 1}"
@@ -86,17 +75,20 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
     found = kids.get("target")
     target = found[-1] if found else None
     if driver is not None:
-        cont.queues = _uint(driver.get("queues"), "Malformed 'queues' value '%s'")
-        cont.cmd_per_lun = _uint(driver.get("cmd_per_lun"), "Malformed 'cmd_per_lun' value '%s'")
-        cont.max_sectors = _uint(driver.get("max_sectors"), "Malformed 'max_sectors' value '%s'")
+        cont.queues = uint_or_none(driver.get("queues"), "Malformed 'queues' value '%s'",
+                                   UINT_MAX)
+        cont.cmd_per_lun = uint_or_none(driver.get("cmd_per_lun"),
+                                        "Malformed 'cmd_per_lun' value '%s'", UINT_MAX)
+        cont.max_sectors = uint_or_none(driver.get("max_sectors"),
+                                        "Malformed 'max_sectors' value '%s'", UINT_MAX)
         ioeventfd = driver.get("ioeventfd")
         if ioeventfd is not None:
             if ioeventfd not in ("on", "off"):
                 raise XMLError(f"Malformed 'ioeventfd' value '{ioeventfd}'")
             cont.ioeventfd = ioeventfd == "on"
-        cont.iothread = _uint(
-            driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'"
-        )
+        cont.iothread = uint_or_none(
+            driver.get("iothread"), "Invalid iothread attribute in controller driver: '%s'",
+            UINT_MAX)
         if ctx.modern:
             cont.virtio = parse_virtio_options(driver)
     if model_el is not None:
@@ -117,11 +109,11 @@ def parse_controller(el: Element, ctx: ParseContext) -> Controller:
         parse_device_info(el, ctx, cont.info)
 
     if cont.type == "virtio-serial":
-        cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
-        cont.vectors = _uint(el.get("vectors"), "Invalid vectors: %s", 2**31 - 1)
+        cont.ports = uint_or_none(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
+        cont.vectors = uint_or_none(el.get("vectors"), "Invalid vectors: %s", 2**31 - 1)
     elif cont.type == "usb":
         if ctx.modern:
-            cont.ports = _uint(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
+            cont.ports = uint_or_none(el.get("ports"), "Invalid ports: %s", 2**31 - 1)
         start = _COMPANION_START.get(cont.model or "")
         if start is not None and cont.info.usb_master_startport is None:
             cont.info.usb_master_startport = start

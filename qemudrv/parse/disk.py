@@ -44,9 +44,9 @@ from .disk_source import (
     parse_mirror,
     parse_source,
     parse_source_secrets,
-    uint_or_none,
     yes_no_attr,
 )
+from .general_values import uint_or_none
 from .prop_errors import invalid_uint, invalid_value
 
 

@@ -26,20 +26,8 @@ from ..model.disk import (
 from ..xmlreader import Element, child, children, scale
 from .context import ParseContext
 from .device_info import parse_pci_address
+from .general_values import uint_or_none
 from .seclabel import parse_device_seclabels
-
-
-def uint_or_none(value: str | None, message: str) -> int | None:
-    """A non-negative decimal, or None when absent; ``message`` names a bad one."""
-    if value is None:
-        return None
-    try:
-        number = int(value, 10)
-    except ValueError:
-        raise XMLError(message % value) from None
-    if number < 0:
-        raise XMLError(message % value)
-    return number
 
 
 def _parse_hosts(src_el: Element, src: StorageSource) -> None:

@@ -19,6 +19,20 @@ def uint_value(value: str | None, what: str, default: int | None = None) -> int 
     return n
 
 
+def uint_or_none(value: str | None, message: str, limit: int | None = None) -> int | None:
+    """A non-negative decimal (at most ``limit``), or None when absent;
+    ``message`` names a bad one (``%s`` is the value)."""
+    if value is None:
+        return None
+    try:
+        number = int(value, 10)
+    except ValueError:
+        raise XMLError(message % value) from None
+    if number < 0 or (limit is not None and number > limit):
+        raise XMLError(message % value)
+    return number
+
+
 def int_value(value: str | None, what: str, default: int | None = None) -> int | None:
     if value is None:
         return default
