@@ -129,16 +129,22 @@ def _prop_uint(el: Element, name: str, *, nonzero: bool = False) -> int:
     return number
 
 
-def _parse_driver_modern(el: Element, disk: Disk) -> None:
-    """virDomainDiskDefDriverParseXML (libvirt 9.0), with its messages."""
+def _parse_driver_format(el: Element, disk: Disk) -> None:
+    """The driver's name and image format, read alike by both dialects."""
     disk.driver_name = el.get("name")
     fmt = el.get("type")
     if fmt is not None:
         if fmt == "aio":
             fmt = "raw"  # old configurations named the raw format 'aio'
         if fmt not in STORAGE_FORMATS or fmt == "none":
+            # libvirt 9.0 reports it as an unsupported configuration.
             raise XMLError(f"unknown driver format value '{fmt}'", code="unsupported configuration")
         disk.src.format = fmt
+
+
+def _parse_driver_modern(el: Element, disk: Disk) -> None:
+    """virDomainDiskDefDriverParseXML (libvirt 9.0), with its messages."""
+    _parse_driver_format(el, disk)
     disk.cache = _prop_enum(el, "cache", CACHE_MODES)
     disk.error_policy = _prop_enum(el, "error_policy", ERROR_POLICIES)
     disk.rerror_policy = _prop_enum(el, "rerror_policy", ERROR_POLICIES)
@@ -164,14 +170,7 @@ def _parse_driver(el: Element, disk: Disk, ctx: ParseContext) -> None:
     if ctx.modern:
         _parse_driver_modern(el, disk)
         return
-    disk.driver_name = el.get("name")
-    fmt = el.get("type")
-    if fmt is not None:
-        if fmt == "aio":
-            fmt = "raw"  # old configurations named the raw format 'aio'
-        if fmt not in STORAGE_FORMATS or fmt == "none":
-            raise XMLError(f"unknown driver format value '{fmt}'")
-        disk.src.format = fmt
+    _parse_driver_format(el, disk)
     disk.cache = _enum(el.get("cache"), CACHE_MODES, "unknown disk cache mode '%s'")
     disk.error_policy = _enum(
         el.get("error_policy"), ERROR_POLICIES, "unknown disk error policy '%s'"
