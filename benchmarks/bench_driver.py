@@ -25,14 +25,14 @@ import argparse
 import contextlib
 import os
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from cachegrind import available as cachegrind_available
+from cachegrind import run_counted
 
 from harness import CapsLibrary, Mode, Rejection, Suite, prepare
 from qemudrv import driver
@@ -103,31 +103,21 @@ def convert_all(suite: Suite, mode: Mode, caps: re.Pattern[str] | None, passes: 
     return len(cases)
 
 
-_SUMMARY = re.compile(r"^summary:\s+(\d+)", re.M)
-
-
 def count_instructions(args: argparse.Namespace, mode: Mode) -> None:
     """Mean instructions per conversion, from two runs under cachegrind."""
     counts = []
     cases = 0
     for passes in (1, 3):
-        with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "cachegrind.out")
-            command = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
-                       f"--cachegrind-out-file={out}", sys.executable, __file__,
-                       "--suite", str(args.suite), "--mode", str(mode), "--passes", str(passes)]
-            if args.caps is not None:
-                command += ["--caps", args.caps.pattern]
-            # One hash seed: set and dict orders, and so the work, are the same each run.
-            proc = subprocess.run(command, capture_output=True, text=True,
-                                  env=dict(os.environ, PYTHONHASHSEED="0"))
-            if proc.returncode != 0:
-                sys.exit(f"counting failed:\n{proc.stderr[-2000:]}")
-            cases = int(proc.stdout.split()[0])
-            with open(out) as f:
-                found = _SUMMARY.search(f.read())
-            assert found is not None, "cachegrind wrote no summary"
-            counts.append(int(found.group(1)))
+        command = [sys.executable, __file__, "--suite", str(args.suite), "--mode", str(mode),
+                   "--passes", str(passes)]
+        if args.caps is not None:
+            command += ["--caps", args.caps.pattern]
+        # One hash seed: set and dict orders, and so the work, are the same each run.
+        proc, count = run_counted(command, env=dict(os.environ, PYTHONHASHSEED="0"))
+        if proc.returncode != 0:
+            sys.exit(f"counting failed:\n{proc.stderr[-2000:]}")
+        cases = int(proc.stdout.split()[0])
+        counts.append(count)
     if not cases:
         print(f"{mode}: no cases")
         return
@@ -151,7 +141,7 @@ def main() -> int:
         print(sum(convert_all(suite, mode, args.caps, args.passes) for mode in modes))
         return 0
     if args.clock == "instructions":
-        if shutil.which("valgrind") is None:
+        if not cachegrind_available():
             parser.error("--clock instructions needs valgrind (apt-get install valgrind)")
         for mode in modes:
             count_instructions(args, mode)

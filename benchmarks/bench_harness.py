@@ -29,9 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cachegrind import available as cachegrind_available
+from cachegrind import run_counted
 
 from harness.wrap import wrap
 
@@ -145,39 +146,22 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-_SUMMARY = re.compile(r"^summary:\s+(\d+)", re.M)
-
-
-def _counted(command: list[str], root: Path) -> tuple[list[str], Path]:
-    """``command`` under cachegrind, following pytest into its xdist workers."""
-    out = Path(tempfile.mkdtemp(prefix="cachegrind-", dir=root))
-    return ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--trace-children=yes",
-            "--trace-children-skip=*/git,*/file", f"--cachegrind-out-file={out}/cg.%p",
-            *command], out
-
-
-def _instructions(out: Path) -> float:
-    """Instructions of every process of a run, in units of 10^9."""
-    total = sum(int(m.group(1)) for f in out.iterdir() for m in [_SUMMARY.search(f.read_text())]
-                if m is not None)
-    shutil.rmtree(out)
-    return total / 1e9
-
-
 def run(root: Path, way: str, workers: int = 0, clock_name: str = "wall") -> float:
+    """The run's seconds (wall or CPU), or its instructions in units of 10^9."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     parallel = ["-p", "xdist", "-n", str(workers)] if workers else []
     command = [sys.executable, "-m", "pytest", *COMMON, *parallel, *WAYS[way]]
-    counted: Path | None = None
     if clock_name == "instructions":
-        command, counted = _counted(command, root)
-    clock = _children_cpu if clock_name == "cpu" else time.perf_counter
-    start = clock()
-    proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-    elapsed = clock() - start
+        proc, count = run_counted(command, cwd=root, env=env)
+        measured = count / 1e9
+    else:
+        clock = _children_cpu if clock_name == "cpu" else time.perf_counter
+        start = clock()
+        proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+        measured = clock() - start
     if proc.returncode != 0:
         sys.exit(f"{way} run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    return _instructions(counted) if counted is not None else elapsed
+    return measured
 
 
 def main() -> None:
@@ -189,7 +173,7 @@ def main() -> None:
                         help="run under pytest-xdist with this many workers (default: serial)")
     parser.add_argument("--clock", choices=("wall", "cpu", "instructions"), default="wall")
     args = parser.parse_args()
-    if args.clock == "instructions" and shutil.which("valgrind") is None:
+    if args.clock == "instructions" and not cachegrind_available():
         parser.error("--clock instructions needs valgrind (apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as tmp:
         big, small = Path(tmp) / "big", Path(tmp) / "small"
