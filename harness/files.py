@@ -86,15 +86,23 @@ class RealPaths:
 
     def __call__(self, path: Path) -> Path:
         text = os.fspath(path)
-        parent, name = os.path.split(text)
+        real = self.text(text)
+        # Already real (the usual case): no new Path for each of thousands.
+        return path if real == text else Path(real)
+
+    def text(self, path: str) -> str:
+        """The real path of ``path``, both as strings: for the thousands of
+        names a session's end compares, a Path each would cost more."""
+        parent, _, name = path.rpartition(os.sep)
+        if not parent or parent.endswith(os.sep):  # the root, a relative name, a doubled "/"
+            parent, name = os.path.split(path)
         real_dir = self._dirs.get(parent)
         if real_dir is None:
             real_dir = self._dirs[parent] = os.path.realpath(parent)
-        candidate = os.path.join(real_dir, name)
+        candidate = path if real_dir == parent else os.path.join(real_dir, name)
         if name in ("", ".", "..") or self._is_link(real_dir, name, candidate):
-            return Path(os.path.realpath(candidate))
-        # Already real (the usual case): no new Path for each of thousands.
-        return path if candidate == text else Path(candidate)
+            return os.path.realpath(candidate)
+        return candidate
 
     def _is_link(self, real_dir: str, name: str, candidate: str) -> bool:
         if self._links is None:

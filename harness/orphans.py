@@ -29,23 +29,34 @@ def _left_over(path: str, started: float) -> bool:
         return False  # renamed into place meanwhile
 
 
-def _data_files(directory: Path, started: float) -> Iterable[str]:
+def _unreferenced(
+    directory: Path, owned: set[str], real_path: RealPaths, started: float
+) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(directory):
         # Hidden files and directories are editors' and VCS' business, except
         # the temporary files of a golden write that was killed: those are ours.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(filenames):
-            if not name.startswith(".") or (
-                    TEMP_NAME.fullmatch(name) and _left_over(os.path.join(dirpath, name), started)):
-                yield os.path.join(dirpath, name)
+        prefix = dirpath + os.sep
+        # A walked path found in ``owned`` as it is is a real path already:
+        # only the others need resolving (in a suite reached by no link, none
+        # do). Compared as strings: a Path per walked file costs more than
+        # the walk, and so would sorting thousands of names to keep a few.
+        found = [name for name in filenames if prefix + name not in owned]
+        for name in sorted(found):
+            path = prefix + name
+            if name.startswith(".") and not (
+                    TEMP_NAME.fullmatch(name) and _left_over(path, started)):
+                continue
+            if real_path.text(path) not in owned:
+                yield path
 
 
 def find_orphans(
-    manifest: ModeManifest, ran: set[str], owned: set[Path] | None, started: float
+    manifest: ModeManifest, ran: set[str], owned: set[str] | None, started: float
 ) -> list[Path] | None:
     """The unreferenced files, or None when the mode was not run in full.
 
-    ``owned`` holds the real paths of every file the suite's manifests name,
+    ``owned`` holds the real paths (strings) of every file the suite's manifests name,
     or is None when one of them cannot be read (then nobody knows what is
     unreferenced). ``started``: when the session began (time.time()).
     """
@@ -60,10 +71,5 @@ def find_orphans(
         inside_suite(manifest.directory, manifest.directory.parents[1])
     except SuiteError:
         return None
-    real_path = RealPaths(listed=True)
-    # A walked path found in ``owned`` as it is is a real path already: only
-    # the others need resolving (in a suite reached by no link, none do).
-    # Compared as strings: a Path per walked file costs more than the walk.
-    owned_names = {os.fspath(p) for p in owned}
-    return [Path(p) for p in _data_files(manifest.directory, started)
-            if p not in owned_names and real_path(Path(p)) not in owned]
+    return [Path(p) for p in _unreferenced(manifest.directory, owned, RealPaths(listed=True),
+                                           started)]

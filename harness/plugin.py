@@ -328,7 +328,7 @@ class ModeFacts:
 
     @classmethod
     def of(
-        cls, manifest: ModeManifest, ran: set[str] | None, owned: set[Path] | None,
+        cls, manifest: ModeManifest, ran: set[str] | None, owned: set[str] | None,
         started: float,
     ) -> ModeFacts:
         """``ran`` None: find the unreferenced files whatever ran. ``owned``:

@@ -106,7 +106,7 @@ class HarnessState:
         self.regen_log = RegenLog()
         self._shared: dict[Path, set[Path]] = {}
         self._inputs: set[Path] | None = None
-        self._owned: dict[Path, set[Path] | None] = {}
+        self._owned: dict[Path, set[str] | None] = {}
         self._obtained_dir: Path | None = None
         # Shared goldens, inputs and ownership compare real paths.
         self.real_path = RealPaths()
@@ -231,15 +231,15 @@ class HarnessState:
     def is_input(self, path: Path) -> bool:
         return self.real_path(path) in self.all_inputs()
 
-    def owned_files(self, suite: Suite) -> set[Path] | None:
-        """Real paths of every file a case of the suite names (and of the
-        manifests), or None when a manifest cannot be read to say."""
+    def owned_files(self, suite: Suite) -> set[str] | None:
+        """Real paths (as strings) of every file a case of the suite names
+        (and of the manifests), or None when a manifest cannot be read to say."""
         # Once per suite: each of its modes asks, and the manifests are read once.
         if suite.root not in self._owned:
             self._owned[suite.root] = self._find_owned(suite)
         return self._owned[suite.root]
 
-    def _find_owned(self, suite: Suite) -> set[Path] | None:
+    def _find_owned(self, suite: Suite) -> set[str] | None:
         manifests = [m for mode in Mode if (m := self.manifest(suite, mode)) is not None]
         if any(m.error is not None for m in manifests):
             return None
@@ -248,7 +248,7 @@ class HarnessState:
         # Real paths: a link a case names keeps the file it leads to. The
         # directories are listed once for the thousands of names.
         real_path = RealPaths(listed=True)
-        return {real_path(path) for path in named}
+        return {real_path.text(os.fspath(path)) for path in named}
 
     @property
     def obtained_dir(self) -> Path:
