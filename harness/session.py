@@ -243,12 +243,14 @@ class HarnessState:
         manifests = [m for mode in Mode if (m := self.manifest(suite, mode)) is not None]
         if any(m.error is not None for m in manifests):
             return None
-        named = [m.manifest for m in manifests]
-        named += [path for m in manifests for case in m.cases for path in case.references()]
+        named = [os.fspath(m.manifest) for m in manifests]
+        for m in manifests:
+            directory = os.fspath(m.directory)
+            named += [text for case in m.cases for text in case.reference_texts(directory)]
         # Real paths: a link a case names keeps the file it leads to. The
         # directories are listed once for the thousands of names.
         real_path = RealPaths(listed=True)
-        return {real_path.text(os.fspath(path)) for path in named}
+        return {real_path.text(text) for text in named}
 
     @property
     def obtained_dir(self) -> Path:

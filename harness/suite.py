@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -101,9 +102,12 @@ class Case:
     id: str
     manifest: Path
     line: int | None
-    input: Path | None
-    golden: Path | None
-    err: Path | None
+    # The files, as the manifest names them relative to its directory (each
+    # known to stay inside the suite): collection under xdist builds every
+    # case in every worker, so their paths are made only when used.
+    input_name: str | None
+    golden_name: str | None
+    err_name: str | None
     caps: str = ""
     flags: tuple[str, ...] = ()
     unflags: tuple[str, ...] = ()
@@ -124,6 +128,23 @@ class Case:
     def test_name(self) -> str:
         return f"{self.mode}/{self.id}"
 
+    @functools.cached_property
+    def directory(self) -> Path:
+        """The mode directory, where the manifest is."""
+        return self.manifest.parent
+
+    @functools.cached_property
+    def input(self) -> Path | None:
+        return _in_directory(self.directory, self.input_name)
+
+    @functools.cached_property
+    def golden(self) -> Path | None:
+        return _in_directory(self.directory, self.golden_name)
+
+    @functools.cached_property
+    def err(self) -> Path | None:
+        return _in_directory(self.directory, self.err_name)
+
     @property
     def expected(self) -> Path | None:
         """The file the output is compared with (the input for identity cases)."""
@@ -137,13 +158,23 @@ class Case:
 
     @property
     def identity(self) -> bool:
-        return self.mode is Mode.XML2XML and self.golden is None
+        return self.mode is Mode.XML2XML and self.golden_name is None
 
     def references(self) -> Iterator[Path]:
         for path in (self.input, self.golden, self.err):
             if path is not None:
                 yield path
         yield from self.claimed
+
+    def reference_texts(self, directory: str) -> Iterator[str]:
+        """:meth:`references` as strings, given the mode directory's: the
+        end of a session asks it of thousands of cases."""
+        for name in (self.input_name, self.golden_name, self.err_name):
+            if name is not None:
+                yield directory + os.sep + name if _plain(name) else os.path.normpath(
+                    os.path.join(directory, name))
+        for path in self.claimed:
+            yield os.fspath(path)
 
     def error(self, problem: str) -> SuiteError:
         return SuiteError(self.manifest, f"case {self.id!r}: {problem}", self.line)
@@ -184,6 +215,18 @@ class Suite:
             loaded = load_manifest(self.root, mode)
             if loaded is not None:
                 yield loaded
+
+
+def _plain(name: str) -> bool:
+    """A file name of the directory itself, with nothing to normalize."""
+    return "/" not in name and "\\" not in name and name not in (".", "..")
+
+
+def _in_directory(directory: Path, name: str | None) -> Path | None:
+    # As files.resolve_within joins them, which checked the name.
+    if name is None:
+        return None
+    return directory / name if _plain(name) else Path(os.path.normpath(directory / name))
 
 
 def _case_lines(text: str) -> dict[str, int]:
@@ -307,6 +350,7 @@ def _key_problems(entry: Mapping[str, Any], mode: Mode) -> list[str]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")  # control characters
+_EXPECTS: Mapping[str, Expect] = {e.value: e for e in Expect}  # as Expect(v), for less
 
 
 def _make_case(
@@ -320,25 +364,28 @@ def _make_case(
     defaults: Mapping[str, Any],
     status: StatusWrap | None,
 ) -> Case:
-    base = Case(mode, case_id, manifest, line, None, None, None)
+    def broken(problems: tuple[str, ...], entry: Mapping[str, Any]) -> Case:
+        return Case(mode, case_id, manifest, line, input_name=None, golden_name=None,
+                    err_name=None, problems=problems,
+                    claimed=_claimed(root, mode, directory, case_id, entry))
+
     if not isinstance(entry, dict):
-        return _with(base, problems=(f"case {case_id!r} must be a table",),
-                     claimed=_claimed(root, mode, directory, case_id, {}))
+        return broken((f"case {case_id!r} must be a table",), {})
     problems = _key_problems(entry, mode)
     if not case_id or "::" in case_id or _CONTROL.search(case_id):
         problems.append("a case id must be non-empty, without '::' or control characters")
     if problems:
-        return _with(base, problems=tuple(problems),
-                     claimed=_claimed(root, mode, directory, case_id, {**defaults, **entry}))
+        return broken(tuple(problems), {**defaults, **entry})
     merged = {**defaults, **entry}
 
-    def path(stem: str, suffix: str, what: str) -> Path | None:
-        resolved = resolve_within(root, directory, stem + suffix)
-        if resolved is None:
-            problems.append(
-                f"{what} {stem!r} is outside the suite directory {display_path(root)}"
-            )
-        return resolved
+    def path(stem: str, suffix: str, what: str) -> str | None:
+        name = stem + suffix
+        # A plain name needs no Path to be known inside the suite.
+        if (_plain(name) and "\0" not in name) or (
+                resolve_within(root, directory, name) is not None):
+            return name
+        problems.append(f"{what} {stem!r} is outside the suite directory {display_path(root)}")
+        return None
 
     input_path = path(merged.get("input", case_id), INPUT_SUFFIX[mode], "input")
     golden_stem: str | None = merged.get("golden")
@@ -363,15 +410,15 @@ def _make_case(
         id=case_id,
         manifest=manifest,
         line=line,
-        input=input_path,
-        golden=golden,
-        err=err,
+        input_name=input_path,
+        golden_name=golden,
+        err_name=err,
         caps=merged.get("caps", ""),
         flags=tuple(merged.get("flags", ())),
         unflags=tuple(merged.get("unflags", ())),
         config=_merge_config(defaults.get("config", {}), entry.get("config", {})),
         unconfig=tuple(merged.get("unconfig", ())),
-        expect=Expect(merged.get("expect", "ok")),
+        expect=_EXPECTS[merged.get("expect", "ok")],
         migrate_from=merged.get("migrate_from"),
         migrate_fd=merged.get("migrate_fd"),
         active=merged.get("state", "inactive") == "active",
@@ -399,9 +446,3 @@ def _claimed(
 def _merge_config(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
     # A case's config adds to the defaults' config rather than replacing it.
     return {**defaults, **own}
-
-
-def _with(case: Case, **changes: Any) -> Case:
-    import dataclasses
-
-    return dataclasses.replace(case, **changes)
