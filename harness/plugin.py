@@ -505,7 +505,7 @@ class SessionHooks:
                 tr.line(line)
         if state.report.records:
             tr.section("hvharness conformance", sep="-")
-            for line in format_table(state.report.to_json()):
+            for line in format_table(state.report.to_json(cases=False)):
                 tr.line(line)
             if state.report_path is not None:
                 tr.line(f"conformance report written to {display_path(state.report_path)}")
