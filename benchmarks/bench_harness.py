@@ -10,11 +10,13 @@ runs the same comparison three ways, each in a fresh pytest process:
 - file_regression: the same test checking the wrapped output with
   pytest-regressions' ``file_regression`` fixture.
 
-Each is run at two sizes; the per-case cost is the difference divided by the
-difference in cases, which cancels interpreter and pytest start-up. Prints
-medians over several runs and the ratios.
+Each is run at two sizes, back to back; the per-case cost is the difference
+divided by the difference in cases, which cancels interpreter and pytest
+start-up. Each round gives one such figure per way; the ways take turns within
+a round. Prints the medians over the rounds and the median of the rounds'
+harness / bare ratios: the figure least moved by the machine's changing speed.
 
-    python benchmarks/bench_harness.py [--cases 2000] [--runs 5] [--workers 2]
+    python benchmarks/bench_harness.py [--cases N] [--runs 5] [--workers 2]
 
 ``--workers N`` runs every way under pytest-xdist (``-n N``). ``--clock cpu``
 measures the CPU time the runs take (pytest and its xdist workers, user and
@@ -164,52 +166,70 @@ def run(root: Path, way: str, workers: int = 0, clock_name: str = "wall") -> flo
     return measured
 
 
+def _per_case(big: float, small: float, cases: int, small_cases: int) -> float:
+    return (big - small) / (cases - small_cases) * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=2000)
-    parser.add_argument("--small", type=int, default=100)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--cases", type=int, default=None,
+                        help="cases of the big run (default: 2000 serial, 4000 under xdist)")
+    parser.add_argument("--small", type=int, default=None,
+                        help="cases of the small run (default: a twentieth of --cases)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default: 5)")
     parser.add_argument("--workers", type=int, default=0,
                         help="run under pytest-xdist with this many workers (default: serial)")
     parser.add_argument("--clock", choices=("wall", "cpu", "instructions"), default="wall")
+    parser.add_argument("--ways", default=",".join(WAYS),
+                        help=f"the ways to run, comma-separated (default: {','.join(WAYS)})")
     args = parser.parse_args()
     if args.clock == "instructions" and not cachegrind_available():
         parser.error("--clock instructions needs valgrind (apt-get install valgrind)")
+    ways = args.ways.split(",")
+    if not {"harness", "bare"} <= set(ways) or not set(ways) <= set(WAYS):
+        parser.error(f"--ways: harness and bare, and any of {', '.join(WAYS)}")
+    # Under xdist a run's start-up (the workers') weighs more and varies
+    # more: more cases make the per-case figure steadier.
+    cases = args.cases or (4000 if args.workers else 2000)
+    small = args.small or max(cases // 20, 1)
+    # One figure per round and way: (big - small) / (cases - small), the
+    # two runs taken back to back; the ways take turns within a round, in
+    # an order reversed every other round, so that a drift in the
+    # machine's speed weighs on each of them alike.
+    per_round: dict[str, list[float]] = {way: [] for way in ways}
+    totals: dict[str, list[float]] = {way: [] for way in ways}
     with tempfile.TemporaryDirectory() as tmp:
-        big, small = Path(tmp) / "big", Path(tmp) / "small"
-        build(big, args.cases)
-        build(small, args.small)
-        results: dict[str, dict[str, float]] = {}
-        times: dict[str, tuple[list[float], list[float]]] = {way: ([], []) for way in WAYS}
-        # The ways take turns, run by run, so that a change in the machine's
-        # load during the benchmark weighs on each of them alike.
-        for _ in range(args.runs):
-            for way in WAYS:
-                times[way][0].append(run(small, way, args.workers, args.clock))
-                times[way][1].append(run(big, way, args.workers, args.clock))
-        for way, (times_small, times_big) in times.items():
-            med_big, med_small = statistics.median(times_big), statistics.median(times_small)
-            results[way] = {
-                "big": med_big,
-                "small": med_small,
-                "per_case_us": (med_big - med_small) / (args.cases - args.small) * 1e6,
-            }
+        big_root, small_root = Path(tmp) / "big", Path(tmp) / "small"
+        build(big_root, cases)
+        build(small_root, small)
+        for round_ in range(args.runs):
+            for way in ways if round_ % 2 == 0 else ways[::-1]:
+                t_small = run(small_root, way, args.workers, args.clock)
+                t_big = run(big_root, way, args.workers, args.clock)
+                per_round[way].append(_per_case(t_big, t_small, cases, small))
+                totals[way].append(t_big)
     how = f"-n {args.workers}" if args.workers else "serial"
     how += {"wall": "", "cpu": ", CPU time", "instructions": ", instructions"}[args.clock]
     # With --clock instructions the figures count 10^9 and 10^3 instructions.
     total, unit = ("total (G)", "per case (k)") if args.clock == "instructions" else (
         "total (s)", "per case (us)")
     print(textwrap.dedent(f"""\
-        {args.cases} vs {args.small} xml2argv cases, {how}, median of {args.runs} runs each
+        {cases} vs {small} xml2argv cases, {how}, {args.runs} rounds: medians
         {'way':<16} {total:>10} {unit:>14} {'vs bare':>8}"""))
-    bare = results["bare"]["per_case_us"]
-    for way, r in results.items():
-        print(f"{way:<16} {r['big']:>10.2f} {r['per_case_us']:>14.0f} "
-              f"{r['per_case_us'] / bare:>7.2f}x")
-    harness = results["harness"]["per_case_us"]
-    regression = results["file_regression"]["per_case_us"]
-    print(f"harness / bare = {harness / bare:.2f}x (goal <= 1.15x); "
-          f"harness / file_regression = {harness / regression:.2f}x (goal < 1)")
+    bare = statistics.median(per_round["bare"])
+    for way in ways:
+        mine = statistics.median(per_round[way])
+        print(f"{way:<16} {statistics.median(totals[way]):>10.2f} {mine:>14.0f} "
+              f"{mine / bare:>7.2f}x")
+    # The ratio of each round's figures: the two ways measured minutes apart
+    # at most, so the round's speed of the machine cancels out.
+    ratios = sorted(h / b for h, b in zip(per_round["harness"], per_round["bare"], strict=True))
+    print(f"harness / bare = {statistics.median(ratios):.2f}x, median of the rounds' ratios "
+          f"(goal <= 1.15x; rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+    if "file_regression" in per_round:
+        regression = statistics.median(per_round["file_regression"])
+        print(f"harness / file_regression = "
+              f"{statistics.median(per_round['harness']) / regression:.2f}x (goal < 1)")
 
 
 if __name__ == "__main__":

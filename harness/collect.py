@@ -139,7 +139,8 @@ class CaseItem(_HarnessItem):
         self.prepared: Prepared | None = None
         self.result: Result | None = None
         self.check: OutputCheck | None = None
-        self.regen_events: list[RegenEvent] = []
+        # A tuple: the empty one is shared by the thousands of cases a run keeps.
+        self.regen_events: tuple[RegenEvent, ...] = ()
         self.against: Driver | None = None
         self.reference_expect: str | None = None
 
@@ -195,7 +196,7 @@ class CaseItem(_HarnessItem):
                 protected=state.is_input(result.regen.path),
             )
             if event is not None:
-                self.regen_events.append(event)
+                self.regen_events += (event,)
                 if event.action in FIXED and result.fixable:
                     return
         if result.outcome is Outcome.PASSED:

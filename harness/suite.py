@@ -8,12 +8,12 @@ others still run.
 from __future__ import annotations
 
 import enum
-import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .errors import SuiteError, display_path
@@ -90,7 +90,7 @@ class StatusWrap:
         return self.prefix + body + self.suffix
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """One case of a manifest, with every default applied.
 
@@ -102,9 +102,15 @@ class Case:
     id: str
     manifest: Path
     line: int | None
-    # The files, as the manifest names them relative to its directory (each
-    # known to stay inside the suite): collection under xdist builds every
-    # case in every worker, so their paths are made only when used.
+    # The mode directory (where the manifest is) and the suite directory:
+    # the same objects for every case of a manifest.
+    directory: Path
+    suite_root: Path
+    # The files, as the manifest names them relative to ``directory`` (each
+    # known to stay inside the suite). Their paths are made when asked for,
+    # and not kept: every worker of an xdist run builds every case, and a
+    # session holds its thousands of cases to the end (where the garbage
+    # collector walks them all, again and again).
     input_name: str | None
     golden_name: str | None
     err_name: str | None
@@ -128,20 +134,15 @@ class Case:
     def test_name(self) -> str:
         return f"{self.mode}/{self.id}"
 
-    @functools.cached_property
-    def directory(self) -> Path:
-        """The mode directory, where the manifest is."""
-        return self.manifest.parent
-
-    @functools.cached_property
+    @property
     def input(self) -> Path | None:
         return _in_directory(self.directory, self.input_name)
 
-    @functools.cached_property
+    @property
     def golden(self) -> Path | None:
         return _in_directory(self.directory, self.golden_name)
 
-    @functools.cached_property
+    @property
     def err(self) -> Path | None:
         return _in_directory(self.directory, self.err_name)
 
@@ -149,12 +150,6 @@ class Case:
     def expected(self) -> Path | None:
         """The file the output is compared with (the input for identity cases)."""
         return self.golden if self.golden is not None else self.input
-
-    @functools.cached_property
-    def suite_root(self) -> Path:
-        """The suite directory (the manifest is ``SUITE/cases/MODE/cases.toml``)."""
-        # Cached: every read and regeneration of the case asks for it.
-        return self.manifest.parents[2]
 
     @property
     def identity(self) -> bool:
@@ -365,8 +360,8 @@ def _make_case(
     status: StatusWrap | None,
 ) -> Case:
     def broken(problems: tuple[str, ...], entry: Mapping[str, Any]) -> Case:
-        return Case(mode, case_id, manifest, line, input_name=None, golden_name=None,
-                    err_name=None, problems=problems,
+        return Case(mode, case_id, manifest, line, directory, root, input_name=None,
+                    golden_name=None, err_name=None, problems=problems,
                     claimed=_claimed(root, mode, directory, case_id, entry))
 
     if not isinstance(entry, dict):
@@ -410,13 +405,15 @@ def _make_case(
         id=case_id,
         manifest=manifest,
         line=line,
+        directory=directory,
+        suite_root=root,
         input_name=input_path,
         golden_name=golden,
         err_name=err,
         caps=merged.get("caps", ""),
         flags=tuple(merged.get("flags", ())),
         unflags=tuple(merged.get("unflags", ())),
-        config=_merge_config(defaults.get("config", {}), entry.get("config", {})),
+        config=_merge_config(defaults.get("config", _NO_CONFIG), entry.get("config")),
         unconfig=tuple(merged.get("unconfig", ())),
         expect=_EXPECTS[merged.get("expect", "ok")],
         migrate_from=merged.get("migrate_from"),
@@ -443,6 +440,10 @@ def _claimed(
     return tuple(dict.fromkeys(p for p in found if p is not None))
 
 
-def _merge_config(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
+_NO_CONFIG: Mapping[str, Any] = MappingProxyType({})
+
+
+def _merge_config(defaults: Mapping[str, Any], own: Mapping[str, Any] | None) -> Mapping[str, Any]:
     # A case's config adds to the defaults' config rather than replacing it.
-    return {**defaults, **own}
+    # Without its own, a case shares the defaults' (read-only, never copied).
+    return {**defaults, **own} if own else defaults
