@@ -394,12 +394,13 @@ class SessionHooks:
         if self.state.is_worker:
             return
         sent: dict[str, Any] | str | None = getattr(report, _INFO, None)
-        if isinstance(sent, str):
-            info: dict[str, Any] | None = json.loads(sent)  # an xdist worker's
-            setattr(report, _INFO, info)
-        else:
-            info = sent
-        if info is None or "outcome" not in info:
+        if sent is None:
+            return
+        # Read once, here; the report outlives it by the whole session, kept
+        # by the terminal reporter with thousands of others.
+        delattr(report, _INFO)
+        info: dict[str, Any] = json.loads(sent) if isinstance(sent, str) else sent
+        if "outcome" not in info:
             return
         state = self.state
         suite = state.by_name.get(info["suite"])

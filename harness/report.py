@@ -28,7 +28,7 @@ DETAILS_MAX_LINES = 200
 _REJECTIONS = frozenset({Expect.PARSE_ERROR, Expect.FAILURE, Expect.ERROR})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     suite: str
     mode: str
