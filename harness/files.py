@@ -94,12 +94,15 @@ class RealPaths:
         """The real path of ``path``, both as strings: for the thousands of
         names a session's end compares, a Path each would cost more."""
         parent, _, name = path.rpartition(os.sep)
-        if not parent or parent.endswith(os.sep):  # the root, a relative name, a doubled "/"
+        # ``path`` is ``parent/name`` exactly, unless it names the root or a
+        # file of the current directory, or doubles a "/".
+        simple = bool(parent) and not parent.endswith(os.sep)
+        if not simple:
             parent, name = os.path.split(path)
         real_dir = self._dirs.get(parent)
         if real_dir is None:
             real_dir = self._dirs[parent] = os.path.realpath(parent)
-        candidate = path if real_dir == parent else os.path.join(real_dir, name)
+        candidate = path if simple and real_dir == parent else os.path.join(real_dir, name)
         if name in ("", ".", "..") or self._is_link(real_dir, name, candidate):
             return os.path.realpath(candidate)
         return candidate

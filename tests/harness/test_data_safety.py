@@ -450,3 +450,23 @@ def test_real_paths_follow_links_whether_looked_up_or_listed(tmp_path: Path, lis
     assert real_path(real / "missing.args") == real / "missing.args"
     # A directory that is not there: asked name by name, still an answer.
     assert real_path(tmp_path / "gone" / "x") == tmp_path / "gone" / "x"
+
+
+@pytest.mark.parametrize("listed", [False, True])
+def test_real_path_texts_agree_with_realpath(
+    tmp_path: Path, listed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "golden.args").write_text("x\n")
+    (tmp_path / "linked").symlink_to(real)
+    (real / "alias.args").symlink_to(real / "golden.args")
+    monkeypatch.chdir(real)
+    real_path = RealPaths(listed=listed)
+    # The end of a session resolves thousands of names as strings: each must
+    # come out as os.path.realpath says, whatever its spelling.
+    for name in [f"{real}/golden.args", f"{tmp_path}/linked/golden.args", f"{real}/alias.args",
+                 f"{real}//golden.args", f"{tmp_path}/linked//alias.args", f"{real}/missing",
+                 f"{real}/sub/../golden.args", f"{real}/./golden.args", f"{real}/", "/",
+                 "golden.args", "alias.args", "./golden.args", "/tmp"]:
+        assert real_path.text(name) == os.path.realpath(name), name

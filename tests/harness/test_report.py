@@ -66,3 +66,29 @@ def test_cli_report(pytester: pytest.Pytester, toy: Path, capsys: pytest.Capture
     assert "  xml2argv           6/7   85.7%" in out
     assert "suite::xml2argv/minimal: failed: output differs from the golden" in out
     assert main(["report", str(pytester.path / "nope.json")]) == 2
+
+
+def test_totals_only_report_counts_what_the_full_one_does() -> None:
+    from harness.check import Outcome
+    from harness.report import CaseRecord, ConformanceReport
+    from harness.suite import Expect
+
+    report = ConformanceReport("d")
+    outcomes = [Outcome.PASSED, Outcome.FAILED, Outcome.ERROR, Outcome.SKIPPED]
+    expects = [Expect.OK, Expect.PARSE_ERROR, Expect.FAILURE]
+    for i in range(24):
+        check = {"status": "accepted", "checker": "c", "message": ""} if i % 5 == 0 else None
+        report.add(f"s::xml2argv/c{i}", CaseRecord("s", "xml2argv", f"c{i}", expects[i % 3],
+                                                   outcomes[i % 4], check=check))
+    report.declare("s", Path("/s"), "xml2argv", 30)
+    full, totals = report.to_json(), report.to_json(cases=False)
+    # The table at the end of a run is made from the second: the same
+    # counts, and only the cases an output check ran on (it names checkers).
+    mode = full["suites"]["s"]["modes"]["xml2argv"]
+    assert {k: v for k, v in mode.items() if k != "cases"} == \
+        {k: v for k, v in totals["suites"]["s"]["modes"]["xml2argv"].items() if k != "cases"}
+    assert totals["totals"] == full["totals"]
+    assert full["totals"]["rejections"] == {"passed": 4, "total": 16}
+    assert full["totals"]["checked"] == {"accepted": 5, "rejected": 0, "skipped": 0}
+    assert [c["case"] for c in totals["suites"]["s"]["modes"]["xml2argv"]["cases"]] == \
+        sorted(f"c{i}" for i in range(0, 24, 5))

@@ -48,3 +48,30 @@ def test_corpus_counts_match_its_readme() -> None:
     counts = {m.mode: len(m.cases) for m in Suite(CORPUS, "libvirt").manifests()}
     assert counts == {Mode.XML2ARGV: 370, Mode.XML2XML: 348, Mode.ARGV2XML: 65}
     assert all(not c.problems for m in Suite(CORPUS, "x").manifests() for c in m.cases)
+
+
+def test_case_paths_are_made_from_the_names_given(tmp_path: Path) -> None:
+    directory = tmp_path / "cases" / "xml2argv"
+    directory.mkdir(parents=True)
+    (directory / "cases.toml").write_text(
+        '[defaults]\ncaps = "c"\n'
+        '[case."plain"]\n'
+        '[case."nested"]\ninput = "sub/in"\ngolden = "../shared/out"\n'
+        '[case."outside"]\ngolden = "../../../elsewhere"\n'
+        '[case."broken"]\ninptu = "typo"\n')
+    manifest = load_manifest(tmp_path, Mode.XML2ARGV)
+    assert manifest is not None and manifest.error is None
+    cases = {c.id: c for c in manifest.cases}
+    plain, nested = cases["plain"], cases["nested"]
+    assert (plain.input, plain.golden, plain.err) == (
+        directory / "plain.xml", directory / "plain.args", directory / "plain.err")
+    assert (nested.input, nested.golden, nested.err) == (
+        directory / "sub" / "in.xml", tmp_path / "cases" / "shared" / "out.args",
+        tmp_path / "cases" / "shared" / "out.err")
+    assert plain.suite_root == nested.suite_root == tmp_path
+    assert cases["outside"].golden is None and cases["outside"].problems
+    # What the end of a session compares, as strings, is what the paths say.
+    for case in cases.values():
+        assert list(case.reference_texts(str(directory))) == \
+            [str(p) for p in case.references()], case.id
+    assert cases["broken"].claimed and not cases["broken"].input_name
