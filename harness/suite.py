@@ -149,7 +149,7 @@ class Case:
     @property
     def expected(self) -> Path | None:
         """The file the output is compared with (the input for identity cases)."""
-        return self.golden if self.golden is not None else self.input
+        return self.golden if self.golden_name is not None else self.input
 
     @property
     def identity(self) -> bool:
