@@ -192,10 +192,10 @@ def main() -> None:
     # more: more cases make the per-case figure steadier.
     cases = args.cases or (4000 if args.workers else 2000)
     small = args.small or max(cases // 20, 1)
-    # One figure per round and way: (big - small) / (cases - small), the
-    # two runs taken back to back; the ways take turns within a round, in
-    # an order reversed every other round, so that a drift in the
-    # machine's speed weighs on each of them alike.
+    # One figure per round and way: (big - small) / (cases - small). Within
+    # a round the ways take turns at each size, in an order reversed every
+    # other round, so that a drift in the machine's speed weighs on each of
+    # them alike.
     per_round: dict[str, list[float]] = {way: [] for way in ways}
     totals: dict[str, list[float]] = {way: [] for way in ways}
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,11 +203,12 @@ def main() -> None:
         build(big_root, cases)
         build(small_root, small)
         for round_ in range(args.runs):
-            for way in ways if round_ % 2 == 0 else ways[::-1]:
-                t_small = run(small_root, way, args.workers, args.clock)
-                t_big = run(big_root, way, args.workers, args.clock)
-                per_round[way].append(_per_case(t_big, t_small, cases, small))
-                totals[way].append(t_big)
+            order = ways if round_ % 2 == 0 else ways[::-1]
+            t_small = {way: run(small_root, way, args.workers, args.clock) for way in order}
+            t_big = {way: run(big_root, way, args.workers, args.clock) for way in order[::-1]}
+            for way in ways:
+                per_round[way].append(_per_case(t_big[way], t_small[way], cases, small))
+                totals[way].append(t_big[way])
     how = f"-n {args.workers}" if args.workers else "serial"
     how += {"wall": "", "cpu": ", CPU time", "instructions": ", instructions"}[args.clock]
     # With --clock instructions the figures count 10^9 and 10^3 instructions.
@@ -216,20 +217,22 @@ def main() -> None:
     print(textwrap.dedent(f"""\
         {cases} vs {small} xml2argv cases, {how}, {args.runs} rounds: medians
         {'way':<16} {total:>10} {unit:>14} {'vs bare':>8}"""))
-    bare = statistics.median(per_round["bare"])
+    # "vs bare" is the median of each round's ratio: the ways of a round are
+    # measured a minute apart at most, so the round's speed of the machine
+    # cancels out (a ratio of the medians would mix rounds).
+    def ratios(way: str, to: str = "bare") -> list[float]:
+        return sorted(a / b for a, b in zip(per_round[way], per_round[to], strict=True))
+
     for way in ways:
-        mine = statistics.median(per_round[way])
-        print(f"{way:<16} {statistics.median(totals[way]):>10.2f} {mine:>14.0f} "
-              f"{mine / bare:>7.2f}x")
-    # The ratio of each round's figures: the two ways measured minutes apart
-    # at most, so the round's speed of the machine cancels out.
-    ratios = sorted(h / b for h, b in zip(per_round["harness"], per_round["bare"], strict=True))
-    print(f"harness / bare = {statistics.median(ratios):.2f}x, median of the rounds' ratios "
-          f"(goal <= 1.15x; rounds: {', '.join(f'{r:.2f}' for r in ratios)})")
+        print(f"{way:<16} {statistics.median(totals[way]):>10.2f} "
+              f"{statistics.median(per_round[way]):>14.0f} "
+              f"{statistics.median(ratios(way)):>7.2f}x")
+    mine = ratios("harness")
+    print(f"harness / bare = {statistics.median(mine):.2f}x, median of the rounds' ratios "
+          f"(goal <= 1.15x; rounds: {', '.join(f'{r:.2f}' for r in mine)})")
     if "file_regression" in per_round:
-        regression = statistics.median(per_round["file_regression"])
         print(f"harness / file_regression = "
-              f"{statistics.median(per_round['harness']) / regression:.2f}x (goal < 1)")
+              f"{statistics.median(ratios('harness', 'file_regression')):.2f}x (goal < 1)")
 
 
 if __name__ == "__main__":
