@@ -463,10 +463,11 @@ def _parse_seclabel(el: Element, ctx: ParseContext) -> SecLabel:
         if label is None and s.type == "static":
             raise XMLError("security label is missing")
         s.label = label
-    if s.relabel and (s.type != "dynamic" or not ctx.inactive):
+    # The image label is live state: read only from a live document that relabels.
+    if s.relabel and not ctx.inactive and s.type != "none":
         s.imagelabel = child_text(el, "imagelabel")
-        if s.imagelabel is None and s.type == "dynamic" and not ctx.inactive:
-            pass
+        if s.imagelabel is None:
+            raise XMLError("security imagelabel is missing")
     if s.type == "dynamic":
         s.baselabel = child_text(el, "baselabel")
     return s
