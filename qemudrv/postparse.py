@@ -232,6 +232,39 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
 )
 
 
+def _post_parse_vcpu_states(dom: Domain) -> None:
+    """qemuDomainDefVcpusPostParse, then virDomainVcpuDefPostParse, for a
+    definition that lists its vCPUs (without a list none of this can fail)."""
+    states = dom.vcpus.states
+    if states is None:
+        return
+    first = states[0]
+    if not first.online:
+        raise ConfigError("vcpu 0 can't be offline")
+    if first.hotpluggable is True:
+        raise ConfigError("vcpu0 can't be hotpluggable")
+    if first.order not in (0, 1):
+        raise ConfigError("vcpu0 must be enabled first")
+    has_order = first.order != 0
+    previous = first
+    for vcpu in states[1:]:
+        if vcpu.online and (vcpu.order != 0) != has_order:
+            raise ConfigError("all vcpus must have either set or unset order")
+        if vcpu.hotpluggable is False:
+            if previous.hotpluggable is True:
+                raise ConfigError("online non-hotpluggable vcpus need to be ordered prior to "
+                                  "hotplugable vcpus")
+            if previous.order > vcpu.order:
+                raise ConfigError("online non-hotpluggable vcpus must be ordered in "
+                                  "ascending order")
+        previous = vcpu
+    for i, vcpu in enumerate(states):
+        if vcpu.hotpluggable is None:
+            vcpu.hotpluggable = not vcpu.online
+        elif vcpu.hotpluggable is False and not vcpu.online:
+            raise ConfigError(f"vcpu '{i}' is both offline and not hotpluggable")
+
+
 def post_parse(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefPostParse with the QEMU driver's callbacks."""
     _apply_guest_defaults(dom, caps)
@@ -241,6 +274,7 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
         _post_parse_memory(dom, "abi-update" in (caps.conf("parse_flags", ()) or ()))
         _post_parse_hugepages(dom)
         _call_hooks(IMPLICIT_CONTROLLER_HOOKS, dom, caps)
+        _post_parse_vcpu_states(dom)
         # libvirt 9.0 assigns addresses while parsing (the assignAddresses
         # callback of virDomainDefPostParse), not only for a command line.
         _call_hooks(ADDRESS_HOOKS, dom, caps)

@@ -116,6 +116,17 @@ def format_vcpu(w: XMLWriter, dom: Domain) -> None:
     if v.current != v.max:
         out += f" current='{v.current}'"
     w.line(f"{out}>{v.max}</vcpu>")
+    if v.states is None:
+        return
+    w.start("vcpus")
+    for i, s in enumerate(v.states):
+        line = f"<vcpu id='{i}' enabled='{'yes' if s.online else 'no'}'"
+        if s.hotpluggable is not None:
+            line += f" hotpluggable='{'yes' if s.hotpluggable else 'no'}'"
+        if s.order:
+            line += f" order='{s.order}'"
+        w.line(line + "/>")
+    w.end("vcpus")
 
 
 def format_iothreads(w: XMLWriter, dom: Domain) -> None:

@@ -373,12 +373,33 @@ class Keywrap:
 
 
 @dataclass(slots=True)
+class VcpuState:
+    """One vCPU of a definition that lists them (``<vcpus>``, libvirt 9.0)."""
+
+    online: bool = False
+    # None until post-parse: online ones default to not hotpluggable.
+    hotpluggable: bool | None = None
+    order: int = 0
+
+
+@dataclass(slots=True)
 class Vcpus:
     max: int = 1
-    current: int = 1
+    current: int = 1  # the online ones: with ``states``, counted from them
     placement: str = "static"
     placement_set: bool = False
     cpuset: frozenset[int] | None = None
+    # Each vCPU's state when the definition lists them (libvirt's
+    # individualvcpus); otherwise the first ``current`` are online and not
+    # hotpluggable, the others offline and hotpluggable.
+    states: list[VcpuState] | None = None
+
+    def boot_count(self) -> int:
+        """The vCPUs a guest starts with: online and not hotpluggable
+        (hotpluggable ones are plugged once it runs)."""
+        if self.states is None:
+            return self.current
+        return sum(1 for s in self.states if s.online and s.hotpluggable is False)
 
 
 @dataclass(slots=True)

@@ -25,6 +25,8 @@ def parse_domain(root: Element, ctx: ParseContext) -> Domain:
     general.parse_memory(root, dom, ctx)
     general.parse_blkiotune(root, dom, ctx)
     general.parse_vcpus(root, dom, ctx)
+    if ctx.modern:
+        general.parse_vcpu_states(root, dom)
     general.parse_iothreads(root, dom, ctx)
     general_cpu.parse_cputune(root, dom, ctx)
     general_cpu.parse_cpu_numa(root, dom, ctx)

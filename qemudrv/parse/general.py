@@ -19,12 +19,21 @@ from ..bitmap import parse_bitmap, shorten
 from ..errors import XMLError
 from ..limits import CPUMASK_LEN, CPUMASK_LEN_9_0, IOTHREADS_MAX, UINT_MAX, VCPUS_MAX
 from ..model.domain import Domain
-from ..model.general import BlkioDevice, Hugepage, IdMapEntry, IOThread, Sysinfo, SysinfoEntry
+from ..model.general import (
+    BlkioDevice,
+    Hugepage,
+    IdMapEntry,
+    IOThread,
+    Sysinfo,
+    SysinfoEntry,
+    VcpuState,
+)
 from ..xmlreader import Element, child, child_text, children, children_by_tag, indexed_text, text
 from .context import ParseContext
 from .general_values import int_value, parse_memory_value, tristate_value, uint_value
 from .iothreads import parse_default_iothread, parse_pool
-from .memory import parse_memory_backing_modern
+from .memory import parse_memory_backing_modern, prop_tristate
+from .net_modern import prop_uint
 
 VIRT_TYPES = (
     "none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test",
@@ -301,6 +310,32 @@ def parse_vcpus(root: Element, dom: Domain, ctx: ParseContext) -> None:
         if not cpuset:
             raise XMLError(f"Invalid value of 'cpuset': {shorten(el.get('cpuset') or '')}")
         v.cpuset = cpuset
+
+
+def parse_vcpu_states(root: Element, dom: Domain) -> None:
+    """virDomainVcpuParse's ``<vcpus>``: listed states are the master, the
+    ``current`` attribute is not (libvirt 9.0; 1.3.1 did not know them)."""
+    el = child(root, "vcpus")
+    nodes = children(el, "vcpu") if el is not None else []
+    if not nodes:
+        return
+    v = dom.vcpus
+    states = [VcpuState() for _ in range(v.max)]
+    for node in nodes:
+        vcpu_id = prop_uint(node, "id")
+        if vcpu_id is None:
+            raise XMLError("Missing required attribute 'id' in element 'vcpu'")
+        if vcpu_id >= v.max:
+            raise XMLError(f"vcpu id '{vcpu_id}' is out of range of maximum vcpu count")
+        state = states[vcpu_id]
+        enabled = prop_tristate(node, "enabled")
+        if enabled is None:
+            raise XMLError("Missing required attribute 'enabled' in element 'vcpu'")
+        state.online = enabled
+        state.hotpluggable = prop_tristate(node, "hotpluggable")
+        state.order = prop_uint(node, "order") or 0
+    v.states = states
+    v.current = sum(1 for s in states if s.online)
 
 
 def parse_iothreads(root: Element, dom: Domain, ctx: ParseContext) -> None:

@@ -207,3 +207,44 @@ def test_start_checks_refuse_the_command_line_not_the_definition() -> None:
     with pytest.raises(UnsupportedError, match=r"^unsupported configuration: QEMU does not "
                                                r"support multiple listens"):
         QemuDriver().xml_to_argv(domain_xml(graphics), modern_caps("vnc"))
+
+
+@pytest.mark.parametrize(("vcpus", "message"), [
+    ("<vcpu enabled='yes'/>", "XML error: Missing required attribute 'id' in element 'vcpu'"),
+    ("<vcpu id='0'/>", "XML error: Missing required attribute 'enabled' in element 'vcpu'"),
+    ("<vcpu id='4' enabled='yes'/>", "XML error: vcpu id '4' is out of range of maximum vcpu "
+     "count"),
+    ("<vcpu id='0' enabled='maybe'/>", "XML error: Invalid value for attribute 'enabled' in "
+     "element 'vcpu': 'maybe'."),
+    ("<vcpu id='0' enabled='no'/><vcpu id='1' enabled='yes'/>",
+     "unsupported configuration: vcpu 0 can't be offline"),
+    ("<vcpu id='0' enabled='yes' hotpluggable='yes'/>",
+     "unsupported configuration: vcpu0 can't be hotpluggable"),
+    ("<vcpu id='0' enabled='yes' order='2'/>",
+     "unsupported configuration: vcpu0 must be enabled first"),
+    ("<vcpu id='0' enabled='yes' order='1'/><vcpu id='1' enabled='yes'/>",
+     "unsupported configuration: all vcpus must have either set or unset order"),
+    ("<vcpu id='0' enabled='yes'/><vcpu id='1' enabled='yes' hotpluggable='yes'/>"
+     "<vcpu id='2' enabled='yes' hotpluggable='no'/>",
+     "unsupported configuration: online non-hotpluggable vcpus need to be ordered prior to "
+     "hotplugable vcpus"),
+    ("<vcpu id='0' enabled='yes' order='1'/><vcpu id='1' enabled='yes' hotpluggable='no' "
+     "order='3'/><vcpu id='2' enabled='yes' hotpluggable='no' order='2'/>",
+     "unsupported configuration: online non-hotpluggable vcpus must be ordered in ascending "
+     "order"),
+    ("<vcpu id='0' enabled='yes'/><vcpu id='3' enabled='no' hotpluggable='no'/>",
+     "unsupported configuration: vcpu '3' is both offline and not hotpluggable"),
+])
+def test_listed_vcpus_are_checked_as_libvirt_does(vcpus: str, message: str) -> None:
+    xml = domain_xml("", extra=f"<vcpus>{vcpus}</vcpus>").replace(
+        "<vcpu>1</vcpu>", "<vcpu>4</vcpu>")
+    assert rejection(xml) == message
+
+
+def test_listed_vcpus_start_with_the_online_ones_that_are_not_hotpluggable() -> None:
+    xml = domain_xml("", extra="<vcpus><vcpu id='0' enabled='yes'/><vcpu id='1' enabled='yes'/>"
+                               "<vcpu id='2' enabled='yes' hotpluggable='yes'/></vcpus>"
+                     ).replace("<vcpu>1</vcpu>", "<vcpu current='1'>4</vcpu>")
+    out = QemuDriver().xml_to_argv(xml, modern_caps()).output
+    # The 'current' attribute yields to the list: three online, two at boot.
+    assert "-smp 2,maxcpus=4,sockets=4,cores=1,threads=1" in out

@@ -262,9 +262,11 @@ def build_numa(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 
 
 def build_smp(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildSmpCommandLine: hotpluggable vCPUs are plugged once the guest runs."""
     v = dom.vcpus
-    opt = str(v.current)
-    if v.current != v.max:
+    boot = v.boot_count()
+    opt = str(boot)
+    if boot != v.max:
         opt += f",maxcpus={v.max}"
     cpu = dom.cpu
     if cpu is not None and cpu.sockets:
