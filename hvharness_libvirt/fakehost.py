@@ -21,6 +21,11 @@ __all__ = ["HOST_CONFIG", "HOST_SET", "PROGRAM_CONFIG", "host_set_text", "progra
 
 HOST_SET = "libvirt-9.0.0-host"
 
+# virGetUserConfigDirectory() and virGetUserRuntimeDirectory() (virutil.c)
+# under the environment virTestMain sets.
+_CONFIG_BASE_DIR = "/bad-test-used-env-home/.config/libvirt"
+_RUNTIME_DIR = "/bad-test-used-env-xdg-runtime-dir/libvirt"
+
 HOST_CONFIG: Mapping[str, Any] = {
     # testutilsqemu.c qemuTestDriverInit
     "lib_dir": "/tmp/lib",
@@ -34,10 +39,16 @@ HOST_CONFIG: Mapping[str, Any] = {
     **{key: (False if kind == "bool" else None)
        for key, kind in CONFIG_FIELDS.values()
        if key not in ("default_tls_x509_certdir",)},
-    # Unprivileged paths under the user's configuration directory, which
-    # depend on the environment the test runs in; xml2argv sets its own.
-    "memory_backing_dir": None,
-    "nvram_dir": None,
+    # The unprivileged directories of virQEMUDriverConfigNew: under the
+    # user's configuration and runtime directories, which virTestMain
+    # (testutils.c) points at HOME=/bad-test-used-env-home and
+    # XDG_RUNTIME_DIR=/bad-test-used-env-xdg-runtime-dir for every program.
+    # qemuTestDriverInit then moves the state directory to a temporary one,
+    # but the D-Bus directory was made from the first. xml2argv sets its own
+    # memory backing and NVRAM directories.
+    "memory_backing_dir": f"{_CONFIG_BASE_DIR}/qemu/ram",
+    "nvram_dir": f"{_CONFIG_BASE_DIR}/qemu/nvram",
+    "dbus_state_dir": f"{_RUNTIME_DIR}/qemu/run/dbus",
     "hugetlbfs": [],
     "privileged": False,
 }

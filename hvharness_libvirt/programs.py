@@ -71,6 +71,7 @@ CONFIG_FIELDS: Mapping[str, tuple[str, str]] = {
     "defaultTLSx509certdir": ("default_tls_x509_certdir", "str"),
     "memoryBackingDir": ("memory_backing_dir", "str"),
     "nvramDir": ("nvram_dir", "str"),
+    "dbusStateDir": ("dbus_state_dir", "str"),
 }
 
 _TEST_FLAGS = {

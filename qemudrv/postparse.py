@@ -232,6 +232,18 @@ MODERN_DEVICE_HOOKS: tuple[Hook, ...] = (
 )
 
 
+def _default_nvram(dom: Domain, caps: QemuCaps) -> None:
+    """qemuDomainDefPostParse (libvirt 9.0): a read-only pflash loader given
+    no NVRAM keeps its variables in the driver's NVRAM directory, unless the
+    firmware is stateless."""
+    ld = dom.os.loader
+    nvram_dir = caps.conf("nvram_dir")
+    if (ld is None or ld.type != "pflash" or ld.readonly is not True or ld.stateless is True
+            or ld.nvram is not None or ld.nvram_type is not None or not nvram_dir):
+        return
+    ld.nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
+
+
 def _post_parse_vcpu_states(dom: Domain) -> None:
     """qemuDomainDefVcpusPostParse, then virDomainVcpuDefPostParse, for a
     definition that lists its vCPUs (without a list none of this can fail)."""
@@ -269,6 +281,7 @@ def post_parse(dom: Domain, caps: QemuCaps) -> None:
     """virDomainDefPostParse with the QEMU driver's callbacks."""
     _apply_guest_defaults(dom, caps)
     if dom.modern:
+        _default_nvram(dom, caps)
         _call_hooks(MODERN_DEFAULT_DEVICE_HOOKS, dom, caps)
         _call_hooks(MODERN_DEVICE_HOOKS, dom, caps)
         _post_parse_memory(dom, "abi-update" in (caps.conf("parse_flags", ()) or ()))

@@ -205,12 +205,14 @@ def _sdl(cmd: CommandLine, g: Graphics) -> None:
 
 
 def _dbus_socket(dom: Domain, caps: QemuCaps) -> str:
-    """qemuDBusCreateSocketPath: under the driver's state directory, named
-    for the domain's short name."""
+    """qemuDBusCreateSocketPath: in the driver's D-Bus directory (by default
+    ``dbus`` under its state directory), named for the domain's short name."""
     lib_dir = domain_lib_dir(dom, caps)
     short_name = lib_dir.rsplit("/domain-", 1)[1]
-    state_dir = str(caps.conf("state_dir", "/var/run/libvirt/qemu"))
-    return f"{state_dir}/dbus/{short_name}-dbus.sock"
+    dbus_dir = caps.conf("dbus_state_dir")
+    if dbus_dir is None:
+        dbus_dir = f"{caps.conf('state_dir', '/var/run/libvirt/qemu')}/dbus"
+    return f"{dbus_dir}/{short_name}-dbus.sock"
 
 
 def _dbus(cmd: CommandLine, dom: Domain, g: Graphics, caps: QemuCaps) -> None:
