@@ -330,3 +330,19 @@ def test_a_default_usb_controller_without_a_device_is_the_machine_s_own() -> Non
     args = argv("", no_uhci)
     assert "-usb" in args
     assert not any("usb-uhci" in d for d in option(args, "-device"))
+
+
+@pytest.mark.parametrize(("config", "socket"), [
+    ({}, "/var/run/libvirt/qemu/dbus/-1-t-dbus.sock"),
+    ({"state_dir": "/run/x"}, "/run/x/dbus/-1-t-dbus.sock"),
+    # libvirt makes its D-Bus directory when it makes its configuration: a
+    # state directory moved later (as libvirt's test programs do) leaves it.
+    ({"state_dir": "/run/x", "dbus_state_dir": "/run/y/dbus"},
+     "/run/y/dbus/-1-t-dbus.sock"),
+])
+def test_a_dbus_display_listens_in_the_drivers_dbus_directory(
+    config: dict[str, str], socket: str
+) -> None:
+    caps = modern_caps("display-dbus", **config)
+    args = argv("<graphics type='dbus'/>", caps)
+    assert option(args, "-display") == [f"dbus,addr=unix:path={socket}"]

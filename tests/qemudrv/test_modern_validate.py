@@ -248,3 +248,19 @@ def test_listed_vcpus_start_with_the_online_ones_that_are_not_hotpluggable() -> 
     out = QemuDriver().xml_to_argv(xml, modern_caps()).output
     # The 'current' attribute yields to the list: three online, two at boot.
     assert "-smp 2,maxcpus=4,sockets=4,cores=1,threads=1" in out
+
+
+@pytest.mark.parametrize(("loader", "nvram"), [
+    ("<loader readonly='yes' type='pflash'>/c.fd</loader>", "<nvram>/n/t_VARS.fd</nvram>"),
+    ("<loader readonly='yes' type='pflash' stateless='yes'>/c.fd</loader>", None),
+    ("<loader readonly='no' type='pflash'>/c.fd</loader>", None),
+    ("<loader readonly='yes' type='pflash'>/c.fd</loader><nvram>/mine.fd</nvram>",
+     "<nvram>/mine.fd</nvram>"),
+])
+def test_a_read_only_flash_loader_is_given_its_nvram_when_defined(
+    loader: str, nvram: str | None
+) -> None:
+    xml = domain_xml("", extra="").replace("hvm</type>", f"hvm</type>{loader}")
+    out = QemuDriver().xml_to_xml(xml, modern_caps(nvram_dir="/n")).output
+    found = [line.strip() for line in out.splitlines() if "<nvram" in line]
+    assert found == ([nvram] if nvram else [])
