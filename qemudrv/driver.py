@@ -15,7 +15,7 @@ from .parse.context import ParseContext
 from .parse.domain import parse_domain_xml
 from .postparse import post_parse, prepare_for_command_line
 from .status import format_status_xml, parse_status_xml
-from .validate_modern.start import validate_start
+from .validate_modern.start import prepare_qemu_caps, validate_start
 
 
 class QemuDriver:
@@ -40,6 +40,7 @@ class QemuDriver:
                 # libvirt validates at define time, then again when it starts
                 # the domain, with the start-only checks added.
                 validate_modern(dom, qcaps)
+                prepare_qemu_caps(dom, qcaps)
                 validate_start(dom)
             prepare_for_command_line(dom, qcaps, migrate_from=migrate_from)
             cmd = build_command_line(dom, qcaps, migrate_from=migrate_from,

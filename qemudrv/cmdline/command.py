@@ -14,6 +14,9 @@ class CommandLine:
     args: list[str] = field(default_factory=list)
     # -add-fd sets handed out so far (libvirt 9.0's priv->fdsetindex)
     fdsets: int = 0
+    # <qemu:override> (libvirt 9.0): by device alias, the properties each
+    # -device of that id gets, in order; a value of None removes one.
+    device_overrides: dict[str, list[tuple[str, object]]] = field(default_factory=dict)
     # where each variable of ``env`` is, so that setenv need not search
     _env_at: dict[str, int] = field(default_factory=dict, init=False, repr=False,
                                     compare=False)

@@ -30,7 +30,7 @@ def format_domain_into(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
         ctx = replace(ctx, inactive=True)
     if not ctx.inactive:
         attrs.append(("id", dom.id))
-    if dom.qemu_cmdline is not None and (dom.qemu_cmdline.args or dom.qemu_cmdline.env):
+    if dom.qemu_cmdline is not None and not dom.qemu_cmdline.empty():
         attrs.append(("xmlns:qemu", QEMU_NS))
     w.start("domain", *attrs)
     w.element("name", dom.name)

@@ -539,15 +539,39 @@ def format_seclabels(w: XMLWriter, dom: Domain, ctx: FormatContext) -> None:
 
 
 def format_qemu_cmdline(w: XMLWriter, dom: Domain) -> None:
+    """qemuDomainDefNamespaceFormatXML: each part only when it has something."""
     cl = dom.qemu_cmdline
-    if cl is None or not (cl.args or cl.env):
+    if cl is None:
         return
-    w.start("qemu:commandline")
-    for a in cl.args:
-        w.empty("qemu:arg", ("value", a))
-    for name, value in cl.env:
-        w.empty("qemu:env", ("name", name), ("value", value))
-    w.end("qemu:commandline")
+    if cl.args or cl.env:
+        w.start("qemu:commandline")
+        for a in cl.args:
+            w.empty("qemu:arg", ("value", a))
+        for name, value in cl.env:
+            w.empty("qemu:env", ("name", name), ("value", value))
+        w.end("qemu:commandline")
+    if cl.caps_add or cl.caps_del:
+        w.start("qemu:capabilities")
+        for cap in cl.caps_add:
+            w.empty("qemu:add", ("capability", cap))
+        for cap in cl.caps_del:
+            w.empty("qemu:del", ("capability", cap))
+        w.end("qemu:capabilities")
+    if cl.overrides:
+        w.start("qemu:override")
+        for device in cl.overrides:
+            if not device.frontend:
+                w.empty("qemu:device", ("alias", device.alias))
+                continue
+            w.start("qemu:device", ("alias", device.alias))
+            w.start("qemu:frontend")
+            for p in device.frontend:
+                w.empty("qemu:property", ("name", p.name), ("type", p.type), ("value", p.value))
+            w.end("qemu:frontend")
+            w.end("qemu:device")
+        w.end("qemu:override")
+    if cl.deprecation is not None:
+        w.empty("qemu:deprecation", ("behavior", cl.deprecation))
 
 
 def format_keywrap(w: XMLWriter, dom: Domain) -> None:

@@ -348,9 +348,37 @@ class SecLabel:
 
 
 @dataclass(slots=True)
+class QemuOverrideProperty:
+    """A ``<qemu:property>`` of a device override (libvirt 9.0)."""
+
+    name: str
+    type: str  # string / signed / unsigned / bool / remove
+    value: str | None
+    json: str | int | bool | None  # the value -device gets; None removes it
+
+
+@dataclass(slots=True)
+class QemuDeviceOverride:
+    alias: str
+    frontend: list[QemuOverrideProperty] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class QemuCommandline:
+    """The ``qemu:`` namespace of a domain: extra arguments and environment;
+    with libvirt 9.0 also capabilities to add or remove, device property
+    overrides and the deprecation behaviour."""
+
     args: list[str] = field(default_factory=list)
     env: list[tuple[str, str | None]] = field(default_factory=list)
+    caps_add: list[str] = field(default_factory=list)
+    caps_del: list[str] = field(default_factory=list)
+    overrides: list[QemuDeviceOverride] = field(default_factory=list)
+    deprecation: str | None = None
+
+    def empty(self) -> bool:
+        return not (self.args or self.env or self.caps_add or self.caps_del or self.overrides
+                    or self.deprecation)
 
 
 @dataclass(slots=True)

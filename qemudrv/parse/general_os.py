@@ -7,9 +7,18 @@ import re
 
 from ..caps import KNOWN_ARCHS
 from ..errors import ConfigError, XMLError
-from ..limits import LLONG_MAX, LLONG_MIN
+from ..limits import LLONG_MAX, LLONG_MIN, ULLONG_MAX
 from ..model.domain import Domain
-from ..model.general import HypervFeatures, Keywrap, Loader, QemuCommandline, SecLabel, Timer
+from ..model.general import (
+    HypervFeatures,
+    Keywrap,
+    Loader,
+    QemuCommandline,
+    QemuDeviceOverride,
+    QemuOverrideProperty,
+    SecLabel,
+    Timer,
+)
 from ..xmlreader import (
     NO_CHILDREN,
     Element,
@@ -475,7 +484,7 @@ def _parse_seclabel(el: Element, ctx: ParseContext) -> SecLabel:
 
 def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
     nodes = children(root, f"{{{QEMU_NS}}}commandline")
-    if not nodes:
+    if not nodes and not ctx.modern:
         return
     cl = QemuCommandline()
     for node in nodes[:1]:
@@ -495,8 +504,76 @@ def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
                         "Invalid environment name, it must begin with a letter or underscore"
                     )
                 cl.env.append((name, e.get("value")))
-    if cl.args or cl.env:
+    if ctx.modern:
+        _parse_qemu_namespace_modern(root, cl)
+    if not cl.empty():
         dom.qemu_cmdline = cl
+
+
+def _qemu_children(parents: list[Element], name: str) -> list[Element]:
+    return [c for p in parents for c in p if c.tag == f"{{{QEMU_NS}}}{name}"]
+
+
+def _parse_qemu_namespace_modern(root: Element, cl: QemuCommandline) -> None:
+    """qemuDomainDefNamespaceParse's parts libvirt 1.3.1 did not have, in its order."""
+    overrides = children(root, f"{{{QEMU_NS}}}override")
+    for device in _qemu_children(overrides, "device"):
+        alias = device.get("alias")
+        if alias is None:
+            raise XMLError("missing 'alias' attribute for qemu:device")
+        props = _qemu_children(_qemu_children([device], "frontend"), "property")
+        cl.overrides.append(QemuDeviceOverride(alias, [_override_property(p) for p in props]))
+    capabilities = children(root, f"{{{QEMU_NS}}}capabilities")
+    for kind, names in (("add", cl.caps_add), ("del", cl.caps_del)):
+        for node in _qemu_children(capabilities, kind):
+            name = node.get("capability")
+            if name is None:
+                raise XMLError("missing capability name", code="internal error")
+            names.append(name)
+    deprecation = children(root, f"{{{QEMU_NS}}}deprecation")
+    cl.deprecation = (deprecation[0].get("behavior") or None) if deprecation else None
+
+
+_OVERRIDE_TYPES = ("string", "signed", "unsigned", "bool", "remove")
+
+
+def _override_property(node: Element) -> QemuOverrideProperty:
+    """qemuDomainDefNamespaceParseOverrideProperties."""
+    name = node.get("name")
+    if name is None:
+        raise XMLError("missing 'name' attribute for qemu:property")
+    if name == "id":
+        raise XMLError("property with name 'id' can't be overridden")
+    kind = node.get("type")
+    if kind is None:
+        raise XMLError("Missing required attribute 'type' in element 'property'")
+    if kind not in _OVERRIDE_TYPES:
+        raise XMLError(f"Invalid value for attribute 'type' in element 'property': '{kind}'.")
+    value = node.get("value")
+    if value is None:
+        if kind != "remove":
+            raise XMLError("missing 'value' attribute for 'qemu:property'")
+        return QemuOverrideProperty(name, kind, None, None)
+    invalid = XMLError(f"invalid value '{value}' of 'value' attribute of 'qemu:property'")
+    json: str | int | bool
+    if kind == "string":
+        json = value
+    elif kind in ("signed", "unsigned"):
+        # virStrToLong_ll / virStrToLong_ullp: the whole text, base 10
+        if not re.fullmatch(r"\s*[+-]?[0-9]+", value):
+            raise invalid
+        json = int(value)
+        low, high = (LLONG_MIN, LLONG_MAX) if kind == "signed" else (0, ULLONG_MAX)
+        if not low <= json <= high:
+            raise invalid
+    elif kind == "bool":
+        if value not in ("true", "false"):
+            raise invalid
+        json = value == "true"
+    else:
+        raise XMLError("setting 'value' attribute of 'qemu:property' doesn't make sense "
+                       "with 'remove' type")
+    return QemuOverrideProperty(name, kind, value, json)
 
 
 def parse_keywrap(root: Element, dom: Domain, ctx: ParseContext) -> None:

@@ -346,3 +346,26 @@ def test_a_dbus_display_listens_in_the_drivers_dbus_directory(
     caps = modern_caps("display-dbus", **config)
     args = argv("<graphics type='dbus'/>", caps)
     assert option(args, "-display") == [f"dbus,addr=unix:path={socket}"]
+
+
+def test_qemu_overrides_and_deprecation_reach_the_command_line() -> None:
+    ns = "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
+    xml = domain_xml("<disk type='file' device='disk'><source file='/d.img'/>"
+                     "<target dev='vda' bus='virtio'/><alias name='ua-disk'/></disk>").replace(
+        "<domain type='qemu'>", f"<domain type='qemu' {ns}>").replace("</domain>", """
+  <qemu:override><qemu:device alias='ua-disk'><qemu:frontend>
+    <qemu:property name='bootindex' type='unsigned' value='7'/>
+    <qemu:property name='drive' type='remove'/>
+    <qemu:property name='x-new' type='bool' value='true'/>
+  </qemu:frontend></qemu:device></qemu:override>
+  <qemu:deprecation behavior='crash'/>
+</domain>""")
+    args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps("compat-deprecated")).output)
+    assert option(args, "-compat") == ['{"deprecated-output":"hide","deprecated-input":"crash"}']
+    assert args.index("-compat") == args.index("-name") + 2  # after -name, before -S
+    disk = next(d for d in option(args, "-device") if '"ua-disk"' in d)
+    # Each overridden property is removed, then set again last.
+    assert disk.endswith('"id":"ua-disk","bootindex":7,"x-new":true}') and '"drive"' not in disk
+    # Without -compat support nothing is asked.
+    args = shlex.split(QemuDriver().xml_to_argv(xml, modern_caps()).output)
+    assert "-compat" not in args

@@ -264,3 +264,70 @@ def test_a_read_only_flash_loader_is_given_its_nvram_when_defined(
     out = QemuDriver().xml_to_xml(xml, modern_caps(nvram_dir="/n")).output
     found = [line.strip() for line in out.splitlines() if "<nvram" in line]
     assert found == ([nvram] if nvram else [])
+
+
+_QEMU_NS = "xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'"
+
+
+def _with_qemu_ns(body: str) -> str:
+    xml = domain_xml("<disk type='file' device='disk'><source file='/d.img'/>"
+                     "<target dev='vda' bus='virtio'/><alias name='ua-disk'/></disk>")
+    return xml.replace("<domain type='qemu'>", f"<domain type='qemu' {_QEMU_NS}>").replace(
+        "</domain>", f"{body}\n</domain>")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("<qemu:override><qemu:device/></qemu:override>",
+     "XML error: missing 'alias' attribute for qemu:device"),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property type='string' "
+     "value='x'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: missing 'name' attribute for qemu:property"),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property name='id' "
+     "type='string' value='x'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: property with name 'id' can't be overridden"),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property name='p' "
+     "type='float' value='1'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: Invalid value for attribute 'type' in element 'property': 'float'."),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property name='p' "
+     "type='unsigned' value='-1'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: invalid value '-1' of 'value' attribute of 'qemu:property'"),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property name='p' "
+     "type='bool' value='yes'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: invalid value 'yes' of 'value' attribute of 'qemu:property'"),
+    ("<qemu:override><qemu:device alias='a'><qemu:frontend><qemu:property name='p' "
+     "type='remove' value='1'/></qemu:frontend></qemu:device></qemu:override>",
+     "XML error: setting 'value' attribute of 'qemu:property' doesn't make sense with "
+     "'remove' type"),
+    ("<qemu:capabilities><qemu:add/></qemu:capabilities>",
+     "internal error: missing capability name"),
+])
+def test_the_qemu_namespace_is_read_as_libvirt_does(body: str, message: str) -> None:
+    assert rejection(_with_qemu_ns(body)) == message
+
+
+def test_a_capability_libvirt_does_not_know_refuses_the_start() -> None:
+    xml = _with_qemu_ns("<qemu:capabilities><qemu:add capability='warp-drive'/>"
+                        "</qemu:capabilities>")
+    with pytest.raises(UnsupportedError, match="internal error: invalid qemu namespace "
+                                               "capability 'warp-drive'"):
+        QemuDriver().xml_to_argv(xml, modern_caps())
+
+
+def test_the_qemu_namespace_is_written_back_in_libvirts_order() -> None:
+    body = ("<qemu:deprecation behavior='reject'/>"
+            "<qemu:override><qemu:device alias='ua-disk'><qemu:frontend>"
+            "<qemu:property name='p' type='signed' value='-3'/>"
+            "<qemu:property name='q' type='remove'/></qemu:frontend></qemu:device>"
+            "<qemu:device alias='other'/></qemu:override>"
+            "<qemu:capabilities><qemu:del capability='name'/>"
+            "<qemu:add capability='vnc-colon'/></qemu:capabilities>")
+    out = QemuDriver().xml_to_xml(_with_qemu_ns(body), modern_caps()).output
+    tail = [line.strip() for line in out.splitlines()[-16:] if "qemu:" in line]
+    assert tail == [
+        "<qemu:capabilities>", "<qemu:add capability='vnc-colon'/>",
+        "<qemu:del capability='name'/>", "</qemu:capabilities>",
+        "<qemu:override>", "<qemu:device alias='ua-disk'>", "<qemu:frontend>",
+        "<qemu:property name='p' type='signed' value='-3'/>",
+        "<qemu:property name='q' type='remove'/>", "</qemu:frontend>", "</qemu:device>",
+        "<qemu:device alias='other'/>", "</qemu:override>",
+        "<qemu:deprecation behavior='reject'/>"]

@@ -38,6 +38,10 @@ def build_command_line(
 ) -> CommandLine:
     devices = dom.devices
     cmd = CommandLine(program=devices.emulator or "")
+    if dom.qemu_cmdline is not None:
+        for override in dom.qemu_cmdline.overrides:
+            cmd.device_overrides.setdefault(override.alias, []).extend(
+                (p.name, p.json) for p in override.frontend)
     general.build_env(cmd, dom, caps)
     general.build_name(cmd, dom, caps)
     general.build_master_key(cmd, dom, caps)

@@ -22,7 +22,7 @@ from . import cpu as cpu_model
 from . import features, launch_security
 from . import memory as guest_memory
 from .iommu import machine_iommu_params
-from .props import add_blockdev, add_device, add_object, escape_comma
+from .props import add_blockdev, add_device, add_object, escape_comma, to_json
 
 # virDomainDefGetShortName: the name is cut to this many characters.
 _SHORT_NAME_MAX = 20
@@ -97,7 +97,29 @@ def build_name(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     if caps.conf("set_process_name"):
         name += f",process=qemu:{dom.name}"
     cmd.add("-name", name + ",debug-threads=on")
+    _build_compat(cmd, dom, caps)
     cmd.add("-S")
+
+
+_DEPRECATED_INPUT = {"none": None, "omit": None, "reject": "reject", "crash": "crash"}
+
+
+def _build_compat(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
+    """qemuBuildCompatDeprecatedCommandLine: the domain's <qemu:deprecation>,
+    else the driver's deprecation_behavior."""
+    ns = dom.qemu_cmdline
+    behavior = ns.deprecation if ns is not None and ns.deprecation is not None else str(
+        caps.conf("deprecation_behavior", "none"))
+    # An unknown behaviour is only warned about; without -compat support,
+    # nothing is asked, so that an older QEMU still starts the domain.
+    if behavior not in _DEPRECATED_INPUT or behavior == "none" or not caps.has(
+            "compat-deprecated"):
+        return
+    props: dict[str, str] = {"deprecated-output": "hide"}
+    deprecated_input = _DEPRECATED_INPUT[behavior]
+    if deprecated_input is not None:
+        props["deprecated-input"] = deprecated_input
+    cmd.add("-compat", to_json(props))
 
 
 def build_master_key(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:

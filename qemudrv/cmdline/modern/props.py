@@ -67,6 +67,15 @@ def to_qemu_opts(props: Props) -> str:
 
 
 def add_device(cmd: CommandLine, props: Props, caps: QemuCaps) -> None:
+    overrides = cmd.device_overrides.get(props.get("id", "")) if cmd.device_overrides else None
+    if overrides:
+        # qemuBuildDeviceCommandlineHandleOverrides: each property removed,
+        # then set again (last) unless the override removes it.
+        props = dict(props)
+        for name, value in overrides:
+            props.pop(name, None)
+            if value is not None:
+                props[name] = value
     text = to_json(props) if caps.has("device.json+hotplug") else to_qemu_opts(props)
     cmd.add("-device", text)
 
