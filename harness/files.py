@@ -26,7 +26,9 @@ __all__ = [
     "MissingFile",
     "RealPaths",
     "inside_suite",
+    "join_name",
     "parse_byte_limit",
+    "plain_name",
     "read_bytes",
     "read_golden",
     "read_text",
@@ -235,6 +237,16 @@ def parse_byte_limit(value: str) -> int:
     return int(m.group(1)) * _UNITS[m.group(2)[:1].lower()]
 
 
+def plain_name(relative: str) -> bool:
+    """A file name of the directory itself, with nothing to normalize."""
+    return "/" not in relative and "\\" not in relative and relative not in (".", "..")
+
+
+def join_name(base: Path, relative: str) -> Path:
+    """``base / relative``, normalized unless ``relative`` is a plain name."""
+    return base / relative if plain_name(relative) else Path(os.path.normpath(base / relative))
+
+
 def resolve_within(root: Path, base: Path, relative: str) -> Path | None:
     """``base / relative`` if it stays inside ``root``, else None.
 
@@ -243,9 +255,9 @@ def resolve_within(root: Path, base: Path, relative: str) -> Path | None:
     """
     if not relative or os.path.isabs(relative) or "\0" in relative:
         return None
-    if "/" not in relative and "\\" not in relative and relative not in (".", ".."):
-        return base / relative  # the common case: a plain file name
-    joined = Path(os.path.normpath(base / relative))
+    joined = join_name(base, relative)
+    if plain_name(relative):
+        return joined  # the common case: a plain file name
     try:
         joined.relative_to(os.path.normpath(root))
     except ValueError:

@@ -19,7 +19,7 @@ from typing import Any
 
 from .check import Outcome
 from .output_check import CHECK_STATUSES
-from .suite import MODES, Expect
+from .suite import EXPECT_BY_VALUE, MODES, Expect
 
 __all__ = ["REPORT_FORMAT", "CaseRecord", "ConformanceReport", "format_table", "problem_count"]
 
@@ -48,13 +48,12 @@ class CaseRecord:
         # Once a case, in the process that receives every report: the values
         # are looked up rather than converted by the enums' slower calls.
         fields = {k: data[k] for k in _RECORD_FIELDS if k in data}
-        fields["expect"] = _EXPECTS[fields["expect"]]
+        fields["expect"] = EXPECT_BY_VALUE[fields["expect"]]
         fields["outcome"] = _OUTCOMES[fields["outcome"]]
         return cls(**fields)
 
 
 _RECORD_FIELDS = tuple(CaseRecord.__dataclass_fields__)
-_EXPECTS: Mapping[str, Expect] = {e.value: e for e in Expect}
 _OUTCOMES: Mapping[str, Outcome] = {o.value: o for o in Outcome}
 
 

@@ -17,10 +17,11 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import SuiteError, display_path
-from .files import read_text, resolve_within
+from .files import join_name, plain_name, read_text, resolve_within
 from .protocol import Mode
 
 __all__ = [
+    "EXPECT_BY_VALUE",
     "GOLDEN_SUFFIX",
     "INPUT_SUFFIX",
     "MANIFEST",
@@ -166,7 +167,7 @@ class Case:
         end of a session asks it of thousands of cases."""
         for name in (self.input_name, self.golden_name, self.err_name):
             if name is not None:
-                yield directory + os.sep + name if _plain(name) else os.path.normpath(
+                yield directory + os.sep + name if plain_name(name) else os.path.normpath(
                     os.path.join(directory, name))
         for path in self.claimed:
             yield os.fspath(path)
@@ -212,16 +213,9 @@ class Suite:
                 yield loaded
 
 
-def _plain(name: str) -> bool:
-    """A file name of the directory itself, with nothing to normalize."""
-    return "/" not in name and "\\" not in name and name not in (".", "..")
-
-
 def _in_directory(directory: Path, name: str | None) -> Path | None:
     # As files.resolve_within joins them, which checked the name.
-    if name is None:
-        return None
-    return directory / name if _plain(name) else Path(os.path.normpath(directory / name))
+    return None if name is None else join_name(directory, name)
 
 
 def _case_lines(text: str) -> dict[str, int]:
@@ -345,7 +339,8 @@ def _key_problems(entry: Mapping[str, Any], mode: Mode) -> list[str]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")  # control characters
-_EXPECTS: Mapping[str, Expect] = {e.value: e for e in Expect}  # as Expect(v), for less
+# As Expect(v), for less: a lookup where thousands of cases are built and reported.
+EXPECT_BY_VALUE: Mapping[str, Expect] = {e.value: e for e in Expect}
 
 
 def _make_case(
@@ -376,7 +371,7 @@ def _make_case(
     def path(stem: str, suffix: str, what: str) -> str | None:
         name = stem + suffix
         # A plain name needs no Path to be known inside the suite.
-        if (_plain(name) and "\0" not in name) or (
+        if (plain_name(name) and "\0" not in name) or (
                 resolve_within(root, directory, name) is not None):
             return name
         problems.append(f"{what} {stem!r} is outside the suite directory {display_path(root)}")
@@ -415,7 +410,7 @@ def _make_case(
         unflags=tuple(merged.get("unflags", ())),
         config=_merge_config(defaults.get("config", _NO_CONFIG), entry.get("config")),
         unconfig=tuple(merged.get("unconfig", ())),
-        expect=_EXPECTS[merged.get("expect", "ok")],
+        expect=EXPECT_BY_VALUE[merged.get("expect", "ok")],
         migrate_from=merged.get("migrate_from"),
         migrate_fd=merged.get("migrate_fd"),
         active=merged.get("state", "inactive") == "active",
