@@ -34,6 +34,7 @@ from .context import ParseContext
 from .features import parse_features_modern
 from .firmware import parse_acpi_options, parse_firmware_options, parse_loader_options
 from .general_values import tristate_value, uint_value
+from .memory import prop_enum
 from .net import sanitize_path
 
 QEMU_NS = "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -511,26 +512,26 @@ def parse_qemu_cmdline(root: Element, dom: Domain, ctx: ParseContext) -> None:
 
 
 def _qemu_children(parents: list[Element], name: str) -> list[Element]:
-    return [c for p in parents for c in p if c.tag == f"{{{QEMU_NS}}}{name}"]
+    """The ``qemu:NAME`` children of each of ``parents``, in order."""
+    return [c for p in parents for c in children(p, f"{{{QEMU_NS}}}{name}")]
 
 
 def _parse_qemu_namespace_modern(root: Element, cl: QemuCommandline) -> None:
     """qemuDomainDefNamespaceParse's parts libvirt 1.3.1 did not have, in its order."""
-    overrides = children(root, f"{{{QEMU_NS}}}override")
-    for device in _qemu_children(overrides, "device"):
+    for device in _qemu_children(_qemu_children([root], "override"), "device"):
         alias = device.get("alias")
         if alias is None:
             raise XMLError("missing 'alias' attribute for qemu:device")
         props = _qemu_children(_qemu_children([device], "frontend"), "property")
         cl.overrides.append(QemuDeviceOverride(alias, [_override_property(p) for p in props]))
-    capabilities = children(root, f"{{{QEMU_NS}}}capabilities")
+    capabilities = _qemu_children([root], "capabilities")
     for kind, names in (("add", cl.caps_add), ("del", cl.caps_del)):
         for node in _qemu_children(capabilities, kind):
             name = node.get("capability")
             if name is None:
                 raise XMLError("missing capability name", code="internal error")
             names.append(name)
-    deprecation = children(root, f"{{{QEMU_NS}}}deprecation")
+    deprecation = _qemu_children([root], "deprecation")
     cl.deprecation = (deprecation[0].get("behavior") or None) if deprecation else None
 
 
@@ -544,11 +545,9 @@ def _override_property(node: Element) -> QemuOverrideProperty:
         raise XMLError("missing 'name' attribute for qemu:property")
     if name == "id":
         raise XMLError("property with name 'id' can't be overridden")
-    kind = node.get("type")
+    kind = prop_enum(node, "type", _OVERRIDE_TYPES)
     if kind is None:
         raise XMLError("Missing required attribute 'type' in element 'property'")
-    if kind not in _OVERRIDE_TYPES:
-        raise XMLError(f"Invalid value for attribute 'type' in element 'property': '{kind}'.")
     value = node.get("value")
     if value is None:
         if kind != "remove":
