@@ -131,26 +131,22 @@ def build_master_key(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
 # -- firmware -----------------------------------------------------------------
 
 
-def _pflash_images(dom: Domain, caps: QemuCaps) -> list[tuple[str, str, bool]]:
+def _pflash_images(dom: Domain) -> list[tuple[str, str, bool]]:
     """(node prefix, path, read-only) of the loader and NVRAM flash images."""
     ld = dom.os.loader
     if ld is None or not ld.path or ld.type != "pflash":
         return []
     images = [("libvirt-pflash0", ld.path, bool(ld.readonly))]
-    nvram = ld.nvram
-    nvram_dir = caps.conf("nvram_dir")
-    if not nvram and ld.readonly and nvram_dir and not ld.stateless:
-        # qemuFirmwareEnsureNVRAM: a read-only loader keeps its variables here
-        # (a stateless firmware keeps none).
-        nvram = f"{nvram_dir}/{dom.name}_VARS.fd"
-    if nvram:
-        images.append(("libvirt-pflash1", nvram, False))
+    # A read-only loader given no NVRAM got its path when the definition
+    # was read (postparse._default_nvram).
+    if ld.nvram:
+        images.append(("libvirt-pflash1", ld.nvram, False))
     return images
 
 
 def build_pflash(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
     """qemuBuildPflashBlockdevCommandLine: the flash images as blockdev nodes."""
-    for node, path, readonly in _pflash_images(dom, caps):
+    for node, path, readonly in _pflash_images(dom):
         add_blockdev(cmd, {"driver": "file", "filename": path, "node-name": f"{node}-storage",
                            "auto-read-only": True, "discard": "unmap"})
         add_blockdev(cmd, {"node-name": f"{node}-format", "read-only": readonly,
@@ -198,7 +194,7 @@ def build_machine(cmd: CommandLine, dom: Domain, caps: QemuCaps) -> None:
         opts += _loadparm_option(dom)
     opts.extend(cpu_model.machine_options(dom))
     opts.extend(launch_security.machine_options(dom, caps))
-    for i, _image in enumerate(_pflash_images(dom, caps)):
+    for i, _image in enumerate(_pflash_images(dom)):
         opts.append(f"pflash{i}=libvirt-pflash{i}-format")
     opts.extend(guest_memory.machine_hmat_params(dom))
     if dom.os.bios_useserial:
